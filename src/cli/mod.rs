@@ -1,0 +1,116 @@
+//! The command-line edge: parse arguments once, run one function per subcommand, turn the
+//! outcome into an exit code. Errors become one line on stderr each; a closed pipe is not one.
+
+mod args;
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context};
+use clap::{CommandFactory, Parser};
+
+pub use self::args::{Cli, Command, InputArgs, SplitArgs};
+use crate::input::{self, FileFilter, InputOptions};
+use crate::output::{self, Page};
+
+/// How a run ended, decided by what failed along the way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything was processed.
+    Done,
+    /// Some inputs failed; the rest were processed.
+    Partial,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> ExitCode {
+        match outcome {
+            Outcome::Done => ExitCode::SUCCESS,
+            Outcome::Partial => ExitCode::from(1),
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(outcome) => outcome.into(),
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("jianbao: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Split(args) => split(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "jianbao", &mut io::stdout());
+            Ok(Outcome::Done)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+}
+
+impl InputArgs {
+    /// Validates the input flags into [`InputOptions`].
+    pub fn options(&self) -> anyhow::Result<InputOptions> {
+        let encoding = match &self.encoding {
+            Some(label) => Some(encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                anyhow!("--encoding: unknown encoding `{label}` (try utf-8, gb18030, gbk, big5, utf-16le)")
+            })?),
+            None => None,
+        };
+        let filter = FileFilter::new(&self.globs).context("--glob")?;
+        Ok(InputOptions { max_bytes: self.max_bytes, encoding, filter })
+    }
+}
+
+/// Opens `--out FILE`, or standard output.
+fn open_output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match path {
+        Some(path) => {
+            let file = File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            Box::new(BufWriter::new(file))
+        }
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    })
+}
+
+fn split(args: SplitArgs) -> anyhow::Result<Outcome> {
+    let opts = args.input.options()?;
+    let mut writer = output::writer(args.format, open_output(args.out.as_deref())?);
+    let mut failed = 0usize;
+    let mut write_error = None;
+    input::read_sources(&args.input.paths, &opts, &mut |item| {
+        if write_error.is_some() {
+            return;
+        }
+        let result = item.and_then(|doc| crate::split_document(&doc).map(|articles| (doc, articles)));
+        match result {
+            Ok((doc, articles)) => {
+                let source = doc.origin.to_string();
+                let id = doc.record.as_ref().and_then(|r| r.id.as_deref());
+                let page = Page { source: &source, id, encoding: doc.encoding, articles: &articles };
+                write_error = writer.page(&page).err();
+            }
+            Err(err) => {
+                failed += 1;
+                if !args.quiet {
+                    eprintln!("jianbao: {err}");
+                }
+            }
+        }
+    });
+    if let Some(err) = write_error {
+        return Err(err).context("cannot write output");
+    }
+    writer.finish().context("cannot write output")?;
+    Ok(if failed > 0 { Outcome::Partial } else { Outcome::Done })
+}

@@ -1,0 +1,235 @@
+//! Everything between a path on the command line and decoded text: files, directories,
+//! archives read in memory, standard input, JSON Lines rows and text encodings.
+//!
+//! Input hands out [`Document`]s one at a time through a callback, in a deterministic order,
+//! and reports each unusable input as an [`InputError`] without stopping. It knows nothing of
+//! articles.
+
+mod archive;
+pub mod decode;
+mod jsonl;
+mod walk;
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use encoding_rs::Encoding;
+use serde::Serialize;
+
+use crate::error::{InputError, InputErrorKind};
+pub use walk::FileFilter;
+
+/// The default limit on one document's size in bytes (`--max-bytes`).
+pub const DEFAULT_MAX_BYTES: u64 = 20 * 1024 * 1024;
+
+/// How inputs are read.
+#[derive(Debug, Clone)]
+pub struct InputOptions {
+    /// Largest document (file, archive entry, stdin, JSON Lines row) read, in bytes.
+    pub max_bytes: u64,
+    /// Decode every text input with this encoding instead of detecting one.
+    pub encoding: Option<&'static Encoding>,
+    /// Which files in directories and archives are read.
+    pub filter: FileFilter,
+}
+
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions { max_bytes: DEFAULT_MAX_BYTES, encoding: None, filter: FileFilter::default() }
+    }
+}
+
+/// Where a document came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The file as given or found (`-` for standard input).
+    pub path: String,
+    /// The entry inside an archive, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+    /// The 1-based line of a JSON Lines row, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+impl Origin {
+    pub fn file(path: impl Into<String>) -> Self {
+        Origin { path: path.into(), entry: None, line: None }
+    }
+
+    fn entry(&self, entry: impl Into<String>) -> Self {
+        Origin { entry: Some(entry.into()), ..self.clone() }
+    }
+
+    fn line(&self, line: usize) -> Self {
+        Origin { line: Some(line), ..self.clone() }
+    }
+}
+
+impl fmt::Display for Origin {
+    /// `pages.zip!2022/01.txt`, `rows.jsonl:12`, `page.txt`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.path)?;
+        if let Some(entry) = &self.entry {
+            write!(f, "!{entry}")?;
+        }
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A decoded input: a page of one or more articles, or one article from a JSON Lines row.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub origin: Origin,
+    /// The decoded text, byte-order mark removed, line endings as they were.
+    pub text: String,
+    /// The encoding the text was decoded from (`UTF-8`, `GB18030`, `Big5`, ...).
+    pub encoding: &'static str,
+    /// Present for JSON Lines rows, which hold exactly one article.
+    pub record: Option<Record>,
+}
+
+/// The fields a JSON Lines row brings besides its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Record {
+    pub id: Option<String>,
+    pub title: Option<String>,
+}
+
+/// Receives each document, or the error that stopped one, in input order.
+pub type Sink<'a> = dyn FnMut(Result<Document, InputError>) + 'a;
+
+/// Reads every source in order: a file, a directory (walked recursively, sorted by name), an
+/// archive (`.zip`, `.tar`, `.tar.gz`, `.tgz`, read in memory), a `.jsonl` file, or `-` for
+/// standard input.
+pub fn read_sources(sources: &[PathBuf], opts: &InputOptions, sink: &mut Sink<'_>) {
+    for source in sources {
+        if source.as_os_str() == "-" {
+            read_stdin(opts, sink);
+        } else if source.is_dir() {
+            walk::walk(source, &opts.filter, &mut |found| match found {
+                Ok(path) => read_file(&path, opts, sink),
+                Err(err) => sink(Err(err)),
+            });
+        } else {
+            read_file(source, opts, sink);
+        }
+    }
+}
+
+/// How a file's bytes are to be read, from its first bytes and its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Container {
+    Zip,
+    Tar,
+    Gzip,
+    Jsonl,
+    Text,
+}
+
+impl Container {
+    fn sniff(name: &str, head: &[u8]) -> Container {
+        let lower = name.to_lowercase();
+        if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") || lower.ends_with(".zip") {
+            Container::Zip
+        } else if head.starts_with(b"\x1f\x8b") || lower.ends_with(".tgz") || lower.ends_with(".gz") {
+            Container::Gzip
+        } else if head.get(257..262) == Some(b"ustar") || lower.ends_with(".tar") {
+            Container::Tar
+        } else if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+            Container::Jsonl
+        } else {
+            Container::Text
+        }
+    }
+
+    fn is_archive(self) -> bool {
+        matches!(self, Container::Zip | Container::Tar | Container::Gzip)
+    }
+}
+
+fn read_file(path: &Path, opts: &InputOptions, sink: &mut Sink<'_>) {
+    let origin = Origin::file(path.display().to_string());
+    if let Err(kind) = try_read_file(path, &origin, opts, sink) {
+        sink(Err(InputError::new(&origin, kind)));
+    }
+}
+
+fn try_read_file(path: &Path, origin: &Origin, opts: &InputOptions, sink: &mut Sink<'_>) -> Result<(), InputErrorKind> {
+    let mut file = File::open(path)?;
+    if file.metadata()?.is_dir() {
+        return Err(io::Error::other("is a directory").into());
+    }
+    let mut head = Vec::with_capacity(512);
+    (&mut file).take(512).read_to_end(&mut head)?;
+    file.seek(SeekFrom::Start(0))?;
+    match Container::sniff(&origin.path, &head) {
+        Container::Zip => archive::read_zip(file, origin, opts, sink),
+        Container::Tar => archive::read_tar(file, origin, opts, sink),
+        Container::Gzip => archive::read_gzip(file, origin, opts, sink),
+        Container::Jsonl => jsonl::read_rows(io::BufReader::new(file), origin, opts, sink),
+        Container::Text => {
+            let bytes = read_limited(file, opts.max_bytes, InputErrorKind::TooLarge { limit: opts.max_bytes })?;
+            sink(text_document(origin.clone(), &bytes, opts));
+            Ok(())
+        }
+    }
+}
+
+fn read_stdin(opts: &InputOptions, sink: &mut Sink<'_>) {
+    let origin = Origin::file("-");
+    let limit = InputErrorKind::TooLarge { limit: opts.max_bytes };
+    match read_limited(io::stdin().lock(), opts.max_bytes, limit) {
+        Ok(bytes) => read_bytes(origin, bytes, opts, sink),
+        Err(kind) => sink(Err(InputError::new(&origin, kind))),
+    }
+}
+
+/// Reads a document that is already in memory (standard input, an archive entry): a nested
+/// archive is refused, JSON Lines become rows, anything else is one text document.
+fn read_bytes(origin: Origin, bytes: Vec<u8>, opts: &InputOptions, sink: &mut Sink<'_>) {
+    let name = origin.entry.as_deref().unwrap_or(&origin.path);
+    let container = Container::sniff(name, &bytes[..bytes.len().min(512)]);
+    if container.is_archive() {
+        if origin.entry.is_some() {
+            sink(Err(InputError::new(&origin, InputErrorKind::NestedArchive)));
+            return;
+        }
+        let result = match container {
+            Container::Zip => archive::read_zip(io::Cursor::new(bytes), &origin, opts, sink),
+            Container::Tar => archive::read_tar(io::Cursor::new(bytes), &origin, opts, sink),
+            _ => archive::read_gzip(io::Cursor::new(bytes), &origin, opts, sink),
+        };
+        if let Err(kind) = result {
+            sink(Err(InputError::new(&origin, kind)));
+        }
+    } else if container == Container::Jsonl {
+        if let Err(kind) = jsonl::read_rows(bytes.as_slice(), &origin, opts, sink) {
+            sink(Err(InputError::new(&origin, kind)));
+        }
+    } else {
+        sink(text_document(origin, &bytes, opts));
+    }
+}
+
+fn text_document(origin: Origin, bytes: &[u8], opts: &InputOptions) -> Result<Document, InputError> {
+    match decode::decode(bytes, opts.encoding) {
+        Ok(decoded) => Ok(Document { origin, text: decoded.text, encoding: decoded.encoding.name(), record: None }),
+        Err(kind) => Err(InputError::new(&origin, kind)),
+    }
+}
+
+/// Reads at most `limit` bytes; more than that is the error `over`.
+fn read_limited(reader: impl Read, limit: u64, over: InputErrorKind) -> Result<Vec<u8>, InputErrorKind> {
+    let mut bytes = Vec::new();
+    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(over);
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,150 @@
+//! Character classes and line splitting shared by every stage that reads Chinese text.
+//!
+//! Nothing here knows about pages or articles: it answers questions such as "does this
+//! line end a sentence?" and "where, in characters, does each line start?".
+
+/// One line of a decoded document, located by character offsets (Unicode scalar values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineSpan<'a> {
+    /// The line without its terminator.
+    pub raw: &'a str,
+    /// Character offset of the line's first character.
+    pub start: usize,
+    /// Character offset just past the line's last character (terminator excluded).
+    pub end: usize,
+    /// Character offset just past the terminator (`\n`, `\r\n` or `\r`); equals `end` on the
+    /// last line when the text does not end with a line break.
+    pub next: usize,
+}
+
+/// Splits `text` into lines on `\n`, `\r\n` and `\r`, keeping character offsets exact so that
+/// spans point into the text as decoded, whatever its line endings.
+pub fn lines(text: &str) -> Vec<LineSpan<'_>> {
+    let mut out = Vec::new();
+    let mut line_byte = 0;
+    let mut line_char = 0;
+    let mut chars = 0;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if c == '\n' || c == '\r' {
+            let end = chars;
+            let mut next = chars + 1;
+            if c == '\r' && matches!(iter.peek(), Some((_, '\n'))) {
+                iter.next();
+                next += 1;
+            }
+            out.push(LineSpan { raw: &text[line_byte..i], start: line_char, end, next });
+            chars = next;
+            line_char = next;
+            line_byte = iter.peek().map_or(text.len(), |&(j, _)| j);
+        } else {
+            chars += 1;
+        }
+    }
+    if line_byte < text.len() {
+        out.push(LineSpan { raw: &text[line_byte..], start: line_char, end: chars, next: chars });
+    }
+    out
+}
+
+/// Whitespace as newspaper exports use it: ASCII, the ideographic space (U+3000), no-break
+/// space and the other Unicode spaces, plus the zero-width characters some exports leave behind.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}')
+}
+
+/// Trims [`is_space`] characters from both ends.
+pub fn trim(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+/// Width of a line's indentation in characters of [`is_space`].
+pub fn indent_width(s: &str) -> usize {
+    s.chars().take_while(|&c| is_space(c)).count()
+}
+
+/// Number of Unicode scalar values in `s`.
+pub fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Characters that close a sentence, in Chinese and Western typography.
+pub fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '…' | '!' | '?' | '．' | '；' | ';')
+}
+
+/// Closing quotes and brackets that may follow a sentence end (`……。”`).
+pub fn is_closing(c: char) -> bool {
+    matches!(c, '”' | '’' | '」' | '』' | '）' | ')' | '】' | '》' | '"' | '\'' | '〕' | '］' | ']')
+}
+
+/// True when a paragraph ending with `s` is complete: it ends with sentence punctuation, a colon
+/// (a salutation or a lead-in to a list), or a closing quote or bracket.
+pub fn ends_paragraph(s: &str) -> bool {
+    match trim(s).chars().last() {
+        Some(c) => is_sentence_end(c) || is_closing(c) || matches!(c, '：' | ':' | '.'),
+        None => true,
+    }
+}
+
+/// True for CJK ideographs (the unified blocks and their extensions), the script of the text
+/// jianbao reads.
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x3007)
+}
+
+/// Joins two pieces of a paragraph that an export broke apart: no separator between Chinese
+/// text, one space where both sides are Latin letters or digits.
+pub fn join_broken(left: &str, right: &str) -> String {
+    let left = trim(left);
+    let right = trim(right);
+    let needs_space = left.chars().last().is_some_and(|c| c.is_ascii_alphabetic())
+        && right.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    let mut out = String::with_capacity(left.len() + right.len() + 1);
+    out.push_str(left);
+    if needs_space {
+        out.push(' ');
+    }
+    out.push_str(right);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_keep_char_offsets_for_every_line_ending() {
+        let text = "甲乙\r\n丙\r丁\n\n戊";
+        let got: Vec<_> = lines(text).iter().map(|l| (l.raw, l.start, l.end, l.next)).collect();
+        assert_eq!(got, vec![("甲乙", 0, 2, 4), ("丙", 4, 5, 6), ("丁", 6, 7, 8), ("", 8, 8, 9), ("戊", 9, 10, 10)]);
+    }
+
+    #[test]
+    fn trailing_newline_makes_no_extra_line() {
+        assert_eq!(lines("a\n").len(), 1);
+        assert!(lines("").is_empty());
+    }
+
+    #[test]
+    fn trims_ideographic_and_no_break_spaces() {
+        assert_eq!(trim("\u{3000}\u{3000}本报讯\u{a0} "), "本报讯");
+        assert_eq!(indent_width("\u{3000}\u{3000}本报"), 2);
+    }
+
+    #[test]
+    fn paragraph_ends() {
+        assert!(ends_paragraph("他说：“好。”"));
+        assert!(ends_paragraph("同志们："));
+        assert!(!ends_paragraph("特别是习近平"));
+        assert!(!ends_paragraph("深化“放管"));
+    }
+
+    #[test]
+    fn joins_latin_words_with_a_space() {
+        assert_eq!(join_broken("习近平", "总书记"), "习近平总书记");
+        assert_eq!(join_broken("the Belt and", "Road"), "the Belt and Road");
+        assert_eq!(join_broken("259", "栋"), "259栋");
+    }
+}
