@@ -16,6 +16,9 @@ use jianbao::input::{read_sources, InputOptions};
 
 /// Characters by which a boundary may miss and still count.
 const TOLERANCE: usize = 5;
+/// Below these (exact boundaries), the bench fails: the segmenter has regressed.
+const MIN_F1: f64 = 0.97;
+const MIN_HEADLINE_MATCH: f64 = 0.95;
 
 fn data_dir() -> PathBuf {
     std::env::var_os("JIANBAO_DATA")
@@ -71,6 +74,14 @@ fn main() {
         );
     }
     println!("segment only: {:.3} s for {} pages", segment_time.as_secs_f64(), exact.pages);
+    if exact.f1() < MIN_F1 || exact.headline_match() < MIN_HEADLINE_MATCH {
+        eprintln!(
+            "split regressed: F1 {:.4} (min {MIN_F1}), headline match {:.4} (min {MIN_HEADLINE_MATCH})",
+            exact.f1(),
+            exact.headline_match()
+        );
+        std::process::exit(1);
+    }
 
     let started = Instant::now();
     let (mut docs, mut articles) = (0, 0);

@@ -13,8 +13,11 @@ const ROLE_WORDS: &[&str] = &[
     "见习记者",
     "实习记者",
     "记者",
+    "記者",
     "通讯员",
+    "通訊員",
     "实习生",
+    "實習生",
     "作者",
     "撰稿",
     "整理",
@@ -30,8 +33,8 @@ const ROLE_WORDS: &[&str] = &[
 /// `（本报记者 王迪、李亚楠）`, `作者：张三`.
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     // An outlet before the role ends like one: `青岛日报/观海新闻`, `本报`, `新华社`.
-    const OUTLET: &str = r"(?:[\p{Han}A-Za-z/／·]{0,14}?(?:报|社|网|台|闻|刊|站|中心))?";
-    const ROLE: &str = r"(?:(?:特约|见习|实习|驻[\p{Han}]{1,8})?记者|通讯员|实习生|作者[：:]?|撰稿[：:]?|摄影[：:]?|文[/／]图?|图[/／])";
+    const OUTLET: &str = r"(?:[\p{Han}A-Za-z/／·]{0,14}?(?:报|報|社|网|網|台|臺|闻|聞|刊|站|中心))?";
+    const ROLE: &str = r"(?:(?:特约|特約|见习|見習|实习|實習|驻[\p{Han}]{1,8})?(?:记者|記者)|通讯员|通訊員|实习生|實習生|作者[：:]?|撰稿[：:]?|摄影[：:]?|攝影[：:]?|文[/／]图?|图[/／])";
     const NAME: &str = r"(?:[\p{Han}·]{1,5}|[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3})";
     let pattern =
         format!(r"^(?:[□■◎●○◇◆▲△]\s*|[（(]\s*)?{OUTLET}{ROLE}\s*{NAME}(?:[\s、，,]+(?:{ROLE}\s*)?{NAME})*\s*[）)]?$");
@@ -49,7 +52,7 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 /// `（记者 杜一菲）`.
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?P<line>(?:据)?(?P<outlet>本报|新华社|中新社|中国新闻社|人民网|新华网|央视网|[\p{Han}A-Za-z]{2,12}?(?:日报|晚报|晨报|商报|时报|新闻网|新闻|报)(?:[/／][\p{Han}]{2,8})?)?(?P<place>[\p{Han}]{2,10}?)?(?P<date>[0-9０-９]{1,2}月[0-9０-９]{1,2}日|[一二三四五六七八九十〇]{1,3}月[一二三四五六七八九十〇]{1,3}日)?(?:电|讯))(?P<after>\s*[（(](?P<credit>[^）)]{1,60})[）)]|\s|：|:|$)",
+        r"^(?P<line>(?:据)?(?P<outlet>本报|本報|新华社|新華社|中新社|中国新闻社|中央社|人民网|新华网|央视网|[\p{Han}A-Za-z]{2,12}?(?:日报|日報|晚报|晚報|晨报|商报|时报|時報|新闻网|新闻|新聞|报|報)(?:[/／][\p{Han}]{2,8})?)?(?P<place>[\p{Han}]{2,10}?)?(?P<date>[0-9０-９]{1,2}月[0-9０-９]{1,2}日|[一二三四五六七八九十〇]{1,3}月[一二三四五六七八九十〇]{1,3}日)?(?:电|讯|電|訊))(?P<after>\s*[（(](?P<credit>[^）)]{1,60})[）)]|\s|：|:|$)",
     )
     .expect("dateline pattern")
 });
@@ -167,7 +170,7 @@ pub(super) fn reporters(credit: &str) -> Vec<String> {
         let token = ROLE_WORDS.iter().fold(token, |t, w| t.split(w).last().unwrap_or(t));
         let token = token.trim_start_matches(|c: char| !(c.is_alphanumeric()));
         let token = token.trim_end_matches(['摄', '报', '道']).trim();
-        if token.is_empty() || token == "本报" || token == "新华社" {
+        if token.is_empty() || ["本报", "本報", "新华社", "新華社"].contains(&token) {
             continue;
         }
         // `游 仪`: two-character names padded with a space print as two one-character tokens.

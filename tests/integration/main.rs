@@ -1,0 +1,6 @@
+//! Integration tests: `jianbao` run as a user runs it, on real pages and on files each test
+//! writes into its own temporary directory.
+
+mod harness;
+mod inputs;
+mod seed;
