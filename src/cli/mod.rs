@@ -2,6 +2,7 @@
 //! outcome into an exit code. Errors become one line on stderr each; a closed pipe is not one.
 
 mod args;
+mod model;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -10,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Context};
 use clap::{CommandFactory, Parser};
 
-pub use self::args::{Cli, Command, InputArgs, SplitArgs};
+pub use self::args::{Cli, Command, EmbedArgs, InputArgs, ModelArgs, ModelCommand, SplitArgs};
 use crate::input::{self, FileFilter, InputOptions};
 use crate::output::{self, Page};
 
@@ -45,13 +46,30 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    if let Some(threads) = cli.threads {
+        set_threads(threads)?;
+    }
     match cli.command {
         Command::Split(args) => split(args),
+        Command::Embed(args) => model::embed(args),
+        Command::Model(command) => model::model(command),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "jianbao", &mut io::stdout());
             Ok(Outcome::Done)
         }
     }
+}
+
+/// Makes every parallel part use `threads` workers: rayon's global pool, and candle's matrix
+/// kernels, which read `RAYON_NUM_THREADS`.
+fn set_threads(threads: usize) -> anyhow::Result<()> {
+    if threads == 0 {
+        anyhow::bail!("--threads must be at least 1");
+    }
+    // Set before any thread pool exists, while the program is still single-threaded.
+    std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("--threads")?;
+    Ok(())
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -1,0 +1,206 @@
+//! Texts → sentence embeddings: tokenisation, windows for long inputs, length-sorted batches,
+//! masked mean pooling and L2 normalisation. The transformer itself is in [`super::bert`];
+//! this module never looks inside it.
+
+use candle_core::{Device, Tensor};
+use tokenizers::Tokenizer;
+
+use super::bert::Bert;
+use super::{Intent, ModelError, Phase};
+
+/// Tokens that consecutive windows of a long input share.
+pub const WINDOW_OVERLAP: usize = 64;
+/// Most padded tokens (batch × longest) in one forward pass: bounds activation memory.
+pub const BATCH_TOKENS: usize = 8192;
+/// Most sequences in one forward pass.
+pub const BATCH_MAX: usize = 64;
+
+/// How intents are written into the input; e5 models want `query: ` / `passage: `.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompts {
+    pub query: String,
+    pub passage: String,
+}
+
+impl Prompts {
+    pub fn e5() -> Prompts {
+        Prompts { query: "query: ".into(), passage: "passage: ".into() }
+    }
+
+    pub fn none() -> Prompts {
+        Prompts { query: String::new(), passage: String::new() }
+    }
+
+    fn for_intent(&self, intent: Intent) -> &str {
+        match intent {
+            Intent::Query => &self.query,
+            Intent::Passage => &self.passage,
+        }
+    }
+}
+
+/// The tokenizer side of an encoder: ids for texts, windows for long ones.
+pub struct Tokens {
+    tokenizer: Tokenizer,
+    /// The ids that open and close every sequence (`<s>`, `</s>` or `[CLS]`, `[SEP]`).
+    open: Vec<u32>,
+    close: Vec<u32>,
+    pad: u32,
+    /// Longest sequence the model takes, specials included.
+    max_len: usize,
+    prompts: Prompts,
+}
+
+/// One window of one text, ready to batch.
+#[derive(Debug, Clone)]
+struct Window {
+    text: usize,
+    ids: Vec<u32>,
+}
+
+impl Tokens {
+    pub fn new(mut tokenizer: Tokenizer, max_len: usize, prompts: Prompts) -> Result<Tokens, ModelError> {
+        let fail = |e: tokenizers::Error| ModelError::new(Phase::Tokenizer, e.to_string());
+        tokenizer.with_truncation(None).map_err(fail)?;
+        tokenizer.with_padding(None);
+        let bare = tokenizer.encode("", false).map_err(fail)?.get_ids().len();
+        let framed = tokenizer.encode("", true).map_err(fail)?.get_ids().to_vec();
+        if bare != 0 || framed.is_empty() {
+            return Err(ModelError::new(Phase::Tokenizer, "tokenizer adds no special tokens around a sequence"));
+        }
+        let (open, close) = framed.split_at(framed.len().div_ceil(2).min(1));
+        let pad = tokenizer
+            .get_padding()
+            .map(|p| p.pad_id)
+            .or_else(|| ["<pad>", "[PAD]"].iter().find_map(|t| tokenizer.token_to_id(t)))
+            .unwrap_or(0);
+        if max_len <= framed.len() + WINDOW_OVERLAP + 16 {
+            return Err(ModelError::new(
+                Phase::Config,
+                format!("a maximum of {max_len} tokens leaves no room for text"),
+            ));
+        }
+        Ok(Tokens { tokenizer, open: open.to_vec(), close: close.to_vec(), pad, max_len, prompts })
+    }
+
+    pub fn vocab_size(&self) -> usize {
+        self.tokenizer.get_vocab_size(true)
+    }
+
+    /// Number of tokens `text` makes with the prompt for `intent`, specials excluded.
+    pub fn count(&self, text: &str, intent: Intent) -> Result<usize, ModelError> {
+        Ok(self.content_ids(text, intent)?.len())
+    }
+
+    fn content_ids(&self, text: &str, intent: Intent) -> Result<Vec<u32>, ModelError> {
+        let input = format!("{}{}", self.prompts.for_intent(intent), text);
+        let encoding = self
+            .tokenizer
+            .encode(input.as_str(), false)
+            .map_err(|e| ModelError::new(Phase::Tokenizer, e.to_string()))?;
+        Ok(encoding.get_ids().to_vec())
+    }
+
+    /// Splits every text into windows that fit the model, overlapping by [`WINDOW_OVERLAP`]
+    /// tokens; every window repeats the prompt, so each reads as the model was trained to.
+    fn windows(&self, texts: &[&str], intent: Intent) -> Result<Vec<Window>, ModelError> {
+        let prompt = self.content_ids("", intent)?;
+        let room = self.max_len - self.open.len() - self.close.len();
+        let mut out = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            let ids = self.content_ids(text, intent)?;
+            if ids.len() <= room {
+                out.push(Window { text: i, ids: self.frame(&ids) });
+                continue;
+            }
+            let body = &ids[prompt.len()..];
+            let chunk = room - prompt.len();
+            let mut start = 0;
+            loop {
+                let end = (start + chunk).min(body.len());
+                let mut window = prompt.clone();
+                window.extend_from_slice(&body[start..end]);
+                out.push(Window { text: i, ids: self.frame(&window) });
+                if end == body.len() {
+                    break;
+                }
+                start = end - WINDOW_OVERLAP;
+            }
+        }
+        Ok(out)
+    }
+
+    fn frame(&self, content: &[u32]) -> Vec<u32> {
+        let mut ids = Vec::with_capacity(content.len() + self.open.len() + self.close.len());
+        ids.extend_from_slice(&self.open);
+        ids.extend_from_slice(content);
+        ids.extend_from_slice(&self.close);
+        ids
+    }
+}
+
+/// Embeds `texts`: one L2-normalised vector per text, in order. A text longer than the model
+/// takes is the token-weighted mean of its windows' pooled vectors, then normalised.
+pub fn embed(
+    model: &Bert,
+    tokens: &Tokens,
+    hidden: usize,
+    texts: &[&str],
+    intent: Intent,
+) -> Result<Vec<Vec<f32>>, ModelError> {
+    let mut windows = tokens.windows(texts, intent)?;
+    // Longest first, so that each batch's padding is small and the first batch is the largest
+    // that any run will allocate.
+    windows.sort_by(|a, b| b.ids.len().cmp(&a.ids.len()).then(a.text.cmp(&b.text)));
+    let mut sums = vec![vec![0f64; hidden]; texts.len()];
+    let mut weights = vec![0f64; texts.len()];
+    let mut start = 0;
+    while start < windows.len() {
+        let longest = windows[start].ids.len();
+        let count = (BATCH_TOKENS / longest).clamp(1, BATCH_MAX).min(windows.len() - start);
+        let batch = &windows[start..start + count];
+        let pooled = forward_pooled(model, tokens.pad, batch, longest)?;
+        for (window, vector) in batch.iter().zip(pooled) {
+            let w = window.ids.len() as f64;
+            for (s, v) in sums[window.text].iter_mut().zip(vector) {
+                *s += w * v as f64;
+            }
+            weights[window.text] += w;
+        }
+        start += count;
+    }
+    Ok(sums
+        .into_iter()
+        .map(|sum| {
+            let norm = sum.iter().map(|v| v * v).sum::<f64>().sqrt().max(1e-12);
+            sum.into_iter().map(|v| (v / norm) as f32).collect()
+        })
+        .collect())
+}
+
+fn run_error(e: candle_core::Error) -> ModelError {
+    ModelError::new(Phase::Inference, e.to_string())
+}
+
+/// Runs one padded batch and mean-pools each sequence over its real tokens.
+fn forward_pooled(model: &Bert, pad: u32, batch: &[Window], len: usize) -> Result<Vec<Vec<f32>>, ModelError> {
+    let mut ids = Vec::with_capacity(batch.len() * len);
+    let mut mask = Vec::with_capacity(batch.len() * len);
+    for w in batch {
+        ids.extend_from_slice(&w.ids);
+        ids.extend(std::iter::repeat_n(pad, len - w.ids.len()));
+        mask.extend(std::iter::repeat_n(1f32, w.ids.len()));
+        mask.extend(std::iter::repeat_n(0f32, len - w.ids.len()));
+    }
+    let device: &Device = model.device();
+    let shape = (batch.len(), len);
+    let ids = Tensor::from_vec(ids, shape, device).map_err(run_error)?;
+    let mask = Tensor::from_vec(mask, shape, device).map_err(run_error)?;
+    let hidden = model.forward(&ids, &mask).map_err(run_error)?;
+    let pooled = (|| {
+        let summed = hidden.broadcast_mul(&mask.unsqueeze(2)?)?.sum(1)?;
+        let counts = mask.sum_keepdim(1)?;
+        summed.broadcast_div(&counts)?.to_device(&Device::Cpu)?.to_vec2::<f32>()
+    })();
+    pooled.map_err(run_error)
+}

