@@ -110,9 +110,52 @@ pub fn join_broken(left: &str, right: &str) -> String {
     out
 }
 
+/// Splits a paragraph into sentences after `。！？…；` (and `!?;`), keeping closing quotes and
+/// brackets with the sentence they close (`……。”`); never splits on `，`. A sentence end inside
+/// quotes or brackets does not end the outer sentence when more of the quotation follows.
+pub fn sentences(paragraph: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = paragraph.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        if !is_sentence_end(c) {
+            continue;
+        }
+        // Swallow runs of ends (`？！`, `……`) and the closing marks that follow.
+        while let Some(&(_, next)) = chars.peek() {
+            if is_sentence_end(next) || is_closing(next) {
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let end = chars.peek().map_or(paragraph.len(), |&(j, _)| j);
+        let sentence = trim(&paragraph[start..end]);
+        if !sentence.is_empty() {
+            out.push(sentence);
+        }
+        start = end;
+    }
+    let rest = trim(&paragraph[start..]);
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_keep_quotes_and_never_split_on_commas() {
+        let p = "他说：“高质量发展离不开数字化转型。”近日，青岛发布报告。真的吗？！是的……好";
+        assert_eq!(
+            sentences(p),
+            vec!["他说：“高质量发展离不开数字化转型。”", "近日，青岛发布报告。", "真的吗？！", "是的……", "好"]
+        );
+        assert_eq!(sentences("一、二，三"), vec!["一、二，三"]);
+    }
 
     #[test]
     fn lines_keep_char_offsets_for_every_line_ending() {

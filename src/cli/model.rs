@@ -34,7 +34,7 @@ impl ModelArgs {
     }
 
     pub fn fetch_options(&self) -> FetchOptions {
-        FetchOptions { offline: self.offline, wheels: self.wheels.clone(), progress: true }
+        FetchOptions { offline: self.offline, wheels: self.wheels.clone(), progress: true, force: false }
     }
 
     pub fn load_options(&self) -> anyhow::Result<LoadOptions> {
@@ -95,7 +95,7 @@ pub fn model(command: ModelCommand) -> anyhow::Result<Outcome> {
                 eprintln!("jianbao: {builtin} is already in {} (use --force to fetch it again)", dir.display());
                 return Ok(Outcome::Done);
             }
-            fetch::fetch_builtin(builtin, &dir, &FetchOptions { offline: false, wheels, progress: true })?;
+            fetch::fetch_builtin(builtin, &dir, &FetchOptions { offline: false, wheels, progress: true, force })?;
             Ok(Outcome::Done)
         }
         ModelCommand::Rm { name } => {

@@ -78,9 +78,9 @@ impl Config {
 #[serde(rename_all = "lowercase")]
 pub enum WeightFormat {
     /// 32-bit floats.
+    #[default]
     F32,
     /// 8-bit blocks (candle's Q8_0).
-    #[default]
     #[value(name = "q8_0")]
     #[serde(rename = "q8_0")]
     Q8_0,

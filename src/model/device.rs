@@ -35,7 +35,7 @@ impl FromStr for DeviceSpec {
 
 impl DeviceSpec {
     pub fn resolve(self) -> Result<Device, ModelError> {
-        let fail = |e: candle_core::Error| ModelError::new(Phase::Device, e.to_string());
+        let fail = |e: candle_core::Error| ModelError::candle(Phase::Device, "", &e);
         match self {
             DeviceSpec::Cpu => Ok(Device::Cpu),
             DeviceSpec::Auto if candle_core::utils::cuda_is_available() => Device::new_cuda(0).map_err(fail),

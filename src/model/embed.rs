@@ -130,6 +130,11 @@ impl Tokens {
         Ok(out)
     }
 
+    /// The ids the model sees for a text that fits in one window, specials included.
+    pub fn framed_ids(&self, text: &str, intent: Intent) -> Result<Vec<u32>, ModelError> {
+        Ok(self.frame(&self.content_ids(text, intent)?))
+    }
+
     fn frame(&self, content: &[u32]) -> Vec<u32> {
         let mut ids = Vec::with_capacity(content.len() + self.open.len() + self.close.len());
         ids.extend_from_slice(&self.open);
@@ -179,7 +184,7 @@ pub fn embed(
 }
 
 fn run_error(e: candle_core::Error) -> ModelError {
-    ModelError::new(Phase::Inference, e.to_string())
+    ModelError::candle(Phase::Inference, "", &e)
 }
 
 /// Runs one padded batch and mean-pools each sequence over its real tokens.

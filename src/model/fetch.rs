@@ -52,6 +52,13 @@ pub fn fetch_builtin(name: &str, dest: &Path, opts: &FetchOptions) -> Result<(),
     }
     let parent = dest.parent().ok_or_else(|| fail("the cache directory has no parent"))?;
     fs::create_dir_all(parent).map_err(|e| fail(format!("cannot create {}: {e}", parent.display())))?;
+    // One fetch at a time per cache, whichever process asks; whoever waited finds it done.
+    let lock_path = parent.join(format!(".{name}.lock"));
+    let lock = fs::File::create(&lock_path).map_err(|e| fail(format!("cannot create {}: {e}", lock_path.display())))?;
+    lock.lock().map_err(|e| fail(format!("cannot lock {}: {e}", lock_path.display())))?;
+    if super::source::read_manifest(dest).is_some() && !opts.force {
+        return Ok(());
+    }
     let downloads = parent.join(".downloads");
     let wheels = match &opts.wheels {
         Some(dir) => dir.clone(),

@@ -49,7 +49,9 @@ pub fn resolve(repo: &str, revision: Option<&str>, offline: bool) -> Result<Mode
         paths.push(path);
     }
     let id = format!("hf:{repo}@{revision}");
-    let e5_prompts = repo.contains("e5");
+    // The e5 family (intfloat/e5-*, intfloat/multilingual-e5-*) is trained with prompts.
+    let name = repo.rsplit('/').next().unwrap_or(repo);
+    let e5_prompts = name.starts_with("e5-") || name.contains("-e5-");
     Ok(ModelDir { id, config: paths[0].clone(), tokenizer: paths[1].clone(), weights: paths[2].clone(), e5_prompts })
 }
 

@@ -82,6 +82,13 @@ impl ModelError {
     pub fn new(phase: Phase, message: impl Into<String>) -> ModelError {
         ModelError { phase, message: message.into() }
     }
+
+    /// A candle error as one line: candle appends a backtrace to some of its messages.
+    pub fn candle(phase: Phase, context: impl fmt::Display, err: &candle_core::Error) -> ModelError {
+        let text = err.to_string();
+        let first = text.lines().next().unwrap_or_default().trim();
+        ModelError::new(phase, format!("{context}{first}"))
+    }
 }
 
 /// How to load a model.
@@ -127,6 +134,11 @@ impl CandleEncoder {
     pub fn token_count(&self, text: &str, intent: Intent) -> Result<usize, ModelError> {
         self.tokens.count(text, intent)
     }
+
+    /// The ids the model sees for a text that fits in one window, special tokens included.
+    pub fn token_ids(&self, text: &str, intent: Intent) -> Result<Vec<u32>, ModelError> {
+        self.tokens.framed_ids(text, intent)
+    }
 }
 
 impl Encoder for CandleEncoder {
@@ -158,8 +170,9 @@ fn load_weights(path: &Path, config: &Config, format: WeightFormat, device: &Dev
     let fail = |m: String| ModelError::new(Phase::Weights, format!("{}: {m}", path.display()));
     // Safety: the file is memory-mapped read-only; jianbao never writes a model file in place
     // (imports write a new directory and rename it).
-    let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[path], DType::F32, device) }
-        .map_err(|e| fail(format!("not a readable safetensors file ({e})")))?;
+    let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[path], DType::F32, device) }.map_err(|e| {
+        ModelError::candle(Phase::Weights, format_args!("{}: not a readable safetensors file: ", path.display()), &e)
+    })?;
     // Checkpoints saved from a task model nest the encoder under its type's name.
     let prefix = ["", "bert", "roberta", "xlm-roberta", "model"]
         .into_iter()
@@ -173,5 +186,6 @@ fn load_weights(path: &Path, config: &Config, format: WeightFormat, device: &Dev
         })
         .ok_or_else(|| fail("no tensor `embeddings.word_embeddings.weight`: not a BERT-family encoder".into()))?;
     let vb = if prefix.is_empty() { vb } else { vb.pp(prefix) };
-    Bert::load(vb, config, format).map_err(|e| fail(e.to_string()))
+    Bert::load(vb, config, format)
+        .map_err(|e| ModelError::candle(Phase::Weights, format_args!("{}: ", path.display()), &e))
 }

