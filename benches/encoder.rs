@@ -2,6 +2,7 @@
 //!
 //! cargo bench --bench encoder                 # every weight format at 1 and 2 threads
 //! cargo bench --bench encoder -- --ort        # and ONNX Runtime on the same inputs
+//! cargo bench --bench encoder -- --only f32@2 # one weight format at one thread count
 //!
 //! Workloads: the first 60 sentences of the example page embedded together (sentences/s);
 //! 64 texts of exactly 256 and of exactly 512 tokens (tokens/s); model load time; peak RSS.
@@ -18,6 +19,10 @@ use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
 use jianbao::model::{CandleEncoder, Encoder, Intent, LoadOptions, WeightFormat};
 use serde_json::{json, Value};
 
+/// The allocator the `jianbao` binary uses, so that the bench measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const REPEATS: usize = 3;
 const TEXTS: usize = 64;
 
@@ -30,7 +35,10 @@ fn main() {
         child();
         return;
     }
-    let with_ort = std::env::args().any(|a| a == "--ort");
+    let args: Vec<String> = std::env::args().collect();
+    let with_ort = args.iter().any(|a| a == "--ort");
+    // `--only f32@1` and the like restrict the runs: weight format @ threads.
+    let only: Vec<&str> = args.windows(2).filter(|w| w[0] == "--only").map(|w| w[1].as_str()).collect();
     let exe = std::env::current_exe().expect("bench executable");
     println!(
         "{:<7} {:>7} {:>9} {:>14} {:>14} {:>14} {:>9}",
@@ -39,6 +47,9 @@ fn main() {
     let mut results = Vec::new();
     for threads in [1, 2] {
         for weights in ["f32", "q8_0", "q4_0"] {
+            if !only.is_empty() && !only.contains(&format!("{weights}@{threads}").as_str()) {
+                continue;
+            }
             let out = Command::new(&exe)
                 .env("JIANBAO_BENCH_CHILD", "1")
                 .env("RAYON_NUM_THREADS", threads.to_string())

@@ -12,6 +12,8 @@ use candle_core::{DType, Device, Module, Result, Tensor, D};
 use candle_nn::{Embedding, VarBuilder};
 use serde::Deserialize;
 
+use super::ops;
+
 /// The Hugging Face `config.json` fields a BERT-family encoder needs.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Config {
@@ -129,12 +131,16 @@ impl Linear {
         Linear::from_parts(vb.get((out, inp), "weight")?, vb.get(out, "bias")?, format)
     }
 
+    /// `x · Wᵀ`, bias not added: the callers fuse it with what follows.
+    fn matmul(&self, x: &Tensor) -> Result<Tensor> {
+        match &self.weight {
+            Weight::F32(w_t) => x.matmul(w_t),
+            Weight::Quantized(q) => q.forward(x),
+        }
+    }
+
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let y = match &self.weight {
-            Weight::F32(w_t) => x.matmul(w_t)?,
-            Weight::Quantized(q) => q.forward(x)?,
-        };
-        y.broadcast_add(&self.bias)
+        self.matmul(x)?.broadcast_add(&self.bias)
     }
 }
 
@@ -187,7 +193,7 @@ impl Layer {
         })
     }
 
-    /// `x`: `[batch * len, hidden]`; `mask`: additive, `[batch, 1, 1, len]`.
+    /// `x`: `[batch * len, hidden]`; `mask`: `[batch, len]`, 1 for tokens, 0 for padding.
     fn forward(&self, x: &Tensor, mask: &Tensor, (batch, len): (usize, usize)) -> Result<Tensor> {
         let hidden = x.dim(1)?;
         let head_dim = hidden / self.heads;
@@ -196,17 +202,17 @@ impl Layer {
         let k = qkv.get(1)?.contiguous()?;
         let v = qkv.get(2)?.contiguous()?;
         let scale = 1.0 / (head_dim as f64).sqrt();
-        let scores = (q.matmul(&k.t()?)? * scale)?.broadcast_add(mask)?;
-        let probs = candle_nn::ops::softmax_last_dim(&scores)?;
+        let probs = ops::masked_softmax(&q.matmul(&k.t()?)?, mask, scale)?;
         let context = probs.matmul(&v)?.transpose(1, 2)?.reshape((batch * len, hidden))?;
-        let x = self.attention_norm.forward(&(self.attention_out.forward(&context)? + x)?)?;
-        let mid = self.intermediate.forward(&x)?;
+        let attended = ops::bias_residual(&self.attention_out.matmul(&context)?, &self.attention_out.bias, x)?;
+        let x = self.attention_norm.forward(&attended)?;
         let mid = match self.act.as_str() {
-            "relu" => mid.relu()?,
-            "gelu_new" | "gelu_pytorch_tanh" => mid.gelu()?,
-            _ => mid.gelu_erf()?,
+            "relu" => self.intermediate.forward(&x)?.relu()?,
+            "gelu_new" | "gelu_pytorch_tanh" => self.intermediate.forward(&x)?.gelu()?,
+            _ => ops::bias_gelu(&self.intermediate.matmul(&x)?, &self.intermediate.bias)?,
         };
-        self.output_norm.forward(&(self.output.forward(&mid)? + x)?)
+        let out = ops::bias_residual(&self.output.matmul(&mid)?, &self.output.bias, &x)?;
+        self.output_norm.forward(&out)
     }
 }
 
@@ -255,10 +261,9 @@ impl Bert {
         let x = self.words.forward(ids)?.broadcast_add(&positions)?.broadcast_add(&self.token_type)?;
         let hidden = x.dim(D::Minus1)?;
         let mut x = self.embedding_norm.forward(&x.reshape((batch * len, hidden))?)?;
-        // 0 where attended, a large negative number where padded.
-        let bias = ((mask.to_dtype(DType::F32)? - 1.0)? * 1e9)?.reshape((batch, 1, 1, len))?;
+        let mask = mask.to_dtype(DType::F32)?.contiguous()?;
         for layer in &self.layers {
-            x = layer.forward(&x, &bias, (batch, len))?;
+            x = layer.forward(&x, &mask, (batch, len))?;
         }
         x.reshape((batch, len, hidden))
     }

