@@ -221,3 +221,39 @@ fn broken_model_files_get_clear_errors() {
         &["tokenizer.json", "loading the tokenizer"],
     );
 }
+
+#[test]
+fn the_configured_model_is_the_default_and_the_cache_commands_work() {
+    let dir = Dir::new();
+    let model = dir.path("tiny");
+    tiny::write_model(&model);
+    let home = dir.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(home.join("config.toml"), format!("model = {:?}\n", model.display().to_string())).unwrap();
+    let out = dir
+        .jianbao()
+        .env("JIANBAO_HOME", &home)
+        .env_remove("JIANBAO_MODEL")
+        .args(["embed", "今天天气很好"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["vector"].as_array().unwrap().len(), tiny::HIDDEN, "config.toml's model is used");
+
+    let list = dir.jianbao().env("JIANBAO_HOME", &home).args(["model", "list"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&list.stdout).contains("e5-small     not fetched"));
+    let info = dir.jianbao().env("JIANBAO_HOME", &home).args(["model", "info"]).arg(&model).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("hidden_size 32") && info.contains("model.safetensors"), "{info}");
+    let rm = dir.jianbao().env("JIANBAO_HOME", &home).args(["model", "rm", "e5-small"]).output().unwrap();
+    assert_eq!(rm.status.code(), Some(2), "nothing to remove");
+    let offline = dir
+        .jianbao()
+        .env("JIANBAO_HOME", &home)
+        .args(["embed", "--offline", "--model", "e5-small", "x"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&offline.stderr);
+    assert!(stderr.contains("not in the cache") && stderr.contains("jianbao model fetch"), "{stderr}");
+}
