@@ -202,8 +202,7 @@ impl Layer {
         let k = qkv.get(1)?.contiguous()?;
         let v = qkv.get(2)?.contiguous()?;
         let scale = 1.0 / (head_dim as f64).sqrt();
-        let probs = ops::masked_softmax(&q.matmul(&k.t()?)?, mask, scale)?;
-        let context = probs.matmul(&v)?.transpose(1, 2)?.reshape((batch * len, hidden))?;
+        let context = ops::attention(&q, &k, &v, mask, scale)?;
         let attended = ops::bias_residual(&self.attention_out.matmul(&context)?, &self.attention_out.bias, x)?;
         let x = self.attention_norm.forward(&attended)?;
         let mid = match self.act.as_str() {

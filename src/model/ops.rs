@@ -194,6 +194,154 @@ impl CustomOp2 for MaskedSoftmax {
     }
 }
 
+/// Scaled dot-product attention for one layer, `softmax(q·kᵀ · scale, masked) · v`, with the
+/// result laid out `[batch, len, heads · head_dim]`, ready for the output projection. `q`, `k`,
+/// `v`: `[batch, heads, len, head_dim]`; `mask`: `[batch, len]` of 1/0, right-padded.
+///
+/// On the CPU each (sequence, head) pair is one task on rayon's pool: two single-threaded
+/// matrix products over the sequence's real tokens only, with the softmax in between, so that
+/// no `[batch, heads, len, len]` tensor is ever made.
+pub fn attention(q: &Tensor, k: &Tensor, v: &Tensor, mask: &Tensor, scale: f64) -> Result<Tensor> {
+    let (batch, heads, len, head_dim) = q.dims4()?;
+    if fusable(&[q, k, v, mask])
+        && k.dims4()? == (batch, heads, len, head_dim)
+        && v.dims4()? == (batch, heads, len, head_dim)
+    {
+        let mask = mask.flatten_all()?.to_vec1::<f32>()?;
+        let out = q.apply_op3_no_bwd(k, v, &Attention { mask, scale: scale as f32 })?;
+        return out.reshape((batch * len, heads * head_dim));
+    }
+    let probs = masked_softmax(&q.matmul(&k.t()?)?, mask, scale)?;
+    probs.matmul(v)?.transpose(1, 2)?.reshape((batch * len, heads * head_dim))
+}
+
+struct Attention {
+    mask: Vec<f32>,
+    scale: f32,
+}
+
+dispatch!(softmax_in_place, (rows: &mut [f32], mask: &[f32]), {
+    for row in rows.chunks_exact_mut(mask.len()) {
+        for (d, &m) in row.iter_mut().zip(mask) {
+            *d += (m - 1.0) * 1e9;
+        }
+        let max = lanes(row, f32::NEG_INFINITY, f32::max);
+        for d in row.iter_mut() {
+            *d = exp(*d - max);
+        }
+        let inv = 1.0 / lanes(row, 0.0, |a, b| a + b);
+        for d in row.iter_mut() {
+            *d *= inv;
+        }
+    }
+});
+
+impl Attention {
+    /// Context vectors `[valid, head_dim]` for one head of one sequence.
+    fn head(&self, q: &[f32], k: &[f32], v: &[f32], mask: &[f32], head_dim: usize) -> Vec<f32> {
+        let valid = mask.len();
+        let mut scores = vec![0f32; valid * valid];
+        let mut context = vec![0f32; valid * head_dim];
+        // Safety: every pointer addresses a buffer of the extent its strides and sizes cover:
+        // scores [valid, valid], q and k [valid, head_dim] row-major (k read transposed),
+        // context [valid, head_dim], v [valid, head_dim].
+        unsafe {
+            gemm::gemm(
+                valid,
+                valid,
+                head_dim,
+                scores.as_mut_ptr(),
+                1,
+                valid as isize,
+                false,
+                q.as_ptr(),
+                1,
+                head_dim as isize,
+                k.as_ptr(),
+                head_dim as isize,
+                1,
+                0.0,
+                self.scale,
+                false,
+                false,
+                false,
+                gemm::Parallelism::None,
+            );
+        }
+        softmax_in_place(&mut scores, mask);
+        unsafe {
+            gemm::gemm(
+                valid,
+                head_dim,
+                valid,
+                context.as_mut_ptr(),
+                1,
+                head_dim as isize,
+                false,
+                scores.as_ptr(),
+                1,
+                valid as isize,
+                v.as_ptr(),
+                1,
+                head_dim as isize,
+                0.0,
+                1.0,
+                false,
+                false,
+                false,
+                gemm::Parallelism::None,
+            );
+        }
+        context
+    }
+}
+
+impl CustomOp3 for Attention {
+    fn name(&self) -> &'static str {
+        "attention"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        use rayon::prelude::*;
+        let name = self.name();
+        let (q, k, v) = (f32_slice(s1, l1, name)?, f32_slice(s2, l2, name)?, f32_slice(s3, l3, name)?);
+        let (batch, heads, len, head_dim) = l1.shape().dims4()?;
+        if self.mask.len() != batch * len {
+            candle_core::bail!("attention: mask has {} values for {batch} × {len} tokens", self.mask.len());
+        }
+        let per_head = len * head_dim;
+        let contexts: Vec<Vec<f32>> = (0..batch * heads)
+            .into_par_iter()
+            .map(|task| {
+                let b = task / heads;
+                let mask = &self.mask[b * len..(b + 1) * len];
+                let valid = mask.iter().rposition(|&m| m > 0.0).map_or(0, |i| i + 1);
+                let at = task * per_head;
+                let span = at..at + valid * head_dim;
+                self.head(&q[span.clone()], &k[span.clone()], &v[span], &mask[..valid], head_dim)
+            })
+            .collect();
+        // Scatter into [batch, len, heads, head_dim]; padded rows stay zero.
+        let mut out = vec![0f32; batch * len * heads * head_dim];
+        for (task, context) in contexts.iter().enumerate() {
+            let (b, h) = (task / heads, task % heads);
+            for (i, row) in context.chunks_exact(head_dim).enumerate() {
+                let at = ((b * len + i) * heads + h) * head_dim;
+                out[at..at + head_dim].copy_from_slice(row);
+            }
+        }
+        Ok((CpuStorage::F32(out), Shape::from((batch, len, heads * head_dim))))
+    }
+}
+
 /// e^x from 2^(x·log₂e): the integer part goes into the exponent bits, the fraction through a
 /// degree-6 polynomial; relative error about 1e-7, no libm call, so the loops vectorise.
 #[inline(always)]
@@ -279,6 +427,22 @@ mod tests {
         close(&bias_gelu(&y, &bias).unwrap(), &y.broadcast_add(&bias).unwrap().gelu_erf().unwrap(), 1e-5);
         let res = Tensor::new(&[[1.0f32, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]], &dev).unwrap();
         close(&bias_residual(&y, &bias, &res).unwrap(), &(y.broadcast_add(&bias).unwrap() + &res).unwrap(), 1e-6);
+    }
+
+    #[test]
+    fn fused_attention_matches_the_unfused_one() {
+        let dev = candle_core::Device::Cpu;
+        let make = |offset: f32| {
+            let t = Tensor::arange(0f32, 2.0 * 3.0 * 5.0 * 4.0, &dev).unwrap();
+            ((t + offset as f64).unwrap() * 0.37).unwrap().sin().unwrap().reshape((2, 3, 5, 4)).unwrap()
+        };
+        let (q, k, v) = (make(0.0), make(1.0), make(2.0));
+        let mask = Tensor::new(&[[1f32, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 0.0, 0.0]], &dev).unwrap();
+        let fused = attention(&q, &k, &v, &mask, 0.5).unwrap().reshape((2, 5, 12)).unwrap();
+        let probs = masked_softmax(&q.matmul(&k.t().unwrap()).unwrap(), &mask, 0.5).unwrap();
+        let plain = probs.matmul(&v).unwrap().transpose(1, 2).unwrap().reshape((2, 5, 12)).unwrap();
+        close(&fused.get(0).unwrap(), &plain.get(0).unwrap(), 1e-5);
+        close(&fused.get(1).unwrap().narrow(0, 0, 3).unwrap(), &plain.get(1).unwrap().narrow(0, 0, 3).unwrap(), 1e-5);
     }
 
     #[test]
