@@ -19,6 +19,9 @@ fn f32_slice<'a>(storage: &'a CpuStorage, layout: &Layout, op: &str) -> Result<&
     Ok(&values[start..end])
 }
 
+/// Rows per parallel task in the element-wise kernels.
+const ROWS_PER_TASK: usize = 64;
+
 fn fusable(tensors: &[&Tensor]) -> bool {
     tensors.iter().all(|t| t.device().is_cpu() && t.dtype() == DType::F32 && t.is_contiguous())
 }
@@ -68,9 +71,11 @@ impl CustomOp2 for BiasGelu {
     }
 
     fn cpu_fwd(&self, s1: &CpuStorage, l1: &Layout, s2: &CpuStorage, l2: &Layout) -> Result<(CpuStorage, Shape)> {
+        use rayon::prelude::*;
         let (y, bias) = (f32_slice(s1, l1, self.name())?, f32_slice(s2, l2, self.name())?);
         let mut out = vec![0f32; y.len()];
-        bias_gelu_rows(y, bias, &mut out);
+        let chunk = ROWS_PER_TASK * bias.len();
+        out.par_chunks_mut(chunk).zip(y.par_chunks(chunk)).for_each(|(dst, src)| bias_gelu_rows(src, bias, dst));
         Ok((CpuStorage::F32(out), l1.shape().clone()))
     }
 }
@@ -111,8 +116,12 @@ impl CustomOp3 for BiasResidual {
     ) -> Result<(CpuStorage, Shape)> {
         let name = self.name();
         let (y, bias, residual) = (f32_slice(s1, l1, name)?, f32_slice(s2, l2, name)?, f32_slice(s3, l3, name)?);
+        use rayon::prelude::*;
         let mut out = vec![0f32; y.len()];
-        bias_residual_rows(y, bias, residual, &mut out);
+        let chunk = ROWS_PER_TASK * bias.len();
+        out.par_chunks_mut(chunk)
+            .zip(y.par_chunks(chunk).zip(residual.par_chunks(chunk)))
+            .for_each(|(dst, (src, res))| bias_residual_rows(src, bias, res, dst));
         Ok((CpuStorage::F32(out), l1.shape().clone()))
     }
 }
