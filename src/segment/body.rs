@@ -71,7 +71,7 @@ fn add_byline(byline: &mut Byline, line: &str) {
 }
 
 /// On an indented page a short indented line without closing punctuation heads a section
-/// (`编者的话`, `云南玉溪顾芸——`).
+/// (`编者的话`, `浙江杭州李明——`).
 fn is_indented_subhead(line: &Line<'_>, style: Style) -> bool {
     style.indented
         && line.indent > 0

@@ -100,6 +100,9 @@ pub(super) fn assign(texts: &[&str], slots: Option<[Option<&str>; 3]>) -> Header
             kicker.push(strip_dashes(text));
         } else if text.starts_with("——") || text.starts_with("--") {
             deck.push(strip_dashes(text));
+        } else if patterns::is_bracketed(text) && (!kicker.is_empty() || !plain.is_empty()) {
+            // A line all in brackets under a title annotates it (a date, a source).
+            deck.push(text.to_owned());
         } else {
             plain.push(text);
         }
@@ -192,20 +195,14 @@ mod tests {
             header(&["青岛首单创新创业公司债券发行", "规模5亿元，主要投向现代物流、科技服务等产业领域"]).1,
             "青岛首单创新创业公司债券发行"
         );
-        assert_eq!(
-            header(&["中办国办印发", "关于推进基层整合审批服务执法力量的实施意见"]).1,
-            "关于推进基层整合审批服务执法力量的实施意见"
-        );
-        assert_eq!(header(&["在春节团拜会上的讲话", "（二〇一九年二月三日）"]).1, "在春节团拜会上的讲话");
+        assert_eq!(header(&["省政府办公厅印发", "关于加快发展数字经济的实施意见"]).1, "关于加快发展数字经济的实施意见");
+        assert_eq!(header(&["在全市经济工作会议上的讲话", "（二〇二二年十二月五日）"]).1, "在全市经济工作会议上的讲话");
     }
 
     #[test]
     fn slots_decide_when_the_layout_has_them() {
-        let h = assign(
-            &["习近平同卡塔尔埃米尔塔米姆举行会谈"],
-            Some([None, Some("习近平同卡塔尔埃米尔塔米姆举行会谈"), Some("习近平：中方支持。")]),
-        );
+        let h = assign(&["两国外长举行会谈"], Some([None, Some("两国外长举行会谈"), Some("双方同意加强合作。")]));
         assert_eq!(h.kicker, None);
-        assert_eq!(h.deck.as_deref(), Some("习近平：中方支持。"));
+        assert_eq!(h.deck.as_deref(), Some("双方同意加强合作。"));
     }
 }

@@ -128,7 +128,7 @@ fn strip_emphasis(line: &str, bold_open: bool) -> (&str, Emphasis, bool) {
     }
 }
 
-/// `李达：` or `《经典咏流传》“和诗以歌”：` on its own line after a blank, right above a header
+/// `张明：` or `《某节目》“某主题”：` on its own line after a blank, right above a header
 /// line, is a kicker, not a salutation: on an indented page, make it a header line too.
 fn promote_colon_kickers(lines: &mut [Line<'_>], style: Style) {
     if !style.indented {

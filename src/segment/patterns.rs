@@ -30,7 +30,7 @@ const ROLE_WORDS: &[&str] = &[
 ];
 
 /// A line that is only a byline: `□青岛日报/观海新闻记者 薛君妍`, `本报记者 徐元锋`,
-/// `（本报记者 王迪、李亚楠）`, `作者：张三`.
+/// `（本报记者 陈一鸣、赵小雨）`, `作者：张三`.
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     // An outlet before the role ends like one: `青岛日报/观海新闻`, `本报`, `新华社`.
     const OUTLET: &str = r"(?:[\p{Han}A-Za-z/／·]{0,14}?(?:报|報|社|网|網|台|臺|闻|聞|刊|站|中心))?";
@@ -41,15 +41,15 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&pattern).expect("byline pattern")
 });
 
-/// Photo, chart and editor credits: `新华社记者 方喆摄`, `制图：蔡华伟`, `（责任编辑：张三）`.
+/// Photo, chart and editor credits: `新华社记者 钱江摄`, `制图：郑小川`, `（责任编辑：张三）`.
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^[（(]?\s*(?:制图|绘图|图片|摄影|版式设计|美编|责任编辑|责编|编辑|校对|本版责编)\s*[：:]|^[（(]?资料图片[）)]?$)")
         .expect("credit pattern")
 });
 
 /// A dateline at the start of a paragraph: `本报11月14日讯`, `本报北京1月31日电`,
-/// `新华社北京9月30日电`, `据新华社金边1月30日电`, `本报讯`, optionally followed by
-/// `（记者 杜一菲）`.
+/// `新华社北京9月30日电`, `据新华社曼谷4月8日电`, `本报讯`, optionally followed by
+/// `（记者 林晓晴）`.
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?P<line>(?:据)?(?P<outlet>本报|本報|新华社|新華社|中新社|中国新闻社|中央社|人民网|新华网|央视网|[\p{Han}A-Za-z]{2,12}?(?:日报|日報|晚报|晚報|晨报|商报|时报|時報|新闻网|新闻|新聞|报|報)(?:[/／][\p{Han}]{2,8})?)?(?P<place>[\p{Han}]{2,10}?)?(?P<date>[0-9０-９]{1,2}月[0-9０-９]{1,2}日|[一二三四五六七八九十〇]{1,3}月[一二三四五六七八九十〇]{1,3}日)?(?:电|讯|電|訊))(?P<after>\s*[（(](?P<credit>[^）)]{1,60})[）)]|\s|：|:|$)",
@@ -114,7 +114,7 @@ pub(super) fn is_credit(line: &str) -> bool {
     chars <= 40 && (CREDIT.is_match(line) || is_photo_credit(line, chars))
 }
 
-/// `新华社记者 方喆摄`, `（张三摄）`, `李四摄`, but not a sentence that ends in 拍摄.
+/// `新华社记者 钱江摄`, `（张三摄）`, `李四摄`, but not a sentence that ends in 拍摄.
 fn is_photo_credit(line: &str, chars: usize) -> bool {
     let inner = line.trim_end_matches(['）', ')']).trim_end();
     inner.ends_with('摄')
@@ -151,7 +151,7 @@ pub(super) fn parse_byline(line: &str) -> (Option<String>, Vec<String>) {
     (outlet, reporters(line))
 }
 
-/// The people named in a credit such as `记者 张晋 通讯员 窦晓青` or `本报记者 游 仪`.
+/// The people named in a credit such as `记者 张晋 通讯员 窦晓青` or `本报记者 吴 双`.
 pub(super) fn reporters(credit: &str) -> Vec<String> {
     let mut rest = credit;
     for (i, c) in credit.char_indices() {
@@ -173,7 +173,7 @@ pub(super) fn reporters(credit: &str) -> Vec<String> {
         if token.is_empty() || ["本报", "本報", "新华社", "新華社"].contains(&token) {
             continue;
         }
-        // `游 仪`: two-character names padded with a space print as two one-character tokens.
+        // `吴 双`: two-character names padded with a space print as two one-character tokens.
         match names.last_mut() {
             Some(last) if pending_single(last) && token.chars().count() == 1 => last.push_str(token),
             _ => names.push(token.to_owned()),
@@ -216,13 +216,13 @@ mod tests {
 
     #[test]
     fn datelines() {
-        let m = dateline("本报北京1月31日电\u{a0}（记者杜一菲）国家主席习近平").unwrap();
-        assert_eq!(m.dateline.text, "本报北京1月31日电");
+        let m = dateline("本报北京3月2日电\u{a0}（记者林晓晴）全国春耕备耕工作").unwrap();
+        assert_eq!(m.dateline.text, "本报北京3月2日电");
         assert_eq!(m.dateline.place.as_deref(), Some("北京"));
-        assert_eq!(m.reporters, vec!["杜一菲"]);
+        assert_eq!(m.reporters, vec!["林晓晴"]);
         let m = dateline("本报11月14日讯 按照省委统一安排").unwrap();
         assert_eq!((m.dateline.outlet.as_deref(), m.dateline.date.as_deref()), (Some("本报"), Some("11月14日")));
-        assert_eq!(dateline("据新华社金边1月30日电 （记者毛鹏飞）").unwrap().dateline.place.as_deref(), Some("金边"));
+        assert_eq!(dateline("据新华社曼谷4月8日电 （记者周明远）").unwrap().dateline.place.as_deref(), Some("曼谷"));
         assert!(dateline("今天下午，学习贯彻党的二十大精神").is_none());
         assert!(dateline("通讯员发现").is_none());
     }
@@ -230,22 +230,22 @@ mod tests {
     #[test]
     fn bylines() {
         assert!(is_byline("□青岛日报/观海新闻记者 张晋 通讯员 窦晓青"));
-        assert!(is_byline("本报记者 游 仪"));
-        assert!(is_byline("（本报记者 王迪、李亚楠、白林）"));
+        assert!(is_byline("本报记者 吴 双"));
+        assert!(is_byline("（本报记者 陈一鸣、赵小雨、孙立）"));
         assert!(!is_byline("记者从市北区获悉，今年以来全区固投增速15%。"));
         assert!(!is_byline("记者新春探访乡村治理"));
-        assert!(!is_byline("向奋战在一线的社区工作者致敬"));
-        assert!(!is_byline("外交部发言人就台湾选举答记者问"));
+        assert!(!is_byline("向坚守岗位的社区工作者致敬"));
+        assert!(!is_byline("发言人就近期热点答记者问"));
         let (outlet, people) = parse_byline("□青岛日报/观海新闻记者 张晋 通讯员 窦晓青");
         assert_eq!(outlet.as_deref(), Some("青岛日报/观海新闻"));
         assert_eq!(people, vec!["张晋", "窦晓青"]);
-        assert_eq!(parse_byline("本报记者 游 仪").1, vec!["游仪"]);
+        assert_eq!(parse_byline("本报记者 吴 双").1, vec!["吴双"]);
     }
 
     #[test]
     fn credits() {
-        assert!(is_credit("新华社记者\u{a0}方喆摄"));
-        assert!(is_credit("制图：蔡华伟"));
+        assert!(is_credit("新华社记者\u{a0}钱江摄"));
+        assert!(is_credit("制图：郑小川"));
         assert!(!is_credit("他拿起相机拍摄"));
     }
 }
