@@ -142,23 +142,16 @@ struct MaskedSoftmax {
     scale: f32,
 }
 
-dispatch!(softmax_rows, (scores: &[f32], mask: &[f32], scale: f32, valid: usize, out: &mut [f32]), {
+/// Scales each real query row of one head into `out` and softmaxes it over the real keys.
+fn softmax_rows(scores: &[f32], mask: &[f32], scale: f32, valid: usize, out: &mut [f32]) {
     let len = mask.len();
     for (row, dst) in scores.chunks_exact(len).zip(out.chunks_exact_mut(len)).take(valid) {
-        let dst = &mut dst[..valid];
-        for ((d, &s), &m) in dst.iter_mut().zip(&row[..valid]).zip(&mask[..valid]) {
-            *d = s * scale + (m - 1.0) * 1e9;
+        for (d, &s) in dst[..valid].iter_mut().zip(&row[..valid]) {
+            *d = s * scale;
         }
-        let max = lanes(dst, f32::NEG_INFINITY, f32::max);
-        for d in dst.iter_mut() {
-            *d = exp(*d - max);
-        }
-        let inv = 1.0 / lanes(dst, 0.0, |a, b| a + b);
-        for d in dst.iter_mut() {
-            *d *= inv;
-        }
+        softmax_in_place(&mut dst[..valid], &mask[..valid]);
     }
-});
+}
 
 /// Folds `values` with `op` in eight independent lanes, then across them: the shape that lets
 /// a compiler keep a float reduction in vector registers without reassociating it itself.
