@@ -3,11 +3,14 @@
 //! attention softmax with its scale and padding mask. Each falls back to candle's own ops
 //! wherever it does not apply (another device, dtype or layout).
 //!
-//! The loops are plain Rust; they are compiled a second time with AVX2 and FMA enabled and
-//! that copy is chosen at run time where the processor has them, so one binary runs anywhere
-//! and vectorises where it can.
+//! The loops are plain Rust; they are compiled again with AVX-512 and with AVX2 + FMA enabled,
+//! and the widest copy the processor runs is chosen at run time, so one binary runs anywhere
+//! and vectorises where it can. Attention's two matrix products use the AVX-512 kernel of
+//! [`super::packed`] where there is one, else the `gemm` crate.
 
 use candle_core::{CpuStorage, CustomOp2, CustomOp3, DType, Layout, Result, Shape, Tensor};
+
+use super::packed;
 
 fn f32_slice<'a>(storage: &'a CpuStorage, layout: &Layout, op: &str) -> Result<&'a [f32]> {
     let CpuStorage::F32(values) = storage else {
@@ -26,14 +29,20 @@ fn fusable(tensors: &[&Tensor]) -> bool {
     tensors.iter().all(|t| t.device().is_cpu() && t.dtype() == DType::F32 && t.is_contiguous())
 }
 
-/// Runs `body` compiled with AVX2 and FMA where the processor has them.
+/// Runs `body` compiled with AVX-512, or with AVX2 and FMA, where the processor has them.
 macro_rules! dispatch {
-    ($name:ident, ($($arg:ident: $ty:ty),*), $body:block) => {
-        fn $name($($arg: $ty),*) {
+    ($name:ident, ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?, $body:block) => {
+        fn $name($($arg: $ty),*) $(-> $ret)? {
             #[cfg(target_arch = "x86_64")]
             {
+                #[target_feature(enable = "avx512f,avx2,fma")]
+                unsafe fn widest($($arg: $ty),*) $(-> $ret)? $body
                 #[target_feature(enable = "avx2,fma")]
-                unsafe fn fast($($arg: $ty),*) $body
+                unsafe fn fast($($arg: $ty),*) $(-> $ret)? $body
+                if is_x86_feature_detected!("avx512f") {
+                    // Safety: the features `widest` was compiled for are present.
+                    return unsafe { widest($($arg),*) };
+                }
                 if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
                     // Safety: the features `fast` was compiled for are present.
                     return unsafe { fast($($arg),*) };
@@ -145,20 +154,25 @@ struct MaskedSoftmax {
 /// Scales each real query row of one head into `out` and softmaxes it over the real keys.
 fn softmax_rows(scores: &[f32], mask: &[f32], scale: f32, valid: usize, out: &mut [f32]) {
     let len = mask.len();
-    for (row, dst) in scores.chunks_exact(len).zip(out.chunks_exact_mut(len)).take(valid) {
-        for (d, &s) in dst[..valid].iter_mut().zip(&row[..valid]) {
-            *d = s * scale;
+    let dst = &mut out[..valid * len];
+    dst.copy_from_slice(&scores[..valid * len]);
+    let mut sums = vec![0f32; valid];
+    exp_rows(dst, len, &mask[..valid], scale, &mut sums);
+    for (row, sum) in dst.chunks_exact_mut(len).zip(sums) {
+        let inv = 1.0 / sum;
+        for d in &mut row[..valid] {
+            *d *= inv;
         }
-        softmax_in_place(&mut dst[..valid], &mask[..valid]);
+        row[valid..].fill(0.0);
     }
 }
 
-/// Folds `values` with `op` in eight independent lanes, then across them: the shape that lets
-/// a compiler keep a float reduction in vector registers without reassociating it itself.
+/// Folds `values` with `op` in sixteen independent lanes, then across them: the shape that
+/// lets a compiler keep a float reduction in vector registers without reassociating it itself.
 #[inline(always)]
 fn lanes(values: &[f32], init: f32, op: impl Fn(f32, f32) -> f32) -> f32 {
-    let mut acc = [init; 8];
-    let chunks = values.chunks_exact(8);
+    let mut acc = [init; 16];
+    let chunks = values.chunks_exact(16);
     let rest = chunks.remainder();
     for chunk in chunks {
         for (a, &v) in acc.iter_mut().zip(chunk) {
@@ -222,19 +236,34 @@ struct Attention {
     scale: f32,
 }
 
-dispatch!(softmax_in_place, (rows: &mut [f32], mask: &[f32]), {
-    for row in rows.chunks_exact_mut(mask.len()) {
-        for (d, &m) in row.iter_mut().zip(mask) {
-            *d += (m - 1.0) * 1e9;
+// The softmax of each row of `scores · scale` over `mask.len()` keys (the rest of each row, up
+// to the stride `ld`, is left alone), short of the division: each row gets e^(scale·(x - max))
+// and its sum goes to `sums`, so that the caller can divide wherever there are fewer values.
+dispatch!(exp_rows, (scores: &mut [f32], ld: usize, mask: &[f32], scale: f32, sums: &mut [f32]), {
+    let keys = mask.len();
+    let masked = mask.contains(&0.0);
+    for (row, sum) in scores.chunks_mut(ld).zip(sums.iter_mut()) {
+        let row = &mut row[..keys];
+        if masked {
+            for (d, &m) in row.iter_mut().zip(mask) {
+                *d += (m - 1.0) * 1e9;
+            }
         }
-        let max = lanes(row, f32::NEG_INFINITY, f32::max);
-        for d in row.iter_mut() {
-            *d = exp(*d - max);
+        let max = lanes(row, f32::NEG_INFINITY, |a, b| if a > b { a } else { b });
+        let mut acc = [0f32; 16];
+        let mut chunks = row.chunks_exact_mut(16);
+        for chunk in &mut chunks {
+            for (a, d) in acc.iter_mut().zip(chunk) {
+                *d = exp((*d - max) * scale);
+                *a += *d;
+            }
         }
-        let inv = 1.0 / lanes(row, 0.0, |a, b| a + b);
-        for d in row.iter_mut() {
-            *d *= inv;
+        let mut total = 0.0;
+        for d in chunks.into_remainder() {
+            *d = exp((*d - max) * scale);
+            total += *d;
         }
+        *sum = acc.iter().fold(total, |t, &a| t + a);
     }
 });
 
@@ -242,59 +271,63 @@ impl Attention {
     /// Context vectors `[valid, head_dim]` for one head of one sequence.
     fn head(&self, q: &[f32], k: &[f32], v: &[f32], mask: &[f32], head_dim: usize) -> Vec<f32> {
         let valid = mask.len();
-        let mut scores = vec![0f32; valid * valid];
-        let mut context = vec![0f32; valid * head_dim];
-        // Safety: every pointer addresses a buffer of the extent its strides and sizes cover:
-        // scores [valid, valid], q and k [valid, head_dim] row-major (k read transposed),
-        // context [valid, head_dim], v [valid, head_dim].
-        unsafe {
-            gemm::gemm(
-                valid,
-                valid,
-                head_dim,
-                scores.as_mut_ptr(),
-                1,
-                valid as isize,
-                false,
-                q.as_ptr(),
-                1,
-                head_dim as isize,
-                k.as_ptr(),
-                head_dim as isize,
-                1,
-                0.0,
-                self.scale,
-                false,
-                false,
-                false,
-                gemm::Parallelism::None,
-            );
+        if valid == 0 {
+            return Vec::new();
         }
-        softmax_in_place(&mut scores, mask);
-        unsafe {
-            gemm::gemm(
-                valid,
-                head_dim,
-                valid,
-                context.as_mut_ptr(),
-                1,
-                head_dim as isize,
-                false,
-                scores.as_ptr(),
-                1,
-                valid as isize,
-                v.as_ptr(),
-                1,
-                head_dim as isize,
-                0.0,
-                1.0,
-                false,
-                false,
-                false,
-                gemm::Parallelism::None,
-            );
+        let mut sums = vec![0f32; valid];
+        let mut context = vec![0f32; valid * head_dim];
+        if packed::available() && head_dim.is_multiple_of(packed::PANEL) {
+            // Score rows padded to whole panels; the padding columns are never read.
+            let ld = valid.div_ceil(packed::PANEL) * packed::PANEL;
+            let mut scores = vec![0f32; valid * ld];
+            packed::product(q, head_dim, valid, head_dim, &packed::pack_rows(k, valid, head_dim), ld, &mut scores, ld);
+            exp_rows(&mut scores, ld, mask, self.scale, &mut sums);
+            let v = packed::pack_columns(v, valid, head_dim);
+            packed::product(&scores, ld, valid, valid, &v, head_dim, &mut context, head_dim);
+        } else {
+            let mut scores = vec![0f32; valid * valid];
+            gemm_rows(valid, valid, head_dim, q, k, (1, head_dim), &mut scores);
+            exp_rows(&mut scores, valid, mask, self.scale, &mut sums);
+            gemm_rows(valid, head_dim, valid, &scores, v, (head_dim, 1), &mut context);
+        }
+        for (row, sum) in context.chunks_exact_mut(head_dim).zip(sums) {
+            let inv = 1.0 / sum;
+            for c in row {
+                *c *= inv;
+            }
         }
         context
+    }
+}
+
+/// `c = a · b` on the calling thread with the `gemm` crate, for `a`: `[m, k]` row-major, `b`:
+/// `k × n` read at strides `(row, column)` (so `(1, k)` reads a row-major `[n, k]` as its
+/// transpose), `c`: `[m, n]` row-major.
+fn gemm_rows(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], b_strides: (usize, usize), c: &mut [f32]) {
+    assert!(a.len() >= m * k && c.len() >= m * n && b.len() > (k - 1) * b_strides.0 + (n - 1) * b_strides.1);
+    // Safety: the assert above bounds every element the strides and sizes address.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            c.as_mut_ptr(),
+            1,
+            n as isize,
+            false,
+            a.as_ptr(),
+            1,
+            k as isize,
+            b.as_ptr(),
+            b_strides.1 as isize,
+            b_strides.0 as isize,
+            0.0,
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
     }
 }
 
@@ -349,13 +382,17 @@ impl CustomOp3 for Attention {
 #[inline(always)]
 pub fn exp(x: f32) -> f32 {
     const ROUND: f32 = 12_582_912.0; // 1.5 · 2^23: adding and subtracting it rounds to an integer
-    let t = x.max(-87.0) * std::f32::consts::LOG2_E;
-    let n = (t + ROUND) - ROUND;
+    let t = x.clamp(-87.0, 88.0) * std::f32::consts::LOG2_E;
+    let rounded = t + ROUND; // its low mantissa bits now hold round(t), offset by ROUND's bits
+    let n = rounded - ROUND;
     let f = t - n;
     let p = 1.0
         + f * (std::f32::consts::LN_2
             + f * (0.240_226_5 + f * (0.055_504_11 + f * (0.009_618_129 + f * (0.001_333_355 + f * 0.000_154_035_3)))));
-    f32::from_bits(((n as i32 + 127) << 23) as u32) * p
+    // The exponent bits of 2^n, from integer arithmetic on `rounded`: no float-to-int
+    // conversion, whose saturating Rust semantics would not vectorise.
+    let exponent = rounded.to_bits().wrapping_sub(ROUND.to_bits()).wrapping_add(127) << 23;
+    f32::from_bits(exponent) * p
 }
 
 /// erf(x) as x·P(x²)/Q(x²) on [-4, 4] (where erf is ±1 to f32 precision), the rational
@@ -445,6 +482,26 @@ mod tests {
         let plain = probs.matmul(&v).unwrap().transpose(1, 2).unwrap().reshape((2, 5, 12)).unwrap();
         close(&fused.get(0).unwrap(), &plain.get(0).unwrap(), 1e-5);
         close(&fused.get(1).unwrap().narrow(0, 0, 3).unwrap(), &plain.get(1).unwrap().narrow(0, 0, 3).unwrap(), 1e-5);
+    }
+
+    #[test]
+    fn wide_heads_match_the_unfused_attention() {
+        // Heads of 32 dimensions take the AVX-512 path where the processor has it; 37 tokens
+        // leave a partial panel of keys, and the second sequence is padded after 20.
+        let dev = candle_core::Device::Cpu;
+        let (len, head_dim) = (37, 32);
+        let make = |offset: f64| {
+            let t = Tensor::arange(0f32, (2 * 2 * len * head_dim) as f32, &dev).unwrap();
+            ((t + offset).unwrap() * 0.037).unwrap().sin().unwrap().reshape((2, 2, len, head_dim)).unwrap()
+        };
+        let (q, k, v) = (make(0.0), make(1.0), make(2.0));
+        let mask: Vec<f32> = (0..2 * len).map(|i| if i < len + 20 { 1.0 } else { 0.0 }).collect();
+        let mask = Tensor::from_vec(mask, (2, len), &dev).unwrap();
+        let fused = attention(&q, &k, &v, &mask, 0.7).unwrap().reshape((2, len, 2 * head_dim)).unwrap();
+        let probs = masked_softmax(&q.matmul(&k.t().unwrap()).unwrap(), &mask, 0.7).unwrap();
+        let plain = probs.matmul(&v).unwrap().transpose(1, 2).unwrap().reshape((2, len, 2 * head_dim)).unwrap();
+        close(&fused.get(0).unwrap(), &plain.get(0).unwrap(), 1e-5);
+        close(&fused.get(1).unwrap().narrow(0, 0, 20).unwrap(), &plain.get(1).unwrap().narrow(0, 0, 20).unwrap(), 1e-5);
     }
 
     #[test]
