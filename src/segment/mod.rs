@@ -94,6 +94,23 @@ impl Group {
     }
 }
 
+/// `paragraph` without the dateline it opens with (`本报11月14日讯 `, `本报北京1月31日电　（记者
+/// 林晓晴）`), or all of it where it has none.
+pub fn after_dateline(paragraph: &str) -> &str {
+    match patterns::dateline(paragraph) {
+        Some(found) => {
+            paragraph[found.len..].trim_start_matches(|c: char| crate::text::is_space(c) || "，,：:".contains(c))
+        }
+        None => paragraph,
+    }
+}
+
+/// Whether a line or sentence is a byline or a credit (photo, chart, editor), not article text.
+pub fn is_boilerplate(sentence: &str) -> bool {
+    let sentence = crate::text::trim(sentence);
+    patterns::is_byline(sentence) || patterns::is_credit(sentence)
+}
+
 /// Splits a page into its articles. A text with no headlines comes out as one article; a text
 /// with no visible characters as none.
 pub fn split(text: &str) -> Vec<Article> {

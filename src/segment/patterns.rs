@@ -103,6 +103,7 @@ pub struct Dateline {
 pub(super) struct DatelineMatch {
     pub dateline: Dateline,
     pub reporters: Vec<String>,
+    pub len: usize,
 }
 
 pub(super) fn is_byline(line: &str) -> bool {
@@ -135,7 +136,8 @@ pub(super) fn dateline(paragraph: &str) -> Option<DatelineMatch> {
         return None;
     }
     let reporters = caps.name("credit").map(|m| reporters(m.as_str())).unwrap_or_default();
-    Some(DatelineMatch { dateline: Dateline { text: caps["line"].to_owned(), outlet, place, date }, reporters })
+    let len = caps.get(0).map_or(0, |m| m.end());
+    Some(DatelineMatch { dateline: Dateline { text: caps["line"].to_owned(), outlet, place, date }, reporters, len })
 }
 
 /// Splits a byline into its outlet (what precedes the first role word) and the people named.
@@ -221,6 +223,7 @@ mod tests {
         assert_eq!(m.dateline.place.as_deref(), Some("北京"));
         assert_eq!(m.reporters, vec!["林晓晴"]);
         let m = dateline("本报11月14日讯 按照省委统一安排").unwrap();
+        assert_eq!(&"本报11月14日讯 按照省委统一安排"[m.len..], "按照省委统一安排");
         assert_eq!((m.dateline.outlet.as_deref(), m.dateline.date.as_deref()), (Some("本报"), Some("11月14日")));
         assert_eq!(dateline("据新华社曼谷4月8日电 （记者周明远）").unwrap().dateline.place.as_deref(), Some("曼谷"));
         assert!(dateline("今天下午，学习贯彻党的二十大精神").is_none());
