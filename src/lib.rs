@@ -3,15 +3,19 @@
 //!
 //! Data flows one way, one module per stage:
 //! [`input`] (paths → decoded [`input::Document`]s) → [`segment`] (page → [`segment::Article`]s)
-//! → [`output`] (records → bytes). [`cli`] wires the stages to the command line.
+//! → [`model`] (texts → vectors) → [`summarize`] and [`label`] (article → summary, section) →
+//! [`output`] (records → bytes). [`eval`] scores outputs against references; [`cli`] wires the
+//! stages to the command line.
 
 pub mod cli;
 pub mod error;
 pub mod eval;
 pub mod input;
+pub mod label;
 pub mod model;
 pub mod output;
 pub mod segment;
+pub mod summarize;
 pub mod text;
 
 use error::{InputError, InputErrorKind};

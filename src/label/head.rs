@@ -1,0 +1,136 @@
+//! A trained classification head: multinomial logistic regression on the encoder's
+//! (L2-normalised) vectors, `softmax(W·x + b)`. A head directory holds `head.safetensors`
+//! (`weight` `[labels, dim]`, `bias` `[labels]`) and `head.json` ([`Manifest`]: the encoder it
+//! belongs to, its labels, the data it was trained on and its held-out scores).
+//!
+//! A head is only valid for the encoder that made its training vectors: loading checks the
+//! encoder id and dimension and refuses any other.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::{Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+use super::{softmax, LabelError};
+use crate::model::Encoder;
+
+pub const WEIGHTS_FILE: &str = "head.safetensors";
+pub const MANIFEST_FILE: &str = "head.json";
+
+/// The head for the default model and sections, built into the binary.
+const BUILTIN_WEIGHTS: &[u8] = include_bytes!("../../models/e5-small/head.safetensors");
+const BUILTIN_MANIFEST: &str = include_str!("../../models/e5-small/head.json");
+
+/// What a head is, where it came from and how well it does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The encoder whose vectors the head reads (its model id, e.g. `e5-small`).
+    pub encoder: String,
+    pub dim: usize,
+    /// The labels, in the order of the weight rows.
+    pub labels: Vec<String>,
+    /// How the classifier's input text is built and prompted.
+    pub input: String,
+    /// Training data, split, settings and held-out scores.
+    #[serde(default)]
+    pub training: serde_json::Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct Head {
+    pub manifest: Manifest,
+    pub labels: Vec<String>,
+    /// `[labels × dim]`, row-major.
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+impl Head {
+    pub fn new(manifest: Manifest, weight: Vec<f32>, bias: Vec<f32>) -> Result<Head, LabelError> {
+        let (k, d) = (manifest.labels.len(), manifest.dim);
+        if weight.len() != k * d || bias.len() != k {
+            return Err(LabelError::Other(format!(
+                "head: weight has {} values and bias {} for {k} labels × {d} dimensions",
+                weight.len(),
+                bias.len()
+            )));
+        }
+        Ok(Head { labels: manifest.labels.clone(), manifest, weight, bias })
+    }
+
+    /// The head for the default model (`e5-small`) and the default sections.
+    pub fn builtin() -> Head {
+        Head::parse(BUILTIN_WEIGHTS, BUILTIN_MANIFEST, Path::new("models/e5-small"))
+            .expect("the built-in head is well-formed")
+    }
+
+    /// Reads a head directory.
+    pub fn load(dir: &Path) -> Result<Head, LabelError> {
+        let weights = dir.join(WEIGHTS_FILE);
+        let manifest = dir.join(MANIFEST_FILE);
+        let bytes = std::fs::read(&weights).map_err(|e| LabelError::file(&weights, e.to_string()))?;
+        let text = std::fs::read_to_string(&manifest).map_err(|e| LabelError::file(&manifest, e.to_string()))?;
+        Head::parse(&bytes, &text, dir)
+    }
+
+    fn parse(weights: &[u8], manifest: &str, dir: &Path) -> Result<Head, LabelError> {
+        let manifest: Manifest = serde_json::from_str(manifest)
+            .map_err(|e| LabelError::file(&dir.join(MANIFEST_FILE), format!("not a head manifest: {e}")))?;
+        let path = dir.join(WEIGHTS_FILE);
+        let tensors = candle_core::safetensors::load_buffer(weights, &Device::Cpu)
+            .map_err(|e| LabelError::file(&path, format!("not a readable safetensors file: {e}")))?;
+        let read = |name: &str| -> Result<Vec<f32>, LabelError> {
+            let t = tensors.get(name).ok_or_else(|| LabelError::file(&path, format!("no tensor `{name}`")))?;
+            t.flatten_all()
+                .and_then(|t| t.to_dtype(candle_core::DType::F32))
+                .and_then(|t| t.to_vec1::<f32>())
+                .map_err(|e| LabelError::file(&path, format!("tensor `{name}`: {e}")))
+        };
+        Head::new(manifest, read("weight")?, read("bias")?).map_err(|e| LabelError::file(&path, e.to_string()))
+    }
+
+    /// Writes `head.safetensors` and `head.json` into `dir`.
+    pub fn save(&self, dir: &Path) -> Result<(), LabelError> {
+        std::fs::create_dir_all(dir).map_err(|e| LabelError::file(dir, e.to_string()))?;
+        let (k, d) = (self.labels.len(), self.manifest.dim);
+        let path = dir.join(WEIGHTS_FILE);
+        let fail = |e: candle_core::Error| LabelError::file(&path, e.to_string());
+        let tensors = HashMap::from([
+            ("weight".to_owned(), Tensor::from_vec(self.weight.clone(), (k, d), &Device::Cpu).map_err(fail)?),
+            ("bias".to_owned(), Tensor::from_vec(self.bias.clone(), k, &Device::Cpu).map_err(fail)?),
+        ]);
+        candle_core::safetensors::save(&tensors, &path).map_err(fail)?;
+        let manifest = dir.join(MANIFEST_FILE);
+        let json = serde_json::to_string_pretty(&self.manifest).map_err(|e| LabelError::Other(e.to_string()))?;
+        std::fs::write(&manifest, json + "\n").map_err(|e| LabelError::file(&manifest, e.to_string()))
+    }
+
+    /// Refuses a head trained on another encoder's vectors.
+    pub fn check_encoder(&self, encoder: &dyn Encoder) -> Result<(), LabelError> {
+        if self.manifest.encoder != encoder.id() || self.manifest.dim != encoder.dim() {
+            return Err(LabelError::Other(format!(
+                "the label head was trained for encoder `{}` ({} dimensions), not `{}` ({} dimensions); \
+                 train one for this model with `jianbao train`, or use --zero-shot",
+                self.manifest.encoder,
+                self.manifest.dim,
+                encoder.id(),
+                encoder.dim()
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn logits(&self, vector: &[f32]) -> Vec<f32> {
+        let d = self.manifest.dim;
+        self.weight
+            .chunks_exact(d)
+            .zip(&self.bias)
+            .map(|(row, b)| row.iter().zip(vector).map(|(w, x)| w * x).sum::<f32>() + b)
+            .collect()
+    }
+
+    pub fn probabilities(&self, vector: &[f32]) -> Vec<f32> {
+        softmax(&self.logits(vector))
+    }
+}

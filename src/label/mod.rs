@@ -1,0 +1,294 @@
+//! Article → section label (时政, 财经, 社会, …) with its probability and the runners-up.
+//!
+//! The labels and their descriptions come from a labels file ([`Taxonomy`]; the default is
+//! `models/sections.toml`, built into the binary). Two classifiers read the encoder's vector of
+//! [`input_text`]:
+//! - a trained head ([`head::Head`]): logistic regression on frozen embeddings, trained by
+//!   `jianbao train` ([`train`]); the head for the default model and taxonomy is built in;
+//! - zero-shot ([`ZeroShot`]): similarity between the article and each label's description,
+//!   for a labels file without training data.
+
+pub mod head;
+pub mod train;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Encoder, Intent, ModelError};
+use crate::segment::Article;
+use crate::text::char_len;
+
+/// The default labels file.
+pub const DEFAULT_SECTIONS: &str = include_str!("../../models/sections.toml");
+
+/// The label given where the best probability is under `--min-confidence`.
+pub const UNKNOWN: &str = "unknown";
+
+/// Characters of the body's start that go into the classifier's input after the headline.
+pub const BODY_CHARS: usize = 80;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LabelError {
+    #[error("{path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("{0}")]
+    Model(#[from] ModelError),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl LabelError {
+    pub fn file(path: &Path, message: impl Into<String>) -> LabelError {
+        LabelError::File { path: path.to_owned(), message: message.into() }
+    }
+}
+
+/// One label of a taxonomy.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Section {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A labels file: `[[section]]` tables with `name` and `description`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Taxonomy {
+    #[serde(rename = "section")]
+    pub sections: Vec<Section>,
+}
+
+impl Taxonomy {
+    /// The default sections.
+    pub fn default_sections() -> Taxonomy {
+        Taxonomy::parse(DEFAULT_SECTIONS, Path::new("models/sections.toml")).expect("the built-in labels file parses")
+    }
+
+    pub fn load(path: &Path) -> Result<Taxonomy, LabelError> {
+        let text = std::fs::read_to_string(path).map_err(|e| LabelError::file(path, e.to_string()))?;
+        Taxonomy::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Taxonomy, LabelError> {
+        let taxonomy: Taxonomy = toml::from_str(text).map_err(|e| {
+            LabelError::file(path, format!("not a labels file ([[section]] with name, description): {}", e.message()))
+        })?;
+        if taxonomy.sections.len() < 2 {
+            return Err(LabelError::file(path, "a labels file needs at least two [[section]] entries"));
+        }
+        let mut names: Vec<&str> = taxonomy.sections.iter().map(|s| s.name.as_str()).collect();
+        names.sort_unstable();
+        if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(LabelError::file(path, format!("section `{}` is listed twice", w[0])));
+        }
+        if let Some(s) = taxonomy.sections.iter().find(|s| s.name.trim().is_empty()) {
+            return Err(LabelError::file(
+                path,
+                format!("a section has an empty name (description `{}`)", s.description),
+            ));
+        }
+        Ok(taxonomy)
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.sections.iter().map(|s| s.name.clone()).collect()
+    }
+
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.sections.iter().position(|s| s.name == name)
+    }
+}
+
+/// A section label for one article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Label {
+    /// The most probable section, or `unknown` under the confidence threshold.
+    pub section: String,
+    /// The most probable section's probability.
+    pub confidence: f32,
+    /// The three most probable sections, best first.
+    pub top: Vec<Scored>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scored {
+    pub section: String,
+    pub probability: f32,
+}
+
+/// What the classifier reads, as separate short texts with weights: the headline (twice the
+/// weight of each other part), the kicker, the deck, and the body's opening sentences after the
+/// dateline, up to [`BODY_CHARS`] characters. Heads are trained on headlines, so each part is
+/// classified on its own, where it looks like what the head learnt from, and the parts'
+/// probabilities are averaged; one long concatenation reads as none of them.
+pub fn input_parts(article: &Article) -> Vec<(String, f32)> {
+    let mut parts = Vec::new();
+    let mut push = |text: &str, weight: f32| {
+        let text = text.trim().trim_start_matches(['—', '-']).trim();
+        if !text.is_empty() {
+            parts.push((text.to_owned(), weight));
+        }
+    };
+    push(&article.headline, 2.0);
+    if let Some(kicker) = &article.kicker {
+        push(kicker, 1.0);
+    }
+    if let Some(deck) = &article.deck {
+        push(deck, 1.0);
+    }
+    let mut body = String::new();
+    for sentence in crate::summarize::candidates(article) {
+        if !body.is_empty() && char_len(&body) + sentence.chars > BODY_CHARS {
+            break;
+        }
+        body.push_str(&sentence.text);
+    }
+    let body: String = body.chars().take(BODY_CHARS).collect();
+    push(&body, 1.0);
+    parts
+}
+
+/// How [`input_text`] is built, for head manifests.
+pub fn input_description() -> String {
+    format!(
+        "query: headline (weight 2), kicker, deck and the body's opening sentences (up to {BODY_CHARS} characters) \
+         classified separately, probabilities averaged"
+    )
+}
+
+/// Turns probabilities over `names` into a [`Label`].
+pub fn label_from(names: &[String], probabilities: &[f32], min_confidence: f32) -> Label {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&a, &b| probabilities[b].total_cmp(&probabilities[a]).then(a.cmp(&b)));
+    let best = order[0];
+    let confidence = probabilities[best];
+    let section = if confidence < min_confidence { UNKNOWN.to_owned() } else { names[best].clone() };
+    let top =
+        order.iter().take(3).map(|&i| Scored { section: names[i].clone(), probability: probabilities[i] }).collect();
+    Label { section, confidence, top }
+}
+
+/// Zero-shot labelling: the probability of each label is a softmax over the cosine
+/// similarities between the article (`query: `) and the label's name and description
+/// (`passage: `), at a temperature that spreads e5's narrow similarity range.
+pub struct ZeroShot {
+    names: Vec<String>,
+    vectors: Vec<Vec<f32>>,
+}
+
+/// Softmax temperature for zero-shot similarities.
+pub const ZERO_SHOT_TEMPERATURE: f32 = 0.02;
+
+impl ZeroShot {
+    pub fn new(encoder: &dyn Encoder, taxonomy: &Taxonomy) -> Result<ZeroShot, LabelError> {
+        let texts: Vec<String> = taxonomy
+            .sections
+            .iter()
+            .map(|s| if s.description.is_empty() { s.name.clone() } else { format!("{}：{}", s.name, s.description) })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        Ok(ZeroShot { names: taxonomy.names(), vectors: encoder.embed(&refs, Intent::Passage)? })
+    }
+
+    pub fn probabilities(&self, vector: &[f32]) -> Vec<f32> {
+        let logits: Vec<f32> = self
+            .vectors
+            .iter()
+            .map(|v| v.iter().zip(vector).map(|(a, b)| a * b).sum::<f32>() / ZERO_SHOT_TEMPERATURE)
+            .collect();
+        softmax(&logits)
+    }
+}
+
+pub fn softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exps: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
+    let sum: f32 = exps.iter().sum();
+    exps.iter().map(|e| e / sum).collect()
+}
+
+/// Labels articles: a trained head or zero-shot, over one taxonomy.
+pub enum Labeller {
+    Head(head::Head),
+    ZeroShot(ZeroShot),
+}
+
+impl Labeller {
+    pub fn names(&self) -> &[String] {
+        match self {
+            Labeller::Head(h) => &h.labels,
+            Labeller::ZeroShot(z) => &z.names,
+        }
+    }
+
+    /// Probabilities over [`Labeller::names`] for each text (already in [`input_text`] form).
+    pub fn probabilities(&self, encoder: &dyn Encoder, texts: &[&str]) -> Result<Vec<Vec<f32>>, LabelError> {
+        let vectors = encoder.embed(texts, Intent::Query)?;
+        Ok(vectors
+            .iter()
+            .map(|v| match self {
+                Labeller::Head(h) => h.probabilities(v),
+                Labeller::ZeroShot(z) => z.probabilities(v),
+            })
+            .collect())
+    }
+
+    pub fn label(
+        &self,
+        encoder: &dyn Encoder,
+        articles: &[&Article],
+        min_confidence: f32,
+    ) -> Result<Vec<Label>, LabelError> {
+        let parts: Vec<Vec<(String, f32)>> = articles.iter().map(|a| input_parts(a)).collect();
+        let texts: Vec<&str> = parts.iter().flatten().map(|(t, _)| t.as_str()).collect();
+        let probabilities = self.probabilities(encoder, &texts)?;
+        let k = self.names().len();
+        let mut at = 0;
+        let mut out = Vec::with_capacity(articles.len());
+        for article_parts in &parts {
+            let mut mean = vec![0f32; k];
+            let total: f32 = article_parts.iter().map(|(_, w)| w).sum();
+            for ((_, weight), p) in article_parts.iter().zip(&probabilities[at..]) {
+                mean.iter_mut().zip(p).for_each(|(m, p)| *m += weight * p / total);
+            }
+            if article_parts.is_empty() {
+                mean.fill(1.0 / k as f32);
+            }
+            at += article_parts.len();
+            out.push(label_from(self.names(), &mean, min_confidence));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_taxonomy_has_sixteen_described_sections() {
+        let t = Taxonomy::default_sections();
+        assert_eq!(t.sections.len(), 16);
+        assert!(t.sections.iter().all(|s| !s.description.is_empty()));
+        assert_eq!(t.index("农业"), Some(10));
+    }
+
+    #[test]
+    fn bad_labels_files_are_refused() {
+        let path = Path::new("x.toml");
+        assert!(Taxonomy::parse("[[section]]\nname = \"a\"\n", path).is_err());
+        let twice = "[[section]]\nname = \"a\"\n[[section]]\nname = \"a\"\n";
+        assert!(Taxonomy::parse(twice, path).unwrap_err().to_string().contains("twice"));
+        assert!(Taxonomy::parse("section = 3", path).unwrap_err().to_string().starts_with("x.toml: "));
+    }
+
+    #[test]
+    fn labels_report_the_top_three_and_the_threshold() {
+        let names: Vec<String> = ["时政", "财经", "社会", "农业"].iter().map(|s| s.to_string()).collect();
+        let label = label_from(&names, &[0.1, 0.6, 0.2, 0.1], 0.5);
+        assert_eq!(label.section, "财经");
+        assert_eq!(label.top.iter().map(|s| s.section.as_str()).collect::<Vec<_>>(), ["财经", "社会", "时政"]);
+        assert_eq!(label_from(&names, &[0.1, 0.4, 0.3, 0.2], 0.5).section, UNKNOWN);
+    }
+}

@@ -1,0 +1,253 @@
+//! Article → short extractive summary: a few of the article's own sentences, in article order,
+//! under a length budget.
+//!
+//! Three methods pick the sentences ([`Method`]): `model` ranks them with the encoder
+//! ([`ranked`]), `lead` takes the first ones ([`lead`]), `textrank` ranks them on a graph of
+//! shared character bigrams ([`textrank`]); the baselines exist so that every evaluation can
+//! show what the model adds. All three draw from the same [`candidates`] (the body's sentences
+//! without bylines, datelines and credits) and fill the same [`Budget`].
+
+pub mod lead;
+pub mod ranked;
+pub mod textrank;
+
+use serde::Serialize;
+
+use crate::model::{Encoder, ModelError};
+use crate::segment::{self, Article};
+use crate::text::{self, char_len};
+
+/// How the sentences of a summary are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Rank sentences with the encoder: similarity to the article and its headline, position,
+    /// redundancy.
+    #[default]
+    Model,
+    /// The first sentences after the dateline.
+    Lead,
+    /// TextRank on a graph of shared character bigrams.
+    Textrank,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Model => "model",
+            Method::Lead => "lead",
+            Method::Textrank => "textrank",
+        }
+    }
+}
+
+/// Default length budget in characters: the best of 60, 80, 100, 120 and 150 on the CLTS
+/// samples (long articles with ~70-character editor summaries; see [`ranked::Weights`]), room
+/// for the one or two sentences that carry a newspaper article's news.
+pub const DEFAULT_MAX_CHARS: usize = 80;
+
+/// How long a summary may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// At most this many characters.
+    pub max_chars: usize,
+    /// Exactly this many sentences (fewer where the article is short), instead of filling
+    /// `max_chars`.
+    pub sentences: Option<usize>,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget { max_chars: DEFAULT_MAX_CHARS, sentences: None }
+    }
+}
+
+/// One sentence a summary may use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub text: String,
+    /// Which paragraph of the article it is in.
+    pub paragraph: usize,
+    pub chars: usize,
+}
+
+/// A summary: its text and which candidates (indices into [`candidates`]) it is made of.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Summary {
+    pub text: String,
+    #[serde(skip)]
+    pub sentences: Vec<usize>,
+}
+
+/// The body's sentences in order, without what is not summary text: the dateline opening the
+/// first paragraph (`本报11月14日讯` goes, the sentence after it stays), bylines and credits
+/// (photo, chart, editor lines) inside paragraphs, and fragments without a Chinese character.
+pub fn candidates(article: &Article) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for (p, paragraph) in article.paragraphs.iter().enumerate() {
+        let paragraph =
+            if p == 0 || article.dateline.is_some() { segment::after_dateline(paragraph) } else { paragraph };
+        for sentence in text::sentences(paragraph) {
+            let sentence = strip_credit_tail(sentence);
+            if sentence.is_empty() || segment::is_boilerplate(sentence) || !sentence.chars().any(text::is_han) {
+                continue;
+            }
+            out.push(Sentence { text: sentence.to_owned(), paragraph: p, chars: char_len(sentence) });
+        }
+    }
+    out
+}
+
+/// Removes a trailing bracketed credit such as `（记者 张三）` or `（新华社）` from a sentence.
+fn strip_credit_tail(sentence: &str) -> &str {
+    let trimmed = text::trim(sentence);
+    if let Some(open) = trimmed.rfind(['（', '(']) {
+        let tail = &trimmed[open..];
+        if (tail.ends_with('）') || tail.ends_with(')')) && segment::is_boilerplate(tail) {
+            return text::trim(&trimmed[..open]);
+        }
+    }
+    trimmed
+}
+
+/// Chooses sentences in the order of `ranking` (best first) until the budget is full, and
+/// returns them in article order.
+///
+/// The best sentence always goes in; one longer than `max_chars` is cut at the last clause
+/// break (`，`, `；`, `、`, `：`) that fits and ends with `……`. The budget then adapts to short
+/// texts: the summary takes at most half of the article's characters (a 110-character post
+/// gets one sentence) and never all its sentences, so no text is given back as its own
+/// summary; a one-sentence text gets its first clauses.
+pub fn fill(candidates: &[Sentence], ranking: &[usize], budget: Budget) -> Summary {
+    let Some(&best) = ranking.first() else {
+        return Summary::default();
+    };
+    if candidates.len() == 1 {
+        let text = &candidates[best].text;
+        let half = (char_len(text) / 2).max(1);
+        return Summary { text: clip(text, half.min(budget.max_chars)), sentences: vec![best] };
+    }
+    if candidates[best].chars > budget.max_chars {
+        return Summary { text: clip(&candidates[best].text, budget.max_chars), sentences: vec![best] };
+    }
+    let most = candidates.len() - 1;
+    let (wanted, limit) = match budget.sentences {
+        Some(n) => (n.clamp(1, most), budget.max_chars),
+        None => {
+            let total: usize = candidates.iter().map(|s| s.chars).sum();
+            (most, budget.max_chars.min(total / 2))
+        }
+    };
+    let mut chosen = vec![best];
+    let mut used = candidates[best].chars;
+    for &i in &ranking[1..] {
+        if chosen.len() >= wanted {
+            break;
+        }
+        if used + candidates[i].chars <= limit {
+            chosen.push(i);
+            used += candidates[i].chars;
+        }
+    }
+    chosen.sort_unstable();
+    let text = chosen.iter().map(|&i| candidates[i].text.as_str()).collect();
+    Summary { text, sentences: chosen }
+}
+
+/// `text` cut to at most `max_chars` characters at the last clause break that fits, with `……`
+/// (two characters, counted) in place of the rest; `text` itself where it fits.
+fn clip(text: &str, max_chars: usize) -> String {
+    if char_len(text) <= max_chars {
+        return text.to_owned();
+    }
+    let room = max_chars.saturating_sub(2);
+    let chars: Vec<char> = text.chars().collect();
+    let cut =
+        (1..=room.min(chars.len())).rev().find(|&n| matches!(chars[n - 1], '，' | '；' | '、' | '：' | ',' | ';'));
+    let keep = match cut {
+        Some(n) => n - 1,
+        None => room,
+    };
+    let mut out: String = chars[..keep].iter().collect();
+    out.push_str("……");
+    out
+}
+
+/// Summarises articles with one method; `model` needs an encoder.
+pub struct Summarizer<'e> {
+    pub method: Method,
+    pub budget: Budget,
+    pub encoder: Option<&'e dyn Encoder>,
+    pub weights: ranked::Weights,
+}
+
+impl<'e> Summarizer<'e> {
+    pub fn new(method: Method, budget: Budget, encoder: Option<&'e dyn Encoder>) -> Summarizer<'e> {
+        Summarizer { method, budget, encoder, weights: ranked::Weights::default() }
+    }
+
+    /// One summary per article. The model method embeds the sentences of all `articles` in one
+    /// call, so that the encoder gets full batches.
+    pub fn summarize(&self, articles: &[&Article]) -> Result<Vec<Summary>, ModelError> {
+        let candidates: Vec<Vec<Sentence>> = articles.iter().map(|a| candidates(a)).collect();
+        let rankings = match (self.method, self.encoder) {
+            (Method::Lead, _) => candidates.iter().map(|c| lead::ranking(c)).collect(),
+            (Method::Textrank, _) => candidates.iter().map(|c| textrank::ranking(c)).collect(),
+            (Method::Model, Some(encoder)) => ranked::rankings(encoder, articles, &candidates, &self.weights)?,
+            (Method::Model, None) => {
+                return Err(ModelError::new(crate::model::Phase::Inference, "the model method needs an encoder"))
+            }
+        };
+        Ok(candidates.iter().zip(&rankings).map(|(c, r)| fill(c, r, self.budget)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(texts: &[&str]) -> Vec<Sentence> {
+        texts.iter().map(|t| Sentence { text: (*t).to_owned(), paragraph: 0, chars: char_len(t) }).collect()
+    }
+
+    #[test]
+    fn datelines_bylines_and_credits_are_not_candidates() {
+        let page = "市里召开会议部署冬季供暖\n\n本报记者 张三\n\n本报11月14日讯 今天上午，市里召开会议部署冬季供暖工作。会议要求各区确保居民按时供暖。（记者 李四）\n\n（责任编辑：王五）\n";
+        let article = crate::segment::split(page).remove(0);
+        let texts: Vec<String> = candidates(&article).into_iter().map(|s| s.text).collect();
+        assert_eq!(texts, ["今天上午，市里召开会议部署冬季供暖工作。", "会议要求各区确保居民按时供暖。"]);
+    }
+
+    #[test]
+    fn the_budget_adapts_to_short_texts() {
+        // A 110-character post: one sentence, never the whole post back.
+        let post = sentences(&[
+            "据消息人士透露，春节前，在一次内部沟通会上，证监会高层明确表示，注册制目前还只是一个目标。",
+            "现阶段需要创造很多条件来完成向注册制的过渡，而这个过程并非一蹴而就。",
+            "有市场人士分析称，注册制一两年之内估计都不会实行。",
+        ]);
+        let summary = fill(&post, &[1, 0, 2], Budget::default());
+        assert_eq!(summary.sentences, [1]);
+        assert_eq!(summary.text, post[1].text);
+        // Sentences come out in article order, whatever the ranking.
+        let summary = fill(&post, &[2, 0, 1], Budget { max_chars: 200, sentences: Some(2) });
+        assert_eq!(summary.sentences, [0, 2]);
+        // A one-sentence text gives back its first clauses.
+        let one = sentences(&["今天上午，市里召开会议，部署冬季供暖工作，要求各区确保居民按时供暖。"]);
+        let summary = fill(&one, &[0], Budget::default());
+        assert!(
+            summary.text.chars().count() < one[0].chars && summary.text.starts_with("今天上午"),
+            "{}",
+            summary.text
+        );
+    }
+
+    #[test]
+    fn an_overlong_sentence_is_cut_at_a_clause_break() {
+        let long =
+            sentences(&["第一分句说明了情况，第二分句补充了细节，第三分句给出了结论和展望。", "另一句。", "再一句。"]);
+        let summary = fill(&long, &[0, 1, 2], Budget { max_chars: 22, sentences: None });
+        assert_eq!(summary.text, "第一分句说明了情况，第二分句补充了细节……");
+        assert!(summary.text.chars().count() <= 22);
+    }
+}
