@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::input::DEFAULT_MAX_BYTES;
 use crate::model::WeightFormat;
 use crate::output::Format;
+use crate::summarize::{Method, DEFAULT_MAX_CHARS};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -53,6 +54,65 @@ iconv -f gbk -t utf-8 page.txt | jianbao split -\n\n\
 Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (each reported on stderr); the rest were processed\n  2  bad usage, or the output could not be written"
     )]
     Split(SplitArgs),
+
+    /// Split pages, then summarise and label every article.
+    #[command(
+        long_about = "Split each page into its articles, then give every article a short extractive \
+summary (a few of its own sentences, in article order, without bylines, datelines or credits) \
+and a section label (时政, 财经, 社会, … from the labels file) with its probability and the \
+runners-up. Records carry the source, the article's index and span, headline, byline, \
+dateline, summary, section and confidence.",
+        after_long_help = "Examples:\n  \
+jianbao digest examples/qingdao-daily-2022-11-15.txt\n  \
+jianbao digest --format jsonl --out digest.jsonl pages/\n  \
+jianbao digest --max-chars 60 --min-confidence 0.5 page.txt\n  \
+jianbao digest --method lead page.txt                 # the lead baseline\n  \
+jianbao digest --labels my-sections.toml --zero-shot page.txt\n\n\
+Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (each reported on stderr); the rest were processed\n  2  bad usage, the model could not be loaded, or the output could not be written"
+    )]
+    Digest(DigestArgs),
+
+    /// Summarise articles: pages, JSON Lines rows, or --text.
+    #[command(
+        long_about = "Summarise every article of each page (or each JSON Lines row, or each --text) \
+with a few of its own sentences. Methods: model (the encoder ranks sentences by similarity to \
+the article and its headline, position and redundancy), lead (the first sentences after the \
+dateline), textrank (a graph of shared character bigrams).",
+        after_long_help = "Examples:\n  jianbao summarize page.txt\n  \
+jianbao summarize --text '…' --max-chars 60\n  \
+jianbao summarize --format jsonl articles.jsonl       # rows {\"id\", \"title\", \"text\"}; ids kept\n  \
+jianbao summarize --method textrank --sentences 2 page.txt"
+    )]
+    Summarize(SummarizeArgs),
+
+    /// Label articles with a section: pages, JSON Lines rows, or --text.
+    #[command(
+        long_about = "Give every article of each page (or each JSON Lines row, or each --text) a \
+section label with its probability and the three most probable sections. The classifier reads \
+the kicker, headline and deck and the start of the body. By default a head trained for the \
+default model and sections is used; --labels with --zero-shot labels by similarity to each \
+label's description, for label sets without training data.",
+        after_long_help = "Examples:\n  jianbao label page.txt\n  \
+jianbao label --text '市政府召开常务会议研究部署冬季供暖工作'\n  \
+jianbao label --format jsonl --min-confidence 0.5 articles.jsonl\n  \
+jianbao label --labels my-sections.toml --zero-shot page.txt\n  \
+jianbao label --head trained/ page.txt                 # a head from `jianbao train`"
+    )]
+    Label(LabelArgs),
+
+    /// Train a section-label head on labelled headlines.
+    #[command(
+        long_about = "Train a classification head (multinomial logistic regression on the frozen \
+encoder's vectors) from JSON Lines rows {\"text\", \"section\"} (or \"label\"; an optional \
+\"scheme\" groups the scores). Rows labelled null or with a label not in the labels file are \
+dropped. Rows are split by a hash of their text: 80% train, 10% validation (chooses the \
+epoch), 10% test (scored once, at the end). The head and a manifest (encoder, labels, data, \
+settings, validation and test scores) are written to --out.",
+        after_long_help = "Examples:\n  \
+jianbao train --data ../shared/data/labels/*.jsonl --out models/e5-small\n  \
+jianbao train --data mine.jsonl --labels my-sections.toml --out my-head --cache /tmp/vectors"
+    )]
+    Train(TrainArgs),
     /// Embed texts as sentence vectors, one JSON line per text.
     #[command(
         long_about = "Embed texts with the encoder and print one JSON line per text: \
@@ -167,8 +227,8 @@ pub enum ModelCommand {
 pub struct InputArgs {
     /// Pages to read: files, directories (read recursively), archives (.zip, .tar, .tar.gz,
     /// .tgz; read in memory), JSON Lines files (.jsonl: one article per row, with a `text`
-    /// field and optional `id` and `title`), or - for standard input.
-    #[arg(required = true, value_name = "PATH")]
+    /// field and optional `id` and `title`), or - for standard input (also what no PATH means).
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Read only files whose name (or path, if the pattern has a /) matches GLOB, in
@@ -187,11 +247,9 @@ pub struct InputArgs {
     pub max_bytes: u64,
 }
 
-#[derive(Debug, Args)]
-pub struct SplitArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
-
+/// Where and how results are written.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -203,6 +261,147 @@ pub struct SplitArgs {
     /// Do not report failed inputs on stderr (the exit code still tells).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Summary options.
+#[derive(Debug, Clone, Args)]
+pub struct SummaryArgs {
+    /// How sentences are chosen.
+    #[arg(long, value_enum, default_value_t = Method::Model)]
+    pub method: Method,
+
+    /// Longest summary, in characters. Short articles get less: at most half their length.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CHARS)]
+    pub max_chars: usize,
+
+    /// Take this many sentences (within --max-chars) instead of filling the character budget.
+    #[arg(long, value_name = "N")]
+    pub sentences: Option<usize>,
+}
+
+/// Label options.
+#[derive(Debug, Clone, Args)]
+pub struct LabelOptions {
+    /// Labels file: [[section]] tables with name and description (default: the 16 built-in
+    /// sections, models/sections.toml).
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+
+    /// A head trained by `jianbao train` (a directory with head.safetensors and head.json).
+    /// Default: the built-in head for the default model and sections.
+    #[arg(long, value_name = "DIR", conflicts_with = "zero_shot")]
+    pub head: Option<PathBuf>,
+
+    /// Label by similarity to each label's description instead of a trained head.
+    #[arg(long)]
+    pub zero_shot: bool,
+
+    /// Answer `unknown` where the best section's probability is below this.
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub min_confidence: f32,
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub summary: SummaryArgs,
+
+    #[command(flatten)]
+    pub label: LabelOptions,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SummarizeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Summarise this text (one article) instead of reading PATHs. Repeat for several.
+    #[arg(long, value_name = "TEXT", conflicts_with = "paths")]
+    pub text: Vec<String>,
+
+    #[command(flatten)]
+    pub summary: SummaryArgs,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Label this text (one article) instead of reading PATHs. Repeat for several.
+    #[arg(long, value_name = "TEXT", conflicts_with = "paths")]
+    pub text: Vec<String>,
+
+    #[command(flatten)]
+    pub label: LabelOptions,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Labelled JSON Lines files: {"text", "section"} per row (or "label"), optional "scheme".
+    #[arg(long = "data", value_name = "FILE", required = true, num_args = 1..)]
+    pub data: Vec<PathBuf>,
+
+    /// Labels file (default: the 16 built-in sections).
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+
+    /// Directory to write head.safetensors and head.json to.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Keep the encoder's vectors of the data here, so that training again skips embedding.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+
+    /// Passes over the training part.
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    pub epochs: usize,
+
+    /// AdamW learning rate.
+    #[arg(long, value_name = "RATE", default_value_t = 1e-3)]
+    pub learning_rate: f64,
+
+    /// AdamW weight decay.
+    #[arg(long, value_name = "RATE", default_value_t = 1e-4)]
+    pub weight_decay: f64,
+
+    /// Seed of the shuffling.
+    #[arg(long, value_name = "N", default_value_t = 17)]
+    pub seed: u64,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SplitArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Parses `20M`, `512K`, `1G` or a plain number of bytes.

@@ -2,6 +2,7 @@
 //! outcome into an exit code. Errors become one line on stderr each; a closed pipe is not one.
 
 mod args;
+mod digest;
 mod model;
 
 use std::fs::File;
@@ -51,6 +52,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
     match cli.command {
         Command::Split(args) => split(args),
+        Command::Digest(args) => digest::digest(args),
+        Command::Summarize(args) => digest::summarize(args),
+        Command::Label(args) => digest::label(args),
+        Command::Train(args) => digest::train(args),
         Command::Embed(args) => model::embed(args),
         Command::Model(command) => model::model(command),
         Command::Completions { shell } => {
@@ -103,10 +108,12 @@ fn open_output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write>>
 
 fn split(args: SplitArgs) -> anyhow::Result<Outcome> {
     let opts = args.input.options()?;
-    let mut writer = output::writer(args.format, open_output(args.out.as_deref())?);
+    let mut writer = output::writer(args.output.format, open_output(args.output.out.as_deref())?);
     let mut failed = 0usize;
     let mut write_error = None;
-    input::read_sources(&args.input.paths, &opts, &mut |item| {
+    let stdin = [std::path::PathBuf::from("-")];
+    let paths = if args.input.paths.is_empty() { &stdin[..] } else { &args.input.paths[..] };
+    input::read_sources(paths, &opts, &mut |item| {
         if write_error.is_some() {
             return;
         }
@@ -120,7 +127,7 @@ fn split(args: SplitArgs) -> anyhow::Result<Outcome> {
             }
             Err(err) => {
                 failed += 1;
-                if !args.quiet {
+                if !args.output.quiet {
                     eprintln!("jianbao: {err}");
                 }
             }

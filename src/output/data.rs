@@ -2,7 +2,9 @@
 
 use std::io::{self, Write};
 
-use super::{Page, Writer};
+use serde::Serialize;
+
+use super::{DigestPage, Page, Writer};
 
 pub(super) struct Json<'w> {
     out: Box<dyn Write + 'w>,
@@ -15,14 +17,22 @@ impl<'w> Json<'w> {
     }
 }
 
+impl Json<'_> {
+    fn record(&mut self, record: &impl Serialize) -> io::Result<()> {
+        self.out.write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+        serde_json::to_writer_pretty(&mut self.out, record)?;
+        self.written += 1;
+        Ok(())
+    }
+}
+
 impl Writer for Json<'_> {
     fn page(&mut self, page: &Page<'_>) -> io::Result<()> {
-        for record in page.records() {
-            self.out.write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
-            serde_json::to_writer_pretty(&mut self.out, &record)?;
-            self.written += 1;
-        }
-        Ok(())
+        page.records().try_for_each(|r| self.record(&r))
+    }
+
+    fn digest(&mut self, page: &DigestPage<'_>) -> io::Result<()> {
+        page.records().try_for_each(|r| self.record(&r))
     }
 
     fn finish(&mut self) -> io::Result<()> {
@@ -41,13 +51,20 @@ impl<'w> Jsonl<'w> {
     }
 }
 
+impl Jsonl<'_> {
+    fn record(&mut self, record: &impl Serialize) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, record)?;
+        self.out.write_all(b"\n")
+    }
+}
+
 impl Writer for Jsonl<'_> {
     fn page(&mut self, page: &Page<'_>) -> io::Result<()> {
-        for record in page.records() {
-            serde_json::to_writer(&mut self.out, &record)?;
-            self.out.write_all(b"\n")?;
-        }
-        Ok(())
+        page.records().try_for_each(|r| self.record(&r))
+    }
+
+    fn digest(&mut self, page: &DigestPage<'_>) -> io::Result<()> {
+        page.records().try_for_each(|r| self.record(&r))
     }
 
     fn finish(&mut self) -> io::Result<()> {
@@ -73,14 +90,32 @@ const CSV_HEADER: [&str; 15] = [
     "body",
 ];
 
+const DIGEST_HEADER: [&str; 14] = [
+    "source",
+    "id",
+    "index",
+    "start",
+    "end",
+    "kicker",
+    "headline",
+    "deck",
+    "outlet",
+    "reporters",
+    "dateline",
+    "summary",
+    "section",
+    "confidence",
+];
+
 pub(super) struct Csv<'w> {
     out: csv::Writer<Box<dyn Write + 'w>>,
     header_written: bool,
+    digest: bool,
 }
 
 impl<'w> Csv<'w> {
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
-        Csv { out: csv::Writer::from_writer(out), header_written: false }
+        Csv { out: csv::Writer::from_writer(out), header_written: false, digest: false }
     }
 }
 
@@ -113,9 +148,37 @@ impl Writer for Csv<'_> {
         Ok(())
     }
 
+    fn digest(&mut self, page: &DigestPage<'_>) -> io::Result<()> {
+        self.digest = true;
+        if !self.header_written {
+            self.out.write_record(DIGEST_HEADER)?;
+            self.header_written = true;
+        }
+        for r in page.records() {
+            let row = [
+                r.source.to_owned(),
+                r.id.unwrap_or_default().to_owned(),
+                r.index.to_string(),
+                r.span.start.to_string(),
+                r.span.end.to_string(),
+                r.kicker.unwrap_or_default().to_owned(),
+                r.headline.to_owned(),
+                r.deck.unwrap_or_default().to_owned(),
+                r.byline.outlet.clone().unwrap_or_default(),
+                r.byline.reporters.join("、"),
+                r.dateline.map(|d| d.text.clone()).unwrap_or_default(),
+                r.summary.unwrap_or_default().to_owned(),
+                r.section.unwrap_or_default().to_owned(),
+                r.confidence.map(|c| format!("{c:.4}")).unwrap_or_default(),
+            ];
+            self.out.write_record(&row)?;
+        }
+        Ok(())
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         if !self.header_written {
-            self.out.write_record(CSV_HEADER)?;
+            self.out.write_record(if self.digest { &DIGEST_HEADER[..] } else { &CSV_HEADER[..] })?;
         }
         self.out.flush()
     }

@@ -9,7 +9,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::segment::Article;
+use crate::label::{Label, Scored};
+use crate::segment::{Article, Byline, Dateline, Span};
+use crate::summarize::Summary;
 
 /// Output formats for article records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -65,9 +67,72 @@ impl<'a> Page<'a> {
     }
 }
 
+/// A page's articles with their summaries and labels (either may be absent: `summarize` and
+/// `label` each produce one half).
+#[derive(Debug, Clone, Copy)]
+pub struct DigestPage<'a> {
+    pub page: Page<'a>,
+    /// One per article, where summaries were made.
+    pub summaries: Option<&'a [Summary]>,
+    /// One per article, where labels were given.
+    pub labels: Option<&'a [Label]>,
+}
+
+/// One article's digest as the machine-readable formats write it: where it is, what it is
+/// called, who wrote it, its summary and its section. The article's full text stays out (use
+/// `split` for that).
+#[derive(Debug, Serialize)]
+pub struct DigestRecord<'a> {
+    pub source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'a str>,
+    pub index: usize,
+    pub span: Span,
+    pub headline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kicker: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deck: Option<&'a str>,
+    pub byline: &'a Byline,
+    pub dateline: Option<&'a Dateline>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top: Option<&'a [Scored]>,
+}
+
+impl<'a> DigestPage<'a> {
+    pub fn records(&self) -> impl Iterator<Item = DigestRecord<'a>> + '_ {
+        self.page.articles.iter().enumerate().map(|(i, a)| {
+            let label = self.labels.and_then(|l| l.get(i));
+            DigestRecord {
+                source: self.page.source,
+                id: self.page.id,
+                index: a.index,
+                span: a.span,
+                headline: &a.headline,
+                kicker: a.kicker.as_deref(),
+                deck: a.deck.as_deref(),
+                byline: &a.byline,
+                dateline: a.dateline.as_ref(),
+                summary: self.summaries.and_then(|s| s.get(i)).map(|s| s.text.as_str()),
+                section: label.map(|l| l.section.as_str()),
+                confidence: label.map(|l| l.confidence),
+                top: label.map(|l| l.top.as_slice()),
+            }
+        })
+    }
+}
+
 /// Renders pages in one format.
 pub trait Writer {
     fn page(&mut self, page: &Page<'_>) -> io::Result<()>;
+    /// Writes a page's digests: summaries and/or labels.
+    fn digest(&mut self, page: &DigestPage<'_>) -> io::Result<()>;
     /// Closes the output (the JSON array's bracket) and flushes it.
     fn finish(&mut self) -> io::Result<()>;
 }

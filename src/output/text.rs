@@ -2,7 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::{Page, Writer};
+use super::{DigestPage, Page, Writer};
+use crate::label::Label;
 use crate::segment::Article;
 use crate::text::char_len;
 
@@ -28,6 +29,17 @@ fn byline_text(a: &Article) -> Option<String> {
         (None, false) => Some(people),
         (None, true) => None,
     }
+}
+
+/// The article's header lines as (name, value), absent ones as `None`.
+fn head_fields(a: &Article) -> [(&'static str, Option<String>); 5] {
+    [
+        ("kicker", a.kicker.clone()),
+        ("headline", Some(a.headline.clone()).filter(|h| !h.is_empty())),
+        ("deck", a.deck.clone()),
+        ("byline", byline_text(a)),
+        ("dateline", a.dateline.as_ref().map(|d| d.text.clone())),
+    ]
 }
 
 fn preview(paragraph: &str) -> String {
@@ -58,15 +70,8 @@ impl Writer for Text<'_> {
                 a.span.end,
                 a.kind.as_str()
             )?;
-            let fields = [
-                ("kicker", a.kicker.clone()),
-                ("headline", Some(a.headline.clone()).filter(|h| !h.is_empty())),
-                ("deck", a.deck.clone()),
-                ("byline", byline_text(a)),
-                ("dateline", a.dateline.as_ref().map(|d| d.text.clone())),
-                ("subheads", Some(a.subheads.join(" / ")).filter(|s| !s.is_empty())),
-            ];
-            for (name, value) in fields {
+            let subheads = Some(a.subheads.join(" / ")).filter(|s| !s.is_empty());
+            for (name, value) in head_fields(a).into_iter().chain([("subheads", subheads)]) {
                 if let Some(value) = value {
                     writeln!(self.out, "{name:<9} {value}")?;
                 }
@@ -80,9 +85,41 @@ impl Writer for Text<'_> {
         Ok(())
     }
 
+    fn digest(&mut self, page: &DigestPage<'_>) -> io::Result<()> {
+        let total = page.page.articles.len();
+        for (i, a) in page.page.articles.iter().enumerate() {
+            if self.written > 0 {
+                writeln!(self.out)?;
+            }
+            self.written += 1;
+            let id = page.page.id.map(|id| format!(" · id {id}")).unwrap_or_default();
+            writeln!(
+                self.out,
+                "── {} · {}/{}{} · chars {}–{}",
+                page.page.source, a.index, total, id, a.span.start, a.span.end
+            )?;
+            let results = [
+                ("section", page.labels.and_then(|l| l.get(i)).map(label_text)),
+                ("summary", page.summaries.and_then(|s| s.get(i)).map(|s| s.text.clone())),
+            ];
+            for (name, value) in head_fields(a).into_iter().chain(results) {
+                if let Some(value) = value {
+                    writeln!(self.out, "{name:<9} {value}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// `时政 0.93 (社会 0.04, 财经 0.02)`.
+fn label_text(label: &Label) -> String {
+    let others: Vec<String> = label.top.iter().skip(1).map(|s| format!("{} {:.2}", s.section, s.probability)).collect();
+    format!("{} {:.2} ({})", label.section, label.confidence, others.join(", "))
 }
 
 pub(super) struct Markdown<'w> {
@@ -113,6 +150,24 @@ impl Writer for Markdown<'_> {
             writeln!(self.out, "> {}\n", meta.join(" · "))?;
             for paragraph in &a.paragraphs {
                 writeln!(self.out, "{paragraph}\n")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn digest(&mut self, page: &DigestPage<'_>) -> io::Result<()> {
+        for (i, a) in page.page.articles.iter().enumerate() {
+            let headline = if a.headline.is_empty() { "(untitled)" } else { &a.headline };
+            writeln!(self.out, "## {headline}\n")?;
+            let mut meta = vec![format!("`{}` #{} ({}–{})", page.page.source, a.index, a.span.start, a.span.end)];
+            meta.extend(byline_text(a));
+            meta.extend(a.dateline.as_ref().map(|d| d.text.clone()));
+            if let Some(label) = page.labels.and_then(|l| l.get(i)) {
+                meta.push(format!("**{}** {:.2}", label.section, label.confidence));
+            }
+            writeln!(self.out, "> {}\n", meta.join(" · "))?;
+            if let Some(summary) = page.summaries.and_then(|s| s.get(i)) {
+                writeln!(self.out, "{}\n", summary.text)?;
             }
         }
         Ok(())

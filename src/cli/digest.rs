@@ -1,0 +1,305 @@
+//! `jianbao digest`, `summarize`, `label` and `train`: the commands that read articles with the
+//! encoder. Pages are read and split as by `split`; their articles are gathered into batches
+//! of several pages so that the encoder sees many sentences at once, then written in input
+//! order.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::args::{DigestArgs, LabelArgs, LabelOptions, SummarizeArgs, SummaryArgs, TrainArgs};
+use super::{open_output, Outcome};
+use crate::input::{self, InputOptions};
+use crate::label::head::Head;
+use crate::label::train::{self, Part, Set, Settings};
+use crate::label::{Label, Labeller, Taxonomy, ZeroShot};
+use crate::model::{CandleEncoder, Encoder};
+use crate::output::{self, DigestPage, Page, Writer};
+use crate::segment::{self, Article};
+use crate::summarize::{Budget, Method, Summarizer, Summary};
+
+/// Articles gathered before the encoder runs: enough for full batches, few enough that output
+/// follows input closely.
+const BATCH_ARTICLES: usize = 64;
+
+impl SummaryArgs {
+    fn budget(&self) -> anyhow::Result<Budget> {
+        if self.max_chars == 0 {
+            bail!("--max-chars must be at least 1");
+        }
+        if self.sentences == Some(0) {
+            bail!("--sentences must be at least 1");
+        }
+        Ok(Budget { max_chars: self.max_chars, sentences: self.sentences })
+    }
+}
+
+impl LabelOptions {
+    /// The labeller these options ask for, checked against the encoder.
+    fn labeller(&self, encoder: &dyn Encoder) -> anyhow::Result<Labeller> {
+        let taxonomy = match &self.labels {
+            Some(path) => Some(Taxonomy::load(path)?),
+            None => None,
+        };
+        if !(0.0..=1.0).contains(&self.min_confidence) {
+            bail!("--min-confidence must be between 0 and 1");
+        }
+        if self.zero_shot {
+            let taxonomy = taxonomy.unwrap_or_else(Taxonomy::default_sections);
+            return Ok(Labeller::ZeroShot(ZeroShot::new(encoder, &taxonomy)?));
+        }
+        let head = match &self.head {
+            Some(dir) => Head::load(dir)?,
+            None if taxonomy.is_some() => {
+                bail!("--labels needs --zero-shot, or a --head trained on those labels (`jianbao train`)")
+            }
+            None => Head::builtin(),
+        };
+        head.check_encoder(encoder)?;
+        if let Some(taxonomy) = taxonomy {
+            if taxonomy.names() != head.labels {
+                bail!("the head's labels ({}) are not those of the labels file", head.labels.join(" "));
+            }
+        }
+        Ok(Labeller::Head(head))
+    }
+}
+
+/// What to do with each article.
+struct Engine<'e> {
+    summarizer: Option<Summarizer<'e>>,
+    labeller: Option<(&'e Labeller, f32)>,
+    encoder: Option<&'e dyn Encoder>,
+}
+
+type Results = (Option<Vec<Summary>>, Option<Vec<Label>>);
+
+impl Engine<'_> {
+    fn run(&self, articles: &[&Article]) -> anyhow::Result<Results> {
+        let summaries = self.summarizer.as_ref().map(|s| s.summarize(articles)).transpose()?;
+        let labels = match (self.labeller, self.encoder) {
+            (Some((labeller, min_confidence)), Some(encoder)) => {
+                Some(labeller.label(encoder, articles, min_confidence)?)
+            }
+            _ => None,
+        };
+        Ok((summaries, labels))
+    }
+}
+
+/// A page read and split, waiting for its batch.
+struct Pending {
+    source: String,
+    id: Option<String>,
+    encoding: &'static str,
+    articles: Vec<Article>,
+}
+
+/// Reads `paths` (or the `texts`), runs `engine` on batches of articles and writes each page.
+fn process(
+    paths: &[PathBuf],
+    texts: &[String],
+    opts: &InputOptions,
+    engine: &Engine<'_>,
+    writer: &mut dyn Writer,
+    quiet: bool,
+) -> anyhow::Result<Outcome> {
+    let mut failed = 0usize;
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut fatal: Option<anyhow::Error> = None;
+    let flush = |pending: &mut Vec<Pending>, writer: &mut dyn Writer| -> anyhow::Result<()> {
+        let articles: Vec<&Article> = pending.iter().flat_map(|p| &p.articles).collect();
+        let (summaries, labels) = engine.run(&articles)?;
+        let mut at = 0;
+        for p in pending.drain(..) {
+            let n = p.articles.len();
+            let page = Page { source: &p.source, id: p.id.as_deref(), encoding: p.encoding, articles: &p.articles };
+            let digest = DigestPage {
+                page,
+                summaries: summaries.as_deref().map(|s| &s[at..at + n]),
+                labels: labels.as_deref().map(|l| &l[at..at + n]),
+            };
+            writer.digest(&digest).context("cannot write output")?;
+            at += n;
+        }
+        Ok(())
+    };
+    if !texts.is_empty() {
+        for (i, text) in texts.iter().enumerate() {
+            match segment::single(text, None) {
+                Some(article) => pending.push(Pending {
+                    source: format!("--text {}", i + 1),
+                    id: None,
+                    encoding: "utf-8",
+                    articles: vec![article],
+                }),
+                None => {
+                    failed += 1;
+                    if !quiet {
+                        eprintln!("jianbao: --text {}: no text", i + 1);
+                    }
+                }
+            }
+        }
+        flush(&mut pending, writer)?;
+    } else {
+        let stdin = [PathBuf::from("-")];
+        let paths = if paths.is_empty() { &stdin[..] } else { paths };
+        let mut queued = 0;
+        input::read_sources(paths, opts, &mut |item| {
+            if fatal.is_some() {
+                return;
+            }
+            match item.and_then(|doc| crate::split_document(&doc).map(|articles| (doc, articles))) {
+                Ok((doc, articles)) => {
+                    queued += articles.len();
+                    pending.push(Pending {
+                        source: doc.origin.to_string(),
+                        id: doc.record.as_ref().and_then(|r| r.id.clone()),
+                        encoding: doc.encoding,
+                        articles,
+                    });
+                    if queued >= BATCH_ARTICLES {
+                        queued = 0;
+                        fatal = flush(&mut pending, writer).err();
+                    }
+                }
+                Err(err) => {
+                    failed += 1;
+                    if !quiet {
+                        eprintln!("jianbao: {err}");
+                    }
+                }
+            }
+        });
+        if let Some(err) = fatal {
+            return Err(err);
+        }
+        flush(&mut pending, writer)?;
+    }
+    writer.finish().context("cannot write output")?;
+    Ok(if failed > 0 { Outcome::Partial } else { Outcome::Done })
+}
+
+pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
+    let opts = args.input.options()?;
+    let budget = args.summary.budget()?;
+    let encoder = args.model.load()?;
+    let labeller = args.label.labeller(&encoder)?;
+    let engine = Engine {
+        summarizer: Some(Summarizer::new(args.summary.method, budget, Some(&encoder))),
+        labeller: Some((&labeller, args.label.min_confidence)),
+        encoder: Some(&encoder),
+    };
+    let mut writer = output::writer(args.output.format, open_output(args.output.out.as_deref())?);
+    process(&args.input.paths, &[], &opts, &engine, writer.as_mut(), args.output.quiet)
+}
+
+pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
+    let opts = args.input.options()?;
+    let budget = args.summary.budget()?;
+    // The baselines need no model: do not load (or fetch) one for them.
+    let encoder: Option<CandleEncoder> =
+        if args.summary.method == Method::Model { Some(args.model.load()?) } else { None };
+    let engine = Engine {
+        summarizer: Some(Summarizer::new(args.summary.method, budget, encoder.as_ref().map(|e| e as &dyn Encoder))),
+        labeller: None,
+        encoder: None,
+    };
+    let mut writer = output::writer(args.output.format, open_output(args.output.out.as_deref())?);
+    process(&args.input.paths, &args.text, &opts, &engine, writer.as_mut(), args.output.quiet)
+}
+
+pub fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
+    let opts = args.input.options()?;
+    let encoder = args.model.load()?;
+    let labeller = args.label.labeller(&encoder)?;
+    let engine =
+        Engine { summarizer: None, labeller: Some((&labeller, args.label.min_confidence)), encoder: Some(&encoder) };
+    let mut writer = output::writer(args.output.format, open_output(args.output.out.as_deref())?);
+    process(&args.input.paths, &args.text, &opts, &engine, writer.as_mut(), args.output.quiet)
+}
+
+pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
+    let taxonomy = match &args.labels {
+        Some(path) => Taxonomy::load(path)?,
+        None => Taxonomy::default_sections(),
+    };
+    if args.epochs == 0 {
+        bail!("--epochs must be at least 1");
+    }
+    let (examples, stats) = train::read_examples(&args.data, &taxonomy)?;
+    for f in &stats.files {
+        eprintln!(
+            "{}: {} rows, {} used, {} unlabelled, {} with other labels",
+            f.file, f.rows, f.used, f.unlabelled, f.other_labels
+        );
+    }
+    let encoder = args.model.load()?;
+    let parts: Vec<Part> = examples.iter().map(|e| train::part_of(&e.text)).collect();
+    let progress = if console_is_terminal() { ProgressBar::new(examples.len() as u64) } else { ProgressBar::hidden() };
+    progress.set_style(
+        ProgressStyle::with_template("embedding {bar:30} {pos}/{len} texts, {per_sec}, eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut vectors = Vec::new();
+    let mut members = Vec::new();
+    for part in [Part::Train, Part::Val, Part::Test] {
+        let idx: Vec<usize> = (0..examples.len()).filter(|&i| parts[i] == part).collect();
+        let texts: Vec<&str> = idx.iter().map(|&i| examples[i].text.as_str()).collect();
+        vectors.push(train::embed(&encoder, &texts, args.cache.as_deref(), &progress)?);
+        members.push(idx);
+    }
+    progress.finish_and_clear();
+    let labels_of = |p: usize| -> Vec<usize> { members[p].iter().map(|&i| examples[i].label).collect() };
+    let (train_labels, val_labels) = (labels_of(0), labels_of(1));
+    let settings = Settings {
+        epochs: args.epochs,
+        learning_rate: args.learning_rate,
+        weight_decay: args.weight_decay,
+        seed: args.seed,
+        ..Settings::default()
+    };
+    let fit = train::fit(
+        &Set { vectors: &vectors[0], labels: &train_labels },
+        &Set { vectors: &vectors[1], labels: &val_labels },
+        taxonomy.sections.len(),
+        &settings,
+    )?;
+    let mut head = Head::new(train::manifest(&encoder, &taxonomy, serde_json::Value::Null), fit.weight, fit.bias)?;
+    let examples_of = |p: usize| -> Vec<&train::Example> { members[p].iter().map(|&i| &examples[i]).collect() };
+    let summary = |scores: &std::collections::BTreeMap<String, crate::eval::labels::LabelScores>| {
+        scores
+            .iter()
+            .map(|(k, s)| (k.clone(), serde_json::json!({"n": s.n, "accuracy": s.accuracy, "macro_f1": s.macro_f1})))
+            .collect::<serde_json::Map<_, _>>()
+    };
+    let schemes = train::scheme_labels(&examples_of(0));
+    let val = train::evaluate(&head, &vectors[1], &examples_of(1), &schemes);
+    let test = train::evaluate(&head, &vectors[2], &examples_of(2), &schemes);
+    head.manifest.training = serde_json::json!({
+        "data": stats.files,
+        "split": "by SHA-256 of the text: first two bytes mod 10 = 0 test, 1 validation, else train",
+        "rows": {"train": members[0].len(), "validation": members[1].len(), "test": members[2].len()},
+        "model": "multinomial logistic regression, balanced class weights, standardised inputs (folded into the weights)",
+        "settings": settings,
+        "best_epoch": fit.best_epoch,
+        "validation": summary(&val),
+        "test": summary(&test),
+    });
+    head.save(&args.out)?;
+    eprintln!("best epoch {} of {}", fit.best_epoch, settings.epochs);
+    for (name, scores) in [("validation", &val), ("test", &test)] {
+        for (scheme, s) in scores {
+            eprintln!("{name:<10} {scheme:<18} n {:>6}  accuracy {:.4}  macro-F1 {:.4}", s.n, s.accuracy, s.macro_f1);
+        }
+    }
+    eprintln!("wrote {}", args.out.display());
+    Ok(Outcome::Done)
+}
+
+fn console_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal()
+}

@@ -1,0 +1,242 @@
+//! `jianbao digest`, `summarize`, `label` and `train` on the example page and on small
+//! generated data: sections, summaries free of bylines and datelines and within budget, the
+//! baselines without a model, zero-shot labels, and heads that belong to another encoder.
+
+use serde_json::Value;
+
+use crate::harness::{seed_page, seed_text, Dir, Run};
+use crate::tiny;
+
+fn run(dir: &Dir, args: &[&str]) -> Run {
+    let out = dir.jianbao().args(args).output().expect("run jianbao");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    }
+}
+
+fn seed() -> String {
+    seed_page().display().to_string()
+}
+
+/// Each summary sentence is a sentence of the article's own body.
+fn assert_extractive(summary: &str, article_text: &str) {
+    for sentence in jianbao::text::sentences(summary.trim_end_matches('…')) {
+        let sentence = sentence.trim_end_matches('…');
+        assert!(article_text.contains(sentence), "`{sentence}` is not in the article");
+    }
+}
+
+#[test]
+fn digest_of_the_example_page() {
+    let dir = Dir::new();
+    let run = run(&dir, &["digest", "--format", "jsonl", &seed()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let records = run.records();
+    assert_eq!(records.len(), 5);
+    let sections: Vec<&str> = records.iter().map(|r| r["section"].as_str().unwrap()).collect();
+    assert_eq!(&sections[..4], ["时政", "社会", "财经", "农业"], "{sections:?}");
+    // The fifth, a district's work report (investment, urban renewal, work style), is 时政 or
+    // 财经 to a reader; the built-in head hesitates between 房产 and 教育 with 时政 close
+    // behind, so what is asserted is that a right answer is among its three best.
+    let fifth: Vec<&str> =
+        records[4]["top"].as_array().unwrap().iter().map(|t| t["section"].as_str().unwrap()).collect();
+    assert!(fifth.iter().any(|s| ["时政", "财经"].contains(s)), "{fifth:?}");
+    let page = seed_text();
+    let chars: Vec<char> = page.chars().collect();
+    for r in &records {
+        let summary = r["summary"].as_str().unwrap();
+        assert!(!summary.is_empty());
+        assert!(summary.chars().count() <= 100, "over budget: {summary}");
+        // No byline, reporter, dateline or credit in the summary.
+        for reporter in r["byline"]["reporters"].as_array().unwrap() {
+            assert!(!summary.contains(reporter.as_str().unwrap()), "{summary}");
+        }
+        for marker in ["本报", "□", "记者", "通讯员", "讯 ", "日讯"] {
+            assert!(!summary.contains(marker), "`{marker}` in {summary}");
+        }
+        let span: String = chars
+            [r["span"]["start"].as_u64().unwrap() as usize..r["span"]["end"].as_u64().unwrap() as usize]
+            .iter()
+            .collect();
+        assert_extractive(summary, &span.replace('\n', ""));
+        let confidence = r["confidence"].as_f64().unwrap();
+        assert!(confidence > 0.0 && confidence <= 1.0);
+        let top = r["top"].as_array().unwrap();
+        assert_eq!(top.len(), 3);
+        assert_eq!(top[0]["section"], r["section"]);
+    }
+    // The readable format shows the same.
+    let text = run_text(&dir, &["digest", &seed()]);
+    assert_eq!(text.matches("\nsummary ").count() + usize::from(text.starts_with("summary ")), 5);
+    assert!(text.contains("section   农业"), "{text}");
+}
+
+fn run_text(dir: &Dir, args: &[&str]) -> String {
+    let run = run(dir, args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
+}
+
+#[test]
+fn the_baselines_need_no_model() {
+    let dir = Dir::new();
+    // An unreachable model proves that none is loaded.
+    for method in ["lead", "textrank"] {
+        let run = run(
+            &dir,
+            &["summarize", "--method", method, "--model", "/nonexistent/model", "--format", "jsonl", &seed()],
+        );
+        assert_eq!(run.code, 0, "{method}: {}", run.stderr);
+        let records = run.records();
+        assert_eq!(records.len(), 5);
+        assert!(records.iter().all(|r| r.get("section").is_none()));
+        let first = records[0]["summary"].as_str().unwrap();
+        if method == "lead" {
+            // The sentence after the dateline, not the dateline.
+            assert!(first.starts_with("按照省委统一安排"), "{first}");
+        }
+    }
+    // --sentences takes that many, in article order.
+    let run = run(
+        &dir,
+        &["summarize", "--method", "lead", "--sentences", "2", "--max-chars", "400", "--format", "jsonl", &seed()],
+    );
+    let fifth = run.records()[4]["summary"].as_str().unwrap().to_owned();
+    assert_eq!(jianbao::text::sentences(&fifth).len(), 2, "{fifth}");
+}
+
+#[test]
+fn summarize_and_label_plain_text_and_rows() {
+    let dir = Dir::new();
+    let post = "据消息人士透露，春节前，在一次内部沟通会上，证监会高层明确表示，注册制目前还只是一个目标。现阶段需要创造很多条件来完成向注册制的过渡，而这个过程并非一蹴而就。有市场人士分析称，注册制一两年之内估计都不会实行。";
+    let run1 = run(&dir, &["summarize", "--format", "jsonl", "--text", post]);
+    assert_eq!(run1.code, 0, "{}", run1.stderr);
+    let summary = run1.records()[0]["summary"].as_str().unwrap().to_owned();
+    assert!(!summary.is_empty() && summary.chars().count() < post.chars().count() / 2, "{summary}");
+    assert_extractive(&summary, post);
+
+    let rows = dir.write(
+        "rows.jsonl",
+        "{\"id\": \"a1\", \"title\": \"国足公布世预赛大名单\", \"text\": \"中国男足主教练今天公布了世界杯预选赛的集训大名单，多名年轻球员入选。\"}\n\
+         {\"id\": \"a2\", \"title\": \"央行下调存款准备金率\", \"text\": \"中国人民银行决定下调金融机构存款准备金率0.25个百分点，释放长期资金约5000亿元。\"}\n",
+    );
+    let run2 = run(&dir, &["label", "--format", "jsonl", rows.to_str().unwrap()]);
+    assert_eq!(run2.code, 0, "{}", run2.stderr);
+    let records = run2.records();
+    assert_eq!(records.iter().map(|r| r["id"].as_str().unwrap()).collect::<Vec<_>>(), ["a1", "a2"]);
+    assert_eq!(records.iter().map(|r| r["section"].as_str().unwrap()).collect::<Vec<_>>(), ["体育", "财经"]);
+    assert!(records.iter().all(|r| r.get("summary").is_none()));
+    // Under the threshold the answer is `unknown`.
+    let run3 = run(&dir, &["label", "--format", "jsonl", "--min-confidence", "1", rows.to_str().unwrap()]);
+    assert!(run3.records().iter().all(|r| r["section"] == "unknown"));
+}
+
+#[test]
+fn zero_shot_labels_come_from_the_labels_file() {
+    let dir = Dir::new();
+    let labels = dir.write(
+        "mine.toml",
+        "[[section]]\nname = \"经济\"\ndescription = \"经济、企业、金融、债券、投资、产业项目\"\n\n\
+         [[section]]\nname = \"党政\"\ndescription = \"党的会议、宣讲、学习贯彻精神、政府工作\"\n\n\
+         [[section]]\nname = \"农村\"\ndescription = \"农业、农机、农民、乡村\"\n",
+    );
+    let run1 =
+        run(&dir, &["digest", "--format", "jsonl", "--labels", labels.to_str().unwrap(), "--zero-shot", &seed()]);
+    assert_eq!(run1.code, 0, "{}", run1.stderr);
+    let sections: Vec<String> = run1.records().iter().map(|r| r["section"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(sections[0], "党政", "{sections:?}");
+    assert_eq!(sections[2], "经济", "{sections:?}");
+    assert_eq!(sections[3], "农村", "{sections:?}");
+    // A labels file without a head trained on it needs --zero-shot.
+    let run2 = run(&dir, &["label", "--labels", labels.to_str().unwrap(), &seed()]);
+    assert_eq!(run2.code, 2);
+    assert!(run2.stderr.contains("--zero-shot"), "{}", run2.stderr);
+    // A broken labels file is named.
+    let broken = dir.write("broken.toml", "[[section]]\nname = 3\n");
+    let run3 = run(&dir, &["label", "--zero-shot", "--labels", broken.to_str().unwrap(), &seed()]);
+    assert_eq!(run3.code, 2);
+    assert!(run3.stderr.contains("broken.toml"), "{}", run3.stderr);
+}
+
+#[test]
+fn train_a_head_for_a_tiny_model_and_refuse_heads_of_other_encoders() {
+    let dir = Dir::new();
+    let model = dir.path("tiny");
+    tiny::write_model(&model);
+    let model = model.to_str().unwrap().to_owned();
+    // The built-in head belongs to e5-small, not to this model.
+    let run1 = run(&dir, &["label", "--model", &model, "--text", "青岛发行债券"]);
+    assert_eq!(run1.code, 2);
+    assert!(run1.stderr.contains("trained for encoder `e5-small`"), "{}", run1.stderr);
+
+    // Two labels, told apart by their characters (all in the tiny model's vocabulary).
+    let labels = dir.write("two.toml", "[[section]]\nname = \"甲\"\n\n[[section]]\nname = \"乙\"\n");
+    let mut rows = String::new();
+    for i in 0..200 {
+        let (text, label) = if i % 2 == 0 {
+            ("青岛首单创新创业公司债券发行", "甲")
+        } else {
+            ("今天气很好他说我们要坚持开放交流", "乙")
+        };
+        let text: String = text.chars().cycle().skip(i % 5).take(6 + i % 4).collect();
+        rows.push_str(&serde_json::json!({"text": format!("{text}{i}"), "section": label}).to_string());
+        rows.push('\n');
+    }
+    rows.push_str("{\"text\": \"无关\", \"section\": null}\n");
+    let data = dir.write("data.jsonl", rows);
+    let out = dir.path("head");
+    let run2 = run(
+        &dir,
+        &[
+            "train",
+            "--model",
+            &model,
+            "--data",
+            data.to_str().unwrap(),
+            "--labels",
+            labels.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--epochs",
+            "30",
+        ],
+    );
+    assert_eq!(run2.code, 0, "{}", run2.stderr);
+    assert!(run2.stderr.contains("1 unlabelled"), "{}", run2.stderr);
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(out.join("head.json")).unwrap()).unwrap();
+    assert_eq!(manifest["labels"], serde_json::json!(["甲", "乙"]));
+    assert_eq!(manifest["encoder"].as_str().unwrap(), model);
+    let rows_used = &manifest["training"]["rows"];
+    assert_eq!(
+        rows_used["train"].as_u64().unwrap()
+            + rows_used["validation"].as_u64().unwrap()
+            + rows_used["test"].as_u64().unwrap(),
+        200
+    );
+    // The trained head labels new texts with the tiny model.
+    let run3 = run(
+        &dir,
+        &[
+            "label",
+            "--model",
+            &model,
+            "--head",
+            out.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--text",
+            "公司债券发行",
+            "--text",
+            "今天天气很好",
+        ],
+    );
+    assert_eq!(run3.code, 0, "{}", run3.stderr);
+    let sections: Vec<String> = run3.records().iter().map(|r| r["section"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(sections, ["甲", "乙"]);
+    // And the default model refuses it.
+    let run4 = run(&dir, &["label", "--head", out.to_str().unwrap(), "--text", "青岛债券发行"]);
+    assert_eq!(run4.code, 2);
+    assert!(run4.stderr.contains("not `e5-small`"), "{}", run4.stderr);
+}
