@@ -17,7 +17,8 @@
 //! long with ~70-character editor summaries: the default budget is used.
 //!
 //! In tuning, vectors are computed once per set and the grid re-ranks them (the article vector
-//! is that of the first ten candidates); the report runs `Summarizer` as users do.
+//! is that of the first `CAP` candidates, as in the model method); the report runs
+//! `Summarizer` as users do.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -32,8 +33,8 @@ use jianbao::summarize::{candidates, fill, lead, textrank, Budget, Method, Sente
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Sentences embedded per article: the most any grid point considers.
-const CAP: usize = 10;
+/// Sentences embedded per article, as the model method does.
+const CAP: usize = 6;
 
 struct Set {
     name: &'static str,
@@ -117,10 +118,8 @@ fn prepare(encoder: &CandleEncoder, name: &'static str, budget: Budget, rows: (V
         queries.push(flat_q[at..at + n].to_vec());
         at += n;
     }
-    let bodies: Vec<String> = candidates
-        .iter()
-        .map(|c| c.iter().take(ranked::Weights::default().max_candidates).map(|s| s.text.as_str()).collect())
-        .collect();
+    let bodies: Vec<String> =
+        candidates.iter().map(|c| c.iter().take(CAP).map(|s| s.text.as_str()).collect()).collect();
     let bodies: Vec<&str> = bodies.iter().map(|b| if b.is_empty() { "。" } else { b.as_str() }).collect();
     let documents = encoder.embed(&bodies, Intent::Passage).expect("embed documents");
     let head_texts: Vec<String> = articles.iter().map(ranked::headline_text).collect();
@@ -233,7 +232,7 @@ fn tune(sets: &[Set]) -> Weights {
         for position in [0.0f32, 0.05, 0.1, 0.2, 0.3] {
             for decay in [1.0f32, 3.0, 8.0] {
                 for redundancy in [0.0f32, 0.6] {
-                    for max_candidates in [6usize, 8, 10] {
+                    for max_candidates in [CAP] {
                         let w = Weights { position, decay, redundancy, length, max_candidates, ..base };
                         let score =
                             targets.iter().map(|s| evaluate(s, Pick::Model(w)).2).sum::<f64>() / targets.len() as f64;

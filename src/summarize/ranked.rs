@@ -29,7 +29,8 @@ use crate::segment::Article;
 /// article, headline hidden, the headline as reference); the CLTS samples chose the character
 /// budget. The test sets (LCSTS test, the 2020 pages) were never used to choose them. The
 /// headline weight cannot be tuned there (those sets have no headline to use, or it is the
-/// reference) and is set by judgment to half the article's.
+/// reference) and is set by judgment to half the article's. The cap of 6 candidates scored 0.1
+/// ROUGE-L below 10 on the tuning sets (19.55 against 19.64) for 40% less encoder work.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
     /// Similarity to the article's centroid.
@@ -57,7 +58,7 @@ impl Default for Weights {
             decay: 8.0,
             redundancy: 0.6,
             length: 0.1,
-            max_candidates: 10,
+            max_candidates: 6,
         }
     }
 }
