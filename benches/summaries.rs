@@ -232,13 +232,11 @@ fn tune(sets: &[Set]) -> Weights {
         for position in [0.0f32, 0.05, 0.1, 0.2, 0.3] {
             for decay in [1.0f32, 3.0, 8.0] {
                 for redundancy in [0.0f32, 0.6] {
-                    for max_candidates in [CAP] {
-                        let w = Weights { position, decay, redundancy, length, max_candidates, ..base };
-                        let score =
-                            targets.iter().map(|s| evaluate(s, Pick::Model(w)).2).sum::<f64>() / targets.len() as f64;
-                        if score > best.0 {
-                            best = (score, w);
-                        }
+                    let w = Weights { position, decay, redundancy, length, max_candidates: CAP, ..base };
+                    let score =
+                        targets.iter().map(|s| evaluate(s, Pick::Model(w)).2).sum::<f64>() / targets.len() as f64;
+                    if score > best.0 {
+                        best = (score, w);
                     }
                 }
             }

@@ -2,7 +2,7 @@
 //!
 //! The labels and their descriptions come from a labels file ([`Taxonomy`]; the default is
 //! `models/sections.toml`, built into the binary). Two classifiers read the encoder's vector of
-//! [`input_text`]:
+//! [`input_parts`]:
 //! - a trained head ([`head::Head`]): logistic regression on frozen embeddings, trained by
 //!   `jianbao train` ([`train`]); the head for the default model and taxonomy is built in;
 //! - zero-shot ([`ZeroShot`]): similarity between the article and each label's description,
@@ -149,7 +149,7 @@ pub fn input_parts(article: &Article) -> Vec<(String, f32)> {
     parts
 }
 
-/// How [`input_text`] is built, for head manifests.
+/// How [`input_parts`] are built, for head manifests.
 pub fn input_description() -> String {
     format!(
         "query: headline (weight 2), kicker, deck and the body's opening sentences (up to {BODY_CHARS} characters) \
@@ -222,7 +222,7 @@ impl Labeller {
         }
     }
 
-    /// Probabilities over [`Labeller::names`] for each text (already in [`input_text`] form).
+    /// Probabilities over [`Labeller::names`] for each text (one of [`input_parts`]).
     pub fn probabilities(&self, encoder: &dyn Encoder, texts: &[&str]) -> Result<Vec<Vec<f32>>, LabelError> {
         let vectors = encoder.embed(texts, Intent::Query)?;
         Ok(vectors

@@ -85,8 +85,8 @@ pub struct Summary {
 pub fn candidates(article: &Article) -> Vec<Sentence> {
     let mut out = Vec::new();
     for (p, paragraph) in article.paragraphs.iter().enumerate() {
-        let paragraph =
-            if p == 0 || article.dateline.is_some() { segment::after_dateline(paragraph) } else { paragraph };
+        // A dateline opens the first paragraph, or a later one where dispatches are merged.
+        let paragraph = segment::after_dateline(paragraph);
         for sentence in text::sentences(paragraph) {
             let sentence = strip_credit_tail(sentence);
             if sentence.is_empty() || segment::is_boilerplate(sentence) || !sentence.chars().any(text::is_han) {
