@@ -49,6 +49,9 @@ pub struct Head {
 impl Head {
     pub fn new(manifest: Manifest, weight: Vec<f32>, bias: Vec<f32>) -> Result<Head, LabelError> {
         let (k, d) = (manifest.labels.len(), manifest.dim);
+        if k < 2 || d == 0 {
+            return Err(LabelError::Other(format!("head: {k} labels × {d} dimensions; it needs two labels or more")));
+        }
         if weight.len() != k * d || bias.len() != k {
             return Err(LabelError::Other(format!(
                 "head: weight has {} values and bias {} for {k} labels × {d} dimensions",

@@ -235,6 +235,15 @@ fn train_a_head_for_a_tiny_model_and_refuse_heads_of_other_encoders() {
     assert_eq!(run3.code, 0, "{}", run3.stderr);
     let sections: Vec<String> = run3.records().iter().map(|r| r["section"].as_str().unwrap().to_owned()).collect();
     assert_eq!(sections, ["甲", "乙"]);
+    // A damaged head is named, not a panic.
+    let broken = dir.path("broken-head");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::copy(out.join("head.json"), broken.join("head.json")).unwrap();
+    std::fs::write(broken.join("head.safetensors"), b"not a tensor file").unwrap();
+    let run5 = run(&dir, &["label", "--model", &model, "--head", broken.to_str().unwrap(), "--text", "公司债券"]);
+    assert_eq!(run5.code, 2);
+    assert!(run5.stderr.contains("head.safetensors: not a readable safetensors file"), "{}", run5.stderr);
+    assert_eq!(run5.stderr.lines().count(), 1, "{}", run5.stderr);
     // And the default model refuses it.
     let run4 = run(&dir, &["label", "--head", out.to_str().unwrap(), "--text", "青岛债券发行"]);
     assert_eq!(run4.code, 2);
