@@ -48,7 +48,7 @@ fn digest_of_the_example_page() {
     for r in &records {
         let summary = r["summary"].as_str().unwrap();
         assert!(!summary.is_empty());
-        assert!(summary.chars().count() <= 100, "over budget: {summary}");
+        assert!(summary.chars().count() <= jianbao::summarize::DEFAULT_MAX_CHARS, "over budget: {summary}");
         // No byline, reporter, dateline or credit in the summary.
         for reporter in r["byline"]["reporters"].as_array().unwrap() {
             assert!(!summary.contains(reporter.as_str().unwrap()), "{summary}");
