@@ -19,10 +19,12 @@ Exit codes:
 #[command(
     name = "jianbao",
     version,
-    about = "简报 — split Chinese newspaper pages into articles, offline.",
+    about = "简报 — split Chinese newspaper pages into articles, summarise and label them, offline.",
     long_about = "简报 jianbao reads Chinese newspaper pages (e-paper or OCR exports, one file holding \
-several articles) and splits them into structured articles: headline, kicker (引题), deck (副题), \
-byline, dateline, subheads and paragraphs, with each article's span in the source.",
+several articles), splits them into structured articles (headline, kicker 引题, deck 副题, byline, \
+dateline, subheads, paragraphs, with each article's span in the source), and gives every article a \
+short extractive summary and a section label (时政, 财经, 社会, …) with a small multilingual \
+transformer run on the CPU.",
     after_help = EXIT_CODES,
     after_long_help = EXIT_CODES
 )]
