@@ -249,3 +249,17 @@ fn train_a_head_for_a_tiny_model_and_refuse_heads_of_other_encoders() {
     assert_eq!(run4.code, 2);
     assert!(run4.stderr.contains("not `e5-small`"), "{}", run4.stderr);
 }
+
+#[test]
+fn a_bad_page_in_a_batch_loses_nothing_else() {
+    let dir = Dir::new();
+    dir.write("pages/a.txt", seed_text());
+    dir.write("pages/b.txt", [0x89u8, b'P', b'N', b'G', 0, 0, 0, 13, 0, 1, 2, 3]);
+    dir.write("pages/c.txt", "   \n\n");
+    let run = run(&dir, &["digest", "--format", "jsonl", "--method", "lead", "pages"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.records().len(), 5);
+    let errors = run.errors();
+    assert_eq!(errors.len(), 2, "{}", run.stderr);
+    assert!(errors.iter().any(|e| e.contains("b.txt")) && errors.iter().any(|e| e.contains("c.txt")), "{errors:?}");
+}
