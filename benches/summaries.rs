@@ -45,7 +45,7 @@ struct Set {
     queries: Vec<Vec<Vec<f32>>>,
     /// The passage vector of each item's first candidates together, as the model method
     /// makes it.
-    documents: Vec<Vec<f32>>,
+    documents: Vec<Option<Vec<f32>>>,
     heads: Vec<Option<Vec<f32>>>,
 }
 
@@ -120,16 +120,9 @@ fn prepare(encoder: &CandleEncoder, name: &'static str, budget: Budget, rows: (V
     }
     let bodies: Vec<String> =
         candidates.iter().map(|c| c.iter().take(CAP).map(|s| s.text.as_str()).collect()).collect();
-    let bodies: Vec<&str> = bodies.iter().map(|b| if b.is_empty() { "。" } else { b.as_str() }).collect();
-    let documents = encoder.embed(&bodies, Intent::Passage).expect("embed documents");
-    let head_texts: Vec<String> = articles.iter().map(ranked::headline_text).collect();
-    let with: Vec<usize> = (0..articles.len()).filter(|&i| !head_texts[i].is_empty()).collect();
-    let refs: Vec<&str> = with.iter().map(|&i| head_texts[i].as_str()).collect();
-    let head_vectors = encoder.embed(&refs, Intent::Query).expect("embed headlines");
-    let mut heads = vec![None; articles.len()];
-    for (&i, v) in with.iter().zip(head_vectors) {
-        heads[i] = Some(v);
-    }
+    let documents = ranked::embed_present(encoder, &bodies, Intent::Passage).expect("embed documents");
+    let heads: Vec<String> = articles.iter().map(Article::heading).collect();
+    let heads = ranked::embed_present(encoder, &heads, Intent::Query).expect("embed headlines");
     eprintln!(
         "{name}: {} items, {} sentences embedded in {:.0} s",
         articles.len(),
@@ -157,7 +150,7 @@ fn evaluate(set: &Set, pick: Pick) -> (f64, f64, f64, f64) {
             Pick::Model(w) => {
                 let n = c.len().min(w.max_candidates).min(set.queries[i].len());
                 let chars: Vec<usize> = c[..n].iter().map(|s| s.chars).collect();
-                let document = Some(set.documents[i].as_slice());
+                let document = set.documents[i].as_deref();
                 let mut r = ranked::rank(&set.queries[i][..n], &chars, document, set.heads[i].as_deref(), &w);
                 r.extend(n..c.len());
                 r

@@ -58,8 +58,8 @@ impl LabelOptions {
         };
         head.check_encoder(encoder)?;
         if let Some(taxonomy) = taxonomy {
-            if taxonomy.names() != head.labels {
-                bail!("the head's labels ({}) are not those of the labels file", head.labels.join(" "));
+            if taxonomy.names() != head.labels() {
+                bail!("the head's labels ({}) are not those of the labels file", head.labels().join(" "));
             }
         }
         Ok(Labeller::Head(head))
@@ -96,7 +96,8 @@ struct Pending {
     articles: Vec<Article>,
 }
 
-/// Reads `paths` (or the `texts`), runs `engine` on batches of articles and writes each page.
+/// Reads `paths` (or the `texts`, where given), runs `engine` on batches of articles and writes
+/// each page.
 fn process(
     paths: &[PathBuf],
     texts: &[String],
@@ -144,8 +145,6 @@ fn process(
         }
         flush(&mut pending, writer)?;
     } else {
-        let stdin = [PathBuf::from("-")];
-        let paths = if paths.is_empty() { &stdin[..] } else { paths };
         let mut queued = 0;
         input::read_sources(paths, opts, &mut |item| {
             if fatal.is_some() {
@@ -193,7 +192,7 @@ pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
         encoder: Some(&encoder),
     };
     let mut writer = output::writer(args.output.format, open_output(args.output.out.as_deref())?);
-    process(&args.input.paths, &[], &opts, &engine, writer.as_mut(), args.output.quiet)
+    process(&args.input.sources(), &[], &opts, &engine, writer.as_mut(), args.output.quiet)
 }
 
 pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
@@ -208,7 +207,7 @@ pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
         encoder: None,
     };
     let mut writer = output::writer(args.output.format, open_output(args.output.out.as_deref())?);
-    process(&args.input.paths, &args.text, &opts, &engine, writer.as_mut(), args.output.quiet)
+    process(&args.input.sources(), &args.text, &opts, &engine, writer.as_mut(), args.output.quiet)
 }
 
 pub fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
@@ -218,7 +217,7 @@ pub fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
     let engine =
         Engine { summarizer: None, labeller: Some((&labeller, args.label.min_confidence)), encoder: Some(&encoder) };
     let mut writer = output::writer(args.output.format, open_output(args.output.out.as_deref())?);
-    process(&args.input.paths, &args.text, &opts, &engine, writer.as_mut(), args.output.quiet)
+    process(&args.input.sources(), &args.text, &opts, &engine, writer.as_mut(), args.output.quiet)
 }
 
 pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {

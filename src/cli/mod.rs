@@ -82,6 +82,15 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 impl InputArgs {
+    /// The PATHs to read; standard input where none is given.
+    pub fn sources(&self) -> Vec<std::path::PathBuf> {
+        if self.paths.is_empty() {
+            vec!["-".into()]
+        } else {
+            self.paths.clone()
+        }
+    }
+
     /// Validates the input flags into [`InputOptions`].
     pub fn options(&self) -> anyhow::Result<InputOptions> {
         let encoding = match &self.encoding {
@@ -111,9 +120,7 @@ fn split(args: SplitArgs) -> anyhow::Result<Outcome> {
     let mut writer = output::writer(args.output.format, open_output(args.output.out.as_deref())?);
     let mut failed = 0usize;
     let mut write_error = None;
-    let stdin = [std::path::PathBuf::from("-")];
-    let paths = if args.input.paths.is_empty() { &stdin[..] } else { &args.input.paths[..] };
-    input::read_sources(paths, &opts, &mut |item| {
+    input::read_sources(&args.input.sources(), &opts, &mut |item| {
         if write_error.is_some() {
             return;
         }

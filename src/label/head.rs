@@ -40,7 +40,6 @@ pub struct Manifest {
 #[derive(Debug, Clone)]
 pub struct Head {
     pub manifest: Manifest,
-    pub labels: Vec<String>,
     /// `[labels × dim]`, row-major.
     weight: Vec<f32>,
     bias: Vec<f32>,
@@ -59,7 +58,12 @@ impl Head {
                 bias.len()
             )));
         }
-        Ok(Head { labels: manifest.labels.clone(), manifest, weight, bias })
+        Ok(Head { manifest, weight, bias })
+    }
+
+    /// The labels, in the order of the weight rows.
+    pub fn labels(&self) -> &[String] {
+        &self.manifest.labels
     }
 
     /// The head for the default model (`e5-small`) and the default sections.
@@ -96,7 +100,7 @@ impl Head {
     /// Writes `head.safetensors` and `head.json` into `dir`.
     pub fn save(&self, dir: &Path) -> Result<(), LabelError> {
         std::fs::create_dir_all(dir).map_err(|e| LabelError::file(dir, e.to_string()))?;
-        let (k, d) = (self.labels.len(), self.manifest.dim);
+        let (k, d) = (self.labels().len(), self.manifest.dim);
         let path = dir.join(WEIGHTS_FILE);
         let fail = |e: candle_core::Error| LabelError::file(&path, e.to_string());
         let tensors = HashMap::from([

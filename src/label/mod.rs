@@ -217,7 +217,7 @@ pub enum Labeller {
 impl Labeller {
     pub fn names(&self) -> &[String] {
         match self {
-            Labeller::Head(h) => &h.labels,
+            Labeller::Head(h) => h.labels(),
             Labeller::ZeroShot(z) => &z.names,
         }
     }

@@ -303,7 +303,7 @@ pub fn evaluate(
     examples: &[&Example],
     scheme_labels: &BTreeMap<String, Vec<usize>>,
 ) -> BTreeMap<String, LabelScores> {
-    let classes = head.labels.len();
+    let classes = head.labels().len();
     let logits: Vec<Vec<f32>> = vectors.iter().map(|v| head.logits(v)).collect();
     let best = |l: &[f32], allowed: &mut dyn Iterator<Item = usize>| {
         allowed.max_by(|&a, &b| l[a].total_cmp(&l[b])).unwrap_or(0)

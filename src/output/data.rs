@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{DigestPage, Page, Writer};
+use crate::segment::Span;
 
 pub(super) struct Json<'w> {
     out: Box<dyn Write + 'w>,
@@ -110,28 +111,41 @@ const DIGEST_HEADER: [&str; 14] = [
 pub(super) struct Csv<'w> {
     out: csv::Writer<Box<dyn Write + 'w>>,
     header_written: bool,
-    digest: bool,
 }
 
 impl<'w> Csv<'w> {
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
-        Csv { out: csv::Writer::from_writer(out), header_written: false, digest: false }
+        Csv { out: csv::Writer::from_writer(out), header_written: false }
     }
+}
+
+impl Csv<'_> {
+    /// Writes `header` before the first row.
+    fn header(&mut self, header: &[&str]) -> io::Result<()> {
+        if !self.header_written {
+            self.out.write_record(header)?;
+            self.header_written = true;
+        }
+        Ok(())
+    }
+}
+
+/// The cells that say where an article is: source, id, index, start, end.
+fn location(source: &str, id: Option<&str>, index: usize, span: Span) -> [String; 5] {
+    [
+        source.to_owned(),
+        id.unwrap_or_default().to_owned(),
+        index.to_string(),
+        span.start.to_string(),
+        span.end.to_string(),
+    ]
 }
 
 impl Writer for Csv<'_> {
     fn page(&mut self, page: &Page<'_>) -> io::Result<()> {
-        if !self.header_written {
-            self.out.write_record(CSV_HEADER)?;
-            self.header_written = true;
-        }
+        self.header(&CSV_HEADER)?;
         for a in page.articles {
-            let row = [
-                page.source.to_owned(),
-                page.id.unwrap_or_default().to_owned(),
-                a.index.to_string(),
-                a.span.start.to_string(),
-                a.span.end.to_string(),
+            let rest = [
                 a.kind.as_str().to_owned(),
                 a.kicker.clone().unwrap_or_default(),
                 a.headline.clone(),
@@ -143,24 +157,15 @@ impl Writer for Csv<'_> {
                 a.credits.join("\n"),
                 a.paragraphs.join("\n"),
             ];
-            self.out.write_record(&row)?;
+            self.out.write_record(location(page.source, page.id, a.index, a.span).into_iter().chain(rest))?;
         }
         Ok(())
     }
 
     fn digest(&mut self, page: &DigestPage<'_>) -> io::Result<()> {
-        self.digest = true;
-        if !self.header_written {
-            self.out.write_record(DIGEST_HEADER)?;
-            self.header_written = true;
-        }
+        self.header(&DIGEST_HEADER)?;
         for r in page.records() {
-            let row = [
-                r.source.to_owned(),
-                r.id.unwrap_or_default().to_owned(),
-                r.index.to_string(),
-                r.span.start.to_string(),
-                r.span.end.to_string(),
+            let rest = [
                 r.kicker.unwrap_or_default().to_owned(),
                 r.headline.to_owned(),
                 r.deck.unwrap_or_default().to_owned(),
@@ -171,15 +176,14 @@ impl Writer for Csv<'_> {
                 r.section.unwrap_or_default().to_owned(),
                 r.confidence.map(|c| format!("{c:.4}")).unwrap_or_default(),
             ];
-            self.out.write_record(&row)?;
+            self.out.write_record(location(r.source, r.id, r.index, r.span).into_iter().chain(rest))?;
         }
         Ok(())
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        if !self.header_written {
-            self.out.write_record(if self.digest { &DIGEST_HEADER[..] } else { &CSV_HEADER[..] })?;
-        }
+        // An empty output still says what its columns would have been.
+        self.header(&CSV_HEADER)?;
         self.out.flush()
     }
 }

@@ -94,6 +94,16 @@ impl Group {
     }
 }
 
+impl Article {
+    /// Kicker, headline and deck (without its leading dashes) in one line, as a reader takes
+    /// them in; empty where the article has none.
+    pub fn heading(&self) -> String {
+        let deck = self.deck.as_deref().map(|d| d.trim_start_matches(['—', '-']));
+        let parts = [self.kicker.as_deref(), Some(self.headline.as_str()), deck];
+        parts.into_iter().flatten().filter(|p| !p.trim().is_empty()).collect::<Vec<_>>().join(" ")
+    }
+}
+
 /// `paragraph` without the dateline it opens with (`本报11月14日讯 `, `本报北京1月31日电　（记者
 /// 林晓晴）`), or all of it where it has none.
 pub fn after_dateline(paragraph: &str) -> &str {

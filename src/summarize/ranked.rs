@@ -63,20 +63,6 @@ impl Default for Weights {
     }
 }
 
-/// What the headline term compares against: headline, kicker and deck.
-pub fn headline_text(article: &Article) -> String {
-    let mut parts = Vec::new();
-    if let Some(kicker) = &article.kicker {
-        parts.push(kicker.as_str());
-    }
-    parts.push(article.headline.as_str());
-    if let Some(deck) = &article.deck {
-        parts.push(deck.trim_start_matches(['—', '-']));
-    }
-    parts.retain(|p| !p.trim().is_empty());
-    parts.join(" ")
-}
-
 /// One ranking per article (best first) over its candidates.
 pub fn rankings(
     encoder: &dyn Encoder,
@@ -90,32 +76,36 @@ pub fn rankings(
     let vectors = encoder.embed(&texts, Intent::Query)?;
     let bodies: Vec<String> =
         candidates.iter().zip(&considered).map(|(c, &n)| c[..n].iter().map(|s| s.text.as_str()).collect()).collect();
-    let with_body: Vec<usize> = (0..articles.len()).filter(|&i| considered[i] > 0).collect();
-    let body_texts: Vec<&str> = with_body.iter().map(|&i| bodies[i].as_str()).collect();
-    let mut document_of = vec![None; articles.len()];
-    let documents = encoder.embed(&body_texts, Intent::Passage)?;
-    for (&i, v) in with_body.iter().zip(&documents) {
-        document_of[i] = Some(v.as_slice());
-    }
-    let heads: Vec<String> = articles.iter().map(|a| headline_text(a)).collect();
-    let with_head: Vec<usize> = (0..articles.len()).filter(|&i| !heads[i].is_empty() && considered[i] > 0).collect();
-    let head_texts: Vec<&str> = with_head.iter().map(|&i| heads[i].as_str()).collect();
-    let head_vectors = if weights.headline != 0.0 { encoder.embed(&head_texts, Intent::Query)? } else { Vec::new() };
-    let mut head_of = vec![None; articles.len()];
-    for (&i, v) in with_head.iter().zip(&head_vectors) {
-        head_of[i] = Some(v.as_slice());
-    }
+    let documents = embed_present(encoder, &bodies, Intent::Passage)?;
+    // Articles without candidates have nothing to rank: their headline need not be embedded.
+    let heads: Vec<String> = articles
+        .iter()
+        .zip(&considered)
+        .map(|(a, &n)| if n > 0 && weights.headline != 0.0 { a.heading() } else { String::new() })
+        .collect();
+    let heads = embed_present(encoder, &heads, Intent::Query)?;
     let mut at = 0;
     let mut out = Vec::with_capacity(articles.len());
     for (i, c) in candidates.iter().enumerate() {
         let n = considered[i];
         let chars: Vec<usize> = c[..n].iter().map(|s| s.chars).collect();
-        let mut ranking = rank(&vectors[at..at + n], &chars, document_of[i], head_of[i], weights);
+        let mut ranking = rank(&vectors[at..at + n], &chars, documents[i].as_deref(), heads[i].as_deref(), weights);
         ranking.extend(n..c.len());
         out.push(ranking);
         at += n;
     }
     Ok(out)
+}
+
+/// The vector of each non-empty text, embedded in one call; `None` for empty texts.
+pub fn embed_present(
+    encoder: &dyn Encoder,
+    texts: &[String],
+    intent: Intent,
+) -> Result<Vec<Option<Vec<f32>>>, ModelError> {
+    let present: Vec<&str> = texts.iter().map(String::as_str).filter(|t| !t.is_empty()).collect();
+    let mut vectors = encoder.embed(&present, intent)?.into_iter();
+    Ok(texts.iter().map(|t| if t.is_empty() { None } else { vectors.next() }).collect())
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f32 {

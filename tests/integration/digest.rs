@@ -4,17 +4,8 @@
 
 use serde_json::Value;
 
-use crate::harness::{seed_page, seed_text, Dir, Run};
+use crate::harness::{run, seed_page, seed_text, Dir};
 use crate::tiny;
-
-fn run(dir: &Dir, args: &[&str]) -> Run {
-    let out = dir.jianbao().args(args).output().expect("run jianbao");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    }
-}
 
 fn seed() -> String {
     seed_page().display().to_string()

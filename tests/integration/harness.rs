@@ -64,14 +64,19 @@ impl Run {
     }
 }
 
-/// Runs `jianbao split --format jsonl ARGS…` in `dir`.
-pub fn split_jsonl(dir: &Dir, args: &[&str]) -> Run {
-    let out = dir.jianbao().args(["split", "--format", "jsonl"]).args(args).output().expect("run jianbao");
+/// Runs `jianbao ARGS…` in `dir`.
+pub fn run(dir: &Dir, args: &[&str]) -> Run {
+    let out = dir.jianbao().args(args).output().expect("run jianbao");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
         stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
     }
+}
+
+/// Runs `jianbao split --format jsonl ARGS…` in `dir`.
+pub fn split_jsonl(dir: &Dir, args: &[&str]) -> Run {
+    run(dir, &[&["split", "--format", "jsonl"], args].concat())
 }
 
 pub fn headlines(records: &[Value]) -> Vec<&str> {
