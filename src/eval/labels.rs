@@ -1,4 +1,5 @@
-//! Classification scores: accuracy, macro-F1 and per-class precision / recall / F1 / support.
+//! Classification scores: accuracy, macro-F1 and per-class precision / recall / F1 / support,
+//! the confusion matrix, and lenient accuracy where a gold item accepts several labels.
 
 use serde::Serialize;
 
@@ -50,6 +51,25 @@ pub fn score_labels(predicted: &[usize], gold: &[usize], classes: usize) -> Labe
     LabelScores { n, accuracy: ratio(tp.iter().sum(), n), macro_f1, per_class }
 }
 
+/// Counts of (gold, predicted) pairs: `matrix[gold][predicted]`.
+pub fn confusion(predicted: &[usize], gold: &[usize], classes: usize) -> Vec<Vec<usize>> {
+    let mut matrix = vec![vec![0usize; classes]; classes];
+    for (&p, &g) in predicted.iter().zip(gold) {
+        matrix[g][p] += 1;
+    }
+    matrix
+}
+
+/// Share of items whose prediction is the gold label or one of its acceptable alternatives.
+pub fn lenient_accuracy(predicted: &[usize], gold: &[usize], also: &[Vec<usize>]) -> f64 {
+    let n = predicted.len().min(gold.len());
+    if n == 0 {
+        return 0.0;
+    }
+    let right = (0..n).filter(|&i| predicted[i] == gold[i] || also.get(i).is_some_and(|a| a.contains(&predicted[i])));
+    right.count() as f64 / n as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +87,16 @@ mod tests {
         // Class 3 never occurs and does not count.
         assert!((s.macro_f1 - (0.8 + 0.5 + 2.0 / 3.0) / 3.0).abs() < 1e-12);
         assert_eq!(s.per_class[0].support, 3);
+        let m = confusion(&[0, 0, 1, 1, 2, 2], &[0, 0, 0, 1, 1, 2], 3);
+        assert_eq!(m, vec![vec![2, 1, 0], vec![0, 1, 1], vec![0, 0, 1]]);
+    }
+
+    #[test]
+    fn lenient_accepts_alternatives() {
+        // Item 2 (gold 0, predicted 1) accepts 1; item 4 (gold 1, predicted 2) accepts only 0.
+        let also = vec![vec![], vec![], vec![1], vec![], vec![0], vec![]];
+        let (predicted, gold) = ([0, 0, 1, 1, 2, 2], [0, 0, 0, 1, 1, 2]);
+        assert!((lenient_accuracy(&predicted, &gold, &also) - 5.0 / 6.0).abs() < 1e-12);
+        assert!((lenient_accuracy(&predicted, &gold, &[]) - 4.0 / 6.0).abs() < 1e-12);
     }
 }

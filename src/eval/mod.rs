@@ -1,6 +1,8 @@
-//! Scoring jianbao's outputs against hand-labelled references. Metrics are pure functions of
-//! predictions and gold; reading data and printing reports happen elsewhere.
+//! Scoring jianbao's outputs against hand-labelled references. Metrics ([`rouge`], [`labels`],
+//! [`split`], with [`bootstrap`] intervals) are pure functions of predictions and gold; [`suite`]
+//! reads what to evaluate, [`run`] produces and scores predictions, [`report`] writes the results.
 
+pub mod bootstrap;
 pub mod labels;
 pub mod rouge;
 pub mod split;

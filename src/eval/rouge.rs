@@ -5,8 +5,56 @@
 //! Precision, recall and F1 follow Lin (2004): ROUGE-N counts clipped n-gram matches; ROUGE-L
 //! divides the LCS length by the candidate's (precision) and the reference's (recall) length,
 //! F1 being their harmonic mean (β = 1).
+//!
+//! Words instead of characters: [`Tokenizer::Jieba`] cuts text with jieba (its default
+//! dictionary and HMM for unknown words), then drops tokens without a letter or digit.
+//!
+//! Several references: [`score_refs`] scores the candidate against each and keeps, per metric,
+//! the best F1 ([`Aggregate::Best`], the default, as `rouge_score`'s multi-reference `max`
+//! does), or averages precision, recall and F1 over them ([`Aggregate::Average`]).
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+/// How text is cut into ROUGE tokens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Tokenizer {
+    /// CJK characters one token each, ASCII letter/digit runs one token each ([`char_tokens`]).
+    #[default]
+    Chars,
+    /// Words from jieba ([`jieba_tokens`]).
+    Jieba,
+}
+
+impl Tokenizer {
+    pub fn tokens(self, text: &str) -> Vec<String> {
+        match self {
+            Tokenizer::Chars => char_tokens(text),
+            Tokenizer::Jieba => jieba_tokens(text),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Tokenizer::Chars => "chars",
+            Tokenizer::Jieba => "jieba",
+        }
+    }
+}
+
+/// How the scores against several references are combined.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregate {
+    /// Per metric, the reference with the highest F1.
+    #[default]
+    Best,
+    /// Per metric, the mean precision, recall and F1 over the references.
+    Average,
+}
 
 /// Precision, recall and F1 of one comparison.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
@@ -59,6 +107,20 @@ pub fn char_tokens(text: &str) -> Vec<String> {
     tokens
 }
 
+/// Words for ROUGE: jieba's cut (HMM on), full-width forms folded and ASCII lower-cased,
+/// tokens with no letter or digit (punctuation, spaces) dropped.
+pub fn jieba_tokens(text: &str) -> Vec<String> {
+    static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
+    let jieba = JIEBA.get_or_init(jieba_rs::Jieba::new);
+    let folded: String = text.chars().map(|c| fold_width(c).to_ascii_lowercase()).collect();
+    jieba
+        .cut(&folded, true)
+        .into_iter()
+        .filter(|token| token.word.chars().any(char::is_alphanumeric))
+        .map(|token| token.word.to_owned())
+        .collect()
+}
+
 /// Full-width ASCII forms (`Ａ`, `１`) to ASCII.
 fn fold_width(c: char) -> char {
     match c {
@@ -79,6 +141,31 @@ pub fn score(candidate: &[String], reference: &[String]) -> Rouge {
 /// ROUGE of two texts on [`char_tokens`].
 pub fn score_text(candidate: &str, reference: &str) -> Rouge {
     score(&char_tokens(candidate), &char_tokens(reference))
+}
+
+/// ROUGE of `candidate` against several references, combined by `aggregate`. No references
+/// score zero.
+pub fn score_refs(candidate: &str, references: &[String], tokenizer: Tokenizer, aggregate: Aggregate) -> Rouge {
+    let cand = tokenizer.tokens(candidate);
+    let each: Vec<Rouge> = references.iter().map(|r| score(&cand, &tokenizer.tokens(r))).collect();
+    if each.is_empty() {
+        return Rouge::default();
+    }
+    let pick = |metric: fn(&Rouge) -> Prf| -> Prf {
+        match aggregate {
+            Aggregate::Best => each.iter().map(metric).fold(Prf::default(), |a, b| if b.f1 > a.f1 { b } else { a }),
+            Aggregate::Average => {
+                let n = each.len() as f64;
+                let sum = each.iter().map(metric).fold(Prf::default(), |a, b| Prf {
+                    precision: a.precision + b.precision,
+                    recall: a.recall + b.recall,
+                    f1: a.f1 + b.f1,
+                });
+                Prf { precision: sum.precision / n, recall: sum.recall / n, f1: sum.f1 / n }
+            }
+        }
+    };
+    Rouge { rouge1: pick(|r| r.rouge1), rouge2: pick(|r| r.rouge2), rouge_l: pick(|r| r.rouge_l) }
 }
 
 fn ngrams(tokens: &[String], n: usize) -> HashMap<&[String], usize> {
@@ -157,6 +244,45 @@ mod tests {
         close(r.rouge_l.precision, 4.0 / 6.0);
         close(r.rouge_l.recall, 4.0 / 8.0);
         close(r.rouge_l.f1, 2.0 * (4.0 / 6.0) * (4.0 / 8.0) / (4.0 / 6.0 + 4.0 / 8.0));
+    }
+
+    #[test]
+    fn several_references_best_or_average() {
+        let refs = vec!["青岛发行债券".to_owned(), "天气晴".to_owned()];
+        // Against the first: R-1 P 1, R 1; against the second: nothing in common.
+        let best = score_refs("青岛发行债券", &refs, Tokenizer::Chars, Aggregate::Best);
+        close(best.rouge1.f1, 1.0);
+        close(best.rouge_l.recall, 1.0);
+        let average = score_refs("青岛发行债券", &refs, Tokenizer::Chars, Aggregate::Average);
+        close(average.rouge1.f1, 0.5);
+        close(average.rouge2.precision, 0.5);
+        // Best is chosen per metric: R-1 from one reference, R-2 from another.
+        let refs = vec!["甲乙丙丁".to_owned(), "甲乙戊".to_owned()];
+        let mixed = score_refs("甲乙丙戊", &refs, Tokenizer::Chars, Aggregate::Best);
+        // 甲乙丙丁 gives P 3/4, R 3/4 (F1 0.75); 甲乙戊 gives P 3/4, R 1 (F1 6/7).
+        close(mixed.rouge1.f1, 6.0 / 7.0);
+        // 甲乙丙丁 shares 甲乙, 乙丙 (P 2/3, R 2/3); 甲乙戊 only 甲乙 (P 1/3, R 1/2).
+        close(mixed.rouge2.f1, 2.0 / 3.0);
+        assert_eq!(score_refs("青岛", &[], Tokenizer::Chars, Aggregate::Best), Rouge::default());
+    }
+
+    #[test]
+    fn jieba_words() {
+        let words = jieba_tokens("青岛首单创新创业公司债券发行，规模５亿元");
+        assert!(words.contains(&"公司债券".to_owned()), "{words:?}");
+        assert!(words.contains(&"5".to_owned()), "{words:?}");
+        assert!(words.iter().all(|w| w != "，"));
+        let r = score_refs(
+            "青岛首单创新创业公司债券发行",
+            &["青岛首单创新创业公司债券发行".into()],
+            Tokenizer::Jieba,
+            Aggregate::Best,
+        );
+        close(r.rouge_l.f1, 1.0);
+        // Words are coarser than characters: one wrong character costs a whole word.
+        let chars = score_refs("公司债券发行", &["公司债卷发行".into()], Tokenizer::Chars, Aggregate::Best);
+        let words = score_refs("公司债券发行", &["公司债卷发行".into()], Tokenizer::Jieba, Aggregate::Best);
+        assert!(words.rouge1.f1 < chars.rouge1.f1);
     }
 
     #[test]
