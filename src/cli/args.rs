@@ -115,6 +115,27 @@ jianbao train --data ../shared/data/labels/*.jsonl --out models/e5-small\n  \
 jianbao train --data mine.jsonl --labels my-sections.toml --out my-head --cache /tmp/vectors"
     )]
     Train(TrainArgs),
+    /// Score summaries, labels and article splits against references.
+    #[command(
+        long_about = "Score jianbao's outputs against hand-labelled references. With --suite, run \
+each dataset of a suite file (summaries, labels or pages with gold article spans) through the \
+methods it lists (model, lead, textrank; head, zero-shot, majority; the split is always scored \
+on pages) and score them: ROUGE-1/2/L on characters (CJK characters one token each, ASCII \
+letter/digit runs one token each, punctuation dropped) or jieba words; accuracy (strict, and \
+lenient where gold lists acceptable alternatives), macro-F1, per-class scores and the confusion \
+matrix; boundary precision/recall/F1 within a tolerance, headline and header-field match. \
+Headline figures get 95% bootstrap intervals (seeded). With --predictions and --gold, score \
+outputs made elsewhere (`jianbao digest --format jsonl`, or another tool's rows with an id).",
+        after_long_help = "Examples:\n  \
+jianbao eval --suite eval/ci.toml --check\n  \
+jianbao eval --suite eval/full.toml --data-dir ../shared/data --html report.html --json report.json\n  \
+jianbao eval --suite eval/ci.toml --baseline old.json --markdown report.md\n  \
+jianbao digest --format jsonl --out pred.jsonl eval/data/lcsts-sample.jsonl\n  \
+jianbao eval --predictions pred.jsonl --gold eval/data/lcsts-sample.jsonl\n\n\
+Exit codes:\n  0  scored (and with --check, every threshold holds)\n  1  with --check: a threshold failed (each is named on stderr)\n  2  bad usage, a file that cannot be read, or the model could not be loaded"
+    )]
+    Eval(EvalArgs),
+
     /// Embed texts as sentence vectors, one JSON line per text.
     #[command(
         long_about = "Embed texts with the encoder and print one JSON line per text: \
@@ -395,6 +416,82 @@ pub struct TrainArgs {
 
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A suite file (TOML) listing datasets, methods and thresholds.
+    #[arg(long, value_name = "FILE", required_unless_present = "predictions", conflicts_with_all = ["predictions", "gold"])]
+    pub suite: Option<PathBuf>,
+
+    /// Where `$DATA/…` paths of the suite point (e.g. ../shared/data).
+    #[arg(long, value_name = "DIR", env = "JIANBAO_DATA")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Score these predictions (JSON Lines: digest records, or rows with id, summary, section).
+    #[arg(long, value_name = "FILE", requires = "gold")]
+    pub predictions: Option<PathBuf>,
+
+    /// The references for --predictions: rows {id, summary | label, also} or pages gold {file, articles}.
+    #[arg(long, value_name = "FILE", requires = "predictions")]
+    pub gold: Option<PathBuf>,
+
+    /// Characters by which an article boundary may miss and still count (--predictions; suites set their own).
+    #[arg(long, value_name = "N", default_value_t = crate::eval::suite::DEFAULT_TOLERANCE)]
+    pub tolerance: usize,
+
+    /// ROUGE tokens: chars (CJK characters, ASCII words) or jieba (words).
+    #[arg(long, value_enum, default_value_t = crate::eval::rouge::Tokenizer::Chars)]
+    pub rouge_tokens: crate::eval::rouge::Tokenizer,
+
+    /// With several references: the best-scoring one, or the average over them.
+    #[arg(long, value_enum, default_value_t = ReferencesArg::Best)]
+    pub references: ReferencesArg,
+
+    /// Bootstrap resamples for the 95% intervals (0: none).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub resamples: usize,
+
+    /// Seed of the bootstrap.
+    #[arg(long, value_name = "N", default_value_t = 17)]
+    pub seed: u64,
+
+    /// Longest summary, in characters, for the summary methods.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CHARS)]
+    pub max_chars: usize,
+
+    /// Write the report as JSON (a stable schema) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+
+    /// Write the report as Markdown to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+
+    /// Write the report as one self-contained HTML page (tables, confusion heat maps, score histograms).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Compare with an earlier --json report; regressions beyond its 95% intervals are flagged.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Exit with 1 when a threshold of the suite fails.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Print nothing but failures and errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReferencesArg {
+    Best,
+    Average,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod digest;
+mod eval;
 mod model;
 
 use std::fs::File;
@@ -21,7 +22,7 @@ use crate::output::{self, Page};
 pub enum Outcome {
     /// Everything was processed.
     Done,
-    /// Some inputs failed; the rest were processed.
+    /// Some inputs failed; the rest were processed. Also: an evaluation threshold failed.
     Partial,
 }
 
@@ -56,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Summarize(args) => digest::summarize(args),
         Command::Label(args) => digest::label(args),
         Command::Train(args) => digest::train(args),
+        Command::Eval(args) => eval::eval(args),
         Command::Embed(args) => model::embed(args),
         Command::Model(command) => model::model(command),
         Command::Completions { shell } => {

@@ -1,8 +1,38 @@
 //! Scoring jianbao's outputs against hand-labelled references. Metrics ([`rouge`], [`labels`],
-//! [`split`], with [`bootstrap`] intervals) are pure functions of predictions and gold; [`suite`]
-//! reads what to evaluate, [`run`] produces and scores predictions, [`report`] writes the results.
+//! [`split`], with [`bootstrap`] intervals) are pure functions of predictions and gold;
+//! [`suite`] reads what to evaluate, [`gold`] the references, [`run`] produces and scores the
+//! outputs, [`report`] and [`html`] write the results.
 
 pub mod bootstrap;
+pub mod gold;
+pub mod html;
 pub mod labels;
+pub mod report;
 pub mod rouge;
+pub mod run;
 pub mod split;
+pub mod suite;
+
+use std::path::{Path, PathBuf};
+
+use crate::label::LabelError;
+use crate::model::ModelError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    /// A suite, gold or predictions file that cannot be read or is malformed.
+    #[error("{}{}: {message}", path.display(), line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    File { path: PathBuf, line: Option<usize>, message: String },
+    #[error("method `{0}` needs the model")]
+    NeedsModel(&'static str),
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    Label(#[from] LabelError),
+}
+
+impl EvalError {
+    pub fn file(path: &Path, line: Option<usize>, message: impl Into<String>) -> EvalError {
+        EvalError::File { path: path.to_owned(), line, message: message.into() }
+    }
+}

@@ -1,0 +1,85 @@
+//! `jianbao eval`: run a suite (or read predictions), score, report, check.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{bail, Context};
+
+use super::args::{EvalArgs, ReferencesArg};
+use super::Outcome;
+use crate::eval::bootstrap::Bootstrap;
+use crate::eval::report::Report;
+use crate::eval::rouge::Aggregate;
+use crate::eval::run::{self, Options, Pipeline, Systems};
+use crate::eval::suite::Suite;
+use crate::label::Taxonomy;
+use crate::model::{CandleEncoder, Encoder};
+use crate::summarize::Budget;
+
+pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
+    if args.max_chars == 0 {
+        bail!("--max-chars must be at least 1");
+    }
+    if args.check && args.suite.is_none() {
+        bail!("--check needs a --suite, whose thresholds it checks");
+    }
+    let opts = Options {
+        tokenizer: args.rouge_tokens,
+        aggregate: match args.references {
+            ReferencesArg::Best => Aggregate::Best,
+            ReferencesArg::Average => Aggregate::Average,
+        },
+        bootstrap: Bootstrap { resamples: args.resamples, seed: args.seed },
+    };
+    let mut report = match (&args.suite, &args.predictions, &args.gold) {
+        (Some(path), _, _) => {
+            let suite = Suite::load(path, args.data_dir.as_deref())?;
+            // Load (and if need be fetch) the model only when a method uses it.
+            let encoder: Option<CandleEncoder> = if suite.needs_model() { Some(args.model.load()?) } else { None };
+            let zero_shot = suite.datasets.iter().flat_map(|d| &d.systems).any(|s| s.name() == "zero-shot");
+            let budget = Budget { max_chars: args.max_chars, sentences: None };
+            let pipeline = Pipeline::new(encoder.as_ref().map(|e| e as &dyn Encoder), budget, zero_shot)?;
+            let quiet = args.quiet;
+            let report = run::run_suite(&suite, &pipeline as &dyn Systems, &opts, &mut |d| {
+                if !quiet {
+                    eprintln!("jianbao eval: {} ({}, {})", d.name, d.task.as_str(), d.given);
+                }
+            })?;
+            report
+        }
+        (None, Some(predictions), Some(gold)) => {
+            let sections = Taxonomy::default_sections().names();
+            run::score_predictions(predictions, gold, args.tolerance, &sections, &opts)?
+        }
+        _ => bail!("give --suite FILE, or --predictions FILE with --gold FILE"),
+    };
+    if let Some(path) = &args.baseline {
+        let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let baseline: Report = serde_json::from_str(&text)
+            .with_context(|| format!("{}: not a jianbao eval --json report", path.display()))?;
+        report.compare(&baseline);
+    }
+    write(args.json.as_deref(), || serde_json::to_string_pretty(&report).map(|s| s + "\n").map_err(Into::into))?;
+    write(args.markdown.as_deref(), || Ok(report.markdown()))?;
+    write(args.html.as_deref(), || Ok(crate::eval::html::render(&report)))?;
+    if !args.quiet {
+        print!("{}", report.table());
+    }
+    if args.check {
+        let failed: Vec<String> = report.failed_checks().map(ToString::to_string).collect();
+        for f in &failed {
+            eprintln!("jianbao eval: threshold failed: {f}");
+        }
+        if !failed.is_empty() {
+            return Ok(Outcome::Partial);
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+fn write(path: Option<&Path>, content: impl FnOnce() -> anyhow::Result<String>) -> anyhow::Result<()> {
+    if let Some(path) = path {
+        fs::write(path, content()?).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}

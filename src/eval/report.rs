@@ -1,0 +1,424 @@
+//! The results of an evaluation: a stable JSON schema ([`Report`]), a table for the terminal,
+//! Markdown, threshold checks and the comparison with an earlier report.
+
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::bootstrap::{Bootstrap, Interval};
+use super::rouge::{Aggregate, Tokenizer};
+use super::suite::{Suite, Threshold};
+
+/// Bumped whenever a field changes meaning or goes away.
+pub const SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema: u32,
+    /// jianbao's version.
+    pub jianbao: String,
+    /// The suite's name, or `predictions` for `--predictions`.
+    pub suite: String,
+    /// The encoder's id, where a method used it.
+    pub model: Option<String>,
+    /// ROUGE tokens: `chars` or `jieba`.
+    pub tokenizer: String,
+    /// How several references combine: `best` or `average`.
+    pub references: String,
+    pub seed: u64,
+    pub resamples: usize,
+    pub datasets: Vec<DatasetReport>,
+    #[serde(default)]
+    pub checks: Vec<Check>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetReport {
+    pub name: String,
+    pub task: String,
+    pub path: String,
+    /// Rows, or gold articles for pages.
+    pub items: usize,
+    /// Pages only: the boundary tolerance in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<usize>,
+    pub results: Vec<MethodReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MethodReport {
+    pub method: String,
+    /// Wall time of producing the outputs (0 for predictions read from a file).
+    pub seconds: f64,
+    pub metrics: Vec<Metric>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<LabelDetail>,
+    /// Per item: ROUGE-L F1 (summaries) or the predicted label's probability (labels).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub distribution: Vec<f64>,
+    /// For labels: whether each item's prediction was right, in the order of `distribution`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub correct: Vec<bool>,
+}
+
+impl MethodReport {
+    pub fn metric(&self, name: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.name == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    pub name: String,
+    pub value: f64,
+    /// 95% bootstrap interval, for the headline figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci: Option<Interval>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabelDetail {
+    pub classes: Vec<String>,
+    pub per_class: Vec<ClassRow>,
+    /// `confusion[gold][predicted]`, in the order of `classes`.
+    pub confusion: Vec<Vec<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassRow {
+    pub class: String,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub support: usize,
+}
+
+/// One threshold of the suite, checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub dataset: String,
+    pub method: String,
+    pub metric: String,
+    pub min: f64,
+    /// None where the metric was not produced (which fails the check).
+    pub value: Option<f64>,
+    pub passed: bool,
+}
+
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value = self.value.map_or_else(|| "missing".to_owned(), |v| format!("{v:.4}"));
+        write!(f, "{} / {} / {}: {value} (min {})", self.dataset, self.method, self.metric, self.min)
+    }
+}
+
+/// One metric against the baseline report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub dataset: String,
+    pub method: String,
+    pub metric: String,
+    pub old: f64,
+    pub new: f64,
+    /// Below the baseline's 95% interval (or, without one, below its value).
+    pub regression: bool,
+    /// Above the baseline's 95% interval.
+    pub improvement: bool,
+}
+
+impl Report {
+    /// A report with no datasets yet.
+    pub fn new(
+        suite: &str,
+        model: Option<String>,
+        tokenizer: Tokenizer,
+        aggregate: Aggregate,
+        bootstrap: Bootstrap,
+    ) -> Report {
+        Report {
+            schema: SCHEMA,
+            jianbao: env!("CARGO_PKG_VERSION").to_owned(),
+            suite: suite.to_owned(),
+            model,
+            tokenizer: tokenizer.name().to_owned(),
+            references: match aggregate {
+                Aggregate::Best => "best",
+                Aggregate::Average => "average",
+            }
+            .to_owned(),
+            seed: bootstrap.seed,
+            resamples: bootstrap.resamples,
+            datasets: Vec::new(),
+            checks: Vec::new(),
+            changes: Vec::new(),
+        }
+    }
+
+    /// Checks every threshold of `suite` against this report.
+    pub fn check(&mut self, suite: &Suite) {
+        self.checks.clear();
+        for dataset in &suite.datasets {
+            for Threshold { method, metric, min } in &dataset.thresholds {
+                let value = self
+                    .datasets
+                    .iter()
+                    .find(|d| d.name == dataset.name)
+                    .and_then(|d| d.results.iter().find(|r| &r.method == method))
+                    .and_then(|r| r.metric(metric))
+                    .map(|m| m.value);
+                let passed = value.is_some_and(|v| v >= *min);
+                self.checks.push(Check {
+                    dataset: dataset.name.clone(),
+                    method: method.clone(),
+                    metric: metric.clone(),
+                    min: *min,
+                    value,
+                    passed,
+                });
+            }
+        }
+    }
+
+    pub fn failed_checks(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| !c.passed)
+    }
+
+    /// Compares every metric present in both reports.
+    pub fn compare(&mut self, baseline: &Report) {
+        self.changes.clear();
+        for d in &self.datasets {
+            let Some(old_d) = baseline.datasets.iter().find(|o| o.name == d.name) else { continue };
+            for r in &d.results {
+                let Some(old_r) = old_d.results.iter().find(|o| o.method == r.method) else { continue };
+                for m in &r.metrics {
+                    let Some(old) = old_r.metric(&m.name) else { continue };
+                    let (low, high) = old.ci.map_or((old.value, old.value), |ci| (ci.low, ci.high));
+                    const EPS: f64 = 1e-9;
+                    self.changes.push(Change {
+                        dataset: d.name.clone(),
+                        method: r.method.clone(),
+                        metric: m.name.clone(),
+                        old: old.value,
+                        new: m.value,
+                        regression: m.value < low - EPS,
+                        improvement: m.value > high + EPS,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The report as a plain table, for the terminal.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{}", self.heading());
+        for d in &self.datasets {
+            let _ = writeln!(out, "\n{} ({}, {} items{})", d.name, d.task, d.items, tolerance_note(d));
+            for r in &d.results {
+                let metrics: Vec<String> = r
+                    .metrics
+                    .iter()
+                    .filter(|m| is_headline(&m.name))
+                    .map(|m| match m.ci {
+                        Some(ci) => format!("{} {:.4} [{:.4}, {:.4}]", m.name, m.value, ci.low, ci.high),
+                        None => format!("{} {:.4}", m.name, m.value),
+                    })
+                    .collect();
+                let _ = writeln!(out, "  {:<10} {}  ({:.1} s)", r.method, metrics.join("  "), r.seconds);
+            }
+        }
+        self.write_changes(&mut out, false);
+        if !self.checks.is_empty() {
+            let failed = self.failed_checks().count();
+            let _ = writeln!(out, "\nchecks: {} passed, {failed} failed", self.checks.len() - failed);
+            for c in self.failed_checks() {
+                let _ = writeln!(out, "  FAILED {c}");
+            }
+        }
+        out
+    }
+
+    fn heading(&self) -> String {
+        format!(
+            "jianbao {} eval · suite {} · model {} · ROUGE on {} ({} of several references) · bootstrap {} resamples, seed {}",
+            self.jianbao,
+            self.suite,
+            self.model.as_deref().unwrap_or("none"),
+            self.tokenizer,
+            self.references,
+            self.resamples,
+            self.seed
+        )
+    }
+
+    fn write_changes(&self, out: &mut String, markdown: bool) {
+        let flagged: Vec<&Change> = self.changes.iter().filter(|c| c.regression || c.improvement).collect();
+        if self.changes.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\n{}against the baseline: {} metrics compared, {} regressions, {} improvements (beyond the baseline's 95% interval)",
+            if markdown { "## " } else { "" },
+            self.changes.len(),
+            flagged.iter().filter(|c| c.regression).count(),
+            flagged.iter().filter(|c| c.improvement).count()
+        );
+        if markdown && !flagged.is_empty() {
+            let _ = writeln!(out, "\n| dataset | method | metric | change | |\n|---|---|---|---|---|");
+        }
+        for c in flagged {
+            let tag = if c.regression { "REGRESSION" } else { "improvement" };
+            let change = format!("{:.4} → {:.4} ({:+.4})", c.old, c.new, c.new - c.old);
+            let _ = if markdown {
+                writeln!(out, "| {} | {} | {} | {change} | {tag} |", c.dataset, c.method, c.metric)
+            } else {
+                writeln!(out, "  {tag:<11} {} / {} / {}: {change}", c.dataset, c.method, c.metric)
+            };
+        }
+    }
+
+    /// The report as Markdown: one table per dataset, every metric, per-class label scores.
+    pub fn markdown(&self) -> String {
+        let mut out = format!("# Evaluation: {}\n\n{}\n", self.suite, self.heading());
+        for d in &self.datasets {
+            let _ = writeln!(
+                out,
+                "\n## {}\n\n{} · `{}` · {} items{}\n",
+                d.name,
+                d.task,
+                d.path,
+                d.items,
+                tolerance_note(d)
+            );
+            for (names, results) in metric_groups(d) {
+                let _ = writeln!(out, "| method | {} | seconds |", names.join(" | "));
+                let _ = writeln!(out, "|---|{}---|", "---|".repeat(names.len()));
+                for r in results {
+                    let cells: Vec<String> = names
+                        .iter()
+                        .map(|n| match r.metric(n) {
+                            Some(Metric { value, ci: Some(ci), .. }) => {
+                                format!("{value:.4} [{:.4}, {:.4}]", ci.low, ci.high)
+                            }
+                            Some(m) => format!("{:.4}", m.value),
+                            None => String::new(),
+                        })
+                        .collect();
+                    let _ = writeln!(out, "| {} | {} | {:.1} |", r.method, cells.join(" | "), r.seconds);
+                }
+                out.push('\n');
+            }
+            for r in &d.results {
+                let Some(labels) = &r.labels else { continue };
+                let _ = writeln!(
+                    out,
+                    "\n{} per class:\n\n| class | precision | recall | F1 | support |\n|---|---|---|---|---|",
+                    r.method
+                );
+                for c in labels.per_class.iter().filter(|c| c.support > 0 || c.precision > 0.0) {
+                    let _ = writeln!(
+                        out,
+                        "| {} | {:.3} | {:.3} | {:.3} | {} |",
+                        c.class, c.precision, c.recall, c.f1, c.support
+                    );
+                }
+            }
+        }
+        self.write_changes(&mut out, true);
+        if !self.checks.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n## Checks\n\n| dataset | method | metric | min | value | |\n|---|---|---|---|---|---|"
+            );
+            for c in &self.checks {
+                let value = c.value.map_or_else(|| "missing".to_owned(), |v| format!("{v:.4}"));
+                let mark = if c.passed { "pass" } else { "**FAIL**" };
+                let _ = writeln!(out, "| {} | {} | {} | {} | {value} | {mark} |", c.dataset, c.method, c.metric, c.min);
+            }
+        }
+        out
+    }
+}
+
+fn tolerance_note(d: &DatasetReport) -> String {
+    d.tolerance.map(|t| format!(", boundaries within {t} chars")).unwrap_or_default()
+}
+
+/// A dataset's results grouped by the metrics they have (split, summaries, labels), each
+/// group with its metric names: one table per group.
+pub fn metric_groups(d: &DatasetReport) -> Vec<(Vec<String>, Vec<&MethodReport>)> {
+    let mut groups: Vec<(Vec<String>, Vec<&MethodReport>)> = Vec::new();
+    for r in &d.results {
+        let names: Vec<String> = r.metrics.iter().map(|m| m.name.clone()).collect();
+        match groups.iter_mut().find(|(n, _)| *n == names) {
+            Some((_, members)) => members.push(r),
+            None => groups.push((names, vec![r])),
+        }
+    }
+    groups
+}
+
+/// The figures the terminal table shows; the rest are in the JSON and Markdown.
+pub fn is_headline(name: &str) -> bool {
+    matches!(
+        name,
+        "rouge1.f1"
+            | "rouge2.f1"
+            | "rougeL.f1"
+            | "accuracy"
+            | "lenient_accuracy"
+            | "macro_f1"
+            | "boundary.f1"
+            | "headline_match"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(value: f64, ci: Option<Interval>) -> Report {
+        let mut r = Report::new("s", None, Tokenizer::Chars, Aggregate::Best, Bootstrap::default());
+        r.datasets = vec![DatasetReport {
+            name: "d".into(),
+            task: "summaries".into(),
+            path: "x".into(),
+            items: 3,
+            tolerance: None,
+            results: vec![MethodReport {
+                method: "model".into(),
+                seconds: 0.0,
+                metrics: vec![Metric { name: "rougeL.f1".into(), value, ci }],
+                labels: None,
+                distribution: vec![],
+                correct: vec![],
+            }],
+        }];
+        r
+    }
+
+    #[test]
+    fn regressions_are_drops_beyond_the_interval() {
+        let old = report(0.30, Some(Interval { low: 0.28, high: 0.32 }));
+        let mut within = report(0.285, None);
+        within.compare(&old);
+        assert!(!within.changes[0].regression && !within.changes[0].improvement);
+        let mut worse = report(0.25, None);
+        worse.compare(&old);
+        assert!(worse.changes[0].regression);
+        assert!(worse.table().contains("REGRESSION"));
+        let mut better = report(0.35, None);
+        better.compare(&old);
+        assert!(better.changes[0].improvement);
+    }
+
+    #[test]
+    fn json_round_trips() {
+        let r = report(0.3, Some(Interval { low: 0.2, high: 0.4 }));
+        let json = serde_json::to_string(&r).expect("json");
+        assert_eq!(serde_json::from_str::<Report>(&json).expect("parse"), r);
+    }
+}

@@ -1,0 +1,638 @@
+//! Producing and scoring outputs: [`run_suite`] runs each dataset's methods through
+//! [`Systems`] (the real pipeline is [`Pipeline`]; tests swap in others) and scores them;
+//! [`score_predictions`] scores outputs made elsewhere against a gold file.
+
+use std::path::Path;
+use std::time::Instant;
+
+use super::bootstrap::Bootstrap;
+use super::gold::{self, GoldArticle, GoldPage, Prediction, Row};
+use super::labels::{confusion, lenient_accuracy, score_labels};
+use super::report::{ClassRow, DatasetReport, LabelDetail, MethodReport, Metric, Report};
+use super::rouge::{self, Aggregate, Rouge, Tokenizer};
+use super::split::{match_boundaries, SplitItem, SplitScores};
+use super::suite::{Dataset, Suite, System, Task};
+use super::EvalError;
+use crate::input::{self, InputOptions};
+use crate::label::head::Head;
+use crate::label::{Labeller, Taxonomy, ZeroShot};
+use crate::model::Encoder;
+use crate::segment::{self, Article};
+use crate::summarize::{Budget, Method, Summarizer};
+
+/// The label a missing or unmatched prediction counts as.
+pub const NO_LABEL: &str = "(none)";
+
+/// How outputs are scored.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub tokenizer: Tokenizer,
+    pub aggregate: Aggregate,
+    pub bootstrap: Bootstrap,
+}
+
+/// What produces the outputs being scored.
+pub trait Systems {
+    /// One summary per article.
+    fn summarize(&self, method: Method, articles: &[&Article]) -> Result<Vec<String>, EvalError>;
+    /// One section and its probability per article, by [`System::Head`] or [`System::ZeroShot`].
+    fn label(&self, system: System, articles: &[&Article]) -> Result<Vec<(String, f64)>, EvalError>;
+    /// The sections labels are drawn from.
+    fn sections(&self) -> Vec<String>;
+    /// The encoder's id, where there is one.
+    fn model_id(&self) -> Option<String>;
+}
+
+/// jianbao's own summariser and labellers, as `digest` runs them.
+pub struct Pipeline<'e> {
+    encoder: Option<&'e dyn Encoder>,
+    budget: Budget,
+    head: Option<Labeller>,
+    zero_shot: Option<Labeller>,
+    taxonomy: Taxonomy,
+}
+
+impl<'e> Pipeline<'e> {
+    /// The default sections and the built-in head; `encoder` may be absent where no method
+    /// needs it.
+    pub fn new(encoder: Option<&'e dyn Encoder>, budget: Budget, zero_shot: bool) -> Result<Pipeline<'e>, EvalError> {
+        let taxonomy = Taxonomy::default_sections();
+        let (mut head, mut zero) = (None, None);
+        if let Some(encoder) = encoder {
+            let builtin = Head::builtin();
+            builtin.check_encoder(encoder)?;
+            head = Some(Labeller::Head(builtin));
+            if zero_shot {
+                zero = Some(Labeller::ZeroShot(ZeroShot::new(encoder, &taxonomy)?));
+            }
+        }
+        Ok(Pipeline { encoder, budget, head, zero_shot: zero, taxonomy })
+    }
+}
+
+impl Systems for Pipeline<'_> {
+    fn summarize(&self, method: Method, articles: &[&Article]) -> Result<Vec<String>, EvalError> {
+        if method == Method::Model && self.encoder.is_none() {
+            return Err(EvalError::NeedsModel("model"));
+        }
+        let summarizer = Summarizer::new(method, self.budget, self.encoder);
+        Ok(summarizer.summarize(articles)?.into_iter().map(|s| s.text).collect())
+    }
+
+    fn label(&self, system: System, articles: &[&Article]) -> Result<Vec<(String, f64)>, EvalError> {
+        let labeller = match system {
+            System::Head => self.head.as_ref(),
+            System::ZeroShot => self.zero_shot.as_ref(),
+            _ => None,
+        };
+        let (Some(labeller), Some(encoder)) = (labeller, self.encoder) else {
+            return Err(EvalError::NeedsModel(system.name()));
+        };
+        Ok(labeller.label(encoder, articles, 0.0)?.into_iter().map(|l| (l.section, f64::from(l.confidence))).collect())
+    }
+
+    fn sections(&self) -> Vec<String> {
+        self.taxonomy.names()
+    }
+
+    fn model_id(&self) -> Option<String> {
+        self.encoder.map(|e| e.id().to_owned())
+    }
+}
+
+fn empty_report(suite: &str, model: Option<String>, opts: &Options) -> Report {
+    Report::new(suite, model, opts.tokenizer, opts.aggregate, opts.bootstrap)
+}
+
+fn dataset_report(dataset: &Dataset, items: usize, results: Vec<MethodReport>) -> DatasetReport {
+    DatasetReport {
+        name: dataset.name.clone(),
+        task: dataset.task.as_str().to_owned(),
+        path: dataset.given.clone(),
+        items,
+        tolerance: (dataset.task == Task::Pages).then_some(dataset.tolerance),
+        results,
+    }
+}
+
+/// Runs every dataset of `suite` and checks its thresholds. `progress` hears of each
+/// dataset as it starts.
+pub fn run_suite(
+    suite: &Suite,
+    systems: &dyn Systems,
+    opts: &Options,
+    progress: &mut dyn FnMut(&Dataset),
+) -> Result<Report, EvalError> {
+    let mut report = empty_report(&suite.name, systems.model_id(), opts);
+    for dataset in &suite.datasets {
+        progress(dataset);
+        let result = match dataset.task {
+            Task::Summaries | Task::Labels => run_rows(dataset, systems, opts)?,
+            Task::Pages => run_pages(dataset, systems, opts)?,
+        };
+        report.datasets.push(result);
+    }
+    report.check(suite);
+    Ok(report)
+}
+
+/// The rows a dataset keeps: its test part if asked, every n-th, at most `limit`.
+fn select<T>(items: Vec<T>, dataset: &Dataset, text: impl Fn(&T) -> &str) -> Vec<T> {
+    let kept = items.into_iter().filter(|item| {
+        !dataset.test_part_only || crate::label::train::part_of(text(item)) == crate::label::train::Part::Test
+    });
+    kept.step_by(dataset.every).take(dataset.limit.unwrap_or(usize::MAX)).collect()
+}
+
+fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result<DatasetReport, EvalError> {
+    let mut rows = gold::read_rows(&dataset.path)?;
+    if dataset.task == Task::Labels {
+        rows.retain(|r| r.label.is_some());
+    }
+    let rows = select(rows, dataset, |r: &Row| r.text.as_str());
+    let articles: Vec<Option<Article>> = rows.iter().map(|r| segment::single(&r.text, r.title.as_deref())).collect();
+    let present: Vec<&Article> = articles.iter().flatten().collect();
+    // Outputs for the rows that made an article; the rest count as empty / no label.
+    let spread = |outputs: Vec<String>| -> Vec<String> {
+        let mut outputs = outputs.into_iter();
+        articles.iter().map(|a| a.as_ref().and_then(|_| outputs.next()).unwrap_or_default()).collect()
+    };
+    let mut results = Vec::new();
+    for &system in &dataset.systems {
+        let started = Instant::now();
+        let mut result = match system {
+            System::Summary(method) => {
+                let summaries = spread(systems.summarize(method, &present)?);
+                let refs: Vec<&[String]> = rows.iter().map(|r| r.summaries.as_slice()).collect();
+                if refs.iter().any(|r| r.is_empty()) {
+                    return Err(EvalError::file(&dataset.path, None, "a row has no `summary`"));
+                }
+                summary_result(system.name(), &summaries, &refs, opts)
+            }
+            System::Head | System::ZeroShot | System::Majority => {
+                let gold = gold_labels(&rows, dataset)?;
+                let (predicted, confidence) = match system {
+                    System::Majority => (vec![majority(&gold); rows.len()], Vec::new()),
+                    _ => {
+                        let labelled = systems.label(system, &present)?;
+                        let confidence: Vec<f64> = labelled.iter().map(|l| l.1).collect();
+                        (spread(labelled.into_iter().map(|l| l.0).collect()), confidence)
+                    }
+                };
+                let also: Vec<Vec<String>> = rows.iter().map(|r| r.also.clone()).collect();
+                label_result(system.name(), &predicted, &confidence, &gold, &also, &systems.sections(), opts)
+            }
+            System::Split => unreachable!("split is a method of pages only"),
+        };
+        result.seconds = started.elapsed().as_secs_f64();
+        results.push(result);
+    }
+    Ok(dataset_report(dataset, rows.len(), results))
+}
+
+fn gold_labels(rows: &[Row], dataset: &Dataset) -> Result<Vec<String>, EvalError> {
+    rows.iter()
+        .map(|r| {
+            r.label
+                .clone()
+                .ok_or_else(|| EvalError::file(&dataset.path, None, format!("row `{}` has no `label`", r.id)))
+        })
+        .collect()
+}
+
+/// The most frequent label (the first of those tied, in order of appearance).
+fn majority(gold: &[String]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for g in gold {
+        match counts.iter_mut().find(|(label, _)| label == g) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((g, 1)),
+        }
+    }
+    let best = counts.iter().fold(None::<(&str, usize)>, |best, &(l, n)| match best {
+        Some((_, m)) if m >= n => best,
+        _ => Some((l, n)),
+    });
+    best.map(|(l, _)| l.to_owned()).unwrap_or_default()
+}
+
+/// A page read, its gold and what the segmenter found.
+struct PageRun {
+    gold: GoldPage,
+    articles: Vec<Article>,
+    /// For each gold article, the index of the predicted article at its boundary.
+    matched: Vec<Option<usize>>,
+}
+
+fn run_pages(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result<DatasetReport, EvalError> {
+    let gold_pages = select(gold::read_pages(&dataset.path)?, dataset, |p: &GoldPage| p.file.as_str());
+    let dir = dataset.pages.clone().unwrap_or_else(|| dataset.path.parent().map(Path::to_owned).unwrap_or_default());
+    let started = Instant::now();
+    let mut pages = Vec::new();
+    for gold in gold_pages {
+        let path = dir.join(&gold.file);
+        let articles = read_page(&path)?;
+        let predicted_starts: Vec<usize> = articles.iter().map(|a| a.span.start).collect();
+        let gold_starts: Vec<usize> = gold.articles.iter().map(|a| a.start).collect();
+        let mut matched = vec![None; gold.articles.len()];
+        for (g, p) in match_boundaries(&gold_starts, &predicted_starts, dataset.tolerance) {
+            matched[g] = Some(p);
+        }
+        pages.push(PageRun { gold, articles, matched });
+    }
+    let mut split = split_result(&pages, dataset.tolerance, opts);
+    split.seconds = started.elapsed().as_secs_f64();
+    let mut results = vec![split];
+
+    // Summaries and labels of the gold articles, from the predicted article at each boundary.
+    let all: Vec<&Article> = pages.iter().flat_map(|p| &p.articles).collect();
+    let per_gold = |outputs: &[String]| -> Vec<String> {
+        let mut at = 0;
+        let mut out = Vec::new();
+        for p in &pages {
+            out.extend(p.matched.iter().map(|m| m.map_or_else(String::new, |i| outputs[at + i].clone())));
+            at += p.articles.len();
+        }
+        out
+    };
+    let gold_articles: Vec<&GoldArticle> = pages.iter().flat_map(|p| &p.gold.articles).collect();
+    let has_summaries = gold_articles.iter().any(|a| !a.summaries.is_empty());
+    let has_sections = gold_articles.iter().any(|a| a.section.is_some());
+    for &system in dataset.systems.iter().filter(|&&s| s != System::Split) {
+        // A method whose half of the gold is missing has nothing to be scored on.
+        let summary = matches!(system, System::Summary(_));
+        if (summary && !has_summaries) || (!summary && !has_sections) {
+            continue;
+        }
+        let started = Instant::now();
+        let mut result = match system {
+            System::Summary(method) => {
+                let outputs = per_gold(&systems.summarize(method, &all)?);
+                let keep: Vec<usize> =
+                    (0..gold_articles.len()).filter(|&i| !gold_articles[i].summaries.is_empty()).collect();
+                let summaries: Vec<String> = keep.iter().map(|&i| outputs[i].clone()).collect();
+                let refs: Vec<&[String]> = keep.iter().map(|&i| gold_articles[i].summaries.as_slice()).collect();
+                summary_result(system.name(), &summaries, &refs, opts)
+            }
+            _ => {
+                let labelled = systems.label(system, &all)?;
+                let sections = per_gold(&labelled.iter().map(|l| l.0.clone()).collect::<Vec<_>>());
+                let keep: Vec<usize> =
+                    (0..gold_articles.len()).filter(|&i| gold_articles[i].section.is_some()).collect();
+                let predicted: Vec<String> = keep
+                    .iter()
+                    .map(|&i| if sections[i].is_empty() { NO_LABEL.to_owned() } else { sections[i].clone() })
+                    .collect();
+                let gold: Vec<String> =
+                    keep.iter().map(|&i| gold_articles[i].section.clone().unwrap_or_default()).collect();
+                let also: Vec<Vec<String>> = keep.iter().map(|&i| gold_articles[i].also.clone()).collect();
+                label_result(system.name(), &predicted, &[], &gold, &also, &systems.sections(), opts)
+            }
+        };
+        result.seconds = started.elapsed().as_secs_f64();
+        results.push(result);
+    }
+    Ok(dataset_report(dataset, gold_articles.len(), results))
+}
+
+/// Reads and splits one page as `jianbao split` does.
+fn read_page(path: &Path) -> Result<Vec<Article>, EvalError> {
+    let mut out = None;
+    input::read_sources(&[path.to_owned()], &InputOptions::default(), &mut |item| {
+        if out.is_none() {
+            out = Some(item.and_then(|doc| crate::split_document(&doc)));
+        }
+    });
+    match out {
+        Some(Ok(articles)) => Ok(articles),
+        Some(Err(err)) => Err(EvalError::file(path, None, err.to_string())),
+        None => Err(EvalError::file(path, None, "no such page")),
+    }
+}
+
+/// Compares fields as a reader would: surrounding spaces and the kicker's or deck's dashes off.
+fn normal(field: Option<&str>) -> String {
+    field.unwrap_or("").trim().trim_matches(['—', '-', ' ', '\u{3000}']).to_owned()
+}
+
+fn split_result(pages: &[PageRun], tolerance: usize, opts: &Options) -> MethodReport {
+    let per_page: Vec<SplitScores> = pages
+        .iter()
+        .map(|p| {
+            let gold: Vec<SplitItem> =
+                p.gold.articles.iter().map(|a| SplitItem { start: a.start, headline: a.headline.clone() }).collect();
+            let predicted: Vec<SplitItem> =
+                p.articles.iter().map(|a| SplitItem { start: a.span.start, headline: a.headline.clone() }).collect();
+            let mut s = SplitScores::default();
+            s.add_page(&gold, &predicted, tolerance);
+            s
+        })
+        .collect();
+    let sum = |ix: &mut dyn Iterator<Item = usize>| {
+        let mut total = SplitScores::default();
+        for i in ix {
+            let s = &per_page[i];
+            total.pages += 1;
+            total.expected += s.expected;
+            total.found += s.found;
+            total.boundaries_gold += s.boundaries_gold;
+            total.boundaries_predicted += s.boundaries_predicted;
+            total.boundaries_matched += s.boundaries_matched;
+            total.headlines_matched += s.headlines_matched;
+            total.pages_exact += s.pages_exact;
+        }
+        total
+    };
+    let total = sum(&mut (0..per_page.len()));
+    let b = opts.bootstrap;
+    let mut metrics = vec![
+        Metric {
+            name: "boundary.f1".into(),
+            value: total.f1(),
+            ci: b.interval(per_page.len(), |ix| sum(&mut ix.iter().copied()).f1()),
+        },
+        Metric { name: "boundary.precision".into(), value: total.precision(), ci: None },
+        Metric { name: "boundary.recall".into(), value: total.recall(), ci: None },
+        Metric {
+            name: "headline_match".into(),
+            value: total.headline_match(),
+            ci: b.interval(per_page.len(), |ix| sum(&mut ix.iter().copied()).headline_match()),
+        },
+        Metric { name: "articles.expected".into(), value: total.expected as f64, ci: None },
+        Metric { name: "articles.found".into(), value: total.found as f64, ci: None },
+        Metric { name: "pages.exact".into(), value: ratio(total.pages_exact, total.pages), ci: None },
+    ];
+    // Where the gold records them, the other header fields of the articles found.
+    type Field = fn(&GoldArticle, &Article) -> (String, String);
+    let fields: [(&str, Field); 4] = [
+        ("kicker_match", |g, a| (normal(g.kicker.as_deref()), normal(a.kicker.as_deref()))),
+        ("deck_match", |g, a| (normal(g.deck.as_deref()), normal(a.deck.as_deref()))),
+        ("byline_match", |g, a| {
+            let lines = a.byline.lines.join(" ");
+            (normal(g.byline.as_deref()), normal(Some(lines.trim_start_matches(['□', '■', '◎']))))
+        }),
+        ("dateline_match", |g, a| {
+            (normal(g.dateline.as_deref()), normal(a.dateline.as_ref().map(|d| d.text.as_str())))
+        }),
+    ];
+    let annotated: Vec<(&GoldArticle, Option<&Article>)> = pages
+        .iter()
+        .flat_map(|p| p.gold.articles.iter().zip(&p.matched).map(|(g, m)| (g, m.map(|i| &p.articles[i]))))
+        .filter(|(g, _)| g.has_fields)
+        .collect();
+    if !annotated.is_empty() {
+        for (name, field) in fields {
+            let right = annotated.iter().filter(|(g, a)| a.is_some_and(|a| field(g, a).0 == field(g, a).1)).count();
+            metrics.push(Metric { name: name.into(), value: ratio(right, annotated.len()), ci: None });
+        }
+    }
+    MethodReport {
+        method: "split".into(),
+        seconds: 0.0,
+        metrics,
+        labels: None,
+        distribution: Vec::new(),
+        correct: Vec::new(),
+    }
+}
+
+fn ratio(n: usize, d: usize) -> f64 {
+    if d == 0 {
+        0.0
+    } else {
+        n as f64 / d as f64
+    }
+}
+
+/// ROUGE of each summary against its references, averaged, with intervals for the F1s.
+pub fn summary_result(method: &str, summaries: &[String], refs: &[&[String]], opts: &Options) -> MethodReport {
+    let scores: Vec<Rouge> =
+        summaries.iter().zip(refs).map(|(s, r)| rouge::score_refs(s, r, opts.tokenizer, opts.aggregate)).collect();
+    let mut metrics = Vec::new();
+    for (name, pick) in [
+        ("rouge1", (|r: &Rouge| r.rouge1) as fn(&Rouge) -> rouge::Prf),
+        ("rouge2", |r: &Rouge| r.rouge2),
+        ("rougeL", |r: &Rouge| r.rouge_l),
+    ] {
+        let f1: Vec<f64> = scores.iter().map(|r| pick(r).f1).collect();
+        let mean = |v: &[f64]| if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 };
+        metrics.push(Metric { name: format!("{name}.f1"), value: mean(&f1), ci: opts.bootstrap.mean(&f1) });
+        let p: Vec<f64> = scores.iter().map(|r| pick(r).precision).collect();
+        let r: Vec<f64> = scores.iter().map(|r| pick(r).recall).collect();
+        metrics.push(Metric { name: format!("{name}.precision"), value: mean(&p), ci: None });
+        metrics.push(Metric { name: format!("{name}.recall"), value: mean(&r), ci: None });
+    }
+    let chars: usize = summaries.iter().map(|s| s.chars().count()).sum();
+    metrics.push(Metric { name: "chars.mean".into(), value: ratio(chars, summaries.len()), ci: None });
+    let empty = summaries.iter().filter(|s| s.trim().is_empty()).count();
+    metrics.push(Metric { name: "empty".into(), value: ratio(empty, summaries.len()), ci: None });
+    MethodReport {
+        method: method.into(),
+        seconds: 0.0,
+        metrics,
+        labels: None,
+        distribution: scores.iter().map(|r| r.rouge_l.f1).collect(),
+        correct: Vec::new(),
+    }
+}
+
+/// Accuracy (strict and lenient), macro-F1, per-class scores and the confusion matrix. Classes
+/// are `sections`, then any other label seen in the gold or the predictions.
+pub fn label_result(
+    method: &str,
+    predicted: &[String],
+    confidence: &[f64],
+    gold: &[String],
+    also: &[Vec<String>],
+    sections: &[String],
+    opts: &Options,
+) -> MethodReport {
+    let mut classes: Vec<String> = sections.to_vec();
+    for label in gold.iter().chain(predicted).chain(also.iter().flatten()) {
+        if !classes.contains(label) {
+            classes.push(label.clone());
+        }
+    }
+    let index = |l: &String| classes.iter().position(|c| c == l).unwrap_or(0);
+    let p: Vec<usize> = predicted.iter().map(index).collect();
+    let g: Vec<usize> = gold.iter().map(index).collect();
+    let a: Vec<Vec<usize>> = also.iter().map(|v| v.iter().map(index).collect()).collect();
+    let k = classes.len();
+    let scores = score_labels(&p, &g, k);
+    let b = opts.bootstrap;
+    let pick = |ix: &[usize], v: &[usize]| ix.iter().map(|&i| v[i]).collect::<Vec<_>>();
+    let metrics = vec![
+        Metric {
+            name: "accuracy".into(),
+            value: scores.accuracy,
+            ci: b.interval(p.len(), |ix| score_labels(&pick(ix, &p), &pick(ix, &g), k).accuracy),
+        },
+        Metric {
+            name: "lenient_accuracy".into(),
+            value: lenient_accuracy(&p, &g, &a),
+            ci: b.interval(p.len(), |ix| {
+                let also: Vec<Vec<usize>> = ix.iter().map(|&i| a.get(i).cloned().unwrap_or_default()).collect();
+                lenient_accuracy(&pick(ix, &p), &pick(ix, &g), &also)
+            }),
+        },
+        Metric {
+            name: "macro_f1".into(),
+            value: scores.macro_f1,
+            ci: b.interval(p.len(), |ix| score_labels(&pick(ix, &p), &pick(ix, &g), k).macro_f1),
+        },
+    ];
+    let per_class = classes
+        .iter()
+        .zip(&scores.per_class)
+        .map(|(c, s)| ClassRow {
+            class: c.clone(),
+            precision: s.precision,
+            recall: s.recall,
+            f1: s.f1,
+            support: s.support,
+        })
+        .collect();
+    MethodReport {
+        method: method.into(),
+        seconds: 0.0,
+        metrics,
+        labels: Some(LabelDetail { classes: classes.clone(), per_class, confusion: confusion(&p, &g, k) }),
+        distribution: confidence.to_vec(),
+        correct: if confidence.is_empty() { Vec::new() } else { p.iter().zip(&g).map(|(p, g)| p == g).collect() },
+    }
+}
+
+/// Scores predictions made elsewhere (`digest --format jsonl`, another tool) against a gold
+/// file: pages gold (matched by file name and article start within `tolerance`) or rows
+/// (matched by `id`). Summaries are scored where both sides have them, labels likewise.
+pub fn score_predictions(
+    predictions: &Path,
+    gold_path: &Path,
+    tolerance: usize,
+    sections: &[String],
+    opts: &Options,
+) -> Result<Report, EvalError> {
+    let preds = gold::read_predictions(predictions)?;
+    let method = predictions.file_stem().map_or_else(|| "predictions".to_owned(), |s| s.to_string_lossy().into_owned());
+    let mut report = empty_report("predictions", None, opts);
+    // Per gold item: its references, its label and alternatives, and the matched prediction.
+    type Item<'p> = (Vec<String>, Option<(String, Vec<String>)>, Option<&'p Prediction>);
+    let mut items: Vec<Item> = Vec::new();
+    let task;
+    let mut extra = Vec::new();
+    if gold::is_pages_gold(gold_path)? {
+        task = Task::Pages;
+        let pages = gold::read_pages(gold_path)?;
+        let mut split = SplitScores::default();
+        for page in &pages {
+            let found: Vec<&Prediction> =
+                preds.iter().filter(|p| p.file.as_deref() == Some(page.file.as_str())).collect();
+            let starts: Vec<usize> = found.iter().map(|p| p.start.unwrap_or(usize::MAX)).collect();
+            let gold_starts: Vec<usize> = page.articles.iter().map(|a| a.start).collect();
+            let mut matched = vec![None; page.articles.len()];
+            for (g, p) in match_boundaries(&gold_starts, &starts, tolerance) {
+                matched[g] = Some(found[p]);
+            }
+            let gold_items: Vec<SplitItem> =
+                page.articles.iter().map(|a| SplitItem { start: a.start, headline: a.headline.clone() }).collect();
+            let pred_items: Vec<SplitItem> = found
+                .iter()
+                .map(|p| SplitItem {
+                    start: p.start.unwrap_or(usize::MAX),
+                    headline: p.headline.clone().unwrap_or_default(),
+                })
+                .collect();
+            split.add_page(&gold_items, &pred_items, tolerance);
+            for (a, m) in page.articles.iter().zip(matched) {
+                items.push((a.summaries.clone(), a.section.clone().map(|s| (s, a.also.clone())), m));
+            }
+        }
+        extra.push(MethodReport {
+            method: "split".into(),
+            seconds: 0.0,
+            metrics: vec![
+                Metric { name: "boundary.f1".into(), value: split.f1(), ci: None },
+                Metric { name: "boundary.precision".into(), value: split.precision(), ci: None },
+                Metric { name: "boundary.recall".into(), value: split.recall(), ci: None },
+                Metric { name: "headline_match".into(), value: split.headline_match(), ci: None },
+                Metric { name: "articles.expected".into(), value: split.expected as f64, ci: None },
+                Metric { name: "articles.found".into(), value: split.found as f64, ci: None },
+            ],
+            labels: None,
+            distribution: Vec::new(),
+            correct: Vec::new(),
+        });
+    } else {
+        task = Task::Labels;
+        for row in gold::read_rows(gold_path)? {
+            let m = preds.iter().find(|p| p.id.as_deref() == Some(row.id.as_str()));
+            items.push((row.summaries, row.label.map(|l| (l, row.also)), m));
+        }
+    }
+    let with_refs: Vec<_> = items.iter().filter(|i| !i.0.is_empty()).collect();
+    if !with_refs.is_empty() && with_refs.iter().any(|i| i.2.is_some_and(|p| p.summary.is_some())) {
+        let summaries: Vec<String> =
+            with_refs.iter().map(|i| i.2.and_then(|p| p.summary.clone()).unwrap_or_default()).collect();
+        let refs: Vec<&[String]> = with_refs.iter().map(|i| i.0.as_slice()).collect();
+        let mut r = summary_result(&method, &summaries, &refs, opts);
+        r.method = format!("{method} summaries");
+        extra.push(r);
+    }
+    let labelled: Vec<_> = items.iter().filter_map(|i| i.1.as_ref().map(|l| (l, i.2))).collect();
+    if !labelled.is_empty() && labelled.iter().any(|(_, p)| p.is_some_and(|p| p.section.is_some())) {
+        let predicted: Vec<String> = labelled
+            .iter()
+            .map(|(_, p)| p.and_then(|p| p.section.clone()).unwrap_or_else(|| NO_LABEL.to_owned()))
+            .collect();
+        let gold: Vec<String> = labelled.iter().map(|(l, _)| l.0.clone()).collect();
+        let also: Vec<Vec<String>> = labelled.iter().map(|(l, _)| l.1.clone()).collect();
+        let confidence: Vec<f64> = labelled.iter().filter_map(|(_, p)| p.and_then(|p| p.confidence)).collect();
+        let confidence = if confidence.len() == labelled.len() { confidence } else { Vec::new() };
+        let mut r = label_result(&method, &predicted, &confidence, &gold, &also, sections, opts);
+        r.method = format!("{method} labels");
+        extra.push(r);
+    }
+    if extra.is_empty() {
+        return Err(EvalError::file(predictions, None, "nothing to score: no summary or section matches a gold item"));
+    }
+    report.datasets.push(DatasetReport {
+        name: gold_path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+        task: if task == Task::Pages { "pages" } else { "rows" }.to_owned(),
+        path: gold_path.display().to_string(),
+        items: items.len(),
+        tolerance: (task == Task::Pages).then_some(tolerance),
+        results: extra,
+    });
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn majority_is_the_most_frequent_first_on_ties() {
+        let g = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(majority(&g(&["a", "b", "b", "c"])), "b");
+        assert_eq!(majority(&g(&["a", "b"])), "a");
+    }
+
+    #[test]
+    fn label_result_counts_unknown_labels_as_classes() {
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let r = label_result(
+            "m",
+            &s(&["时政", NO_LABEL, "财经"]),
+            &[],
+            &s(&["时政", "财经", "时政"]),
+            &[vec![], vec![], s(&["财经"])],
+            &s(&["时政", "财经"]),
+            &Options::default(),
+        );
+        let labels = r.labels.clone().expect("detail");
+        assert_eq!(labels.classes, ["时政", "财经", NO_LABEL]);
+        assert!((r.metric("accuracy").expect("acc").value - 1.0 / 3.0).abs() < 1e-12);
+        assert!((r.metric("lenient_accuracy").expect("lenient").value - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(labels.confusion[1][2], 1, "财经 predicted as nothing");
+    }
+}

@@ -1,0 +1,300 @@
+//! Suite files: which datasets to score, with which methods, against which thresholds.
+//!
+//! ```toml
+//! name = "ci"
+//!
+//! [[dataset]]
+//! name = "lcsts"
+//! task = "summaries"                 # summaries | labels | pages
+//! path = "data/lcsts-sample.jsonl"   # relative to this file; "$DATA/…" is under --data-dir
+//! methods = ["model", "lead", "textrank"]
+//! limit = 200                        # optional: the first N rows (after `every`)
+//!
+//! [[dataset.threshold]]
+//! method = "model"
+//! metric = "rougeL.f1"
+//! min = 0.20
+//! ```
+//!
+//! Tasks and what their rows hold:
+//! - `summaries`: JSON Lines `{id, text, title?, summary | summaries: […]}`; methods `model`,
+//!   `lead`, `textrank`.
+//! - `labels`: JSON Lines `{id, text, title?, label | section, also?: […]}`; methods `head`,
+//!   `zero-shot`, `majority` (the most frequent gold label, the score of always answering it).
+//! - `pages`: a gold file of pages, `{file, articles: [{title, start, end, kicker?, deck?,
+//!   byline?, dateline?, section?, also?, summary?}]}` (offsets in characters), the pages in
+//!   `pages` (default: the gold file's directory). The split is always scored (method `split`);
+//!   summary and label methods run on the articles found, scored where the gold has a summary
+//!   or a section.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::EvalError;
+use crate::summarize::Method;
+
+/// A suite, read and resolved.
+#[derive(Debug, Clone)]
+pub struct Suite {
+    pub name: String,
+    pub path: PathBuf,
+    pub datasets: Vec<Dataset>,
+}
+
+/// What a dataset asks to be scored on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Task {
+    Summaries,
+    Labels,
+    Pages,
+}
+
+impl Task {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Task::Summaries => "summaries",
+            Task::Labels => "labels",
+            Task::Pages => "pages",
+        }
+    }
+}
+
+/// A system whose outputs are scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum System {
+    /// The segmenter (pages only; always scored there).
+    Split,
+    Summary(Method),
+    /// The trained section head.
+    Head,
+    /// Zero-shot labels from the sections' descriptions.
+    ZeroShot,
+    /// Always the most frequent gold label.
+    Majority,
+}
+
+impl System {
+    pub fn parse(name: &str) -> Option<System> {
+        Some(match name {
+            "split" => System::Split,
+            "model" => System::Summary(Method::Model),
+            "lead" => System::Summary(Method::Lead),
+            "textrank" => System::Summary(Method::Textrank),
+            "head" => System::Head,
+            "zero-shot" => System::ZeroShot,
+            "majority" => System::Majority,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            System::Split => "split",
+            System::Summary(m) => m.as_str(),
+            System::Head => "head",
+            System::ZeroShot => "zero-shot",
+            System::Majority => "majority",
+        }
+    }
+
+    pub fn needs_model(self) -> bool {
+        matches!(self, System::Summary(Method::Model) | System::Head | System::ZeroShot)
+    }
+
+    fn fits(self, task: Task) -> bool {
+        match self {
+            System::Split => task == Task::Pages,
+            System::Summary(_) => task != Task::Labels,
+            System::Head | System::ZeroShot => task != Task::Summaries,
+            System::Majority => task == Task::Labels,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub name: String,
+    pub task: Task,
+    /// The path as the suite gives it, for reports.
+    pub given: String,
+    pub path: PathBuf,
+    pub pages: Option<PathBuf>,
+    pub systems: Vec<System>,
+    pub limit: Option<usize>,
+    pub every: usize,
+    /// Keep only rows of the label-training split's test part.
+    pub test_part_only: bool,
+    /// Characters by which an article boundary may miss and still count.
+    pub tolerance: usize,
+    pub thresholds: Vec<Threshold>,
+}
+
+/// A floor under one metric of one method.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    pub method: String,
+    pub metric: String,
+    pub min: f64,
+}
+
+/// Default boundary tolerance, in characters.
+pub const DEFAULT_TOLERANCE: usize = 5;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuiteFile {
+    name: Option<String>,
+    #[serde(rename = "dataset", default)]
+    datasets: Vec<DatasetFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatasetFile {
+    name: String,
+    task: Task,
+    path: String,
+    pages: Option<String>,
+    #[serde(default)]
+    methods: Vec<String>,
+    limit: Option<usize>,
+    every: Option<usize>,
+    part: Option<String>,
+    tolerance: Option<usize>,
+    #[serde(rename = "threshold", default)]
+    thresholds: Vec<Threshold>,
+}
+
+impl Suite {
+    /// Reads a suite; `$DATA/…` paths resolve under `data_dir`.
+    pub fn load(path: &Path, data_dir: Option<&Path>) -> Result<Suite, EvalError> {
+        let text = std::fs::read_to_string(path).map_err(|e| EvalError::file(path, None, e.to_string()))?;
+        let file: SuiteFile = toml::from_str(&text).map_err(|e| EvalError::file(path, None, e.message()))?;
+        let here = path.parent().unwrap_or(Path::new("."));
+        let bad = |message: String| EvalError::file(path, None, message);
+        if file.datasets.is_empty() {
+            return Err(bad("no [[dataset]]".into()));
+        }
+        let resolve = |given: &str, dataset: &str| -> Result<PathBuf, EvalError> {
+            match given.strip_prefix("$DATA/") {
+                Some(rest) => match data_dir {
+                    Some(dir) => Ok(dir.join(rest)),
+                    None => Err(bad(format!("dataset `{dataset}` reads {given}: give --data-dir"))),
+                },
+                None => Ok(here.join(given)),
+            }
+        };
+        let mut datasets = Vec::new();
+        for d in file.datasets {
+            let mut systems = Vec::new();
+            for name in &d.methods {
+                let system =
+                    System::parse(name).ok_or_else(|| bad(format!("dataset `{}`: unknown method `{name}`", d.name)))?;
+                if !system.fits(d.task) {
+                    return Err(bad(format!(
+                        "dataset `{}`: method `{name}` does not apply to {}",
+                        d.name,
+                        d.task.as_str()
+                    )));
+                }
+                if system != System::Split {
+                    systems.push(system);
+                }
+            }
+            if d.task == Task::Pages {
+                systems.insert(0, System::Split);
+            }
+            for t in &d.thresholds {
+                if !systems.iter().any(|s| s.name() == t.method) {
+                    return Err(bad(format!(
+                        "dataset `{}`: threshold on `{}`, which is not among its methods",
+                        d.name, t.method
+                    )));
+                }
+            }
+            let test_part_only = match d.part.as_deref() {
+                None => false,
+                Some("test") => true,
+                Some(other) => {
+                    return Err(bad(format!("dataset `{}`: part `{other}` (only \"test\" is known)", d.name)))
+                }
+            };
+            if d.every == Some(0) {
+                return Err(bad(format!("dataset `{}`: every must be at least 1", d.name)));
+            }
+            datasets.push(Dataset {
+                path: resolve(&d.path, &d.name)?,
+                pages: d.pages.as_deref().map(|p| resolve(p, &d.name)).transpose()?,
+                given: d.path,
+                name: d.name,
+                task: d.task,
+                systems,
+                limit: d.limit,
+                every: d.every.unwrap_or(1),
+                test_part_only,
+                tolerance: d.tolerance.unwrap_or(DEFAULT_TOLERANCE),
+                thresholds: d.thresholds,
+            });
+        }
+        let name =
+            file.name.unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+        Ok(Suite { name, path: path.to_owned(), datasets })
+    }
+
+    pub fn needs_model(&self) -> bool {
+        self.datasets.iter().flat_map(|d| &d.systems).any(|s| s.needs_model())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str, data_dir: Option<&Path>) -> Result<Suite, EvalError> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, text).expect("write");
+        Suite::load(&path, data_dir)
+    }
+
+    #[test]
+    fn reads_datasets_and_resolves_paths() {
+        let suite = load(
+            r#"
+[[dataset]]
+name = "a"
+task = "pages"
+path = "$DATA/pages/gold.jsonl"
+methods = ["lead", "head"]
+[[dataset.threshold]]
+method = "split"
+metric = "boundary.f1"
+min = 0.9
+"#,
+            Some(Path::new("/data")),
+        )
+        .expect("suite");
+        let d = &suite.datasets[0];
+        assert_eq!(d.path, Path::new("/data/pages/gold.jsonl"));
+        assert_eq!(d.systems, [System::Split, System::Summary(Method::Lead), System::Head]);
+        assert_eq!(d.tolerance, DEFAULT_TOLERANCE);
+        assert!(suite.needs_model());
+    }
+
+    #[test]
+    fn refuses_what_cannot_run() {
+        let base = "[[dataset]]\nname = \"a\"\ntask = \"summaries\"\npath = \"x.jsonl\"\n";
+        let err =
+            |extra: &str, dir: Option<&Path>| load(&format!("{base}{extra}"), dir).expect_err("refused").to_string();
+        assert!(err("methods = [\"majority\"]", None).contains("does not apply"));
+        assert!(err("methods = [\"best\"]", None).contains("unknown method `best`"));
+        assert!(err("[[dataset.threshold]]\nmethod = \"model\"\nmetric = \"rougeL.f1\"\nmin = 0.1", None)
+            .contains("not among its methods"));
+        let data = load("[[dataset]]\nname = \"a\"\ntask = \"labels\"\npath = \"$DATA/x.jsonl\"", None);
+        assert!(data.expect_err("needs data dir").to_string().contains("--data-dir"));
+        assert!(load("name = \"empty\"", None).expect_err("no datasets").to_string().contains("no [[dataset]]"));
+    }
+}
