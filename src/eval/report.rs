@@ -122,7 +122,7 @@ pub struct Change {
     pub metric: String,
     pub old: f64,
     pub new: f64,
-    /// Below the baseline's 95% interval (or, without one, below its value).
+    /// Below the baseline's 95% interval (or, without one, below its value); scores only.
     pub regression: bool,
     /// Above the baseline's 95% interval.
     pub improvement: bool,
@@ -196,14 +196,15 @@ impl Report {
                     let Some(old) = old_r.metric(&m.name) else { continue };
                     let (low, high) = old.ci.map_or((old.value, old.value), |ci| (ci.low, ci.high));
                     const EPS: f64 = 1e-9;
+                    let scored = is_score(&m.name);
                     self.changes.push(Change {
                         dataset: d.name.clone(),
                         method: r.method.clone(),
                         metric: m.name.clone(),
                         old: old.value,
                         new: m.value,
-                        regression: m.value < low - EPS,
-                        improvement: m.value > high + EPS,
+                        regression: scored && m.value < low - EPS,
+                        improvement: scored && m.value > high + EPS,
                     });
                 }
             }
@@ -359,6 +360,12 @@ pub fn metric_groups(d: &DatasetReport) -> Vec<(Vec<String>, Vec<&MethodReport>)
         }
     }
     groups
+}
+
+/// Whether higher is better: true of every metric but counts and lengths, which a comparison
+/// lists without calling a change good or bad.
+pub fn is_score(name: &str) -> bool {
+    !matches!(name, "chars.mean" | "empty" | "articles.expected" | "articles.found")
 }
 
 /// The figures the terminal table shows; the rest are in the JSON and Markdown.

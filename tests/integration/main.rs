@@ -2,6 +2,7 @@
 //! writes into its own temporary directory.
 
 mod digest;
+mod eval;
 mod harness;
 mod inputs;
 mod model;

@@ -6,7 +6,7 @@ use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
 use jianbao::model::{CandleEncoder, Encoder, Intent, LoadOptions};
 
 /// The default model, loaded once for all tests of this module.
-fn default_model() -> &'static CandleEncoder {
+pub fn default_model() -> &'static CandleEncoder {
     static MODEL: std::sync::OnceLock<CandleEncoder> = std::sync::OnceLock::new();
     MODEL.get_or_init(|| {
         let spec: ModelSpec = DEFAULT_MODEL.parse().unwrap();

@@ -1,0 +1,181 @@
+//! `jianbao eval`: the CI suite passes with the real pipeline and fails with a broken
+//! summariser; predictions made elsewhere score as the suite scores them; reports, baselines,
+//! checks and bad files behave.
+
+use std::path::{Path, PathBuf};
+
+use jianbao::eval::bootstrap::Bootstrap;
+use jianbao::eval::run::{run_suite, Options, Pipeline, Systems};
+use jianbao::eval::suite::{Suite, System};
+use jianbao::eval::EvalError;
+use jianbao::model::Encoder;
+use jianbao::segment::Article;
+use jianbao::summarize::{Budget, Method};
+use serde_json::Value;
+
+use crate::harness::{path_str, run, seed_page, Dir};
+use crate::real_model::default_model;
+
+fn repo(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// The real pipeline with every summary replaced by nothing.
+struct EmptySummaries<'a>(Pipeline<'a>);
+
+impl Systems for EmptySummaries<'_> {
+    fn summarize(&self, _: Method, articles: &[&Article]) -> Result<Vec<String>, EvalError> {
+        Ok(vec![String::new(); articles.len()])
+    }
+    fn label(&self, system: System, articles: &[&Article]) -> Result<Vec<(String, f64)>, EvalError> {
+        self.0.label(system, articles)
+    }
+    fn sections(&self) -> Vec<String> {
+        self.0.sections()
+    }
+    fn model_id(&self) -> Option<String> {
+        self.0.model_id()
+    }
+}
+
+#[test]
+fn ci_suite_passes_and_an_empty_summariser_fails_it() {
+    let suite = Suite::load(&repo("eval/ci.toml"), None).expect("eval/ci.toml reads");
+    let encoder = default_model() as &dyn Encoder;
+    let opts = Options { bootstrap: Bootstrap { resamples: 200, seed: 17 }, ..Options::default() };
+    let pipeline = || Pipeline::new(Some(encoder), Budget::default(), true).expect("pipeline");
+
+    let report = run_suite(&suite, &pipeline(), &opts, &mut |_| {}).expect("the suite runs");
+    let failed: Vec<String> = report.failed_checks().map(ToString::to_string).collect();
+    assert!(failed.is_empty(), "the real pipeline fails {failed:?}");
+    assert!(report.checks.len() >= 10);
+
+    let broken = run_suite(&suite, &EmptySummaries(pipeline()), &opts, &mut |_| {}).expect("the suite runs");
+    let failed: Vec<(&str, &str, &str)> =
+        broken.failed_checks().map(|c| (c.dataset.as_str(), c.method.as_str(), c.metric.as_str())).collect();
+    // Every summary floor fails, and only those.
+    let summary_floors: Vec<(&str, &str, &str)> = broken
+        .checks
+        .iter()
+        .filter(|c| c.metric.starts_with("rouge"))
+        .map(|c| (c.dataset.as_str(), c.method.as_str(), c.metric.as_str()))
+        .collect();
+    assert!(!summary_floors.is_empty());
+    assert_eq!(failed, summary_floors);
+    let empty = broken
+        .datasets
+        .iter()
+        .find(|d| d.name == "lcsts")
+        .expect("lcsts")
+        .results
+        .iter()
+        .find(|r| r.method == "model")
+        .expect("model");
+    assert_eq!(empty.metric("empty").map(|m| m.value), Some(1.0));
+}
+
+/// A suite of the example page with the lead baseline only (no model needed).
+fn lead_suite(dir: &Dir, floor: f64) -> PathBuf {
+    dir.write(
+        "lead.toml",
+        format!(
+            "[[dataset]]\nname = \"seed\"\ntask = \"pages\"\npath = \"{}\"\npages = \"{}\"\nmethods = [\"lead\"]\n\
+[[dataset.threshold]]\nmethod = \"lead\"\nmetric = \"rougeL.f1\"\nmin = {floor}\n",
+            path_str(&repo("eval/data/seed-gold.jsonl")),
+            path_str(&repo("examples"))
+        ),
+    )
+}
+
+fn metric(report: &Value, dataset: usize, method: &str, name: &str) -> f64 {
+    let results = report["datasets"][dataset]["results"].as_array().expect("results");
+    let r = results.iter().find(|r| r["method"].as_str().is_some_and(|m| m.starts_with(method))).expect(method);
+    let m = r["metrics"].as_array().expect("metrics").iter().find(|m| m["name"] == name).expect(name);
+    m["value"].as_f64().expect("value")
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("report written")).expect("report is JSON")
+}
+
+#[test]
+fn predictions_score_as_the_suite_scores_them() {
+    let dir = Dir::new();
+    let suite = lead_suite(&dir, 0.1);
+    let by_suite =
+        run(&dir, &["eval", "--suite", path_str(&suite), "--check", "--json", "suite.json", "--html", "r.html"]);
+    assert_eq!(by_suite.code, 0, "{}", by_suite.stderr);
+    let summarized = run(
+        &dir,
+        &["summarize", "--method", "lead", "--format", "jsonl", "--out", "pred.jsonl", path_str(&seed_page())],
+    );
+    assert_eq!(summarized.code, 0, "{}", summarized.stderr);
+    let scored = run(
+        &dir,
+        &[
+            "eval",
+            "--predictions",
+            "pred.jsonl",
+            "--gold",
+            path_str(&repo("eval/data/seed-gold.jsonl")),
+            "--json",
+            "pred.json",
+        ],
+    );
+    assert_eq!(scored.code, 0, "{}", scored.stderr);
+    let (suite_report, pred_report) = (read_json(&dir.path("suite.json")), read_json(&dir.path("pred.json")));
+    assert_eq!(suite_report["schema"], 1);
+    assert_eq!(suite_report["tokenizer"], "chars");
+    for name in ["rouge1.f1", "rouge2.f1", "rougeL.f1"] {
+        let (a, b) = (metric(&suite_report, 0, "lead", name), metric(&pred_report, 0, "pred", name));
+        assert!((a - b).abs() < 1e-12, "{name}: suite {a}, predictions {b}");
+        assert!(a > 0.1);
+    }
+    assert_eq!(metric(&pred_report, 0, "split", "boundary.f1"), 1.0);
+    assert_eq!(metric(&pred_report, 0, "split", "headline_match"), 1.0);
+    let html = std::fs::read_to_string(dir.path("r.html")).expect("html written");
+    assert!(html.contains("<svg") && html.contains("ROUGE-L F1 per item") && html.contains("all checks pass"));
+}
+
+#[test]
+fn check_names_the_failed_floor_and_baseline_flags_regressions() {
+    let dir = Dir::new();
+    let strict = lead_suite(&dir, 0.99);
+    let failed = run(&dir, &["eval", "--suite", path_str(&strict), "--check", "--json", "old.json"]);
+    assert_eq!(failed.code, 1, "{}", failed.stderr);
+    assert!(failed.stderr.contains("threshold failed: seed / lead / rougeL.f1"), "{}", failed.stderr);
+    // A summary of 20 characters scores well below the default's interval.
+    let short = run(
+        &dir,
+        &["eval", "--suite", path_str(&strict), "--max-chars", "20", "--baseline", "old.json", "--markdown", "r.md"],
+    );
+    assert_eq!(short.code, 0, "without --check a failed floor is reported, not an error");
+    let flagged: Vec<&str> = short.stdout.lines().filter(|l| l.trim_start().starts_with("REGRESSION")).collect();
+    assert!(flagged.iter().any(|l| l.contains("seed / lead / rougeL.f1")), "{}", short.stdout);
+    assert!(!flagged.iter().any(|l| l.contains("chars.mean")), "a shorter summary is not itself a regression");
+    let md = std::fs::read_to_string(dir.path("r.md")).expect("markdown written");
+    assert!(md.contains("| seed | lead | rougeL.f1 |") && md.contains("**FAIL**"));
+}
+
+#[test]
+fn bad_files_are_one_line_errors_naming_them() {
+    let dir = Dir::new();
+    let missing = dir.write(
+        "missing.toml",
+        "[[dataset]]\nname = \"x\"\ntask = \"labels\"\npath = \"nowhere.jsonl\"\nmethods = [\"majority\"]\n",
+    );
+    let r = run(&dir, &["eval", "--suite", path_str(&missing)]);
+    assert_eq!(r.code, 2);
+    let errors: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("jianbao: ")).collect();
+    assert!(errors.len() == 1 && errors[0].contains("nowhere.jsonl"), "{}", r.stderr);
+    dir.write("bad.jsonl", "{\"text\": \"甲\", \"label\": \"体育\"}\n{\"text\": \"乙\", \"label\"\n");
+    let bad = dir.write(
+        "bad.toml",
+        "[[dataset]]\nname = \"x\"\ntask = \"labels\"\npath = \"bad.jsonl\"\nmethods = [\"majority\"]\n",
+    );
+    let r = run(&dir, &["eval", "--suite", path_str(&bad)]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("bad.jsonl line 2"), "{}", r.stderr);
+    let r = run(&dir, &["eval", "--predictions", "nothing.jsonl"]);
+    assert_eq!(r.code, 2, "--predictions needs --gold");
+}
