@@ -7,6 +7,7 @@
 //! [`output`] (records → bytes). [`eval`] scores outputs against references; [`cli`] wires the
 //! stages to the command line.
 
+pub mod batch;
 pub mod cli;
 pub mod error;
 pub mod eval;

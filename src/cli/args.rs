@@ -13,7 +13,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  every input was read and processed
   1  some inputs failed (each is reported on stderr as one line); the rest were processed
-  2  bad usage, or nothing could be done (e.g. the output file cannot be written)";
+  2  bad usage, every input failed, or nothing could be done (e.g. the output cannot be written)
+  130  interrupted (Ctrl-C) after writing what was done";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -135,6 +136,19 @@ jianbao eval --predictions pred.jsonl --gold eval/data/lcsts-sample.jsonl\n\n\
 Exit codes:\n  0  scored (and with --check, every threshold holds)\n  1  with --check: a threshold failed (each is named on stderr)\n  2  bad usage, a file that cannot be read, or the model could not be loaded"
     )]
     Eval(EvalArgs),
+
+    /// Merge the JSON Lines outputs of shards or resumed runs, checking that nothing is missing.
+    #[command(
+        long_about = "Merge JSON Lines outputs of `digest`, `summarize` or `label` (shards run with \
+--shard I/N, or runs resumed several times): each article record once (by its key), each error \
+record once (by source), ordered by source and article index, so that merged shard outputs \
+equal the merged output of one unsharded run. Reports duplicates, partial last lines (a shard \
+that was interrupted and not resumed) and pages with missing articles.",
+        after_long_help = "Examples:\n  \
+jianbao merge shard-*.jsonl --out all.jsonl\n\n\
+Exit codes:\n  0  merged, every page complete\n  1  merged, but some pages miss articles or a file ended in a partial line\n  2  a file cannot be read or is not jianbao's JSON Lines"
+    )]
+    Merge(MergeArgs),
 
     /// Embed texts as sentence vectors, one JSON line per text.
     #[command(
@@ -286,6 +300,41 @@ pub struct OutputArgs {
     pub quiet: bool,
 }
 
+/// Options for long batch runs.
+#[derive(Debug, Clone, Args)]
+pub struct BatchArgs {
+    /// Write one JSON file per page under DIR, mirroring the inputs (archive entries under a
+    /// directory named after the archive); a failed page gets PAGE.error.json.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Continue an interrupted run: skip every article already in the output (--format jsonl
+    /// --out FILE, whose partial last line is cut off first, or --out-dir DIR) and append.
+    #[arg(long)]
+    pub resume: bool,
+
+    /// Process only shard I of N (0-based): a fixed 1/N of the pages, chosen by a hash of each
+    /// page's source, so that N machines can split one archive; `jianbao merge` joins the outputs.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::batch::Shard>,
+
+    /// Stop at the first page that fails (exit 2) instead of recording it and going on.
+    #[arg(long)]
+    pub fail_fast: bool,
+
+    /// How failures, progress events and the final summary are written to stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One line per failure and a summary line.
+    Text,
+    /// One JSON object per event: failed, repaired, done or interrupted.
+    Json,
+}
+
 /// Summary options.
 #[derive(Debug, Clone, Args)]
 pub struct SummaryArgs {
@@ -340,6 +389,9 @@ pub struct DigestArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
 }
 
 #[derive(Debug, Args)]
@@ -359,6 +411,9 @@ pub struct SummarizeArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
 }
 
 #[derive(Debug, Args)]
@@ -378,6 +433,9 @@ pub struct LabelArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
 }
 
 #[derive(Debug, Args)]
@@ -492,6 +550,21 @@ pub struct EvalArgs {
 pub enum ReferencesArg {
     Best,
     Average,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON Lines outputs to merge.
+    #[arg(value_name = "FILE", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Do not report what was merged (the exit code still tells).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,27 +1,21 @@
 //! `jianbao digest`, `summarize`, `label` and `train`: the commands that read articles with the
-//! encoder. Pages are read and split as by `split`; their articles are gathered into batches
-//! of several pages so that the encoder sees many sentences at once, then written in input
-//! order.
-
-use std::path::PathBuf;
+//! encoder. Pages go through the batch driver ([`super::batch`]): read and split as by `split`,
+//! their articles gathered into batches of several pages so that the encoder sees many
+//! sentences at once, then written in input order.
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::args::{DigestArgs, LabelArgs, LabelOptions, SummarizeArgs, SummaryArgs, TrainArgs};
-use super::{open_output, Outcome};
-use crate::input::{self, InputOptions};
+use super::args::{BatchArgs, DigestArgs, LabelArgs, LabelOptions, OutputArgs, SummarizeArgs, SummaryArgs, TrainArgs};
+use super::batch::{self, Results, Run};
+use super::{open_output, InputArgs, Outcome};
 use crate::label::head::Head;
 use crate::label::train::{self, Part, Set, Settings};
-use crate::label::{Label, Labeller, Taxonomy, ZeroShot};
+use crate::label::{Labeller, Taxonomy, ZeroShot};
 use crate::model::{CandleEncoder, Encoder};
-use crate::output::{self, DigestPage, Page, Writer};
+use crate::output::{self, DigestPage, Page};
 use crate::segment::{self, Article};
-use crate::summarize::{Budget, Method, Summarizer, Summary};
-
-/// Articles gathered before the encoder runs: enough for full batches, few enough that output
-/// follows input closely.
-const BATCH_ARTICLES: usize = 64;
+use crate::summarize::{Budget, Method, Summarizer};
 
 impl SummaryArgs {
     fn budget(&self) -> anyhow::Result<Budget> {
@@ -73,8 +67,6 @@ struct Engine<'e> {
     encoder: Option<&'e dyn Encoder>,
 }
 
-type Results = (Option<Vec<Summary>>, Option<Vec<Label>>);
-
 impl Engine<'_> {
     fn run(&self, articles: &[&Article]) -> anyhow::Result<Results> {
         let summaries = self.summarizer.as_ref().map(|s| s.summarize(articles)).transpose()?;
@@ -88,101 +80,52 @@ impl Engine<'_> {
     }
 }
 
-/// A page read and split, waiting for its batch.
-struct Pending {
-    source: String,
-    id: Option<String>,
-    encoding: &'static str,
-    articles: Vec<Article>,
-}
-
-/// Reads `paths` (or the `texts`, where given), runs `engine` on batches of articles and writes
-/// each page.
+/// Runs `engine` over the pages of `input` (through the batch driver) or over `texts`.
 fn process(
-    paths: &[PathBuf],
+    input: &InputArgs,
     texts: &[String],
-    opts: &InputOptions,
     engine: &Engine<'_>,
-    writer: &mut dyn Writer,
-    quiet: bool,
+    output: &OutputArgs,
+    batch_args: &BatchArgs,
 ) -> anyhow::Result<Outcome> {
-    let mut failed = 0usize;
-    let mut pending: Vec<Pending> = Vec::new();
-    let mut fatal: Option<anyhow::Error> = None;
-    let flush = |pending: &mut Vec<Pending>, writer: &mut dyn Writer| -> anyhow::Result<()> {
-        let articles: Vec<&Article> = pending.iter().flat_map(|p| &p.articles).collect();
-        let (summaries, labels) = engine.run(&articles)?;
-        let mut at = 0;
-        for p in pending.drain(..) {
-            let n = p.articles.len();
-            let page = Page { source: &p.source, id: p.id.as_deref(), encoding: p.encoding, articles: &p.articles };
-            let digest = DigestPage {
-                page,
-                summaries: summaries.as_deref().map(|s| &s[at..at + n]),
-                labels: labels.as_deref().map(|l| &l[at..at + n]),
-            };
-            writer.digest(&digest).context("cannot write output")?;
-            at += n;
-        }
-        Ok(())
-    };
-    if !texts.is_empty() {
-        for (i, text) in texts.iter().enumerate() {
-            match segment::single(text, None) {
-                Some(article) => pending.push(Pending {
-                    source: format!("--text {}", i + 1),
-                    id: None,
-                    encoding: "utf-8",
-                    articles: vec![article],
-                }),
-                None => {
-                    failed += 1;
-                    if !quiet {
-                        eprintln!("jianbao: --text {}: no text", i + 1);
-                    }
+    let opts = input.options()?;
+    if texts.is_empty() {
+        let run = Run { opts: &opts, output, batch: batch_args, engine: &|articles| engine.run(articles) };
+        return batch::process(&input.sources(), &run);
+    }
+    // A few texts from the command line: one batch, no driver.
+    let mut articles = Vec::new();
+    let mut failed = 0;
+    for (i, text) in texts.iter().enumerate() {
+        match segment::single(text, None) {
+            Some(article) => articles.push((format!("--text {}", i + 1), article)),
+            None => {
+                failed += 1;
+                if !output.quiet {
+                    eprintln!("jianbao: --text {}: no text", i + 1);
                 }
             }
         }
-        flush(&mut pending, writer)?;
-    } else {
-        let mut queued = 0;
-        input::read_sources(paths, opts, &mut |item| {
-            if fatal.is_some() {
-                return;
-            }
-            match item.and_then(|doc| crate::split_document(&doc).map(|articles| (doc, articles))) {
-                Ok((doc, articles)) => {
-                    queued += articles.len();
-                    pending.push(Pending {
-                        source: doc.origin.to_string(),
-                        id: doc.record.as_ref().and_then(|r| r.id.clone()),
-                        encoding: doc.encoding,
-                        articles,
-                    });
-                    if queued >= BATCH_ARTICLES {
-                        queued = 0;
-                        fatal = flush(&mut pending, writer).err();
-                    }
-                }
-                Err(err) => {
-                    failed += 1;
-                    if !quiet {
-                        eprintln!("jianbao: {err}");
-                    }
-                }
-            }
-        });
-        if let Some(err) = fatal {
-            return Err(err);
-        }
-        flush(&mut pending, writer)?;
+    }
+    let refs: Vec<&Article> = articles.iter().map(|(_, a)| a).collect();
+    let (summaries, labels) = engine.run(&refs)?;
+    let mut writer = output::writer(output.format, open_output(output.out.as_deref())?);
+    for (i, (source, article)) in articles.iter().enumerate() {
+        let page = Page { source, id: None, encoding: "utf-8", articles: std::slice::from_ref(article) };
+        let digest = DigestPage {
+            page,
+            of: 1,
+            summaries: summaries.as_deref().map(|s| &s[i..i + 1]),
+            labels: labels.as_deref().map(|l| &l[i..i + 1]),
+        };
+        writer.digest(&digest).context("cannot write output")?;
     }
     writer.finish().context("cannot write output")?;
     Ok(if failed > 0 { Outcome::Partial } else { Outcome::Done })
 }
 
 pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
-    let opts = args.input.options()?;
+    args.input.options()?; // bad flags fail before the model loads
     let budget = args.summary.budget()?;
     let encoder = args.model.load()?;
     let labeller = args.label.labeller(&encoder)?;
@@ -191,12 +134,11 @@ pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
         labeller: Some((&labeller, args.label.min_confidence)),
         encoder: Some(&encoder),
     };
-    let mut writer = output::writer(args.output.format, open_output(args.output.out.as_deref())?);
-    process(&args.input.sources(), &[], &opts, &engine, writer.as_mut(), args.output.quiet)
+    process(&args.input, &[], &engine, &args.output, &args.batch)
 }
 
 pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
-    let opts = args.input.options()?;
+    args.input.options()?; // bad flags fail before the model loads
     let budget = args.summary.budget()?;
     // The baselines need no model: do not load (or fetch) one for them.
     let encoder: Option<CandleEncoder> =
@@ -206,18 +148,16 @@ pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
         labeller: None,
         encoder: None,
     };
-    let mut writer = output::writer(args.output.format, open_output(args.output.out.as_deref())?);
-    process(&args.input.sources(), &args.text, &opts, &engine, writer.as_mut(), args.output.quiet)
+    process(&args.input, &args.text, &engine, &args.output, &args.batch)
 }
 
 pub fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
-    let opts = args.input.options()?;
+    args.input.options()?; // bad flags fail before the model loads
     let encoder = args.model.load()?;
     let labeller = args.label.labeller(&encoder)?;
     let engine =
         Engine { summarizer: None, labeller: Some((&labeller, args.label.min_confidence)), encoder: Some(&encoder) };
-    let mut writer = output::writer(args.output.format, open_output(args.output.out.as_deref())?);
-    process(&args.input.sources(), &args.text, &opts, &engine, writer.as_mut(), args.output.quiet)
+    process(&args.input, &args.text, &engine, &args.output, &args.batch)
 }
 
 pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {

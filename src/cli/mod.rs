@@ -2,6 +2,7 @@
 //! outcome into an exit code. Errors become one line on stderr each; a closed pipe is not one.
 
 mod args;
+mod batch;
 mod digest;
 mod eval;
 mod model;
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Context};
 use clap::{CommandFactory, Parser};
 
-pub use self::args::{Cli, Command, EmbedArgs, InputArgs, ModelArgs, ModelCommand, SplitArgs};
+pub use self::args::{Cli, Command, EmbedArgs, InputArgs, MergeArgs, ModelArgs, ModelCommand, SplitArgs};
 use crate::input::{self, FileFilter, InputOptions};
 use crate::output::{self, Page};
 
@@ -24,6 +25,10 @@ pub enum Outcome {
     Done,
     /// Some inputs failed; the rest were processed. Also: an evaluation threshold failed.
     Partial,
+    /// Every input failed.
+    Failed,
+    /// Stopped by Ctrl-C after writing what was done.
+    Interrupted,
 }
 
 impl From<Outcome> for ExitCode {
@@ -31,6 +36,8 @@ impl From<Outcome> for ExitCode {
         match outcome {
             Outcome::Done => ExitCode::SUCCESS,
             Outcome::Partial => ExitCode::from(1),
+            Outcome::Failed => ExitCode::from(2),
+            Outcome::Interrupted => ExitCode::from(130),
         }
     }
 }
@@ -58,6 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Label(args) => digest::label(args),
         Command::Train(args) => digest::train(args),
         Command::Eval(args) => eval::eval(args),
+        Command::Merge(args) => merge(args),
         Command::Embed(args) => model::embed(args),
         Command::Model(command) => model::model(command),
         Command::Completions { shell } => {
@@ -115,6 +123,23 @@ fn open_output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write>>
         }
         None => Box::new(BufWriter::new(io::stdout().lock())),
     })
+}
+
+fn merge(args: MergeArgs) -> anyhow::Result<Outcome> {
+    let inputs: Vec<&std::path::Path> = args.inputs.iter().map(|p| p.as_path()).collect();
+    let mut out = open_output(args.out.as_deref())?;
+    let merged = crate::batch::merge(&inputs, &mut out)?;
+    if !args.quiet {
+        eprintln!(
+            "merged {} article records and {} error records; {} duplicates dropped, {} partial lines left out",
+            merged.records, merged.errors, merged.duplicates, merged.partial
+        );
+        for (source, missing) in &merged.incomplete {
+            let missing: Vec<String> = missing.iter().map(ToString::to_string).collect();
+            eprintln!("jianbao: {source}: articles {} missing", missing.join(", "));
+        }
+    }
+    Ok(if merged.incomplete.is_empty() && merged.partial == 0 { Outcome::Done } else { Outcome::Partial })
 }
 
 fn split(args: SplitArgs) -> anyhow::Result<Outcome> {

@@ -153,6 +153,35 @@ impl Container {
     }
 }
 
+/// How many documents `sources` hold, where that is cheap to know: plain text files, and
+/// directories of them. Archives, JSON Lines files and standard input make it unknown.
+pub fn count_documents(sources: &[PathBuf], opts: &InputOptions) -> Option<usize> {
+    let single = |path: &Path| {
+        let name = path.to_string_lossy().to_lowercase();
+        let many = [".zip", ".tar", ".gz", ".tgz", ".jsonl", ".ndjson"].iter().any(|ext| name.ends_with(ext));
+        (!many).then_some(1)
+    };
+    let mut total = 0;
+    for source in sources {
+        if source.as_os_str() == "-" {
+            return None;
+        }
+        if source.is_dir() {
+            let mut unknown = false;
+            walk::walk(source, &opts.filter, &mut |found| match found.ok().and_then(|p| single(&p)) {
+                Some(n) => total += n,
+                None => unknown = true,
+            });
+            if unknown {
+                return None;
+            }
+        } else {
+            total += single(source)?;
+        }
+    }
+    Some(total)
+}
+
 fn read_file(path: &Path, opts: &InputOptions, sink: &mut Sink<'_>) {
     let origin = Origin::file(path.display().to_string());
     if let Err(kind) = try_read_file(path, &origin, opts, sink) {

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{DigestPage, Page, Writer};
+use super::{DigestPage, ErrorRecord, Page, Writer};
 use crate::segment::Span;
 
 pub(super) struct Json<'w> {
@@ -36,6 +36,14 @@ impl Writer for Json<'_> {
         page.records().try_for_each(|r| self.record(&r))
     }
 
+    fn error(&mut self, failure: &ErrorRecord<'_>) -> io::Result<()> {
+        self.record(failure)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         self.out.write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
         self.out.flush()
@@ -53,9 +61,13 @@ impl<'w> Jsonl<'w> {
 }
 
 impl Jsonl<'_> {
+    /// Writes one line and flushes it, so that an interrupted run leaves whole lines but the
+    /// last.
     fn record(&mut self, record: &impl Serialize) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, record)?;
-        self.out.write_all(b"\n")
+        let mut line = serde_json::to_vec(record)?;
+        line.push(b'\n');
+        self.out.write_all(&line)?;
+        self.out.flush()
     }
 }
 
@@ -66,6 +78,14 @@ impl Writer for Jsonl<'_> {
 
     fn digest(&mut self, page: &DigestPage<'_>) -> io::Result<()> {
         page.records().try_for_each(|r| self.record(&r))
+    }
+
+    fn error(&mut self, failure: &ErrorRecord<'_>) -> io::Result<()> {
+        self.record(failure)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 
     fn finish(&mut self) -> io::Result<()> {
@@ -179,6 +199,10 @@ impl Writer for Csv<'_> {
             self.out.write_record(location(r.source, r.id, r.index, r.span).into_iter().chain(rest))?;
         }
         Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 
     fn finish(&mut self) -> io::Result<()> {

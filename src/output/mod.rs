@@ -71,7 +71,10 @@ impl<'a> Page<'a> {
 /// `label` each produce one half).
 #[derive(Debug, Clone, Copy)]
 pub struct DigestPage<'a> {
+    /// The articles to write: all of the page's, or on resume those not written before.
     pub page: Page<'a>,
+    /// How many articles the page has.
+    pub of: usize,
     /// One per article, where summaries were made.
     pub summaries: Option<&'a [Summary]>,
     /// One per article, where labels were given.
@@ -86,7 +89,11 @@ pub struct DigestRecord<'a> {
     pub source: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<&'a str>,
+    /// Stable across runs: source, index and a hash of the article ([`crate::batch::article_key`]).
+    pub key: String,
     pub index: usize,
+    /// How many articles the page has, so that a merged output can be checked for gaps.
+    pub of: usize,
     pub span: Span,
     pub headline: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,7 +119,9 @@ impl<'a> DigestPage<'a> {
             DigestRecord {
                 source: self.page.source,
                 id: self.page.id,
+                key: crate::batch::article_key(self.page.source, a),
                 index: a.index,
+                of: self.of,
                 span: a.span,
                 headline: &a.headline,
                 kicker: a.kicker.as_deref(),
@@ -133,8 +142,23 @@ pub trait Writer {
     fn page(&mut self, page: &Page<'_>) -> io::Result<()>;
     /// Writes a page's digests: summaries and/or labels.
     fn digest(&mut self, page: &DigestPage<'_>) -> io::Result<()>;
+    /// Records a page that failed, where the format has records for that (JSON, JSON Lines);
+    /// the others leave failures to stderr.
+    fn error(&mut self, _failure: &ErrorRecord<'_>) -> io::Result<()> {
+        Ok(())
+    }
+    /// Flushes what is written so far.
+    fn flush(&mut self) -> io::Result<()>;
     /// Closes the output (the JSON array's bracket) and flushes it.
     fn finish(&mut self) -> io::Result<()>;
+}
+
+/// A page that failed: where, why, and a stable name for the kind of failure.
+#[derive(Debug, Serialize)]
+pub struct ErrorRecord<'a> {
+    pub source: &'a str,
+    pub error: &'a str,
+    pub kind: &'a str,
 }
 
 /// The writer for `format`, writing to `out`.

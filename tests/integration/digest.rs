@@ -249,7 +249,16 @@ fn a_bad_page_in_a_batch_loses_nothing_else() {
     dir.write("pages/c.txt", "   \n\n");
     let run = run(&dir, &["digest", "--format", "jsonl", "--method", "lead", "pages"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_eq!(run.records().len(), 5);
+    let records = run.records();
+    assert_eq!(records.iter().filter(|r| r.get("key").is_some()).count(), 5);
+    // Each failed page is also an error record in the output, with a stable kind.
+    let mut failed: Vec<(String, &str)> = records
+        .iter()
+        .filter(|r| r.get("error").is_some())
+        .map(|r| (r["source"].as_str().unwrap().rsplit('/').next().unwrap().to_owned(), r["kind"].as_str().unwrap()))
+        .collect();
+    failed.sort();
+    assert_eq!(failed, [("b.txt".to_owned(), "binary"), ("c.txt".to_owned(), "empty")]);
     let errors = run.errors();
     assert_eq!(errors.len(), 2, "{}", run.stderr);
     assert!(errors.iter().any(|e| e.contains("b.txt")) && errors.iter().any(|e| e.contains("c.txt")), "{errors:?}");

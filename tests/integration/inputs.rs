@@ -111,7 +111,7 @@ fn directories_are_walked_in_order_and_filtered() {
     assert_eq!(run.records().len(), 2);
 }
 
-fn zip_bytes(entries: &[(&str, &[u8])]) -> Vec<u8> {
+pub fn zip_bytes(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, bytes) in entries {
         zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();

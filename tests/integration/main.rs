@@ -1,6 +1,7 @@
 //! Integration tests: `jianbao` run as a user runs it, on real pages and on files each test
 //! writes into its own temporary directory.
 
+mod batch;
 mod digest;
 mod eval;
 mod harness;

@@ -1,0 +1,438 @@
+//! The streaming driver behind `digest`, `summarize` and `label`: a reader thread reads and
+//! splits pages into a bounded queue; this thread gathers their articles into batches for the
+//! encoder and writes each page as soon as its batch is done. Memory stays bounded by the queue
+//! and one batch, whatever the size of the archive.
+//!
+//! Around it: shards (`--shard I/N`), resuming from an earlier output (`--resume`), error
+//! records for failed pages, `--fail-fast`, Ctrl-C (finish the batch in flight, flush, exit
+//! 130), progress on stderr, and a summary at the end.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::args::{BatchArgs, LogFormat, OutputArgs};
+use super::Outcome;
+use crate::batch::{self, Done, Shard};
+use crate::input::{self, InputOptions};
+use crate::label::Label;
+use crate::output::{self, DigestPage, ErrorRecord, Format, Page, Writer};
+use crate::segment::Article;
+use crate::summarize::Summary;
+
+/// Articles gathered before the encoder runs: enough for full batches, few enough that output
+/// follows input closely.
+const BATCH_ARTICLES: usize = 64;
+/// Pages read ahead of the encoder.
+const QUEUE_PAGES: usize = 64;
+
+/// Set by Ctrl-C; the run stops after the batch in flight.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Installs the Ctrl-C handler: the first asks the run to stop cleanly, a second exits at once.
+fn catch_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+}
+
+/// Summaries and labels for a batch of articles.
+pub type Results = (Option<Vec<Summary>>, Option<Vec<Label>>);
+
+/// A page read and split, waiting for its batch.
+pub struct Pending {
+    pub source: String,
+    pub id: Option<String>,
+    pub encoding: &'static str,
+    /// The articles still to write (on resume, those not written before).
+    pub articles: Vec<Article>,
+    /// How many articles the page has.
+    pub of: usize,
+}
+
+/// What the reader sends.
+enum Item {
+    Page(Pending),
+    Failed { source: String, error: String, kind: &'static str },
+}
+
+/// Where records go: one stream (stdout or --out), or one file per page under --out-dir.
+enum Sink<'w> {
+    Stream { writer: Box<dyn Writer + 'w>, file: Option<File> },
+    Dir { root: PathBuf },
+}
+
+impl Sink<'_> {
+    fn page(&mut self, page: &DigestPage<'_>) -> anyhow::Result<()> {
+        match self {
+            Sink::Stream { writer, .. } => writer.digest(page).context("cannot write output"),
+            Sink::Dir { root } => write_atomically(&page_path(root, page.page.source, "json"), |w| {
+                let mut writer = output::writer(Format::Json, Box::new(w));
+                writer.digest(page)?;
+                writer.finish()
+            }),
+        }
+    }
+
+    fn failed(&mut self, failure: &ErrorRecord<'_>) -> anyhow::Result<()> {
+        match self {
+            Sink::Stream { writer, .. } => writer.error(failure).context("cannot write output"),
+            Sink::Dir { root } => write_atomically(&page_path(root, failure.source, "error.json"), |w| {
+                serde_json::to_writer_pretty(&mut *w, failure)?;
+                w.write_all(b"\n")
+            }),
+        }
+    }
+
+    /// Makes what is written durable: flushed, and on disk where the output is a file.
+    fn checkpoint(&mut self) -> anyhow::Result<()> {
+        if let Sink::Stream { writer, file } = self {
+            writer.flush().context("cannot write output")?;
+            if let Some(file) = file {
+                file.sync_data().context("cannot sync output")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        if let Sink::Stream { writer, .. } = self {
+            writer.finish().context("cannot write output")?;
+        }
+        self.checkpoint()
+    }
+}
+
+/// `DIR/<source as a relative path>.<ext>`: an archive's entries go under a directory named
+/// after the archive; `..`, roots and drive prefixes are dropped.
+fn page_path(root: &Path, source: &str, ext: &str) -> PathBuf {
+    let mut path = root.to_path_buf();
+    for part in source.split('!') {
+        for c in Path::new(part).components() {
+            if let Component::Normal(name) = c {
+                path.push(name);
+            }
+        }
+    }
+    let name =
+        path.file_name().map(|n| format!("{}.{ext}", n.to_string_lossy())).unwrap_or_else(|| format!("stdin.{ext}"));
+    path.set_file_name(name);
+    path
+}
+
+/// Writes through a temporary file and renames it into place, so that a page's file is either
+/// whole or absent.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let tmp = path.with_extension("partial");
+    let file = File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    let mut w = BufWriter::new(file);
+    write(&mut w).and_then(|()| w.flush()).with_context(|| format!("cannot write {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Counts for the progress line and the summary.
+#[derive(Default)]
+struct Tally {
+    pages: usize,
+    articles: usize,
+    /// Articles (and failed pages) already in the output of an earlier run.
+    skipped: usize,
+    failures: BTreeMap<&'static str, usize>,
+    model_time: Duration,
+}
+
+impl Tally {
+    fn failed(&self) -> usize {
+        self.failures.values().sum()
+    }
+}
+
+/// Everything the driver needs besides the inputs.
+pub struct Run<'a> {
+    pub opts: &'a InputOptions,
+    pub output: &'a OutputArgs,
+    pub batch: &'a BatchArgs,
+    /// Runs the model on a batch of articles.
+    pub engine: &'a dyn Fn(&[&Article]) -> anyhow::Result<Results>,
+}
+
+/// Reads `paths` and processes every page: see the module documentation.
+pub fn process(paths: &[PathBuf], run: &Run<'_>) -> anyhow::Result<Outcome> {
+    let args = run.batch;
+    if args.out_dir.is_some() && run.output.out.is_some() {
+        bail!("--out and --out-dir exclude each other");
+    }
+    let done = if args.resume {
+        match (&run.output.out, &args.out_dir, run.output.format) {
+            (Some(path), None, Format::Jsonl) => {
+                let done = batch::resume(path).with_context(|| format!("cannot resume from {}", path.display()))?;
+                if done.repaired > 0 {
+                    log(
+                        args,
+                        run.output.quiet,
+                        "repaired",
+                        &format!("cut a partial last line ({} bytes) from {}", done.repaired, path.display()),
+                    );
+                }
+                done
+            }
+            (None, Some(_), _) => Done::default(),
+            _ => bail!("--resume needs --format jsonl --out FILE, or --out-dir DIR"),
+        }
+    } else {
+        Done::default()
+    };
+    let mut sink = match (&args.out_dir, &run.output.out) {
+        (Some(dir), _) => Sink::Dir { root: dir.clone() },
+        (None, Some(path)) => {
+            let file = OpenOptions::new()
+                .create(true)
+                .write(true)
+                .append(args.resume)
+                .truncate(!args.resume)
+                .open(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let handle = file.try_clone().ok();
+            Sink::Stream { writer: output::writer(run.output.format, Box::new(BufWriter::new(file))), file: handle }
+        }
+        (None, None) => Sink::Stream {
+            writer: output::writer(run.output.format, Box::new(BufWriter::new(std::io::stdout().lock()))),
+            file: None,
+        },
+    };
+    catch_interrupt();
+    let started = Instant::now();
+    let progress = progress_bar(paths, run);
+    let items = spawn_reader(paths.to_vec(), run.opts.clone(), args.shard);
+    let mut tally = Tally::default();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut queued = 0;
+    let mut fail_fast = None;
+    let flush = |pending: &mut Vec<Pending>, sink: &mut Sink, tally: &mut Tally| -> anyhow::Result<()> {
+        let articles: Vec<&Article> = pending.iter().flat_map(|p| &p.articles).collect();
+        let model_started = Instant::now();
+        let (summaries, labels) = (run.engine)(&articles)?;
+        tally.model_time += model_started.elapsed();
+        let mut at = 0;
+        for p in pending.drain(..) {
+            let n = p.articles.len();
+            let page = Page { source: &p.source, id: p.id.as_deref(), encoding: p.encoding, articles: &p.articles };
+            let digest = DigestPage {
+                page,
+                of: p.of,
+                summaries: summaries.as_deref().map(|s| &s[at..at + n]),
+                labels: labels.as_deref().map(|l| &l[at..at + n]),
+            };
+            sink.page(&digest)?;
+            at += n;
+            tally.pages += 1;
+            tally.articles += n;
+        }
+        sink.checkpoint()
+    };
+    for item in items.iter() {
+        match item {
+            Item::Page(mut page) => {
+                let before = page.articles.len();
+                if args.out_dir.is_some() && args.resume && page_path(sink_root(&sink), &page.source, "json").exists() {
+                    page.articles.clear();
+                } else {
+                    page.articles.retain(|a| !done.has(&batch::article_key(&page.source, a)));
+                }
+                tally.skipped += before - page.articles.len();
+                if page.articles.is_empty() {
+                    continue;
+                }
+                queued += page.articles.len();
+                pending.push(page);
+                if queued >= BATCH_ARTICLES {
+                    queued = 0;
+                    flush(&mut pending, &mut sink, &mut tally)?;
+                }
+            }
+            Item::Failed { source, error, kind } => {
+                let resumed = done.failed.contains(&source)
+                    || (args.out_dir.is_some()
+                        && args.resume
+                        && page_path(sink_root(&sink), &source, "error.json").exists());
+                if resumed {
+                    tally.skipped += 1;
+                    continue;
+                }
+                *tally.failures.entry(kind).or_default() += 1;
+                sink.failed(&ErrorRecord { source: &source, error: &error, kind })?;
+                log_failure(args, run.output.quiet, &source, &error, kind, &progress);
+                if args.fail_fast {
+                    fail_fast = Some(format!("{source}: {error}"));
+                }
+            }
+        }
+        progress.set_position(tally.pages as u64);
+        progress.set_message(format!("{} articles, {} failed", tally.articles, tally.failed()));
+        if fail_fast.is_some() || STOP.load(Ordering::SeqCst) {
+            break;
+        }
+    }
+    // The batch in flight is finished even when stopping.
+    flush(&mut pending, &mut sink, &mut tally)?;
+    sink.finish()?;
+    progress.finish_and_clear();
+    let interrupted = STOP.load(Ordering::SeqCst);
+    summary(args, run.output.quiet, &tally, started.elapsed(), interrupted);
+    if let Some(failure) = fail_fast {
+        bail!("stopped at the first failure (--fail-fast): {failure}");
+    }
+    Ok(if interrupted {
+        Outcome::Interrupted
+    } else if tally.failed() == 0 {
+        Outcome::Done
+    } else if tally.pages == 0 && tally.skipped == 0 {
+        Outcome::Failed
+    } else {
+        Outcome::Partial
+    })
+}
+
+fn sink_root<'s>(sink: &'s Sink<'_>) -> &'s Path {
+    match sink {
+        Sink::Dir { root } => root,
+        Sink::Stream { .. } => Path::new(""),
+    }
+}
+
+/// Reads and splits on a thread of its own, into a bounded queue. When the receiver goes away
+/// (the run stopped), the reader stops splitting and sending.
+fn spawn_reader(paths: Vec<PathBuf>, opts: InputOptions, shard: Option<Shard>) -> Receiver<Item> {
+    let (tx, rx) = sync_channel(QUEUE_PAGES);
+    std::thread::spawn(move || {
+        let mut closed = false;
+        input::read_sources(&paths, &opts, &mut |item| {
+            if closed {
+                return;
+            }
+            let item = match item {
+                Ok(doc) => {
+                    let source = doc.origin.to_string();
+                    if shard.is_some_and(|s| !s.takes(&source)) {
+                        return;
+                    }
+                    match crate::split_document(&doc) {
+                        Ok(articles) => Item::Page(Pending {
+                            id: doc.record.as_ref().and_then(|r| r.id.clone()),
+                            encoding: doc.encoding,
+                            of: articles.len(),
+                            articles,
+                            source,
+                        }),
+                        Err(err) => Item::Failed { source, error: err.kind.to_string(), kind: err.kind.code() },
+                    }
+                }
+                Err(err) => {
+                    if shard.is_some_and(|s| !s.takes(&err.origin)) {
+                        return;
+                    }
+                    Item::Failed { error: err.kind.to_string(), kind: err.kind.code(), source: err.origin }
+                }
+            };
+            closed = tx.send(item).is_err();
+        });
+    });
+    rx
+}
+
+fn progress_bar(paths: &[PathBuf], run: &Run<'_>) -> ProgressBar {
+    if run.output.quiet || !std::io::stderr().is_terminal() || run.batch.log_format == LogFormat::Json {
+        return ProgressBar::hidden();
+    }
+    let (bar, template) = match input::count_documents(paths, run.opts) {
+        Some(total) => (
+            ProgressBar::new(total as u64),
+            "{bar:30} {pos}/{len} pages, {msg} · {per_sec} · {elapsed_precise} · eta {eta}",
+        ),
+        None => (ProgressBar::new_spinner(), "{spinner} {pos} pages, {msg} · {per_sec} · {elapsed_precise}"),
+    };
+    bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.enable_steady_tick(Duration::from_millis(250));
+    bar
+}
+
+fn log(args: &BatchArgs, quiet: bool, event: &str, message: &str) {
+    match args.log_format {
+        LogFormat::Json => eprintln!("{}", serde_json::json!({"event": event, "message": message})),
+        LogFormat::Text if !quiet => eprintln!("jianbao: {message}"),
+        LogFormat::Text => {}
+    }
+}
+
+fn log_failure(args: &BatchArgs, quiet: bool, source: &str, error: &str, kind: &str, progress: &ProgressBar) {
+    match args.log_format {
+        LogFormat::Json => {
+            eprintln!("{}", serde_json::json!({"event": "failed", "source": source, "error": error, "kind": kind}));
+        }
+        LogFormat::Text if !quiet => progress.suspend(|| eprintln!("jianbao: {source}: {error}")),
+        LogFormat::Text => {}
+    }
+}
+
+/// The last word on stderr: pages, articles, failures by kind, time, rate, and the share of
+/// time the model was busy.
+fn summary(args: &BatchArgs, quiet: bool, tally: &Tally, elapsed: Duration, interrupted: bool) {
+    let seconds = elapsed.as_secs_f64();
+    let rate = if seconds > 0.0 { tally.articles as f64 / seconds } else { 0.0 };
+    let model_share = if seconds > 0.0 { tally.model_time.as_secs_f64() / seconds } else { 0.0 };
+    match args.log_format {
+        LogFormat::Json => eprintln!(
+            "{}",
+            serde_json::json!({
+                "event": if interrupted { "interrupted" } else { "done" },
+                "pages": tally.pages, "articles": tally.articles, "skipped": tally.skipped,
+                "failed": tally.failed(), "failures": tally.failures,
+                "seconds": seconds, "articles_per_second": rate,
+                "model_seconds": tally.model_time.as_secs_f64(),
+            })
+        ),
+        LogFormat::Text if !quiet && (tally.pages + tally.failed() > 1 || interrupted) => {
+            let kinds: Vec<String> = tally.failures.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            let failures = if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) };
+            let skipped = if tally.skipped > 0 { format!(", {} already done", tally.skipped) } else { String::new() };
+            eprintln!(
+                "{}: {} pages, {} articles{skipped}, {} failed{failures} in {seconds:.1} s, {rate:.1} articles/s, model busy {:.0}%",
+                if interrupted { "interrupted" } else { "done" },
+                tally.pages,
+                tally.articles,
+                tally.failed(),
+                model_share * 100.0
+            );
+        }
+        LogFormat::Text => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_paths_stay_under_the_root() {
+        let root = Path::new("/out");
+        assert_eq!(page_path(root, "pages/2019/01.txt", "json"), Path::new("/out/pages/2019/01.txt.json"));
+        assert_eq!(page_path(root, "a.zip!x/y.txt", "json"), Path::new("/out/a.zip/x/y.txt.json"));
+        assert_eq!(page_path(root, "/abs/../p.txt", "error.json"), Path::new("/out/abs/p.txt.error.json"));
+        assert_eq!(page_path(root, "rows.jsonl:3", "json"), Path::new("/out/rows.jsonl:3.json"));
+    }
+}
