@@ -111,7 +111,8 @@ fn main() {
     let out = work.join("out.jsonl");
     let out = out.to_str().expect("path");
     // Load (and if needed fetch) the model once, outside the timing.
-    let warm = Command::new(env!("CARGO_BIN_EXE_jianbao")).args(["label", "--text", "预热"]).stdout(Stdio::null()).status();
+    let warm =
+        Command::new(env!("CARGO_BIN_EXE_jianbao")).args(["label", "--text", "预热"]).stdout(Stdio::null()).status();
     assert!(warm.is_ok_and(|s| s.success()), "jianbao label failed");
 
     let mut failed = false;
@@ -120,10 +121,12 @@ fn main() {
             continue;
         }
         let input = input.to_str().expect("path");
-        let m = measure(&["--threads", "2", "digest", "--format", "jsonl", "--out", out, "--log-format", "json", input]);
+        let m =
+            measure(&["--threads", "2", "digest", "--format", "jsonl", "--out", out, "--log-format", "json", input]);
         let articles = m.summary["articles"].as_f64().unwrap_or(0.0);
         let rate = articles / m.seconds;
-        let share = m.summary["model_seconds"].as_f64().unwrap_or(0.0) / m.summary["seconds"].as_f64().unwrap_or(f64::MAX);
+        let share =
+            m.summary["model_seconds"].as_f64().unwrap_or(0.0) / m.summary["seconds"].as_f64().unwrap_or(f64::MAX);
         println!(
             "digest {name:>5}: {} pages, {articles} articles in {:.1} s: {rate:.2} articles/s, peak RSS {:.0} MB, model busy {:.1}%",
             files.len(),
@@ -149,7 +152,20 @@ fn main() {
         let mut peaks = Vec::new();
         for (copies, input) in [(1, &archive), (10, &big)] {
             let input = input.to_str().expect("path");
-            let m = measure(&["--threads", "2", "summarize", "--method", "lead", "--format", "jsonl", "--out", out, "--log-format", "json", input]);
+            let m = measure(&[
+                "--threads",
+                "2",
+                "summarize",
+                "--method",
+                "lead",
+                "--format",
+                "jsonl",
+                "--out",
+                out,
+                "--log-format",
+                "json",
+                input,
+            ]);
             println!(
                 "lead ×{copies:<2}: {} articles in {:.1} s, peak RSS {:.1} MB",
                 m.summary["articles"], m.seconds, m.peak_mb

@@ -330,6 +330,13 @@ fn histogram(r: &MethodReport) -> String {
         left - 4,
         top + 10
     );
+    if labels {
+        let _ = write!(
+            svg,
+            "<text x=\"{left}\" y=\"{}\"><tspan fill=\"#2166ac\">■ right</tspan> <tspan fill=\"#c62828\">■ wrong</tspan></text>",
+            base + 32
+        );
+    }
     svg.push_str("</svg></figure>\n");
     svg
 }
