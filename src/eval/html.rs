@@ -208,15 +208,17 @@ fn per_class(out: &mut String, method: &str, labels: &LabelDetail) {
 }
 
 /// Rows are gold classes, columns predictions; a cell's shade is its share of the row, so a
-/// dark cell off the diagonal is where the model is wrong. Classes with no item are left out.
+/// dark cell off the diagonal is where the model is wrong. Rows without gold items and columns
+/// of classes neither gold nor predicted are left out.
 fn heat_map(method: &str, labels: &LabelDetail) -> String {
     let k = labels.classes.len();
-    let used: Vec<usize> = (0..k)
-        .filter(|&i| labels.confusion[i].iter().sum::<usize>() > 0 || (0..k).any(|g| labels.confusion[g][i] > 0))
-        .collect();
+    let gold_total = |g: usize| labels.confusion[g].iter().sum::<usize>();
+    let rows: Vec<usize> = (0..k).filter(|&g| gold_total(g) > 0).collect();
+    let used: Vec<usize> =
+        (0..k).filter(|&i| gold_total(i) > 0 || (0..k).any(|g| labels.confusion[g][i] > 0)).collect();
     let n = used.len();
     let (cell, left, top) = (30usize, 80usize, 90usize);
-    let (w, h) = ((left + n * cell + 20).max(360), top + n * cell + 40);
+    let (w, h) = ((left + n * cell + 20).max(360), top + rows.len() * cell + 40);
     let mut svg = format!(
         "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-size=\"12\" role=\"img\">\
 <title>{0}: confusion matrix</title><text x=\"{left}\" y=\"16\" font-weight=\"bold\">{0}: gold (rows) × predicted (columns)</text>\n",
@@ -232,7 +234,7 @@ fn heat_map(method: &str, labels: &LabelDetail) -> String {
             esc(&labels.classes[c])
         );
     }
-    for (row, &g) in used.iter().enumerate() {
+    for (row, &g) in rows.iter().enumerate() {
         let y = top + row * cell;
         let _ = write!(
             svg,
@@ -290,8 +292,7 @@ fn histogram(r: &MethodReport) -> String {
     let max = (0..BINS).map(|b| right[b] + wrong[b]).max().unwrap_or(0).max(1);
     let (bar, height, left, top) = (28usize, 140usize, 40usize, 30usize);
     let (w, h) = (left + BINS * bar + 20, top + height + 40);
-    let what =
-        if labels { "probability of the predicted label (blue right, red wrong)" } else { "ROUGE-L F1 per item" };
+    let what = if labels { "probability of the predicted label" } else { "ROUGE-L F1 per item" };
     let mut svg = format!(
         "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-size=\"11\" role=\"img\">\
 <title>{0}: {what}</title><text x=\"4\" y=\"14\" font-weight=\"bold\">{0}: {what}</text>\n",
