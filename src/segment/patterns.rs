@@ -32,8 +32,9 @@ const ROLE_WORDS: &[&str] = &[
 /// A line that is only a byline: `□青岛日报/观海新闻记者 薛君妍`, `本报记者 徐元锋`,
 /// `（本报记者 陈一鸣、赵小雨）`, `作者：张三`.
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    // An outlet before the role ends like one: `青岛日报/观海新闻`, `本报`, `新华社`.
-    const OUTLET: &str = r"(?:[\p{Han}A-Za-z/／·]{0,14}?(?:报|報|社|网|網|台|臺|闻|聞|刊|站|中心))?";
+    // An outlet before the role ends like one: `青岛日报/观海新闻`, `本报`, `新华社`; it may
+    // hold digits (`21世纪经济报`, an OCR'd `青岛3日报`).
+    const OUTLET: &str = r"(?:[\p{Han}A-Za-z0-9０-９/／·]{0,14}?(?:报|報|社|网|網|台|臺|闻|聞|刊|站|中心))?";
     const ROLE: &str = r"(?:(?:特约|特約|见习|見習|实习|實習|驻[\p{Han}]{1,8})?(?:记者|記者)|通讯员|通訊員|实习生|實習生|作者[：:]?|撰稿[：:]?|摄影[：:]?|攝影[：:]?|文[/／]图?|图[/／])";
     const NAME: &str = r"(?:[\p{Han}·]{1,5}|[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,3})";
     let pattern =
@@ -235,6 +236,7 @@ mod tests {
         assert!(is_byline("□青岛日报/观海新闻记者 张晋 通讯员 窦晓青"));
         assert!(is_byline("本报记者 吴 双"));
         assert!(is_byline("（本报记者 陈一鸣、赵小雨、孙立）"));
+        assert!(is_byline("□青岛3日报/观海新闻记者 薛君妍"), "digits in the outlet");
         assert!(!is_byline("记者从市北区获悉，今年以来全区固投增速15%。"));
         assert!(!is_byline("记者新春探访乡村治理"));
         assert!(!is_byline("向坚守岗位的社区工作者致敬"));
