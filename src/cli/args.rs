@@ -70,8 +70,11 @@ jianbao digest examples/qingdao-daily-2022-11-15.txt\n  \
 jianbao digest --format jsonl --out digest.jsonl pages/\n  \
 jianbao digest --max-chars 60 --min-confidence 0.5 page.txt\n  \
 jianbao digest --method lead page.txt                 # the lead baseline\n  \
-jianbao digest --labels my-sections.toml --zero-shot page.txt\n\n\
-Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (each reported on stderr); the rest were processed\n  2  bad usage, the model could not be loaded, or the output could not be written"
+jianbao digest --labels my-sections.toml --zero-shot page.txt\n  \
+jianbao digest -f jsonl -o out.jsonl --resume archive.tar.gz   # continue after a crash or Ctrl-C\n  \
+jianbao digest -f jsonl -o part-2.jsonl --shard 2/8 archive/   # machine 2 of 8\n  \
+jianbao digest --out-dir out/ pages/                  # one JSON per page\n\n\
+Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (reported on stderr, and as error records in JSON); the rest were done\n  2  every input failed, bad usage, no model, or the output could not be written\n  130  interrupted (Ctrl-C) after writing what was done"
     )]
     Digest(DigestArgs),
 
