@@ -345,7 +345,8 @@ pub struct SummaryArgs {
     #[arg(long, value_enum, default_value_t = Method::Model)]
     pub method: Method,
 
-    /// Longest summary, in characters. Short articles get less: at most half their length.
+    /// Longest summary, in characters. Short texts get less: one sentence when shorter than
+    /// twice this, and never more than half their length.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CHARS)]
     pub max_chars: usize,
 
