@@ -177,8 +177,12 @@ pub struct ZeroShot {
     vectors: Vec<Vec<f32>>,
 }
 
-/// Softmax temperature for zero-shot similarities.
-pub const ZERO_SHOT_TEMPERATURE: f32 = 0.02;
+/// Softmax temperature for zero-shot similarities, chosen so that the probabilities mean what
+/// they say: on 3,170 headlines of the label sets' validation part (every third row) with the
+/// default sections, it minimises the negative log-likelihood (2.10 at 0.02, 1.57 at 0.006) and
+/// brings the calibration error from 0.39 to 0.04 (mean confidence 0.52, accuracy 0.56). The
+/// order of the sections, and so the label, does not depend on it.
+pub const ZERO_SHOT_TEMPERATURE: f32 = 0.006;
 
 impl ZeroShot {
     pub fn new(encoder: &dyn Encoder, taxonomy: &Taxonomy) -> Result<ZeroShot, LabelError> {
