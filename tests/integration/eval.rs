@@ -132,6 +132,18 @@ fn predictions_score_as_the_suite_scores_them() {
         assert!(a > 0.1);
     }
     assert_eq!(metric(&pred_report, 0, "split", "boundary.f1"), 1.0);
+    // On jieba words the report says so, and the figures are those of words, not characters.
+    let gold = path_str(&repo("eval/data/seed-gold.jsonl")).to_owned();
+    let words = run(
+        &dir,
+        &["eval", "--predictions", "pred.jsonl", "--gold", &gold, "--rouge-tokens", "jieba", "--json", "w.json"],
+    );
+    assert_eq!(words.code, 0, "{}", words.stderr);
+    assert!(words.stdout.contains("ROUGE on jieba"), "{}", words.stdout);
+    let words_report = read_json(&dir.path("w.json"));
+    assert_eq!(words_report["tokenizer"], "jieba");
+    let (chars, jieba) = (metric(&pred_report, 0, "pred", "rouge1.f1"), metric(&words_report, 0, "pred", "rouge1.f1"));
+    assert!(jieba > 0.0 && (chars - jieba).abs() > 1e-3, "chars {chars}, jieba {jieba}");
     assert_eq!(metric(&pred_report, 0, "split", "headline_match"), 1.0);
     let html = std::fs::read_to_string(dir.path("r.html")).expect("html written");
     assert!(html.contains("<svg") && html.contains("ROUGE-L F1 per item") && html.contains("all checks pass"));
