@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader};
 use std::path::Path;
 
 use serde_json::Value;
@@ -83,28 +83,36 @@ impl Done {
 /// or power loss leaves), so that appending continues on a line boundary. A missing file is an
 /// empty run.
 pub fn resume(path: &Path) -> io::Result<Done> {
-    let mut file = match OpenOptions::new().read(true).write(true).open(path) {
+    let file = match OpenOptions::new().read(true).write(true).open(path) {
         Ok(file) => file,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Done::default()),
         Err(err) => return Err(err),
     };
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)?;
-    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    // Line by line, so that only the keys stay in memory, however long the output.
+    let mut reader = BufReader::new(&file);
     let mut done = Done::default();
-    for line in bytes[..complete].split(|&b| b == b'\n') {
+    let (mut complete, mut line) = (0u64, Vec::new());
+    loop {
+        line.clear();
+        let read = reader.read_until(b'\n', &mut line)?;
+        if read == 0 {
+            break;
+        }
+        if line.last() != Some(&b'\n') {
+            done.repaired = read as u64;
+            break;
+        }
+        complete += read as u64;
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let record: Value = serde_json::from_slice(line).map_err(|e| {
+        let record: Value = serde_json::from_slice(&line).map_err(|e| {
             io::Error::new(io::ErrorKind::InvalidData, format!("{}: a line is not JSON: {e}", path.display()))
         })?;
         note(&mut done, &record);
     }
-    if complete < bytes.len() {
-        done.repaired = (bytes.len() - complete) as u64;
-        file.set_len(complete as u64)?;
-        file.seek(SeekFrom::End(0))?;
+    if done.repaired > 0 {
+        file.set_len(complete)?;
         file.sync_all()?;
     }
     Ok(done)

@@ -93,6 +93,14 @@ impl Sink<'_> {
         }
     }
 
+    /// Whether a file for `source` (with `ext`) is already under --out-dir; a stream holds none.
+    fn holds(&self, source: &str, ext: &str) -> bool {
+        match self {
+            Sink::Dir { root } => page_path(root, source, ext).exists(),
+            Sink::Stream { .. } => false,
+        }
+    }
+
     /// Makes what is written durable: flushed, and on disk where the output is a file.
     fn checkpoint(&mut self) -> anyhow::Result<()> {
         if let Sink::Stream { writer, file } = self {
@@ -249,7 +257,7 @@ pub fn process(paths: &[PathBuf], run: &Run<'_>) -> anyhow::Result<Outcome> {
         match item {
             Item::Page(mut page) => {
                 let before = page.articles.len();
-                if args.out_dir.is_some() && args.resume && page_path(sink_root(&sink), &page.source, "json").exists() {
+                if args.resume && sink.holds(&page.source, "json") {
                     page.articles.clear();
                 } else {
                     page.articles.retain(|a| !done.has(&batch::article_key(&page.source, a)));
@@ -266,10 +274,7 @@ pub fn process(paths: &[PathBuf], run: &Run<'_>) -> anyhow::Result<Outcome> {
                 }
             }
             Item::Failed { source, error, kind } => {
-                let resumed = done.failed.contains(&source)
-                    || (args.out_dir.is_some()
-                        && args.resume
-                        && page_path(sink_root(&sink), &source, "error.json").exists());
+                let resumed = done.failed.contains(&source) || (args.resume && sink.holds(&source, "error.json"));
                 if resumed {
                     tally.skipped += 1;
                     continue;
@@ -306,13 +311,6 @@ pub fn process(paths: &[PathBuf], run: &Run<'_>) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Partial
     })
-}
-
-fn sink_root<'s>(sink: &'s Sink<'_>) -> &'s Path {
-    match sink {
-        Sink::Dir { root } => root,
-        Sink::Stream { .. } => Path::new(""),
-    }
 }
 
 /// Reads and splits on a thread of its own, into a bounded queue. When the receiver goes away

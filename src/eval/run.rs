@@ -5,12 +5,12 @@
 use std::path::Path;
 use std::time::Instant;
 
-use super::bootstrap::Bootstrap;
+use super::bootstrap::{Bootstrap, Interval};
 use super::gold::{self, GoldArticle, GoldPage, Prediction, Row};
 use super::labels::{confusion, lenient_accuracy, score_labels};
 use super::report::{ClassRow, DatasetReport, LabelDetail, MethodReport, Metric, Report};
 use super::rouge::{self, Aggregate, Rouge, Tokenizer};
-use super::split::{match_boundaries, SplitItem, SplitScores};
+use super::split::{match_articles, SplitItem, SplitScores};
 use super::suite::{Dataset, Suite, System, Task};
 use super::EvalError;
 use crate::input::{self, InputOptions};
@@ -234,10 +234,7 @@ fn run_pages(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result
         let articles = read_page(&path)?;
         let predicted_starts: Vec<usize> = articles.iter().map(|a| a.span.start).collect();
         let gold_starts: Vec<usize> = gold.articles.iter().map(|a| a.start).collect();
-        let mut matched = vec![None; gold.articles.len()];
-        for (g, p) in match_boundaries(&gold_starts, &predicted_starts, dataset.tolerance) {
-            matched[g] = Some(p);
-        }
+        let matched = match_articles(&gold_starts, &predicted_starts, dataset.tolerance);
         pages.push(PageRun { gold, articles, matched });
     }
     let mut split = split_result(&pages, dataset.tolerance, opts);
@@ -330,38 +327,17 @@ fn split_result(pages: &[PageRun], tolerance: usize, opts: &Options) -> MethodRe
         .collect();
     let sum = |ix: &mut dyn Iterator<Item = usize>| {
         let mut total = SplitScores::default();
-        for i in ix {
-            let s = &per_page[i];
-            total.pages += 1;
-            total.expected += s.expected;
-            total.found += s.found;
-            total.boundaries_gold += s.boundaries_gold;
-            total.boundaries_predicted += s.boundaries_predicted;
-            total.boundaries_matched += s.boundaries_matched;
-            total.headlines_matched += s.headlines_matched;
-            total.pages_exact += s.pages_exact;
-        }
+        ix.for_each(|i| total.absorb(&per_page[i]));
         total
     };
     let total = sum(&mut (0..per_page.len()));
     let b = opts.bootstrap;
-    let mut metrics = vec![
-        Metric {
-            name: "boundary.f1".into(),
-            value: total.f1(),
-            ci: b.interval(per_page.len(), |ix| sum(&mut ix.iter().copied()).f1()),
-        },
-        Metric { name: "boundary.precision".into(), value: total.precision(), ci: None },
-        Metric { name: "boundary.recall".into(), value: total.recall(), ci: None },
-        Metric {
-            name: "headline_match".into(),
-            value: total.headline_match(),
-            ci: b.interval(per_page.len(), |ix| sum(&mut ix.iter().copied()).headline_match()),
-        },
-        Metric { name: "articles.expected".into(), value: total.expected as f64, ci: None },
-        Metric { name: "articles.found".into(), value: total.found as f64, ci: None },
-        Metric { name: "pages.exact".into(), value: ratio(total.pages_exact, total.pages), ci: None },
-    ];
+    let mut metrics = split_metrics(
+        &total,
+        b.interval(per_page.len(), |ix| sum(&mut ix.iter().copied()).f1()),
+        b.interval(per_page.len(), |ix| sum(&mut ix.iter().copied()).headline_match()),
+    );
+    metrics.push(Metric { name: "pages.exact".into(), value: ratio(total.pages_exact, total.pages), ci: None });
     // Where the gold records them, the other header fields of the articles found.
     type Field = fn(&GoldArticle, &Article) -> (String, String);
     let fields: [(&str, Field); 4] = [
@@ -394,6 +370,19 @@ fn split_result(pages: &[PageRun], tolerance: usize, opts: &Options) -> MethodRe
         distribution: Vec::new(),
         correct: Vec::new(),
     }
+}
+
+/// Boundary F1 (with `f1_ci`), precision and recall, headline match (with `headline_ci`), and
+/// articles expected and found.
+fn split_metrics(total: &SplitScores, f1_ci: Option<Interval>, headline_ci: Option<Interval>) -> Vec<Metric> {
+    vec![
+        Metric { name: "boundary.f1".into(), value: total.f1(), ci: f1_ci },
+        Metric { name: "boundary.precision".into(), value: total.precision(), ci: None },
+        Metric { name: "boundary.recall".into(), value: total.recall(), ci: None },
+        Metric { name: "headline_match".into(), value: total.headline_match(), ci: headline_ci },
+        Metric { name: "articles.expected".into(), value: total.expected as f64, ci: None },
+        Metric { name: "articles.found".into(), value: total.found as f64, ci: None },
+    ]
 }
 
 fn ratio(n: usize, d: usize) -> f64 {
@@ -529,10 +518,7 @@ pub fn score_predictions(
                 preds.iter().filter(|p| p.file.as_deref() == Some(page.file.as_str())).collect();
             let starts: Vec<usize> = found.iter().map(|p| p.start.unwrap_or(usize::MAX)).collect();
             let gold_starts: Vec<usize> = page.articles.iter().map(|a| a.start).collect();
-            let mut matched = vec![None; page.articles.len()];
-            for (g, p) in match_boundaries(&gold_starts, &starts, tolerance) {
-                matched[g] = Some(found[p]);
-            }
+            let matched = match_articles(&gold_starts, &starts, tolerance);
             let gold_items: Vec<SplitItem> =
                 page.articles.iter().map(|a| SplitItem { start: a.start, headline: a.headline.clone() }).collect();
             let pred_items: Vec<SplitItem> = found
@@ -544,20 +530,13 @@ pub fn score_predictions(
                 .collect();
             split.add_page(&gold_items, &pred_items, tolerance);
             for (a, m) in page.articles.iter().zip(matched) {
-                items.push((a.summaries.clone(), a.section.clone().map(|s| (s, a.also.clone())), m));
+                items.push((a.summaries.clone(), a.section.clone().map(|s| (s, a.also.clone())), m.map(|p| found[p])));
             }
         }
         extra.push(MethodReport {
             method: "split".into(),
             seconds: 0.0,
-            metrics: vec![
-                Metric { name: "boundary.f1".into(), value: split.f1(), ci: None },
-                Metric { name: "boundary.precision".into(), value: split.precision(), ci: None },
-                Metric { name: "boundary.recall".into(), value: split.recall(), ci: None },
-                Metric { name: "headline_match".into(), value: split.headline_match(), ci: None },
-                Metric { name: "articles.expected".into(), value: split.expected as f64, ci: None },
-                Metric { name: "articles.found".into(), value: split.found as f64, ci: None },
-            ],
+            metrics: split_metrics(&split, None, None),
             labels: None,
             distribution: Vec::new(),
             correct: Vec::new(),

@@ -55,6 +55,18 @@ impl SplitScores {
         }
     }
 
+    /// Adds another tally (of other pages) to this one.
+    pub fn absorb(&mut self, other: &SplitScores) {
+        self.pages += other.pages;
+        self.expected += other.expected;
+        self.found += other.found;
+        self.boundaries_gold += other.boundaries_gold;
+        self.boundaries_predicted += other.boundaries_predicted;
+        self.boundaries_matched += other.boundaries_matched;
+        self.headlines_matched += other.headlines_matched;
+        self.pages_exact += other.pages_exact;
+    }
+
     pub fn precision(&self) -> f64 {
         ratio(self.boundaries_matched, self.boundaries_predicted)
     }
@@ -110,6 +122,16 @@ pub fn match_boundaries(gold: &[usize], predicted: &[usize], tolerance: usize) -
     }
     pairs.sort_unstable();
     pairs
+}
+
+/// For each gold article start, the index of the predicted article that starts within
+/// `tolerance` of it ([`match_boundaries`] over every start, the first included).
+pub fn match_articles(gold: &[usize], predicted: &[usize], tolerance: usize) -> Vec<Option<usize>> {
+    let mut matched = vec![None; gold.len()];
+    for (g, p) in match_boundaries(gold, predicted, tolerance) {
+        matched[g] = Some(p);
+    }
+    matched
 }
 
 #[cfg(test)]

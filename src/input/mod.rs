@@ -156,11 +156,8 @@ impl Container {
 /// How many documents `sources` hold, where that is cheap to know: plain text files, and
 /// directories of them. Archives, JSON Lines files and standard input make it unknown.
 pub fn count_documents(sources: &[PathBuf], opts: &InputOptions) -> Option<usize> {
-    let single = |path: &Path| {
-        let name = path.to_string_lossy().to_lowercase();
-        let many = [".zip", ".tar", ".gz", ".tgz", ".jsonl", ".ndjson"].iter().any(|ext| name.ends_with(ext));
-        (!many).then_some(1)
-    };
+    // One document per file, unless the file's name makes it an archive or JSON Lines.
+    let single = |path: &Path| (Container::sniff(&path.to_string_lossy(), &[]) == Container::Text).then_some(1);
     let mut total = 0;
     for source in sources {
         if source.as_os_str() == "-" {
