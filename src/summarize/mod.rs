@@ -137,15 +137,10 @@ pub fn fill(candidates: &[Sentence], ranking: &[usize], budget: Budget) -> Summa
     if candidates[best].chars > budget.max_chars {
         return Summary { text: clip(&candidates[best].text, budget.max_chars), sentences: vec![best] };
     }
-    let most = candidates.len() - 1;
-    let (wanted, limit) = match budget.sentences {
-        Some(n) => (n.clamp(1, most), budget.max_chars),
-        None => {
-            let total: usize = candidates.iter().map(|s| s.chars).sum();
-            // A text shorter than twice the budget is a post or a brief: one sentence.
-            let wanted = if total < SHORT_TEXT_BUDGETS * budget.max_chars { 1 } else { most };
-            (wanted, budget.max_chars.min(total / 2))
-        }
+    let wanted = wanted_sentences(candidates, budget);
+    let limit = match budget.sentences {
+        Some(_) => budget.max_chars,
+        None => budget.max_chars.min(candidates.iter().map(|s| s.chars).sum::<usize>() / 2),
     };
     let mut chosen = vec![best];
     let mut used = candidates[best].chars;
@@ -161,6 +156,24 @@ pub fn fill(candidates: &[Sentence], ranking: &[usize], budget: Budget) -> Summa
     chosen.sort_unstable();
     let text = chosen.iter().map(|&i| candidates[i].text.as_str()).collect();
     Summary { text, sentences: chosen }
+}
+
+/// How many sentences a summary of `candidates` may have at most: `--sentences N` (never all of
+/// them), else one for a text shorter than [`SHORT_TEXT_BUDGETS`] budgets (a post or a brief),
+/// else as many as fit.
+pub fn wanted_sentences(candidates: &[Sentence], budget: Budget) -> usize {
+    let most = candidates.len().saturating_sub(1).max(1);
+    match budget.sentences {
+        Some(n) => n.clamp(1, most),
+        None => {
+            let total: usize = candidates.iter().map(|s| s.chars).sum();
+            if total < SHORT_TEXT_BUDGETS * budget.max_chars {
+                1
+            } else {
+                most
+            }
+        }
+    }
 }
 
 /// `text` cut to at most `max_chars` characters at the last clause break that fits, with `……`
@@ -199,15 +212,23 @@ impl<'e> Summarizer<'e> {
     /// call, so that the encoder gets full batches.
     pub fn summarize(&self, articles: &[&Article]) -> Result<Vec<Summary>, ModelError> {
         let candidates: Vec<Vec<Sentence>> = articles.iter().map(|a| candidates(a)).collect();
-        let rankings = match (self.method, self.encoder) {
-            (Method::Lead, _) => candidates.iter().map(|c| lead::ranking(c)).collect(),
-            (Method::Textrank, _) => candidates.iter().map(|c| textrank::ranking(c)).collect(),
-            (Method::Model, Some(encoder)) => ranked::rankings(encoder, articles, &candidates, &self.weights)?,
-            (Method::Model, None) => {
-                return Err(ModelError::new(crate::model::Phase::Inference, "the model method needs an encoder"))
-            }
+        let fill_all = |rankings: &[Vec<usize>]| -> Vec<Summary> {
+            candidates.iter().zip(rankings).map(|(c, r)| fill(c, r, self.budget)).collect()
         };
-        Ok(candidates.iter().zip(&rankings).map(|(c, r)| fill(c, r, self.budget)).collect())
+        match (self.method, self.encoder) {
+            (Method::Lead, _) => Ok(fill_all(&candidates.iter().map(|c| lead::ranking(c)).collect::<Vec<_>>())),
+            (Method::Textrank, _) => Ok(fill_all(&candidates.iter().map(|c| textrank::ranking(c)).collect::<Vec<_>>())),
+            (Method::Model, Some(encoder)) => {
+                let ranked = ranked::rankings(encoder, articles, &candidates, &self.weights)?;
+                let orders: Vec<Vec<usize>> = ranked.iter().map(|r| r.order.clone()).collect();
+                let mut summaries = fill_all(&orders);
+                ranked::tighten(encoder, &mut summaries, &candidates, &ranked, self.budget, &self.weights)?;
+                Ok(summaries)
+            }
+            (Method::Model, None) => {
+                Err(ModelError::new(crate::model::Phase::Inference, "the model method needs an encoder"))
+            }
+        }
     }
 }
 
