@@ -476,6 +476,10 @@ pub struct TrainArgs {
     #[arg(long, value_name = "N", default_value_t = 17)]
     pub seed: u64,
 
+    /// Train the encoder head alone, without the lexical part (character n-grams).
+    #[arg(long)]
+    pub no_lexical: bool,
+
     #[command(flatten)]
     pub model: ModelArgs,
 }

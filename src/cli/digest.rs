@@ -10,6 +10,7 @@ use super::args::{BatchArgs, DigestArgs, LabelArgs, LabelOptions, OutputArgs, Su
 use super::batch::{self, Results, Run};
 use super::{open_output, InputArgs, Outcome};
 use crate::label::head::Head;
+use crate::label::lexical::{self, LexicalSettings};
 use crate::label::train::{self, Part, Set, Settings};
 use crate::label::{Labeller, Taxonomy, ZeroShot};
 use crate::model::{CandleEncoder, Encoder};
@@ -56,7 +57,7 @@ impl LabelOptions {
                 bail!("the head's labels ({}) are not those of the labels file", head.labels().join(" "));
             }
         }
-        Ok(Labeller::Head(head))
+        Ok(Labeller::Head(Box::new(head)))
     }
 }
 
@@ -208,6 +209,28 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     )?;
     let mut head = Head::new(train::manifest(&encoder, &taxonomy, serde_json::Value::Null), fit.weight, fit.bias)?;
     let examples_of = |p: usize| -> Vec<&train::Example> { members[p].iter().map(|&i| &examples[i]).collect() };
+    let texts_of = |p: usize| -> Vec<&str> { members[p].iter().map(|&i| examples[i].text.as_str()).collect() };
+    let mut lexical_training = serde_json::Value::Null;
+    if !args.no_lexical {
+        let settings = LexicalSettings { seed: args.seed, ..LexicalSettings::default() };
+        let (lexical, epoch) = lexical::fit(
+            (&texts_of(0), &train_labels),
+            (&texts_of(1), &val_labels),
+            taxonomy.sections.len(),
+            &settings,
+        )?;
+        head = head.with_lexical(lexical.rounded_to_f16()?, 0.0)?;
+        // The mix that labels the validation part best.
+        let (mix, accuracy) = train::choose_mix(&mut head, &vectors[1], &examples_of(1));
+        eprintln!("lexical part: best epoch {epoch}, mix {mix:.1} (validation accuracy {accuracy:.4})");
+        lexical_training = serde_json::json!({
+            "model": "multinomial logistic regression on hashed character 1-3-grams, (1 + ln tf)·idf, L2-normalised; \
+                      balanced class weights, per-example AdaGrad; the epoch and the mix chosen on the validation part",
+            "settings": settings,
+            "best_epoch": epoch,
+            "mix": mix,
+        });
+    }
     let summary = |scores: &std::collections::BTreeMap<String, crate::eval::labels::LabelScores>| {
         scores
             .iter()
@@ -224,6 +247,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
         "model": "multinomial logistic regression, balanced class weights, standardised inputs (folded into the weights)",
         "settings": settings,
         "best_epoch": fit.best_epoch,
+        "lexical": lexical_training,
         "validation": summary(&val),
         "test": summary(&test),
     });

@@ -61,7 +61,7 @@ impl<'e> Pipeline<'e> {
         if let Some(encoder) = encoder {
             let builtin = Head::builtin();
             builtin.check_encoder(encoder)?;
-            head = Some(Labeller::Head(builtin));
+            head = Some(Labeller::Head(Box::new(builtin)));
             if zero_shot {
                 zero = Some(Labeller::ZeroShot(ZeroShot::new(encoder, &taxonomy)?));
             }

@@ -1,7 +1,10 @@
 //! A trained classification head: multinomial logistic regression on the encoder's
-//! (L2-normalised) vectors, `softmax(W·x + b)`. A head directory holds `head.safetensors`
-//! (`weight` `[labels, dim]`, `bias` `[labels]`) and `head.json` ([`Manifest`]: the encoder it
-//! belongs to, its labels, the data it was trained on and its held-out scores).
+//! (L2-normalised) vectors, `softmax(W·x + b)`, optionally mixed with a [`Lexical`] classifier
+//! of the text's characters: `softmax((1 - mix)·(W·x + b) + mix·lexical(text))`. A head
+//! directory holds `head.safetensors` (`weight` `[labels, dim]`, `bias` `[labels]`, and where
+//! there is a lexical part `lexical.idf` `[buckets]`, `lexical.weight` `[buckets, labels]` in
+//! f16 and `lexical.bias`) and `head.json` ([`Manifest`]: the encoder it belongs to, its labels,
+//! the data it was trained on and its held-out scores).
 //!
 //! A head is only valid for the encoder that made its training vectors: loading checks the
 //! encoder id and dimension and refuses any other.
@@ -12,6 +15,7 @@ use std::path::Path;
 use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
+use super::lexical::{self, Lexical};
 use super::{softmax, LabelError};
 use crate::model::Encoder;
 
@@ -32,9 +36,23 @@ pub struct Manifest {
     pub labels: Vec<String>,
     /// How the classifier's input text is built and prompted.
     pub input: String,
+    /// The lexical part, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lexical: Option<LexicalSpec>,
     /// Training data, split, settings and held-out scores.
     #[serde(default)]
     pub training: serde_json::Value,
+}
+
+/// How a head's lexical part is built and weighed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LexicalSpec {
+    /// Hash buckets of the character n-grams.
+    pub buckets: usize,
+    /// The longest n-gram (the shortest is 1).
+    pub max_n: usize,
+    /// The lexical logits' share: `(1 - mix)·encoder + mix·lexical`.
+    pub mix: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +61,7 @@ pub struct Head {
     /// `[labels × dim]`, row-major.
     weight: Vec<f32>,
     bias: Vec<f32>,
+    lexical: Option<Lexical>,
 }
 
 impl Head {
@@ -58,7 +77,28 @@ impl Head {
                 bias.len()
             )));
         }
-        Ok(Head { manifest, weight, bias })
+        Ok(Head { manifest, weight, bias, lexical: None })
+    }
+
+    /// Adds a lexical part, its logits weighed by `mix`.
+    pub fn with_lexical(mut self, lexical: Lexical, mix: f32) -> Result<Head, LabelError> {
+        if lexical.labels() != self.labels().len() {
+            return Err(LabelError::Other(format!(
+                "lexical head: {} labels, the head {}",
+                lexical.labels(),
+                self.labels().len()
+            )));
+        }
+        self.manifest.lexical = Some(LexicalSpec { buckets: lexical.buckets, max_n: lexical::MAX_N, mix });
+        self.lexical = Some(lexical);
+        Ok(self)
+    }
+
+    /// The same head with another mix of encoder and lexical logits.
+    pub fn set_mix(&mut self, mix: f32) {
+        if let Some(spec) = &mut self.manifest.lexical {
+            spec.mix = mix;
+        }
     }
 
     /// The labels, in the order of the weight rows.
@@ -94,7 +134,22 @@ impl Head {
                 .and_then(|t| t.to_vec1::<f32>())
                 .map_err(|e| LabelError::file(&path, format!("tensor `{name}`: {e}")))
         };
-        Head::new(manifest, read("weight")?, read("bias")?).map_err(|e| LabelError::file(&path, e.to_string()))
+        let spec = manifest.lexical;
+        let head =
+            Head::new(manifest, read("weight")?, read("bias")?).map_err(|e| LabelError::file(&path, e.to_string()))?;
+        let Some(spec) = spec else {
+            return Ok(head);
+        };
+        if spec.max_n != lexical::MAX_N {
+            return Err(LabelError::file(
+                &path,
+                format!("lexical n-grams up to {}, this build reads up to {}", spec.max_n, lexical::MAX_N),
+            ));
+        }
+        let lexical = Lexical::new(spec.buckets, read("lexical.idf")?, read("lexical.weight")?, read("lexical.bias")?)
+            .and_then(|l| head.with_lexical(l, spec.mix))
+            .map_err(|e| LabelError::file(&path, e.to_string()))?;
+        Ok(lexical)
     }
 
     /// Writes `head.safetensors` and `head.json` into `dir`.
@@ -103,10 +158,20 @@ impl Head {
         let (k, d) = (self.labels().len(), self.manifest.dim);
         let path = dir.join(WEIGHTS_FILE);
         let fail = |e: candle_core::Error| LabelError::file(&path, e.to_string());
-        let tensors = HashMap::from([
+        let mut tensors = HashMap::from([
             ("weight".to_owned(), Tensor::from_vec(self.weight.clone(), (k, d), &Device::Cpu).map_err(fail)?),
             ("bias".to_owned(), Tensor::from_vec(self.bias.clone(), k, &Device::Cpu).map_err(fail)?),
         ]);
+        if let Some(lex) = &self.lexical {
+            // Half precision halves the file; the logits move by less than 1e-3.
+            let half = |v: &[f32], shape: &[usize]| {
+                Tensor::from_vec(v.to_vec(), shape, &Device::Cpu).and_then(|t| t.to_dtype(candle_core::DType::F16))
+            };
+            tensors.insert("lexical.idf".to_owned(), half(&lex.idf, &[lex.buckets]).map_err(fail)?);
+            tensors.insert("lexical.weight".to_owned(), half(&lex.weight, &[lex.buckets, k]).map_err(fail)?);
+            tensors
+                .insert("lexical.bias".to_owned(), Tensor::from_vec(lex.bias.clone(), k, &Device::Cpu).map_err(fail)?);
+        }
         candle_core::safetensors::save(&tensors, &path).map_err(fail)?;
         let manifest = dir.join(MANIFEST_FILE);
         let json = serde_json::to_string_pretty(&self.manifest).map_err(|e| LabelError::Other(e.to_string()))?;
@@ -128,7 +193,8 @@ impl Head {
         Ok(())
     }
 
-    pub fn logits(&self, vector: &[f32]) -> Vec<f32> {
+    /// The logits of the encoder's part alone.
+    pub fn encoder_logits(&self, vector: &[f32]) -> Vec<f32> {
         let d = self.manifest.dim;
         self.weight
             .chunks_exact(d)
@@ -137,7 +203,26 @@ impl Head {
             .collect()
     }
 
-    pub fn probabilities(&self, vector: &[f32]) -> Vec<f32> {
-        softmax(&self.logits(vector))
+    /// The logits of the lexical part alone, where there is one.
+    pub fn lexical_logits(&self, text: &str) -> Option<Vec<f32>> {
+        self.lexical.as_ref().map(|l| l.logits(text))
     }
+
+    /// The logits for a text and its vector.
+    pub fn logits(&self, vector: &[f32], text: &str) -> Vec<f32> {
+        let encoder = self.encoder_logits(vector);
+        match (self.lexical_logits(text), self.manifest.lexical) {
+            (Some(lexical), Some(spec)) => mix(&encoder, &lexical, spec.mix),
+            _ => encoder,
+        }
+    }
+
+    pub fn probabilities(&self, vector: &[f32], text: &str) -> Vec<f32> {
+        softmax(&self.logits(vector, text))
+    }
+}
+
+/// `(1 - mix)·encoder + mix·lexical`.
+pub fn mix(encoder: &[f32], lexical: &[f32], mix: f32) -> Vec<f32> {
+    encoder.iter().zip(lexical).map(|(e, l)| (1.0 - mix) * e + mix * l).collect()
 }

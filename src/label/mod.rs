@@ -3,12 +3,14 @@
 //! The labels and their descriptions come from a labels file ([`Taxonomy`]; the default is
 //! `models/sections.toml`, built into the binary). Two classifiers read the encoder's vector of
 //! [`input_parts`]:
-//! - a trained head ([`head::Head`]): logistic regression on frozen embeddings, trained by
-//!   `jianbao train` ([`train`]); the head for the default model and taxonomy is built in;
+//! - a trained head ([`head::Head`]): logistic regression on frozen embeddings, mixed with one
+//!   on the text's character n-grams ([`lexical`]), trained by `jianbao train` ([`train`]); the
+//!   head for the default model and taxonomy is built in;
 //! - zero-shot ([`ZeroShot`]): similarity between the article and each label's description,
 //!   for a labels file without training data.
 
 pub mod head;
+pub mod lexical;
 pub mod train;
 
 use std::path::{Path, PathBuf};
@@ -214,7 +216,7 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
 
 /// Labels articles: a trained head or zero-shot, over one taxonomy.
 pub enum Labeller {
-    Head(head::Head),
+    Head(Box<head::Head>),
     ZeroShot(ZeroShot),
 }
 
@@ -231,8 +233,9 @@ impl Labeller {
         let vectors = encoder.embed(texts, Intent::Query)?;
         Ok(vectors
             .iter()
-            .map(|v| match self {
-                Labeller::Head(h) => h.probabilities(v),
+            .zip(texts)
+            .map(|(v, text)| match self {
+                Labeller::Head(h) => h.probabilities(v, text),
                 Labeller::ZeroShot(z) => z.probabilities(v),
             })
             .collect())

@@ -285,7 +285,7 @@ fn weighted_cross_entropy(logits: &Tensor, labels: &Tensor, class_weights: &Tens
 }
 
 /// Fisher–Yates with a xorshift generator: the same seed gives the same order everywhere.
-fn shuffle(order: &mut [usize], state: &mut u64) {
+pub(super) fn shuffle(order: &mut [usize], state: &mut u64) {
     for i in (1..order.len()).rev() {
         *state ^= *state << 13;
         *state ^= *state >> 7;
@@ -304,7 +304,7 @@ pub fn evaluate(
     scheme_labels: &BTreeMap<String, Vec<usize>>,
 ) -> BTreeMap<String, LabelScores> {
     let classes = head.labels().len();
-    let logits: Vec<Vec<f32>> = vectors.iter().map(|v| head.logits(v)).collect();
+    let logits: Vec<Vec<f32>> = vectors.iter().zip(examples).map(|(v, e)| head.logits(v, &e.text)).collect();
     let best = |l: &[f32], allowed: &mut dyn Iterator<Item = usize>| {
         allowed.max_by(|&a, &b| l[a].total_cmp(&l[b])).unwrap_or(0)
     };
@@ -324,6 +324,34 @@ pub fn evaluate(
         out.insert(format!("{scheme} closed"), score_labels(&p, &g, classes));
     }
     out
+}
+
+/// Sets the head's mix of encoder and lexical logits to the one (in tenths) with the best
+/// accuracy on the given labelled vectors; returns it and that accuracy.
+pub fn choose_mix(head: &mut Head, vectors: &[Vec<f32>], examples: &[&Example]) -> (f32, f64) {
+    let parts: Vec<(Vec<f32>, Vec<f32>)> = vectors
+        .iter()
+        .zip(examples)
+        .map(|(v, e)| (head.encoder_logits(v), head.lexical_logits(&e.text).unwrap_or_default()))
+        .collect();
+    let mut best = (0.0f32, f64::NEG_INFINITY);
+    for tenth in 0..=10u8 {
+        let m = f32::from(tenth) / 10.0;
+        let correct = parts
+            .iter()
+            .zip(examples)
+            .filter(|((enc, lex), e)| {
+                let z = if lex.is_empty() { enc.clone() } else { super::head::mix(enc, lex, m) };
+                (0..z.len()).max_by(|&a, &b| z[a].total_cmp(&z[b])) == Some(e.label)
+            })
+            .count();
+        let accuracy = correct as f64 / examples.len().max(1) as f64;
+        if accuracy > best.1 {
+            best = (m, accuracy);
+        }
+    }
+    head.set_mix(best.0);
+    best
 }
 
 /// The labels each scheme's rows use.
@@ -346,6 +374,7 @@ pub fn manifest(encoder: &dyn Encoder, taxonomy: &Taxonomy, training: serde_json
         dim: encoder.dim(),
         labels: taxonomy.names(),
         input: input_description(),
+        lexical: None,
         training,
     }
 }
@@ -386,11 +415,12 @@ mod tests {
             dim: 8,
             labels: vec!["a".into(), "b".into(), "c".into()],
             input: String::new(),
+            lexical: None,
             training: serde_json::Value::Null,
         };
         let head = Head::new(manifest, fit.weight, fit.bias).unwrap();
         let correct = vectors.iter().zip(&labels).filter(|(v, &l)| {
-            let p = head.probabilities(v);
+            let p = head.probabilities(v, "");
             (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])) == Some(l)
         });
         assert_eq!(correct.count(), 300);

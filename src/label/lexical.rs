@@ -1,0 +1,256 @@
+//! The lexical half of a trained head: multinomial logistic regression on hashed character
+//! n-grams of the text itself.
+//!
+//! The encoder's vector says what a headline is about in general; the characters say which
+//! words it uses, and a newspaper section is much a matter of vocabulary (`固投`, `市委`,
+//! `港股`). Each text becomes the character 1- to 3-grams hashed (FNV-1a) into
+//! [`Lexical::buckets`] buckets, weighted by `(1 + ln tf) · idf` and L2-normalised; the head adds
+//! `mix` times these logits to `1 - mix` times the encoder head's. On the validation part of
+//! the default head's data the two together score about three points of accuracy above either
+//! alone (see `models/e5-small/head.json`).
+//!
+//! The weights are trained here, without candle: the features are sparse (about 60 of 262,144
+//! per headline), and per-example AdaGrad on the touched rows takes seconds.
+
+use super::LabelError;
+
+/// Buckets of the default lexical head: 2^18. Fewer (2^16) lost a point of accuracy to
+/// collisions; more did not gain.
+pub const DEFAULT_BUCKETS: usize = 1 << 18;
+
+/// The longest n-gram, in characters.
+pub const MAX_N: usize = 3;
+
+/// A fitted lexical classifier.
+#[derive(Debug, Clone)]
+pub struct Lexical {
+    pub buckets: usize,
+    /// Inverse document frequency per bucket, from the training texts.
+    pub idf: Vec<f32>,
+    /// `[buckets × labels]`, row-major: a bucket's weights for every label side by side.
+    pub weight: Vec<f32>,
+    pub bias: Vec<f32>,
+}
+
+fn fnv1a(chars: &[char]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in chars {
+        let mut buf = [0u8; 4];
+        for b in c.encode_utf8(&mut buf).bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        // A separator, so that n-grams of different lengths never share a byte string.
+        hash ^= 0xff;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// The bucket counts of `text`'s character n-grams, sorted by bucket. Whitespace is dropped and
+/// ASCII letters are lower-cased, so that `GDP` and `gdp` are one word.
+pub fn counts(text: &str, buckets: usize) -> Vec<(usize, f32)> {
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_lowercase()).collect();
+    let mut hashed: Vec<usize> = Vec::with_capacity(chars.len() * MAX_N);
+    for n in 1..=MAX_N {
+        for gram in chars.windows(n) {
+            hashed.push((fnv1a(gram) % buckets as u64) as usize);
+        }
+    }
+    hashed.sort_unstable();
+    let mut out: Vec<(usize, f32)> = Vec::new();
+    for b in hashed {
+        match out.last_mut() {
+            Some((last, count)) if *last == b => *count += 1.0,
+            _ => out.push((b, 1.0)),
+        }
+    }
+    out
+}
+
+impl Lexical {
+    pub fn labels(&self) -> usize {
+        self.bias.len()
+    }
+
+    pub fn new(buckets: usize, idf: Vec<f32>, weight: Vec<f32>, bias: Vec<f32>) -> Result<Lexical, LabelError> {
+        if buckets == 0 || idf.len() != buckets || weight.len() != buckets * bias.len() {
+            return Err(LabelError::Other(format!(
+                "lexical head: {} idf values and {} weights for {buckets} buckets × {} labels",
+                idf.len(),
+                weight.len(),
+                bias.len()
+            )));
+        }
+        Ok(Lexical { buckets, idf, weight, bias })
+    }
+
+    /// The same classifier with its idf and weights rounded to half precision, as a head file
+    /// keeps them, so that the scores measured at training are those of the head as shipped.
+    pub fn rounded_to_f16(mut self) -> Result<Lexical, LabelError> {
+        let round = |v: &mut Vec<f32>| -> candle_core::Result<()> {
+            let t = candle_core::Tensor::from_slice(v.as_slice(), v.len(), &candle_core::Device::Cpu)?;
+            *v = t.to_dtype(candle_core::DType::F16)?.to_dtype(candle_core::DType::F32)?.to_vec1()?;
+            Ok(())
+        };
+        round(&mut self.idf)
+            .and_then(|()| round(&mut self.weight))
+            .map_err(|e| LabelError::Other(format!("lexical head: {e}")))?;
+        Ok(self)
+    }
+
+    /// The text's tf-idf vector, L2-normalised, as (bucket, value) pairs.
+    pub fn features(&self, text: &str) -> Vec<(usize, f32)> {
+        features(text, &self.idf)
+    }
+
+    pub fn logits(&self, text: &str) -> Vec<f32> {
+        let k = self.labels();
+        let mut out = self.bias.clone();
+        for (j, x) in self.features(text) {
+            out.iter_mut().zip(&self.weight[j * k..(j + 1) * k]).for_each(|(o, w)| *o += x * w);
+        }
+        out
+    }
+}
+
+fn features(text: &str, idf: &[f32]) -> Vec<(usize, f32)> {
+    let mut v = counts(text, idf.len());
+    v.iter_mut().for_each(|(j, x)| *x = (1.0 + x.ln()) * idf[*j]);
+    let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|(_, x)| *x /= norm);
+    }
+    v
+}
+
+/// Smoothed inverse document frequency, `ln((1 + n) / (1 + df)) + 1`, over `texts`.
+pub fn idf(texts: &[&str], buckets: usize) -> Vec<f32> {
+    let mut df = vec![0u32; buckets];
+    for t in texts {
+        counts(t, buckets).iter().for_each(|&(j, _)| df[j] += 1);
+    }
+    let n = texts.len() as f32;
+    df.iter().map(|&d| ((1.0 + n) / (1.0 + d as f32)).ln() + 1.0).collect()
+}
+
+/// Training settings of the lexical head.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct LexicalSettings {
+    pub buckets: usize,
+    pub epochs: usize,
+    /// AdaGrad's step size.
+    pub learning_rate: f32,
+    pub seed: u64,
+}
+
+impl Default for LexicalSettings {
+    fn default() -> LexicalSettings {
+        LexicalSettings { buckets: DEFAULT_BUCKETS, epochs: 8, learning_rate: 0.2, seed: 17 }
+    }
+}
+
+/// Fits class-weighted (balanced) logistic regression by per-example AdaGrad, keeping the epoch
+/// with the best accuracy on `val`. Returns the head and that epoch.
+pub fn fit(
+    train: (&[&str], &[usize]),
+    val: (&[&str], &[usize]),
+    classes: usize,
+    settings: &LexicalSettings,
+) -> Result<(Lexical, usize), LabelError> {
+    let (texts, labels) = train;
+    if texts.is_empty() || val.0.is_empty() || classes < 2 {
+        return Err(LabelError::Other("lexical training: empty train or validation part".into()));
+    }
+    let buckets = settings.buckets;
+    let idf = idf(texts, buckets);
+    let x: Vec<Vec<(usize, f32)>> = texts.iter().map(|t| features(t, &idf)).collect();
+    let x_val: Vec<Vec<(usize, f32)>> = val.0.iter().map(|t| features(t, &idf)).collect();
+    let mut counts = vec![0usize; classes];
+    labels.iter().for_each(|&l| counts[l] += 1);
+    let n = texts.len() as f32;
+    let class_weight: Vec<f32> =
+        counts.iter().map(|&c| if c == 0 { 0.0 } else { n / (classes as f32 * c as f32) }).collect();
+
+    let mut model = Lexical { buckets, idf, weight: vec![0.0; buckets * classes], bias: vec![0.0; classes] };
+    let mut g2_w = vec![1e-6f32; buckets * classes];
+    let mut g2_b = vec![1e-6f32; classes];
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    let mut rng = settings.seed.max(1);
+    let mut best: Option<(f64, Lexical, usize)> = None;
+    let mut p = vec![0f32; classes];
+    for epoch in 1..=settings.epochs {
+        super::train::shuffle(&mut order, &mut rng);
+        for &i in &order {
+            // Forward: softmax of the logits.
+            p.copy_from_slice(&model.bias);
+            for &(j, v) in &x[i] {
+                p.iter_mut().zip(&model.weight[j * classes..(j + 1) * classes]).for_each(|(o, w)| *o += v * w);
+            }
+            let max = p.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            p.iter_mut().for_each(|z| *z = (*z - max).exp());
+            let sum: f32 = p.iter().sum();
+            // Gradient of the weighted cross-entropy: weight · (p - onehot).
+            let cw = class_weight[labels[i]];
+            p.iter_mut().enumerate().for_each(|(c, z)| *z = cw * (*z / sum - if c == labels[i] { 1.0 } else { 0.0 }));
+            for (c, g) in p.iter().enumerate() {
+                g2_b[c] += g * g;
+                model.bias[c] -= settings.learning_rate * g / g2_b[c].sqrt();
+            }
+            for &(j, v) in &x[i] {
+                let row = j * classes;
+                for (c, g) in p.iter().enumerate() {
+                    let g = g * v;
+                    g2_w[row + c] += g * g;
+                    model.weight[row + c] -= settings.learning_rate * g / g2_w[row + c].sqrt();
+                }
+            }
+        }
+        let correct = x_val
+            .iter()
+            .zip(val.1)
+            .filter(|(f, &gold)| {
+                let mut z = model.bias.clone();
+                for &(j, v) in f.iter() {
+                    z.iter_mut().zip(&model.weight[j * classes..(j + 1) * classes]).for_each(|(o, w)| *o += v * w);
+                }
+                (0..classes).max_by(|&a, &b| z[a].total_cmp(&z[b])) == Some(gold)
+            })
+            .count();
+        let accuracy = correct as f64 / x_val.len() as f64;
+        if best.as_ref().is_none_or(|(a, _, _)| accuracy > *a) {
+            best = Some((accuracy, model.clone(), epoch));
+        }
+    }
+    let (_, model, epoch) = best.expect("at least one epoch");
+    Ok((model, epoch))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ngrams_are_counted_in_stable_buckets() {
+        let a = counts("港股 上涨", 1 << 18);
+        // 4 characters: 4 unigrams + 3 bigrams + 2 trigrams.
+        assert_eq!(a.iter().map(|(_, c)| c).sum::<f32>(), 9.0);
+        assert_eq!(a, counts("港股上涨", 1 << 18));
+        assert_eq!(counts("GDP", 64), counts("gdp", 64));
+        // A repeated character is one bucket counted twice.
+        let b = counts("涨涨", 1 << 18);
+        assert!(b.iter().any(|&(_, c)| c == 2.0));
+    }
+
+    #[test]
+    fn it_learns_which_words_go_with_which_label() {
+        let texts = ["港股收盘上涨", "沪指收盘下跌", "球队客场获胜", "主队点球告负", "港股午后走低", "球队主场战平"];
+        let labels = [0, 0, 1, 1, 0, 1];
+        let settings = LexicalSettings { buckets: 1 << 12, epochs: 20, ..LexicalSettings::default() };
+        let (model, _) = fit((&texts, &labels), (&texts, &labels), 2, &settings).unwrap();
+        for (text, want) in [("港股早盘上涨", 0), ("球队客场战平", 1)] {
+            let z = model.logits(text);
+            assert_eq!(usize::from(z[1] > z[0]), want, "{text}: {z:?}");
+        }
+    }
+}
