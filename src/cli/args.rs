@@ -82,8 +82,10 @@ Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (r
     #[command(
         long_about = "Summarise every article of each page (or each JSON Lines row, or each --text) \
 with a few of its own sentences. Methods: model (the encoder ranks sentences by similarity to \
-the article and its headline, position and redundancy), lead (the first sentences after the \
-dateline), textrank (a graph of shared character bigrams).",
+the article and its headline, position and redundancy; a summary meant to be one sentence, a \
+short text's or --sentences 1, is tightened to the run of its clauses closest to the article, \
+ending in …… where the sentence goes on), lead (the first sentences after the dateline), \
+textrank (a graph of shared character bigrams).",
         after_long_help = "Examples:\n  jianbao summarize page.txt\n  \
 jianbao summarize --text '…' --max-chars 60\n  \
 jianbao summarize --format jsonl articles.jsonl       # rows {\"id\", \"title\", \"text\"}; ids kept\n  \
@@ -109,10 +111,11 @@ jianbao label --head trained/ page.txt                 # a head from `jianbao tr
     /// Train a section-label head on labelled headlines.
     #[command(
         long_about = "Train a classification head (multinomial logistic regression on the frozen \
-encoder's vectors) from JSON Lines rows {\"text\", \"section\"} (or \"label\"; an optional \
+encoder's vectors, mixed with one on the text's hashed character 1-3-grams unless \
+--no-lexical) from JSON Lines rows {\"text\", \"section\"} (or \"label\"; an optional \
 \"scheme\" groups the scores). Rows labelled null or with a label not in the labels file are \
 dropped. Rows are split by a hash of their text: 80% train, 10% validation (chooses the \
-epoch), 10% test (scored once, at the end). The head and a manifest (encoder, labels, data, \
+epochs and the mix), 10% test (scored once, at the end). The head and a manifest (encoder, labels, data, \
 settings, validation and test scores) are written to --out.",
         after_long_help = "Examples:\n  \
 jianbao train --data ../shared/data/labels/*.jsonl --out models/e5-small\n  \
@@ -351,6 +354,7 @@ pub struct SummaryArgs {
     pub max_chars: usize,
 
     /// Take this many sentences (within --max-chars) instead of filling the character budget.
+    /// With the model method, one sentence is tightened to its most telling clauses.
     #[arg(long, value_name = "N")]
     pub sentences: Option<usize>,
 }
