@@ -43,6 +43,10 @@ use crate::text::{self, char_len};
 /// headline weight cannot be tuned there (those sets have no headline to use, or it is the
 /// reference) and is set by judgment to half the article's. The cap of 6 candidates scored 0.1
 /// ROUGE-L below 10 on the tuning sets (19.55 against 19.64) for 40% less encoder work.
+///
+/// The clause-length penalty of [`tighten`] was then chosen on the same sets with the ranking
+/// weights fixed: mean ROUGE-L 20.11 untightened, 20.81 at 0.05, 21.60 at 0.10, 22.02 at 0.15,
+/// 21.98 at 0.20, 21.47 at 0.30.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
     /// Similarity to the article's centroid.
