@@ -146,10 +146,9 @@ impl Head {
                 format!("lexical n-grams up to {}, this build reads up to {}", spec.max_n, lexical::MAX_N),
             ));
         }
-        let lexical = Lexical::new(spec.buckets, read("lexical.idf")?, read("lexical.weight")?, read("lexical.bias")?)
+        Lexical::new(spec.buckets, read("lexical.idf")?, read("lexical.weight")?, read("lexical.bias")?)
             .and_then(|l| head.with_lexical(l, spec.mix))
-            .map_err(|e| LabelError::file(&path, e.to_string()))?;
-        Ok(lexical)
+            .map_err(|e| LabelError::file(&path, e.to_string()))
     }
 
     /// Writes `head.safetensors` and `head.json` into `dir`.
@@ -163,7 +162,8 @@ impl Head {
             ("bias".to_owned(), Tensor::from_vec(self.bias.clone(), k, &Device::Cpu).map_err(fail)?),
         ]);
         if let Some(lex) = &self.lexical {
-            // Half precision halves the file; the logits move by less than 1e-3.
+            // Half precision halves the file; `jianbao train` scores the head after the same
+            // rounding (`Lexical::rounded_to_f16`), so its manifest's scores are the file's.
             let half = |v: &[f32], shape: &[usize]| {
                 Tensor::from_vec(v.to_vec(), shape, &Device::Cpu).and_then(|t| t.to_dtype(candle_core::DType::F16))
             };
