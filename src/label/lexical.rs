@@ -105,12 +105,18 @@ impl Lexical {
     }
 
     pub fn logits(&self, text: &str) -> Vec<f32> {
+        let mut out = vec![0.0; self.labels()];
+        self.logits_into(&self.features(text), &mut out);
+        out
+    }
+
+    /// The logits of a feature vector, written into `out` (one per label).
+    fn logits_into(&self, features: &[(usize, f32)], out: &mut [f32]) {
         let k = self.labels();
-        let mut out = self.bias.clone();
-        for (j, x) in self.features(text) {
+        out.copy_from_slice(&self.bias);
+        for &(j, x) in features {
             out.iter_mut().zip(&self.weight[j * k..(j + 1) * k]).for_each(|(o, w)| *o += x * w);
         }
-        out
     }
 }
 
@@ -183,10 +189,7 @@ pub fn fit(
         super::train::shuffle(&mut order, &mut rng);
         for &i in &order {
             // Forward: softmax of the logits.
-            p.copy_from_slice(&model.bias);
-            for &(j, v) in &x[i] {
-                p.iter_mut().zip(&model.weight[j * classes..(j + 1) * classes]).for_each(|(o, w)| *o += v * w);
-            }
+            model.logits_into(&x[i], &mut p);
             let max = p.iter().copied().fold(f32::NEG_INFINITY, f32::max);
             p.iter_mut().for_each(|z| *z = (*z - max).exp());
             let sum: f32 = p.iter().sum();
@@ -210,11 +213,8 @@ pub fn fit(
             .iter()
             .zip(val.1)
             .filter(|(f, &gold)| {
-                let mut z = model.bias.clone();
-                for &(j, v) in f.iter() {
-                    z.iter_mut().zip(&model.weight[j * classes..(j + 1) * classes]).for_each(|(o, w)| *o += v * w);
-                }
-                (0..classes).max_by(|&a, &b| z[a].total_cmp(&z[b])) == Some(gold)
+                model.logits_into(f, &mut p);
+                (0..classes).max_by(|&a, &b| p[a].total_cmp(&p[b])) == Some(gold)
             })
             .count();
         let accuracy = correct as f64 / x_val.len() as f64;

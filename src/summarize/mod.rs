@@ -212,16 +212,18 @@ impl<'e> Summarizer<'e> {
     /// call, so that the encoder gets full batches.
     pub fn summarize(&self, articles: &[&Article]) -> Result<Vec<Summary>, ModelError> {
         let candidates: Vec<Vec<Sentence>> = articles.iter().map(|a| candidates(a)).collect();
-        let fill_all = |rankings: &[Vec<usize>]| -> Vec<Summary> {
-            candidates.iter().zip(rankings).map(|(c, r)| fill(c, r, self.budget)).collect()
-        };
         match (self.method, self.encoder) {
-            (Method::Lead, _) => Ok(fill_all(&candidates.iter().map(|c| lead::ranking(c)).collect::<Vec<_>>())),
-            (Method::Textrank, _) => Ok(fill_all(&candidates.iter().map(|c| textrank::ranking(c)).collect::<Vec<_>>())),
+            (Method::Lead, _) => {
+                let rankings: Vec<Vec<usize>> = candidates.iter().map(|c| lead::ranking(c)).collect();
+                Ok(fill_all(&candidates, rankings.iter().map(Vec::as_slice), self.budget))
+            }
+            (Method::Textrank, _) => {
+                let rankings: Vec<Vec<usize>> = candidates.iter().map(|c| textrank::ranking(c)).collect();
+                Ok(fill_all(&candidates, rankings.iter().map(Vec::as_slice), self.budget))
+            }
             (Method::Model, Some(encoder)) => {
                 let ranked = ranked::rankings(encoder, articles, &candidates, &self.weights)?;
-                let orders: Vec<Vec<usize>> = ranked.iter().map(|r| r.order.clone()).collect();
-                let mut summaries = fill_all(&orders);
+                let mut summaries = fill_all(&candidates, ranked.iter().map(|r| r.order.as_slice()), self.budget);
                 ranked::tighten(encoder, &mut summaries, &candidates, &ranked, self.budget, &self.weights)?;
                 Ok(summaries)
             }
@@ -230,6 +232,15 @@ impl<'e> Summarizer<'e> {
             }
         }
     }
+}
+
+/// [`fill`] for each article's candidates and ranking.
+fn fill_all<'r>(
+    candidates: &[Vec<Sentence>],
+    rankings: impl Iterator<Item = &'r [usize]>,
+    budget: Budget,
+) -> Vec<Summary> {
+    candidates.iter().zip(rankings).map(|(c, r)| fill(c, r, budget)).collect()
 }
 
 #[cfg(test)]
