@@ -269,8 +269,9 @@ pub enum ModelCommand {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Pages to read: files, directories (read recursively), archives (.zip, .tar, .tar.gz,
-    /// .tgz; read in memory), JSON Lines files (.jsonl: one article per row, with a `text`
-    /// field and optional `id` and `title`), or - for standard input (also what no PATH means).
+    /// .tgz; read in memory), JSON Lines files (.jsonl, or any file or standard input that opens
+    /// with `{`: one article per row, with a `text` field and optional `id` and `title`), or -
+    /// for standard input (also what no PATH means).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 

@@ -141,7 +141,7 @@ impl Container {
             Container::Gzip
         } else if head.get(257..262) == Some(b"ustar") || lower.ends_with(".tar") {
             Container::Tar
-        } else if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+        } else if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || opens_with_brace(head) {
             Container::Jsonl
         } else {
             Container::Text
@@ -151,6 +151,14 @@ impl Container {
     fn is_archive(self) -> bool {
         matches!(self, Container::Zip | Container::Tar | Container::Gzip)
     }
+}
+
+/// Whether text starts (after a UTF-8 byte-order mark and white space) with `{`: JSON Lines
+/// however the file is named, or piped in. No newspaper page opens with a brace, and rows that
+/// are not good JSON are then reported as such rather than read as a page.
+fn opens_with_brace(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 /// How many documents `sources` hold, where that is cheap to know: plain text files, and

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use encoding_rs::{BIG5, GB18030, UTF_16BE, UTF_16LE};
 
-use crate::harness::{headlines, path_str, seed_text, split_jsonl, Dir};
+use crate::harness::{headlines, path_str, seed_text, split_jsonl, Dir, Run};
 
 /// A short two-article page, written in whatever encoding a test needs.
 const PAGE: &str = "青岛首单创新创业公司债券发行\n\n□青岛日报/观海新闻记者 傅军\n\n本报11月14日讯 青岛财通集团有限公司日前在深圳成功发行青岛首单创新创业公司债券，债券规模为5亿元。\n\n青岛入选全省首批“平安农机”示范市\n\n□青岛日报/观海新闻记者 张晋\n\n本报11月14日讯 日前，山东省农业农村厅和山东省应急管理厅联合发布全省“平安农机”示范单位名单。\n";
@@ -177,6 +177,34 @@ fn json_lines_rows_are_articles_that_keep_their_id() {
     assert_eq!(records[1]["headline"], "市北：以强作风促落实");
     assert_eq!(records[1]["source"], "rows.jsonl:2");
     assert_eq!(run.errors(), vec!["jianbao: rows.jsonl:3: bad JSON Lines row: no \"text\" field"]);
+}
+
+/// Rows are recognised by their content too: piped in, or in a file not named `.jsonl`; and
+/// a row that is not good JSON is reported, not read as the text of a page.
+#[test]
+fn json_lines_are_recognised_by_their_content() {
+    let dir = Dir::new();
+    let rows = "\u{feff}{\"id\": \"a-1\", \"title\": \"青岛首单创新创业公司债券发行\", \"text\": \"本报11月14日讯 青岛财通集团有限公司日前在深圳成功发行债券。\"}\n\
+                {\"id\": \"a-2\", \"title\": \"没有写完\"\n";
+    let out = dir.jianbao().args(["split", "-f", "jsonl", "-"]).write_stdin(rows).output().unwrap();
+    let piped = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    };
+    dir.write("rows.txt", rows);
+    let named = split_jsonl(&dir, &["rows.txt"]);
+    for (run, source) in [(piped, "-"), (named, "rows.txt")] {
+        assert_eq!(run.code, 1, "{source}: {}", run.stderr);
+        let records = run.records();
+        assert_eq!(records.len(), 1, "{source}");
+        assert_eq!(records[0]["id"], "a-1");
+        assert_eq!(records[0]["headline"], "青岛首单创新创业公司债券发行");
+        assert_eq!(records[0]["source"], format!("{source}:1").as_str());
+        let errors = run.errors();
+        assert_eq!(errors.len(), 1, "{source}: {}", run.stderr);
+        assert!(errors[0].starts_with(&format!("jianbao: {source}:2: bad JSON Lines row")), "{}", errors[0]);
+    }
 }
 
 #[test]
