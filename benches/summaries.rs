@@ -3,6 +3,7 @@
 //!
 //! cargo bench --bench summaries            # report on the test sets
 //! cargo bench --bench summaries -- --tune  # grid-search the model weights on the tuning sets
+//! cargo bench --bench summaries -- --report-tuning  # the report, on the tuning sets
 //!
 //! Sets (from `../shared/data`):
 //! - tuning: LCSTS PART II validation, the CLTS samples, and the People's Daily pages of
@@ -321,6 +322,7 @@ fn main() {
         return;
     }
     let tuning = std::env::args().any(|a| a == "--tune");
+    let on_tuning_sets = std::env::args().any(|a| a == "--report-tuning");
     let spec: ModelSpec = DEFAULT_MODEL.parse().expect("default model");
     let opts = FetchOptions { offline: false, wheels: None, progress: true, force: false };
     let dir = source::resolve(&spec, &opts).expect("the default model");
@@ -336,6 +338,10 @@ fn main() {
         let memo = Memo { inner: &encoder, seen: Mutex::new(HashMap::new()) };
         let weights = tune(&sets, &memo);
         table(&sets, weights, &memo);
+    } else if on_tuning_sets {
+        report(&encoder, "lcsts val", default, summary_rows("lcsts_part2_val.jsonl"));
+        report(&encoder, "clts samples", default, summary_rows("clts_samples.jsonl"));
+        report(&encoder, "peopledaily 2019 (1/3)", one, pd_rows(&["2019"], 3));
     } else {
         report(&encoder, "lcsts test", default, summary_rows("lcsts_part2_test.jsonl"));
         report(&encoder, "peopledaily 2020 (1/2)", one, pd_rows(&["2020"], 2));
