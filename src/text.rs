@@ -110,37 +110,86 @@ pub fn join_broken(left: &str, right: &str) -> String {
     out
 }
 
+/// Quotation marks and brackets that open a run which a sentence end inside does not close.
+fn is_opening(c: char) -> bool {
+    matches!(c, '“' | '‘' | '「' | '『' | '（' | '(' | '【' | '〔')
+}
+
+/// A quotation longer than this many characters is split at its own sentence ends, so that a
+/// missing closing mark (or a speech quoted at length) does not make a paragraph one sentence.
+pub const MAX_QUOTED_CHARS: usize = 120;
+
+/// A sentence of at most this many characters right after a closing quote says who spoke
+/// (`辛鸣说。`, `他表示。`) and stays with the quotation.
+const ATTRIBUTION_CHARS: usize = 8;
+
 /// Splits a paragraph into sentences after `。！？…；` (and `!?;`), keeping closing quotes and
-/// brackets with the sentence they close (`……。”`); never splits on `，`. A sentence end inside
-/// quotes or brackets does not end the outer sentence when more of the quotation follows.
+/// brackets with the sentence they close (`……。”`); never splits on `，`. A quotation of several
+/// sentences stays one sentence (up to [`MAX_QUOTED_CHARS`]), and a short attribution after it
+/// (`“……。”辛鸣说。`) stays with it.
 pub fn sentences(paragraph: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+    let mut out: Vec<&str> = Vec::new();
     let mut start = 0;
+    // Open quotation marks and brackets, and the characters of the sentence so far.
+    let mut depth = 0usize;
+    let mut chars_in = 0usize;
+    // Where the last sentence pushed ended, when it ended with a closing quote.
+    let mut quote_end: Option<usize> = None;
     let mut chars = paragraph.char_indices().peekable();
     while let Some((_, c)) = chars.next() {
+        chars_in += 1;
+        if is_opening(c) {
+            depth += 1;
+        } else if is_closing(c) {
+            depth = depth.saturating_sub(1);
+        }
         if !is_sentence_end(c) {
             continue;
         }
         // Swallow runs of ends (`？！`, `……`) and the closing marks that follow.
+        let mut closed = false;
         while let Some(&(_, next)) = chars.peek() {
             if is_sentence_end(next) || is_closing(next) {
+                closed |= matches!(next, '”' | '’' | '」' | '』');
+                if is_closing(next) {
+                    depth = depth.saturating_sub(1);
+                }
+                chars_in += 1;
                 chars.next();
             } else {
                 break;
             }
         }
-        let end = chars.peek().map_or(paragraph.len(), |&(j, _)| j);
-        let sentence = trim(&paragraph[start..end]);
-        if !sentence.is_empty() {
-            out.push(sentence);
+        // Still inside a quotation that goes on: the sentence goes on too.
+        if depth > 0 && chars_in < MAX_QUOTED_CHARS {
+            continue;
         }
+        let end = chars.peek().map_or(paragraph.len(), |&(j, _)| j);
+        push_sentence(&mut out, paragraph, start, end, quote_end);
+        quote_end = closed.then_some(end);
         start = end;
+        depth = 0;
+        chars_in = 0;
     }
-    let rest = trim(&paragraph[start..]);
-    if !rest.is_empty() {
-        out.push(rest);
-    }
+    push_sentence(&mut out, paragraph, start, paragraph.len(), quote_end);
     out
+}
+
+/// Adds `paragraph[start..end]` as a sentence, or, where it is a short attribution right after
+/// a quotation that ended at `start`, to the quotation's sentence.
+fn push_sentence<'p>(out: &mut Vec<&'p str>, paragraph: &'p str, start: usize, end: usize, quote_end: Option<usize>) {
+    let sentence = trim(&paragraph[start..end]);
+    if sentence.is_empty() {
+        return;
+    }
+    if quote_end == Some(start) && char_len(sentence) <= ATTRIBUTION_CHARS {
+        if let Some(last) = out.last_mut() {
+            let from = last.as_ptr() as usize - paragraph.as_ptr() as usize;
+            *last = trim(&paragraph[from..end]);
+            return;
+        }
+    }
+    out.push(sentence);
 }
 
 #[cfg(test)]
@@ -155,6 +204,25 @@ mod tests {
             vec!["他说：“高质量发展离不开数字化转型。”", "近日，青岛发布报告。", "真的吗？！", "是的……", "好"]
         );
         assert_eq!(sentences("一、二，三"), vec!["一、二，三"]);
+    }
+
+    #[test]
+    fn quotations_stay_whole_with_who_said_them() {
+        let p = "“以前要走十来分钟才能到车站。现在门口就能搭公交，方便多了。”日前，一位负责人说。“高质量发展是首要任务。”辛鸣说。他又补充了几句话。";
+        assert_eq!(
+            sentences(p),
+            vec![
+                "“以前要走十来分钟才能到车站。现在门口就能搭公交，方便多了。”",
+                "日前，一位负责人说。",
+                "“高质量发展是首要任务。”辛鸣说。",
+                "他又补充了几句话。",
+            ]
+        );
+        // Brackets too, and a quotation without its closing mark is split once it is too long.
+        assert_eq!(sentences("（据统计。今年增长。）全年完成。"), vec!["（据统计。今年增长。）", "全年完成。"]);
+        let unclosed = format!("“{}", "这是一句很长的话。".repeat(20));
+        let parts = sentences(&unclosed);
+        assert!(parts.len() > 1 && parts.iter().all(|s| char_len(s) <= MAX_QUOTED_CHARS + 8), "{parts:?}");
     }
 
     #[test]
