@@ -115,10 +115,11 @@ pub fn after_dateline(paragraph: &str) -> &str {
     }
 }
 
-/// Whether a line or sentence is a byline or a credit (photo, chart, editor), not article text.
+/// Whether a line or sentence is a byline, a credit (photo, chart, editor) or a bracketed
+/// sign-off (`（新华社电）`), not article text.
 pub fn is_boilerplate(sentence: &str) -> bool {
     let sentence = crate::text::trim(sentence);
-    patterns::is_byline(sentence) || patterns::is_credit(sentence)
+    patterns::is_byline(sentence) || patterns::is_credit(sentence) || patterns::is_sign_off(sentence)
 }
 
 /// Splits a page into its articles. A text with no headlines comes out as one article; a text

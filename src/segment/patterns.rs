@@ -48,6 +48,15 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("credit pattern")
 });
 
+/// Bracketed notes that close an article: `（本报巴黎电）`, `（据新华社北京1月7日电）`,
+/// `（蒲波采访整理）`, and a reporter's name alone, `（姚 昂）`.
+static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[（(]\s*(?:(?:据)?(?:本报|本報|新华社|新華社|中新社|人民网|新华网|央视网)[\p{Han}0-9０-９]{0,12}(?:电|讯|電|訊)|[^（）()]{1,20}(?:采访整理|整理|采写|供稿)|\p{Han}(?:\s*\p{Han}){1,3})\s*[）)]$",
+    )
+    .expect("sign-off pattern")
+});
+
 /// A dateline at the start of a paragraph: `本报11月14日讯`, `本报北京1月31日电`,
 /// `新华社北京9月30日电`, `据新华社曼谷4月8日电`, `本报讯`, optionally followed by
 /// `（记者 林晓晴）`.
@@ -116,12 +125,26 @@ pub(super) fn is_credit(line: &str) -> bool {
     chars <= 40 && (CREDIT.is_match(line) || is_photo_credit(line, chars))
 }
 
-/// `新华社记者 钱江摄`, `（张三摄）`, `李四摄`, but not a sentence that ends in 拍摄.
+pub(super) fn is_sign_off(line: &str) -> bool {
+    SIGN_OFF.is_match(line)
+}
+
+/// `新华社记者 钱江摄`, `（张三摄）`, `李四摄`, `王五摄（人民视觉）`, but not a sentence that ends
+/// in 拍摄.
 fn is_photo_credit(line: &str, chars: usize) -> bool {
-    let inner = line.trim_end_matches(['）', ')']).trim_end();
+    let mut inner = line.trim_end_matches(['）', ')']).trim_end();
+    let mut named = chars;
+    // An agency or photo library after the photographer: `王五摄（人民视觉）`.
+    if let Some(open) = inner.rfind(['（', '(']).filter(|&open| open > 0) {
+        let before = inner[..open].trim_end();
+        if before.ends_with('摄') {
+            inner = before;
+            named = inner.chars().count();
+        }
+    }
     inner.ends_with('摄')
         && !inner.ends_with("拍摄")
-        && (["记者", "通讯员", "摄影"].iter().any(|w| line.contains(w)) || is_bracketed(line) || chars <= 5)
+        && (["记者", "通讯员", "摄影"].iter().any(|w| line.contains(w)) || is_bracketed(line) || named <= 5)
 }
 
 pub(super) fn dateline(paragraph: &str) -> Option<DatelineMatch> {
@@ -251,6 +274,15 @@ mod tests {
     fn credits() {
         assert!(is_credit("新华社记者\u{a0}钱江摄"));
         assert!(is_credit("制图：郑小川"));
+        assert!(is_credit("王熙维摄（人民视觉）"));
+        assert!(is_credit("（张三摄）"));
         assert!(!is_credit("他拿起相机拍摄"));
+        assert!(!is_credit("他拿起相机拍摄（资料）"));
+        for note in ["（本报巴黎电）", "（新华社电）", "（据新华社北京1月7日电）", "（蒲波采访整理）", "（姚\u{a0}昂）"]
+        {
+            assert!(is_sign_off(note), "{note}");
+        }
+        assert!(!is_sign_off("（据统计，今年增长了三成）"));
+        assert!(!is_sign_off("会议在北京召开（新华社电）"));
     }
 }

@@ -79,17 +79,28 @@ pub struct Summary {
     pub sentences: Vec<usize>,
 }
 
+/// A paragraph this short without a sentence end is a subheading inside the body
+/// (`凝聚更多共识`), not a sentence.
+const MAX_SUBHEADING_CHARS: usize = 30;
+
 /// The body's sentences in order, without what is not summary text: the dateline opening the
-/// first paragraph (`本报11月14日讯` goes, the sentence after it stays), bylines and credits
-/// (photo, chart, editor lines) inside paragraphs, and fragments without a Chinese character.
+/// first paragraph (`本报11月14日讯` goes, the sentence after it stays), bylines, credits
+/// (photo, chart, editor lines) and sign-offs inside paragraphs, subheadings between
+/// paragraphs, and fragments without a Chinese character.
 pub fn candidates(article: &Article) -> Vec<Sentence> {
     let mut out = Vec::new();
     for (p, paragraph) in article.paragraphs.iter().enumerate() {
         // A dateline opens the first paragraph, or a later one where dispatches are merged.
         let paragraph = segment::after_dateline(paragraph);
-        for sentence in text::sentences(paragraph) {
+        let sentences = text::sentences(paragraph);
+        let alone = sentences.len() == 1 && article.paragraphs.len() > 1;
+        for sentence in sentences {
             let sentence = strip_credit_tail(sentence);
             if sentence.is_empty() || segment::is_boilerplate(sentence) || !sentence.chars().any(text::is_han) {
+                continue;
+            }
+            let ends = sentence.trim_end_matches(text::is_closing).ends_with(|c| text::is_sentence_end(c) || c == '：');
+            if alone && !ends && char_len(sentence) <= MAX_SUBHEADING_CHARS {
                 continue;
             }
             out.push(Sentence { text: sentence.to_owned(), paragraph: p, chars: char_len(sentence) });
@@ -252,11 +263,14 @@ mod tests {
     }
 
     #[test]
-    fn datelines_bylines_and_credits_are_not_candidates() {
-        let page = "市里召开会议部署冬季供暖\n\n本报记者 张三\n\n本报11月14日讯 今天上午，市里召开会议部署冬季供暖工作。会议要求各区确保居民按时供暖。（记者 李四）\n\n（责任编辑：王五）\n";
+    fn datelines_bylines_credits_and_subheadings_are_not_candidates() {
+        let page = "市里召开会议部署冬季供暖\n\n本报记者 张三\n\n　　本报11月14日讯 今天上午，市里召开会议部署冬季供暖工作。会议要求各区确保居民按时供暖。（记者 李四）\n\n　　用好“管网图”（记者手记）\n\n　　各区要加强管网巡查。（本报北京电）\n\n　　王五摄（人民视觉）\n\n（责任编辑：王五）\n";
         let article = crate::segment::split(page).remove(0);
         let texts: Vec<String> = candidates(&article).into_iter().map(|s| s.text).collect();
-        assert_eq!(texts, ["今天上午，市里召开会议部署冬季供暖工作。", "会议要求各区确保居民按时供暖。"]);
+        assert_eq!(
+            texts,
+            ["今天上午，市里召开会议部署冬季供暖工作。", "会议要求各区确保居民按时供暖。", "各区要加强管网巡查。"]
+        );
     }
 
     #[test]
