@@ -89,6 +89,8 @@ const MAX_SUBHEADING_CHARS: usize = 30;
 /// paragraphs, and fragments without a Chinese character.
 pub fn candidates(article: &Article) -> Vec<Sentence> {
     let mut out = Vec::new();
+    // Kept aside: a body made of nothing but short lines (a poem, a list) is summarised from them.
+    let mut subheadings = Vec::new();
     for (p, paragraph) in article.paragraphs.iter().enumerate() {
         // A dateline opens the first paragraph, or a later one where dispatches are merged.
         let paragraph = segment::after_dateline(paragraph);
@@ -100,13 +102,19 @@ pub fn candidates(article: &Article) -> Vec<Sentence> {
                 continue;
             }
             let ends = sentence.trim_end_matches(text::is_closing).ends_with(|c| text::is_sentence_end(c) || c == '：');
-            if alone && !ends && char_len(sentence) <= MAX_SUBHEADING_CHARS {
-                continue;
+            let candidate = Sentence { text: sentence.to_owned(), paragraph: p, chars: char_len(sentence) };
+            if alone && !ends && candidate.chars <= MAX_SUBHEADING_CHARS {
+                subheadings.push(candidate);
+            } else {
+                out.push(candidate);
             }
-            out.push(Sentence { text: sentence.to_owned(), paragraph: p, chars: char_len(sentence) });
         }
     }
-    out
+    if out.is_empty() {
+        subheadings
+    } else {
+        out
+    }
 }
 
 /// Removes a trailing bracketed credit such as `（记者 张三）` or `（新华社）` from a sentence.
@@ -271,6 +279,12 @@ mod tests {
             texts,
             ["今天上午，市里召开会议部署冬季供暖工作。", "会议要求各区确保居民按时供暖。", "各区要加强管网巡查。"]
         );
+        // Short lines are all a poem has: they are its sentences.
+        let mut poem = article;
+        poem.paragraphs =
+            vec!["风吹过田野，麦苗青青".into(), "我们在路上，心里亮堂".into(), "远方的人，请你回家".into()];
+        let texts: Vec<String> = candidates(&poem).into_iter().map(|s| s.text).collect();
+        assert_eq!(texts, poem.paragraphs);
     }
 
     #[test]
