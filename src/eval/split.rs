@@ -25,6 +25,8 @@ pub struct SplitScores {
     pub boundaries_gold: usize,
     pub boundaries_predicted: usize,
     pub boundaries_matched: usize,
+    /// Gold articles with a headline (a gold file may give spans alone).
+    pub headlines_gold: usize,
     /// Gold articles whose start was matched and whose headline is exactly the predicted one.
     pub headlines_matched: usize,
     /// Pages where every boundary and every headline is right.
@@ -48,9 +50,15 @@ impl SplitScores {
         if !gold.is_empty() && !predicted.is_empty() {
             pairs.push((0, 0));
         }
-        let headlines = pairs.iter().filter(|&&(g, p)| gold[g].headline.trim() == predicted[p].headline.trim()).count();
+        let has_headline = |g: &SplitItem| !g.headline.trim().is_empty();
+        let with_headline = gold.iter().filter(|g| has_headline(g)).count();
+        let headlines = pairs
+            .iter()
+            .filter(|&&(g, p)| has_headline(&gold[g]) && gold[g].headline.trim() == predicted[p].headline.trim())
+            .count();
+        self.headlines_gold += with_headline;
         self.headlines_matched += headlines;
-        if matched.len() == gold_b.len() && matched.len() == pred_b.len() && headlines == gold.len() {
+        if matched.len() == gold_b.len() && matched.len() == pred_b.len() && headlines == with_headline {
             self.pages_exact += 1;
         }
     }
@@ -63,6 +71,7 @@ impl SplitScores {
         self.boundaries_gold += other.boundaries_gold;
         self.boundaries_predicted += other.boundaries_predicted;
         self.boundaries_matched += other.boundaries_matched;
+        self.headlines_gold += other.headlines_gold;
         self.headlines_matched += other.headlines_matched;
         self.pages_exact += other.pages_exact;
     }
@@ -84,9 +93,9 @@ impl SplitScores {
         }
     }
 
-    /// Share of gold articles whose headline was found exactly.
+    /// Share of gold articles with a headline whose headline was found exactly.
     pub fn headline_match(&self) -> f64 {
-        ratio(self.headlines_matched, self.expected)
+        ratio(self.headlines_matched, self.headlines_gold)
     }
 }
 
@@ -164,5 +173,16 @@ mod tests {
         assert_eq!(s.headlines_matched, 2);
         assert!((s.headline_match() - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(s.pages_exact, 0);
+    }
+
+    #[test]
+    fn gold_without_headlines_scores_spans_alone() {
+        let gold = items(&[(0, ""), (100, "")]);
+        let predicted = items(&[(0, "甲"), (100, "乙")]);
+        let mut s = SplitScores::default();
+        s.add_page(&gold, &predicted, 2);
+        assert_eq!((s.headlines_gold, s.headlines_matched), (0, 0));
+        assert_eq!(s.headline_match(), 1.0);
+        assert_eq!(s.pages_exact, 1);
     }
 }
