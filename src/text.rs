@@ -128,13 +128,14 @@ const ATTRIBUTION_CHARS: usize = 8;
 /// sentences stays one sentence (up to [`MAX_QUOTED_CHARS`]), and a short attribution after it
 /// (`“……。”辛鸣说。`) stays with it.
 pub fn sentences(paragraph: &str) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
+    // Byte ranges of the sentences; an attribution extends the range before it.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
     // Open quotation marks and brackets, and the characters of the sentence so far.
     let mut depth = 0usize;
     let mut chars_in = 0usize;
-    // Where the last sentence pushed ended, when it ended with a closing quote.
-    let mut quote_end: Option<usize> = None;
+    // Whether the last sentence ended with a closing quote.
+    let mut after_quote = false;
     let mut chars = paragraph.char_indices().peekable();
     while let Some((_, c)) = chars.next() {
         chars_in += 1;
@@ -165,31 +166,27 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
             continue;
         }
         let end = chars.peek().map_or(paragraph.len(), |&(j, _)| j);
-        push_sentence(&mut out, paragraph, start, end, quote_end);
-        quote_end = closed.then_some(end);
+        add_span(&mut spans, paragraph, (start, end), after_quote);
+        after_quote = closed;
         start = end;
         depth = 0;
         chars_in = 0;
     }
-    push_sentence(&mut out, paragraph, start, paragraph.len(), quote_end);
-    out
+    add_span(&mut spans, paragraph, (start, paragraph.len()), after_quote);
+    spans.into_iter().map(|(s, e)| trim(&paragraph[s..e])).collect()
 }
 
-/// Adds `paragraph[start..end]` as a sentence, or, where it is a short attribution right after
-/// a quotation that ended at `start`, to the quotation's sentence.
-fn push_sentence<'p>(out: &mut Vec<&'p str>, paragraph: &'p str, start: usize, end: usize, quote_end: Option<usize>) {
+/// Adds a sentence's range, or, where it is a short attribution right after a quotation, extends
+/// the quotation's range to take it in. Blank ranges are dropped.
+fn add_span(spans: &mut Vec<(usize, usize)>, paragraph: &str, (start, end): (usize, usize), after_quote: bool) {
     let sentence = trim(&paragraph[start..end]);
     if sentence.is_empty() {
         return;
     }
-    if quote_end == Some(start) && char_len(sentence) <= ATTRIBUTION_CHARS {
-        if let Some(last) = out.last_mut() {
-            let from = last.as_ptr() as usize - paragraph.as_ptr() as usize;
-            *last = trim(&paragraph[from..end]);
-            return;
-        }
+    match spans.last_mut() {
+        Some(last) if after_quote && last.1 == start && char_len(sentence) <= ATTRIBUTION_CHARS => last.1 = end,
+        _ => spans.push((start, end)),
     }
-    out.push(sentence);
 }
 
 #[cfg(test)]
