@@ -219,6 +219,11 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
     exps.iter().map(|e| e / sum).collect()
 }
 
+/// The index of the largest value (the last of equals), `None` for an empty slice.
+pub fn argmax(values: &[f32]) -> Option<usize> {
+    (0..values.len()).max_by(|&a, &b| values[a].total_cmp(&values[b]))
+}
+
 /// Labels articles: a trained head or zero-shot, over one taxonomy.
 pub enum Labeller {
     Head(Box<head::Head>),

@@ -17,7 +17,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::head::{Head, Manifest};
-use super::{input_description, LabelError, Taxonomy};
+use super::{argmax, input_description, LabelError, Taxonomy};
 use crate::eval::labels::{score_labels, LabelScores};
 use crate::model::{Encoder, Intent};
 
@@ -206,12 +206,7 @@ pub fn fit(train: &Set<'_>, val: &Set<'_>, classes: usize, settings: &Settings) 
     };
     let x = standardise(train.vectors)?;
     let x_val = standardise(val.vectors)?;
-    // Balanced class weights: n / (k · count).
-    let mut counts = vec![0usize; classes];
-    train.labels.iter().for_each(|&l| counts[l] += 1);
-    let class_weights: Vec<f32> =
-        counts.iter().map(|&c| if c == 0 { 0.0 } else { n as f32 / (classes as f32 * c as f32) }).collect();
-    let class_weights = Tensor::new(class_weights.as_slice(), &dev).map_err(fail)?;
+    let class_weights = Tensor::new(balanced_weights(train.labels, classes).as_slice(), &dev).map_err(fail)?;
 
     // Zero initial weights: the problem is convex, and a random start would make training
     // depend on candle's unseeded generator.
@@ -284,6 +279,14 @@ fn weighted_cross_entropy(logits: &Tensor, labels: &Tensor, class_weights: &Tens
     (picked * &w)?.sum_all()?.neg()? / w.sum_all()?.to_scalar::<f32>()? as f64
 }
 
+/// Balanced class weights, `n / (k · count)` (0 for a class without rows).
+pub(super) fn balanced_weights(labels: &[usize], classes: usize) -> Vec<f32> {
+    let mut counts = vec![0usize; classes];
+    labels.iter().for_each(|&l| counts[l] += 1);
+    let n = labels.len() as f32;
+    counts.iter().map(|&c| if c == 0 { 0.0 } else { n / (classes as f32 * c as f32) }).collect()
+}
+
 /// Fisher–Yates with a xorshift generator: the same seed gives the same order everywhere.
 pub(super) fn shuffle(order: &mut [usize], state: &mut u64) {
     for i in (1..order.len()).rev() {
@@ -342,7 +345,7 @@ pub fn choose_mix(head: &mut Head, vectors: &[Vec<f32>], examples: &[&Example]) 
             .zip(examples)
             .filter(|((enc, lex), e)| {
                 let z = if lex.is_empty() { enc.clone() } else { super::head::mix(enc, lex, m) };
-                (0..z.len()).max_by(|&a, &b| z[a].total_cmp(&z[b])) == Some(e.label)
+                argmax(&z) == Some(e.label)
             })
             .count();
         let accuracy = correct as f64 / examples.len().max(1) as f64;

@@ -134,6 +134,9 @@ pub const MAX_SPAN_CLAUSES: usize = 3;
 /// A run of clauses shorter than this many characters says too little to stand alone.
 const MIN_SPAN_CHARS: usize = 6;
 
+/// Where a sentence divides into clauses.
+const CLAUSE_BREAKS: [char; 5] = ['，', '；', '：', ',', ';'];
+
 /// One way to say a sentence shorter: a run of its clauses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
@@ -149,7 +152,7 @@ pub fn spans(sentence: &str, max_chars: usize) -> Vec<Span> {
     let mut clauses = Vec::new();
     let mut start = 0;
     for (at, c) in sentence.char_indices() {
-        if matches!(c, '，' | '；' | '：' | ',' | ';') {
+        if CLAUSE_BREAKS.contains(&c) {
             clauses.push(&sentence[start..at + c.len_utf8()]);
             start = at + c.len_utf8();
         }
@@ -164,7 +167,7 @@ pub fn spans(sentence: &str, max_chars: usize) -> Vec<Span> {
                 continue;
             }
             let run: String = clauses[first..end].concat();
-            let run = text::trim(run.trim_end_matches(['，', '；', '：', ',', ';']));
+            let run = text::trim(run.trim_end_matches(CLAUSE_BREAKS));
             let chars = char_len(run);
             let ends_sentence = end == clauses.len();
             let shown = if ends_sentence { chars } else { chars + 2 };
