@@ -149,9 +149,12 @@ pub fn fill(candidates: &[Sentence], ranking: &[usize], budget: Budget) -> Summa
         return Summary::default();
     };
     if candidates.len() == 1 {
+        // Its first clauses, up to half of it; a sentence without a clause break to cut at
+        // (`今天天气很好。`) has nothing shorter to give, and is kept whole within the budget.
         let text = &candidates[best].text;
         let half = (char_len(text) / 2).max(1);
-        return Summary { text: clip(text, half.min(budget.max_chars)), sentences: vec![best] };
+        let text = clip_at_clause(text, half.min(budget.max_chars)).unwrap_or_else(|| clip(text, budget.max_chars));
+        return Summary { text, sentences: vec![best] };
     }
     if candidates[best].chars > budget.max_chars {
         return Summary { text: clip(&candidates[best].text, budget.max_chars), sentences: vec![best] };
@@ -196,22 +199,29 @@ pub fn wanted_sentences(candidates: &[Sentence], budget: Budget) -> usize {
 }
 
 /// `text` cut to at most `max_chars` characters at the last clause break that fits, with `……`
-/// (two characters, counted) in place of the rest; `text` itself where it fits.
+/// (two characters, counted) in place of the rest; `text` itself where it fits. With no clause
+/// break that fits, it is cut at `max_chars`.
 fn clip(text: &str, max_chars: usize) -> String {
+    clip_at_clause(text, max_chars).unwrap_or_else(|| {
+        let mut out: String = text.chars().take(max_chars.saturating_sub(2)).collect();
+        out.push_str("……");
+        out
+    })
+}
+
+/// `text` cut at the last clause break (`，`, `；`, `、`, `：`) that leaves room for `……` within
+/// `max_chars`; `text` itself where it fits; `None` where no clause break fits.
+fn clip_at_clause(text: &str, max_chars: usize) -> Option<String> {
     if char_len(text) <= max_chars {
-        return text.to_owned();
+        return Some(text.to_owned());
     }
     let room = max_chars.saturating_sub(2);
     let chars: Vec<char> = text.chars().collect();
     let cut =
-        (1..=room.min(chars.len())).rev().find(|&n| matches!(chars[n - 1], '，' | '；' | '、' | '：' | ',' | ';'));
-    let keep = match cut {
-        Some(n) => n - 1,
-        None => room,
-    };
-    let mut out: String = chars[..keep].iter().collect();
+        (1..=room.min(chars.len())).rev().find(|&n| matches!(chars[n - 1], '，' | '；' | '、' | '：' | ',' | ';'))?;
+    let mut out: String = chars[..cut - 1].iter().collect();
     out.push_str("……");
-    out
+    Some(out)
 }
 
 /// Summarises articles with one method; `model` needs an encoder.
@@ -320,6 +330,11 @@ mod tests {
             "{}",
             summary.text
         );
+        // One without a clause break has nothing shorter to give: it is not cut to a stub.
+        let clause = sentences(&["今天天气很好。"]);
+        assert_eq!(fill(&clause, &[0], Budget::default()).text, "今天天气很好。");
+        let tight = Budget { max_chars: 4, sentences: None };
+        assert_eq!(fill(&clause, &[0], tight).text, "今天……");
     }
 
     #[test]

@@ -184,8 +184,8 @@ pub fn spans(sentence: &str, max_chars: usize) -> Vec<Span> {
 /// Tightens each summary meant to be one sentence (a short text's, or one asked for with
 /// `--sentences 1`) to the run of its sentence's clauses (or the whole sentence) that best says
 /// what the article is about, less a length penalty.
-/// A summary already cut to fit (an over-long sentence, or the only sentence of a text) keeps
-/// within the length it was cut to, and a text's only sentence is never given back whole.
+/// A summary already cut to fit an over-long sentence keeps within the length it was cut to,
+/// and a text's only sentence is never given back whole.
 pub fn tighten(
     encoder: &dyn Encoder,
     summaries: &mut [Summary],
@@ -211,8 +211,11 @@ pub fn tighten(
             continue;
         }
         let sentence = &candidates[i][s];
-        let cut = summary.text != sentence.text;
-        let limit = if cut { char_len(&summary.text) } else { budget.max_chars };
+        // A text's only sentence may give way to any shorter run of its clauses (`spans` never
+        // yields the whole), not only to the first ones `fill` cut it to.
+        let only = candidates[i].len() == 1;
+        let cut = only || summary.text != sentence.text;
+        let limit = if cut && !only { char_len(&summary.text) } else { budget.max_chars };
         let spans = spans(&sentence.text, limit);
         if spans.is_empty() {
             continue;
