@@ -531,15 +531,17 @@ pub struct EvalArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CHARS)]
     pub max_chars: usize,
 
-    /// Write the report as JSON (a stable schema) to FILE.
+    /// Write the report as JSON (a stable schema) to FILE; - for standard output, in place of
+    /// the table (which then goes to standard error).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 
-    /// Write the report as Markdown to FILE.
+    /// Write the report as Markdown to FILE (- for standard output).
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
 
-    /// Write the report as one self-contained HTML page (tables, confusion heat maps, score histograms).
+    /// Write the report as one self-contained HTML page (tables, confusion heat maps, score
+    /// histograms) to FILE (- for standard output).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
 

@@ -1,6 +1,7 @@
 //! `jianbao eval`: run a suite (or read predictions), score, report, check.
 
 use std::fs;
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context};
@@ -59,11 +60,21 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
             .with_context(|| format!("{}: not a jianbao eval --json report", path.display()))?;
         report.compare(&baseline);
     }
+    let outputs = [&args.json, &args.markdown, &args.html];
+    let to_stdout = outputs.iter().filter(|p| p.as_deref().is_some_and(is_stdout)).count();
+    if to_stdout > 1 {
+        bail!("only one of --json, --markdown and --html can be - (standard output)");
+    }
     write(args.json.as_deref(), || serde_json::to_string_pretty(&report).map(|s| s + "\n").map_err(Into::into))?;
     write(args.markdown.as_deref(), || Ok(report.markdown()))?;
     write(args.html.as_deref(), || Ok(crate::eval::html::render(&report)))?;
     if !args.quiet {
-        print!("{}", report.table());
+        // Standard output holds the report asked for there; the table goes beside it.
+        if to_stdout == 1 {
+            eprint!("{}", report.table());
+        } else {
+            print!("{}", report.table());
+        }
     }
     if args.check {
         let failed: Vec<String> = report.failed_checks().map(ToString::to_string).collect();
@@ -77,9 +88,18 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
+/// `-` stands for standard output.
+fn is_stdout(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
 fn write(path: Option<&Path>, content: impl FnOnce() -> anyhow::Result<String>) -> anyhow::Result<()> {
-    if let Some(path) = path {
-        fs::write(path, content()?).with_context(|| format!("cannot write {}", path.display()))?;
+    match path {
+        None => {}
+        Some(path) if is_stdout(path) => {
+            std::io::stdout().write_all(content()?.as_bytes()).context("cannot write to standard output")?
+        }
+        Some(path) => fs::write(path, content()?).with_context(|| format!("cannot write {}", path.display()))?,
     }
     Ok(())
 }

@@ -147,6 +147,16 @@ fn predictions_score_as_the_suite_scores_them() {
     assert_eq!(metric(&pred_report, 0, "split", "headline_match"), 1.0);
     let html = std::fs::read_to_string(dir.path("r.html")).expect("html written");
     assert!(html.contains("<svg") && html.contains("ROUGE-L F1 per item") && html.contains("all checks pass"));
+    // `--json -` puts the report on standard output, the same report as in a file; the table
+    // moves to standard error.
+    let piped = run(&dir, &["eval", "--predictions", "pred.jsonl", "--gold", &gold, "--json", "-"]);
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    let piped_report: serde_json::Value = serde_json::from_str(&piped.stdout).expect("JSON on standard output");
+    for name in ["rouge1.f1", "rougeL.f1", "boundary.f1"] {
+        let method = if name == "boundary.f1" { "split" } else { "pred" };
+        assert_eq!(metric(&piped_report, 0, method, name), metric(&pred_report, 0, method, name), "{name}");
+    }
+    assert!(piped.stderr.contains("rougeL.f1") && !dir.path("-").exists(), "{}", piped.stderr);
 }
 
 #[test]
