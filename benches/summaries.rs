@@ -205,11 +205,13 @@ fn report(encoder: &CandleEncoder, name: &str, budget: Budget, rows: (Vec<Articl
     let mut lead_l = 0.0;
     for method in [Method::Lead, Method::Textrank, Method::Model] {
         let started = Instant::now();
-        let summarizer = Summarizer::new(method, budget, Some(encoder as &dyn Encoder));
+        let summarizer = Summarizer::new(method, budget);
         let mut totals = [0.0f64; 4];
         for (chunk, refs) in articles.chunks(64).zip(references.chunks(64)) {
             let batch: Vec<&Article> = chunk.iter().collect();
-            for (summary, reference) in summarizer.summarize(&batch).expect("summarize").iter().zip(refs) {
+            for (summary, reference) in
+                summarizer.summarize(Some(encoder as &dyn Encoder), &batch).expect("summarize").iter().zip(refs)
+            {
                 let r = rouge::score_text(&summary.text, reference);
                 totals[0] += r.rouge1.f1;
                 totals[1] += r.rouge2.f1;

@@ -64,7 +64,7 @@ impl LabelOptions {
 
 /// What to do with each article.
 struct Engine<'e> {
-    summarizer: Option<Summarizer<'e>>,
+    summarizer: Option<Summarizer>,
     labeller: Option<(&'e Labeller, f32)>,
     /// The model both use, where one is loaded.
     encoder: Option<&'e dyn Encoder>,
@@ -75,11 +75,7 @@ impl Engine<'_> {
         // The summariser and the labeller share what they embed in this batch.
         let memo = self.encoder.map(Memo::new);
         let encoder = memo.as_ref().map(|m| m as &dyn Encoder);
-        let summaries = self
-            .summarizer
-            .as_ref()
-            .map(|s| Summarizer { encoder: s.encoder.and(encoder), ..*s }.summarize(articles))
-            .transpose()?;
+        let summaries = self.summarizer.as_ref().map(|s| s.summarize(encoder, articles)).transpose()?;
         let labels = match (self.labeller, encoder) {
             (Some((labeller, min_confidence)), Some(encoder)) => {
                 Some(labeller.label(encoder, articles, min_confidence)?)
@@ -140,7 +136,7 @@ pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
     let encoder = args.model.load()?;
     let labeller = args.label.labeller(&encoder)?;
     let engine = Engine {
-        summarizer: Some(Summarizer::new(args.summary.method, budget, Some(&encoder))),
+        summarizer: Some(Summarizer::new(args.summary.method, budget)),
         labeller: Some((&labeller, args.label.min_confidence)),
         encoder: Some(&encoder),
     };
@@ -154,8 +150,7 @@ pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
     let encoder: Option<CandleEncoder> =
         if args.summary.method == Method::Model { Some(args.model.load()?) } else { None };
     let encoder = encoder.as_ref().map(|e| e as &dyn Encoder);
-    let engine =
-        Engine { summarizer: Some(Summarizer::new(args.summary.method, budget, encoder)), labeller: None, encoder };
+    let engine = Engine { summarizer: Some(Summarizer::new(args.summary.method, budget)), labeller: None, encoder };
     process(&args.input, &args.text, &engine, &args.output, &args.batch)
 }
 

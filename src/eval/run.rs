@@ -75,8 +75,8 @@ impl Systems for Pipeline<'_> {
         if method == Method::Model && self.encoder.is_none() {
             return Err(EvalError::NeedsModel("model"));
         }
-        let summarizer = Summarizer::new(method, self.budget, self.encoder);
-        Ok(summarizer.summarize(articles)?.into_iter().map(|s| s.text).collect())
+        let summarizer = Summarizer::new(method, self.budget);
+        Ok(summarizer.summarize(self.encoder, articles)?.into_iter().map(|s| s.text).collect())
     }
 
     fn label(&self, system: System, articles: &[&Article]) -> Result<Vec<(String, f64)>, EvalError> {

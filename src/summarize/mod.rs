@@ -225,23 +225,23 @@ fn clip_at_clause(text: &str, max_chars: usize) -> Option<String> {
 }
 
 /// Summarises articles with one method; `model` needs an encoder.
-pub struct Summarizer<'e> {
+#[derive(Debug, Clone, Copy)]
+pub struct Summarizer {
     pub method: Method,
     pub budget: Budget,
-    pub encoder: Option<&'e dyn Encoder>,
     pub weights: ranked::Weights,
 }
 
-impl<'e> Summarizer<'e> {
-    pub fn new(method: Method, budget: Budget, encoder: Option<&'e dyn Encoder>) -> Summarizer<'e> {
-        Summarizer { method, budget, encoder, weights: ranked::Weights::default() }
+impl Summarizer {
+    pub fn new(method: Method, budget: Budget) -> Summarizer {
+        Summarizer { method, budget, weights: ranked::Weights::default() }
     }
 
     /// One summary per article. The model method embeds the sentences of all `articles` in one
-    /// call, so that the encoder gets full batches.
-    pub fn summarize(&self, articles: &[&Article]) -> Result<Vec<Summary>, ModelError> {
+    /// call, so that the encoder gets full batches; the baselines ignore `encoder`.
+    pub fn summarize(&self, encoder: Option<&dyn Encoder>, articles: &[&Article]) -> Result<Vec<Summary>, ModelError> {
         let candidates: Vec<Vec<Sentence>> = articles.iter().map(|a| candidates(a)).collect();
-        match (self.method, self.encoder) {
+        match (self.method, encoder) {
             (Method::Lead, _) => {
                 let rankings: Vec<Vec<usize>> = candidates.iter().map(|c| lead::ranking(c)).collect();
                 Ok(fill_all(&candidates, rankings.iter().map(Vec::as_slice), self.budget))
