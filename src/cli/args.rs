@@ -97,7 +97,8 @@ jianbao summarize --method textrank --sentences 2 page.txt"
     #[command(
         long_about = "Give every article of each page (or each JSON Lines row, or each --text) a \
 section label with its probability and the three most probable sections. The classifier reads \
-the kicker, headline and deck and the start of the body. By default a head trained for the \
+the kicker, headline and deck and the start of the body; each article then leans on its \
+neighbours on the same page (--page-context), since newspapers lay pages out by section. By default a head trained for the \
 default model and sections is used; --labels with --zero-shot labels by similarity to each \
 label's description, for label sets without training data.",
         after_long_help = "Examples:\n  jianbao label page.txt\n  \
@@ -380,6 +381,14 @@ pub struct LabelOptions {
     /// Answer `unknown` where the best section's probability is below this.
     #[arg(long, value_name = "P", default_value_t = 0.0)]
     pub min_confidence: f32,
+
+    /// How much an article's section leans on its neighbours' on the same page (up to 3
+    /// articles either side), from 0 (each article on its own) to 1: the share of its
+    /// probabilities that their mean takes. Newspapers lay pages out by section, so an article
+    /// whose text says little (a photo, a column) or sits between two sections goes with its
+    /// page. JSON Lines rows and --text texts are each a page of their own.
+    #[arg(long, value_name = "W", default_value_t = crate::label::PAGE_CONTEXT)]
+    pub page_context: f32,
 }
 
 #[derive(Debug, Args)]
@@ -530,6 +539,11 @@ pub struct EvalArgs {
     /// Longest summary, in characters, for the summary methods.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CHARS)]
     pub max_chars: usize,
+
+    /// How much the labellers lean on an article's neighbours on its page (see `jianbao label
+    /// --help`); 0 scores each article on its own.
+    #[arg(long, value_name = "W", default_value_t = crate::label::PAGE_CONTEXT)]
+    pub page_context: f32,
 
     /// Write the report as JSON (a stable schema) to FILE; - for standard output, in place of
     /// the table (which then goes to standard error).

@@ -175,8 +175,8 @@ pub struct Run<'a> {
     pub opts: &'a InputOptions,
     pub output: &'a OutputArgs,
     pub batch: &'a BatchArgs,
-    /// Runs the model on a batch of articles.
-    pub engine: &'a dyn Fn(&[&Article]) -> anyhow::Result<Results>,
+    /// Runs the model on a batch of pages' articles.
+    pub engine: &'a dyn Fn(&[&[Article]]) -> anyhow::Result<Results>,
 }
 
 /// Reads `paths` and processes every page: see the module documentation.
@@ -232,9 +232,9 @@ pub fn process(paths: &[PathBuf], run: &Run<'_>) -> anyhow::Result<Outcome> {
     let mut queued = 0;
     let mut fail_fast = None;
     let flush = |pending: &mut Vec<Pending>, sink: &mut Sink, tally: &mut Tally| -> anyhow::Result<()> {
-        let articles: Vec<&Article> = pending.iter().flat_map(|p| &p.articles).collect();
+        let pages: Vec<&[Article]> = pending.iter().map(|p| p.articles.as_slice()).collect();
         let model_started = Instant::now();
-        let (summaries, labels) = (run.engine)(&articles)?;
+        let (summaries, labels) = (run.engine)(&pages)?;
         tally.model_time += model_started.elapsed();
         let mut at = 0;
         for p in pending.drain(..) {

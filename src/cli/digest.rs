@@ -12,7 +12,7 @@ use super::{open_output, InputArgs, Outcome};
 use crate::label::head::Head;
 use crate::label::lexical::{self, LexicalSettings};
 use crate::label::train::{self, Part, Set, Settings};
-use crate::label::{Labeller, Taxonomy, ZeroShot};
+use crate::label::{self, Labeller, Taxonomy, ZeroShot};
 use crate::model::memo::Memo;
 use crate::model::{CandleEncoder, Encoder};
 use crate::output::{self, DigestPage, Page};
@@ -41,6 +41,9 @@ impl LabelOptions {
         if !(0.0..=1.0).contains(&self.min_confidence) {
             bail!("--min-confidence must be between 0 and 1");
         }
+        if !(0.0..=1.0).contains(&self.page_context) {
+            bail!("--page-context must be between 0 and 1");
+        }
         if self.zero_shot {
             let taxonomy = taxonomy.unwrap_or_else(Taxonomy::default_sections);
             return Ok(Labeller::ZeroShot(ZeroShot::new(encoder, &taxonomy)?));
@@ -60,26 +63,30 @@ impl LabelOptions {
         }
         Ok(Labeller::Head(Box::new(head)))
     }
+
+    fn options(&self) -> label::Options {
+        label::Options { min_confidence: self.min_confidence, page_context: self.page_context }
+    }
 }
 
 /// What to do with each article.
 struct Engine<'e> {
     summarizer: Option<Summarizer>,
-    labeller: Option<(&'e Labeller, f32)>,
+    labeller: Option<(&'e Labeller, label::Options)>,
     /// The model both use, where one is loaded.
     encoder: Option<&'e dyn Encoder>,
 }
 
 impl Engine<'_> {
-    fn run(&self, articles: &[&Article]) -> anyhow::Result<Results> {
+    /// Summaries and labels for the articles of `pages`, in order.
+    fn run(&self, pages: &[&[Article]]) -> anyhow::Result<Results> {
         // The summariser and the labeller share what they embed in this batch.
         let memo = self.encoder.map(Memo::new);
         let encoder = memo.as_ref().map(|m| m as &dyn Encoder);
-        let summaries = self.summarizer.as_ref().map(|s| s.summarize(encoder, articles)).transpose()?;
+        let articles: Vec<&Article> = pages.iter().flat_map(|p| p.iter()).collect();
+        let summaries = self.summarizer.as_ref().map(|s| s.summarize(encoder, &articles)).transpose()?;
         let labels = match (self.labeller, encoder) {
-            (Some((labeller, min_confidence)), Some(encoder)) => {
-                Some(labeller.label(encoder, articles, min_confidence)?)
-            }
+            (Some((labeller, options)), Some(encoder)) => Some(labeller.label(encoder, pages, options)?),
             _ => None,
         };
         Ok((summaries, labels))
@@ -96,7 +103,7 @@ fn process(
 ) -> anyhow::Result<Outcome> {
     let opts = input.options()?;
     if texts.is_empty() {
-        let run = Run { opts: &opts, output, batch: batch_args, engine: &|articles| engine.run(articles) };
+        let run = Run { opts: &opts, output, batch: batch_args, engine: &|pages| engine.run(pages) };
         return batch::process(&input.sources(), &run);
     }
     // A few texts from the command line: one batch, no driver.
@@ -113,8 +120,8 @@ fn process(
             }
         }
     }
-    let refs: Vec<&Article> = articles.iter().map(|(_, a)| a).collect();
-    let (summaries, labels) = engine.run(&refs)?;
+    let pages: Vec<&[Article]> = articles.iter().map(|(_, a)| std::slice::from_ref(a)).collect();
+    let (summaries, labels) = engine.run(&pages)?;
     let mut writer = output::writer(output.format, open_output(output.out.as_deref())?);
     for (i, (source, article)) in articles.iter().enumerate() {
         let page = Page { source, id: None, encoding: "utf-8", articles: std::slice::from_ref(article) };
@@ -137,7 +144,7 @@ pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
     let labeller = args.label.labeller(&encoder)?;
     let engine = Engine {
         summarizer: Some(Summarizer::new(args.summary.method, budget)),
-        labeller: Some((&labeller, args.label.min_confidence)),
+        labeller: Some((&labeller, args.label.options())),
         encoder: Some(&encoder),
     };
     process(&args.input, &[], &engine, &args.output, &args.batch)
@@ -159,7 +166,7 @@ pub fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
     let encoder = args.model.load()?;
     let labeller = args.label.labeller(&encoder)?;
     let engine =
-        Engine { summarizer: None, labeller: Some((&labeller, args.label.min_confidence)), encoder: Some(&encoder) };
+        Engine { summarizer: None, labeller: Some((&labeller, args.label.options())), encoder: Some(&encoder) };
     process(&args.input, &args.text, &engine, &args.output, &args.batch)
 }
 

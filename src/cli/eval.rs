@@ -21,6 +21,9 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     if args.max_chars == 0 {
         bail!("--max-chars must be at least 1");
     }
+    if !(0.0..=1.0).contains(&args.page_context) {
+        bail!("--page-context must be between 0 and 1");
+    }
     if args.check && args.suite.is_none() {
         bail!("--check needs a --suite, whose thresholds it checks");
     }
@@ -39,7 +42,8 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
             let encoder: Option<CandleEncoder> = if suite.needs_model() { Some(args.model.load()?) } else { None };
             let zero_shot = suite.datasets.iter().flat_map(|d| &d.systems).any(|s| s.name() == "zero-shot");
             let budget = Budget { max_chars: args.max_chars, sentences: None };
-            let pipeline = Pipeline::new(encoder.as_ref().map(|e| e as &dyn Encoder), budget, zero_shot)?;
+            let pipeline = Pipeline::new(encoder.as_ref().map(|e| e as &dyn Encoder), budget, zero_shot)?
+                .with_page_context(args.page_context);
             let quiet = args.quiet;
             let report = run::run_suite(&suite, &pipeline as &dyn Systems, &opts, &mut |d| {
                 if !quiet {

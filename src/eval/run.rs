@@ -15,7 +15,7 @@ use super::suite::{Dataset, Suite, System, Task};
 use super::EvalError;
 use crate::input::{self, InputOptions};
 use crate::label::head::Head;
-use crate::label::{Labeller, Taxonomy, ZeroShot};
+use crate::label::{self, Labeller, Taxonomy, ZeroShot};
 use crate::model::Encoder;
 use crate::segment::{self, Article};
 use crate::summarize::{Budget, Method, Summarizer};
@@ -35,8 +35,9 @@ pub struct Options {
 pub trait Systems {
     /// One summary per article.
     fn summarize(&self, method: Method, articles: &[&Article]) -> Result<Vec<String>, EvalError>;
-    /// One section and its probability per article, by [`System::Head`] or [`System::ZeroShot`].
-    fn label(&self, system: System, articles: &[&Article]) -> Result<Vec<(String, f64)>, EvalError>;
+    /// One section and its probability per article of `pages`, in order, by [`System::Head`]
+    /// or [`System::ZeroShot`].
+    fn label(&self, system: System, pages: &[&[Article]]) -> Result<Vec<(String, f64)>, EvalError>;
     /// The sections labels are drawn from.
     fn sections(&self) -> Vec<String>;
     /// The encoder's id, where there is one.
@@ -50,6 +51,7 @@ pub struct Pipeline<'e> {
     head: Option<Labeller>,
     zero_shot: Option<Labeller>,
     taxonomy: Taxonomy,
+    page_context: f32,
 }
 
 impl<'e> Pipeline<'e> {
@@ -66,7 +68,12 @@ impl<'e> Pipeline<'e> {
                 zero = Some(Labeller::ZeroShot(ZeroShot::new(encoder, &taxonomy)?));
             }
         }
-        Ok(Pipeline { encoder, budget, head, zero_shot: zero, taxonomy })
+        Ok(Pipeline { encoder, budget, head, zero_shot: zero, taxonomy, page_context: label::PAGE_CONTEXT })
+    }
+
+    /// Labels with this page context instead of the default (see [`label::Options`]).
+    pub fn with_page_context(self, page_context: f32) -> Pipeline<'e> {
+        Pipeline { page_context, ..self }
     }
 }
 
@@ -79,7 +86,7 @@ impl Systems for Pipeline<'_> {
         Ok(summarizer.summarize(self.encoder, articles)?.into_iter().map(|s| s.text).collect())
     }
 
-    fn label(&self, system: System, articles: &[&Article]) -> Result<Vec<(String, f64)>, EvalError> {
+    fn label(&self, system: System, pages: &[&[Article]]) -> Result<Vec<(String, f64)>, EvalError> {
         let labeller = match system {
             System::Head => self.head.as_ref(),
             System::ZeroShot => self.zero_shot.as_ref(),
@@ -88,7 +95,8 @@ impl Systems for Pipeline<'_> {
         let (Some(labeller), Some(encoder)) = (labeller, self.encoder) else {
             return Err(EvalError::NeedsModel(system.name()));
         };
-        Ok(labeller.label(encoder, articles, 0.0)?.into_iter().map(|l| (l.section, f64::from(l.confidence))).collect())
+        let options = label::Options { min_confidence: 0.0, page_context: self.page_context };
+        Ok(labeller.label(encoder, pages, options)?.into_iter().map(|l| (l.section, f64::from(l.confidence))).collect())
     }
 
     fn sections(&self) -> Vec<String> {
@@ -174,7 +182,9 @@ fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result<
                 let (predicted, confidence) = match system {
                     System::Majority => (vec![majority(&gold); rows.len()], Vec::new()),
                     _ => {
-                        let labelled = systems.label(system, &present)?;
+                        // Each row is a page of its own.
+                        let pages: Vec<&[Article]> = present.iter().map(|a| std::slice::from_ref(*a)).collect();
+                        let labelled = systems.label(system, &pages)?;
                         let confidence: Vec<f64> = labelled.iter().map(|l| l.1).collect();
                         (spread(labelled.into_iter().map(|l| l.0).collect()), confidence)
                     }
@@ -272,7 +282,8 @@ fn run_pages(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result
                 summary_result(system.name(), &summaries, &refs, opts)
             }
             _ => {
-                let labelled = systems.label(system, &all)?;
+                let page_articles: Vec<&[Article]> = pages.iter().map(|p| p.articles.as_slice()).collect();
+                let labelled = systems.label(system, &page_articles)?;
                 let sections = per_gold(&labelled.iter().map(|l| l.0.clone()).collect::<Vec<_>>());
                 let keep: Vec<usize> =
                     (0..gold_articles.len()).filter(|&i| gold_articles[i].section.is_some()).collect();

@@ -8,6 +8,9 @@
 //!   head for the default model and taxonomy is built in;
 //! - zero-shot ([`ZeroShot`]): similarity between the article and each label's description,
 //!   for a labels file without training data.
+//!
+//! Either way an article's probabilities then lean towards those of the articles around it on
+//! its page ([`Options::page_context`]): newspapers lay their pages out by section.
 
 pub mod head;
 pub mod lexical;
@@ -224,6 +227,55 @@ pub fn argmax(values: &[f32]) -> Option<usize> {
     (0..values.len()).max_by(|&a, &b| values[a].total_cmp(&values[b]))
 }
 
+/// How much an article's section leans on its neighbours' by default; see
+/// [`Options::page_context`]. Chosen on the hand-labelled People's Daily validation pages
+/// (`eval/data/peopledaily-sections-val.jsonl`, 142 articles on 30 pages), lenient / strict
+/// accuracy of the built-in head: 0.754 / 0.620 alone, 0.775 / 0.641 at 0.1, 0.796 / 0.662 at
+/// 0.2, 0.817 / 0.690 at 0.3, 0.831 / 0.718 at 0.4, 0.831 / 0.704 at 0.5. Neighbours up to 2
+/// articles either side scored the same as 3, the whole page 0.824 / 0.704.
+pub const PAGE_CONTEXT: f32 = 0.4;
+
+/// Neighbours, for [`Options::page_context`]: up to this many articles either side on the same
+/// page. About a People's Daily page's worth, without letting a whole issue in one file pull
+/// every article towards its commonest section.
+pub const PAGE_WINDOW: usize = 3;
+
+/// How articles are labelled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Answer [`UNKNOWN`] where the best probability is below this.
+    pub min_confidence: f32,
+    /// The share of an article's probabilities taken by the mean of its neighbours' on the same
+    /// page (up to [`PAGE_WINDOW`] either side); 0 labels each article on its own. A newspaper
+    /// lays its pages out by section (a 国际 page, a 体育 page), so an article whose own text
+    /// says little (`图片报道`) or sits between two sections (foreign politics: 时政 or 国际)
+    /// most likely belongs with its neighbours, while one whose text is clear keeps its own.
+    pub page_context: f32,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { min_confidence: 0.0, page_context: PAGE_CONTEXT }
+    }
+}
+
+/// `own[i]` mixed with the mean of its neighbours' within [`PAGE_WINDOW`] (articles with
+/// nothing to classify left out): `(1 − weight)·own + weight·mean`.
+fn with_neighbours(own: &[Option<Vec<f32>>], i: usize, weight: f32) -> Option<Vec<f32>> {
+    let mine = own[i].as_ref()?;
+    let window = i.saturating_sub(PAGE_WINDOW)..(i + PAGE_WINDOW + 1).min(own.len());
+    let neighbours: Vec<&Vec<f32>> = window.filter(|&j| j != i).filter_map(|j| own[j].as_ref()).collect();
+    if neighbours.is_empty() || weight == 0.0 {
+        return Some(mine.clone());
+    }
+    let share = weight / neighbours.len() as f32;
+    let mut mixed: Vec<f32> = mine.iter().map(|p| (1.0 - weight) * p).collect();
+    for n in neighbours {
+        mixed.iter_mut().zip(n).for_each(|(m, p)| *m += share * p);
+    }
+    Some(mixed)
+}
+
 /// Labels articles: a trained head or zero-shot, over one taxonomy.
 pub enum Labeller {
     Head(Box<head::Head>),
@@ -251,12 +303,39 @@ impl Labeller {
             .collect())
     }
 
+    /// One label per article of `pages`, in order; each page's articles in page order, so that
+    /// each can lean on its neighbours ([`Options::page_context`]). Rows of a JSON Lines file
+    /// or texts of their own are pages of one article.
     pub fn label(
         &self,
         encoder: &dyn Encoder,
-        articles: &[&Article],
-        min_confidence: f32,
+        pages: &[&[Article]],
+        options: Options,
     ) -> Result<Vec<Label>, LabelError> {
+        let articles: Vec<&Article> = pages.iter().flat_map(|p| p.iter()).collect();
+        let own = self.article_probabilities(encoder, &articles)?;
+        let k = self.names().len();
+        let mut out = Vec::with_capacity(articles.len());
+        let mut at = 0;
+        for page in pages {
+            let own = &own[at..at + page.len()];
+            for i in 0..own.len() {
+                let probabilities =
+                    with_neighbours(own, i, options.page_context).unwrap_or_else(|| vec![1.0 / k as f32; k]);
+                out.push(label_from(self.names(), &probabilities, options.min_confidence));
+            }
+            at += page.len();
+        }
+        Ok(out)
+    }
+
+    /// Each article's own probabilities: the weighted mean over its [`input_parts`]; `None`
+    /// for an article with nothing to classify.
+    fn article_probabilities(
+        &self,
+        encoder: &dyn Encoder,
+        articles: &[&Article],
+    ) -> Result<Vec<Option<Vec<f32>>>, LabelError> {
         let parts: Vec<Vec<(String, f32)>> = articles.iter().map(|a| input_parts(a)).collect();
         let texts: Vec<&str> = parts.iter().flatten().map(|(t, _)| t.as_str()).collect();
         let probabilities = self.probabilities(encoder, &texts)?;
@@ -264,16 +343,17 @@ impl Labeller {
         let mut at = 0;
         let mut out = Vec::with_capacity(articles.len());
         for article_parts in &parts {
+            if article_parts.is_empty() {
+                out.push(None);
+                continue;
+            }
             let mut mean = vec![0f32; k];
             let total: f32 = article_parts.iter().map(|(_, w)| w).sum();
             for ((_, weight), p) in article_parts.iter().zip(&probabilities[at..]) {
                 mean.iter_mut().zip(p).for_each(|(m, p)| *m += weight * p / total);
             }
-            if article_parts.is_empty() {
-                mean.fill(1.0 / k as f32);
-            }
             at += article_parts.len();
-            out.push(label_from(self.names(), &mean, min_confidence));
+            out.push(Some(mean));
         }
         Ok(out)
     }
@@ -296,6 +376,25 @@ mod tests {
         assert_eq!(texts, ["市北：以强作风促落实", "今年以来，市北区扎实推进城市更新。", "全区固投增速15%。"]);
         assert_eq!(parts[0].1, 2.0);
         assert!(parts[1..].iter().all(|(_, w)| *w == 1.0));
+    }
+
+    #[test]
+    fn an_article_leans_on_neighbours_within_the_window() {
+        let (a, b) = (Some(vec![0.8, 0.2]), Some(vec![0.1, 0.9]));
+        // Alone on its page, or with no weight given to the page, an article keeps its own.
+        assert_eq!(with_neighbours(std::slice::from_ref(&a), 0, 0.4), a);
+        assert_eq!(with_neighbours(&[a.clone(), b.clone()], 0, 0.0), a);
+        // (1 − 0.5)·own + 0.5·mean of the neighbours.
+        let mixed = with_neighbours(&[a.clone(), b.clone(), b.clone()], 0, 0.5).unwrap();
+        assert!((mixed[0] - 0.45).abs() < 1e-6 && (mixed[1] - 0.55).abs() < 1e-6, "{mixed:?}");
+        // Articles with nothing to classify are no neighbours, and get nothing of their own.
+        assert_eq!(with_neighbours(&[a.clone(), None], 0, 0.5), a);
+        assert_eq!(with_neighbours(&[a.clone(), None], 1, 0.5), None);
+        // Beyond PAGE_WINDOW articles away, a page's far end does not count.
+        let mut page = vec![a.clone()];
+        page.extend(std::iter::repeat_n(None, PAGE_WINDOW));
+        page.push(b.clone());
+        assert_eq!(with_neighbours(&page, 0, 0.5), a);
     }
 
     #[test]

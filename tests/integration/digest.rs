@@ -121,6 +121,42 @@ fn summarize_and_label_plain_text_and_rows() {
     assert!(run3.records().iter().all(|r| r["section"] == "unknown"));
 }
 
+/// A sports page: two clear match reports around a short item that, alone, reads as culture.
+const SPORTS_PAGE: &str = "中国女排3比1战胜巴西队\n\n本报东京7月30日电  在30日进行的排球联赛小组赛中，中国女排以3比1战胜巴西队，取得两连胜。主教练赛后表示，球队的发球和拦网都有进步，接下来将全力备战与美国队的比赛。\n\n吉祥物花灯为元宵灯会添彩\n\n本报武汉2月21日电  以军人运动会吉祥物为原型制作的6盏花灯，与舞狮表演一起亮相今年的元宵灯会，吸引了众多市民驻足观看。\n\n苏炳添晋级男子百米决赛\n\n本报东京7月30日电  在30日晚进行的田径比赛男子100米半决赛中，中国选手苏炳添以9秒83的成绩晋级决赛，并刷新亚洲纪录。\n";
+
+#[test]
+fn an_article_leans_on_its_neighbours_on_the_page() {
+    let dir = Dir::new();
+    let page = dir.write("sports.txt", SPORTS_PAGE);
+    let sections = |extra: &[&str], path: &str| -> Vec<String> {
+        let mut args = vec!["label", "--format", "jsonl"];
+        args.extend_from_slice(extra);
+        args.push(path);
+        let out = run(&dir, &args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.records().iter().map(|r| r["section"].as_str().unwrap().to_owned()).collect()
+    };
+    let with_page = sections(&[], page.to_str().unwrap());
+    assert_eq!(with_page, ["体育", "体育", "体育"]);
+    // On its own the middle item is not sports: the page made it so.
+    let alone = sections(&["--page-context", "0"], page.to_str().unwrap());
+    assert_eq!((alone[0].as_str(), alone[2].as_str()), ("体育", "体育"));
+    assert_ne!(alone[1], "体育", "{alone:?}");
+    // Rows of a JSON Lines file are pages of their own: no row leans on another.
+    let articles: Vec<&str> = SPORTS_PAGE.split("\n\n").collect();
+    let rows: String = articles
+        .chunks(2)
+        .enumerate()
+        .map(|(i, a)| serde_json::json!({"id": i, "title": a[0], "text": a[1]}).to_string() + "\n")
+        .collect();
+    let rows = dir.write("rows.jsonl", rows);
+    assert_eq!(sections(&[], rows.to_str().unwrap()), sections(&["--page-context", "0"], rows.to_str().unwrap()));
+    assert_eq!(sections(&[], rows.to_str().unwrap())[1], alone[1]);
+    let bad = run(&dir, &["label", "--page-context", "1.5", page.to_str().unwrap()]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("--page-context must be between 0 and 1"), "{}", bad.stderr);
+}
+
 #[test]
 fn zero_shot_labels_come_from_the_labels_file() {
     let dir = Dir::new();

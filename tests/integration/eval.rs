@@ -27,8 +27,8 @@ impl Systems for EmptySummaries<'_> {
     fn summarize(&self, _: Method, articles: &[&Article]) -> Result<Vec<String>, EvalError> {
         Ok(vec![String::new(); articles.len()])
     }
-    fn label(&self, system: System, articles: &[&Article]) -> Result<Vec<(String, f64)>, EvalError> {
-        self.0.label(system, articles)
+    fn label(&self, system: System, pages: &[&[Article]]) -> Result<Vec<(String, f64)>, EvalError> {
+        self.0.label(system, pages)
     }
     fn sections(&self) -> Vec<String> {
         self.0.sections()
