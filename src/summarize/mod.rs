@@ -143,7 +143,8 @@ pub const SHORT_TEXT_BUDGETS: usize = 2;
 /// texts: a text shorter than [`SHORT_TEXT_BUDGETS`] budgets gets its best sentence alone (a
 /// 110-character post gets one sentence), and a summary takes at most half of the article's
 /// characters and never all its sentences, so no text is given back as its own summary; a
-/// one-sentence text gets its first clauses.
+/// one-sentence text gets its first clauses (the model then picks its best run of clauses,
+/// see [`ranked::tighten`]), or itself where it has no clause break to cut at.
 pub fn fill(candidates: &[Sentence], ranking: &[usize], budget: Budget) -> Summary {
     let Some(&best) = ranking.first() else {
         return Summary::default();
@@ -218,7 +219,7 @@ fn clip_at_clause(text: &str, max_chars: usize) -> Option<String> {
     let room = max_chars.saturating_sub(2);
     let chars: Vec<char> = text.chars().collect();
     let cut =
-        (1..=room.min(chars.len())).rev().find(|&n| matches!(chars[n - 1], '，' | '；' | '、' | '：' | ',' | ';'))?;
+        (2..=room.min(chars.len())).rev().find(|&n| matches!(chars[n - 1], '，' | '；' | '、' | '：' | ',' | ';'))?;
     let mut out: String = chars[..cut - 1].iter().collect();
     out.push_str("……");
     Some(out)
@@ -344,5 +345,7 @@ mod tests {
         let summary = fill(&long, &[0, 1, 2], Budget { max_chars: 22, sentences: None });
         assert_eq!(summary.text, "第一分句说明了情况，第二分句补充了细节……");
         assert!(summary.text.chars().count() <= 22);
+        // A break before anything to keep is no place to cut.
+        assert_eq!(clip("，第一分句说明了情况", 6), "，第一分……");
     }
 }
