@@ -38,12 +38,6 @@ impl LabelOptions {
             Some(path) => Some(Taxonomy::load(path)?),
             None => None,
         };
-        if !(0.0..=1.0).contains(&self.min_confidence) {
-            bail!("--min-confidence must be between 0 and 1");
-        }
-        if !(0.0..=1.0).contains(&self.page_context) {
-            bail!("--page-context must be between 0 and 1");
-        }
         if self.zero_shot {
             let taxonomy = taxonomy.unwrap_or_else(Taxonomy::default_sections);
             return Ok(Labeller::ZeroShot(ZeroShot::new(encoder, &taxonomy)?));
@@ -64,8 +58,16 @@ impl LabelOptions {
         Ok(Labeller::Head(Box::new(head)))
     }
 
-    fn options(&self) -> label::Options {
-        label::Options { min_confidence: self.min_confidence, page_context: self.page_context }
+    /// The labelling options, checked; called before the model loads, so that bad values fail
+    /// at once.
+    fn options(&self) -> anyhow::Result<label::Options> {
+        if !(0.0..=1.0).contains(&self.min_confidence) {
+            bail!("--min-confidence must be between 0 and 1");
+        }
+        if !(0.0..=1.0).contains(&self.page_context) {
+            bail!("--page-context must be between 0 and 1");
+        }
+        Ok(label::Options { min_confidence: self.min_confidence, page_context: self.page_context })
     }
 }
 
@@ -140,11 +142,12 @@ fn process(
 pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
     args.input.options()?; // bad flags fail before the model loads
     let budget = args.summary.budget()?;
+    let options = args.label.options()?;
     let encoder = args.model.load()?;
     let labeller = args.label.labeller(&encoder)?;
     let engine = Engine {
         summarizer: Some(Summarizer::new(args.summary.method, budget)),
-        labeller: Some((&labeller, args.label.options())),
+        labeller: Some((&labeller, options)),
         encoder: Some(&encoder),
     };
     process(&args.input, &[], &engine, &args.output, &args.batch)
@@ -163,10 +166,10 @@ pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
 
 pub fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
     args.input.options()?; // bad flags fail before the model loads
+    let options = args.label.options()?;
     let encoder = args.model.load()?;
     let labeller = args.label.labeller(&encoder)?;
-    let engine =
-        Engine { summarizer: None, labeller: Some((&labeller, args.label.options())), encoder: Some(&encoder) };
+    let engine = Engine { summarizer: None, labeller: Some((&labeller, options)), encoder: Some(&encoder) };
     process(&args.input, &args.text, &engine, &args.output, &args.batch)
 }
 

@@ -152,9 +152,12 @@ fn an_article_leans_on_its_neighbours_on_the_page() {
     let rows = dir.write("rows.jsonl", rows);
     assert_eq!(sections(&[], rows.to_str().unwrap()), sections(&["--page-context", "0"], rows.to_str().unwrap()));
     assert_eq!(sections(&[], rows.to_str().unwrap())[1], alone[1]);
-    let bad = run(&dir, &["label", "--page-context", "1.5", page.to_str().unwrap()]);
+    // A bad value fails before any model is looked for.
+    let missing = dir.path("no-model");
+    let bad =
+        run(&dir, &["label", "--model", missing.to_str().unwrap(), "--page-context", "1.5", page.to_str().unwrap()]);
     assert_eq!(bad.code, 2);
-    assert!(bad.stderr.contains("--page-context must be between 0 and 1"), "{}", bad.stderr);
+    assert_eq!(bad.stderr.trim(), "jianbao: --page-context must be between 0 and 1");
 }
 
 #[test]
