@@ -240,6 +240,25 @@ pub const PAGE_CONTEXT: f32 = 0.4;
 /// every article towards its commonest section.
 pub const PAGE_WINDOW: usize = 3;
 
+/// The temperature of an article's probabilities where it was read in several parts (headline
+/// and body): `p^(1/T)`, renormalised. The head is calibrated on headlines (on the CI sample
+/// its mean confidence is 0.75 for an accuracy of 0.78), but averaging the parts' probabilities
+/// and mixing in the neighbours' flattens them: on the People's Daily validation pages the mean
+/// confidence was 0.34 for a strict accuracy of 0.72 (expected calibration error, 10 bins,
+/// 0.38). 0.5 minimises the negative log-likelihood there (estimated from the top three
+/// probabilities: 1.46 at 1, 1.19 at 0.6, 1.16 at 0.5, 1.18 at 0.4); with it the mean
+/// confidence is 0.60 and the calibration error 0.14, and on the test pages, never used to
+/// choose, 0.64 for an accuracy of 0.65, error 0.30 → 0.10. The order of the sections, and so
+/// the label, does not depend on it.
+pub const ARTICLE_TEMPERATURE: f32 = 0.5;
+
+/// `p^(1/temperature)`, renormalised.
+fn sharpen(p: &[f32], temperature: f32) -> Vec<f32> {
+    let powered: Vec<f32> = p.iter().map(|x| x.powf(1.0 / temperature)).collect();
+    let sum: f32 = powered.iter().sum();
+    powered.iter().map(|x| x / sum).collect()
+}
+
 /// How articles are labelled.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Options {
@@ -313,15 +332,19 @@ impl Labeller {
         options: Options,
     ) -> Result<Vec<Label>, LabelError> {
         let articles: Vec<&Article> = pages.iter().flat_map(|p| p.iter()).collect();
-        let own = self.article_probabilities(encoder, &articles)?;
+        let parts: Vec<Vec<(String, f32)>> = articles.iter().map(|a| input_parts(a)).collect();
+        let own = self.article_probabilities(encoder, &parts)?;
         let k = self.names().len();
         let mut out = Vec::with_capacity(articles.len());
         let mut at = 0;
         for page in pages {
             let own = &own[at..at + page.len()];
             for i in 0..own.len() {
-                let probabilities =
-                    with_neighbours(own, i, options.page_context).unwrap_or_else(|| vec![1.0 / k as f32; k]);
+                let probabilities = match with_neighbours(own, i, options.page_context) {
+                    Some(p) if parts[at + i].len() > 1 => sharpen(&p, ARTICLE_TEMPERATURE),
+                    Some(p) => p,
+                    None => vec![1.0 / k as f32; k],
+                };
                 out.push(label_from(self.names(), &probabilities, options.min_confidence));
             }
             at += page.len();
@@ -334,15 +357,14 @@ impl Labeller {
     fn article_probabilities(
         &self,
         encoder: &dyn Encoder,
-        articles: &[&Article],
+        parts: &[Vec<(String, f32)>],
     ) -> Result<Vec<Option<Vec<f32>>>, LabelError> {
-        let parts: Vec<Vec<(String, f32)>> = articles.iter().map(|a| input_parts(a)).collect();
         let texts: Vec<&str> = parts.iter().flatten().map(|(t, _)| t.as_str()).collect();
         let probabilities = self.probabilities(encoder, &texts)?;
         let k = self.names().len();
         let mut at = 0;
-        let mut out = Vec::with_capacity(articles.len());
-        for article_parts in &parts {
+        let mut out = Vec::with_capacity(parts.len());
+        for article_parts in parts {
             if article_parts.is_empty() {
                 out.push(None);
                 continue;
@@ -395,6 +417,16 @@ mod tests {
         page.extend(std::iter::repeat_n(None, PAGE_WINDOW));
         page.push(b.clone());
         assert_eq!(with_neighbours(&page, 0, 0.5), a);
+    }
+
+    #[test]
+    fn sharpening_keeps_the_order_and_the_total() {
+        let p = [0.5, 0.3, 0.2];
+        let s = sharpen(&p, 0.5);
+        assert!((s.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        assert!(s[0] > 0.5 && s[0] > s[1] && s[1] > s[2], "{s:?}");
+        assert!((s[0] - 0.25 / 0.38).abs() < 1e-6);
+        assert_eq!(sharpen(&p, 1.0), p);
     }
 
     #[test]
