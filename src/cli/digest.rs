@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::{BatchArgs, DigestArgs, LabelArgs, LabelOptions, OutputArgs, SummarizeArgs, SummaryArgs, TrainArgs};
 use super::batch::{self, Results, Run};
-use super::{open_output, InputArgs, Outcome};
+use super::{check_share, open_output, InputArgs, Outcome};
 use crate::label::head::Head;
 use crate::label::lexical::{self, LexicalSettings};
 use crate::label::train::{self, Part, Set, Settings};
@@ -61,12 +61,8 @@ impl LabelOptions {
     /// The labelling options, checked; called before the model loads, so that bad values fail
     /// at once.
     fn options(&self) -> anyhow::Result<label::Options> {
-        if !(0.0..=1.0).contains(&self.min_confidence) {
-            bail!("--min-confidence must be between 0 and 1");
-        }
-        if !(0.0..=1.0).contains(&self.page_context) {
-            bail!("--page-context must be between 0 and 1");
-        }
+        check_share("--min-confidence", self.min_confidence)?;
+        check_share("--page-context", self.page_context)?;
         Ok(label::Options { min_confidence: self.min_confidence, page_context: self.page_context })
     }
 }

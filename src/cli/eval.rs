@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{bail, Context};
 
 use super::args::{EvalArgs, ReferencesArg};
-use super::Outcome;
+use super::{check_share, Outcome};
 use crate::eval::bootstrap::Bootstrap;
 use crate::eval::report::Report;
 use crate::eval::rouge::Aggregate;
@@ -21,8 +21,11 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     if args.max_chars == 0 {
         bail!("--max-chars must be at least 1");
     }
-    if !(0.0..=1.0).contains(&args.page_context) {
-        bail!("--page-context must be between 0 and 1");
+    check_share("--page-context", args.page_context)?;
+    let to_stdout =
+        [&args.json, &args.markdown, &args.html].iter().filter(|p| p.as_deref().is_some_and(is_stdout)).count();
+    if to_stdout > 1 {
+        bail!("only one of --json, --markdown and --html can be - (standard output)");
     }
     if args.check && args.suite.is_none() {
         bail!("--check needs a --suite, whose thresholds it checks");
@@ -63,11 +66,6 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         let baseline: Report = serde_json::from_str(&text)
             .with_context(|| format!("{}: not a jianbao eval --json report", path.display()))?;
         report.compare(&baseline);
-    }
-    let outputs = [&args.json, &args.markdown, &args.html];
-    let to_stdout = outputs.iter().filter(|p| p.as_deref().is_some_and(is_stdout)).count();
-    if to_stdout > 1 {
-        bail!("only one of --json, --markdown and --html can be - (standard output)");
     }
     write(args.json.as_deref(), || serde_json::to_string_pretty(&report).map(|s| s + "\n").map_err(Into::into))?;
     write(args.markdown.as_deref(), || Ok(report.markdown()))?;

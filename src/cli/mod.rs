@@ -115,6 +115,14 @@ impl InputArgs {
 }
 
 /// Opens `--out FILE`, or standard output.
+/// Checks that a flag's value is a share, from 0 to 1.
+fn check_share(flag: &str, value: f32) -> anyhow::Result<()> {
+    if !(0.0..=1.0).contains(&value) {
+        anyhow::bail!("{flag} must be between 0 and 1");
+    }
+    Ok(())
+}
+
 fn open_output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write>> {
     Ok(match path {
         Some(path) => {

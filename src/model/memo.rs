@@ -10,7 +10,8 @@ use super::{Encoder, Intent, ModelError, Phase};
 /// Wraps an encoder for the length of one batch of work; what it remembers goes with it.
 pub struct Memo<'e> {
     inner: &'e dyn Encoder,
-    seen: Mutex<HashMap<(Intent, String), Vec<f32>>>,
+    /// Per intent, each text's vector (looked up by `&str`, without allocating a key).
+    seen: Mutex<HashMap<Intent, HashMap<String, Vec<f32>>>>,
 }
 
 impl<'e> Memo<'e> {
@@ -31,18 +32,18 @@ impl Encoder for Memo<'_> {
     /// Embeds the texts not seen before (each once, in one call to the wrapped encoder, so that
     /// it still gets full batches) and answers the rest from memory.
     fn embed(&self, texts: &[&str], intent: Intent) -> Result<Vec<Vec<f32>>, ModelError> {
-        let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut all = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let seen = all.entry(intent).or_default();
         let mut asked = HashSet::new();
-        let new: Vec<&str> =
-            texts.iter().copied().filter(|&t| !seen.contains_key(&(intent, t.to_owned())) && asked.insert(t)).collect();
+        let new: Vec<&str> = texts.iter().copied().filter(|&t| !seen.contains_key(t) && asked.insert(t)).collect();
         let vectors = if new.is_empty() { Vec::new() } else { self.inner.embed(&new, intent)? };
         if vectors.len() != new.len() {
             return Err(ModelError::new(Phase::Inference, "the encoder answered with fewer vectors than texts"));
         }
         for (text, vector) in new.into_iter().zip(vectors) {
-            seen.insert((intent, text.to_owned()), vector);
+            seen.insert(text.to_owned(), vector);
         }
-        Ok(texts.iter().map(|&t| seen[&(intent, t.to_owned())].clone()).collect())
+        Ok(texts.iter().map(|&t| seen[t].clone()).collect())
     }
 }
 

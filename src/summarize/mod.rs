@@ -210,16 +210,18 @@ fn clip(text: &str, max_chars: usize) -> String {
     })
 }
 
-/// `text` cut at the last clause break (`，`, `；`, `、`, `：`) that leaves room for `……` within
-/// `max_chars`; `text` itself where it fits; `None` where no clause break fits.
+/// `text` cut at the last clause break ([`ranked::CLAUSE_BREAKS`], or an enumeration comma `、`)
+/// that leaves room for `……` within `max_chars`; `text` itself where it fits; `None` where no
+/// clause break fits.
 fn clip_at_clause(text: &str, max_chars: usize) -> Option<String> {
     if char_len(text) <= max_chars {
         return Some(text.to_owned());
     }
     let room = max_chars.saturating_sub(2);
     let chars: Vec<char> = text.chars().collect();
-    let cut =
-        (2..=room.min(chars.len())).rev().find(|&n| matches!(chars[n - 1], '，' | '；' | '、' | '：' | ',' | ';'))?;
+    let cut = (2..=room.min(chars.len()))
+        .rev()
+        .find(|&n| ranked::CLAUSE_BREAKS.contains(&chars[n - 1]) || chars[n - 1] == '、')?;
     let mut out: String = chars[..cut - 1].iter().collect();
     out.push_str("……");
     Some(out)

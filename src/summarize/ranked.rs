@@ -135,7 +135,7 @@ pub const MAX_SPAN_CLAUSES: usize = 3;
 const MIN_SPAN_CHARS: usize = 6;
 
 /// Where a sentence divides into clauses.
-const CLAUSE_BREAKS: [char; 5] = ['，', '；', '：', ',', ';'];
+pub(super) const CLAUSE_BREAKS: [char; 5] = ['，', '；', '：', ',', ';'];
 
 /// One way to say a sentence shorter: a run of its clauses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,15 +212,15 @@ pub fn tighten(
         }
         let sentence = &candidates[i][s];
         // A text's only sentence may give way to any shorter run of its clauses (`spans` never
-        // yields the whole), not only to the first ones `fill` cut it to.
+        // yields the whole), not only to the first ones `fill` cut it to; it never stays whole.
         let only = candidates[i].len() == 1;
-        let cut = only || summary.text != sentence.text;
-        let limit = if cut && !only { char_len(&summary.text) } else { budget.max_chars };
+        let clipped = summary.text != sentence.text;
+        let limit = if clipped && !only { char_len(&summary.text) } else { budget.max_chars };
         let spans = spans(&sentence.text, limit);
         if spans.is_empty() {
             continue;
         }
-        let whole = match (cut, ranked[i].vectors.get(s)) {
+        let whole = match (only || clipped, ranked[i].vectors.get(s)) {
             (true, _) => None,
             (false, Some(v)) => Some(dot(v, document) - weights.clause_length * sentence.chars as f32 / 100.0),
             // Not embedded (beyond the candidates ranked by the model): left as it is.
