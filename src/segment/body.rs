@@ -25,7 +25,9 @@ pub(super) fn assemble<'a>(lines: impl IntoIterator<Item = &'a Line<'a>>, style:
     // True while the last paragraph was broken off mid-sentence and the next line continues it.
     let mut open = false;
     for line in lines {
-        let continues = open && matches!(line.role, Role::Body | Role::Head);
+        // More blank lines above a line than the page puts between its paragraphs close an open
+        // paragraph: the text lost a full stop there, not a line break.
+        let continues = open && matches!(line.role, Role::Body | Role::Head) && line.gap <= style.paragraph_gap;
         open = false;
         match line.role {
             _ if continues => {
@@ -44,11 +46,11 @@ pub(super) fn assemble<'a>(lines: impl IntoIterator<Item = &'a Line<'a>>, style:
             Role::Blank => {}
         }
     }
-    if let Some(first) = body.paragraphs.first() {
-        if let Some(found) = patterns::dateline(first) {
-            body.byline.reporters.extend(found.reporters);
-            body.dateline = Some(found.dateline);
-        }
+    // The dateline opens the first paragraph, or the second where a lead-in (`编者按`, a
+    // summary line in bold) comes first.
+    if let Some(found) = body.paragraphs.iter().take(2).find_map(|p| patterns::dateline(p)) {
+        body.byline.reporters.extend(found.reporters);
+        body.dateline = Some(found.dateline);
     }
     if body.byline.outlet.is_none() {
         body.byline.outlet = body.dateline.as_ref().and_then(|d| d.outlet.clone());
@@ -78,4 +80,34 @@ fn is_indented_subhead(line: &Line<'_>, style: Style) -> bool {
         && line.chars <= INDENTED_SUBHEAD_MAX_CHARS
         && !ends_paragraph(line.text)
         && !line.text.ends_with(['，', '、', ','])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::lines::analyse;
+
+    fn body_of(page: &str) -> Body {
+        let (lines, style) = analyse(page);
+        assemble(lines.iter().filter(|l| !l.is_blank()), style)
+    }
+
+    #[test]
+    fn a_blank_line_closes_a_paragraph_that_lost_its_full_stop() {
+        // Paragraphs follow each other without blank lines; the lead-in above the dateline
+        // has no full stop and a blank line under it.
+        let body = body_of(concat!(
+            "\u{3000}\u{3000}将加强对机场、火车站等特殊转供电区域的监督检查，让终端用户得到降价红利\n\n",
+            "\u{3000}\u{3000}本报北京1月31日电 （记者林丽鹂）国家市场监管总局31日通报部分转供电主体截留降价红利。\n",
+            "\u{3000}\u{3000}各转供电主体要自查自纠，切实将电费降价红利传导到终端用户，不得以任何理由截留\n",
+            "拖延。\n",
+            "\u{3000}\u{3000}市场监管部门将加强对大型商业综合体转供电的监督检查，发现问题依法查处。\n",
+        ));
+        assert_eq!(body.paragraphs.len(), 4, "{:?}", body.paragraphs);
+        assert!(body.paragraphs[0].ends_with("降价红利"));
+        assert!(body.paragraphs[2].ends_with("截留拖延。"), "a line broken mid-sentence is joined back");
+        let dateline = body.dateline.expect("the dateline under the lead-in is found");
+        assert_eq!(dateline.text, "本报北京1月31日电");
+        assert_eq!(body.byline.reporters, vec!["林丽鹂"]);
+    }
 }
