@@ -59,10 +59,10 @@ static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A dateline at the start of a paragraph: `本报11月14日讯`, `本报北京1月31日电`,
 /// `新华社北京9月30日电`, `据新华社曼谷4月8日电`, `本报讯`, optionally followed by
-/// `（记者 林晓晴）`.
+/// `（记者 林晓晴）` or `记者王明报道：`.
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?P<line>(?:据)?(?P<outlet>本报|本報|新华社|新華社|中新社|中国新闻社|中央社|人民网|新华网|央视网|[\p{Han}A-Za-z]{2,12}?(?:日报|日報|晚报|晚報|晨报|商报|时报|時報|新闻网|新闻|新聞|报|報)(?:[/／][\p{Han}]{2,8})?)?(?P<place>[\p{Han}]{2,10}?)?(?P<date>[0-9０-９]{1,2}月[0-9０-９]{1,2}日|[一二三四五六七八九十〇]{1,3}月[一二三四五六七八九十〇]{1,3}日)?(?:电|讯|電|訊))(?P<after>\s*[（(](?P<credit>[^）)]{1,60})[）)]|\s|：|:|$)",
+        r"^(?P<line>(?:据)?(?P<outlet>本报|本報|新华社|新華社|中新社|中国新闻社|中央社|人民网|新华网|央视网|[\p{Han}A-Za-z]{2,12}?(?:日报|日報|晚报|晚報|晨报|商报|时报|時報|新闻网|新闻|新聞|报|報)(?:[/／][\p{Han}]{2,8})?)?(?P<place>[\p{Han}]{2,10}?)?(?P<date>[0-9０-９]{1,2}月[0-9０-９]{1,2}日|[一二三四五六七八九十〇]{1,3}月[一二三四五六七八九十〇]{1,3}日)?(?:电|讯|電|訊))(?P<after>\s*[（(](?P<credit>[^）)]{1,60})[）)]|\s*(?P<said>(?:本报|特约|见习|实习)?(?:记者|通讯员)[^，。；：:（）()]{1,30}?报道)\s*[：:，,]?|\s|：|:|$)",
     )
     .expect("dateline pattern")
 });
@@ -159,7 +159,7 @@ pub(super) fn dateline(paragraph: &str) -> Option<DatelineMatch> {
     if outlet.is_none() && place.is_some() && date.is_none() {
         return None;
     }
-    let reporters = caps.name("credit").map(|m| reporters(m.as_str())).unwrap_or_default();
+    let reporters = caps.name("credit").or(caps.name("said")).map(|m| reporters(m.as_str())).unwrap_or_default();
     let len = caps.get(0).map_or(0, |m| m.end());
     Some(DatelineMatch { dateline: Dateline { text: caps["line"].to_owned(), outlet, place, date }, reporters, len })
 }
@@ -250,6 +250,14 @@ mod tests {
         assert_eq!(&"本报11月14日讯 按照省委统一安排"[m.len..], "按照省委统一安排");
         assert_eq!((m.dateline.outlet.as_deref(), m.dateline.date.as_deref()), (Some("本报"), Some("11月14日")));
         assert_eq!(dateline("据新华社曼谷4月8日电 （记者周明远）").unwrap().dateline.place.as_deref(), Some("曼谷"));
+        let opening = "本报讯 记者王明 通讯员李华报道：今天上午，市里召开会议";
+        let m = dateline(opening).unwrap();
+        assert_eq!(
+            (&opening[m.len..], m.reporters),
+            ("今天上午，市里召开会议", vec!["王明".to_owned(), "李华".to_owned()])
+        );
+        let opening = "本报讯 记者从市发改委获悉，今年以来全市固投增速15%。";
+        assert_eq!(&opening[dateline(opening).unwrap().len..], "记者从市发改委获悉，今年以来全市固投增速15%。");
         assert!(dateline("今天下午，学习贯彻党的二十大精神").is_none());
         assert!(dateline("通讯员发现").is_none());
     }

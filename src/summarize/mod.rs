@@ -11,6 +11,9 @@ pub mod lead;
 pub mod ranked;
 pub mod textrank;
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde::Serialize;
 
 use crate::model::{Encoder, ModelError};
@@ -84,9 +87,10 @@ pub struct Summary {
 const MAX_SUBHEADING_CHARS: usize = 30;
 
 /// The body's sentences in order, without what is not summary text: the dateline opening the
-/// first paragraph (`本报11月14日讯` goes, the sentence after it stays), bylines, credits
-/// (photo, chart, editor lines) and sign-offs inside paragraphs, subheadings between
-/// paragraphs, and fragments without a Chinese character.
+/// first paragraph (`本报11月14日讯` goes, the sentence after it stays), a reporter's source
+/// opening a sentence (`记者从人社部获悉：`), bylines, credits (photo, chart, editor lines) and
+/// sign-offs inside paragraphs, subheadings between paragraphs, and fragments without a Chinese
+/// character.
 pub fn candidates(article: &Article) -> Vec<Sentence> {
     let mut out = Vec::new();
     // Kept aside: a body made of nothing but short lines (a poem, a list) is summarised from them.
@@ -97,7 +101,7 @@ pub fn candidates(article: &Article) -> Vec<Sentence> {
         let sentences = text::sentences(paragraph);
         let alone = sentences.len() == 1 && article.paragraphs.len() > 1;
         for sentence in sentences {
-            let sentence = strip_credit_tail(sentence);
+            let sentence = strip_reporting_lead(strip_credit_tail(sentence));
             if sentence.is_empty() || segment::is_boilerplate(sentence) || !sentence.chars().any(text::is_han) {
                 continue;
             }
@@ -114,6 +118,24 @@ pub fn candidates(article: &Article) -> Vec<Sentence> {
         subheadings
     } else {
         out
+    }
+}
+
+/// How a reporter says where the news came from: `记者从人社部获悉：`, `记者8日获悉，`,
+/// `本报记者日前从市教育局了解到，`. Headlines and summaries leave it out.
+static REPORTING_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:本报|本報)?(?:记者|記者)[^，。；：:,;“”]{0,24}?(?:获悉|獲悉|了解到|得知|获知)\s*[，：:,]\s*")
+        .expect("reporting lead pattern")
+});
+
+/// A reporting lead shorter than what follows it comes off the sentence; the rest stays.
+const MIN_AFTER_LEAD_CHARS: usize = 8;
+
+/// Removes a reporting lead (`记者从人社部获悉：`) from the start of a sentence.
+fn strip_reporting_lead(sentence: &str) -> &str {
+    match REPORTING_LEAD.find(sentence) {
+        Some(lead) if char_len(&sentence[lead.end()..]) >= MIN_AFTER_LEAD_CHARS => &sentence[lead.end()..],
+        _ => sentence,
     }
 }
 
@@ -292,6 +314,11 @@ mod tests {
             texts,
             ["今天上午，市里召开会议部署冬季供暖工作。", "会议要求各区确保居民按时供暖。", "各区要加强管网巡查。"]
         );
+        // A reporter's source comes off the sentence it opens, unless little would be left.
+        let mut sourced = article.clone();
+        sourced.paragraphs = vec!["记者从市发改委获悉：今年以来全市固定资产投资增长15%。记者获悉，暂无。".into()];
+        let texts: Vec<String> = candidates(&sourced).into_iter().map(|s| s.text).collect();
+        assert_eq!(texts, ["今年以来全市固定资产投资增长15%。", "记者获悉，暂无。"]);
         // Short lines are all a poem has: they are its sentences.
         let mut poem = article;
         poem.paragraphs =
