@@ -68,6 +68,7 @@ dateline, summary, section and confidence.",
         after_long_help = "Examples:\n  \
 jianbao digest examples/qingdao-daily-2022-11-15.txt\n  \
 jianbao digest --format jsonl --out digest.jsonl pages/\n  \
+jianbao digest --text '…'                              # one article from the command line\n  \
 jianbao digest --max-chars 60 --min-confidence 0.5 page.txt\n  \
 jianbao digest --method lead page.txt                 # the lead baseline\n  \
 jianbao digest --labels my-sections.toml --zero-shot page.txt\n  \
@@ -395,6 +396,10 @@ pub struct LabelOptions {
 pub struct DigestArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    /// Digest this text (one article) instead of reading PATHs. Repeat for several.
+    #[arg(long, value_name = "TEXT", conflicts_with = "paths")]
+    pub text: Vec<String>,
 
     #[command(flatten)]
     pub summary: SummaryArgs,

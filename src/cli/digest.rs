@@ -146,7 +146,7 @@ pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
         labeller: Some((&labeller, options)),
         encoder: Some(&encoder),
     };
-    process(&args.input, &[], &engine, &args.output, &args.batch)
+    process(&args.input, &args.text, &engine, &args.output, &args.batch)
 }
 
 pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {

@@ -263,22 +263,38 @@ impl Summarizer {
     }
 
     /// One summary per article. The model method embeds the sentences of all `articles` in one
-    /// call, so that the encoder gets full batches; the baselines ignore `encoder`.
+    /// call, so that the encoder gets full batches; the baselines ignore `encoder`. An article
+    /// with no body text (a headline alone, a photo page) is summarised by its heading.
     pub fn summarize(&self, encoder: Option<&dyn Encoder>, articles: &[&Article]) -> Result<Vec<Summary>, ModelError> {
         let candidates: Vec<Vec<Sentence>> = articles.iter().map(|a| candidates(a)).collect();
+        let mut summaries = self.choose(encoder, articles, &candidates)?;
+        for ((summary, article), candidates) in summaries.iter_mut().zip(articles).zip(&candidates) {
+            if candidates.is_empty() {
+                summary.text = clip(&article.heading(), self.budget.max_chars);
+            }
+        }
+        Ok(summaries)
+    }
+
+    fn choose(
+        &self,
+        encoder: Option<&dyn Encoder>,
+        articles: &[&Article],
+        candidates: &[Vec<Sentence>],
+    ) -> Result<Vec<Summary>, ModelError> {
         match (self.method, encoder) {
             (Method::Lead, _) => {
                 let rankings: Vec<Vec<usize>> = candidates.iter().map(|c| lead::ranking(c)).collect();
-                Ok(fill_all(&candidates, rankings.iter().map(Vec::as_slice), self.budget))
+                Ok(fill_all(candidates, rankings.iter().map(Vec::as_slice), self.budget))
             }
             (Method::Textrank, _) => {
                 let rankings: Vec<Vec<usize>> = candidates.iter().map(|c| textrank::ranking(c)).collect();
-                Ok(fill_all(&candidates, rankings.iter().map(Vec::as_slice), self.budget))
+                Ok(fill_all(candidates, rankings.iter().map(Vec::as_slice), self.budget))
             }
             (Method::Model, Some(encoder)) => {
-                let ranked = ranked::rankings(encoder, articles, &candidates, &self.weights)?;
-                let mut summaries = fill_all(&candidates, ranked.iter().map(|r| r.order.as_slice()), self.budget);
-                ranked::tighten(encoder, &mut summaries, &candidates, &ranked, self.budget, &self.weights)?;
+                let ranked = ranked::rankings(encoder, articles, candidates, &self.weights)?;
+                let mut summaries = fill_all(candidates, ranked.iter().map(|r| r.order.as_slice()), self.budget);
+                ranked::tighten(encoder, &mut summaries, candidates, &ranked, self.budget, &self.weights)?;
                 Ok(summaries)
             }
             (Method::Model, None) => {

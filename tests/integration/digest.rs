@@ -119,6 +119,21 @@ fn summarize_and_label_plain_text_and_rows() {
     // Under the threshold the answer is `unknown`.
     let run3 = run(&dir, &["label", "--format", "jsonl", "--min-confidence", "1", rows.to_str().unwrap()]);
     assert!(run3.records().iter().all(|r| r["section"] == "unknown"));
+
+    // `digest` takes texts too. A headline alone is its own summary; a reporter's credit after
+    // the dateline and a reporter's source are not summary text.
+    let report = "本报讯 记者王明报道：记者从市发改委获悉，今年全市已储备电煤200万吨，可保障整个供暖季需要。会议要求各区县确保居民按时供暖。";
+    let run4 = run(&dir, &["digest", "--format", "jsonl", "--text", "国足3比0战胜对手", "--text", report]);
+    assert_eq!(run4.code, 0, "{}", run4.stderr);
+    let records = run4.records();
+    assert_eq!(
+        (records[0]["summary"].as_str(), records[0]["section"].as_str()),
+        (Some("国足3比0战胜对手"), Some("体育"))
+    );
+    assert_eq!(records[1]["byline"]["reporters"], serde_json::json!(["王明"]));
+    let summary = records[1]["summary"].as_str().unwrap();
+    assert!(!summary.is_empty() && !summary.contains("记者"), "{summary}");
+    assert_extractive(summary, report);
 }
 
 /// A sports page: two clear match reports around a short item that, alone, reads as culture.
