@@ -27,7 +27,10 @@ pub(super) fn assemble<'a>(lines: impl IntoIterator<Item = &'a Line<'a>>, style:
     for line in lines {
         // More blank lines above a line than the page puts between its paragraphs close an open
         // paragraph: the text lost a full stop there, not a line break.
-        let continues = open && matches!(line.role, Role::Body | Role::Head) && line.gap <= style.paragraph_gap;
+        let continues = open
+            && matches!(line.role, Role::Body | Role::Head)
+            && line.gap <= style.paragraph_gap
+            && !(style.indented && line.indent > 0);
         open = false;
         match line.role {
             _ if continues => {
@@ -46,9 +49,15 @@ pub(super) fn assemble<'a>(lines: impl IntoIterator<Item = &'a Line<'a>>, style:
             Role::Blank => {}
         }
     }
-    // The dateline opens the first paragraph, or the second where a lead-in (`编者按`, a
-    // summary line in bold) comes first.
-    if let Some(found) = body.paragraphs.iter().take(2).find_map(|p| patterns::dateline(p)) {
+    // The dateline opens the first paragraph, or the one after the lead-ins: lines without a
+    // full stop (a summary in bold, `■` points) and at most one paragraph (`编者按`).
+    let mut complete = 0;
+    let opening = body.paragraphs.iter().take_while(|p| {
+        let before = complete;
+        complete += usize::from(ends_paragraph(p));
+        before < 2
+    });
+    if let Some(found) = opening.into_iter().find_map(|p| patterns::dateline(p)) {
         body.byline.reporters.extend(found.reporters);
         body.dateline = Some(found.dateline);
     }
@@ -109,5 +118,18 @@ mod tests {
         let dateline = body.dateline.expect("the dateline under the lead-in is found");
         assert_eq!(dateline.text, "本报北京1月31日电");
         assert_eq!(body.byline.reporters, vec!["林丽鹂"]);
+    }
+
+    #[test]
+    fn on_an_indented_page_an_indented_line_starts_a_paragraph() {
+        // Two points without full stops lead into the dispatch; each line is indented.
+        let body = body_of(concat!(
+            "\u{3000}\u{3000}●3000亿元专项再贷款和财政贴息精准支持疫情防控重点保障企业\n",
+            "\u{3000}\u{3000}●援鄂医护人员达1.1万多人，3000多名医务人员奔赴湖北一线救治患者\n",
+            "\u{3000}\u{3000}本报北京2月7日电 （记者欧阳洁）国务院联防联控机制7日举行新闻发布会，介绍有关情况。\n",
+            "\u{3000}\u{3000}“中央财政将根据疫情发展态势和防控需要，及时追加安排资金。”财政部有关负责人说。\n",
+        ));
+        assert_eq!(body.paragraphs.len(), 4, "{:?}", body.paragraphs);
+        assert_eq!(body.dateline.map(|d| d.text).as_deref(), Some("本报北京2月7日电"));
     }
 }
