@@ -88,7 +88,7 @@ const MAX_SUBHEADING_CHARS: usize = 30;
 
 /// The body's sentences in order, without what is not summary text: the dateline opening the
 /// first paragraph (`本报11月14日讯` goes, the sentence after it stays), a reporter's source
-/// opening a sentence (`记者从人社部获悉：`), bylines, credits (photo, chart, editor lines) and
+/// or a lead-in's bullet or label opening a sentence (`记者从人社部获悉：`, `■`, `编者按：`), bylines, credits (photo, chart, editor lines) and
 /// sign-offs inside paragraphs, subheadings between paragraphs, and fragments without a Chinese
 /// character.
 pub fn candidates(article: &Article) -> Vec<Sentence> {
@@ -101,7 +101,7 @@ pub fn candidates(article: &Article) -> Vec<Sentence> {
         let sentences = text::sentences(paragraph);
         let alone = sentences.len() == 1 && article.paragraphs.len() > 1;
         for sentence in sentences {
-            let sentence = strip_reporting_lead(strip_credit_tail(sentence));
+            let sentence = strip_reporting_lead(strip_marks(strip_credit_tail(sentence)));
             if sentence.is_empty() || segment::is_boilerplate(sentence) || !sentence.chars().any(text::is_han) {
                 continue;
             }
@@ -118,6 +118,19 @@ pub fn candidates(article: &Article) -> Vec<Sentence> {
         subheadings
     } else {
         out
+    }
+}
+
+/// What a page sets before a lead-in's sentences: a bullet (`■`, `●`) or a label (`编者按：`).
+static LEAD_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[■●◆▲□◇○◎★☆]|(?:编者按|编者的话|编后|导语|提要)\s*[：:])\s*").expect("lead mark pattern")
+});
+
+/// Removes a bullet or a label (`编者按：`) from the start of a sentence.
+fn strip_marks(sentence: &str) -> &str {
+    match LEAD_MARK.find(sentence) {
+        Some(mark) => &sentence[mark.end()..],
+        None => sentence,
     }
 }
 
@@ -335,6 +348,19 @@ mod tests {
         sourced.paragraphs = vec!["记者从市发改委获悉：今年以来全市固定资产投资增长15%。记者获悉，暂无。".into()];
         let texts: Vec<String> = candidates(&sourced).into_iter().map(|s| s.text).collect();
         assert_eq!(texts, ["今年以来全市固定资产投资增长15%。", "记者获悉，暂无。"]);
+        // Neither are the bullets and labels of a lead-in.
+        sourced.paragraphs = vec![
+            "■ 要贯彻新时代党的强军思想，聚焦备战打仗，提高警卫能力，努力开创卫戍区建设新局面".into(),
+            "编者按： 1958年，我国第一台半导体收音机诞生。".into(),
+        ];
+        let texts: Vec<String> = candidates(&sourced).into_iter().map(|s| s.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "要贯彻新时代党的强军思想，聚焦备战打仗，提高警卫能力，努力开创卫戍区建设新局面",
+                "1958年，我国第一台半导体收音机诞生。"
+            ]
+        );
         // Short lines are all a poem has: they are its sentences.
         let mut poem = article;
         poem.paragraphs =
