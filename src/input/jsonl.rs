@@ -76,7 +76,8 @@ fn parse_row(line: &[u8]) -> Result<(String, Record), String> {
     };
     let title = match map.get("title") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(crate::text::trim(s).to_owned()).filter(|s| !s.is_empty()),
+        // `""` says the text has no headline: none is looked for at its top.
+        Some(Value::String(s)) => Some(crate::text::trim(s).to_owned()),
         Some(_) => return Err("\"title\" is not a string".into()),
     };
     Ok((text, Record { id, title }))
@@ -104,5 +105,20 @@ mod tests {
         assert_eq!(err, "rows.jsonl:3: bad JSON Lines row: no \"text\" field");
         assert!(got[2].is_err());
         assert_eq!(got[3].as_ref().unwrap().origin.line, Some(5));
+    }
+
+    #[test]
+    fn an_empty_title_means_no_headline() {
+        let text = "供暖会议召开\n今天上午，市里召开会议部署冬季供暖工作。会议要求各区县确保按时供暖。";
+        let row = serde_json::json!({"title": "", "text": text}).to_string();
+        let got = collect(&row);
+        let record = got[0].as_ref().unwrap().record.clone().unwrap();
+        assert_eq!(record.title.as_deref(), Some(""));
+        let article = crate::segment::single(text, record.title.as_deref()).unwrap();
+        assert_eq!(article.headline, "");
+        assert_eq!(article.subheads, ["供暖会议召开"], "the short first line stays in the body");
+        // Without a title, the short first line is the headline.
+        let article = crate::segment::single(text, None).unwrap();
+        assert_eq!((article.headline.as_str(), article.paragraphs.len()), ("供暖会议召开", 1));
     }
 }

@@ -140,7 +140,8 @@ pub fn split(text: &str) -> Vec<Article> {
 }
 
 /// Reads a text known to hold a single article (a JSON Lines row). A given `title` is the
-/// headline; without one, a header at the top of the text is used.
+/// headline (an empty one: the article has none); without one, a header at the top of the
+/// text is used.
 pub fn single(text: &str, title: Option<&str>) -> Option<Article> {
     let (lines, style) = lines::analyse(text);
     let mut content: Vec<usize> = (0..lines.len()).filter(|&k| !lines[k].is_blank()).collect();
