@@ -25,8 +25,10 @@ pub(super) fn assemble<'a>(lines: impl IntoIterator<Item = &'a Line<'a>>, style:
     // True while the last paragraph was broken off mid-sentence and the next line continues it.
     let mut open = false;
     for line in lines {
-        // More blank lines above a line than the page puts between its paragraphs close an open
-        // paragraph: the text lost a full stop there, not a line break.
+        // An open paragraph ends where the page says a new one starts, whatever its last
+        // character: more blank lines above the line than the page puts between paragraphs, or
+        // an indent on a page that indents its paragraphs. The text lost a full stop there; an
+        // export that breaks a line mid-sentence neither indents nor spaces the rest.
         let continues = open
             && matches!(line.role, Role::Body | Role::Head)
             && line.gap <= style.paragraph_gap
@@ -52,12 +54,16 @@ pub(super) fn assemble<'a>(lines: impl IntoIterator<Item = &'a Line<'a>>, style:
     // The dateline opens the first paragraph, or the one after the lead-ins: lines without a
     // full stop (a summary in bold, `■` points) and at most one paragraph (`编者按`).
     let mut complete = 0;
-    let opening = body.paragraphs.iter().take_while(|p| {
-        let before = complete;
-        complete += usize::from(ends_paragraph(p));
-        before < 2
-    });
-    if let Some(found) = opening.into_iter().find_map(|p| patterns::dateline(p)) {
+    let found = body
+        .paragraphs
+        .iter()
+        .take_while(|p| {
+            let before = complete;
+            complete += usize::from(ends_paragraph(p));
+            before < 2
+        })
+        .find_map(|p| patterns::dateline(p));
+    if let Some(found) = found {
         body.byline.reporters.extend(found.reporters);
         body.dateline = Some(found.dateline);
     }

@@ -88,9 +88,9 @@ const MAX_SUBHEADING_CHARS: usize = 30;
 
 /// The body's sentences in order, without what is not summary text: the dateline opening the
 /// first paragraph (`本报11月14日讯` goes, the sentence after it stays), a reporter's source
-/// or a lead-in's bullet or label opening a sentence (`记者从人社部获悉：`, `■`, `编者按：`), bylines, credits (photo, chart, editor lines) and
-/// sign-offs inside paragraphs, subheadings between paragraphs, and fragments without a Chinese
-/// character.
+/// or a lead-in's bullet or label opening a sentence (`记者从人社部获悉：`, `■`, `编者按：`),
+/// bylines, credits (photo, chart, editor lines) and sign-offs inside paragraphs, subheadings
+/// between paragraphs, and fragments without a Chinese character.
 pub fn candidates(article: &Article) -> Vec<Sentence> {
     let mut out = Vec::new();
     // Kept aside: a body made of nothing but short lines (a poem, a list) is summarised from them.
@@ -141,7 +141,7 @@ static REPORTING_LEAD: LazyLock<Regex> = LazyLock::new(|| {
         .expect("reporting lead pattern")
 });
 
-/// A reporting lead shorter than what follows it comes off the sentence; the rest stays.
+/// A reporting lead comes off a sentence only where at least this many characters remain.
 const MIN_AFTER_LEAD_CHARS: usize = 8;
 
 /// Removes a reporting lead (`记者从人社部获悉：`) from the start of a sentence.
