@@ -176,6 +176,24 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
     spans.into_iter().map(|(s, e)| trim(&paragraph[s..e])).collect()
 }
 
+/// Verbs that end a longer attribution: `大年初六返京的常先生由衷感叹。`.
+const SPEECH_VERBS: &[&str] =
+    &["说", "说道", "表示", "介绍", "感叹", "感慨", "透露", "指出", "强调", "坦言", "解释", "回忆", "告诉记者"];
+
+/// A sentence of at most this many characters, without a comma, that ends with one of the
+/// [`SPEECH_VERBS`] says who spoke, however long the speaker's title.
+const LONG_ATTRIBUTION_CHARS: usize = 24;
+
+/// Whether a sentence right after a quotation only says who spoke.
+fn is_attribution(sentence: &str) -> bool {
+    let chars = char_len(sentence);
+    let bare = sentence.trim_end_matches(|c| is_sentence_end(c) || is_closing(c));
+    chars <= ATTRIBUTION_CHARS
+        || (chars <= LONG_ATTRIBUTION_CHARS
+            && !bare.contains(['，', ',', '；', '“', '”'])
+            && SPEECH_VERBS.iter().any(|v| bare.ends_with(v)))
+}
+
 /// Adds a sentence's range, or, where it is a short attribution right after a quotation, extends
 /// the quotation's range to take it in. Blank ranges are dropped.
 fn add_span(spans: &mut Vec<(usize, usize)>, paragraph: &str, (start, end): (usize, usize), after_quote: bool) {
@@ -184,7 +202,7 @@ fn add_span(spans: &mut Vec<(usize, usize)>, paragraph: &str, (start, end): (usi
         return;
     }
     match spans.last_mut() {
-        Some(last) if after_quote && last.1 == start && char_len(sentence) <= ATTRIBUTION_CHARS => last.1 = end,
+        Some(last) if after_quote && last.1 == start && is_attribution(sentence) => last.1 = end,
         _ => spans.push((start, end)),
     }
 }
@@ -213,6 +231,15 @@ mod tests {
                 "日前，一位负责人说。",
                 "“高质量发展是首要任务。”辛鸣说。",
                 "他又补充了几句话。",
+            ]
+        );
+        // A longer attribution without a comma that ends with a speech verb stays too.
+        let p = "“真好，这么晚还能坐上地铁回家。”大年初六返京的常先生由衷感叹。为了保障返程高峰，地铁延长了运营时间。";
+        assert_eq!(
+            sentences(p),
+            vec![
+                "“真好，这么晚还能坐上地铁回家。”大年初六返京的常先生由衷感叹。",
+                "为了保障返程高峰，地铁延长了运营时间。"
             ]
         );
         // Brackets too, and a quotation without its closing mark is split once it is too long.
