@@ -90,7 +90,7 @@ const MAX_SUBHEADING_CHARS: usize = 30;
 /// first paragraph (`本报11月14日讯` goes, the sentence after it stays), a reporter's source
 /// or a lead-in's bullet or label opening a sentence (`记者从人社部获悉：`, `■`, `编者按：`),
 /// bylines, credits (photo, chart, editor lines) and sign-offs inside paragraphs, subheadings
-/// between paragraphs, and fragments without a Chinese character.
+/// between paragraphs, fragments without a Chinese character, and a sentence's second copy.
 pub fn candidates(article: &Article) -> Vec<Sentence> {
     let mut out = Vec::new();
     // Kept aside: a body made of nothing but short lines (a poem, a list) is summarised from them.
@@ -103,6 +103,10 @@ pub fn candidates(article: &Article) -> Vec<Sentence> {
         for sentence in sentences {
             let sentence = strip_reporting_lead(strip_marks(strip_credit_tail(sentence)));
             if sentence.is_empty() || segment::is_boilerplate(sentence) || !sentence.chars().any(text::is_han) {
+                continue;
+            }
+            // A sentence the page prints twice (a pull quote above its paragraph) is one candidate.
+            if out.iter().chain(&subheadings).any(|s: &Sentence| s.text == sentence) {
                 continue;
             }
             let ends = sentence.trim_end_matches(text::is_closing).ends_with(|c| text::is_sentence_end(c) || c == '：');
@@ -348,6 +352,13 @@ mod tests {
         sourced.paragraphs = vec!["记者从市发改委获悉：今年以来全市固定资产投资增长15%。记者获悉，暂无。".into()];
         let texts: Vec<String> = candidates(&sourced).into_iter().map(|s| s.text).collect();
         assert_eq!(texts, ["今年以来全市固定资产投资增长15%。", "记者获悉，暂无。"]);
+        // A sentence printed twice is one candidate.
+        sourced.paragraphs = vec![
+            "严谨细致，是科学家基本的专业素养。".into(),
+            "严谨细致，是科学家基本的专业素养。获奖者做出了表率。".into(),
+        ];
+        let texts: Vec<String> = candidates(&sourced).into_iter().map(|s| s.text).collect();
+        assert_eq!(texts, ["严谨细致，是科学家基本的专业素养。", "获奖者做出了表率。"]);
         // Neither are the bullets and labels of a lead-in.
         sourced.paragraphs = vec![
             "■ 要贯彻新时代党的强军思想，聚焦备战打仗，提高警卫能力，努力开创卫戍区建设新局面".into(),
