@@ -114,7 +114,6 @@ impl InputArgs {
     }
 }
 
-/// Opens `--out FILE`, or standard output.
 /// Checks that a flag's value is a share, from 0 to 1.
 fn check_share(flag: &str, value: f32) -> anyhow::Result<()> {
     if !(0.0..=1.0).contains(&value) {
@@ -123,6 +122,7 @@ fn check_share(flag: &str, value: f32) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Opens `--out FILE`, or standard output.
 fn open_output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write>> {
     Ok(match path {
         Some(path) => {

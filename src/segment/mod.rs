@@ -115,6 +115,12 @@ pub fn after_dateline(paragraph: &str) -> &str {
     }
 }
 
+/// `sentence` without what opens it but is not its text: a lead-in's bullet or label (`■`,
+/// `编者按：`) and a reporter's source (`记者从人社部获悉：`, kept where little would remain).
+pub fn after_lead_in(sentence: &str) -> &str {
+    patterns::after_lead_in(sentence)
+}
+
 /// Whether a line or sentence is a byline, a credit (photo, chart, editor) or a bracketed
 /// sign-off (`（新华社电）`), not article text.
 pub fn is_boilerplate(sentence: &str) -> bool {

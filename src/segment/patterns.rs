@@ -1,11 +1,13 @@
 //! The newspaper conventions the segmenter recognises, as data: byline, dateline and credit
-//! patterns, the words that mark a kicker or a commentary. Extend these tables to teach the
-//! segmenter a new paper's habits.
+//! patterns, the marks and reporting leads that open a sentence, the words that mark a kicker
+//! or a commentary. Extend these tables to teach the segmenter a new paper's habits.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::Serialize;
+
+use crate::text::char_len;
 
 /// Words that introduce people in a byline, in the order they are tried.
 const ROLE_WORDS: &[&str] = &[
@@ -66,6 +68,21 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("dateline pattern")
 });
+
+/// What a page sets before a lead-in's sentences: a bullet (`■`, `●`) or a label (`编者按：`).
+static LEAD_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[■●◆▲□◇○◎★☆]|(?:编者按|编者的话|编后|导语|提要)\s*[：:])\s*").expect("lead mark pattern")
+});
+
+/// How a reporter says where the news came from: `记者从人社部获悉：`, `记者8日获悉，`,
+/// `本报记者日前从市教育局了解到，`. Headlines and summaries leave it out.
+static REPORTING_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:本报|本報)?(?:记者|記者)[^，。；：:,;“”]{0,24}?(?:获悉|獲悉|了解到|得知|获知)\s*[，：:,]\s*")
+        .expect("reporting lead pattern")
+});
+
+/// A reporting lead comes off a sentence only where at least this many characters remain.
+const MIN_AFTER_LEAD_CHARS: usize = 8;
 
 /// Bracketed column tags that mark opinion pieces: `（人民观点）`, `（钟声）`, `（评论员观察）`.
 const COMMENTARY_TAGS: &[&str] = &[
@@ -162,6 +179,16 @@ pub(super) fn dateline(paragraph: &str) -> Option<DatelineMatch> {
     let reporters = caps.name("credit").or(caps.name("said")).map(|m| reporters(m.as_str())).unwrap_or_default();
     let len = caps.get(0).map_or(0, |m| m.end());
     Some(DatelineMatch { dateline: Dateline { text: caps["line"].to_owned(), outlet, place, date }, reporters, len })
+}
+
+/// `sentence` without the bullet or label (`■`, `编者按：`) and the reporting lead
+/// (`记者从人社部获悉：`) it opens with.
+pub(super) fn after_lead_in(sentence: &str) -> &str {
+    let sentence = LEAD_MARK.find(sentence).map_or(sentence, |mark| &sentence[mark.end()..]);
+    match REPORTING_LEAD.find(sentence) {
+        Some(lead) if char_len(&sentence[lead.end()..]) >= MIN_AFTER_LEAD_CHARS => &sentence[lead.end()..],
+        _ => sentence,
+    }
 }
 
 /// Splits a byline into its outlet (what precedes the first role word) and the people named.

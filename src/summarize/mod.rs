@@ -11,9 +11,6 @@ pub mod lead;
 pub mod ranked;
 pub mod textrank;
 
-use std::sync::LazyLock;
-
-use regex::Regex;
 use serde::Serialize;
 
 use crate::model::{Encoder, ModelError};
@@ -101,7 +98,7 @@ pub fn candidates(article: &Article) -> Vec<Sentence> {
         let sentences = text::sentences(paragraph);
         let alone = sentences.len() == 1 && article.paragraphs.len() > 1;
         for sentence in sentences {
-            let sentence = strip_reporting_lead(strip_marks(strip_credit_tail(sentence)));
+            let sentence = segment::after_lead_in(strip_credit_tail(sentence));
             if sentence.is_empty() || segment::is_boilerplate(sentence) || !sentence.chars().any(text::is_han) {
                 continue;
             }
@@ -122,37 +119,6 @@ pub fn candidates(article: &Article) -> Vec<Sentence> {
         subheadings
     } else {
         out
-    }
-}
-
-/// What a page sets before a lead-in's sentences: a bullet (`■`, `●`) or a label (`编者按：`).
-static LEAD_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[■●◆▲□◇○◎★☆]|(?:编者按|编者的话|编后|导语|提要)\s*[：:])\s*").expect("lead mark pattern")
-});
-
-/// Removes a bullet or a label (`编者按：`) from the start of a sentence.
-fn strip_marks(sentence: &str) -> &str {
-    match LEAD_MARK.find(sentence) {
-        Some(mark) => &sentence[mark.end()..],
-        None => sentence,
-    }
-}
-
-/// How a reporter says where the news came from: `记者从人社部获悉：`, `记者8日获悉，`,
-/// `本报记者日前从市教育局了解到，`. Headlines and summaries leave it out.
-static REPORTING_LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:本报|本報)?(?:记者|記者)[^，。；：:,;“”]{0,24}?(?:获悉|獲悉|了解到|得知|获知)\s*[，：:,]\s*")
-        .expect("reporting lead pattern")
-});
-
-/// A reporting lead comes off a sentence only where at least this many characters remain.
-const MIN_AFTER_LEAD_CHARS: usize = 8;
-
-/// Removes a reporting lead (`记者从人社部获悉：`) from the start of a sentence.
-fn strip_reporting_lead(sentence: &str) -> &str {
-    match REPORTING_LEAD.find(sentence) {
-        Some(lead) if char_len(&sentence[lead.end()..]) >= MIN_AFTER_LEAD_CHARS => &sentence[lead.end()..],
-        _ => sentence,
     }
 }
 
