@@ -13,7 +13,7 @@ use super::rouge::{self, Aggregate, Rouge, Tokenizer};
 use super::split::{match_articles, SplitItem, SplitScores};
 use super::suite::{Dataset, Suite, System, Task};
 use super::EvalError;
-use crate::input::{self, InputOptions};
+use crate::input;
 use crate::label::head::Head;
 use crate::label::{self, Labeller, Taxonomy, ZeroShot};
 use crate::model::Encoder;
@@ -68,7 +68,14 @@ impl<'e> Pipeline<'e> {
                 zero = Some(Labeller::ZeroShot(ZeroShot::new(encoder, &taxonomy)?));
             }
         }
-        Ok(Pipeline { encoder, budget, head, zero_shot: zero, taxonomy, page_context: label::PAGE_CONTEXT })
+        Ok(Pipeline {
+            encoder,
+            budget,
+            head,
+            zero_shot: zero,
+            taxonomy,
+            page_context: label::PAGE_CONTEXT,
+        })
     }
 
     /// Labels with this page context instead of the default (see [`label::Options`]).
@@ -153,7 +160,8 @@ fn select<T>(items: Vec<T>, dataset: &Dataset, text: impl Fn(&T) -> &str) -> Vec
 }
 
 fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result<DatasetReport, EvalError> {
-    let mut rows = gold::read_rows(&dataset.path)?;
+    let mut rows =
+        if gold::is_pages_gold(&dataset.path)? { span_rows(dataset)? } else { gold::read_rows(&dataset.path)? };
     if dataset.task == Task::Labels {
         rows.retain(|r| r.label.is_some());
     }
@@ -200,6 +208,53 @@ fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result<
     Ok(dataset_report(dataset, rows.len(), results))
 }
 
+/// Rows cut from pages: each gold article of a pages gold file that has what the dataset's
+/// task scores (a section, or a summary) becomes one row, its text the article's span of the
+/// page and no title given, as a JSON Lines row `{id, text}` would bring it. The same gold then
+/// scores articles read alone as well as on their pages, without the text in the gold file.
+fn span_rows(dataset: &Dataset) -> Result<Vec<Row>, EvalError> {
+    let dir = pages_dir(dataset);
+    let mut rows = Vec::new();
+    for page in gold::read_pages(&dataset.path)? {
+        let wanted: Vec<GoldArticle> = page
+            .articles
+            .into_iter()
+            .filter(|a| match dataset.task {
+                Task::Labels => a.section.is_some(),
+                _ => !a.summaries.is_empty(),
+            })
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let path = dir.join(&page.file);
+        let text = read_document(&path)?.text;
+        for a in wanted {
+            let span = input::char_span(&text, a.start, a.end).ok_or_else(|| {
+                EvalError::file(
+                    &path,
+                    None,
+                    format!("article `{}` ({}–{}) is not a span of the page", a.id, a.start, a.end),
+                )
+            })?;
+            rows.push(Row {
+                id: a.id,
+                text: span.to_owned(),
+                title: None,
+                summaries: a.summaries,
+                label: a.section,
+                also: a.also,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// Where a dataset's pages are: `pages`, or else the gold file's directory.
+fn pages_dir(dataset: &Dataset) -> std::path::PathBuf {
+    dataset.pages.clone().unwrap_or_else(|| dataset.path.parent().map(Path::to_owned).unwrap_or_default())
+}
+
 fn gold_labels(rows: &[Row], dataset: &Dataset) -> Result<Vec<String>, EvalError> {
     rows.iter()
         .map(|r| {
@@ -236,7 +291,7 @@ struct PageRun {
 
 fn run_pages(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result<DatasetReport, EvalError> {
     let gold_pages = select(gold::read_pages(&dataset.path)?, dataset, |p: &GoldPage| p.file.as_str());
-    let dir = dataset.pages.clone().unwrap_or_else(|| dataset.path.parent().map(Path::to_owned).unwrap_or_default());
+    let dir = pages_dir(dataset);
     let started = Instant::now();
     let mut pages = Vec::new();
     for gold in gold_pages {
@@ -305,17 +360,12 @@ fn run_pages(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result
 
 /// Reads and splits one page as `jianbao split` does.
 fn read_page(path: &Path) -> Result<Vec<Article>, EvalError> {
-    let mut out = None;
-    input::read_sources(&[path.to_owned()], &InputOptions::default(), &mut |item| {
-        if out.is_none() {
-            out = Some(item.and_then(|doc| crate::split_document(&doc)));
-        }
-    });
-    match out {
-        Some(Ok(articles)) => Ok(articles),
-        Some(Err(err)) => Err(EvalError::file(path, None, err.to_string())),
-        None => Err(EvalError::file(path, None, "no such page")),
-    }
+    crate::split_document(&read_document(path)?).map_err(|err| EvalError::file(path, None, err.to_string()))
+}
+
+/// Reads and decodes one page as `jianbao split` does.
+fn read_document(path: &Path) -> Result<input::Document, EvalError> {
+    input::read_document(path).map_err(|err| EvalError::file(path, None, err.to_string()))
 }
 
 /// Compares fields as a reader would: surrounding spaces and the kicker's or deck's dashes off.

@@ -21,6 +21,9 @@
 //!   `lead`, `textrank`.
 //! - `labels`: JSON Lines `{id, text, title?, label | section, also?: […]}`; methods `head`,
 //!   `zero-shot`, `majority` (the most frequent gold label, the score of always answering it).
+//! - `summaries` and `labels` may also read a `pages` gold file (below): each of its articles with
+//!   a summary (or a section) is then one row, its text cut from the page by its span and read
+//!   alone, as a JSON Lines row without a title would be — no page context.
 //! - `pages`: a gold file of pages, `{file, articles: [{title, start, end, kicker?, deck?,
 //!   byline?, dateline?, section?, also?, summary?}]}` (offsets in characters), the pages in
 //!   `pages` (default: the gold file's directory). The split is always scored (method `split`);

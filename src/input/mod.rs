@@ -122,6 +122,29 @@ pub fn read_sources(sources: &[PathBuf], opts: &InputOptions, sink: &mut Sink<'_
     }
 }
 
+/// Reads and decodes one file as [`read_sources`] does, keeping its first document.
+pub fn read_document(path: &Path) -> Result<Document, InputError> {
+    let mut out = None;
+    read_sources(&[path.to_owned()], &InputOptions::default(), &mut |item| {
+        if out.is_none() {
+            out = Some(item);
+        }
+    });
+    out.unwrap_or_else(|| Err(InputError::new(&Origin::file(path.display().to_string()), InputErrorKind::Empty)))
+}
+
+/// The characters `start..end` (Unicode scalar values, end exclusive) of `text`, as article
+/// spans give them; `None` where the span runs past the text or backwards.
+pub fn char_span(text: &str, start: usize, end: usize) -> Option<&str> {
+    if end < start {
+        return None;
+    }
+    let mut offsets = text.char_indices().map(|(i, _)| i).chain([text.len()]);
+    let from = offsets.nth(start)?;
+    let to = if end == start { from } else { offsets.nth(end - start - 1)? };
+    text.get(from..to)
+}
+
 /// How a file's bytes are to be read, from its first bytes and its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Container {
@@ -266,4 +289,19 @@ fn read_limited(reader: impl Read, limit: u64, over: InputErrorKind) -> Result<V
         return Err(over);
     }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::char_span;
+
+    #[test]
+    fn spans_count_characters_not_bytes() {
+        let text = "本报讯\n青岛a首单。";
+        assert_eq!(char_span(text, 0, 3), Some("本报讯"));
+        assert_eq!(char_span(text, 4, 10), Some("青岛a首单。"));
+        assert_eq!(char_span(text, 10, 10), Some(""));
+        assert_eq!(char_span(text, 4, 11), None, "past the end");
+        assert_eq!(char_span(text, 5, 4), None, "backwards");
+    }
 }

@@ -201,3 +201,47 @@ fn bad_files_are_one_line_errors_naming_them() {
     let r = run(&dir, &["eval", "--predictions", "nothing.jsonl"]);
     assert_eq!(r.code, 2, "--predictions needs --gold");
 }
+
+#[test]
+fn a_pages_gold_scores_its_articles_read_alone_too() {
+    let dir = Dir::new();
+    let gold = path_str(&repo("eval/data/seed-gold.jsonl")).to_owned();
+    let pages = path_str(&repo("examples")).to_owned();
+    let suite = dir.write(
+        "rows.toml",
+        format!(
+            "[[dataset]]\nname = \"seed-rows\"\ntask = \"labels\"\npath = \"{gold}\"\npages = \"{pages}\"\nmethods = [\"majority\"]\n\n\
+[[dataset]]\nname = \"seed-rows\"\ntask = \"summaries\"\npath = \"{gold}\"\npages = \"{pages}\"\nmethods = [\"lead\"]\n"
+        ),
+    );
+    let report = dir.path("report.json");
+    let r = run(&dir, &["eval", "--suite", path_str(&suite), "--json", path_str(&report)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = read_json(&report);
+    // The five articles of the example page, each a row cut from the page by its span.
+    assert_eq!(report["datasets"][0]["items"], 5);
+    assert_eq!(report["datasets"][1]["items"], 5);
+    // Two of the five are 时政: always answering it is right two times in five.
+    assert!((metric(&report, 0, "majority", "accuracy") - 0.4).abs() < 1e-9);
+    // The lead of each article alone: its first sentence after the dateline, scored against the
+    // hand-written summaries.
+    assert!(metric(&report, 1, "lead", "rougeL.f1") > 0.2);
+
+    // A span past the end of its page is named, on one line.
+    let broken = dir.write(
+        "broken.jsonl",
+        "{\"file\": \"qingdao-daily-2022-11-15.txt\", \"articles\": [{\"start\": 0, \"end\": 99999, \"section\": \"时政\"}]}\n",
+    );
+    let suite = dir.write(
+        "broken.toml",
+        format!(
+            "[[dataset]]\nname = \"x\"\ntask = \"labels\"\npath = \"{}\"\npages = \"{pages}\"\nmethods = [\"majority\"]\n",
+            path_str(&broken)
+        ),
+    );
+    let r = run(&dir, &["eval", "--suite", path_str(&suite)]);
+    assert_eq!(r.code, 2);
+    let errors: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("jianbao: ")).collect();
+    assert!(errors.len() == 1 && errors[0].contains("qingdao-daily-2022-11-15.txt"), "{}", r.stderr);
+    assert!(errors[0].contains("not a span of the page"), "{}", r.stderr);
+}
