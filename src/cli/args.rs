@@ -124,6 +124,7 @@ jianbao train --data ../shared/data/labels/*.jsonl --out models/e5-small\n  \
 jianbao train --data mine.jsonl --labels my-sections.toml --out my-head --cache /tmp/vectors"
     )]
     Train(TrainArgs),
+
     /// Score summaries, labels and article splits against references.
     #[command(
         long_about = "Score jianbao's outputs against hand-labelled references. With --suite, run \
@@ -465,8 +466,24 @@ pub struct LabelArgs {
 #[derive(Debug, Args)]
 pub struct TrainArgs {
     /// Labelled JSON Lines files: {"text", "section"} per row (or "label"), optional "scheme".
-    #[arg(long = "data", value_name = "FILE", required = true, num_args = 1..)]
+    #[arg(long = "data", value_name = "FILE", num_args = 1.., required_unless_present = "articles")]
     pub data: Vec<PathBuf>,
+
+    /// Labelled newspaper articles: a pages gold file ({file, articles: [{id, start, end,
+    /// section}]}) whose pages are under --pages. Each article is read as `label` reads it, and
+    /// each part of what the classifier reads (headline, deck, opening sentences) is a training
+    /// row with the article's section; an article's parts share its train/validation/test part.
+    #[arg(long, value_name = "FILE", num_args = 1.., requires = "pages")]
+    pub articles: Vec<PathBuf>,
+
+    /// The directory of the pages that --articles files point into.
+    #[arg(long, value_name = "DIR")]
+    pub pages: Option<PathBuf>,
+
+    /// Count the training rows of the file named NAME (its file name, as --data or --articles
+    /// gives it) N times, e.g. --weight peopledaily_2025_titles.jsonl=4. Repeat for several.
+    #[arg(long, value_name = "NAME=N", value_parser = parse_weight)]
+    pub weight: Vec<(String, u32)>,
 
     /// Labels file (default: the 16 built-in sections).
     #[arg(long, value_name = "FILE")]
@@ -502,6 +519,15 @@ pub struct TrainArgs {
 
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+fn parse_weight(given: &str) -> Result<(String, u32), String> {
+    let (name, n) = given.rsplit_once('=').ok_or_else(|| format!("`{given}`: expected NAME=N"))?;
+    let n: u32 = n.parse().map_err(|_| format!("`{given}`: N must be a whole number"))?;
+    if name.is_empty() || n == 0 {
+        return Err(format!("`{given}`: expected a file name and N of at least 1"));
+    }
+    Ok((name.to_owned(), n))
 }
 
 #[derive(Debug, Args)]
@@ -550,6 +576,10 @@ pub struct EvalArgs {
     /// --help`); 0 scores each article on its own.
     #[arg(long, value_name = "W", default_value_t = crate::label::PAGE_CONTEXT)]
     pub page_context: f32,
+
+    /// Score this head (from `jianbao train`) as the `head` method instead of the built-in one.
+    #[arg(long, value_name = "DIR")]
+    pub head: Option<PathBuf>,
 
     /// Write the report as JSON (a stable schema) to FILE; - for standard output, in place of
     /// the table (which then goes to standard error).

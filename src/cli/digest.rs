@@ -6,7 +6,10 @@
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::args::{BatchArgs, DigestArgs, LabelArgs, LabelOptions, OutputArgs, SummarizeArgs, SummaryArgs, TrainArgs};
+use super::args::{
+    BatchArgs, DigestArgs, LabelArgs, LabelOptions, OutputArgs, SummarizeArgs, SummaryArgs, TrainArgs,
+    TrainSummarizerArgs,
+};
 use super::batch::{self, Results, Run};
 use super::{check_share, open_output, InputArgs, Outcome};
 use crate::label::head::Head;
@@ -177,7 +180,19 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     if args.epochs == 0 {
         bail!("--epochs must be at least 1");
     }
-    let (examples, stats) = train::read_examples(&args.data, &taxonomy)?;
+    let weights = train::Weights(args.weight.iter().cloned().collect());
+    for name in weights.0.keys() {
+        let named = |p: &std::path::PathBuf| p.file_name().is_some_and(|n| n.to_string_lossy() == name.as_str());
+        if !args.data.iter().chain(&args.articles).any(named) {
+            bail!("--weight {name}=…: no --data or --articles file is named {name}");
+        }
+    }
+    let (mut examples, mut stats) = train::read_examples(&args.data, &taxonomy, &weights)?;
+    if let Some(pages) = &args.pages {
+        let (articles, article_stats) = train::read_articles(&args.articles, pages, &taxonomy, &weights)?;
+        examples.extend(articles);
+        stats.files.extend(article_stats.files);
+    }
     for f in &stats.files {
         eprintln!(
             "{}: {} rows, {} used, {} unlabelled, {} with other labels",
@@ -185,7 +200,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
         );
     }
     let encoder = args.model.load()?;
-    let parts: Vec<Part> = examples.iter().map(|e| train::part_of(&e.text)).collect();
+    let parts: Vec<Part> = examples.iter().map(|e| e.part).collect();
     let progress = if console_is_terminal() { ProgressBar::new(examples.len() as u64) } else { ProgressBar::hidden() };
     progress.set_style(
         ProgressStyle::with_template("embedding {bar:30} {pos}/{len} texts, {per_sec}, eta {eta}")
@@ -201,7 +216,13 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     }
     progress.finish_and_clear();
     let labels_of = |p: usize| -> Vec<usize> { members[p].iter().map(|&i| examples[i].label).collect() };
-    let (train_labels, val_labels) = (labels_of(0), labels_of(1));
+    let val_labels = labels_of(1);
+    // Training rows count as often as their file's weight says.
+    let repeat = |i: usize| std::iter::repeat_n(i, examples[i].weight as usize);
+    let train_rows: Vec<usize> = (0..members[0].len()).flat_map(|k| repeat(members[0][k]).map(move |_| k)).collect();
+    let train_vectors: Vec<Vec<f32>> = train_rows.iter().map(|&k| vectors[0][k].clone()).collect();
+    let train_labels: Vec<usize> = train_rows.iter().map(|&k| examples[members[0][k]].label).collect();
+    let train_texts: Vec<&str> = train_rows.iter().map(|&k| examples[members[0][k]].text.as_str()).collect();
     let settings = Settings {
         epochs: args.epochs,
         learning_rate: args.learning_rate,
@@ -209,27 +230,32 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
         seed: args.seed,
         ..Settings::default()
     };
+    // The epoch and the mix are chosen on the validation part's whole texts (see `Example::piece`).
+    let chooser: Vec<usize> = (0..members[1].len()).filter(|&k| !examples[members[1][k]].piece).collect();
+    let chooser_vectors: Vec<Vec<f32>> = chooser.iter().map(|&k| vectors[1][k].clone()).collect();
+    let chooser_labels: Vec<usize> = chooser.iter().map(|&k| val_labels[k]).collect();
+    let chooser_texts: Vec<&str> = chooser.iter().map(|&k| examples[members[1][k]].text.as_str()).collect();
+    let chooser_examples: Vec<&train::Example> = chooser.iter().map(|&k| &examples[members[1][k]]).collect();
     let fit = train::fit(
-        &Set { vectors: &vectors[0], labels: &train_labels },
-        &Set { vectors: &vectors[1], labels: &val_labels },
+        &Set { vectors: &train_vectors, labels: &train_labels },
+        &Set { vectors: &chooser_vectors, labels: &chooser_labels },
         taxonomy.sections.len(),
         &settings,
     )?;
     let mut head = Head::new(train::manifest(&encoder, &taxonomy, serde_json::Value::Null), fit.weight, fit.bias)?;
     let examples_of = |p: usize| -> Vec<&train::Example> { members[p].iter().map(|&i| &examples[i]).collect() };
-    let texts_of = |p: usize| -> Vec<&str> { members[p].iter().map(|&i| examples[i].text.as_str()).collect() };
     let mut lexical_training = serde_json::Value::Null;
     if !args.no_lexical {
         let settings = LexicalSettings { seed: args.seed, ..LexicalSettings::default() };
         let (lexical, epoch) = lexical::fit(
-            (&texts_of(0), &train_labels),
-            (&texts_of(1), &val_labels),
+            (&train_texts, &train_labels),
+            (&chooser_texts, &chooser_labels),
             taxonomy.sections.len(),
             &settings,
         )?;
         head = head.with_lexical(lexical.rounded_to_f16()?, 0.0)?;
         // The mix that labels the validation part best.
-        let (mix, accuracy) = train::choose_mix(&mut head, &vectors[1], &examples_of(1));
+        let (mix, accuracy) = train::choose_mix(&mut head, &chooser_vectors, &chooser_examples);
         eprintln!("lexical part: best epoch {epoch}, mix {mix:.1} (validation accuracy {accuracy:.4})");
         lexical_training = serde_json::json!({
             "model": "multinomial logistic regression on hashed character 1-3-grams, (1 + ln tf)·idf, L2-normalised; \
@@ -250,8 +276,10 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     let test = train::evaluate(&head, &vectors[2], &examples_of(2), &schemes);
     head.manifest.training = serde_json::json!({
         "data": stats.files,
-        "split": "by SHA-256 of the text: first two bytes mod 10 = 0 test, 1 validation, else train",
-        "rows": {"train": members[0].len(), "validation": members[1].len(), "test": members[2].len()},
+        "split": "by SHA-256 of the text (of the article's id for --articles parts): first two bytes mod 10 = 0 \
+                  test, 1 validation, else train",
+        "weights": weights,
+        "rows": {"train": members[0].len(), "train_weighted": train_rows.len(), "validation": members[1].len(), "test": members[2].len()},
         "model": "multinomial logistic regression, balanced class weights, standardised inputs (folded into the weights)",
         "settings": settings,
         "best_epoch": fit.best_epoch,

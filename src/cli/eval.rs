@@ -13,6 +13,7 @@ use crate::eval::report::Report;
 use crate::eval::rouge::Aggregate;
 use crate::eval::run::{self, Options, Pipeline, Systems};
 use crate::eval::suite::Suite;
+use crate::label::head::Head;
 use crate::label::Taxonomy;
 use crate::model::{CandleEncoder, Encoder};
 use crate::summarize::Budget;
@@ -45,8 +46,11 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
             let encoder: Option<CandleEncoder> = if suite.needs_model() { Some(args.model.load()?) } else { None };
             let zero_shot = suite.datasets.iter().flat_map(|d| &d.systems).any(|s| s.name() == "zero-shot");
             let budget = Budget { max_chars: args.max_chars, sentences: None };
-            let pipeline = Pipeline::new(encoder.as_ref().map(|e| e as &dyn Encoder), budget, zero_shot)?
+            let mut pipeline = Pipeline::new(encoder.as_ref().map(|e| e as &dyn Encoder), budget, zero_shot)?
                 .with_page_context(args.page_context);
+            if let Some(dir) = &args.head {
+                pipeline = pipeline.with_head(Head::load(dir)?)?;
+            }
             let quiet = args.quiet;
             let report = run::run_suite(&suite, &pipeline as &dyn Systems, &opts, &mut |d| {
                 if !quiet {

@@ -78,6 +78,15 @@ impl<'e> Pipeline<'e> {
         })
     }
 
+    /// Labels with this head (for the default sections) instead of the built-in one.
+    pub fn with_head(mut self, head: Head) -> Result<Pipeline<'e>, EvalError> {
+        if let Some(encoder) = self.encoder {
+            head.check_encoder(encoder)?;
+            self.head = Some(Labeller::Head(Box::new(head)));
+        }
+        Ok(self)
+    }
+
     /// Labels with this page context instead of the default (see [`label::Options`]).
     pub fn with_page_context(self, page_context: f32) -> Pipeline<'e> {
         Pipeline { page_context, ..self }

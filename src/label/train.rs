@@ -27,6 +27,16 @@ pub struct Example {
     pub text: String,
     pub label: usize,
     pub scheme: String,
+    /// The part it belongs to: by its text, or, for the parts of an article, by the article's
+    /// id, so that no article is split between training and scoring.
+    pub part: Part,
+    /// How many times it counts in training.
+    pub weight: u32,
+    /// A part of an article (its headline, deck or a sentence) labelled with the article's
+    /// section, rather than a text labelled for itself. Such rows are trained on, but not used
+    /// to choose the epoch or the mix: a sentence from the middle of an article often says
+    /// nothing of its section, and scores on them favour an undertrained head.
+    pub piece: bool,
 }
 
 /// Where a row goes, decided by a hash of its text alone: 80% train, 10% validation, 10% test.
@@ -66,17 +76,36 @@ pub struct FileStats {
     pub other_labels: usize,
 }
 
+/// How many times the rows of each file count in training, by file name (1 where not named).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Weights(pub BTreeMap<String, u32>);
+
+impl Weights {
+    pub fn of(&self, file: &str) -> u32 {
+        self.0.get(file).copied().unwrap_or(1)
+    }
+}
+
+fn file_stats(path: &Path, bytes: &[u8]) -> FileStats {
+    FileStats { file: file_name(path), sha256: format!("{:x}", Sha256::digest(bytes)), ..FileStats::default() }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 /// Reads labelled rows from JSON Lines files.
-pub fn read_examples(paths: &[PathBuf], taxonomy: &Taxonomy) -> Result<(Vec<Example>, DataStats), LabelError> {
+pub fn read_examples(
+    paths: &[PathBuf],
+    taxonomy: &Taxonomy,
+    weights: &Weights,
+) -> Result<(Vec<Example>, DataStats), LabelError> {
     let mut examples = Vec::new();
     let mut stats = DataStats::default();
     for path in paths {
         let bytes = std::fs::read(path).map_err(|e| LabelError::file(path, e.to_string()))?;
-        let mut file = FileStats {
-            file: path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
-            sha256: format!("{:x}", Sha256::digest(&bytes)),
-            ..FileStats::default()
-        };
+        let mut file = file_stats(path, &bytes);
+        let weight = weights.of(&file.file);
         for (n, line) in bytes.lines().enumerate() {
             let line = line.map_err(|e| LabelError::file(path, format!("line {}: {e}", n + 1)))?;
             if line.trim().is_empty() {
@@ -98,7 +127,14 @@ pub fn read_examples(paths: &[PathBuf], taxonomy: &Taxonomy) -> Result<(Vec<Exam
                 continue;
             };
             let scheme = row["scheme"].as_str().unwrap_or(&file.file).to_owned();
-            examples.push(Example { text: text.to_owned(), label: index, scheme });
+            examples.push(Example {
+                text: text.to_owned(),
+                label: index,
+                scheme,
+                part: part_of(text),
+                weight,
+                piece: false,
+            });
             file.used += 1;
         }
         stats.files.push(file);
@@ -106,47 +142,66 @@ pub fn read_examples(paths: &[PathBuf], taxonomy: &Taxonomy) -> Result<(Vec<Exam
     Ok((examples, stats))
 }
 
-/// Embeds `texts` as classifier inputs, reusing vectors stored in `cache` by an earlier run
-/// with the same encoder and texts.
+/// Reads labelled newspaper articles: a pages gold file (`{file, articles: [{id, start, end,
+/// section}]}`, see [`crate::eval::gold`]) and the pages it points into, under `pages`. Each
+/// article is cut from its page by its span and segmented as a JSON Lines row without a title
+/// would be; every one of its [`input_parts`](super::input_parts) becomes an example with the
+/// article's section, so that the head learns from what it reads at run time (a newspaper's
+/// headline, its deck, the body's opening sentences), not from headline sets alone.
+pub fn read_articles(
+    paths: &[PathBuf],
+    pages: &Path,
+    taxonomy: &Taxonomy,
+    weights: &Weights,
+) -> Result<(Vec<Example>, DataStats), LabelError> {
+    let mut examples = Vec::new();
+    let mut stats = DataStats::default();
+    for path in paths {
+        let bytes = std::fs::read(path).map_err(|e| LabelError::file(path, e.to_string()))?;
+        let mut file = file_stats(path, &bytes);
+        let weight = weights.of(&file.file);
+        let gold = crate::eval::gold::read_pages(path).map_err(|e| LabelError::Other(e.to_string()))?;
+        for page in gold {
+            let page_path = pages.join(&page.file);
+            let mut text = None;
+            for article in page.articles {
+                let Some(section) = article.section else { continue };
+                file.rows += 1;
+                let Some(index) = taxonomy.index(&section) else {
+                    file.other_labels += 1;
+                    continue;
+                };
+                if text.is_none() {
+                    let document = crate::input::read_document(&page_path)
+                        .map_err(|e| LabelError::file(&page_path, e.to_string()))?;
+                    text = Some(document.text);
+                }
+                let page_text = text.as_deref().unwrap_or_default();
+                let span = crate::input::char_span(page_text, article.start, article.end).ok_or_else(|| {
+                    LabelError::file(&page_path, format!("article `{}` is not a span of the page", article.id))
+                })?;
+                let Some(read) = crate::segment::single(span, None) else { continue };
+                let part = part_of(&article.id);
+                for (text, _) in super::input_parts(&read) {
+                    examples.push(Example { text, label: index, scheme: file.file.clone(), part, weight, piece: true });
+                }
+                file.used += 1;
+            }
+        }
+        stats.files.push(file);
+    }
+    Ok((examples, stats))
+}
+
+/// Embeds `texts` as classifier inputs (queries), reusing vectors stored in `cache` by an
+/// earlier run with the same encoder and texts.
 pub fn embed(
     encoder: &dyn Encoder,
     texts: &[&str],
     cache: Option<&Path>,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<Vec<f32>>, LabelError> {
-    let mut hasher = Sha256::new();
-    hasher.update(encoder.id().as_bytes());
-    hasher.update(b"\0query\0");
-    for t in texts {
-        hasher.update(t.as_bytes());
-        hasher.update(b"\n");
-    }
-    let file = cache.map(|dir| dir.join(format!("{:x}.safetensors", hasher.finalize())));
-    if let Some(file) = file.as_deref().filter(|f| f.exists()) {
-        let tensors = candle_core::safetensors::load(file, &Device::Cpu)
-            .map_err(|e| LabelError::file(file, format!("unreadable cache: {e}")))?;
-        if let Some(v) = tensors.get("vectors").and_then(|t| t.to_vec2::<f32>().ok()) {
-            if v.len() == texts.len() {
-                progress.inc(texts.len() as u64);
-                return Ok(v);
-            }
-        }
-    }
-    let mut vectors = Vec::with_capacity(texts.len());
-    for chunk in texts.chunks(1024) {
-        vectors.extend(encoder.embed(chunk, Intent::Query)?);
-        progress.inc(chunk.len() as u64);
-    }
-    if let Some(file) = file {
-        let fail = |e: String| LabelError::file(&file, e);
-        if let Some(dir) = file.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
-        }
-        let flat: Vec<f32> = vectors.iter().flatten().copied().collect();
-        let t = Tensor::from_vec(flat, (texts.len(), encoder.dim()), &Device::Cpu).map_err(|e| fail(e.to_string()))?;
-        t.save_safetensors("vectors", &file).map_err(|e| fail(e.to_string()))?;
-    }
-    Ok(vectors)
+    Ok(crate::model::cache::embed(encoder, texts, Intent::Query, cache, &|n| progress.inc(n as u64))?)
 }
 
 /// Optimiser settings.

@@ -8,6 +8,7 @@
 //! Everything above this module sees only the [`Encoder`] trait.
 
 pub mod bert;
+pub mod cache;
 pub mod device;
 pub mod embed;
 pub mod fetch;

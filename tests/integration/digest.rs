@@ -1,11 +1,18 @@
 //! `jianbao digest`, `summarize`, `label` and `train` on the example page and on small
 //! generated data: sections, summaries free of bylines and datelines and within budget, the
-//! baselines without a model, zero-shot labels, and heads that belong to another encoder.
+//! baselines without a model, zero-shot labels, and heads that belong to another encoder;
+//! `train` on newspaper articles.
+
+use std::path::PathBuf;
 
 use serde_json::Value;
 
 use crate::harness::{run, seed_page, seed_text, Dir};
 use crate::tiny;
+
+fn repo(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
+}
 
 fn seed() -> String {
     seed_page().display().to_string()
@@ -202,18 +209,9 @@ fn zero_shot_labels_come_from_the_labels_file() {
     assert!(run3.stderr.contains("broken.toml"), "{}", run3.stderr);
 }
 
-#[test]
-fn train_a_head_for_a_tiny_model_and_refuse_heads_of_other_encoders() {
-    let dir = Dir::new();
-    let model = dir.path("tiny");
-    tiny::write_model(&model);
-    let model = model.to_str().unwrap().to_owned();
-    // The built-in head belongs to e5-small, not to this model.
-    let run1 = run(&dir, &["label", "--model", &model, "--text", "青岛发行债券"]);
-    assert_eq!(run1.code, 2);
-    assert!(run1.stderr.contains("trained for encoder `e5-small`"), "{}", run1.stderr);
-
-    // Two labels, told apart by their characters (all in the tiny model's vocabulary).
+/// Two labels, told apart by their characters (all in the tiny model's vocabulary): the labels
+/// file and 200 rows (and one unlabelled).
+fn two_labels(dir: &Dir) -> (PathBuf, PathBuf) {
     let labels = dir.write("two.toml", "[[section]]\nname = \"甲\"\n\n[[section]]\nname = \"乙\"\n");
     let mut rows = String::new();
     for i in 0..200 {
@@ -227,7 +225,21 @@ fn train_a_head_for_a_tiny_model_and_refuse_heads_of_other_encoders() {
         rows.push('\n');
     }
     rows.push_str("{\"text\": \"无关\", \"section\": null}\n");
-    let data = dir.write("data.jsonl", rows);
+    (labels, dir.write("data.jsonl", rows))
+}
+
+#[test]
+fn train_a_head_for_a_tiny_model_and_refuse_heads_of_other_encoders() {
+    let dir = Dir::new();
+    let model = dir.path("tiny");
+    tiny::write_model(&model);
+    let model = model.to_str().unwrap().to_owned();
+    // The built-in head belongs to e5-small, not to this model.
+    let run1 = run(&dir, &["label", "--model", &model, "--text", "青岛发行债券"]);
+    assert_eq!(run1.code, 2);
+    assert!(run1.stderr.contains("trained for encoder `e5-small`"), "{}", run1.stderr);
+
+    let (labels, data) = two_labels(&dir);
     let out = dir.path("head");
     let run2 = run(
         &dir,
@@ -332,4 +344,61 @@ fn a_bad_page_in_a_batch_loses_nothing_else() {
     let errors = run.errors();
     assert_eq!(errors.len(), 2, "{}", run.stderr);
     assert!(errors.iter().any(|e| e.contains("b.txt")) && errors.iter().any(|e| e.contains("c.txt")), "{errors:?}");
+}
+
+/// The example page's five articles by their spans (from its gold), with the sections of the
+/// two-label set and the gold's summaries.
+fn example_articles(dir: &Dir) -> PathBuf {
+    let gold = std::fs::read_to_string(repo("eval/data/seed-gold.jsonl")).unwrap();
+    let mut page: Value = serde_json::from_str(gold.lines().next().unwrap()).unwrap();
+    for (i, article) in page["articles"].as_array_mut().unwrap().iter_mut().enumerate() {
+        article["section"] = Value::from(if i % 2 == 0 { "甲" } else { "乙" });
+    }
+    dir.write("articles.jsonl", format!("{page}\n"))
+}
+
+#[test]
+fn train_on_newspaper_articles_with_weights() {
+    let dir = Dir::new();
+    let model = dir.path("tiny");
+    tiny::write_model(&model);
+    let (labels, data) = two_labels(&dir);
+    let articles = example_articles(&dir);
+    let examples = repo("examples");
+    let out = dir.path("head");
+    let base = [
+        "train",
+        "--model",
+        model.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--labels",
+        labels.to_str().unwrap(),
+        "--epochs",
+        "5",
+        "--articles",
+        articles.to_str().unwrap(),
+        "--pages",
+        examples.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let r = run(&dir, &[&base[..], &["--weight", "articles.jsonl=3"]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("articles.jsonl: 5 rows, 5 used"), "{}", r.stderr);
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(out.join("head.json")).unwrap()).unwrap();
+    let training = &manifest["training"];
+    assert_eq!(training["weights"]["articles.jsonl"], 3);
+    let files = training["data"].as_array().unwrap();
+    assert!(files.iter().any(|f| f["file"] == "articles.jsonl" && f["used"] == 5), "{training}");
+    // Each article gives several rows (headline, deck, opening sentences), and the training
+    // part's article rows count three times.
+    let rows = &training["rows"];
+    let total = ["train", "validation", "test"].iter().map(|p| rows[p].as_u64().unwrap()).sum::<u64>();
+    assert!(total > 200 + 5, "{rows}");
+    assert!(rows["train_weighted"].as_u64().unwrap() > rows["train"].as_u64().unwrap(), "{rows}");
+    // A weight for a file that is not there is a mistake, named.
+    let r = run(&dir, &[&base[..], &["--weight", "other.jsonl=2"]].concat());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("other.jsonl"), "{}", r.stderr);
 }
