@@ -125,6 +125,25 @@ jianbao train --data mine.jsonl --labels my-sections.toml --out my-head --cache 
     )]
     Train(TrainArgs),
 
+    /// Train the summarizer's sentence scorer on texts with hand-written summaries.
+    #[command(
+        name = "train-summarizer",
+        long_about = "Fit the model method's sentence scorer: a linear model from each sentence's \
+features (similarity to the article and to the headline, place in the article and in its \
+paragraph, length, figures, quotation marks) to the character ROUGE-L F1 of that sentence, as \
+a summary shows it, against a hand-written summary. Texts come from JSON Lines rows {\"text\", \
+\"title\"?, \"summary\"} (--data) and from pages gold files whose articles have a \"summary\" \
+(--articles, pages under --pages). --validation texts are scored, not trained on: the mean \
+ROUGE-L F1 of the sentence the scorer puts first, beside the first sentence and the best one. \
+The scorer and its manifest (encoder, data with SHA-256 sums, weights, held-out scores) are \
+written to --out as JSON.",
+        after_long_help = "Examples:\n  \
+jianbao train-summarizer --data ../shared/data/summaries/lcsts_part2_train.jsonl \\\n    \
+--articles eval/data/peopledaily-annotated-train.jsonl --pages ../shared/data/pages/peopledaily \\\n    \
+--validation eval/data/peopledaily-annotated-val.jsonl --weight peopledaily-annotated-train.jsonl=8 \\\n    \
+--out models/e5-small/summarizer.json"
+    )]
+    TrainSummarizer(TrainSummarizerArgs),
     /// Score summaries, labels and article splits against references.
     #[command(
         long_about = "Score jianbao's outputs against hand-labelled references. With --suite, run \
@@ -362,6 +381,11 @@ pub struct SummaryArgs {
     /// With the model method, one sentence is tightened to its most telling clauses.
     #[arg(long, value_name = "N")]
     pub sentences: Option<usize>,
+
+    /// A sentence scorer fitted by `jianbao train-summarizer` (JSON), for the model method.
+    /// Default: the built-in scorer for the default model.
+    #[arg(long, value_name = "FILE")]
+    pub scorer: Option<PathBuf>,
 }
 
 /// Label options.
@@ -521,6 +545,44 @@ pub struct TrainArgs {
     pub model: ModelArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct TrainSummarizerArgs {
+    /// JSON Lines rows {"text", "title"?, "summary"}.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub data: Vec<PathBuf>,
+
+    /// Pages gold files whose articles carry a "summary"; their pages are under --pages.
+    #[arg(long, value_name = "FILE", num_args = 1.., requires = "pages")]
+    pub articles: Vec<PathBuf>,
+
+    /// Held-out pages gold files (pages under --pages): scored, never trained on.
+    #[arg(long, value_name = "FILE", num_args = 1.., requires = "pages")]
+    pub validation: Vec<PathBuf>,
+
+    /// The directory of the pages that --articles and --validation point into.
+    #[arg(long, value_name = "DIR")]
+    pub pages: Option<PathBuf>,
+
+    /// Count the texts of the file named NAME N times. Repeat for several.
+    #[arg(long, value_name = "NAME=N", value_parser = parse_weight)]
+    pub weight: Vec<(String, u32)>,
+
+    /// Keep the encoder's vectors of the texts here, so that fitting again skips embedding.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+
+    /// Ridge penalty on the standardised weights.
+    #[arg(long, value_name = "X", default_value_t = 1e-3)]
+    pub ridge: f64,
+
+    /// Where to write the scorer (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
 fn parse_weight(given: &str) -> Result<(String, u32), String> {
     let (name, n) = given.rsplit_once('=').ok_or_else(|| format!("`{given}`: expected NAME=N"))?;
     let n: u32 = n.parse().map_err(|_| format!("`{given}`: N must be a whole number"))?;
@@ -580,6 +642,10 @@ pub struct EvalArgs {
     /// Score this head (from `jianbao train`) as the `head` method instead of the built-in one.
     #[arg(long, value_name = "DIR")]
     pub head: Option<PathBuf>,
+
+    /// Score the model method with this sentence scorer (from `jianbao train-summarizer`).
+    #[arg(long, value_name = "FILE")]
+    pub scorer: Option<PathBuf>,
 
     /// Write the report as JSON (a stable schema) to FILE; - for standard output, in place of
     /// the table (which then goes to standard error).

@@ -20,6 +20,7 @@ use crate::model::memo::Memo;
 use crate::model::{CandleEncoder, Encoder};
 use crate::output::{self, DigestPage, Page};
 use crate::segment::{self, Article};
+use crate::summarize::scorer::Scorer;
 use crate::summarize::{Budget, Method, Summarizer};
 
 impl SummaryArgs {
@@ -31,6 +32,30 @@ impl SummaryArgs {
             bail!("--sentences must be at least 1");
         }
         Ok(Budget { max_chars: self.max_chars, sentences: self.sentences })
+    }
+
+    /// The scorer --scorer names, read before the model loads.
+    fn scorer(&self) -> anyhow::Result<Option<Scorer>> {
+        Ok(self.scorer.as_deref().map(Scorer::load).transpose()?)
+    }
+
+    /// The summarizer these options ask for. A scorer from --scorer must have been fitted on
+    /// the encoder's vectors; the built-in one (fitted on e5-small's) serves any encoder, its
+    /// features being similarities, places and lengths.
+    fn summarizer(
+        &self,
+        budget: Budget,
+        scorer: Option<Scorer>,
+        encoder: Option<&dyn Encoder>,
+    ) -> anyhow::Result<Summarizer> {
+        let mut summarizer = Summarizer::new(self.method, budget);
+        if let Some(scorer) = scorer {
+            if let (Some(encoder), Some(path)) = (encoder, &self.scorer) {
+                scorer.check_encoder(encoder.id()).map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
+            }
+            summarizer.scorer = scorer;
+        }
+        Ok(summarizer)
     }
 }
 
@@ -142,10 +167,11 @@ pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
     args.input.options()?; // bad flags fail before the model loads
     let budget = args.summary.budget()?;
     let options = args.label.options()?;
+    let scorer = args.summary.scorer()?;
     let encoder = args.model.load()?;
     let labeller = args.label.labeller(&encoder)?;
     let engine = Engine {
-        summarizer: Some(Summarizer::new(args.summary.method, budget)),
+        summarizer: Some(args.summary.summarizer(budget, scorer, Some(&encoder))?),
         labeller: Some((&labeller, options)),
         encoder: Some(&encoder),
     };
@@ -155,11 +181,13 @@ pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
 pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
     args.input.options()?; // bad flags fail before the model loads
     let budget = args.summary.budget()?;
+    let scorer = args.summary.scorer()?;
     // The baselines need no model: do not load (or fetch) one for them.
     let encoder: Option<CandleEncoder> =
         if args.summary.method == Method::Model { Some(args.model.load()?) } else { None };
     let encoder = encoder.as_ref().map(|e| e as &dyn Encoder);
-    let engine = Engine { summarizer: Some(Summarizer::new(args.summary.method, budget)), labeller: None, encoder };
+    let summarizer = args.summary.summarizer(budget, scorer, encoder)?;
+    let engine = Engine { summarizer: Some(summarizer), labeller: None, encoder };
     process(&args.input, &args.text, &engine, &args.output, &args.batch)
 }
 
@@ -293,6 +321,106 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
         for (scheme, s) in scores {
             eprintln!("{name:<10} {scheme:<18} n {:>6}  accuracy {:.4}  macro-F1 {:.4}", s.n, s.accuracy, s.macro_f1);
         }
+    }
+    eprintln!("wrote {}", args.out.display());
+    Ok(Outcome::Done)
+}
+
+pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
+    use crate::summarize::train as fit;
+    if args.data.is_empty() && args.articles.is_empty() {
+        bail!("give texts with summaries: --data or --articles");
+    }
+    let weight_of = |path: &std::path::Path| {
+        let name = fit::file_name(path);
+        args.weight.iter().find(|(n, _)| *n == name).map_or(1.0, |(_, w)| *w as f32)
+    };
+    for (name, _) in &args.weight {
+        if !args.data.iter().chain(&args.articles).any(|p| fit::file_name(p) == *name) {
+            bail!("--weight {name}=…: no --data or --articles file is named {name}");
+        }
+    }
+    let pages = args.pages.clone().unwrap_or_default();
+    let (mut examples, mut files) = (Vec::new(), Vec::new());
+    let mut weights = Vec::new();
+    for path in &args.data {
+        let (e, stats) = fit::read_rows(path, weight_of(path))?;
+        weights.extend(std::iter::repeat_n(stats.weight, e.len()));
+        examples.extend(e);
+        files.push(stats);
+    }
+    for path in &args.articles {
+        let (e, stats) = fit::read_articles(path, &pages, weight_of(path))?;
+        weights.extend(std::iter::repeat_n(stats.weight, e.len()));
+        examples.extend(e);
+        files.push(stats);
+    }
+    let mut held_examples = Vec::new();
+    let mut held_files = Vec::new();
+    for path in &args.validation {
+        let (e, stats) = fit::read_articles(path, &pages, 1.0)?;
+        held_examples.extend(e);
+        held_files.push(stats);
+    }
+    for f in files.iter().chain(&held_files) {
+        eprintln!("{}: {} texts with a summary (weight {})", f.file, f.texts, f.weight);
+    }
+    let loaded = args.model.load()?;
+    let cached = args.cache.clone().map(|dir| crate::model::cache::Cached { encoder: &loaded, dir });
+    let encoder: &dyn Encoder = match &cached {
+        Some(cached) => cached,
+        None => &loaded,
+    };
+    let total = (examples.len() + held_examples.len()) as u64;
+    let progress = if console_is_terminal() { ProgressBar::new(total) } else { ProgressBar::hidden() };
+    progress.set_style(
+        ProgressStyle::with_template("embedding {bar:30} {pos}/{len} texts, {per_sec}, eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let settings = crate::summarize::ranked::Weights::default();
+    let budget = crate::summarize::DEFAULT_MAX_CHARS;
+    let tick = |n: usize| progress.inc(n as u64);
+    let scored = fit::score_examples(encoder, &examples, &settings, budget, &tick)?;
+    let held = fit::score_examples(encoder, &held_examples, &settings, budget, &tick)?;
+    progress.finish_and_clear();
+    let rows = fit::rows(&scored, &weights);
+    let Some(mut scorer) = fit::fit(encoder, &rows, args.ridge) else {
+        bail!("no training rows (or all features constant): nothing to fit");
+    };
+    let default_budget = Budget::default();
+    let grid = if held.is_empty() { Vec::new() } else { fit::choose_selection(&mut scorer, &held, default_budget) };
+    let train_scores = fit::held_out(&scorer, &scored);
+    let val_scores = fit::held_out(&scorer, &held);
+    let val_summaries = fit::summary_rouge(&scorer, &held, default_budget);
+    scorer.training = serde_json::json!({
+        "data": files,
+        "validation_data": held_files,
+        "target": "character ROUGE-L F1 of the sentence as a summary shows it (cut to the budget) against the reference",
+        "budget_chars": budget,
+        "sentences_per_text": settings.max_candidates,
+        "rows": rows.len(),
+        "model": "weighted least squares, ridge on standardised features; each text's weight spread over its sentences",
+        "ridge": args.ridge,
+        "train": train_scores,
+        "validation": val_scores,
+        "selection": "redundancy and min_score chosen by the validation texts' summary ROUGE-L F1 (default budget, \
+                      untightened); without validation texts, none and no floor",
+        "selection_grid": grid,
+        "validation_summary_rouge_l": val_summaries,
+    });
+    let json = serde_json::to_string_pretty(&scorer)?;
+    std::fs::write(&args.out, json + "\n").with_context(|| format!("cannot write {}", args.out.display()))?;
+    if !held.is_empty() {
+        eprintln!(
+            "validation summaries: ROUGE-L F1 {val_summaries:.4} (redundancy {}, min_score {})",
+            scorer.redundancy, scorer.min_score
+        );
+    }
+    for (name, h) in [("train", train_scores), ("validation", val_scores)] {
+        eprintln!(
+            "{name:<10} {} texts: first sentence by the scorer R-L {:.4}, lead {:.4}, oracle {:.4}",
+            h.texts, h.scorer, h.lead, h.oracle
+        );
     }
     eprintln!("wrote {}", args.out.display());
     Ok(Outcome::Done)

@@ -16,6 +16,7 @@ use crate::eval::suite::Suite;
 use crate::label::head::Head;
 use crate::label::Taxonomy;
 use crate::model::{CandleEncoder, Encoder};
+use crate::summarize::scorer::Scorer;
 use crate::summarize::Budget;
 
 pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
@@ -50,6 +51,13 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
                 .with_page_context(args.page_context);
             if let Some(dir) = &args.head {
                 pipeline = pipeline.with_head(Head::load(dir)?)?;
+            }
+            if let Some(path) = &args.scorer {
+                let scorer = Scorer::load(path)?;
+                if let Some(encoder) = &encoder {
+                    scorer.check_encoder(encoder.id()).map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
+                }
+                pipeline = pipeline.with_scorer(scorer);
             }
             let quiet = args.quiet;
             let report = run::run_suite(&suite, &pipeline as &dyn Systems, &opts, &mut |d| {

@@ -64,6 +64,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Summarize(args) => digest::summarize(args),
         Command::Label(args) => digest::label(args),
         Command::Train(args) => digest::train(args),
+        Command::TrainSummarizer(args) => digest::train_summarizer(args),
         Command::Eval(args) => eval::eval(args),
         Command::Merge(args) => merge(args),
         Command::Embed(args) => model::embed(args),

@@ -18,6 +18,7 @@ use crate::label::head::Head;
 use crate::label::{self, Labeller, Taxonomy, ZeroShot};
 use crate::model::Encoder;
 use crate::segment::{self, Article};
+use crate::summarize::scorer::Scorer;
 use crate::summarize::{Budget, Method, Summarizer};
 
 /// The label a missing or unmatched prediction counts as.
@@ -48,6 +49,7 @@ pub trait Systems {
 pub struct Pipeline<'e> {
     encoder: Option<&'e dyn Encoder>,
     budget: Budget,
+    scorer: Scorer,
     head: Option<Labeller>,
     zero_shot: Option<Labeller>,
     taxonomy: Taxonomy,
@@ -71,6 +73,7 @@ impl<'e> Pipeline<'e> {
         Ok(Pipeline {
             encoder,
             budget,
+            scorer: Scorer::builtin(),
             head,
             zero_shot: zero,
             taxonomy,
@@ -87,6 +90,11 @@ impl<'e> Pipeline<'e> {
         Ok(self)
     }
 
+    /// Summarises with this sentence scorer instead of the built-in one.
+    pub fn with_scorer(self, scorer: Scorer) -> Pipeline<'e> {
+        Pipeline { scorer, ..self }
+    }
+
     /// Labels with this page context instead of the default (see [`label::Options`]).
     pub fn with_page_context(self, page_context: f32) -> Pipeline<'e> {
         Pipeline { page_context, ..self }
@@ -98,7 +106,7 @@ impl Systems for Pipeline<'_> {
         if method == Method::Model && self.encoder.is_none() {
             return Err(EvalError::NeedsModel("model"));
         }
-        let summarizer = Summarizer::new(method, self.budget);
+        let summarizer = Summarizer { scorer: self.scorer.clone(), ..Summarizer::new(method, self.budget) };
         Ok(summarizer.summarize(self.encoder, articles)?.into_iter().map(|s| s.text).collect())
     }
 

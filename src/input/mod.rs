@@ -130,7 +130,7 @@ pub fn read_document(path: &Path) -> Result<Document, InputError> {
             out = Some(item);
         }
     });
-    out.unwrap_or_else(|| Err(InputError::new(&Origin::file(path.display().to_string()), InputErrorKind::Empty)))
+    out.unwrap_or_else(|| Err(InputError::new(Origin::file(path.display().to_string()), InputErrorKind::Empty)))
 }
 
 /// The characters `start..end` (Unicode scalar values, end exclusive) of `text`, as article

@@ -9,8 +9,13 @@
 
 pub mod lead;
 pub mod ranked;
+pub mod scorer;
 pub mod textrank;
+pub mod train;
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde::Serialize;
 
 use crate::model::{Encoder, ModelError};
@@ -194,14 +199,52 @@ pub fn wanted_sentences(candidates: &[Sentence], budget: Budget) -> usize {
     match budget.sentences {
         Some(n) => n.clamp(1, most),
         None => {
-            let total: usize = candidates.iter().map(|s| s.chars).sum();
-            if total < SHORT_TEXT_BUDGETS * budget.max_chars {
+            if is_short(candidates, budget.max_chars) {
                 1
             } else {
                 most
             }
         }
     }
+}
+
+/// A sentence's opening clause that only says, vaguely, when the rest happened, or on whose
+/// word: `近日，`, `今年以来，`, `据新华社报道，`. A summary of a few dozen characters spends them
+/// better on what happened. A date (`1月31日上午，`) stays: summaries keep dates.
+static OPENING_CIRCUMSTANCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:近日|日前|近期|目前|当前|眼下|如今|近年来|今年以来|去年以来|连日来|此前|当天|当日|前不久|不久前|据[^，。；：“”]{1,16}(?:报道|消息|介绍|统计|了解|显示))[，,]\s*",
+    )
+    .expect("opening circumstance pattern")
+});
+
+/// A trimmed sentence keeps at least this many characters.
+const MIN_TRIMMED_CHARS: usize = 12;
+
+/// `sentence` without an opening clause that only gives its time or its source
+/// ([`OPENING_CIRCUMSTANCE`]), where enough is left.
+pub fn trim_opening(sentence: &str) -> &str {
+    match OPENING_CIRCUMSTANCE.find(sentence) {
+        Some(m) if m.end() > 0 && char_len(&sentence[m.end()..]) >= MIN_TRIMMED_CHARS => &sentence[m.end()..],
+        _ => sentence,
+    }
+}
+
+/// The sentences with [`trim_opening`] applied.
+pub fn trimmed(sentences: &[Sentence]) -> Vec<Sentence> {
+    sentences
+        .iter()
+        .map(|s| {
+            let text = trim_opening(&s.text);
+            Sentence { text: text.to_owned(), chars: char_len(text), ..s.clone() }
+        })
+        .collect()
+}
+
+/// Whether a text of these sentences is shorter than [`SHORT_TEXT_BUDGETS`] budgets of
+/// `max_chars`: a post or a brief, which gets one sentence.
+pub fn is_short(candidates: &[Sentence], max_chars: usize) -> bool {
+    candidates.iter().map(|s| s.chars).sum::<usize>() < SHORT_TEXT_BUDGETS * max_chars
 }
 
 /// `text` cut to at most `max_chars` characters at the last clause break that fits, with `……`
@@ -233,16 +276,18 @@ fn clip_at_clause(text: &str, max_chars: usize) -> Option<String> {
 }
 
 /// Summarises articles with one method; `model` needs an encoder.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Summarizer {
     pub method: Method,
     pub budget: Budget,
     pub weights: ranked::Weights,
+    pub scorer: scorer::Scorer,
 }
 
 impl Summarizer {
+    /// A summarizer with the built-in sentence scorer.
     pub fn new(method: Method, budget: Budget) -> Summarizer {
-        Summarizer { method, budget, weights: ranked::Weights::default() }
+        Summarizer { method, budget, weights: ranked::Weights::default(), scorer: scorer::Scorer::builtin() }
     }
 
     /// One summary per article. The model method embeds the sentences of all `articles` in one
@@ -275,9 +320,19 @@ impl Summarizer {
                 Ok(fill_all(candidates, rankings.iter().map(Vec::as_slice), self.budget))
             }
             (Method::Model, Some(encoder)) => {
-                let ranked = ranked::rankings(encoder, articles, candidates, &self.weights)?;
-                let mut summaries = fill_all(candidates, ranked.iter().map(|r| r.order.as_slice()), self.budget);
-                ranked::tighten(encoder, &mut summaries, candidates, &ranked, self.budget, &self.weights)?;
+                let ranked = ranked::rankings(
+                    encoder,
+                    articles,
+                    candidates,
+                    &self.scorer,
+                    &self.weights,
+                    self.budget.max_chars,
+                )?;
+                // The model's summaries spend no characters on when or on whose word (the ranking
+                // saw the sentences whole).
+                let trimmed: Vec<Vec<Sentence>> = candidates.iter().map(|c| trimmed(c)).collect();
+                let mut summaries = fill_all(&trimmed, ranked.iter().map(|r| r.order.as_slice()), self.budget);
+                ranked::tighten(encoder, &mut summaries, &trimmed, &ranked, self.budget, &self.weights)?;
                 Ok(summaries)
             }
             (Method::Model, None) => {
@@ -384,6 +439,21 @@ mod tests {
         assert_eq!(fill(&clause, &[0], Budget::default()).text, "今天天气很好。");
         let tight = Budget { max_chars: 4, sentences: None };
         assert_eq!(fill(&clause, &[0], tight).text, "今天……");
+    }
+
+    #[test]
+    fn an_opening_clause_of_time_or_source_is_trimmed() {
+        let dated = "1月31日上午，王沪宁代表习近平总书记看望文化界知名人士。";
+        assert_eq!(trim_opening(dated), dated);
+        assert_eq!(
+            trim_opening("据新华社报道，国家航天局发布嫦娥四号着陆区域命名。"),
+            "国家航天局发布嫦娥四号着陆区域命名。"
+        );
+        assert_eq!(trim_opening("今年以来，全市固定资产投资增长15%以上。"), "全市固定资产投资增长15%以上。");
+        // What is left must say something; and a clause that is more than time stays.
+        assert_eq!(trim_opening("近日，会议召开。"), "近日，会议召开。");
+        let kept = "春耕备耕不能松懈，要做好个人防护和农资准备工作。";
+        assert_eq!(trim_opening(kept), kept);
     }
 
     #[test]

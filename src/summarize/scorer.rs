@@ -1,0 +1,365 @@
+//! How good a summary sentence is, learnt from what people wrote.
+//!
+//! Each candidate sentence of an article is described by a few numbers ([`FEATURES`]): how
+//! close its vector lies to the article's and to the headline's (and how far below the
+//! article's closest sentence), where it stands in the article and in its paragraph, its length,
+//! and whether it carries figures or a quotation. A linear model ([`Scorer`]) maps them to how
+//! much better than the text's average sentence the sentence's character ROUGE-L F1 against a
+//! hand-written summary is expected to be. It is fitted by
+//! `jianbao train-summarizer` ([`fit`]) on newspaper articles with hand-written summaries and on
+//! LCSTS posts with their headlines, and built in for the default encoder
+//! (`models/e5-small/summarizer.json`, with the data it was trained on and its held-out scores).
+
+use serde::{Deserialize, Serialize};
+
+use super::Sentence;
+use crate::text;
+
+/// The features, in the order of [`Scorer::weights`].
+pub const FEATURES: [&str; 21] = [
+    "cos_article",
+    "cos_article_gap",
+    "closest_to_article",
+    "cos_head",
+    "cos_head_gap",
+    "has_head",
+    "first",
+    "position",
+    "first_in_paragraph",
+    "first_paragraph",
+    "chars",
+    "over_budget",
+    "numbers",
+    "number_share",
+    "quotation",
+    "opens_with_quotation",
+    "question",
+    // A text shorter than two budgets (a post, a brief) gets one sentence; what makes that
+    // sentence good differs from what makes a long article's lead: these let the model say so.
+    "short",
+    "short_first",
+    "short_cos_article",
+    "short_chars",
+];
+
+/// The scorer built in for the default encoder.
+const BUILTIN: &str = include_str!("../../models/e5-small/summarizer.json");
+
+/// What the features of one article's sentences are computed from.
+pub struct Context<'a> {
+    /// The query vectors of the first sentences (those the model embeds).
+    pub vectors: &'a [Vec<f32>],
+    /// The passage vector of the article's first sentences.
+    pub document: Option<&'a [f32]>,
+    /// The query vector of the headline, kicker and deck.
+    pub head: Option<&'a [f32]>,
+    /// The article's candidate sentences (at least as many as `vectors`).
+    pub sentences: &'a [Sentence],
+    /// The summary's budget in characters.
+    pub max_chars: usize,
+    /// Whether the text is short enough to get one sentence ([`super::wanted_sentences`]).
+    pub short: bool,
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The features of each embedded sentence of an article.
+pub fn features(ctx: &Context<'_>) -> Vec<[f32; FEATURES.len()]> {
+    let n = ctx.vectors.len();
+    let cos_article: Vec<f32> = ctx.vectors.iter().map(|v| ctx.document.map_or(0.0, |d| dot(v, d))).collect();
+    let cos_head: Vec<f32> = ctx.vectors.iter().map(|v| ctx.head.map_or(0.0, |h| dot(v, h))).collect();
+    let best = |xs: &[f32]| xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let (best_article, best_head) = (best(&cos_article), best(&cos_head));
+    (0..n)
+        .map(|i| {
+            let s = &ctx.sentences[i];
+            let first_in_paragraph = i == 0 || ctx.sentences[i - 1].paragraph != s.paragraph;
+            let flag = |b: bool| if b { 1.0 } else { 0.0 };
+            let digits = s.text.chars().filter(char::is_ascii_digit).count();
+            let opening = s.text.trim_start();
+            let short = flag(ctx.short);
+            [
+                cos_article[i],
+                cos_article[i] - best_article,
+                flag(cos_article[i] >= best_article),
+                cos_head[i],
+                if ctx.head.is_some() { cos_head[i] - best_head } else { 0.0 },
+                flag(ctx.head.is_some()),
+                flag(i == 0),
+                1.0 / (1.0 + i as f32),
+                flag(first_in_paragraph),
+                flag(s.paragraph == ctx.sentences[0].paragraph),
+                s.chars as f32 / 100.0,
+                flag(s.chars > ctx.max_chars),
+                flag(digits > 0),
+                digits as f32 / s.chars.max(1) as f32,
+                flag(s.text.contains(['“', '"', '「'])),
+                flag(opening.starts_with(['“', '"', '「'])),
+                flag(s.text.trim_end_matches(text::is_closing).ends_with(['？', '?'])),
+                short,
+                short * flag(i == 0),
+                short * cos_article[i],
+                short * s.chars as f32 / 100.0,
+            ]
+        })
+        .collect()
+}
+
+/// A scorer file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct ScorerError {
+    pub path: std::path::PathBuf,
+    pub message: String,
+}
+
+/// A fitted linear scorer and what it was fitted on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scorer {
+    /// The encoder whose vectors the features come from.
+    pub encoder: String,
+    /// Feature names, in order: they must be [`FEATURES`].
+    pub features: Vec<String>,
+    pub weights: Vec<f32>,
+    pub bias: f32,
+    /// Maximal-marginal-relevance penalty, in the score's units per unit of cosine similarity
+    /// to a sentence already picked.
+    pub redundancy: f32,
+    /// A summary takes a sentence beyond its first only where the sentence scores at least
+    /// this (its expected ROUGE-L F1 over its text's average sentence): filling the budget with
+    /// weak sentences costs precision.
+    pub min_score: f32,
+    /// The data, settings and held-out scores of the fit.
+    #[serde(default)]
+    pub training: serde_json::Value,
+}
+
+impl Scorer {
+    /// The built-in scorer for the default encoder.
+    pub fn builtin() -> Scorer {
+        let scorer: Scorer = serde_json::from_str(BUILTIN).expect("the built-in summarizer scorer parses");
+        debug_assert!(scorer.fits());
+        scorer
+    }
+
+    /// Reads a scorer written by `jianbao train-summarizer`.
+    pub fn load(path: &std::path::Path) -> Result<Scorer, ScorerError> {
+        let fail = |message: String| ScorerError { path: path.to_owned(), message };
+        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+        let scorer: Scorer = serde_json::from_str(&text).map_err(|e| fail(format!("not a summarizer scorer: {e}")))?;
+        if !scorer.fits() {
+            return Err(fail(format!("its features are not this build's ({})", FEATURES.join(", "))));
+        }
+        Ok(scorer)
+    }
+
+    /// Refuses a scorer fitted on another encoder's vectors.
+    pub fn check_encoder(&self, encoder: &str) -> Result<(), String> {
+        if self.encoder == encoder {
+            Ok(())
+        } else {
+            Err(format!("the summarizer scorer was fitted for encoder `{}`, not `{encoder}`", self.encoder))
+        }
+    }
+
+    /// Whether its features are this build's.
+    pub fn fits(&self) -> bool {
+        self.features.iter().map(String::as_str).eq(FEATURES) && self.weights.len() == FEATURES.len()
+    }
+
+    /// The order in which a summary takes an article's embedded sentences, given their scores
+    /// and vectors: maximal marginal relevance ([`mmr`]), less the sentences after the first
+    /// that score under [`Scorer::min_score`].
+    pub fn pick_order(&self, scores: &[f32], vectors: &[Vec<f32>]) -> Vec<usize> {
+        let mut order = mmr(scores, vectors, self.redundancy);
+        let mut rest = order.split_off(order.len().min(1));
+        rest.retain(|&i| scores[i] >= self.min_score);
+        order.extend(rest);
+        order
+    }
+
+    /// How much better than its text's average sentence a sentence with these features is
+    /// expected to score (ROUGE-L F1).
+    pub fn score(&self, features: &[f32; FEATURES.len()]) -> f32 {
+        self.bias + dot(&self.weights, features)
+    }
+}
+
+/// Maximal-marginal-relevance order of sentences given their scores and (unit) vectors: each
+/// next pick maximises `score − redundancy · max cos(sentence, picked)`.
+pub fn mmr(scores: &[f32], vectors: &[Vec<f32>], redundancy: f32) -> Vec<usize> {
+    let n = scores.len().min(vectors.len());
+    let mut order = Vec::with_capacity(n);
+    let mut closest = vec![0f32; n];
+    let mut left: Vec<usize> = (0..n).collect();
+    while !left.is_empty() {
+        let value = |i: usize| scores[i] - redundancy * closest[i];
+        let (k, &pick) = left
+            .iter()
+            .enumerate()
+            .max_by(|(_, &a), (_, &b)| value(a).total_cmp(&value(b)).then(b.cmp(&a)))
+            .expect("non-empty");
+        left.swap_remove(k);
+        order.push(pick);
+        for &i in &left {
+            closest[i] = closest[i].max(dot(&vectors[i], &vectors[pick]));
+        }
+    }
+    order
+}
+
+/// Fits `target ≈ bias + weights · features` by weighted least squares with a small ridge
+/// penalty (features standardised first, the fit folded back), solved in closed form.
+pub fn fit(rows: &[([f32; FEATURES.len()], f32, f32)], ridge: f64) -> Option<(Vec<f32>, f32)> {
+    const K: usize = FEATURES.len();
+    let total: f64 = rows.iter().map(|r| f64::from(r.2)).sum();
+    if rows.is_empty() || total <= 0.0 {
+        return None;
+    }
+    let mut mean = [0f64; K];
+    let mut target_mean = 0f64;
+    for (x, y, w) in rows {
+        for k in 0..K {
+            mean[k] += f64::from(*w) * f64::from(x[k]) / total;
+        }
+        target_mean += f64::from(*w) * f64::from(*y) / total;
+    }
+    let mut spread = [0f64; K];
+    for (x, _, w) in rows {
+        for k in 0..K {
+            spread[k] += f64::from(*w) * (f64::from(x[k]) - mean[k]).powi(2) / total;
+        }
+    }
+    let spread: Vec<f64> = spread.iter().map(|s| s.sqrt().max(1e-9)).collect();
+    // Normal equations (ZᵀWZ + ridge·I) β = ZᵀW(y - ȳ) on standardised features Z.
+    let mut a = vec![[0f64; K]; K];
+    let mut b = [0f64; K];
+    for (x, y, w) in rows {
+        let z: Vec<f64> = (0..K).map(|k| (f64::from(x[k]) - mean[k]) / spread[k]).collect();
+        let w = f64::from(*w) / total;
+        for i in 0..K {
+            b[i] += w * z[i] * (f64::from(*y) - target_mean);
+            for j in 0..K {
+                a[i][j] += w * z[i] * z[j];
+            }
+        }
+    }
+    for (i, row) in a.iter_mut().enumerate() {
+        row[i] += ridge;
+    }
+    let beta = solve(a, b)?;
+    let weights: Vec<f32> = (0..K).map(|k| (beta[k] / spread[k]) as f32).collect();
+    let bias = target_mean - (0..K).map(|k| beta[k] * mean[k] / spread[k]).sum::<f64>();
+    Some((weights, bias as f32))
+}
+
+/// Solves `a x = b` by Gaussian elimination with partial pivoting; `None` if `a` is singular.
+fn solve<const K: usize>(mut a: Vec<[f64; K]>, mut b: [f64; K]) -> Option<[f64; K]> {
+    for col in 0..K {
+        let pivot = (col..K).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        if a[pivot][col].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        let pivot_row = a[col];
+        for row in col + 1..K {
+            let f = a[row][col] / pivot_row[col];
+            for (x, p) in a[row][col..].iter_mut().zip(&pivot_row[col..]) {
+                *x -= f * p;
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = [0f64; K];
+    for row in (0..K).rev() {
+        let rest: f64 = (row + 1..K).map(|k| a[row][k] * x[k]).sum();
+        x[row] = (b[row] - rest) / a[row][row];
+    }
+    Some(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn least_squares_recovers_a_linear_target() {
+        // target = 0.1 + 0.5·cos_article − 0.2·chars, with the other features varying too.
+        let chars = FEATURES.iter().position(|f| *f == "chars").unwrap();
+        let mut rows = Vec::new();
+        let mut state = 7u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as f32 / (1u64 << 31) as f32
+        };
+        for _ in 0..500 {
+            let mut x = [0f32; FEATURES.len()];
+            x.iter_mut().for_each(|v| *v = next());
+            let y = 0.1 + 0.5 * x[0] - 0.2 * x[chars];
+            rows.push((x, y, 1.0));
+        }
+        let (w, b) = fit(&rows, 1e-9).expect("fits");
+        assert!((b - 0.1).abs() < 1e-3, "{b}");
+        assert!((w[0] - 0.5).abs() < 1e-3 && (w[chars] + 0.2).abs() < 1e-3, "{w:?}");
+        assert!(w.iter().enumerate().filter(|(k, _)| *k != 0 && *k != chars).all(|(_, v)| v.abs() < 1e-3));
+        assert!(fit(&[], 1.0).is_none());
+    }
+
+    #[test]
+    fn scores_lead_redundancy_pushes_near_duplicates_back_and_weak_ones_out() {
+        // Sentences 0 and 1 are near-duplicates; 0 scores best, 1 second, 2 third.
+        let vectors = vec![unit(&[1.0, 0.1, 0.0]), unit(&[1.0, 0.12, 0.0]), unit(&[0.0, 0.0, 1.0])];
+        let scores = [0.5, 0.45, 0.4];
+        assert_eq!(mmr(&scores, &vectors, 0.0), [0, 1, 2]);
+        assert_eq!(mmr(&scores, &vectors, 0.2), [0, 2, 1], "the duplicate falls behind");
+        assert!(mmr(&[], &[], 0.2).is_empty());
+        let mut scorer = Scorer::builtin();
+        (scorer.redundancy, scorer.min_score) = (0.2, 0.42);
+        assert_eq!(scorer.pick_order(&scores, &vectors), [0, 1], "2 scores under the floor");
+        scorer.min_score = 0.6;
+        assert_eq!(scorer.pick_order(&scores, &vectors), [0], "the best always goes in");
+    }
+
+    fn unit(v: &[f32]) -> Vec<f32> {
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.iter().map(|x| x / n).collect()
+    }
+
+    #[test]
+    fn the_builtin_scorer_fits_these_features() {
+        let scorer = Scorer::builtin();
+        assert!(scorer.fits());
+        assert_eq!(scorer.encoder, "e5-small");
+    }
+
+    #[test]
+    fn features_describe_place_length_and_similarity() {
+        let sentence = |text: &str, paragraph| Sentence { text: text.into(), paragraph, chars: text.chars().count() };
+        let sentences = [sentence("今年增长15%。", 0), sentence("“我们很高兴。”", 0), sentence("下一段吗？", 1)];
+        let vectors = vec![vec![1.0, 0.0], vec![0.0, 1.0], vec![0.6, 0.8]];
+        let document = [1.0, 0.0];
+        let ctx = Context {
+            vectors: &vectors,
+            document: Some(&document),
+            head: None,
+            sentences: &sentences,
+            max_chars: 6,
+            short: false,
+        };
+        let f = features(&ctx);
+        assert_eq!(f.len(), 3);
+        let at = |name: &str| FEATURES.iter().position(|n| *n == name).unwrap();
+        assert_eq!((f[0][at("cos_article")], f[1][at("cos_article_gap")]), (1.0, -1.0));
+        assert_eq!((f[0][at("first")], f[1][at("first")]), (1.0, 0.0));
+        assert_eq!((f[1][at("first_in_paragraph")], f[2][at("first_in_paragraph")]), (0.0, 1.0));
+        assert_eq!((f[0][at("numbers")], f[1][at("quotation")], f[2][at("question")]), (1.0, 1.0, 1.0));
+        assert_eq!((f[0][at("closest_to_article")], f[1][at("closest_to_article")]), (1.0, 0.0));
+        assert_eq!((f[1][at("opens_with_quotation")], f[0][at("number_share")]), (1.0, 2.0 / 8.0));
+        assert!(f.iter().all(|f| f[at("short")] == 0.0 && f[at("short_cos_article")] == 0.0));
+        assert_eq!((f[0][at("over_budget")], f[2][at("over_budget")]), (1.0, 0.0));
+        assert_eq!(f[0][at("has_head")], 0.0);
+    }
+}

@@ -1,0 +1,248 @@
+//! Fitting the sentence [`Scorer`] to hand-written summaries.
+//!
+//! Texts with a reference summary come from JSON Lines rows (`{text, title?, summary}`, such as
+//! LCSTS posts and their headlines) and from pages gold files whose articles carry a `summary`
+//! (hand-summarised newspaper articles: their spans cut from the pages). Each text is read as
+//! the summarizer reads it ([`candidates`]); its first sentences are embedded as the model
+//! method embeds them ([`ranked::embed`]), and each sentence becomes one training row: its
+//! [`features`] and, as the target, the character ROUGE-L F1 of the sentence as a summary
+//! would show it (cut to the budget) against the reference.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::scorer::{self, features, Context, Scorer, FEATURES};
+use super::{candidates, clip, fill, ranked, trimmed, Budget, Sentence};
+use crate::eval::rouge;
+use crate::model::{Encoder, ModelError};
+use crate::segment::{self, Article};
+
+/// One text with its reference summary.
+pub struct Example {
+    pub article: Article,
+    pub reference: String,
+    /// The file it came from (its name), for weights and reports.
+    pub source: String,
+}
+
+/// What a data file gave.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileStats {
+    pub file: String,
+    pub sha256: String,
+    pub texts: usize,
+    pub weight: f32,
+}
+
+fn file_stats(path: &Path, bytes: &[u8], weight: f32) -> FileStats {
+    FileStats { file: file_name(path), sha256: format!("{:x}", Sha256::digest(bytes)), texts: 0, weight }
+}
+
+pub fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    #[error("{path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("{0}")]
+    Model(#[from] ModelError),
+}
+
+fn bad(path: &Path, message: impl Into<String>) -> TrainError {
+    TrainError::File { path: path.to_owned(), message: message.into() }
+}
+
+/// Reads `{text, title?, summary}` rows (the first reference where a row has several).
+pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<Example>, FileStats), TrainError> {
+    let bytes = std::fs::read(path).map_err(|e| bad(path, e.to_string()))?;
+    let mut stats = file_stats(path, &bytes, weight);
+    let rows = crate::eval::gold::read_rows(path).map_err(|e| bad(path, e.to_string()))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (Some(reference), Some(article)) =
+            (row.summaries.first(), segment::single(&row.text, row.title.as_deref()))
+        else {
+            continue;
+        };
+        out.push(Example { article, reference: reference.clone(), source: stats.file.clone() });
+    }
+    stats.texts = out.len();
+    Ok((out, stats))
+}
+
+/// Reads the summarised articles of a pages gold file, cut from the pages under `pages` and
+/// read as JSON Lines rows without a title are.
+pub fn read_articles(path: &Path, pages: &Path, weight: f32) -> Result<(Vec<Example>, FileStats), TrainError> {
+    let bytes = std::fs::read(path).map_err(|e| bad(path, e.to_string()))?;
+    let mut stats = file_stats(path, &bytes, weight);
+    let gold = crate::eval::gold::read_pages(path).map_err(|e| bad(path, e.to_string()))?;
+    let mut out = Vec::new();
+    for page in gold {
+        let wanted: Vec<_> = page.articles.into_iter().filter(|a| !a.summaries.is_empty()).collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let page_path = pages.join(&page.file);
+        let text = crate::input::read_document(&page_path).map_err(|e| bad(&page_path, e.to_string()))?.text;
+        for a in wanted {
+            let span = crate::input::char_span(&text, a.start, a.end)
+                .ok_or_else(|| bad(&page_path, format!("article `{}` is not a span of the page", a.id)))?;
+            if let Some(article) = segment::single(span, None) {
+                out.push(Example { article, reference: a.summaries[0].clone(), source: stats.file.clone() });
+            }
+        }
+    }
+    stats.texts = out.len();
+    Ok((out, stats))
+}
+
+/// One training row per embedded sentence: features, target and the row's weight.
+pub type Row = ([f32; FEATURES.len()], f32, f32);
+
+/// An example's sentences, their features and targets.
+pub struct Scored {
+    pub sentences: Vec<Sentence>,
+    pub features: Vec<[f32; FEATURES.len()]>,
+    /// ROUGE-L F1 of each embedded sentence, as shown, against the reference.
+    pub targets: Vec<f32>,
+    /// The query vector of each embedded sentence.
+    pub vectors: Vec<Vec<f32>>,
+    pub reference: String,
+}
+
+/// Embeds the examples (in chunks, so that memory stays flat) and computes each embedded
+/// sentence's features and target.
+pub fn score_examples(
+    encoder: &dyn Encoder,
+    examples: &[Example],
+    weights: &ranked::Weights,
+    max_chars: usize,
+    progress: &dyn Fn(usize),
+) -> Result<Vec<Scored>, TrainError> {
+    let mut out = Vec::with_capacity(examples.len());
+    for chunk in examples.chunks(256) {
+        let articles: Vec<&Article> = chunk.iter().map(|e| &e.article).collect();
+        let sentences: Vec<Vec<Sentence>> = articles.iter().map(|a| candidates(a)).collect();
+        let embedded = ranked::embed(encoder, &articles, &sentences, weights.max_candidates)?;
+        for ((example, sentences), e) in chunk.iter().zip(sentences).zip(embedded) {
+            let context = Context {
+                vectors: &e.vectors,
+                document: e.document.as_deref(),
+                head: e.head.as_deref(),
+                sentences: &sentences,
+                max_chars,
+                short: super::is_short(&sentences, max_chars),
+            };
+            let features = features(&context);
+            let reference = rouge::char_tokens(&example.reference);
+            let targets = sentences[..features.len()]
+                .iter()
+                .map(|s| rouge::score(&rouge::char_tokens(&clip(&s.text, max_chars)), &reference).rouge_l.f1 as f32)
+                .collect();
+            out.push(Scored { sentences, features, targets, vectors: e.vectors, reference: example.reference.clone() });
+        }
+        progress(chunk.len());
+    }
+    Ok(out)
+}
+
+/// Mean target of the sentence each scorer puts first, over texts with at least one embedded
+/// sentence: the ROUGE-L F1 of a one-sentence summary by the scorer, by the first sentence
+/// (lead) and by the best sentence (oracle).
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Held {
+    pub texts: usize,
+    pub scorer: f64,
+    pub lead: f64,
+    pub oracle: f64,
+}
+
+pub fn held_out(scorer: &Scorer, scored: &[Scored]) -> Held {
+    let mut held = Held::default();
+    for s in scored.iter().filter(|s| !s.targets.is_empty()) {
+        let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
+        let best = (0..scores.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a))).unwrap_or(0);
+        held.texts += 1;
+        held.scorer += f64::from(s.targets[best]);
+        held.lead += f64::from(s.targets[0]);
+        held.oracle += f64::from(s.targets.iter().copied().fold(0.0, f32::max));
+    }
+    let n = held.texts.max(1) as f64;
+    Held { scorer: held.scorer / n, lead: held.lead / n, oracle: held.oracle / n, ..held }
+}
+
+/// Training rows of scored examples, each weighted by its file's weight spread over its
+/// sentences, so that a text counts the same whatever its number of sentences. Targets are
+/// taken relative to the mean of their text's sentences: the scorer is to tell which sentence
+/// of a text to take, not which texts summarise well (on the validation articles, centred and
+/// raw targets gave summaries within 0.5 ROUGE-L of each other at the chosen weights).
+pub fn rows(scored: &[Scored], weights: &[f32]) -> Vec<Row> {
+    scored
+        .iter()
+        .zip(weights)
+        .flat_map(|(s, &w)| {
+            let each = w / s.targets.len().max(1) as f32;
+            let mean = s.targets.iter().sum::<f32>() / s.targets.len().max(1) as f32;
+            s.features.iter().zip(&s.targets).map(move |(f, &t)| (*f, t - mean, each))
+        })
+        .collect()
+}
+
+/// Fits a scorer for `encoder` on `rows` (no redundancy penalty, no floor: see
+/// [`choose_selection`]).
+pub fn fit(encoder: &dyn Encoder, rows: &[Row], ridge: f64) -> Option<Scorer> {
+    let (weights, bias) = scorer::fit(rows, ridge)?;
+    Some(Scorer {
+        encoder: encoder.id().to_owned(),
+        features: FEATURES.iter().map(|f| (*f).to_owned()).collect(),
+        weights,
+        bias,
+        redundancy: 0.0,
+        min_score: f32::MIN,
+        training: serde_json::Value::Null,
+    })
+}
+
+/// Mean ROUGE-L F1 of the summaries the scorer makes of `scored` texts, as the model method
+/// makes them (sentence openings trimmed, the budget filled in its pick order), without the
+/// tightening of one-sentence summaries, which needs the encoder.
+pub fn summary_rouge(scorer: &Scorer, scored: &[Scored], budget: Budget) -> f64 {
+    let total: f64 = scored
+        .iter()
+        .map(|s| {
+            let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
+            let order = scorer.pick_order(&scores, &s.vectors);
+            let summary = fill(&trimmed(&s.sentences), &order, budget);
+            rouge::score(&rouge::char_tokens(&summary.text), &rouge::char_tokens(&s.reference)).rouge_l.f1
+        })
+        .sum();
+    total / scored.len().max(1) as f64
+}
+
+/// One setting of the selection grid and its score.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Selection {
+    pub redundancy: f32,
+    pub min_score: f32,
+    pub rouge_l: f64,
+}
+
+/// Chooses the scorer's redundancy penalty and floor ([`Scorer::redundancy`],
+/// [`Scorer::min_score`]) by the summaries' mean ROUGE-L F1 on `held` texts; returns the grid.
+pub fn choose_selection(scorer: &mut Scorer, held: &[Scored], budget: Budget) -> Vec<Selection> {
+    let mut grid = Vec::new();
+    for redundancy in [0.0, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0] {
+        for min_score in [f32::MIN, -0.1, -0.05, 0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35] {
+            let candidate = Scorer { redundancy, min_score, ..scorer.clone() };
+            grid.push(Selection { redundancy, min_score, rouge_l: summary_rouge(&candidate, held, budget) });
+        }
+    }
+    if let Some(best) = grid.iter().max_by(|a, b| a.rouge_l.total_cmp(&b.rouge_l)) {
+        (scorer.redundancy, scorer.min_score) = (best.redundancy, best.min_score);
+    }
+    grid
+}
