@@ -395,7 +395,8 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
     scorer.training = serde_json::json!({
         "data": files,
         "validation_data": held_files,
-        "target": "character ROUGE-L F1 of the sentence as a summary shows it (cut to the budget) against the reference",
+        "target": "character ROUGE-L F1 of the sentence as a summary shows it (cut to the budget) against the \
+                   reference, less the mean of its text's sentences",
         "budget_chars": budget,
         "sentences_per_text": settings.max_candidates,
         "rows": rows.len(),
