@@ -82,8 +82,11 @@ Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (r
     /// Summarise articles: pages, JSON Lines rows, or --text.
     #[command(
         long_about = "Summarise every article of each page (or each JSON Lines row, or each --text) \
-with a few of its own sentences. Methods: model (the encoder ranks sentences by similarity to \
-the article and its headline, position and redundancy; a summary meant to be one sentence, a \
+with a few of its own sentences. Methods: model (a scorer learnt from hand-written summaries \
+rates each sentence on the encoder's similarities to the article and its headline, its place, \
+length and figures, and sentences are taken without repeating each other, a second one only \
+where it is worth its characters (--scorer for one from `jianbao train-summarizer`); a \
+summary meant to be one sentence, a \
 short text's or --sentences 1, is tightened to the run of its clauses closest to the article, \
 ending in …… where the sentence goes on), lead (the first sentences after the dateline), \
 textrank (a graph of shared character bigrams).",

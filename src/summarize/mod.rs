@@ -26,8 +26,8 @@ use crate::text::{self, char_len};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
-    /// Rank sentences with the encoder: similarity to the article and its headline, position,
-    /// redundancy.
+    /// Score sentences with a model learnt from hand-written summaries, on the encoder's
+    /// similarities (to the article, to the headline), place, length and redundancy.
     #[default]
     Model,
     /// The first sentences after the dateline.
