@@ -190,8 +190,12 @@ impl Suite {
                 None => Ok(here.join(given)),
             }
         };
-        let mut datasets = Vec::new();
+        let mut datasets: Vec<Dataset> = Vec::new();
         for d in file.datasets {
+            // Checks find their dataset by name: two of one name would leave one's unchecked.
+            if datasets.iter().any(|e| e.name == d.name) {
+                return Err(bad(format!("dataset `{}` is named twice: give each its own name", d.name)));
+            }
             let mut systems = Vec::new();
             for name in &d.methods {
                 let system =
@@ -299,5 +303,7 @@ min = 0.9
         let data = load("[[dataset]]\nname = \"a\"\ntask = \"labels\"\npath = \"$DATA/x.jsonl\"", None);
         assert!(data.expect_err("needs data dir").to_string().contains("--data-dir"));
         assert!(load("name = \"empty\"", None).expect_err("no datasets").to_string().contains("no [[dataset]]"));
+        let twice = format!("{base}{base}");
+        assert!(load(&twice, None).expect_err("a name twice").to_string().contains("named twice"));
     }
 }
