@@ -211,7 +211,7 @@ fn a_pages_gold_scores_its_articles_read_alone_too() {
         "rows.toml",
         format!(
             "[[dataset]]\nname = \"seed-rows\"\ntask = \"labels\"\npath = \"{gold}\"\npages = \"{pages}\"\nmethods = [\"majority\"]\n\n\
-[[dataset]]\nname = \"seed-rows\"\ntask = \"summaries\"\npath = \"{gold}\"\npages = \"{pages}\"\nmethods = [\"lead\"]\n"
+[[dataset]]\nname = \"seed-summaries\"\ntask = \"summaries\"\npath = \"{gold}\"\npages = \"{pages}\"\nmethods = [\"lead\"]\n"
         ),
     );
     let report = dir.path("report.json");
