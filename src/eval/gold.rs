@@ -201,6 +201,38 @@ pub fn read_predictions(path: &Path) -> Result<Vec<Prediction>, EvalError> {
         .collect())
 }
 
+/// The gold articles of a pages gold file that `wanted` keeps, each with its text: its span of
+/// its page (pages under `pages`, each read once, only where one of its articles is wanted).
+pub fn article_texts(
+    path: &Path,
+    pages: &Path,
+    wanted: impl Fn(&GoldArticle) -> bool,
+) -> Result<Vec<(GoldArticle, String)>, EvalError> {
+    let mut out = Vec::new();
+    for page in read_pages(path)? {
+        let kept: Vec<GoldArticle> = page.articles.into_iter().filter(|a| wanted(a)).collect();
+        if kept.is_empty() {
+            continue;
+        }
+        let page_path = pages.join(&page.file);
+        let text = crate::input::read_document(&page_path)
+            .map_err(|err| EvalError::file(&page_path, None, err.to_string()))?
+            .text;
+        for a in kept {
+            let span = crate::input::char_span(&text, a.start, a.end).ok_or_else(|| {
+                EvalError::file(
+                    &page_path,
+                    None,
+                    format!("article `{}` ({}–{}) is not a span of the page", a.id, a.start, a.end),
+                )
+            })?;
+            let span = span.to_owned();
+            out.push((a, span));
+        }
+    }
+    Ok(out)
+}
+
 /// Whether a file holds pages gold (its first row has `articles`).
 pub fn is_pages_gold(path: &Path) -> Result<bool, EvalError> {
     Ok(objects(path)?.first().is_some_and(|(_, map)| map.contains_key("articles")))

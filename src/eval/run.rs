@@ -230,41 +230,14 @@ fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result<
 /// page and no title given, as a JSON Lines row `{id, text}` would bring it. The same gold then
 /// scores articles read alone as well as on their pages, without the text in the gold file.
 fn span_rows(dataset: &Dataset) -> Result<Vec<Row>, EvalError> {
-    let dir = pages_dir(dataset);
-    let mut rows = Vec::new();
-    for page in gold::read_pages(&dataset.path)? {
-        let wanted: Vec<GoldArticle> = page
-            .articles
-            .into_iter()
-            .filter(|a| match dataset.task {
-                Task::Labels => a.section.is_some(),
-                _ => !a.summaries.is_empty(),
-            })
-            .collect();
-        if wanted.is_empty() {
-            continue;
-        }
-        let path = dir.join(&page.file);
-        let text = read_document(&path)?.text;
-        for a in wanted {
-            let span = input::char_span(&text, a.start, a.end).ok_or_else(|| {
-                EvalError::file(
-                    &path,
-                    None,
-                    format!("article `{}` ({}–{}) is not a span of the page", a.id, a.start, a.end),
-                )
-            })?;
-            rows.push(Row {
-                id: a.id,
-                text: span.to_owned(),
-                title: None,
-                summaries: a.summaries,
-                label: a.section,
-                also: a.also,
-            });
-        }
-    }
-    Ok(rows)
+    let wanted = |a: &GoldArticle| match dataset.task {
+        Task::Labels => a.section.is_some(),
+        _ => !a.summaries.is_empty(),
+    };
+    Ok(gold::article_texts(&dataset.path, &pages_dir(dataset), wanted)?
+        .into_iter()
+        .map(|(a, text)| Row { id: a.id, text, title: None, summaries: a.summaries, label: a.section, also: a.also })
+        .collect())
 }
 
 /// Where a dataset's pages are: `pages`, or else the gold file's directory.

@@ -160,33 +160,21 @@ pub fn read_articles(
         let bytes = std::fs::read(path).map_err(|e| LabelError::file(path, e.to_string()))?;
         let mut file = file_stats(path, &bytes);
         let weight = weights.of(&file.file);
-        let gold = crate::eval::gold::read_pages(path).map_err(|e| LabelError::Other(e.to_string()))?;
-        for page in gold {
-            let page_path = pages.join(&page.file);
-            let mut text = None;
-            for article in page.articles {
-                let Some(section) = article.section else { continue };
-                file.rows += 1;
-                let Some(index) = taxonomy.index(&section) else {
-                    file.other_labels += 1;
-                    continue;
-                };
-                if text.is_none() {
-                    let document = crate::input::read_document(&page_path)
-                        .map_err(|e| LabelError::file(&page_path, e.to_string()))?;
-                    text = Some(document.text);
-                }
-                let page_text = text.as_deref().unwrap_or_default();
-                let span = crate::input::char_span(page_text, article.start, article.end).ok_or_else(|| {
-                    LabelError::file(&page_path, format!("article `{}` is not a span of the page", article.id))
-                })?;
-                let Some(read) = crate::segment::single(span, None) else { continue };
-                let part = part_of(&article.id);
-                for (text, _) in super::input_parts(&read) {
-                    examples.push(Example { text, label: index, scheme: file.file.clone(), part, weight, piece: true });
-                }
-                file.used += 1;
+        let articles = crate::eval::gold::article_texts(path, pages, |a| a.section.is_some())
+            .map_err(|e| LabelError::Other(e.to_string()))?;
+        for (article, span) in articles {
+            let Some(section) = article.section else { continue };
+            file.rows += 1;
+            let Some(index) = taxonomy.index(&section) else {
+                file.other_labels += 1;
+                continue;
+            };
+            let Some(read) = crate::segment::single(&span, None) else { continue };
+            let part = part_of(&article.id);
+            for (text, _) in super::input_parts(&read) {
+                examples.push(Example { text, label: index, scheme: file.file.clone(), part, weight, piece: true });
             }
+            file.used += 1;
         }
         stats.files.push(file);
     }

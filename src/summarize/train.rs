@@ -79,21 +79,12 @@ pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<Example>, FileStats), 
 pub fn read_articles(path: &Path, pages: &Path, weight: f32) -> Result<(Vec<Example>, FileStats), TrainError> {
     let bytes = std::fs::read(path).map_err(|e| bad(path, e.to_string()))?;
     let mut stats = file_stats(path, &bytes, weight);
-    let gold = crate::eval::gold::read_pages(path).map_err(|e| bad(path, e.to_string()))?;
+    let articles = crate::eval::gold::article_texts(path, pages, |a| !a.summaries.is_empty())
+        .map_err(|e| bad(path, e.to_string()))?;
     let mut out = Vec::new();
-    for page in gold {
-        let wanted: Vec<_> = page.articles.into_iter().filter(|a| !a.summaries.is_empty()).collect();
-        if wanted.is_empty() {
-            continue;
-        }
-        let page_path = pages.join(&page.file);
-        let text = crate::input::read_document(&page_path).map_err(|e| bad(&page_path, e.to_string()))?.text;
-        for a in wanted {
-            let span = crate::input::char_span(&text, a.start, a.end)
-                .ok_or_else(|| bad(&page_path, format!("article `{}` is not a span of the page", a.id)))?;
-            if let Some(article) = segment::single(span, None) {
-                out.push(Example { article, reference: a.summaries[0].clone(), source: stats.file.clone() });
-            }
+    for (a, span) in articles {
+        if let Some(article) = segment::single(&span, None) {
+            out.push(Example { article, reference: a.summaries[0].clone(), source: stats.file.clone() });
         }
     }
     stats.texts = out.len();
