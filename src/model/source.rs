@@ -160,14 +160,31 @@ pub fn resolve(spec: &ModelSpec, opts: &FetchOptions) -> Result<ModelDir, ModelE
             let dir = cached_path(name);
             if read_manifest(&dir).is_none() {
                 if opts.offline {
+                    // A directory without its manifest is an import a killed fetch left behind.
+                    let (state, fix) = if dir.exists() || dir.with_extension("partial").exists() {
+                        (
+                            "is half-written in the cache (a fetch was stopped)",
+                            format!("jianbao model fetch --force {name}"),
+                        )
+                    } else {
+                        ("is not in the cache", format!("jianbao model fetch {name}"))
+                    };
                     return Err(ModelError::new(
                         Phase::Fetch,
-                        format!("{name} is not in the cache ({}) and --offline forbids fetching it: run `jianbao model fetch {name}` first", dir.display()),
+                        format!(
+                            "{name} {state} ({}) and --offline forbids fetching it: run `{fix}` first",
+                            dir.display()
+                        ),
                     ));
                 }
                 fetch::fetch_builtin(name, &dir, opts)?;
             }
-            ModelDir::in_directory((*name).to_owned(), &dir)
+            ModelDir::in_directory((*name).to_owned(), &dir).map_err(|e| {
+                ModelError::new(
+                    Phase::Fetch,
+                    format!("{}; run `jianbao model fetch --force {name}` to fetch it again", e.message),
+                )
+            })
         }
         ModelSpec::Hub { repo, revision } => hub::resolve(repo, revision.as_deref(), opts.offline),
         ModelSpec::Local(path) => ModelDir::in_directory(path.display().to_string(), path),

@@ -4,6 +4,7 @@
 mod batch;
 mod digest;
 mod eval;
+mod fetch;
 mod harness;
 mod inputs;
 mod model;
