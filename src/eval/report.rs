@@ -121,6 +121,9 @@ pub struct Change {
     pub method: String,
     pub metric: String,
     pub old: f64,
+    /// The baseline's 95% interval, where it has one: a drop to its lower end is allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_ci: Option<Interval>,
     pub new: f64,
     /// Below the baseline's 95% interval (or, without one, below its value); scores only.
     pub regression: bool,
@@ -202,6 +205,7 @@ impl Report {
                         method: r.method.clone(),
                         metric: m.name.clone(),
                         old: old.value,
+                        old_ci: old.ci,
                         new: m.value,
                         regression: scored && m.value < low - EPS,
                         improvement: scored && m.value > high + EPS,
