@@ -162,7 +162,7 @@ outputs made elsewhere (`jianbao digest --format jsonl`, or another tool's rows 
 jianbao eval --suite eval/ci.toml --check\n  \
 jianbao eval --suite eval/full.toml --data-dir ../shared/data --html report.html --json report.json\n  \
 jianbao eval --suite eval/ci.toml --baseline old.json --markdown report.md\n  \
-jianbao eval --suite eval/ci.toml --check --junit eval.xml\n  \
+jianbao eval --suite eval/ci.toml --check --junit eval.xml --markdown \"$GITHUB_STEP_SUMMARY\"\n  \
 jianbao digest --format jsonl --out pred.jsonl eval/data/lcsts-sample.jsonl\n  \
 jianbao eval --predictions pred.jsonl --gold eval/data/lcsts-sample.jsonl\n\n\
 Exit codes:\n  0  scored (and with --check, every threshold holds)\n  1  with --check: a threshold failed (each is named on stderr; the reports asked for are written first)\n  2  bad usage, a file that cannot be read, or the model could not be loaded"
@@ -656,7 +656,14 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 
-    /// Write the report as Markdown to FILE (- for standard output).
+    /// Write a short Markdown summary, fit for a CI job summary (GitHub's $GITHUB_STEP_SUMMARY),
+    /// to FILE (- for standard output): a verdict line (how many checks fail), then one row per
+    /// threshold of the suite and per regression against --baseline (✅ or ❌, `dataset / method /
+    /// metric`, value, 95% interval, threshold or baseline floor), a line counting the baseline
+    /// comparisons, and per dataset a table of every metric (rows; precision and recall in their
+    /// F1's cell) for every method (columns: the model beside the baselines), figures beyond the
+    /// baseline's interval marked ↓ or ↑, and the seconds each method took. No HTML; per-class
+    /// scores are in --json and --html.
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
 

@@ -82,7 +82,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         report.compare(&baseline);
     }
     write(args.json.as_deref(), || serde_json::to_string_pretty(&report).map(|s| s + "\n").map_err(Into::into))?;
-    write(args.markdown.as_deref(), || Ok(report.markdown()))?;
+    write(args.markdown.as_deref(), || Ok(crate::eval::markdown::render(&report)))?;
     write(args.html.as_deref(), || Ok(crate::eval::html::render(&report)))?;
     write(args.junit.as_deref(), || Ok(crate::eval::junit::render(&report)))?;
     if !args.quiet {

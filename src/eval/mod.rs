@@ -1,14 +1,15 @@
 //! Scoring jianbao's outputs against hand-labelled references. Metrics ([`rouge`], [`labels`],
 //! [`split`], with [`bootstrap`] intervals) are pure functions of predictions and gold;
 //! [`suite`] reads what to evaluate, [`gold`] the references, [`run`] produces and scores the
-//! outputs, [`report`] holds the results and writes the table and Markdown, [`html`] the page;
-//! [`verdicts`] gathers the checks per figure for [`junit`].
+//! outputs, [`report`] holds the results and the terminal table; [`verdicts`] gathers the checks
+//! per figure for [`junit`] and [`markdown`]; [`html`] writes the page.
 
 pub mod bootstrap;
 pub mod gold;
 pub mod html;
 pub mod junit;
 pub mod labels;
+pub mod markdown;
 pub mod report;
 pub mod rouge;
 pub mod run;

@@ -176,7 +176,7 @@ fn check_names_the_failed_floor_and_baseline_flags_regressions() {
     assert!(flagged.iter().any(|l| l.contains("seed / lead / rougeL.f1")), "{}", short.stdout);
     assert!(!flagged.iter().any(|l| l.contains("chars.mean")), "a shorter summary is not itself a regression");
     let md = std::fs::read_to_string(dir.path("r.md")).expect("markdown written");
-    assert!(md.contains("| seed | lead | rougeL.f1 |") && md.contains("**FAIL**"));
+    assert!(md.contains("| ❌ | seed / lead / rougeL.f1 |") && md.contains(" ↓ ("), "{md}");
 }
 
 #[test]
