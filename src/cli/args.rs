@@ -162,9 +162,10 @@ outputs made elsewhere (`jianbao digest --format jsonl`, or another tool's rows 
 jianbao eval --suite eval/ci.toml --check\n  \
 jianbao eval --suite eval/full.toml --data-dir ../shared/data --html report.html --json report.json\n  \
 jianbao eval --suite eval/ci.toml --baseline old.json --markdown report.md\n  \
+jianbao eval --suite eval/ci.toml --check --junit eval.xml --markdown \"$GITHUB_STEP_SUMMARY\"\n  \
 jianbao digest --format jsonl --out pred.jsonl eval/data/lcsts-sample.jsonl\n  \
 jianbao eval --predictions pred.jsonl --gold eval/data/lcsts-sample.jsonl\n\n\
-Exit codes:\n  0  scored (and with --check, every threshold holds)\n  1  with --check: a threshold failed (each is named on stderr)\n  2  bad usage, a file that cannot be read, or the model could not be loaded"
+Exit codes:\n  0  scored (and with --check, every threshold holds)\n  1  with --check: a threshold failed (each is named on stderr; the reports asked for are written first)\n  2  bad usage, a file that cannot be read, or the model could not be loaded"
     )]
     Eval(EvalArgs),
 
@@ -667,7 +668,14 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 
-    /// Write the report as Markdown to FILE (- for standard output).
+    /// Write a short Markdown summary, fit for a CI job summary (GitHub's $GITHUB_STEP_SUMMARY),
+    /// to FILE (- for standard output): a verdict line (how many checks fail), then one row per
+    /// threshold of the suite and per regression against --baseline (✅ or ❌, `dataset / method /
+    /// metric`, value, 95% interval, threshold or baseline floor), a line counting the baseline
+    /// comparisons, and per dataset a table of every metric (rows; precision and recall in their
+    /// F1's cell) for every method (columns: the model beside the baselines), figures beyond the
+    /// baseline's interval marked ↓ or ↑, and the seconds each method took. No HTML; per-class
+    /// scores are in --json and --html.
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
 
@@ -675,6 +683,20 @@ pub struct EvalArgs {
     /// histograms) to FILE (- for standard output).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+
+    /// Write the report as JUnit XML, for CI test views, to FILE (- for standard output):
+    /// `<testsuites>` with the totals, one `<testsuite>` per dataset (tests, failures, time: the
+    /// seconds its methods took; properties: task, path, items, model, ROUGE tokens, version), and
+    /// one `<testcase>` named `dataset / method / metric` (classname `jianbao.eval.DATASET`) per
+    /// figure that the terminal table shows or that a check holds: a threshold of the suite, or
+    /// with --baseline every score compared. A failed threshold or a regression gives the case a
+    /// `<failure>` whose message names the value, its 95% interval and the threshold, or the
+    /// baseline value and the drop it allows; a passing case carries its figure in `<system-out>`.
+    /// Without thresholds or a baseline every case passes: the file still lists the headline
+    /// figures, and a CI test view is never empty. Regressions fail cases here but, as without
+    /// --junit, only thresholds decide the exit code of --check.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
 
     /// Compare with an earlier --json report; regressions beyond its 95% intervals are flagged.
     #[arg(long, value_name = "FILE")]

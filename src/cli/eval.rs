@@ -24,10 +24,12 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         bail!("--max-chars must be at least 1");
     }
     check_share("--page-context", args.page_context)?;
-    let to_stdout =
-        [&args.json, &args.markdown, &args.html].iter().filter(|p| p.as_deref().is_some_and(is_stdout)).count();
+    let to_stdout = [&args.json, &args.markdown, &args.html, &args.junit]
+        .iter()
+        .filter(|p| p.as_deref().is_some_and(is_stdout))
+        .count();
     if to_stdout > 1 {
-        bail!("only one of --json, --markdown and --html can be - (standard output)");
+        bail!("only one of --json, --markdown, --html and --junit can be - (standard output)");
     }
     if args.check && args.suite.is_none() {
         bail!("--check needs a --suite, whose thresholds it checks");
@@ -80,8 +82,9 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         report.compare(&baseline);
     }
     write(args.json.as_deref(), || serde_json::to_string_pretty(&report).map(|s| s + "\n").map_err(Into::into))?;
-    write(args.markdown.as_deref(), || Ok(report.markdown()))?;
+    write(args.markdown.as_deref(), || Ok(crate::eval::markdown::render(&report)))?;
     write(args.html.as_deref(), || Ok(crate::eval::html::render(&report)))?;
+    write(args.junit.as_deref(), || Ok(crate::eval::junit::render(&report)))?;
     if !args.quiet {
         // Standard output holds the report asked for there; the table goes beside it.
         if to_stdout == 1 {

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::report::{metric_groups, DatasetReport, LabelDetail, MethodReport, Report};
+use super::report::{folded_into_f1, metric_groups, number, DatasetReport, LabelDetail, MethodReport, Report};
 
 const STYLE: &str =
     "body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;color:#222;max-width:80em}\
@@ -119,13 +119,7 @@ fn dataset(out: &mut String, d: &DatasetReport) {
         d.items
     );
     for (names, results) in metric_groups(d) {
-        // An F1 cell carries its precision and recall; they get no columns of their own.
-        let folded = |n: &str| {
-            n.strip_suffix(".precision")
-                .or_else(|| n.strip_suffix(".recall"))
-                .is_some_and(|stem| names.contains(&format!("{stem}.f1")))
-        };
-        let shown: Vec<&String> = names.iter().filter(|n| !folded(n)).collect();
+        let shown: Vec<&String> = names.iter().filter(|n| !folded_into_f1(n, &names)).collect();
         out.push_str("<table><tr><th>method</th>");
         for n in &shown {
             let _ = write!(out, "<th>{}</th>", esc(n));
@@ -169,15 +163,6 @@ fn dataset(out: &mut String, d: &DatasetReport) {
         if let Some(labels) = &r.labels {
             per_class(out, &r.method, labels);
         }
-    }
-}
-
-/// Counts as integers, scores to four places.
-fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() > 1.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.4}")
     }
 }
 

@@ -1,17 +1,21 @@
 //! Scoring jianbao's outputs against hand-labelled references. Metrics ([`rouge`], [`labels`],
 //! [`split`], with [`bootstrap`] intervals) are pure functions of predictions and gold;
 //! [`suite`] reads what to evaluate, [`gold`] the references, [`run`] produces and scores the
-//! outputs, [`report`] and [`html`] write the results.
+//! outputs, [`report`] holds the results and the terminal table; [`verdicts`] gathers the checks
+//! per figure for [`junit`] and [`markdown`]; [`html`] writes the page.
 
 pub mod bootstrap;
 pub mod gold;
 pub mod html;
+pub mod junit;
 pub mod labels;
+pub mod markdown;
 pub mod report;
 pub mod rouge;
 pub mod run;
 pub mod split;
 pub mod suite;
+pub mod verdicts;
 
 use std::path::{Path, PathBuf};
 

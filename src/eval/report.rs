@@ -1,5 +1,5 @@
 //! The results of an evaluation: a stable JSON schema ([`Report`]), a table for the terminal,
-//! Markdown, threshold checks and the comparison with an earlier report.
+//! threshold checks and the comparison with an earlier report.
 
 use std::fmt::Write as _;
 
@@ -121,6 +121,9 @@ pub struct Change {
     pub method: String,
     pub metric: String,
     pub old: f64,
+    /// The baseline's 95% interval, where it has one: a drop to its lower end is allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_ci: Option<Interval>,
     pub new: f64,
     /// Below the baseline's 95% interval (or, without one, below its value); scores only.
     pub regression: bool,
@@ -202,6 +205,7 @@ impl Report {
                         method: r.method.clone(),
                         metric: m.name.clone(),
                         old: old.value,
+                        old_ci: old.ci,
                         new: m.value,
                         regression: scored && m.value < low - EPS,
                         improvement: scored && m.value > high + EPS,
@@ -230,7 +234,7 @@ impl Report {
                 let _ = writeln!(out, "  {:<10} {}  ({:.1} s)", r.method, metrics.join("  "), r.seconds);
             }
         }
-        self.write_changes(&mut out, false);
+        self.write_changes(&mut out);
         if !self.checks.is_empty() {
             let failed = self.failed_checks().count();
             let _ = writeln!(out, "\nchecks: {} passed, {failed} failed", self.checks.len() - failed);
@@ -241,7 +245,8 @@ impl Report {
         out
     }
 
-    fn heading(&self) -> String {
+    /// One line: version, suite, model, ROUGE tokens and references, bootstrap settings.
+    pub fn heading(&self) -> String {
         format!(
             "jianbao {} eval · suite {} · model {} · ROUGE on {} ({} of several references) · bootstrap {} resamples, seed {}",
             self.jianbao,
@@ -254,97 +259,40 @@ impl Report {
         )
     }
 
-    fn write_changes(&self, out: &mut String, markdown: bool) {
+    fn write_changes(&self, out: &mut String) {
         let flagged: Vec<&Change> = self.changes.iter().filter(|c| c.regression || c.improvement).collect();
         if self.changes.is_empty() {
             return;
         }
-        let _ = writeln!(
-            out,
-            "\n{}against the baseline: {} metrics compared, {} regressions, {} improvements (beyond the baseline's 95% interval)",
-            if markdown { "## " } else { "" },
-            self.changes.len(),
-            flagged.iter().filter(|c| c.regression).count(),
-            flagged.iter().filter(|c| c.improvement).count()
-        );
-        if markdown && !flagged.is_empty() {
-            let _ = writeln!(out, "\n| dataset | method | metric | change | |\n|---|---|---|---|---|");
-        }
+        let _ = writeln!(out, "\n{}", self.changes_summary());
         for c in flagged {
             let tag = if c.regression { "REGRESSION" } else { "improvement" };
-            let change = format!("{:.4} → {:.4} ({:+.4})", c.old, c.new, c.new - c.old);
-            let _ = if markdown {
-                writeln!(out, "| {} | {} | {} | {change} | {tag} |", c.dataset, c.method, c.metric)
-            } else {
-                writeln!(out, "  {tag:<11} {} / {} / {}: {change}", c.dataset, c.method, c.metric)
-            };
+            let _ = writeln!(
+                out,
+                "  {tag:<11} {} / {} / {}: {:.4} → {:.4} ({:+.4})",
+                c.dataset,
+                c.method,
+                c.metric,
+                c.old,
+                c.new,
+                c.new - c.old
+            );
         }
     }
 
-    /// The report as Markdown: one table per dataset, every metric, per-class label scores.
-    pub fn markdown(&self) -> String {
-        let mut out = format!("# Evaluation: {}\n\n{}\n", self.suite, self.heading());
-        for d in &self.datasets {
-            let _ = writeln!(
-                out,
-                "\n## {}\n\n{} · `{}` · {} items{}\n",
-                d.name,
-                d.task,
-                d.path,
-                d.items,
-                tolerance_note(d)
-            );
-            for (names, results) in metric_groups(d) {
-                let _ = writeln!(out, "| method | {} | seconds |", names.join(" | "));
-                let _ = writeln!(out, "|---|{}---|", "---|".repeat(names.len()));
-                for r in results {
-                    let cells: Vec<String> = names
-                        .iter()
-                        .map(|n| match r.metric(n) {
-                            Some(Metric { value, ci: Some(ci), .. }) => {
-                                format!("{value:.4} [{:.4}, {:.4}]", ci.low, ci.high)
-                            }
-                            Some(m) => format!("{:.4}", m.value),
-                            None => String::new(),
-                        })
-                        .collect();
-                    let _ = writeln!(out, "| {} | {} | {:.1} |", r.method, cells.join(" | "), r.seconds);
-                }
-                out.push('\n');
-            }
-            for r in &d.results {
-                let Some(labels) = &r.labels else { continue };
-                let _ = writeln!(
-                    out,
-                    "\n{} per class:\n\n| class | precision | recall | F1 | support |\n|---|---|---|---|---|",
-                    r.method
-                );
-                for c in labels.per_class.iter().filter(|c| c.support > 0 || c.precision > 0.0) {
-                    let _ = writeln!(
-                        out,
-                        "| {} | {:.3} | {:.3} | {:.3} | {} |",
-                        c.class, c.precision, c.recall, c.f1, c.support
-                    );
-                }
-            }
-        }
-        self.write_changes(&mut out, true);
-        if !self.checks.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n## Checks\n\n| dataset | method | metric | min | value | |\n|---|---|---|---|---|---|"
-            );
-            for c in &self.checks {
-                let value = c.value.map_or_else(|| "missing".to_owned(), |v| format!("{v:.4}"));
-                let mark = if c.passed { "pass" } else { "**FAIL**" };
-                let _ = writeln!(out, "| {} | {} | {} | {} | {value} | {mark} |", c.dataset, c.method, c.metric, c.min);
-            }
-        }
-        out
+    /// `against the baseline: N metrics compared, R regressions, I improvements (…)`.
+    pub fn changes_summary(&self) -> String {
+        format!(
+            "against the baseline: {} metrics compared, {} regressions, {} improvements (beyond the baseline's 95% interval)",
+            self.changes.len(),
+            self.changes.iter().filter(|c| c.regression).count(),
+            self.changes.iter().filter(|c| c.improvement).count()
+        )
     }
 }
 
-fn tolerance_note(d: &DatasetReport) -> String {
+/// `, boundaries within N chars` for pages, else nothing.
+pub fn tolerance_note(d: &DatasetReport) -> String {
     d.tolerance.map(|t| format!(", boundaries within {t} chars")).unwrap_or_default()
 }
 
@@ -360,6 +308,23 @@ pub fn metric_groups(d: &DatasetReport) -> Vec<(Vec<String>, Vec<&MethodReport>)
         }
     }
     groups
+}
+
+/// Whether `name` is a precision or recall whose F1 is among `names`: a table shows it in the
+/// F1's cell, not on its own.
+pub fn folded_into_f1(name: &str, names: &[String]) -> bool {
+    name.strip_suffix(".precision")
+        .or_else(|| name.strip_suffix(".recall"))
+        .is_some_and(|stem| names.iter().any(|n| n.strip_suffix(".f1") == Some(stem)))
+}
+
+/// Counts as integers, scores to four places.
+pub fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() > 1.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.4}")
+    }
 }
 
 /// Whether higher is better: true of every metric but counts and lengths, which a comparison

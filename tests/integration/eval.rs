@@ -1,6 +1,6 @@
 //! `jianbao eval`: the CI suite passes with the real pipeline and fails with a broken
-//! summariser; predictions made elsewhere score as the suite scores them; reports, baselines,
-//! checks and bad files behave.
+//! summariser; predictions made elsewhere score as the suite scores them; reports (JUnit and
+//! Markdown for CI among them), baselines, checks and bad files behave.
 
 use std::path::{Path, PathBuf};
 
@@ -176,7 +176,107 @@ fn check_names_the_failed_floor_and_baseline_flags_regressions() {
     assert!(flagged.iter().any(|l| l.contains("seed / lead / rougeL.f1")), "{}", short.stdout);
     assert!(!flagged.iter().any(|l| l.contains("chars.mean")), "a shorter summary is not itself a regression");
     let md = std::fs::read_to_string(dir.path("r.md")).expect("markdown written");
-    assert!(md.contains("| seed | lead | rougeL.f1 |") && md.contains("**FAIL**"));
+    assert!(md.contains("| ❌ | seed / lead / rougeL.f1 |") && md.contains(" ↓ ("), "{md}");
+}
+
+/// A suite of the example page with the lead baseline: a floor on its ROUGE-L that holds, and
+/// one on the split's boundary F1 that no F1 can reach.
+fn pass_and_fail_suite(dir: &Dir) -> PathBuf {
+    dir.write(
+        "checks.toml",
+        format!(
+            "name = \"checks\"\n[[dataset]]\nname = \"seed\"\ntask = \"pages\"\npath = \"{}\"\npages = \"{}\"\nmethods = [\"lead\"]\n\
+[[dataset.threshold]]\nmethod = \"lead\"\nmetric = \"rougeL.f1\"\nmin = 0.1\n\
+[[dataset.threshold]]\nmethod = \"split\"\nmetric = \"boundary.f1\"\nmin = 1.5\n",
+            path_str(&repo("eval/data/seed-gold.jsonl")),
+            path_str(&repo("examples"))
+        ),
+    )
+}
+
+fn failure<'a, 'i>(case: roxmltree::Node<'a, 'i>) -> Option<roxmltree::Node<'a, 'i>> {
+    case.children().find(|n| n.has_tag_name("failure"))
+}
+
+/// `value [low, high]` of a metric of the JSON report, as the reports print them.
+fn figure(report: &Value, method: &str, name: &str) -> (String, String) {
+    let results = report["datasets"][0]["results"].as_array().expect("results");
+    let r = results.iter().find(|r| r["method"] == method).expect(method);
+    let m = r["metrics"].as_array().expect("metrics").iter().find(|m| m["name"] == name).expect(name);
+    let f = |v: &Value| v.as_f64().expect("a number");
+    (format!("{:.4}", f(&m["value"])), format!("[{:.4}, {:.4}]", f(&m["ci"]["low"]), f(&m["ci"]["high"])))
+}
+
+#[test]
+fn junit_names_each_check_and_a_failed_one_still_exits_1() {
+    let dir = Dir::new();
+    let suite = pass_and_fail_suite(&dir);
+    let r = run(&dir, &["eval", "--suite", path_str(&suite), "--check", "--junit", "eval.xml", "--json", "r.json"]);
+    assert_eq!(r.code, 1, "a failed threshold exits 1 once the reports are written: {}", r.stderr);
+    assert!(r.stderr.contains("threshold failed: seed / split / boundary.f1"), "{}", r.stderr);
+    let report = read_json(&dir.path("r.json"));
+    // Every figure the terminal table shows is a case; both thresholds are on such figures.
+    let shown: usize = report["datasets"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .flat_map(|r| r["metrics"].as_array().expect("metrics"))
+        .filter(|m| m["name"].as_str().is_some_and(jianbao::eval::report::is_headline))
+        .count();
+    assert!(shown >= 2);
+
+    let xml = std::fs::read_to_string(dir.path("eval.xml")).expect("JUnit written");
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let (tests, failures) = (shown.to_string(), "1");
+    assert_eq!((root.attribute("tests"), root.attribute("failures")), (Some(tests.as_str()), Some(failures)));
+    let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
+    assert_eq!(suites.len(), 1);
+    let seed = suites[0];
+    assert_eq!(seed.attribute("name"), Some("seed"));
+    assert_eq!((seed.attribute("tests"), seed.attribute("failures")), (Some(tests.as_str()), Some(failures)));
+    assert!(seed.attribute("time").and_then(|t| t.parse::<f64>().ok()).is_some_and(|t| t >= 0.0), "{xml}");
+    let cases: Vec<_> = seed.children().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(cases.len(), shown);
+    let case = |name: &str| *cases.iter().find(|c| c.attribute("name") == Some(name)).expect(name);
+    assert!(failure(case("seed / lead / rougeL.f1")).is_none(), "{xml}");
+    let failed = case("seed / split / boundary.f1");
+    assert_eq!(failed.attribute("classname"), Some("jianbao.eval.seed"));
+    let message = failure(failed).and_then(|f| f.attribute("message")).expect("a failure message");
+    let (value, interval) = figure(&report, "split", "boundary.f1");
+    for part in [value.as_str(), interval.as_str(), "threshold 1.5"] {
+        assert!(message.contains(part), "`{part}` not in `{message}`");
+    }
+
+    // `-` is standard output, as for --json; the table moves to standard error. Without
+    // --check the failure is reported, not an exit code.
+    let piped = run(&dir, &["eval", "--suite", path_str(&suite), "--junit", "-"]);
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    let doc = roxmltree::Document::parse(&piped.stdout).expect("JUnit on standard output");
+    assert_eq!(doc.root_element().attribute("failures"), Some("1"));
+    assert!(piped.stderr.contains("rougeL.f1"), "{}", piped.stderr);
+    let both = run(&dir, &["eval", "--suite", path_str(&suite), "--junit", "-", "--json", "-"]);
+    assert_eq!(both.code, 2, "{}", both.stderr);
+}
+
+#[test]
+fn markdown_marks_the_passed_and_the_failed_check() {
+    let dir = Dir::new();
+    let suite = pass_and_fail_suite(&dir);
+    let r =
+        run(&dir, &["eval", "--suite", path_str(&suite), "--check", "--markdown", "summary.md", "--json", "r.json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let (md, report) =
+        (std::fs::read_to_string(dir.path("summary.md")).expect("written"), read_json(&dir.path("r.json")));
+    assert!(md.starts_with("## jianbao eval: checks — ❌ 1 of 2 checks fail\n"), "{md}");
+    let (value, interval) = figure(&report, "lead", "rougeL.f1");
+    assert!(md.contains(&format!("| ✅ | seed / lead / rougeL.f1 | {value} | {interval} | ≥ 0.1 |")), "{md}");
+    let (value, interval) = figure(&report, "split", "boundary.f1");
+    assert!(md.contains(&format!("| ❌ | seed / split / boundary.f1 | {value} | {interval} | ≥ 1.5 |")), "{md}");
+    // Then every figure, precision and recall beside their F1.
+    assert!(md.contains("| metric | lead |") && md.contains("| rougeL.f1 | ") && !md.contains("| rougeL.recall"));
+    assert!(!md.contains("<table") && !md.contains("<br"), "no HTML: {md}");
 }
 
 #[test]
