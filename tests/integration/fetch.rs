@@ -274,3 +274,23 @@ fn broken_environments_get_one_line_and_the_fix() {
         &["tokenizer.json is missing", "`jianbao model fetch --force e5-small`"],
     );
 }
+
+#[test]
+fn the_ci_recipes_run_what_the_project_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let (readme, workflow, ci) = (read("README.md"), read(".github/workflows/ci.yml"), read(".ci/run"));
+    let section = readme.split("## Running in CI").nth(1).expect("a CI section").split("\n## ").next().unwrap_or("");
+    // The steps the README recommends are the steps the project's own workflow takes.
+    for step in ["model info --key", "jianbao model fetch", "actions/cache@v4", "/models", "key: jianbao-"] {
+        assert!(section.contains(step) && workflow.contains(step), "`{step}` in the README and in ci.yml");
+    }
+    assert!(workflow.contains(".ci/run") && workflow.contains("target/eval"));
+    for report in ["--junit", "--markdown", "--html", "--check"] {
+        assert!(section.contains(report) && ci.contains(report), "`{report}` in the README and in .ci/run");
+    }
+    // The key pinned in the GitLab recipe is the one this build computes.
+    let key = Dir::new().jianbao().args(["model", "info", "--key"]).output().expect("runs");
+    let key = String::from_utf8(key.stdout).expect("utf-8");
+    assert!(section.contains(&format!("JIANBAO_MODEL_KEY: \"{}\"", key.trim())), "the README pins {}", key.trim());
+}
