@@ -7,6 +7,7 @@ mod eval;
 mod harness;
 mod inputs;
 mod model;
+mod pressure;
 mod real_model;
 mod seed;
 mod tiny;
