@@ -8,8 +8,8 @@
 //! one. A failed page is an error record `{source, error, kind}`.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
 use serde_json::Value;
@@ -79,17 +79,14 @@ impl Done {
     }
 }
 
-/// Reads the JSON Lines output of an earlier run and cuts off a partial last line (what a kill
-/// or power loss leaves), so that appending continues on a line boundary. A missing file is an
-/// empty run.
-pub fn resume(path: &Path) -> io::Result<Done> {
-    let file = match OpenOptions::new().read(true).write(true).open(path) {
-        Ok(file) => file,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Done::default()),
-        Err(err) => return Err(err),
-    };
+/// Reads the JSON Lines output of an earlier run from `file` (opened for reading and writing;
+/// `path` names it in errors) and cuts off a partial last line (what a kill, a power loss or a
+/// full disk leaves), so that appending continues on a line boundary. Where the file is read
+/// to afterwards is left to the caller.
+pub fn resume(file: &mut File, path: &Path) -> io::Result<Done> {
+    file.seek(SeekFrom::Start(0))?;
     // Line by line, so that only the keys stay in memory, however long the output.
-    let mut reader = BufReader::new(&file);
+    let mut reader = BufReader::new(&*file);
     let mut done = Done::default();
     let (mut complete, mut line) = (0u64, Vec::new());
     loop {
@@ -216,6 +213,8 @@ pub fn merge(inputs: &[&Path], out: &mut dyn io::Write) -> io::Result<Merged> {
 
 #[cfg(test)]
 mod tests {
+    use std::fs::OpenOptions;
+
     use super::*;
 
     #[test]
@@ -241,11 +240,14 @@ mod tests {
             "{\"source\":\"a\",\"index\":1,\"of\":2,\"key\":\"a#1@x\"}\n{\"source\":\"b\",\"error\":\"empty file\",\"kind\":\"empty\"}\n{\"source\":\"a\",\"ind",
         )
         .expect("write");
-        let done = resume(&path).expect("resume");
+        let mut file = OpenOptions::new().read(true).write(true).open(&path).expect("open");
+        let done = resume(&mut file, &path).expect("resume");
         assert!(done.has("a#1@x") && done.failed.contains("b"));
         assert_eq!(done.repaired, "{\"source\":\"a\",\"ind".len() as u64);
         assert!(std::fs::read_to_string(&path).expect("read").ends_with("\"kind\":\"empty\"}\n"));
-        assert!(resume(&dir.path().join("none.jsonl")).expect("missing is empty").keys.is_empty());
+        let none = dir.path().join("none.jsonl");
+        let mut empty = OpenOptions::new().read(true).write(true).create_new(true).open(&none).expect("create");
+        assert!(resume(&mut empty, &none).expect("an empty file is an empty run").keys.is_empty());
     }
 
     #[test]

@@ -15,5 +15,14 @@ fn main() -> std::process::ExitCode {
     // of `digest`'s time. Peak memory is unchanged; memory is not returned until exit.
     // Safety: sets a process-wide option before any other thread exists.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    // A write past the file size limit (`ulimit -f`) raises SIGXFSZ, whose default action kills
+    // the process mid-record without a word. Ignored, the write fails with EFBIG instead and the
+    // run stops like on a full disk: one line naming the output, exit 2, whole records kept.
+    // Children (pip, when fetching a model) inherit this, and see the same error instead.
+    // Safety: sets a signal's disposition to SIG_IGN; no handler runs.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN)
+    };
     jianbao::cli::main()
 }

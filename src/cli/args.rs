@@ -13,7 +13,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  every input was read and processed
   1  some inputs failed (each is reported on stderr as one line); the rest were processed
-  2  bad usage, every input failed, or nothing could be done (e.g. the output cannot be written)
+  2  bad usage, every input failed, or nothing could be done (e.g. the output cannot be written,
+     or another jianbao run is writing it)
   130  interrupted (Ctrl-C) after writing what was done";
 
 #[derive(Debug, Parser)]
@@ -54,7 +55,7 @@ jianbao split examples/qingdao-daily-2022-11-15.txt\n  \
 jianbao split --format jsonl --out articles.jsonl pages/\n  \
 jianbao split --glob '*.txt' archive-2019.tar.gz\n  \
 iconv -f gbk -t utf-8 page.txt | jianbao split -\n\n\
-Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (each reported on stderr); the rest were processed\n  2  bad usage, or the output could not be written"
+Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (each reported on stderr); the rest were processed\n  2  bad usage, or the output could not be written (or another run is writing it)"
     )]
     Split(SplitArgs),
 
@@ -75,7 +76,8 @@ jianbao digest --labels my-sections.toml --zero-shot page.txt\n  \
 jianbao digest -f jsonl -o out.jsonl --resume archive.tar.gz   # continue after a crash or Ctrl-C\n  \
 jianbao digest -f jsonl -o part-2.jsonl --shard 2/8 archive/   # machine 2 of 8\n  \
 jianbao digest --out-dir out/ pages/                  # one JSON per page\n\n\
-Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (reported on stderr, and as error records in JSON); the rest were done\n  2  every input failed, bad usage, no model, or the output could not be written\n  130  interrupted (Ctrl-C) after writing what was done"
+Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (reported on stderr, and as error records in JSON); the rest were done\n  2  every input failed, bad usage, no model, or the output could not be written (a full disk: \
+one line names the file; --resume continues once there is room) or another run is writing it\n  130  interrupted (Ctrl-C) after writing what was done"
     )]
     Digest(DigestArgs),
 
@@ -254,7 +256,8 @@ pub struct EmbedArgs {
     #[arg(long, value_enum, default_value_t = IntentArg::Passage)]
     pub intent: IntentArg,
 
-    /// Write to FILE instead of standard output.
+    /// Write to FILE instead of standard output. FILE is locked while jianbao writes it: a
+    /// second run writing the same FILE is refused at start (exit 2).
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -337,7 +340,11 @@ pub struct OutputArgs {
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Write to FILE instead of standard output.
+    /// Write to FILE instead of standard output. FILE is locked while jianbao writes it: a
+    /// second run writing the same FILE is refused at start (exit 2) and leaves it untouched.
+    /// A write error (a full disk, a file size limit) stops the run with one line naming FILE
+    /// and the cause (exit 2); JSON Lines records written before it are whole but perhaps the
+    /// last line, which --resume cuts off before it continues.
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
@@ -350,12 +357,17 @@ pub struct OutputArgs {
 #[derive(Debug, Clone, Args)]
 pub struct BatchArgs {
     /// Write one JSON file per page under DIR, mirroring the inputs (archive entries under a
-    /// directory named after the archive); a failed page gets PAGE.error.json.
+    /// directory named after the archive); a failed page gets PAGE.error.json. Paths never
+    /// leave DIR: `..`, roots and drive prefixes in a name are dropped (`\` in an archive
+    /// entry's name counts as `/`), an entry left with no name at all fails (kind unsafe-name),
+    /// and link entries are not read. DIR/.jianbao.lock is locked while jianbao writes: a
+    /// second run on the same DIR is refused at start (exit 2).
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
 
-    /// Continue an interrupted run: skip every article already in the output (--format jsonl
-    /// --out FILE, whose partial last line is cut off first, or --out-dir DIR) and append.
+    /// Continue an interrupted or failed run (Ctrl-C, a kill, a full disk): skip every article
+    /// already in the output (--format jsonl --out FILE, whose partial last line is cut off
+    /// first, or --out-dir DIR, whose pages' files are whole or absent) and append the rest.
     #[arg(long)]
     pub resume: bool,
 
@@ -726,7 +738,8 @@ pub struct MergeArgs {
     #[arg(value_name = "FILE", required = true)]
     pub inputs: Vec<PathBuf>,
 
-    /// Write to FILE instead of standard output.
+    /// Write to FILE instead of standard output. FILE is locked while jianbao writes it: a
+    /// second run writing the same FILE is refused at start (exit 2).
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 

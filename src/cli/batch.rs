@@ -5,17 +5,17 @@
 //!
 //! Around it: shards (`--shard I/N`), resuming from an earlier output (`--resume`), error
 //! records for failed pages, `--fail-fast`, Ctrl-C (finish the batch in flight, flush, exit
-//! 130), progress on stderr, and a summary at the end.
+//! 130), progress on stderr, and a summary at the end. The output itself (locked for the run,
+//! write errors named, pages' paths kept inside --out-dir) is [`crate::output::Sink`]'s.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
-use std::io::{BufWriter, IsTerminal, Write};
-use std::path::{Component, Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::{BatchArgs, LogFormat, OutputArgs};
@@ -23,7 +23,8 @@ use super::Outcome;
 use crate::batch::{self, Done, Shard};
 use crate::input::{self, InputOptions};
 use crate::label::Label;
-use crate::output::{self, DigestPage, ErrorRecord, Format, Page, Writer};
+use crate::output::sink::UNNAMED;
+use crate::output::{DigestPage, ErrorRecord, Format, Page, Sink};
 use crate::segment::Article;
 use crate::summarize::Summary;
 
@@ -65,94 +66,6 @@ enum Item {
     Failed { source: String, error: String, kind: &'static str },
 }
 
-/// Where records go: one stream (stdout or --out), or one file per page under --out-dir.
-enum Sink<'w> {
-    Stream { writer: Box<dyn Writer + 'w>, file: Option<File> },
-    Dir { root: PathBuf },
-}
-
-impl Sink<'_> {
-    fn page(&mut self, page: &DigestPage<'_>) -> anyhow::Result<()> {
-        match self {
-            Sink::Stream { writer, .. } => writer.digest(page).context("cannot write output"),
-            Sink::Dir { root } => write_atomically(&page_path(root, page.page.source, "json"), |w| {
-                let mut writer = output::writer(Format::Json, Box::new(w));
-                writer.digest(page)?;
-                writer.finish()
-            }),
-        }
-    }
-
-    fn failed(&mut self, failure: &ErrorRecord<'_>) -> anyhow::Result<()> {
-        match self {
-            Sink::Stream { writer, .. } => writer.error(failure).context("cannot write output"),
-            Sink::Dir { root } => write_atomically(&page_path(root, failure.source, "error.json"), |w| {
-                serde_json::to_writer_pretty(&mut *w, failure)?;
-                w.write_all(b"\n")
-            }),
-        }
-    }
-
-    /// Whether a file for `source` (with `ext`) is already under --out-dir; a stream holds none.
-    fn holds(&self, source: &str, ext: &str) -> bool {
-        match self {
-            Sink::Dir { root } => page_path(root, source, ext).exists(),
-            Sink::Stream { .. } => false,
-        }
-    }
-
-    /// Makes what is written durable: flushed, and on disk where the output is a file.
-    fn checkpoint(&mut self) -> anyhow::Result<()> {
-        if let Sink::Stream { writer, file } = self {
-            writer.flush().context("cannot write output")?;
-            if let Some(file) = file {
-                file.sync_data().context("cannot sync output")?;
-            }
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self) -> anyhow::Result<()> {
-        if let Sink::Stream { writer, .. } = self {
-            writer.finish().context("cannot write output")?;
-        }
-        self.checkpoint()
-    }
-}
-
-/// `DIR/<source as a relative path>.<ext>`: an archive's entries go under a directory named
-/// after the archive; `..`, roots and drive prefixes are dropped.
-fn page_path(root: &Path, source: &str, ext: &str) -> PathBuf {
-    let mut path = root.to_path_buf();
-    for part in source.split('!') {
-        for c in Path::new(part).components() {
-            if let Component::Normal(name) = c {
-                path.push(name);
-            }
-        }
-    }
-    let name =
-        path.file_name().map(|n| format!("{}.{ext}", n.to_string_lossy())).unwrap_or_else(|| format!("stdin.{ext}"));
-    path.set_file_name(name);
-    path
-}
-
-/// Writes through a temporary file and renames it into place, so that a page's file is either
-/// whole or absent.
-fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
-) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    let tmp = path.with_extension("partial");
-    let file = File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    let mut w = BufWriter::new(file);
-    write(&mut w).and_then(|()| w.flush()).with_context(|| format!("cannot write {}", tmp.display()))?;
-    fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
-}
-
 /// Counts for the progress line and the summary.
 #[derive(Default)]
 struct Tally {
@@ -182,50 +95,62 @@ pub struct Run<'a> {
 /// Reads `paths` and processes every page: see the module documentation.
 pub fn process(paths: &[PathBuf], run: &Run<'_>) -> anyhow::Result<Outcome> {
     let args = run.batch;
-    if args.out_dir.is_some() && run.output.out.is_some() {
-        bail!("--out and --out-dir exclude each other");
-    }
-    let done = if args.resume {
-        match (&run.output.out, &args.out_dir, run.output.format) {
-            (Some(path), None, Format::Jsonl) => {
-                let done = batch::resume(path).with_context(|| format!("cannot resume from {}", path.display()))?;
-                if done.repaired > 0 {
-                    log(
-                        args,
-                        run.output.quiet,
-                        "repaired",
-                        &format!("cut a partial last line ({} bytes) from {}", done.repaired, path.display()),
-                    );
-                }
-                done
-            }
-            (None, Some(_), _) => Done::default(),
-            _ => bail!("--resume needs --format jsonl --out FILE, or --out-dir DIR"),
-        }
-    } else {
-        Done::default()
-    };
-    let mut sink = match (&args.out_dir, &run.output.out) {
-        (Some(dir), _) => Sink::Dir { root: dir.clone() },
-        (None, Some(path)) => {
-            let file = OpenOptions::new()
-                .create(true)
-                .write(true)
-                .append(args.resume)
-                .truncate(!args.resume)
-                .open(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            let handle = file.try_clone().ok();
-            Sink::Stream { writer: output::writer(run.output.format, Box::new(BufWriter::new(file))), file: handle }
-        }
-        (None, None) => Sink::Stream {
-            writer: output::writer(run.output.format, Box::new(BufWriter::new(std::io::stdout().lock()))),
-            file: None,
-        },
-    };
+    let (mut sink, done) = open_sink(run)?;
     catch_interrupt();
     let started = Instant::now();
     let progress = progress_bar(paths, run);
+    let streamed = stream(paths, run, &mut sink, &done, &progress);
+    // Cleared whatever happened, so that an error's line is the last word on stderr.
+    progress.finish_and_clear();
+    let (tally, fail_fast) = streamed?;
+    let interrupted = STOP.load(Ordering::SeqCst);
+    summary(args, run.output.quiet, &tally, started.elapsed(), interrupted);
+    if let Some(failure) = fail_fast {
+        bail!("stopped at the first failure (--fail-fast): {failure}");
+    }
+    Ok(if interrupted {
+        Outcome::Interrupted
+    } else if tally.failed() == 0 {
+        Outcome::Done
+    } else if tally.pages == 0 && tally.skipped == 0 {
+        Outcome::Failed
+    } else {
+        Outcome::Partial
+    })
+}
+
+/// Opens and locks the output (a second run on the same output is refused here, before
+/// anything is written) and, on --resume, reads what an earlier run wrote.
+fn open_sink(run: &Run<'_>) -> anyhow::Result<(Sink<'static>, Done)> {
+    let args = run.batch;
+    Ok(match (&args.out_dir, &run.output.out) {
+        (Some(_), Some(_)) => bail!("--out and --out-dir exclude each other"),
+        (None, _) if args.resume && (run.output.out.is_none() || run.output.format != Format::Jsonl) => {
+            bail!("--resume needs --format jsonl --out FILE, or --out-dir DIR")
+        }
+        (Some(dir), None) => (Sink::dir(dir)?, Done::default()),
+        (None, Some(path)) => {
+            let (sink, done) = Sink::file(path, run.output.format, args.resume)?;
+            if done.repaired > 0 {
+                let message = format!("cut a partial last line ({} bytes) from {}", done.repaired, path.display());
+                log(args, run.output.quiet, "repaired", &message);
+            }
+            (sink, done)
+        }
+        (None, None) => (Sink::stdout(run.output.format), Done::default()),
+    })
+}
+
+/// The run itself: pages from the reader gathered into batches, each batch's results written
+/// as soon as they are done. Returns the counts and, with --fail-fast, the failure it stopped at.
+fn stream(
+    paths: &[PathBuf],
+    run: &Run<'_>,
+    sink: &mut Sink<'_>,
+    done: &Done,
+    progress: &ProgressBar,
+) -> anyhow::Result<(Tally, Option<String>)> {
+    let args = run.batch;
     let items = spawn_reader(paths.to_vec(), run.opts.clone(), args.shard);
     let mut tally = Tally::default();
     let mut pending: Vec<Pending> = Vec::new();
@@ -251,9 +176,16 @@ pub fn process(paths: &[PathBuf], run: &Run<'_>) -> anyhow::Result<Outcome> {
             tally.pages += 1;
             tally.articles += n;
         }
-        sink.checkpoint()
+        Ok(sink.checkpoint()?)
     };
     for item in items.iter() {
+        // A page that --out-dir has no file name for (an archive entry called `..`) fails.
+        let item = match item {
+            Item::Page(page) if !sink.places(&page.source) => {
+                Item::Failed { source: page.source, error: UNNAMED.to_owned(), kind: "unsafe-name" }
+            }
+            item => item,
+        };
         match item {
             Item::Page(mut page) => {
                 let before = page.articles.len();
@@ -270,7 +202,7 @@ pub fn process(paths: &[PathBuf], run: &Run<'_>) -> anyhow::Result<Outcome> {
                 pending.push(page);
                 if queued >= BATCH_ARTICLES {
                     queued = 0;
-                    flush(&mut pending, &mut sink, &mut tally)?;
+                    flush(&mut pending, sink, &mut tally)?;
                 }
             }
             Item::Failed { source, error, kind } => {
@@ -281,7 +213,7 @@ pub fn process(paths: &[PathBuf], run: &Run<'_>) -> anyhow::Result<Outcome> {
                 }
                 *tally.failures.entry(kind).or_default() += 1;
                 sink.failed(&ErrorRecord { source: &source, error: &error, kind })?;
-                log_failure(args, run.output.quiet, &source, &error, kind, &progress);
+                log_failure(args, run.output.quiet, &source, &error, kind, progress);
                 if args.fail_fast {
                     fail_fast = Some(format!("{source}: {error}"));
                 }
@@ -294,23 +226,9 @@ pub fn process(paths: &[PathBuf], run: &Run<'_>) -> anyhow::Result<Outcome> {
         }
     }
     // The batch in flight is finished even when stopping.
-    flush(&mut pending, &mut sink, &mut tally)?;
+    flush(&mut pending, sink, &mut tally)?;
     sink.finish()?;
-    progress.finish_and_clear();
-    let interrupted = STOP.load(Ordering::SeqCst);
-    summary(args, run.output.quiet, &tally, started.elapsed(), interrupted);
-    if let Some(failure) = fail_fast {
-        bail!("stopped at the first failure (--fail-fast): {failure}");
-    }
-    Ok(if interrupted {
-        Outcome::Interrupted
-    } else if tally.failed() == 0 {
-        Outcome::Done
-    } else if tally.pages == 0 && tally.skipped == 0 {
-        Outcome::Failed
-    } else {
-        Outcome::Partial
-    })
+    Ok((tally, fail_fast))
 }
 
 /// Reads and splits on a thread of its own, into a bounded queue. When the receiver goes away
@@ -418,19 +336,5 @@ fn summary(args: &BatchArgs, quiet: bool, tally: &Tally, elapsed: Duration, inte
             );
         }
         LogFormat::Text => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_paths_stay_under_the_root() {
-        let root = Path::new("/out");
-        assert_eq!(page_path(root, "pages/2019/01.txt", "json"), Path::new("/out/pages/2019/01.txt.json"));
-        assert_eq!(page_path(root, "a.zip!x/y.txt", "json"), Path::new("/out/a.zip/x/y.txt.json"));
-        assert_eq!(page_path(root, "/abs/../p.txt", "error.json"), Path::new("/out/abs/p.txt.error.json"));
-        assert_eq!(page_path(root, "rows.jsonl:3", "json"), Path::new("/out/rows.jsonl:3.json"));
     }
 }

@@ -148,7 +148,8 @@ fn process(
     }
     let pages: Vec<&[Article]> = articles.iter().map(|(_, a)| std::slice::from_ref(a)).collect();
     let (summaries, labels) = engine.run(&pages)?;
-    let mut writer = output::writer(output.format, open_output(output.out.as_deref())?);
+    let (out, name) = open_output(output.out.as_deref())?;
+    let mut writer = output::writer(output.format, out);
     for (i, (source, article)) in articles.iter().enumerate() {
         let page = Page { source, id: None, encoding: "utf-8", articles: std::slice::from_ref(article) };
         let digest = DigestPage {
@@ -157,9 +158,9 @@ fn process(
             summaries: summaries.as_deref().map(|s| &s[i..i + 1]),
             labels: labels.as_deref().map(|l| &l[i..i + 1]),
         };
-        writer.digest(&digest).context("cannot write output")?;
+        writer.digest(&digest).with_context(|| format!("{name}: cannot write"))?;
     }
-    writer.finish().context("cannot write output")?;
+    writer.finish().with_context(|| format!("{name}: cannot write"))?;
     Ok(if failed > 0 { Outcome::Partial } else { Outcome::Done })
 }
 

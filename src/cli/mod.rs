@@ -7,7 +7,6 @@ mod digest;
 mod eval;
 mod model;
 
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
@@ -16,6 +15,7 @@ use clap::{CommandFactory, Parser};
 
 pub use self::args::{Cli, Command, EmbedArgs, InputArgs, MergeArgs, ModelArgs, ModelCommand, SplitArgs};
 use crate::input::{self, FileFilter, InputOptions};
+use crate::output::sink::create_locked;
 use crate::output::{self, Page};
 
 /// How a run ended, decided by what failed along the way.
@@ -136,20 +136,18 @@ fn check_share(flag: &str, value: f32) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Opens `--out FILE`, or standard output.
-fn open_output(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write>> {
+/// Opens `--out FILE` (locked against another run writing it, and emptied once the lock is
+/// held), or standard output; with the name that write errors give it.
+fn open_output(path: Option<&std::path::Path>) -> anyhow::Result<(Box<dyn Write>, String)> {
     Ok(match path {
-        Some(path) => {
-            let file = File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-            Box::new(BufWriter::new(file))
-        }
-        None => Box::new(BufWriter::new(io::stdout().lock())),
+        Some(path) => (Box::new(BufWriter::new(create_locked(path)?)), path.display().to_string()),
+        None => (Box::new(BufWriter::new(io::stdout().lock())), "standard output".to_owned()),
     })
 }
 
 fn merge(args: MergeArgs) -> anyhow::Result<Outcome> {
     let inputs: Vec<&std::path::Path> = args.inputs.iter().map(|p| p.as_path()).collect();
-    let mut out = open_output(args.out.as_deref())?;
+    let (mut out, _) = open_output(args.out.as_deref())?;
     let merged = crate::batch::merge(&inputs, &mut out)?;
     if !args.quiet {
         eprintln!(
@@ -166,7 +164,8 @@ fn merge(args: MergeArgs) -> anyhow::Result<Outcome> {
 
 fn split(args: SplitArgs) -> anyhow::Result<Outcome> {
     let opts = args.input.options()?;
-    let mut writer = output::writer(args.output.format, open_output(args.output.out.as_deref())?);
+    let (out, name) = open_output(args.output.out.as_deref())?;
+    let mut writer = output::writer(args.output.format, out);
     let mut failed = 0usize;
     let mut write_error = None;
     input::read_sources(&args.input.sources(), &opts, &mut |item| {
@@ -190,8 +189,8 @@ fn split(args: SplitArgs) -> anyhow::Result<Outcome> {
         }
     });
     if let Some(err) = write_error {
-        return Err(err).context("cannot write output");
+        return Err(err).with_context(|| format!("{name}: cannot write"));
     }
-    writer.finish().context("cannot write output")?;
+    writer.finish().with_context(|| format!("{name}: cannot write"))?;
     Ok(if failed > 0 { Outcome::Partial } else { Outcome::Done })
 }

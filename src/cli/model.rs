@@ -71,13 +71,16 @@ pub fn embed(args: EmbedArgs) -> anyhow::Result<Outcome> {
     };
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let vectors = encoder.embed(&refs, intent)?;
-    let mut out = open_output(args.out.as_deref())?;
-    for (index, (text, vector)) in texts.iter().zip(vectors).enumerate() {
-        let record = serde_json::json!({ "index": index, "text": text, "vector": vector });
-        serde_json::to_writer(&mut out, &record)?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
+    let (mut out, name) = open_output(args.out.as_deref())?;
+    let write = || -> std::io::Result<()> {
+        for (index, (text, vector)) in texts.iter().zip(vectors).enumerate() {
+            let record = serde_json::json!({ "index": index, "text": text, "vector": vector });
+            serde_json::to_writer(&mut out, &record)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()
+    };
+    write().with_context(|| format!("{name}: cannot write"))?;
     Ok(Outcome::Done)
 }
 

@@ -1,5 +1,7 @@
-//! Zip, tar and gzip archives, read entry by entry in memory: nothing is extracted to disk, and
-//! no entry may expand past the document size limit, whatever its header claims.
+//! Zip, tar and gzip archives, read entry by entry in memory: nothing is extracted to disk, no
+//! link entry is followed, and no entry may expand past the document size limit, whatever its
+//! header claims. Entry names are kept as the archive gives them (`../x` included); where they
+//! become paths, under `--out-dir`, [`crate::output::sink::page_path`] makes them safe.
 
 use std::io::{self, Read, Seek};
 use std::path::Path;
@@ -56,7 +58,8 @@ pub(super) fn read_zip(
         match zip.by_index(index) {
             Ok(entry) => {
                 let name = entry.name().to_owned();
-                if entry.is_dir() || !opts.filter.matches(Path::new(&name)) {
+                // A symbolic link's entry holds its target's path, not a page: never followed.
+                if entry.is_dir() || entry.is_symlink() || !opts.filter.matches(Path::new(&name)) {
                     continue;
                 }
                 let declared = entry.size();
@@ -89,6 +92,7 @@ pub(super) fn read_tar(
                 return Ok(());
             }
         };
+        // Directories, links (symbolic or hard) and devices are not pages: links are never followed.
         if !entry.header().entry_type().is_file() {
             continue;
         }

@@ -1,8 +1,9 @@
 //! Every byte jianbao writes for its results: one module per format behind [`Writer`], which
-//! turns a document's articles into bytes. Errors go to stderr elsewhere; this module only
-//! renders results.
+//! turns a document's articles into bytes, and [`sink`], which puts a batch run's records in a
+//! locked file or directory. Errors go to stderr elsewhere; this module only writes results.
 
 mod data;
+pub mod sink;
 mod text;
 
 use std::io::{self, Write};
@@ -12,6 +13,8 @@ use serde::Serialize;
 use crate::label::{Label, Scored};
 use crate::segment::{Article, Byline, Dateline, Span};
 use crate::summarize::Summary;
+
+pub use self::sink::{Sink, SinkError};
 
 /// Output formats for article records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
