@@ -93,7 +93,7 @@ pub fn fetch_builtin(name: &str, dest: &Path, opts: &FetchOptions) -> Result<(),
             downloads.clone()
         }
     };
-    let partial = dest.with_extension("partial");
+    let partial = partial_path(dest);
     let _ = fs::remove_dir_all(&partial);
     fs::create_dir_all(&partial).map_err(|e| cannot_create(&partial, &e))?;
     say(opts, &format!("importing {name} into {}", dest.display()));
@@ -105,6 +105,12 @@ pub fn fetch_builtin(name: &str, dest: &Path, opts: &FetchOptions) -> Result<(),
     }
     say(opts, &format!("{name} is ready"));
     Ok(())
+}
+
+/// Where an import into `dest` is written before it is moved into place: a fetch killed
+/// midway leaves it behind.
+pub fn partial_path(dest: &Path) -> PathBuf {
+    dest.with_extension("partial")
 }
 
 /// Runs `python3 -m pip download --no-deps` for `requirements` into `dir`.

@@ -161,7 +161,7 @@ pub fn resolve(spec: &ModelSpec, opts: &FetchOptions) -> Result<ModelDir, ModelE
             if read_manifest(&dir).is_none() {
                 if opts.offline {
                     // A directory without its manifest is an import a killed fetch left behind.
-                    let (state, fix) = if dir.exists() || dir.with_extension("partial").exists() {
+                    let (state, fix) = if dir.exists() || fetch::partial_path(&dir).exists() {
                         (
                             "is half-written in the cache (a fetch was stopped)",
                             format!("jianbao model fetch --force {name}"),

@@ -75,6 +75,9 @@ pub struct Embedded {
     pub document: Option<Vec<f32>>,
     /// The query vector of the headline, kicker and deck; `None` without a heading.
     pub head: Option<Vec<f32>>,
+    /// The headline, kicker and deck ([`Article::heading`]); empty for an article without
+    /// candidates.
+    pub heading: String,
     /// The query vector of each of the first `max_candidates` candidates.
     pub vectors: Vec<Vec<f32>>,
 }
@@ -95,14 +98,19 @@ pub fn embed(
         candidates.iter().zip(&considered).map(|(c, &n)| c[..n].iter().map(|s| s.text.as_str()).collect()).collect();
     let documents = embed_present(encoder, &bodies, Intent::Passage)?;
     // Articles without candidates have nothing to rank: their headline need not be embedded.
-    let heads: Vec<String> =
+    let headings: Vec<String> =
         articles.iter().zip(&considered).map(|(a, &n)| if n > 0 { a.heading() } else { String::new() }).collect();
-    let heads = embed_present(encoder, &heads, Intent::Query)?;
+    let heads = embed_present(encoder, &headings, Intent::Query)?;
     let mut vectors = vectors.into_iter();
     Ok(considered
         .iter()
-        .zip(documents.into_iter().zip(heads))
-        .map(|(&n, (document, head))| Embedded { document, head, vectors: vectors.by_ref().take(n).collect() })
+        .zip(documents.into_iter().zip(heads).zip(headings))
+        .map(|(&n, ((document, head), heading))| Embedded {
+            document,
+            head,
+            heading,
+            vectors: vectors.by_ref().take(n).collect(),
+        })
         .collect())
 }
 
@@ -121,14 +129,12 @@ pub fn rankings(
     Ok(embedded
         .into_iter()
         .zip(candidates)
-        .zip(articles)
-        .map(|((e, c), article)| {
-            let heading = article.heading();
+        .map(|(e, c)| {
             let context = Context {
                 vectors: &e.vectors,
                 document: e.document.as_deref(),
                 head: e.head.as_deref(),
-                heading: &heading,
+                heading: &e.heading,
                 sentences: c,
                 max_chars,
                 short: super::is_short(c, max_chars),

@@ -93,17 +93,17 @@ fn bigrams(text: &str) -> Vec<(char, char)> {
 /// bigrams in it.
 fn lexical(ctx: &Context<'_>) -> Vec<[f32; 3]> {
     use std::collections::{HashMap, HashSet};
+    let all: Vec<Vec<(char, char)>> = ctx.sentences.iter().map(|s| bigrams(&s.text)).collect();
     let mut holders: HashMap<(char, char), u32> = HashMap::new();
-    for s in ctx.sentences {
-        for b in bigrams(&s.text).into_iter().collect::<HashSet<_>>() {
+    for own in &all {
+        for &b in own.iter().collect::<HashSet<_>>() {
             *holders.entry(b).or_default() += 1;
         }
     }
     let head: HashSet<(char, char)> = bigrams(ctx.heading).into_iter().collect();
-    ctx.sentences[..ctx.vectors.len()]
+    all[..ctx.vectors.len()]
         .iter()
-        .map(|s| {
-            let own = bigrams(&s.text);
+        .map(|own| {
             let n = own.len().max(1) as f32;
             let shared = own.iter().map(|b| holders.get(b).map_or(0, |h| h - 1) as f32).sum::<f32>() / n;
             let in_head = own.iter().filter(|b| head.contains(b)).count() as f32 / n;

@@ -120,12 +120,11 @@ pub fn score_examples(
         let sentences: Vec<Vec<Sentence>> = articles.iter().map(|a| candidates(a)).collect();
         let embedded = ranked::embed(encoder, &articles, &sentences, weights.max_candidates)?;
         for ((example, sentences), e) in chunk.iter().zip(sentences).zip(embedded) {
-            let heading = example.article.heading();
             let context = Context {
                 vectors: &e.vectors,
                 document: e.document.as_deref(),
                 head: e.head.as_deref(),
-                heading: &heading,
+                heading: &e.heading,
                 sentences: &sentences,
                 max_chars,
                 short: super::is_short(&sentences, max_chars),

