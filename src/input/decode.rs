@@ -33,7 +33,8 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
 
 fn detect(bytes: &[u8]) -> Result<Decoded, InputErrorKind> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        return strict(&bytes[bom_len..], encoding).ok_or_else(|| {
+        let bytes = &bytes[bom_len..];
+        return strict(bytes, encoding).or_else(|| mended(bytes, encoding)).ok_or_else(|| {
             InputErrorKind::Undecodable(format!(
                 "starts with a {} byte-order mark but is not valid {0}",
                 encoding.name()
@@ -83,6 +84,23 @@ fn strict(bytes: &[u8], encoding: &'static Encoding) -> Option<Decoded> {
     Some(Decoded { text, encoding })
 }
 
+/// A text with a byte-order mark is in that encoding: a few malformed sequences in it (a lone
+/// UTF-16 surrogate, a broken UTF-8 sequence) are damage, not a sign of another encoding. They
+/// become U+FFFD where they are at most one character in [`MAX_DAMAGED`]; more is refused.
+fn mended(bytes: &[u8], encoding: &'static Encoding) -> Option<Decoded> {
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    let chars = text.chars().count();
+    let damaged = text.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER).count();
+    if damaged * MAX_DAMAGED > chars || text.contains('\0') {
+        return None;
+    }
+    Some(Decoded { text: text.into_owned(), encoding })
+}
+
+/// One malformed sequence in this many characters is the most a text with a byte-order mark may
+/// have and still be read.
+const MAX_DAMAGED: usize = 100;
+
 /// Recognises common binary formats and anything with NUL bytes near its start.
 fn sniff_binary(bytes: &[u8]) -> Option<&'static str> {
     const MAGIC: &[(&[u8], &str)] = &[
@@ -124,6 +142,24 @@ mod tests {
         let got = decode(&bytes, None).unwrap();
         assert_eq!(got.encoding, GB18030);
         assert_eq!(got.text, SAMPLE);
+    }
+
+    #[test]
+    fn a_few_lone_surrogates_after_a_bom_become_replacement_characters() {
+        let text = SAMPLE.repeat(10);
+        let mut units: Vec<u16> = text.encode_utf16().collect();
+        units[5] = 0xD800; // a high surrogate without its low half
+        units[200] = 0xDC00; // a low surrogate alone
+        let mut bytes = vec![0xff, 0xfe];
+        bytes.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+        let got = decode(&bytes, None).unwrap();
+        assert_eq!(got.encoding, UTF_16LE);
+        assert_eq!(got.text.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER).count(), 2);
+        assert_eq!(got.text.chars().count(), text.chars().count());
+        // Damage everywhere is not a text in that encoding.
+        let mut broken = vec![0xff, 0xfe];
+        broken.extend(units.iter().enumerate().flat_map(|(i, &u)| if i % 10 == 0 { 0xD800 } else { u }.to_le_bytes()));
+        assert!(matches!(decode(&broken, None), Err(InputErrorKind::Undecodable(_))));
     }
 
     #[test]
