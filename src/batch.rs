@@ -186,10 +186,13 @@ pub fn merge(inputs: &[&Path], out: &mut dyn io::Write) -> io::Result<Merged> {
                 merged.duplicates += 1;
                 continue;
             }
-            if index == 0 {
+            // An article's error record (a timeout) is an error, and keeps its page complete.
+            if record.get("error").is_some() {
                 merged.errors += 1;
             } else {
                 merged.records += 1;
+            }
+            if index > 0 {
                 let of = record.get("of").and_then(Value::as_u64).unwrap_or(0) as usize;
                 let page = pages.entry(source.clone()).or_insert((of, Vec::new()));
                 page.1.push(index);

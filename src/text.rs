@@ -176,6 +176,52 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
     spans.into_iter().map(|(s, e)| trim(&paragraph[s..e])).collect()
 }
 
+/// Where a sentence divides into clauses.
+pub const CLAUSE_BREAKS: [char; 5] = ['，', '；', '：', ',', ';'];
+
+/// `sentence` in consecutive pieces of at most `max_chars` characters, each cut after the last
+/// clause break ([`CLAUSE_BREAKS`], or an enumeration comma `、`) that fits, or at `max_chars` where none does; a sentence
+/// that fits is one piece. Text without a full stop (an OCR export's run of clauses, a line
+/// without punctuation) is one "sentence" however long it is: the pieces keep every later stage's
+/// work per sentence bounded. Pieces are slices of `sentence`, trimmed, never empty.
+pub fn pieces(sentence: &str, max_chars: usize) -> Vec<&str> {
+    let max_chars = max_chars.max(1);
+    let mut out = Vec::new();
+    let mut push = |piece| {
+        let piece = trim(piece);
+        if !piece.is_empty() {
+            out.push(piece);
+        }
+    };
+    // The current piece's start (a byte offset) and length in characters, and the byte offset
+    // and length just after its last clause break.
+    let (mut start, mut chars) = (0, 0);
+    let mut last_break: Option<(usize, usize)> = None;
+    for (at, c) in sentence.char_indices() {
+        if chars == max_chars {
+            let (cut, kept) = last_break.unwrap_or((at, chars));
+            push(&sentence[start..cut]);
+            start = cut;
+            chars -= kept;
+            last_break = None;
+        }
+        chars += 1;
+        if CLAUSE_BREAKS.contains(&c) || c == '、' {
+            last_break = Some((at + c.len_utf8(), chars));
+        }
+    }
+    push(&sentence[start..]);
+    out
+}
+
+/// The first `max_chars` characters of `s` (all of it where it is shorter).
+pub fn prefix(s: &str, max_chars: usize) -> &str {
+    match s.char_indices().nth(max_chars) {
+        Some((at, _)) => &s[..at],
+        None => s,
+    }
+}
+
 /// Verbs that end a longer attribution: `大年初六返京的常先生由衷感叹。`.
 const SPEECH_VERBS: &[&str] =
     &["说", "说道", "表示", "介绍", "感叹", "感慨", "透露", "指出", "强调", "坦言", "解释", "回忆", "告诉记者"];
@@ -247,6 +293,34 @@ mod tests {
         let unclosed = format!("“{}", "这是一句很长的话。".repeat(20));
         let parts = sentences(&unclosed);
         assert!(parts.len() > 1 && parts.iter().all(|s| char_len(s) <= MAX_QUOTED_CHARS + 8), "{parts:?}");
+    }
+
+    #[test]
+    fn long_sentences_come_in_pieces_cut_at_clause_breaks() {
+        // A sentence that fits is one piece, and an empty one none.
+        assert_eq!(pieces("今天天气很好。", 10), vec!["今天天气很好。"]);
+        assert!(pieces("", 10).is_empty());
+        // Cut after the last clause break that fits; the pieces give back the sentence.
+        let s = "第一分句说明情况，第二分句补充细节，第三分句给出结论。";
+        let got = pieces(s, 20);
+        assert_eq!(got, vec!["第一分句说明情况，第二分句补充细节，", "第三分句给出结论。"]);
+        assert_eq!(got.concat(), s);
+        // Without a clause break, cut at the limit.
+        let run = "甲".repeat(25);
+        let got = pieces(&run, 10);
+        assert_eq!(got.iter().map(|p| char_len(p)).collect::<Vec<_>>(), [10, 10, 5]);
+        // Clauses and runs mixed: never over the limit, nothing lost.
+        let mixed = format!("{}，{}、短，{}", "乙".repeat(30), "丙".repeat(7), "丁".repeat(3));
+        let got = pieces(&mixed, 12);
+        assert!(got.iter().all(|p| char_len(p) <= 12), "{got:?}");
+        assert_eq!(got.concat(), mixed);
+    }
+
+    #[test]
+    fn prefixes_count_characters() {
+        assert_eq!(prefix("新闻联播", 2), "新闻");
+        assert_eq!(prefix("新闻", 5), "新闻");
+        assert_eq!(prefix("", 0), "");
     }
 
     #[test]

@@ -380,6 +380,15 @@ pub struct BatchArgs {
     #[arg(long)]
     pub fail_fast: bool,
 
+    /// The most time the work on one article's text may take, in seconds (0: no limit). An
+    /// article over it gets an error record of its own (kind timeout, with the article's key
+    /// and index), its page's other articles are written as usual, and the run goes on. Every
+    /// stage's work is bounded by the size of the text and the model's share of an article is
+    /// capped, so only a very large article (tens of megabytes) or a very slow machine gets near
+    /// the default.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub article_timeout: f64,
+
     /// How failures, progress events and the final summary are written to stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

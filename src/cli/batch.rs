@@ -46,8 +46,26 @@ fn catch_interrupt() {
     });
 }
 
-/// Summaries and labels for a batch of articles.
-pub type Results = (Option<Vec<Summary>>, Option<Vec<Label>>);
+/// Summaries and labels for a batch of articles, and which of them ran out of time.
+pub struct Results {
+    pub summaries: Option<Vec<Summary>>,
+    pub labels: Option<Vec<Label>>,
+    /// One flag per article: its time ran out (`--article-timeout`), and its summary and label
+    /// are not to be written.
+    pub timed_out: Vec<bool>,
+}
+
+impl BatchArgs {
+    /// `--article-timeout` as a duration; `None` for no limit.
+    pub fn article_timeout(&self) -> anyhow::Result<Option<Duration>> {
+        let t = self.article_timeout;
+        match Duration::try_from_secs_f64(t) {
+            Ok(d) if d.is_zero() => Ok(None),
+            Ok(d) => Ok(Some(d)),
+            Err(_) => bail!("--article-timeout must be a number of seconds, 0 or more (got {t})"),
+        }
+    }
+}
 
 /// A page read and split, waiting for its batch.
 pub struct Pending {
@@ -159,22 +177,41 @@ fn stream(
     let flush = |pending: &mut Vec<Pending>, sink: &mut Sink, tally: &mut Tally| -> anyhow::Result<()> {
         let pages: Vec<&[Article]> = pending.iter().map(|p| p.articles.as_slice()).collect();
         let model_started = Instant::now();
-        let (summaries, labels) = (run.engine)(&pages)?;
+        let results = (run.engine)(&pages)?;
         tally.model_time += model_started.elapsed();
         let mut at = 0;
-        for p in pending.drain(..) {
+        for mut p in pending.drain(..) {
             let n = p.articles.len();
-            let page = Page { source: &p.source, id: p.id.as_deref(), encoding: p.encoding, articles: &p.articles };
-            let digest = DigestPage {
-                page,
-                of: p.of,
-                summaries: summaries.as_deref().map(|s| &s[at..at + n]),
-                labels: labels.as_deref().map(|l| &l[at..at + n]),
-            };
-            sink.page(&digest)?;
+            let mut summaries = results.summaries.as_ref().map(|s| s[at..at + n].to_vec());
+            let mut labels = results.labels.as_ref().map(|l| l[at..at + n].to_vec());
+            let late = &results.timed_out[at..at + n];
             at += n;
+            // Articles out of time get error records of their own, after the page's others.
+            let mut out_of_time = Vec::new();
+            for i in (0..n).rev().filter(|&i| late[i]) {
+                out_of_time.push(p.articles.remove(i));
+                if let Some(s) = summaries.as_mut() {
+                    s.remove(i);
+                }
+                if let Some(l) = labels.as_mut() {
+                    l.remove(i);
+                }
+            }
             tally.pages += 1;
-            tally.articles += n;
+            if !p.articles.is_empty() {
+                let page = Page { source: &p.source, id: p.id.as_deref(), encoding: p.encoding, articles: &p.articles };
+                let digest = DigestPage { page, of: p.of, summaries: summaries.as_deref(), labels: labels.as_deref() };
+                sink.page(&digest)?;
+                tally.articles += p.articles.len();
+            }
+            for article in out_of_time.iter().rev() {
+                let key = batch::article_key(&p.source, article);
+                let error =
+                    format!("article {} took longer than --article-timeout {} s", article.index, args.article_timeout);
+                sink.failed(&ErrorRecord::article(&p.source, &key, article.index, p.of, &error, "timeout"))?;
+                *tally.failures.entry("timeout").or_default() += 1;
+                log_failure(args, run.output.quiet, &p.source, &error, "timeout", progress);
+            }
         }
         Ok(sink.checkpoint()?)
     };
@@ -212,7 +249,7 @@ fn stream(
                     continue;
                 }
                 *tally.failures.entry(kind).or_default() += 1;
-                sink.failed(&ErrorRecord { source: &source, error: &error, kind })?;
+                sink.failed(&ErrorRecord::page(&source, &error, kind))?;
                 log_failure(args, run.output.quiet, &source, &error, kind, progress);
                 if args.fail_fast {
                     fail_fast = Some(format!("{source}: {error}"));

@@ -3,6 +3,8 @@
 //! their articles gathered into batches of several pages so that the encoder sees many
 //! sentences at once, then written in input order.
 
+use std::time::{Duration, Instant};
+
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -21,7 +23,7 @@ use crate::model::{CandleEncoder, Encoder};
 use crate::output::{self, DigestPage, Page};
 use crate::segment::{self, Article};
 use crate::summarize::scorer::Scorer;
-use crate::summarize::{Budget, Method, Summarizer};
+use crate::summarize::{self, Budget, Method, Sentence, Summarizer};
 
 impl SummaryArgs {
     fn budget(&self) -> anyhow::Result<Budget> {
@@ -105,17 +107,51 @@ struct Engine<'e> {
 
 impl Engine<'_> {
     /// Summaries and labels for the articles of `pages`, in order.
-    fn run(&self, pages: &[&[Article]]) -> anyhow::Result<Results> {
+    ///
+    /// With a `timeout`, the work on each article's own text (finding its sentences, which
+    /// grows with the text) stops when the article's time is up, and the article is marked as
+    /// timed out instead of being summarised and labelled; the model's share of each article
+    /// is bounded by the summarizer's and the labeller's caps.
+    fn run(&self, pages: &[&[Article]], timeout: Option<Duration>) -> anyhow::Result<Results> {
         // The summariser and the labeller share what they embed in this batch.
         let memo = self.encoder.map(Memo::new);
         let encoder = memo.as_ref().map(|m| m as &dyn Encoder);
         let articles: Vec<&Article> = pages.iter().flat_map(|p| p.iter()).collect();
-        let summaries = self.summarizer.as_ref().map(|s| s.summarize(encoder, &articles)).transpose()?;
+        let mut timed_out = vec![false; articles.len()];
+        let candidates: Vec<Vec<Sentence>> = articles
+            .iter()
+            .zip(&mut timed_out)
+            .map(|(article, late)| {
+                let deadline = timeout.map(|t| Instant::now() + t);
+                summarize::candidates_within(article, deadline).unwrap_or_else(|| {
+                    *late = true;
+                    Vec::new()
+                })
+            })
+            .collect();
+        let summaries =
+            self.summarizer.as_ref().map(|s| s.summarize_candidates(encoder, &articles, &candidates)).transpose()?;
         let labels = match (self.labeller, encoder) {
-            (Some((labeller, options)), Some(encoder)) => Some(labeller.label(encoder, pages, options)?),
+            (Some((labeller, options)), Some(encoder)) => {
+                let parts: Vec<_> = articles
+                    .iter()
+                    .zip(&candidates)
+                    .zip(&timed_out)
+                    .map(
+                        |((article, candidates), &late)| {
+                            if late {
+                                Vec::new()
+                            } else {
+                                label::input_parts_from(article, candidates)
+                            }
+                        },
+                    )
+                    .collect();
+                Some(labeller.label_parts(encoder, pages, &parts, options)?)
+            }
             _ => None,
         };
-        Ok((summaries, labels))
+        Ok(Results { summaries, labels, timed_out })
     }
 }
 
@@ -128,8 +164,9 @@ fn process(
     batch_args: &BatchArgs,
 ) -> anyhow::Result<Outcome> {
     let opts = input.options()?;
+    let timeout = batch_args.article_timeout()?;
     if texts.is_empty() {
-        let run = Run { opts: &opts, output, batch: batch_args, engine: &|pages| engine.run(pages) };
+        let run = Run { opts: &opts, output, batch: batch_args, engine: &|pages| engine.run(pages, timeout) };
         return batch::process(&input.sources(), &run);
     }
     // A few texts from the command line: one batch, no driver.
@@ -147,7 +184,7 @@ fn process(
         }
     }
     let pages: Vec<&[Article]> = articles.iter().map(|(_, a)| std::slice::from_ref(a)).collect();
-    let (summaries, labels) = engine.run(&pages)?;
+    let Results { summaries, labels, .. } = engine.run(&pages, None)?;
     let (out, name) = open_output(output.out.as_deref())?;
     let mut writer = output::writer(output.format, out);
     for (i, (source, article)) in articles.iter().enumerate() {

@@ -133,9 +133,14 @@ pub struct Scored {
 /// newspaper headline often says little of the topic (`担当`, `出征`), which the first
 /// sentences carry.
 pub fn input_parts(article: &Article) -> Vec<(String, f32)> {
+    input_parts_from(article, &crate::summarize::candidates(article))
+}
+
+/// [`input_parts`] from the article's [`crate::summarize::candidates`], already found.
+pub fn input_parts_from(article: &Article, candidates: &[crate::summarize::Sentence]) -> Vec<(String, f32)> {
     let mut parts = Vec::new();
     let mut push = |text: &str, weight: f32| {
-        let text = text.trim().trim_start_matches(['—', '-']).trim();
+        let text = crate::text::prefix(text.trim().trim_start_matches(['—', '-']).trim(), BODY_CHARS);
         if !text.is_empty() {
             parts.push((text.to_owned(), weight));
         }
@@ -148,13 +153,12 @@ pub fn input_parts(article: &Article) -> Vec<(String, f32)> {
         push(deck, 1.0);
     }
     let mut used = 0;
-    for sentence in crate::summarize::candidates(article) {
+    for sentence in candidates {
         if used > 0 && used + sentence.chars > BODY_CHARS {
             break;
         }
         used += sentence.chars;
-        let opening: String = sentence.text.chars().take(BODY_CHARS).collect();
-        push(&opening, 1.0);
+        push(&sentence.text, 1.0);
     }
     parts
 }
@@ -335,9 +339,22 @@ impl Labeller {
     ) -> Result<Vec<Label>, LabelError> {
         let articles: Vec<&Article> = pages.iter().flat_map(|p| p.iter()).collect();
         let parts: Vec<Vec<(String, f32)>> = articles.iter().map(|a| input_parts(a)).collect();
-        let own = self.article_probabilities(encoder, &parts)?;
+        self.label_parts(encoder, pages, &parts, options)
+    }
+
+    /// [`Labeller::label`] with each article's [`input_parts`] already made, in the order of
+    /// the pages' articles. An article without parts leans on its neighbours alone, or gets
+    /// even odds.
+    pub fn label_parts(
+        &self,
+        encoder: &dyn Encoder,
+        pages: &[&[Article]],
+        parts: &[Vec<(String, f32)>],
+        options: Options,
+    ) -> Result<Vec<Label>, LabelError> {
+        let own = self.article_probabilities(encoder, parts)?;
         let k = self.names().len();
-        let mut out = Vec::with_capacity(articles.len());
+        let mut out = Vec::with_capacity(parts.len());
         let mut at = 0;
         for page in pages {
             let own = &own[at..at + page.len()];

@@ -156,12 +156,39 @@ pub trait Writer {
     fn finish(&mut self) -> io::Result<()>;
 }
 
-/// A page that failed: where, why, and a stable name for the kind of failure.
+/// A page that failed, or one article of a page: where, why, and a stable name for the kind of
+/// failure. An article's record carries its key, index and the page's article count, so that
+/// resuming skips it and merging counts its page complete.
 #[derive(Debug, Serialize)]
 pub struct ErrorRecord<'a> {
     pub source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<usize>,
     pub error: &'a str,
     pub kind: &'a str,
+}
+
+impl<'a> ErrorRecord<'a> {
+    /// A page that failed as a whole.
+    pub fn page(source: &'a str, error: &'a str, kind: &'a str) -> ErrorRecord<'a> {
+        ErrorRecord { source, key: None, index: None, of: None, error, kind }
+    }
+
+    /// One article, the `index`-th of the page's `of`, that failed.
+    pub fn article(
+        source: &'a str,
+        key: &'a str,
+        index: usize,
+        of: usize,
+        error: &'a str,
+        kind: &'a str,
+    ) -> ErrorRecord<'a> {
+        ErrorRecord { source, key: Some(key), index: Some(index), of: Some(of), error, kind }
+    }
 }
 
 /// The writer for `format`, writing to `out`.

@@ -182,7 +182,7 @@ impl<'w> Sink<'w> {
     pub fn failed(&mut self, failure: &ErrorRecord<'_>) -> Result<(), SinkError> {
         match &mut self.to {
             To::Stream { writer, name, .. } => writer.error(failure).map_err(SinkError::write(&name)),
-            To::Dir { root, .. } => match page_path(root, failure.source, "error.json") {
+            To::Dir { root, .. } => match page_path(root, failure.source, &error_ext(failure.index)) {
                 Some(path) => write_atomically(&path, |w| {
                     serde_json::to_writer_pretty(&mut *w, failure)?;
                     w.write_all(b"\n")
@@ -274,6 +274,15 @@ fn write_atomically(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> io:
         let _ = fs::remove_file(&tmp);
     }
     written.map_err(SinkError::write(path.display()))
+}
+
+/// The extension of an error record's file under --out-dir: PAGE.error.json for a page,
+/// PAGE.N.error.json for its N-th article.
+fn error_ext(index: Option<usize>) -> String {
+    match index {
+        Some(n) => format!("{n}.error.json"),
+        None => "error.json".to_owned(),
+    }
 }
 
 #[cfg(test)]

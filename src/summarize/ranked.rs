@@ -24,10 +24,10 @@
 //! `在……会议上`) and ends with detail; the clauses in between say what happened.
 
 use super::scorer::{self, Context, Scorer};
-use super::{wanted_sentences, Budget, Sentence, Summary};
+use super::{wanted_sentences, Budget, Sentence, Summary, MAX_SENTENCE_CHARS};
 use crate::model::{Encoder, Intent, ModelError};
 use crate::segment::Article;
-use crate::text::{self, char_len};
+use crate::text::{self, char_len, CLAUSE_BREAKS};
 
 /// How the model method embeds and tightens. (How it picks sentences beyond the first is the
 /// scorer's: [`Scorer::redundancy`], [`Scorer::min_score`].)
@@ -98,8 +98,11 @@ pub fn embed(
         candidates.iter().zip(&considered).map(|(c, &n)| c[..n].iter().map(|s| s.text.as_str()).collect()).collect();
     let documents = embed_present(encoder, &bodies, Intent::Passage)?;
     // Articles without candidates have nothing to rank: their headline need not be embedded.
-    let headings: Vec<String> =
-        articles.iter().zip(&considered).map(|(a, &n)| if n > 0 { a.heading() } else { String::new() }).collect();
+    let headings: Vec<String> = articles
+        .iter()
+        .zip(&considered)
+        .map(|(a, &n)| if n > 0 { text::prefix(&a.heading(), MAX_SENTENCE_CHARS).to_owned() } else { String::new() })
+        .collect();
     let heads = embed_present(encoder, &headings, Intent::Query)?;
     let mut vectors = vectors.into_iter();
     Ok(considered
@@ -151,11 +154,12 @@ pub fn rankings(
 /// embed.
 pub const MAX_SPAN_CLAUSES: usize = 3;
 
+/// At most this many runs are embedded when a sentence is tightened, the first clauses' first:
+/// a newspaper sentence of ten clauses has 27.
+pub const MAX_SPANS: usize = 48;
+
 /// A run of clauses shorter than this many characters says too little to stand alone.
 const MIN_SPAN_CHARS: usize = 6;
-
-/// Where a sentence divides into clauses.
-pub(super) const CLAUSE_BREAKS: [char; 5] = ['，', '；', '：', ',', ';'];
 
 /// One way to say a sentence shorter: a run of its clauses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,7 +171,7 @@ pub struct Span {
 }
 
 /// The runs of up to [`MAX_SPAN_CLAUSES`] clauses of `sentence` that fit in `max_chars`
-/// (their `……` counted), the whole sentence excluded.
+/// (their `……` counted), the whole sentence excluded; at most [`MAX_SPANS`] of them.
 pub fn spans(sentence: &str, max_chars: usize) -> Vec<Span> {
     let mut clauses = Vec::new();
     let mut start = 0;
@@ -196,6 +200,9 @@ pub fn spans(sentence: &str, max_chars: usize) -> Vec<Span> {
             }
             let text = if ends_sentence { run.to_owned() } else { format!("{run}……") };
             out.push(Span { text, chars });
+            if out.len() == MAX_SPANS {
+                return out;
+            }
         }
     }
     out

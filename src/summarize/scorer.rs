@@ -93,15 +93,20 @@ fn bigrams(text: &str) -> Vec<(char, char)> {
 /// bigrams in it.
 fn lexical(ctx: &Context<'_>) -> Vec<[f32; 3]> {
     use std::collections::{HashMap, HashSet};
-    let all: Vec<Vec<(char, char)>> = ctx.sentences.iter().map(|s| bigrams(&s.text)).collect();
+    // Only the embedded sentences' bigrams are kept; the others are counted and dropped.
     let mut holders: HashMap<(char, char), u32> = HashMap::new();
-    for own in &all {
+    let mut embedded = Vec::with_capacity(ctx.vectors.len());
+    for (i, sentence) in ctx.sentences.iter().enumerate() {
+        let own = bigrams(&sentence.text);
         for &b in own.iter().collect::<HashSet<_>>() {
             *holders.entry(b).or_default() += 1;
         }
+        if i < ctx.vectors.len() {
+            embedded.push(own);
+        }
     }
     let head: HashSet<(char, char)> = bigrams(ctx.heading).into_iter().collect();
-    all[..ctx.vectors.len()]
+    embedded
         .iter()
         .map(|own| {
             let n = own.len().max(1) as f32;

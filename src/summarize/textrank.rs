@@ -10,11 +10,18 @@ use crate::text::is_han;
 const DAMPING: f64 = 0.85;
 const ITERATIONS: usize = 50;
 
-/// Candidates, most central first (ties: earlier first).
+/// The graph is built on at most this many sentences from the top: its cost grows with the
+/// square of their number. Newspaper articles have far fewer.
+pub const MAX_SENTENCES: usize = 256;
+
+/// Candidates, most central first (ties: earlier first); beyond the first [`MAX_SENTENCES`],
+/// in article order after them.
 pub fn ranking(candidates: &[Sentence]) -> Vec<usize> {
-    let scores = scores(candidates);
-    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    let ranked = &candidates[..candidates.len().min(MAX_SENTENCES)];
+    let scores = scores(ranked);
+    let mut order: Vec<usize> = (0..ranked.len()).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    order.extend(ranked.len()..candidates.len());
     order
 }
 

@@ -8,6 +8,7 @@ mod fetch;
 mod harness;
 mod inputs;
 mod model;
+mod pathological;
 mod pressure;
 mod real_model;
 mod seed;
