@@ -456,7 +456,10 @@ mod tests {
         fn embed(&self, texts: &[&str], _: crate::model::Intent) -> Result<Vec<Vec<f32>>, ModelError> {
             let mut seen = self.texts.lock().expect("lock");
             seen.extend(texts.iter().map(|t| char_len(t)));
-            Ok(texts.iter().map(|t| vec![0.5, 0.5, 0.5, if char_len(t).is_multiple_of(2) { 0.5 } else { -0.5 }]).collect())
+            Ok(texts
+                .iter()
+                .map(|t| vec![0.5, 0.5, 0.5, if char_len(t).is_multiple_of(2) { 0.5 } else { -0.5 }])
+                .collect())
         }
     }
 
@@ -482,9 +485,10 @@ mod tests {
             // At most the candidates, their passage, the headline and the runs of one sentence.
             let limit = ranked::Weights::default().max_candidates + 2 + ranked::MAX_SPANS;
             assert!(seen.len() <= limit, "{} texts embedded", seen.len());
-            // None longer than the passage of the first candidates.
-            let longest = seen.iter().max().copied().unwrap_or(0);
-            assert!(longest <= ranked::Weights::default().max_candidates * MAX_SENTENCE_CHARS, "{longest} chars");
+            // The candidates and their passage, the heading and the runs of one sentence.
+            let total: usize = seen.iter().sum();
+            let most = 2 * ranked::MAX_EMBEDDED_CHARS + MAX_SENTENCE_CHARS + ranked::MAX_SPANS * DEFAULT_MAX_CHARS;
+            assert!(total <= most, "{total} chars");
             assert!(char_len(&summary.text) <= DEFAULT_MAX_CHARS, "{}", summary.text);
             // Made of the article's own characters (its heading's, where it has no body text).
             let own: HashSet<char> =

@@ -88,15 +88,19 @@ fn bigrams(text: &str) -> Vec<(char, char)> {
     chars.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
+/// The shared bigrams are counted over at most this many sentences from the top, so that the
+/// work per article is bounded; the longest annotated People's Daily article has about 660.
+pub const MAX_LEXICAL_SENTENCES: usize = 1024;
+
 /// For each embedded sentence: the mean, over its bigrams, of how many other candidate
-/// sentences hold the bigram; and the share of its bigrams in the heading and of the heading's
-/// bigrams in it.
+/// sentences (of the first [`MAX_LEXICAL_SENTENCES`]) hold the bigram; and the share of its
+/// bigrams in the heading and of the heading's bigrams in it.
 fn lexical(ctx: &Context<'_>) -> Vec<[f32; 3]> {
     use std::collections::{HashMap, HashSet};
     // Only the embedded sentences' bigrams are kept; the others are counted and dropped.
     let mut holders: HashMap<(char, char), u32> = HashMap::new();
     let mut embedded = Vec::with_capacity(ctx.vectors.len());
-    for (i, sentence) in ctx.sentences.iter().enumerate() {
+    for (i, sentence) in ctx.sentences.iter().take(MAX_LEXICAL_SENTENCES).enumerate() {
         let own = bigrams(&sentence.text);
         for &b in own.iter().collect::<HashSet<_>>() {
             *holders.entry(b).or_default() += 1;
