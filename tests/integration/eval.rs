@@ -2,6 +2,7 @@
 //! summariser; predictions made elsewhere score as the suite scores them; reports (JUnit and
 //! Markdown for CI among them), baselines, checks and bad files behave.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use jianbao::eval::bootstrap::Bootstrap;
@@ -344,4 +345,28 @@ fn a_pages_gold_scores_its_articles_read_alone_too() {
     let errors: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("jianbao: ")).collect();
     assert!(errors.len() == 1 && errors[0].contains("qingdao-daily-2022-11-15.txt"), "{}", r.stderr);
     assert!(errors[0].contains("not a span of the page"), "{}", r.stderr);
+}
+
+/// The pages (`file`) of a set of People's Daily annotations.
+fn pages_of(path: &str) -> HashSet<String> {
+    let text = std::fs::read_to_string(repo(path)).unwrap();
+    text.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["file"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn no_training_article_is_on_a_page_that_is_measured() {
+    let training = ["models/data/peopledaily-articles.jsonl", "models/data/peopledaily-more-articles.jsonl"];
+    let measured = [
+        "eval/data/peopledaily-annotated-val.jsonl",
+        "eval/data/peopledaily-annotated-test.jsonl",
+        "eval/data/peopledaily-sections.jsonl",
+        "eval/data/peopledaily-sections-val.jsonl",
+    ];
+    let measured: HashSet<String> = measured.iter().flat_map(|p| pages_of(p)).collect();
+    for set in training {
+        let pages = pages_of(set);
+        assert!(!pages.is_empty(), "{set}");
+        let shared: Vec<_> = pages.intersection(&measured).collect();
+        assert!(shared.is_empty(), "{set} has articles on measured pages: {shared:?}");
+    }
 }
