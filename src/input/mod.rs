@@ -218,20 +218,40 @@ fn read_file(path: &Path, opts: &InputOptions, sink: &mut Sink<'_>) {
 }
 
 fn try_read_file(path: &Path, origin: &Origin, opts: &InputOptions, sink: &mut Sink<'_>) -> Result<(), InputErrorKind> {
-    let mut file = File::open(path)?;
+    let file = File::open(path)?;
     if file.metadata()?.is_dir() {
         return Err(io::Error::other("is a directory").into());
     }
+    read_container(file, origin, opts, sink)
+}
+
+/// Reads `bytes` as the file `name` holding them is read from disk by [`read_sources`]: an
+/// archive's entries, JSON Lines rows or one text document, each handed to `sink`, and the
+/// error that stopped the whole file, if any, last.
+pub fn read_in_memory(name: &str, bytes: &[u8], opts: &InputOptions, sink: &mut Sink<'_>) {
+    let origin = Origin::file(name);
+    if let Err(kind) = read_container(io::Cursor::new(bytes), &origin, opts, sink) {
+        sink(Err(InputError::new(&origin, kind)));
+    }
+}
+
+/// Reads a whole file, on disk or in memory, as its first bytes and its name say.
+fn read_container(
+    mut reader: impl Read + Seek,
+    origin: &Origin,
+    opts: &InputOptions,
+    sink: &mut Sink<'_>,
+) -> Result<(), InputErrorKind> {
     let mut head = Vec::with_capacity(512);
-    (&mut file).take(512).read_to_end(&mut head)?;
-    file.seek(SeekFrom::Start(0))?;
+    (&mut reader).take(512).read_to_end(&mut head)?;
+    reader.seek(SeekFrom::Start(0))?;
     match Container::sniff(&origin.path, &head) {
-        Container::Zip => archive::read_zip(file, origin, opts, sink),
-        Container::Tar => archive::read_tar(file, origin, opts, sink),
-        Container::Gzip => archive::read_gzip(file, origin, opts, sink),
-        Container::Jsonl => jsonl::read_rows(io::BufReader::new(file), origin, opts, sink),
+        Container::Zip => archive::read_zip(reader, origin, opts, sink),
+        Container::Tar => archive::read_tar(reader, origin, opts, sink),
+        Container::Gzip => archive::read_gzip(reader, origin, opts, sink),
+        Container::Jsonl => jsonl::read_rows(io::BufReader::new(reader), origin, opts, sink),
         Container::Text => {
-            let bytes = read_limited(file, opts.max_bytes, InputErrorKind::TooLarge { limit: opts.max_bytes })?;
+            let bytes = read_limited(reader, opts.max_bytes, InputErrorKind::TooLarge { limit: opts.max_bytes })?;
             sink(text_document(origin.clone(), &bytes, opts));
             Ok(())
         }
