@@ -313,7 +313,7 @@ fn read_limited(reader: impl Read, limit: u64, over: InputErrorKind) -> Result<V
 
 #[cfg(test)]
 mod tests {
-    use super::char_span;
+    use super::*;
 
     #[test]
     fn spans_count_characters_not_bytes() {
@@ -323,5 +323,37 @@ mod tests {
         assert_eq!(char_span(text, 10, 10), Some(""));
         assert_eq!(char_span(text, 4, 11), None, "past the end");
         assert_eq!(char_span(text, 5, 4), None, "backwards");
+    }
+
+    /// What a file yields, as (origin, text or error message).
+    fn yields(read: impl FnOnce(&mut Sink<'_>)) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        read(&mut |item| {
+            out.push(match item {
+                Ok(doc) => (doc.origin.to_string(), doc.text),
+                Err(err) => (err.origin, err.kind.to_string()),
+            })
+        });
+        out
+    }
+
+    #[test]
+    fn a_file_in_memory_reads_as_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: [(&str, &[u8]); 3] = [
+            ("rows.jsonl", "{\"text\": \"正文。\"}\nnot json\n".as_bytes()),
+            ("page.txt", b"\xff\xfe\x2c\x67\xa5\x62\xaf\x8b"),
+            ("pages.tar", b"not a tar archive"),
+        ];
+        for (name, bytes) in files {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let opts = InputOptions::default();
+            let on_disk = yields(|sink| read_sources(std::slice::from_ref(&path), &opts, sink));
+            let shown = path.display().to_string();
+            let in_memory = yields(|sink| read_in_memory(&shown, bytes, &opts, sink));
+            assert_eq!(in_memory, on_disk, "{name}");
+            assert!(!in_memory.is_empty());
+        }
     }
 }
