@@ -20,12 +20,20 @@ struct ArbArticle {
     outlet: Option<String>,
     reporters: Vec<String>,
     byline: Vec<String>,
-    dateline: Option<(String, Option<String>, Option<String>, Option<String>)>,
+    dateline: Option<ArbDateline>,
     subheads: Vec<String>,
     paragraphs: Vec<String>,
     credits: Vec<String>,
     kind: u8,
     span: (usize, usize),
+}
+
+#[derive(Arbitrary, Debug)]
+struct ArbDateline {
+    text: String,
+    outlet: Option<String>,
+    place: Option<String>,
+    date: Option<String>,
 }
 
 #[derive(Arbitrary, Debug)]
@@ -54,7 +62,7 @@ fn article(index: usize, a: ArbArticle) -> Article {
         kicker: a.kicker,
         deck: a.deck,
         byline: Byline { outlet: a.outlet, reporters: a.reporters, lines: a.byline },
-        dateline: a.dateline.map(|(text, outlet, place, date)| Dateline { text, outlet, place, date }),
+        dateline: a.dateline.map(|d| Dateline { text: d.text, outlet: d.outlet, place: d.place, date: d.date }),
         subheads: a.subheads,
         paragraphs: a.paragraphs,
         credits: a.credits,
