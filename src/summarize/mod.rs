@@ -469,7 +469,10 @@ mod tests {
         assert!(summary.text.chars().count() <= 22);
         // A break before anything to keep is no place to cut.
         assert_eq!(clip("，第一分句说明了情况", 6), "，第一分……");
-        // A budget with no room for the `……` is kept all the same.
+    }
+
+    #[test]
+    fn a_budget_too_small_for_the_ellipsis_is_kept() {
         assert_eq!(clip("第一分句", 1), "第");
         assert_eq!(clip("第一分句", 0), "");
         let lead = Summarizer::new(Method::Lead, Budget { max_chars: 1, sentences: None });
