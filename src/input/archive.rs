@@ -3,6 +3,7 @@
 //! header claims. Entry names are kept as the archive gives them (`../x` included); where they
 //! become paths, under `--out-dir`, [`crate::output::sink::page_path`] makes them safe.
 
+use std::fmt;
 use std::io::{self, Read, Seek};
 use std::path::Path;
 
@@ -34,6 +35,20 @@ impl Yield<'_, '_> {
     }
 }
 
+/// A broken archive, in the archive library's words on one line: they may quote the archive's
+/// own bytes (a tar header's fields, an entry's name), line breaks and all, which are escaped.
+fn corrupt(message: impl fmt::Display) -> InputErrorKind {
+    let mut one_line = String::new();
+    for c in message.to_string().chars() {
+        if c.is_control() {
+            one_line.extend(c.escape_debug());
+        } else {
+            one_line.push(c);
+        }
+    }
+    InputErrorKind::CorruptArchive(one_line)
+}
+
 /// Reads an entry's bytes, refusing to expand it past the limit.
 fn read_entry(reader: impl Read, declared: u64, opts: &InputOptions) -> Result<Vec<u8>, InputErrorKind> {
     let over = || InputErrorKind::ExpandsTooFar { limit: opts.max_bytes };
@@ -41,7 +56,7 @@ fn read_entry(reader: impl Read, declared: u64, opts: &InputOptions) -> Result<V
         return Err(over());
     }
     read_limited(reader, opts.max_bytes, over()).map_err(|kind| match kind {
-        InputErrorKind::Io(err) => InputErrorKind::CorruptArchive(err.to_string()),
+        InputErrorKind::Io(err) => corrupt(err),
         other => other,
     })
 }
@@ -52,7 +67,7 @@ pub(super) fn read_zip(
     opts: &InputOptions,
     sink: &mut Sink<'_>,
 ) -> Result<(), InputErrorKind> {
-    let mut zip = zip::ZipArchive::new(reader).map_err(|e| InputErrorKind::CorruptArchive(e.to_string()))?;
+    let mut zip = zip::ZipArchive::new(reader).map_err(corrupt)?;
     let mut out = Yield { sink, count: 0 };
     for index in 0..zip.len() {
         match zip.by_index(index) {
@@ -66,7 +81,7 @@ pub(super) fn read_zip(
                 out.entry(origin.entry(name), read_entry(entry, declared, opts), opts);
             }
             Err(err) => {
-                let kind = InputErrorKind::CorruptArchive(err.to_string());
+                let kind = corrupt(err);
                 out.entry(origin.entry(format!("#{}", index + 1)), Err(kind), opts);
             }
         }
@@ -81,14 +96,14 @@ pub(super) fn read_tar(
     sink: &mut Sink<'_>,
 ) -> Result<(), InputErrorKind> {
     let mut tar = tar::Archive::new(reader);
-    let entries = tar.entries().map_err(|e| InputErrorKind::CorruptArchive(e.to_string()))?;
+    let entries = tar.entries().map_err(corrupt)?;
     let mut out = Yield { sink, count: 0 };
     for entry in entries {
         let entry = match entry {
             Ok(entry) => entry,
             // A tar stream cannot be resynchronised after a broken header: report and stop.
             Err(err) => {
-                (out.sink)(Err(InputError::new(origin, InputErrorKind::CorruptArchive(err.to_string()))));
+                (out.sink)(Err(InputError::new(origin, corrupt(err))));
                 return Ok(());
             }
         };
@@ -115,10 +130,7 @@ pub(super) fn read_gzip(
 ) -> Result<(), InputErrorKind> {
     let mut decoder = MultiGzDecoder::new(reader);
     let mut head = Vec::with_capacity(512);
-    (&mut decoder)
-        .take(512)
-        .read_to_end(&mut head)
-        .map_err(|e| InputErrorKind::CorruptArchive(format!("gzip: {e}")))?;
+    (&mut decoder).take(512).read_to_end(&mut head).map_err(|e| corrupt(format_args!("gzip: {e}")))?;
     let is_tar = head.get(257..262) == Some(b"ustar");
     let stream = io::Cursor::new(head).chain(decoder);
     if is_tar {
@@ -131,5 +143,26 @@ pub(super) fn read_gzip(
     } else {
         sink(super::text_document(origin.clone(), &bytes, opts));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_tar_header_is_reported_on_one_line() {
+        // A header whose checksum is not a number: tar's message quotes the entry's name.
+        let mut header = [0u8; 512];
+        header[..10].copy_from_slice(b"a\nb\r\nc.txt");
+        header[148..156].copy_from_slice(b"\xff\xfe\n\n\n\n\n\n");
+        let mut errors = Vec::new();
+        let origin = Origin::file("pages.tar");
+        read_tar(&header[..], &origin, &InputOptions::default(), &mut |r| errors.push(r.unwrap_err().to_string()))
+            .unwrap();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].starts_with("pages.tar: corrupt archive: "), "{}", errors[0]);
+        assert!(!errors[0].contains(['\n', '\r']), "{}", errors[0]);
+        assert!(errors[0].contains(r"a\nb\r\nc.txt"), "{}", errors[0]);
     }
 }

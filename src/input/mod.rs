@@ -218,20 +218,40 @@ fn read_file(path: &Path, opts: &InputOptions, sink: &mut Sink<'_>) {
 }
 
 fn try_read_file(path: &Path, origin: &Origin, opts: &InputOptions, sink: &mut Sink<'_>) -> Result<(), InputErrorKind> {
-    let mut file = File::open(path)?;
+    let file = File::open(path)?;
     if file.metadata()?.is_dir() {
         return Err(io::Error::other("is a directory").into());
     }
+    read_container(file, origin, opts, sink)
+}
+
+/// Reads `bytes` as the file `name` holding them is read from disk by [`read_sources`]: an
+/// archive's entries, JSON Lines rows or one text document, each handed to `sink`, and the
+/// error that stopped the whole file, if any, last.
+pub fn read_in_memory(name: &str, bytes: &[u8], opts: &InputOptions, sink: &mut Sink<'_>) {
+    let origin = Origin::file(name);
+    if let Err(kind) = read_container(io::Cursor::new(bytes), &origin, opts, sink) {
+        sink(Err(InputError::new(&origin, kind)));
+    }
+}
+
+/// Reads a whole file, on disk or in memory, as its first bytes and its name say.
+fn read_container(
+    mut reader: impl Read + Seek,
+    origin: &Origin,
+    opts: &InputOptions,
+    sink: &mut Sink<'_>,
+) -> Result<(), InputErrorKind> {
     let mut head = Vec::with_capacity(512);
-    (&mut file).take(512).read_to_end(&mut head)?;
-    file.seek(SeekFrom::Start(0))?;
+    (&mut reader).take(512).read_to_end(&mut head)?;
+    reader.seek(SeekFrom::Start(0))?;
     match Container::sniff(&origin.path, &head) {
-        Container::Zip => archive::read_zip(file, origin, opts, sink),
-        Container::Tar => archive::read_tar(file, origin, opts, sink),
-        Container::Gzip => archive::read_gzip(file, origin, opts, sink),
-        Container::Jsonl => jsonl::read_rows(io::BufReader::new(file), origin, opts, sink),
+        Container::Zip => archive::read_zip(reader, origin, opts, sink),
+        Container::Tar => archive::read_tar(reader, origin, opts, sink),
+        Container::Gzip => archive::read_gzip(reader, origin, opts, sink),
+        Container::Jsonl => jsonl::read_rows(io::BufReader::new(reader), origin, opts, sink),
         Container::Text => {
-            let bytes = read_limited(file, opts.max_bytes, InputErrorKind::TooLarge { limit: opts.max_bytes })?;
+            let bytes = read_limited(reader, opts.max_bytes, InputErrorKind::TooLarge { limit: opts.max_bytes })?;
             sink(text_document(origin.clone(), &bytes, opts));
             Ok(())
         }
@@ -293,7 +313,7 @@ fn read_limited(reader: impl Read, limit: u64, over: InputErrorKind) -> Result<V
 
 #[cfg(test)]
 mod tests {
-    use super::char_span;
+    use super::*;
 
     #[test]
     fn spans_count_characters_not_bytes() {
@@ -303,5 +323,37 @@ mod tests {
         assert_eq!(char_span(text, 10, 10), Some(""));
         assert_eq!(char_span(text, 4, 11), None, "past the end");
         assert_eq!(char_span(text, 5, 4), None, "backwards");
+    }
+
+    /// What a file yields, as (origin, text or error message).
+    fn yields(read: impl FnOnce(&mut Sink<'_>)) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        read(&mut |item| {
+            out.push(match item {
+                Ok(doc) => (doc.origin.to_string(), doc.text),
+                Err(err) => (err.origin, err.kind.to_string()),
+            })
+        });
+        out
+    }
+
+    #[test]
+    fn a_file_in_memory_reads_as_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: [(&str, &[u8]); 3] = [
+            ("rows.jsonl", "{\"text\": \"正文。\"}\nnot json\n".as_bytes()),
+            ("page.txt", b"\xff\xfe\x2c\x67\xa5\x62\xaf\x8b"),
+            ("pages.tar", b"not a tar archive"),
+        ];
+        for (name, bytes) in files {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let opts = InputOptions::default();
+            let on_disk = yields(|sink| read_sources(std::slice::from_ref(&path), &opts, sink));
+            let shown = path.display().to_string();
+            let in_memory = yields(|sink| read_in_memory(&shown, bytes, &opts, sink));
+            assert_eq!(in_memory, on_disk, "{name}");
+            assert!(!in_memory.is_empty());
+        }
     }
 }

@@ -276,9 +276,13 @@ pub fn is_short(candidates: &[Sentence], max_chars: usize) -> bool {
 
 /// `text` cut to at most `max_chars` characters at the last clause break that fits, with `……`
 /// (two characters, counted) in place of the rest; `text` itself where it fits. With no clause
-/// break that fits, it is cut at `max_chars`.
+/// break that fits, it is cut at `max_chars`; a budget too small for the `……` gets the first
+/// characters alone.
 fn clip(text: &str, max_chars: usize) -> String {
     clip_at_clause(text, max_chars).unwrap_or_else(|| {
+        if max_chars < 2 {
+            return text.chars().take(max_chars).collect();
+        }
         let mut out: String = text.chars().take(max_chars.saturating_sub(2)).collect();
         out.push_str("……");
         out
@@ -561,5 +565,15 @@ mod tests {
         assert!(summary.text.chars().count() <= 22);
         // A break before anything to keep is no place to cut.
         assert_eq!(clip("，第一分句说明了情况", 6), "，第一分……");
+    }
+
+    #[test]
+    fn a_budget_too_small_for_the_ellipsis_is_kept() {
+        assert_eq!(clip("第一分句", 1), "第");
+        assert_eq!(clip("第一分句", 0), "");
+        let lead = Summarizer::new(Method::Lead, Budget { max_chars: 1, sentences: None });
+        let article = crate::segment::single("今天上午，市里召开会议。会议部署冬季供暖工作。", Some("")).unwrap();
+        let summaries = lead.summarize(None, &[&article]).unwrap();
+        assert_eq!(summaries[0].text, "今");
     }
 }
