@@ -52,7 +52,8 @@ struct Input {
     of: usize,
     summaries: Option<Vec<String>>,
     labels: Option<Vec<ArbLabel>>,
-    failure: Option<(String, String, String)>,
+    /// A failed page, or (with an index) one article of it.
+    failure: Option<(String, String, String, Option<(String, usize, usize)>)>,
 }
 
 fn article(index: usize, a: ArbArticle) -> Article {
@@ -134,7 +135,10 @@ fuzz_target!(|input: Input| {
     });
     let page = Page { source: &input.source, id: input.id.as_deref(), encoding: &input.encoding, articles: &articles };
     let digest = DigestPage { page, of: input.of, summaries: summaries.as_deref(), labels: labels.as_deref() };
-    let failure = input.failure.as_ref().map(|(source, error, kind)| ErrorRecord { source, error, kind });
+    let failure = input.failure.as_ref().map(|(source, error, kind, article)| match article {
+        Some((key, index, of)) => ErrorRecord::article(source, key, *index, *of, error, kind),
+        None => ErrorRecord::page(source, error, kind),
+    });
 
     for format in FORMATS {
         // Failures are records only in the JSON formats.
