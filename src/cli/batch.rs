@@ -8,6 +8,7 @@
 //! 130), progress on stderr, and a summary at the end. The output itself (locked for the run,
 //! write errors named, pages' paths kept inside --out-dir) is [`crate::output::Sink`]'s.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -180,31 +181,22 @@ fn stream(
         let results = (run.engine)(&pages)?;
         tally.model_time += model_started.elapsed();
         let mut at = 0;
-        for mut p in pending.drain(..) {
+        for p in pending.drain(..) {
             let n = p.articles.len();
-            let mut summaries = results.summaries.as_ref().map(|s| s[at..at + n].to_vec());
-            let mut labels = results.labels.as_ref().map(|l| l[at..at + n].to_vec());
             let late = &results.timed_out[at..at + n];
-            at += n;
             // Articles out of time get error records of their own, after the page's others.
-            let mut out_of_time = Vec::new();
-            for i in (0..n).rev().filter(|&i| late[i]) {
-                out_of_time.push(p.articles.remove(i));
-                if let Some(s) = summaries.as_mut() {
-                    s.remove(i);
-                }
-                if let Some(l) = labels.as_mut() {
-                    l.remove(i);
-                }
-            }
+            let articles = on_time(&p.articles, late);
+            let summaries = results.summaries.as_deref().map(|s| on_time(&s[at..at + n], late));
+            let labels = results.labels.as_deref().map(|l| on_time(&l[at..at + n], late));
+            at += n;
             tally.pages += 1;
-            if !p.articles.is_empty() {
-                let page = Page { source: &p.source, id: p.id.as_deref(), encoding: p.encoding, articles: &p.articles };
+            if !articles.is_empty() {
+                let page = Page { source: &p.source, id: p.id.as_deref(), encoding: p.encoding, articles: &articles };
                 let digest = DigestPage { page, of: p.of, summaries: summaries.as_deref(), labels: labels.as_deref() };
                 sink.page(&digest)?;
-                tally.articles += p.articles.len();
+                tally.articles += articles.len();
             }
-            for article in out_of_time.iter().rev() {
+            for article in p.articles.iter().zip(late).filter(|(_, &late)| late).map(|(a, _)| a) {
                 let key = batch::article_key(&p.source, article);
                 let error =
                     format!("article {} took longer than --article-timeout {} s", article.index, args.article_timeout);
@@ -266,6 +258,15 @@ fn stream(
     flush(&mut pending, sink, &mut tally)?;
     sink.finish()?;
     Ok((tally, fail_fast))
+}
+
+/// The items whose article is not `late`: borrowed as they are where none is, the common case.
+fn on_time<'a, T: Clone>(items: &'a [T], late: &[bool]) -> Cow<'a, [T]> {
+    if late.contains(&true) {
+        Cow::Owned(items.iter().zip(late).filter(|(_, &late)| !late).map(|(item, _)| item.clone()).collect())
+    } else {
+        Cow::Borrowed(items)
+    }
 }
 
 /// Reads and splits on a thread of its own, into a bounded queue. When the receiver goes away
