@@ -7,9 +7,13 @@
 //! Workloads: the first 60 sentences of the example page embedded together (sentences/s);
 //! 64 texts of exactly 256 and of exactly 512 tokens (tokens/s); model load time; peak RSS.
 //! Each configuration runs in a child process, so that thread counts and peak memory are its
-//! own. The ORT side (`benches/ort_reference.py`, needs `pip install onnxruntime onnx
-//! safetensors numpy`) builds the encoder as an ONNX graph from the same model.safetensors,
-//! checks that its vectors match candle's (cosine > 0.999), then times the same token ids.
+//! own. Each quantised format is also checked against f32 where f32 ran too: the minimum
+//! cosine between its pooled vectors and f32's over every input (int8's goal: at least 0.995).
+//!
+//! The ORT side (`benches/ort_reference.py`, needs `pip install onnxruntime onnx safetensors
+//! numpy`) builds the encoder as an ONNX graph from the same model.safetensors, checks that
+//! its vectors match candle's (cosine > 0.999), then times the same token ids, in f32 and as
+//! ORT's own int8 model (`quantize_dynamic`, per-channel weights).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -41,12 +45,12 @@ fn main() {
     let only: Vec<&str> = args.windows(2).filter(|w| w[0] == "--only").map(|w| w[1].as_str()).collect();
     let exe = std::env::current_exe().expect("bench executable");
     println!(
-        "{:<7} {:>7} {:>9} {:>14} {:>14} {:>14} {:>9}",
-        "weights", "threads", "load s", "seed sent/s", "256 tok/s", "512 tok/s", "RSS MB"
+        "{:<7} {:>7} {:>9} {:>14} {:>14} {:>14} {:>9} {:>12}",
+        "weights", "threads", "load s", "seed sent/s", "256 tok/s", "512 tok/s", "RSS MB", "min cos f32"
     );
     let mut results = Vec::new();
     for threads in [1, 2] {
-        for weights in ["f32", "q8_0", "q4_0"] {
+        for weights in ["f32", "int8", "q8_0", "q4_0"] {
             if !only.is_empty() && !only.contains(&format!("{weights}@{threads}").as_str()) {
                 continue;
             }
@@ -62,15 +66,21 @@ fn main() {
                 std::process::exit(1);
             };
             let r: Value = serde_json::from_str(line).expect("child JSON");
+            let cosine = match (weights, results.iter().any(|(w, _, _)| *w == "f32")) {
+                ("f32", _) => "-".to_owned(),
+                (_, true) => format!("{:.5}", min_cosine(&vectors_file("f32"), &vectors_file(weights))),
+                (_, false) => "(no f32)".to_owned(),
+            };
             println!(
-                "{:<7} {:>7} {:>9.2} {:>14.1} {:>14.0} {:>14.0} {:>9.0}",
+                "{:<7} {:>7} {:>9.2} {:>14.1} {:>14.0} {:>14.0} {:>9.0} {:>12}",
                 weights,
                 threads,
                 r["load_s"].as_f64().unwrap_or(0.0),
                 r["seed_sentences_per_s"].as_f64().unwrap_or(0.0),
                 r["tokens_per_s_256"].as_f64().unwrap_or(0.0),
                 r["tokens_per_s_512"].as_f64().unwrap_or(0.0),
-                r["peak_rss_mb"].as_f64().unwrap_or(0.0)
+                r["peak_rss_mb"].as_f64().unwrap_or(0.0),
+                cosine
             );
             results.push((weights, threads, r));
         }
@@ -105,14 +115,27 @@ fn ort(results: &[(&str, usize, Value)]) {
             r["tokens_per_s_512"].as_f64().unwrap_or(0.0),
             r["min_cosine"].as_f64().unwrap_or(0.0)
         );
+        let q = &r["int8"];
+        println!(
+            "ort-int8{:>6} {:>9.2} {:>14.1} {:>14.0} {:>14.0}   min cosine vs candle f32 {:.5}",
+            threads,
+            q["load_s"].as_f64().unwrap_or(0.0),
+            q["seed_sentences_per_s"].as_f64().unwrap_or(0.0),
+            q["tokens_per_s_256"].as_f64().unwrap_or(0.0),
+            q["tokens_per_s_512"].as_f64().unwrap_or(0.0),
+            q["min_cosine"].as_f64().unwrap_or(0.0)
+        );
         for (weights, t, c) in results.iter().filter(|(_, t, _)| *t == threads) {
-            let ratio = |k: &str| c[k].as_f64().unwrap_or(0.0) / r[k].as_f64().unwrap_or(f64::NAN);
-            println!(
-                "  {weights:<5} at {t}: seed ×{:.2}, 256 ×{:.2}, 512 ×{:.2}",
-                ratio("seed_sentences_per_s"),
-                ratio("tokens_per_s_256"),
-                ratio("tokens_per_s_512")
-            );
+            let ratio = |k: &str, of: &Value| c[k].as_f64().unwrap_or(0.0) / of[k].as_f64().unwrap_or(f64::NAN);
+            let line = |of: &Value| {
+                format!(
+                    "seed ×{:.2}, 256 ×{:.2}, 512 ×{:.2}",
+                    ratio("seed_sentences_per_s", of),
+                    ratio("tokens_per_s_256", of),
+                    ratio("tokens_per_s_512", of)
+                )
+            };
+            println!("  {weights:<5} at {t}: vs ORT f32 {}; vs ORT int8 {}", line(&r), line(q));
         }
     }
 }
@@ -178,6 +201,7 @@ fn child() {
     let weights = match std::env::var("JIANBAO_BENCH_WEIGHTS").as_deref() {
         Ok("f32") => WeightFormat::F32,
         Ok("q4_0") => WeightFormat::Q4_0,
+        Ok("int8") => WeightFormat::Int8,
         _ => WeightFormat::Q8_0,
     };
     let spec: ModelSpec = DEFAULT_MODEL.parse().expect("default model");
@@ -212,11 +236,37 @@ fn child() {
         workloads[format!("t{tokens}")] = ids_and_vectors(&encoder, &refs);
     }
     record["peak_rss_mb"] = json!(peak_rss_mb());
-    if weights == WeightFormat::F32 {
-        std::fs::create_dir_all(out_dir()).expect("bench dir");
-        std::fs::write(out_dir().join("workloads.json"), workloads.to_string()).expect("write workloads");
-    }
+    std::fs::create_dir_all(out_dir()).expect("bench dir");
+    std::fs::write(vectors_file(weights.as_str()), workloads.to_string()).expect("write workloads");
     println!("{record}");
+}
+
+/// Where a child leaves its token ids and vectors: f32's are the ORT reference's workloads.
+fn vectors_file(weights: &str) -> PathBuf {
+    out_dir().join(if weights == "f32" { "workloads.json".to_owned() } else { format!("vectors-{weights}.json") })
+}
+
+/// The smallest cosine between the two files' vectors, input by input (both are normalised).
+fn min_cosine(a: &Path, b: &Path) -> f64 {
+    let read =
+        |p: &Path| -> Value { serde_json::from_str(&std::fs::read_to_string(p).expect("vectors")).expect("JSON") };
+    let (a, b) = (read(a), read(b));
+    let mut min = f64::INFINITY;
+    for key in ["seed", "t256", "t512"] {
+        let (x, y) = (a[key]["vectors"].as_array().expect("vectors"), b[key]["vectors"].as_array().expect("vectors"));
+        assert_eq!(x.len(), y.len(), "{key}: the runs embedded different inputs");
+        for (u, v) in x.iter().zip(y) {
+            let dot: f64 = u
+                .as_array()
+                .expect("vector")
+                .iter()
+                .zip(v.as_array().expect("vector"))
+                .map(|(p, q)| p.as_f64().unwrap_or(0.0) * q.as_f64().unwrap_or(0.0))
+                .sum();
+            min = min.min(dot);
+        }
+    }
+    min
 }
 
 fn ids_and_vectors(encoder: &CandleEncoder, texts: &[&str]) -> Value {

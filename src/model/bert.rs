@@ -2,16 +2,18 @@
 //! candle-transformers' `bert` module, which it matches on the same weights (a test checks).
 //!
 //! What it does differently, for speed on a CPU: the query, key and value projections are one
-//! fused matrix; every linear layer runs on 2-D `[tokens, features]` activations; and weights
-//! can be kept as candle's quantized Q8_0 / Q4_0 blocks (`--weights`), whose matmuls read a
-//! quarter to an eighth of the memory of f32 ones. XLM-R configs count positions from
-//! `pad_token_id + 1`, as Hugging Face does.
+//! fused matrix; every linear layer runs on 2-D `[tokens, features]` activations, with its bias
+//! fused with the GELU or residual that follows; and weights can be kept as int8 for the
+//! processor's integer dot products (the `int8` module), as f32 packed for AVX-512 (`packed`),
+//! or as candle's quantized Q8_0 / Q4_0 blocks (`--weights`). XLM-R configs count positions
+//! from `pad_token_id + 1`, as Hugging Face does.
 
 use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
 use candle_core::{DType, Device, Module, Result, Tensor, D};
 use candle_nn::{Embedding, VarBuilder};
 use serde::Deserialize;
 
+use super::int8::{Int8Weight, Kernel, Then};
 use super::ops;
 use super::packed::PackedWeight;
 
@@ -77,11 +79,10 @@ impl Config {
 }
 
 /// How the weights of linear layers are kept in memory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum WeightFormat {
     /// 32-bit floats.
-    #[default]
     F32,
     /// 8-bit blocks (candle's Q8_0).
     #[value(name = "q8_0")]
@@ -91,6 +92,22 @@ pub enum WeightFormat {
     #[value(name = "q4_0")]
     #[serde(rename = "q4_0")]
     Q4_0,
+    /// 8 bits per weight and per output channel, activations quantised per row as they
+    /// arrive, products on the processor's integer dot-product instructions (CPU only).
+    Int8,
+}
+
+/// int8 where the processor has integer dot products (AVX2 or wider): two to three times
+/// the speed of f32 with the same vectors to a cosine of 0.999. Elsewhere int8 runs on a
+/// portable loop, slower than candle's f32 products, and f32 is the default.
+impl Default for WeightFormat {
+    fn default() -> WeightFormat {
+        if Kernel::detect() == Kernel::Portable {
+            WeightFormat::F32
+        } else {
+            WeightFormat::Int8
+        }
+    }
 }
 
 impl WeightFormat {
@@ -99,6 +116,7 @@ impl WeightFormat {
             WeightFormat::F32 => "f32",
             WeightFormat::Q8_0 => "q8_0",
             WeightFormat::Q4_0 => "q4_0",
+            WeightFormat::Int8 => "int8",
         }
     }
 }
@@ -114,15 +132,23 @@ enum Weight {
     /// f32, packed for the AVX-512 kernel.
     Packed(PackedWeight),
     Quantized(QMatMul),
+    /// int8, with its bias and what follows fused into the product.
+    Int8(Int8Weight),
 }
 
 impl Linear {
     fn from_parts(weight: Tensor, bias: Tensor, format: WeightFormat) -> Result<Linear> {
-        let weight = match format {
-            WeightFormat::F32 => match PackedWeight::new(&weight)? {
+        let f32 = |weight: Tensor| -> Result<Weight> {
+            Ok(match PackedWeight::new(&weight)? {
                 Some(packed) => Weight::Packed(packed),
                 None => Weight::F32(weight.t()?.contiguous()?),
-            },
+            })
+        };
+        let weight = match format {
+            WeightFormat::F32 => f32(weight)?,
+            // The integer kernels are the CPU's; elsewhere the layer stays f32.
+            WeightFormat::Int8 if weight.device().is_cpu() => Weight::Int8(Int8Weight::new(&weight, &bias)?),
+            WeightFormat::Int8 => f32(weight)?,
             WeightFormat::Q8_0 => {
                 Weight::Quantized(QMatMul::from_qtensor(QTensor::quantize(&weight, GgmlDType::Q8_0)?)?)
             }
@@ -137,17 +163,37 @@ impl Linear {
         Linear::from_parts(vb.get((out, inp), "weight")?, vb.get(out, "bias")?, format)
     }
 
-    /// `x · Wᵀ`, bias not added: the callers fuse it with what follows.
+    /// `x · Wᵀ`, bias not added, for the layers whose bias is fused with what follows.
     fn matmul(&self, x: &Tensor) -> Result<Tensor> {
         match &self.weight {
             Weight::F32(w_t) => x.matmul(w_t),
             Weight::Packed(packed) => packed.matmul(x),
             Weight::Quantized(q) => q.forward(x),
+            Weight::Int8(w) => w.forward(x, Then::Bias, None)?.broadcast_sub(&self.bias),
         }
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.matmul(x)?.broadcast_add(&self.bias)
+        match &self.weight {
+            Weight::Int8(w) => w.forward(x, Then::Bias, None),
+            _ => self.matmul(x)?.broadcast_add(&self.bias),
+        }
+    }
+
+    /// `gelu(x · Wᵀ + b)`, GELU in the exact (erf) form.
+    fn forward_gelu(&self, x: &Tensor) -> Result<Tensor> {
+        match &self.weight {
+            Weight::Int8(w) => w.forward(x, Then::BiasGelu, None),
+            _ => ops::bias_gelu(&self.matmul(x)?, &self.bias),
+        }
+    }
+
+    /// `x · Wᵀ + b + residual`.
+    fn forward_residual(&self, x: &Tensor, residual: &Tensor) -> Result<Tensor> {
+        match &self.weight {
+            Weight::Int8(w) => w.forward(x, Then::BiasResidual, Some(residual)),
+            _ => ops::bias_residual(&self.matmul(x)?, &self.bias, residual),
+        }
     }
 }
 
@@ -210,14 +256,14 @@ impl Layer {
         let v = qkv.get(2)?.contiguous()?;
         let scale = 1.0 / (head_dim as f64).sqrt();
         let context = ops::attention(&q, &k, &v, mask, scale)?;
-        let attended = ops::bias_residual(&self.attention_out.matmul(&context)?, &self.attention_out.bias, x)?;
+        let attended = self.attention_out.forward_residual(&context, x)?;
         let x = self.attention_norm.forward(&attended)?;
         let mid = match self.act.as_str() {
             "relu" => self.intermediate.forward(&x)?.relu()?,
             "gelu_new" | "gelu_pytorch_tanh" => self.intermediate.forward(&x)?.gelu()?,
-            _ => ops::bias_gelu(&self.intermediate.matmul(&x)?, &self.intermediate.bias)?,
+            _ => self.intermediate.forward_gelu(&x)?,
         };
-        let out = ops::bias_residual(&self.output.matmul(&mid)?, &self.output.bias, &x)?;
+        let out = self.output.forward_residual(&mid, &x)?;
         self.output_norm.forward(&out)
     }
 }

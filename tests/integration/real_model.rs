@@ -3,22 +3,24 @@
 //! its passage, and the e5 prompts change the vectors.
 
 use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
-use jianbao::model::{CandleEncoder, Encoder, Intent, LoadOptions};
+use jianbao::model::{CandleEncoder, Encoder, Intent, LoadOptions, WeightFormat};
 
 /// The default model, loaded once for all tests of this module.
 pub fn default_model() -> &'static CandleEncoder {
     static MODEL: std::sync::OnceLock<CandleEncoder> = std::sync::OnceLock::new();
-    MODEL.get_or_init(|| {
-        let spec: ModelSpec = DEFAULT_MODEL.parse().unwrap();
-        let opts = FetchOptions {
-            offline: false,
-            wheels: std::env::var_os("JIANBAO_WHEELS").map(Into::into),
-            progress: true,
-            force: false,
-        };
-        let dir = source::resolve(&spec, &opts).expect("the default model is fetched and imported");
-        CandleEncoder::load(&dir, &LoadOptions::default()).expect("the default model loads")
-    })
+    MODEL.get_or_init(|| load_default(LoadOptions::default()))
+}
+
+fn load_default(options: LoadOptions) -> CandleEncoder {
+    let spec: ModelSpec = DEFAULT_MODEL.parse().unwrap();
+    let opts = FetchOptions {
+        offline: false,
+        wheels: std::env::var_os("JIANBAO_WHEELS").map(Into::into),
+        progress: true,
+        force: false,
+    };
+    let dir = source::resolve(&spec, &opts).expect("the default model is fetched and imported");
+    CandleEncoder::load(&dir, &options).expect("the default model loads")
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f32 {
@@ -95,4 +97,26 @@ fn prompts_follow_the_intent() {
     let same = dot(&as_query[0], &as_passage[0]);
     assert!(same < 0.995, "query: and passage: must give different vectors (cosine {same})");
     assert!(same > 0.8, "but the same meaning (cosine {same})");
+}
+
+#[test]
+fn int8_weights_keep_the_f32_vectors() {
+    // Every sentence of the example page, as passages and as queries: the int8 layers must
+    // point the vectors where f32 does (the summaries and the section head read them).
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/qingdao-daily-2022-11-15.txt"))
+        .expect("the example page");
+    let articles = jianbao::segment::split(&page);
+    let sentences: Vec<&str> = articles
+        .iter()
+        .flat_map(|a| a.paragraphs.iter().flat_map(|p| jianbao::text::sentences(p)).collect::<Vec<_>>())
+        .collect();
+    assert!(sentences.len() > 50);
+    let exact = load_default(LoadOptions { weights: WeightFormat::F32, ..Default::default() });
+    let int8 = load_default(LoadOptions { weights: WeightFormat::Int8, ..Default::default() });
+    for intent in [Intent::Passage, Intent::Query] {
+        let (a, b) = (exact.embed(&sentences, intent).unwrap(), int8.embed(&sentences, intent).unwrap());
+        let worst = a.iter().zip(&b).map(|(x, y)| dot(x, y)).fold(f32::INFINITY, f32::min);
+        assert!(worst >= 0.995, "{intent:?}: int8 against f32, smallest cosine {worst}");
+        assert!(a.iter().zip(&b).any(|(x, y)| x != y), "int8 must not be f32 under another name");
+    }
 }
