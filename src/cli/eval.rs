@@ -62,11 +62,14 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
                 pipeline = pipeline.with_scorer(scorer);
             }
             let quiet = args.quiet;
-            let report = run::run_suite(&suite, &pipeline as &dyn Systems, &opts, &mut |d| {
+            let mut report = run::run_suite(&suite, &pipeline as &dyn Systems, &opts, &mut |d| {
                 if !quiet {
                     eprintln!("jianbao eval: {} ({}, {})", d.name, d.task.as_str(), d.given);
                 }
             })?;
+            if report.model.is_some() {
+                report.weights = Some(args.model.weights()?.as_str().to_owned());
+            }
             report
         }
         (None, Some(predictions), Some(gold)) => {

@@ -4,23 +4,24 @@ use std::fs;
 use std::io::{BufRead, Write};
 
 use anyhow::{anyhow, bail, Context};
+use clap::ValueEnum;
 
 use super::args::{EmbedArgs, IntentArg, ModelArgs, ModelCommand};
 use super::{open_output, Outcome};
 use crate::model::source::{self, FetchOptions, ModelSpec, BUILTIN, DEFAULT_MODEL};
-use crate::model::{fetch, CandleEncoder, Encoder, Intent, LoadOptions};
+use crate::model::{fetch, CandleEncoder, Encoder, Intent, LoadOptions, WeightFormat};
 
-/// The model named in `$JIANBAO_HOME/config.toml` (`model = "…"`), if any.
-fn configured_model() -> anyhow::Result<Option<String>> {
+/// A string setting of `$JIANBAO_HOME/config.toml` (`model = "…"`, `weights = "…"`), if set.
+fn configured(key: &str) -> anyhow::Result<Option<String>> {
     let path = source::home().join("config.toml");
     let Ok(text) = fs::read_to_string(&path) else {
         return Ok(None);
     };
     let table: toml::Table = text.parse().with_context(|| format!("{}", path.display()))?;
-    match table.get("model") {
+    match table.get(key) {
         None => Ok(None),
-        Some(toml::Value::String(name)) => Ok(Some(name.clone())),
-        Some(_) => bail!("{}: `model` must be a string", path.display()),
+        Some(toml::Value::String(value)) => Ok(Some(value.clone())),
+        Some(_) => bail!("{}: `{key}` must be a string", path.display()),
     }
 }
 
@@ -28,7 +29,7 @@ impl ModelArgs {
     pub fn spec(&self) -> anyhow::Result<ModelSpec> {
         let name = match &self.model {
             Some(name) => name.clone(),
-            None => configured_model()?.unwrap_or_else(|| DEFAULT_MODEL.to_owned()),
+            None => configured("model")?.unwrap_or_else(|| DEFAULT_MODEL.to_owned()),
         };
         name.parse().map_err(|e| anyhow!("--model: {e}"))
     }
@@ -39,7 +40,21 @@ impl ModelArgs {
 
     pub fn load_options(&self) -> anyhow::Result<LoadOptions> {
         let device = self.device.parse().map_err(|e| anyhow!("--device: {e}"))?;
-        Ok(LoadOptions { weights: self.weights, device })
+        Ok(LoadOptions { weights: self.weights()?, device })
+    }
+
+    /// `--weights`, else the configured format, else the default.
+    pub fn weights(&self) -> anyhow::Result<WeightFormat> {
+        if let Some(format) = self.weights {
+            return Ok(format);
+        }
+        match configured("weights")? {
+            None => Ok(WeightFormat::default()),
+            Some(name) => WeightFormat::from_str(&name, true).map_err(|_| {
+                let path = source::home().join("config.toml");
+                anyhow!("{}: `weights = \"{name}\"` is not one of int8, f32, q8_0, q4_0", path.display())
+            }),
+        }
     }
 
     /// Finds (fetching if needed) and loads the model.
@@ -150,14 +165,7 @@ fn list() -> anyhow::Result<Outcome> {
 }
 
 fn info(name: Option<String>, verify: bool) -> anyhow::Result<Outcome> {
-    let args = ModelArgs {
-        model: name,
-        offline: true,
-        device: "cpu".into(),
-        weights: Default::default(),
-        wheels: None,
-        quiet: true,
-    };
+    let args = ModelArgs { model: name, offline: true, device: "cpu".into(), weights: None, wheels: None, quiet: true };
     let spec = args.spec()?;
     let dir = source::resolve(&spec, &args.fetch_options())?;
     println!("model      {}", dir.id);

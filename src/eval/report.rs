@@ -21,6 +21,9 @@ pub struct Report {
     pub suite: String,
     /// The encoder's id, where a method used it.
     pub model: Option<String>,
+    /// How the encoder's linear layers were kept (`int8`, `f32`, …), where a method used it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<String>,
     /// ROUGE tokens: `chars` or `jieba`.
     pub tokenizer: String,
     /// How several references combine: `best` or `average`.
@@ -145,6 +148,7 @@ impl Report {
             jianbao: env!("CARGO_PKG_VERSION").to_owned(),
             suite: suite.to_owned(),
             model,
+            weights: None,
             tokenizer: tokenizer.name().to_owned(),
             references: match aggregate {
                 Aggregate::Best => "best",
@@ -248,10 +252,11 @@ impl Report {
     /// One line: version, suite, model, ROUGE tokens and references, bootstrap settings.
     pub fn heading(&self) -> String {
         format!(
-            "jianbao {} eval · suite {} · model {} · ROUGE on {} ({} of several references) · bootstrap {} resamples, seed {}",
+            "jianbao {} eval · suite {} · model {}{} · ROUGE on {} ({} of several references) · bootstrap {} resamples, seed {}",
             self.jianbao,
             self.suite,
             self.model.as_deref().unwrap_or("none"),
+            self.weights.as_deref().map(|w| format!(" ({w} weights)")).unwrap_or_default(),
             self.tokenizer,
             self.references,
             self.resamples,
