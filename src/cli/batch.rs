@@ -21,13 +21,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::{BatchArgs, LogFormat, OutputArgs};
 use super::Outcome;
-use crate::batch::{self, Done, Shard};
+use crate::batch::{self, Done, Results, Shard, Timeout};
 use crate::input::{self, InputOptions};
-use crate::label::Label;
 use crate::output::sink::UNNAMED;
 use crate::output::{DigestPage, ErrorRecord, Format, Page, Sink};
 use crate::segment::Article;
-use crate::summarize::Summary;
 
 /// Articles gathered before the encoder runs: enough for full batches, few enough that output
 /// follows input closely.
@@ -47,24 +45,12 @@ fn catch_interrupt() {
     });
 }
 
-/// Summaries and labels for a batch of articles, and which of them ran out of time.
-pub struct Results {
-    pub summaries: Option<Vec<Summary>>,
-    pub labels: Option<Vec<Label>>,
-    /// One flag per article: its time ran out (`--article-timeout`), and its summary and label
-    /// are not to be written.
-    pub timed_out: Vec<bool>,
-}
-
 impl BatchArgs {
-    /// `--article-timeout` as a duration; `None` for no limit.
-    pub fn article_timeout(&self) -> anyhow::Result<Option<Duration>> {
+    /// `--article-timeout` as a limit; `None` for no limit.
+    pub fn article_timeout(&self) -> anyhow::Result<Option<Timeout>> {
         let t = self.article_timeout;
-        match Duration::try_from_secs_f64(t) {
-            Ok(d) if d.is_zero() => Ok(None),
-            Ok(d) => Ok(Some(d)),
-            Err(_) => bail!("--article-timeout must be a number of seconds, 0 or more (got {t})"),
-        }
+        Timeout::from_secs(t)
+            .map_err(|_| anyhow::anyhow!("--article-timeout must be a number of seconds, 0 or more (got {t})"))
     }
 }
 
