@@ -1,7 +1,8 @@
 //! `jianbao digest`, `summarize`, `label` and `train`: the commands that read articles with the
-//! encoder. Pages go through the batch driver ([`super::batch`]): read and split as by `split`,
-//! their articles gathered into batches of several pages so that the encoder sees many
-//! sentences at once, then written in input order.
+//! encoder. Their flags become the [`Stages`] to run; pages go through the library's batch
+//! pipeline ([`crate::batch::run`], shown on the console by [`super::batch`]): read and split as
+//! by `split`, their articles gathered into batches of several pages so that the encoder sees
+//! many sentences at once, then written in input order.
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -95,7 +96,7 @@ impl LabelOptions {
     }
 }
 
-/// Runs `stages` over the pages of `input` (through the batch driver, each article within
+/// Runs `stages` over the pages of `input` (through the batch pipeline, each article within
 /// --article-timeout) or over `texts`.
 fn process(
     input: &InputArgs,
@@ -108,10 +109,10 @@ fn process(
     let timeout = batch_args.article_timeout()?;
     if texts.is_empty() {
         stages.timeout = timeout;
-        let run = Run { opts: &opts, output, batch: batch_args, engine: &|pages| Ok(stages.run(pages)?) };
+        let run = Run { opts: &opts, output, batch: batch_args, stages: &stages };
         return batch::process(&input.sources(), &run);
     }
-    // A few texts from the command line: one batch, no driver.
+    // A few texts from the command line: one batch, no pipeline.
     let mut articles = Vec::new();
     let mut failed = 0;
     for (i, text) in texts.iter().enumerate() {
