@@ -4,8 +4,9 @@
 //! Data flows one way, one module per stage:
 //! [`input`] (paths → decoded [`input::Document`]s) → [`segment`] (page → [`segment::Article`]s)
 //! → [`model`] (texts → vectors) → [`summarize`] and [`label`] (article → summary, section) →
-//! [`output`] (records → bytes). [`batch`] keeps long runs resumable and shardable; [`eval`]
-//! scores outputs against references; [`cli`] wires the stages to the command line.
+//! [`output`] (records → bytes). [`batch`] streams pages through those stages into an output,
+//! resumable and shardable; [`eval`] scores outputs against references; [`cli`] turns the
+//! command line into calls of the above.
 
 pub mod batch;
 pub mod cli;

@@ -1,9 +1,8 @@
 //! `jianbao digest`, `summarize`, `label` and `train`: the commands that read articles with the
-//! encoder. Pages go through the batch driver ([`super::batch`]): read and split as by `split`,
-//! their articles gathered into batches of several pages so that the encoder sees many
-//! sentences at once, then written in input order.
-
-use std::time::{Duration, Instant};
+//! encoder. Their flags become the [`Stages`] to run; pages go through the library's batch
+//! pipeline ([`crate::batch::run`], shown on the console by [`super::batch`]): read and split as
+//! by `split`, their articles gathered into batches of several pages so that the encoder sees
+//! many sentences at once, then written in input order.
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -12,18 +11,18 @@ use super::args::{
     BatchArgs, DigestArgs, LabelArgs, LabelOptions, OutputArgs, SummarizeArgs, SummaryArgs, TrainArgs,
     TrainSummarizerArgs,
 };
-use super::batch::{self, Results, Run};
+use super::batch::{self, Run};
 use super::{check_share, open_output, InputArgs, Outcome};
+use crate::batch::{Results, Stages};
 use crate::label::head::Head;
 use crate::label::lexical::{self, LexicalSettings};
 use crate::label::train::{self, Part, Set, Settings};
 use crate::label::{self, Labeller, Taxonomy, ZeroShot};
-use crate::model::memo::Memo;
 use crate::model::{CandleEncoder, Encoder};
 use crate::output::{self, DigestPage, Page};
 use crate::segment::{self, Article};
 use crate::summarize::scorer::Scorer;
-use crate::summarize::{self, Budget, Method, Sentence, Summarizer};
+use crate::summarize::{Budget, Method, Summarizer};
 
 impl SummaryArgs {
     fn budget(&self) -> anyhow::Result<Budget> {
@@ -97,79 +96,23 @@ impl LabelOptions {
     }
 }
 
-/// What to do with each article.
-struct Engine<'e> {
-    summarizer: Option<Summarizer>,
-    labeller: Option<(&'e Labeller, label::Options)>,
-    /// The model both use, where one is loaded.
-    encoder: Option<&'e dyn Encoder>,
-}
-
-impl Engine<'_> {
-    /// Summaries and labels for the articles of `pages`, in order.
-    ///
-    /// With a `timeout`, the work on each article's own text (finding its sentences, which
-    /// grows with the text) stops when the article's time is up, and the article is marked as
-    /// timed out instead of being summarised and labelled; the model's share of each article
-    /// is bounded by the summarizer's and the labeller's caps.
-    fn run(&self, pages: &[&[Article]], timeout: Option<Duration>) -> anyhow::Result<Results> {
-        // The summariser and the labeller share what they embed in this batch.
-        let memo = self.encoder.map(Memo::new);
-        let encoder = memo.as_ref().map(|m| m as &dyn Encoder);
-        let articles: Vec<&Article> = pages.iter().flat_map(|p| p.iter()).collect();
-        let mut timed_out = vec![false; articles.len()];
-        let candidates: Vec<Vec<Sentence>> = articles
-            .iter()
-            .zip(&mut timed_out)
-            .map(|(article, late)| {
-                let deadline = timeout.map(|t| Instant::now() + t);
-                summarize::candidates_within(article, deadline).unwrap_or_else(|| {
-                    *late = true;
-                    Vec::new()
-                })
-            })
-            .collect();
-        let summaries =
-            self.summarizer.as_ref().map(|s| s.summarize_candidates(encoder, &articles, &candidates)).transpose()?;
-        let labels = match (self.labeller, encoder) {
-            (Some((labeller, options)), Some(encoder)) => {
-                let parts: Vec<_> = articles
-                    .iter()
-                    .zip(&candidates)
-                    .zip(&timed_out)
-                    .map(
-                        |((article, candidates), &late)| {
-                            if late {
-                                Vec::new()
-                            } else {
-                                label::input_parts_from(article, candidates)
-                            }
-                        },
-                    )
-                    .collect();
-                Some(labeller.label_parts(encoder, pages, &parts, options)?)
-            }
-            _ => None,
-        };
-        Ok(Results { summaries, labels, timed_out })
-    }
-}
-
-/// Runs `engine` over the pages of `input` (through the batch driver) or over `texts`.
+/// Runs `stages` over the pages of `input` (through the batch pipeline, each article within
+/// --article-timeout) or over `texts`.
 fn process(
     input: &InputArgs,
     texts: &[String],
-    engine: &Engine<'_>,
+    mut stages: Stages<'_>,
     output: &OutputArgs,
     batch_args: &BatchArgs,
 ) -> anyhow::Result<Outcome> {
     let opts = input.options()?;
     let timeout = batch_args.article_timeout()?;
     if texts.is_empty() {
-        let run = Run { opts: &opts, output, batch: batch_args, engine: &|pages| engine.run(pages, timeout) };
+        stages.timeout = timeout;
+        let run = Run { opts: &opts, output, batch: batch_args, stages: &stages };
         return batch::process(&input.sources(), &run);
     }
-    // A few texts from the command line: one batch, no driver.
+    // A few texts from the command line: one batch, no pipeline.
     let mut articles = Vec::new();
     let mut failed = 0;
     for (i, text) in texts.iter().enumerate() {
@@ -184,7 +127,7 @@ fn process(
         }
     }
     let pages: Vec<&[Article]> = articles.iter().map(|(_, a)| std::slice::from_ref(a)).collect();
-    let Results { summaries, labels, .. } = engine.run(&pages, None)?;
+    let Results { summaries, labels, .. } = stages.run(&pages)?;
     let (out, name) = open_output(output.out.as_deref())?;
     let mut writer = output::writer(output.format, out);
     for (i, (source, article)) in articles.iter().enumerate() {
@@ -208,12 +151,13 @@ pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
     let scorer = args.summary.scorer()?;
     let encoder = args.model.load()?;
     let labeller = args.label.labeller(&encoder)?;
-    let engine = Engine {
+    let stages = Stages {
         summarizer: Some(args.summary.summarizer(budget, scorer, Some(&encoder))?),
         labeller: Some((&labeller, options)),
         encoder: Some(&encoder),
+        timeout: None,
     };
-    process(&args.input, &args.text, &engine, &args.output, &args.batch)
+    process(&args.input, &args.text, stages, &args.output, &args.batch)
 }
 
 pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
@@ -225,8 +169,8 @@ pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
         if args.summary.method == Method::Model { Some(args.model.load()?) } else { None };
     let encoder = encoder.as_ref().map(|e| e as &dyn Encoder);
     let summarizer = args.summary.summarizer(budget, scorer, encoder)?;
-    let engine = Engine { summarizer: Some(summarizer), labeller: None, encoder };
-    process(&args.input, &args.text, &engine, &args.output, &args.batch)
+    let stages = Stages { summarizer: Some(summarizer), labeller: None, encoder, timeout: None };
+    process(&args.input, &args.text, stages, &args.output, &args.batch)
 }
 
 pub fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
@@ -234,8 +178,9 @@ pub fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
     let options = args.label.options()?;
     let encoder = args.model.load()?;
     let labeller = args.label.labeller(&encoder)?;
-    let engine = Engine { summarizer: None, labeller: Some((&labeller, options)), encoder: Some(&encoder) };
-    process(&args.input, &args.text, &engine, &args.output, &args.batch)
+    let stages =
+        Stages { summarizer: None, labeller: Some((&labeller, options)), encoder: Some(&encoder), timeout: None };
+    process(&args.input, &args.text, stages, &args.output, &args.batch)
 }
 
 pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {

@@ -9,21 +9,15 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::harness::{path_str, run, seed_text, Dir};
+use crate::harness::{page_variant, path_str, run, seed_text, Dir};
 use crate::inputs::zip_bytes;
 
 /// `pages` variants of the example page and four bad entries: binary, empty, oversize (over
 /// the 64K limit the runs use) and GBK (which decodes, and is a page like the others).
 fn archive(dir: &Dir, pages: usize) -> std::path::PathBuf {
     let seed = seed_text();
-    let texts: Vec<(String, Vec<u8>)> = (0..pages)
-        .map(|i| {
-            (
-                format!("pages/{i:03}.txt"),
-                seed.replace("债券规模为5亿元", &format!("债券规模为{}亿元", i + 1)).into_bytes(),
-            )
-        })
-        .collect();
+    let texts: Vec<(String, Vec<u8>)> =
+        (0..pages).map(|i| (format!("pages/{i:03}.txt"), page_variant(i).into_bytes())).collect();
     let gbk =
         encoding_rs::GBK.encode(&seed[..seed.char_indices().nth(2600).map_or(seed.len(), |(i, _)| i)]).0.into_owned();
     let mut entries: Vec<(&str, &[u8])> = texts.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();

@@ -14,6 +14,12 @@ pub fn seed_text() -> String {
     std::fs::read_to_string(seed_page()).expect("the example page is in the repository")
 }
 
+/// The example page with one figure changed by `i`, so that each variant's articles have keys
+/// of their own.
+pub fn page_variant(i: usize) -> String {
+    seed_text().replace("债券规模为5亿元", &format!("债券规模为{}亿元", i + 1))
+}
+
 pub struct Dir {
     pub dir: tempfile::TempDir,
 }

@@ -1,5 +1,6 @@
-//! Integration tests: `jianbao` run as a user runs it, on real pages and on files each test
-//! writes into its own temporary directory.
+//! Integration tests: `jianbao` run as a user runs it, and its batch pipeline called as the
+//! benches call it, on real pages and on files each test writes into its own temporary
+//! directory.
 
 mod batch;
 mod digest;
@@ -9,6 +10,7 @@ mod harness;
 mod inputs;
 mod model;
 mod pathological;
+mod pipeline;
 mod pressure;
 mod real_model;
 mod seed;

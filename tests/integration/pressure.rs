@@ -7,17 +7,14 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::harness::{run, seed_text, Dir};
+use crate::harness::{page_variant, run, seed_text, Dir};
 use crate::inputs::zip_bytes;
 
 const LEAD: [&str; 5] = ["summarize", "--method", "lead", "--max-bytes", "64K"];
 
 /// `n` variants of the example page in `pages.zip`.
 fn pages(dir: &Dir, n: usize) -> PathBuf {
-    let seed = seed_text();
-    let texts: Vec<(String, Vec<u8>)> = (0..n)
-        .map(|i| (format!("p/{i:03}.txt"), seed.replace("债券规模为5亿元", &format!("债券规模为{}亿元", i + 1)).into()))
-        .collect();
+    let texts: Vec<(String, Vec<u8>)> = (0..n).map(|i| (format!("p/{i:03}.txt"), page_variant(i).into())).collect();
     let entries: Vec<(&str, &[u8])> = texts.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
     dir.write("pages.zip", zip_bytes(&entries))
 }
