@@ -2,6 +2,8 @@
 //! masked mean pooling and L2 normalisation. The transformer itself is in [`super::bert`];
 //! this module never looks inside it.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use candle_core::{Device, Tensor};
 use tokenizers::Tokenizer;
 
@@ -144,6 +146,30 @@ impl Tokens {
     }
 }
 
+/// What an encoder has run so far: the tokens of its inputs (prompts and special tokens
+/// included, overlapping windows counted in each), and the rows its layers ran, padding
+/// included.
+#[derive(Debug, Default)]
+pub struct Work {
+    tokens: AtomicU64,
+    rows: AtomicU64,
+}
+
+impl Work {
+    fn add(&self, tokens: usize, rows: usize) {
+        self.tokens.fetch_add(tokens as u64, Ordering::Relaxed);
+        self.rows.fetch_add(rows as u64, Ordering::Relaxed);
+    }
+
+    pub fn tokens(&self) -> u64 {
+        self.tokens.load(Ordering::Relaxed)
+    }
+
+    pub fn rows(&self) -> u64 {
+        self.rows.load(Ordering::Relaxed)
+    }
+}
+
 /// Embeds `texts`: one L2-normalised vector per text, in order. A text longer than the model
 /// takes is the token-weighted mean of its windows' pooled vectors, then normalised.
 pub fn embed(
@@ -152,6 +178,7 @@ pub fn embed(
     hidden: usize,
     texts: &[&str],
     intent: Intent,
+    work: &Work,
 ) -> Result<Vec<Vec<f32>>, ModelError> {
     let mut windows = tokens.windows(texts, intent)?;
     // Longest first, so that each batch's padding is small and the first batch is the largest
@@ -159,11 +186,11 @@ pub fn embed(
     windows.sort_by(|a, b| b.ids.len().cmp(&a.ids.len()).then(a.text.cmp(&b.text)));
     let mut sums = vec![vec![0f64; hidden]; texts.len()];
     let mut weights = vec![0f64; texts.len()];
-    let mut start = 0;
-    while start < windows.len() {
-        let longest = windows[start].ids.len();
-        let count = (BATCH_TOKENS / longest).clamp(1, BATCH_MAX).min(windows.len() - start);
-        let batch = &windows[start..start + count];
+    let lengths: Vec<usize> = windows.iter().map(|w| w.ids.len()).collect();
+    for batch in batches(&lengths) {
+        let batch = &windows[batch];
+        let longest = batch[0].ids.len();
+        work.add(batch.iter().map(|w| w.ids.len()).sum(), batch.len() * longest);
         let pooled = forward_pooled(model, tokens.pad, batch, longest)?;
         for (window, vector) in batch.iter().zip(pooled) {
             let w = window.ids.len() as f64;
@@ -172,7 +199,6 @@ pub fn embed(
             }
             weights[window.text] += w;
         }
-        start += count;
     }
     Ok(sums
         .into_iter()
@@ -181,6 +207,43 @@ pub fn embed(
             sum.into_iter().map(|v| (v / norm) as f32).collect()
         })
         .collect())
+}
+
+/// What one more forward pass costs besides its rows, in rows: its share of thread start-up,
+/// weight reads and the per-layer work that does not grow with the batch.
+const PASS_COST_ROWS: usize = 128;
+
+/// Cuts windows of `lengths` (sorted longest first) into batches: each pads its windows to its
+/// first, holds at most [`BATCH_MAX`] windows and [`BATCH_TOKENS`] padded tokens (or is one
+/// window), and the cut is the one with the fewest padded rows plus [`PASS_COST_ROWS`] per
+/// batch. Every row of padding goes through every linear layer, so on a mix of lengths this
+/// runs fewer rows than filling each batch to its limits; a window's vector does not depend
+/// on what it is batched with.
+fn batches(lengths: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let n = lengths.len();
+    // cost[i]: the cheapest way to run windows i.., whose first batch ends at end[i].
+    let mut cost = vec![usize::MAX; n + 1];
+    let mut end = vec![n; n + 1];
+    cost[n] = 0;
+    for i in (0..n).rev() {
+        for j in i + 1..=(i + BATCH_MAX).min(n) {
+            let rows = (j - i) * lengths[i];
+            if j > i + 1 && rows > BATCH_TOKENS {
+                break;
+            }
+            let total = cost[j] + rows + PASS_COST_ROWS;
+            if total < cost[i] {
+                (cost[i], end[i]) = (total, j);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        out.push(i..end[i]);
+        i = end[i];
+    }
+    out
 }
 
 fn run_error(e: candle_core::Error) -> ModelError {
@@ -208,4 +271,46 @@ fn forward_pooled(model: &Bert, pad: u32, batch: &[Window], len: usize) -> Resul
         summed.broadcast_div(&counts)?.to_device(&Device::Cpu)?.to_vec2::<f32>()
     })();
     pooled.map_err(run_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Padded rows of a cut: each batch pads to its first window.
+    fn rows(lengths: &[usize], cut: &[std::ops::Range<usize>]) -> usize {
+        cut.iter().map(|b| b.len() * lengths[b.start]).sum()
+    }
+
+    #[test]
+    fn batches_cover_the_windows_in_order_within_their_limits() {
+        // Lengths as a batch of articles gives them: many short sentences, some long passages.
+        let mut lengths: Vec<usize> = (0..700).map(|i| 12 + (i * 37) % 90).collect();
+        lengths.extend((0..70).map(|i| 150 + (i * 53) % 360));
+        lengths.extend([512, 512, 3]);
+        lengths.sort_by(|a, b| b.cmp(a));
+        let cut = batches(&lengths);
+        let mut next = 0;
+        for b in &cut {
+            assert_eq!(b.start, next, "batches in order, none skipped");
+            assert!(!b.is_empty() && b.len() <= BATCH_MAX);
+            assert!(b.len() == 1 || b.len() * lengths[b.start] <= BATCH_TOKENS);
+            next = b.end;
+        }
+        assert_eq!(next, lengths.len());
+        // Filling each batch to its limits pads far more.
+        let mut filled = Vec::new();
+        let mut start = 0;
+        while start < lengths.len() {
+            let count = (BATCH_TOKENS / lengths[start]).clamp(1, BATCH_MAX).min(lengths.len() - start);
+            filled.push(start..start + count);
+            start += count;
+        }
+        let real: usize = lengths.iter().sum();
+        let (ours, full) = (rows(&lengths, &cut), rows(&lengths, &filled));
+        assert!(ours - real < (full - real) / 2, "padding {} against {}", ours - real, full - real);
+        // Windows of one length need no padding: as few batches as the limits allow.
+        assert_eq!(batches(&[100; 130]).len(), 3);
+        assert!(batches(&[]).is_empty());
+    }
 }
