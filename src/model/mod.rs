@@ -28,7 +28,7 @@ use candle_nn::VarBuilder;
 
 pub use self::bert::WeightFormat;
 use self::bert::{Bert, Config};
-use self::embed::{Prompts, Tokens};
+use self::embed::{Prompts, Tokens, Work};
 pub use self::source::{ModelDir, ModelSpec};
 
 /// What a text is for; e5 models encode the two differently (`query: ` / `passage: `).
@@ -109,6 +109,7 @@ pub struct CandleEncoder {
     bert: Bert,
     tokens: Tokens,
     hidden: usize,
+    work: Work,
 }
 
 impl CandleEncoder {
@@ -132,12 +133,17 @@ impl CandleEncoder {
             ));
         }
         let bert = load_weights(&dir.weights, &config, opts.weights, &device)?;
-        Ok(CandleEncoder { id: dir.id.clone(), bert, tokens, hidden: config.hidden_size })
+        Ok(CandleEncoder { id: dir.id.clone(), bert, tokens, hidden: config.hidden_size, work: Work::default() })
     }
 
     /// Tokens a text makes (prompt included, special tokens not).
     pub fn token_count(&self, text: &str, intent: Intent) -> Result<usize, ModelError> {
         self.tokens.count(text, intent)
+    }
+
+    /// The tokens and rows embedded so far, for measuring what a job costs.
+    pub fn work(&self) -> &Work {
+        &self.work
     }
 
     /// The ids the model sees for a text that fits in one window, special tokens included.
@@ -159,7 +165,7 @@ impl Encoder for CandleEncoder {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
-        embed::embed(&self.bert, &self.tokens, self.hidden, texts, intent)
+        embed::embed(&self.bert, &self.tokens, self.hidden, texts, intent, &self.work)
     }
 }
 
