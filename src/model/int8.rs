@@ -242,8 +242,7 @@ impl Int8Weight {
 /// Quantises a row to 0..=255 around a zero point; returns (scale, zero point). The range
 /// always holds 0, so that zero (padding, ReLU) is exact.
 fn quantize_row(row: &[f32], codes: &mut [u8]) -> (f32, i32) {
-    let min = lanes(row, 0.0, f32::min);
-    let max = lanes(row, 0.0, f32::max);
+    let (min, max) = range(row);
     let scale = (max - min) / 255.0;
     if scale == 0.0 || !scale.is_finite() {
         codes.fill(0);
@@ -254,9 +253,19 @@ fn quantize_row(row: &[f32], codes: &mut [u8]) -> (f32, i32) {
     (scale, zero as i32)
 }
 
+// The smallest and largest value of a row, and 0. Comparisons rather than `f32::min`, whose
+// NaN rules keep it from vectorising.
+dispatch!(range, (row: &[f32]) -> (f32, f32), {
+    (lanes(row, 0.0, |a, b| if a < b { a } else { b }), lanes(row, 0.0, |a, b| if a > b { a } else { b }))
+});
+
 dispatch!(encode_row, (row: &[f32], inv: f32, zero: f32, codes: &mut [u8]), {
+    // 1.5 · 2^23: adding it to a value in 0..=255 rounds it to the nearest integer (ties to
+    // even) and leaves that integer in the low mantissa bits, so the byte is a truncation of
+    // the bits; a float-to-integer `as`, saturating, would not vectorise.
+    const ROUND: f32 = 12_582_912.0;
     for (c, &v) in codes.iter_mut().zip(row) {
-        *c = (v * inv + zero).round_ties_even().clamp(0.0, 255.0) as u8;
+        *c = ((v * inv + zero).clamp(0.0, 255.0) + ROUND).to_bits() as u8;
     }
 });
 
