@@ -97,8 +97,8 @@ pub enum WeightFormat {
     Int8,
 }
 
-/// int8 where the processor has integer dot products (AVX2 or wider): two to three times
-/// the speed of f32 with the same vectors to a cosine of 0.999. Elsewhere int8 runs on a
+/// int8 where the processor has integer dot products (AVX2 or wider): about twice the speed
+/// of f32, with the same vectors to a cosine of 0.999. Elsewhere int8 runs on a
 /// portable loop, slower than candle's f32 products, and f32 is the default.
 impl Default for WeightFormat {
     fn default() -> WeightFormat {
