@@ -27,9 +27,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use jianbao::batch::stages::DEFAULT_TIMEOUT_SECONDS;
 use jianbao::batch::{self, Job, Sources, Stages, Timeout, Unobserved};
 use jianbao::input::InputOptions;
-use jianbao::label::{self, head::Head, Labeller};
+use jianbao::label::{head::Head, Labeller};
 use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
 use jianbao::model::{CandleEncoder, LoadOptions};
 use jianbao::output::{Format, Sink};
@@ -112,18 +113,13 @@ fn child(what: &str) {
     let stages = match &encoder {
         Some(encoder) => {
             labeller = Labeller::Head(Box::new(Head::builtin()));
-            Stages {
-                summarizer: Some(Summarizer::new(Method::Model, Budget::default())),
-                labeller: Some((&labeller, label::Options::default())),
-                encoder: Some(encoder),
-                timeout: Timeout::from_secs(30.0).expect("digest's default timeout"),
-            }
+            Stages::digest(encoder, &labeller)
         }
         None => Stages {
             summarizer: Some(Summarizer::new(Method::Lead, Budget::default())),
             labeller: None,
             encoder: None,
-            timeout: Timeout::from_secs(30.0).expect("the default timeout"),
+            timeout: Timeout::from_secs(DEFAULT_TIMEOUT_SECONDS).expect("the default timeout"),
         },
     };
     let paths = [input];

@@ -106,25 +106,9 @@ fn ort(results: &[(&str, usize, Value)]) {
         }
         let stdout = String::from_utf8_lossy(&out.stdout);
         let r: Value = serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("ORT JSON");
-        println!(
-            "ort     {:>7} {:>9.2} {:>14.1} {:>14.0} {:>14.0}   min cosine vs candle {:.5}",
-            threads,
-            r["load_s"].as_f64().unwrap_or(0.0),
-            r["seed_sentences_per_s"].as_f64().unwrap_or(0.0),
-            r["tokens_per_s_256"].as_f64().unwrap_or(0.0),
-            r["tokens_per_s_512"].as_f64().unwrap_or(0.0),
-            r["min_cosine"].as_f64().unwrap_or(0.0)
-        );
+        ort_row("ort", threads, &r, "vs candle");
         let q = &r["int8"];
-        println!(
-            "ort-int8{:>6} {:>9.2} {:>14.1} {:>14.0} {:>14.0}   min cosine vs candle f32 {:.5}",
-            threads,
-            q["load_s"].as_f64().unwrap_or(0.0),
-            q["seed_sentences_per_s"].as_f64().unwrap_or(0.0),
-            q["tokens_per_s_256"].as_f64().unwrap_or(0.0),
-            q["tokens_per_s_512"].as_f64().unwrap_or(0.0),
-            q["min_cosine"].as_f64().unwrap_or(0.0)
-        );
+        ort_row("ort-int8", threads, q, "vs candle f32");
         for (weights, t, c) in results.iter().filter(|(_, t, _)| *t == threads) {
             let ratio = |k: &str, of: &Value| c[k].as_f64().unwrap_or(0.0) / of[k].as_f64().unwrap_or(f64::NAN);
             let line = |of: &Value| {
@@ -138,6 +122,18 @@ fn ort(results: &[(&str, usize, Value)]) {
             println!("  {weights:<5} at {t}: vs ORT f32 {}; vs ORT int8 {}", line(&r), line(q));
         }
     }
+}
+
+/// One ORT configuration's figures, as the candle rows print theirs.
+fn ort_row(name: &str, threads: usize, r: &Value, cosine: &str) {
+    println!(
+        "{name:<7} {threads:>7} {:>9.2} {:>14.1} {:>14.0} {:>14.0}   min cosine {cosine} {:.5}",
+        r["load_s"].as_f64().unwrap_or(0.0),
+        r["seed_sentences_per_s"].as_f64().unwrap_or(0.0),
+        r["tokens_per_s_256"].as_f64().unwrap_or(0.0),
+        r["tokens_per_s_512"].as_f64().unwrap_or(0.0),
+        r["min_cosine"].as_f64().unwrap_or(0.0)
+    );
 }
 
 /// The example page's first 60 sentences.

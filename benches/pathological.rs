@@ -10,13 +10,12 @@
 
 use std::time::Instant;
 
-use jianbao::batch::{Stages, Timeout};
+use jianbao::batch::Stages;
 use jianbao::input::decode::decode;
-use jianbao::label::{head::Head, Labeller, Options};
+use jianbao::label::{head::Head, Labeller};
 use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
 use jianbao::model::{CandleEncoder, LoadOptions};
 use jianbao::segment;
-use jianbao::summarize::{Budget, Method, Summarizer};
 
 #[path = "../tests/pages/pathological.rs"]
 mod pages;
@@ -36,12 +35,7 @@ fn main() {
     let dir = source::resolve(&spec, &opts).expect("the default model");
     let encoder = CandleEncoder::load(&dir, &LoadOptions::default()).expect("load");
     let labeller = Labeller::Head(Box::new(Head::builtin()));
-    let stages = Stages {
-        summarizer: Some(Summarizer::new(Method::Model, Budget::default())),
-        labeller: Some((&labeller, Options::default())),
-        encoder: Some(&encoder),
-        timeout: Timeout::from_secs(30.0).expect("digest's default timeout"),
-    };
+    let stages = Stages::digest(&encoder, &labeller);
     let mut slow = 0;
     println!("{:<24} {:>10} {:>9} {:>9} {:>9} {:>9}", "page", "bytes", "articles", "split", "stages", "seconds");
     for page in pages::pages(true) {

@@ -12,6 +12,9 @@ use crate::model::{Encoder, ModelError};
 use crate::segment::Article;
 use crate::summarize::{self, Sentence, Summarizer, Summary};
 
+/// The default time budget of an article's own text, in seconds.
+pub const DEFAULT_TIMEOUT_SECONDS: f64 = 30.0;
+
 /// The most time the work on one article's own text may take.
 ///
 /// Kept as the seconds it was given in as well, so that an error record quotes the limit as
@@ -82,7 +85,19 @@ pub struct Results {
     pub timed_out: Vec<bool>,
 }
 
-impl Stages<'_> {
+impl<'e> Stages<'e> {
+    /// What `jianbao digest` does by default: model summaries (the built-in scorer, the
+    /// default budget), sections from `labeller` with the default options, and the default
+    /// time budget per article.
+    pub fn digest(encoder: &'e dyn Encoder, labeller: &'e Labeller) -> Stages<'e> {
+        Stages {
+            summarizer: Some(Summarizer::new(summarize::Method::Model, summarize::Budget::default())),
+            labeller: Some((labeller, label::Options::default())),
+            encoder: Some(encoder),
+            timeout: Timeout::from_secs(DEFAULT_TIMEOUT_SECONDS).ok().flatten(),
+        }
+    }
+
     /// Summaries and labels for the articles of `pages`, in order.
     ///
     /// With a timeout, the work on each article's own text (finding its sentences, which grows

@@ -68,7 +68,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
                 }
             })?;
             if report.model.is_some() {
-                report.weights = Some(args.model.weights()?.as_str().to_owned());
+                report.weights = encoder.as_ref().map(|e| e.weights().as_str().to_owned());
             }
             report
         }

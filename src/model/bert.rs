@@ -163,37 +163,35 @@ impl Linear {
         Linear::from_parts(vb.get((out, inp), "weight")?, vb.get(out, "bias")?, format)
     }
 
-    /// `x · Wᵀ`, bias not added, for the layers whose bias is fused with what follows.
-    fn matmul(&self, x: &Tensor) -> Result<Tensor> {
-        match &self.weight {
-            Weight::F32(w_t) => x.matmul(w_t),
-            Weight::Packed(packed) => packed.matmul(x),
-            Weight::Quantized(q) => q.forward(x),
-            Weight::Int8(w) => w.forward(x, Then::Bias, None)?.broadcast_sub(&self.bias),
+    /// `x · Wᵀ + b`, then what follows the layer (`then`): int8 layers do it all in one op,
+    /// the others add the bias in a fused op with the GELU or residual.
+    fn apply(&self, x: &Tensor, then: Then, residual: Option<&Tensor>) -> Result<Tensor> {
+        let y = match &self.weight {
+            Weight::Int8(w) => return w.forward(x, then, residual),
+            Weight::F32(w_t) => x.matmul(w_t)?,
+            Weight::Packed(packed) => packed.matmul(x)?,
+            Weight::Quantized(q) => q.forward(x)?,
+        };
+        match (then, residual) {
+            (Then::Bias, _) => y.broadcast_add(&self.bias),
+            (Then::BiasGelu, _) => ops::bias_gelu(&y, &self.bias),
+            (Then::BiasResidual, Some(residual)) => ops::bias_residual(&y, &self.bias, residual),
+            (Then::BiasResidual, None) => candle_core::bail!("a residual layer without its residual"),
         }
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        match &self.weight {
-            Weight::Int8(w) => w.forward(x, Then::Bias, None),
-            _ => self.matmul(x)?.broadcast_add(&self.bias),
-        }
+        self.apply(x, Then::Bias, None)
     }
 
     /// `gelu(x · Wᵀ + b)`, GELU in the exact (erf) form.
     fn forward_gelu(&self, x: &Tensor) -> Result<Tensor> {
-        match &self.weight {
-            Weight::Int8(w) => w.forward(x, Then::BiasGelu, None),
-            _ => ops::bias_gelu(&self.matmul(x)?, &self.bias),
-        }
+        self.apply(x, Then::BiasGelu, None)
     }
 
     /// `x · Wᵀ + b + residual`.
     fn forward_residual(&self, x: &Tensor, residual: &Tensor) -> Result<Tensor> {
-        match &self.weight {
-            Weight::Int8(w) => w.forward(x, Then::BiasResidual, Some(residual)),
-            _ => ops::bias_residual(&self.matmul(x)?, &self.bias, residual),
-        }
+        self.apply(x, Then::BiasResidual, Some(residual))
     }
 }
 

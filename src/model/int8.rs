@@ -17,7 +17,7 @@
 
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, DType, Layout, Result, Shape, Tensor};
 
-use super::ops::{dispatch, erf, lanes};
+use super::ops::{dispatch, erf, f32_slice, lanes};
 
 /// Output columns per panel.
 const PANEL: usize = 32;
@@ -153,37 +153,9 @@ impl Int8Weight {
             scales[j] = scale;
             sums[j] = column.iter().map(|&c| i32::from(c)).sum();
         }
-        // Panel p, step s, column c, slot t holds column 32p + c's input group·s + t.
-        let steps = depth / group;
-        let at = |p: usize, s: usize, c: usize, t: usize| ((p * steps + s) * PANEL + c) * group + t;
-        let source = |p: usize, s: usize, c: usize, t: usize| codes[(p * PANEL + c) * depth + s * group + t];
         let panels = match kernel {
-            Kernel::Avx2 => {
-                let mut pairs = vec![0i16; width * depth];
-                for p in 0..width / PANEL {
-                    for s in 0..steps {
-                        for c in 0..PANEL {
-                            for t in 0..group {
-                                pairs[at(p, s, c, t)] = i16::from(source(p, s, c, t));
-                            }
-                        }
-                    }
-                }
-                Panels::Pairs(pairs)
-            }
-            _ => {
-                let mut bytes = vec![0i8; width * depth];
-                for p in 0..width / PANEL {
-                    for s in 0..steps {
-                        for c in 0..PANEL {
-                            for t in 0..group {
-                                bytes[at(p, s, c, t)] = source(p, s, c, t);
-                            }
-                        }
-                    }
-                }
-                Panels::Bytes(bytes)
-            }
+            Kernel::Avx2 => Panels::Pairs(pack(&codes, width, depth, group)),
+            _ => Panels::Bytes(pack(&codes, width, depth, group)),
         };
         Ok(Int8Weight { out, inp, depth, kernel, panels, scales, sums, bias })
     }
@@ -237,6 +209,24 @@ impl Int8Weight {
             finish_row(acc, row, &columns, then, residual, dst);
         }
     }
+}
+
+/// Lays out `codes` (column-major, `depth` values per column, `width` columns) in panels of
+/// 32 columns: panel p, step s, column c, slot t holds column 32p + c's input group·s + t.
+fn pack<T: From<i8> + Copy + Default>(codes: &[i8], width: usize, depth: usize, group: usize) -> Vec<T> {
+    let steps = depth / group;
+    let mut panels = vec![T::default(); width * depth];
+    for p in 0..width / PANEL {
+        for s in 0..steps {
+            for c in 0..PANEL {
+                for t in 0..group {
+                    let from = (p * PANEL + c) * depth + s * group + t;
+                    panels[((p * steps + s) * PANEL + c) * group + t] = T::from(codes[from]);
+                }
+            }
+        }
+    }
+    panels
 }
 
 /// Quantises a row to 0..=255 around a zero point; returns (scale, zero point). The range
@@ -492,16 +482,6 @@ mod x86 {
     kernel_256!(avx2, "avx2", i16, i16, 2, |acc, x, b| _mm256_add_epi32(acc, _mm256_madd_epi16(x, b)));
 }
 
-fn f32_slice<'a>(storage: &'a CpuStorage, layout: &Layout, what: &str) -> Result<&'a [f32]> {
-    let CpuStorage::F32(values) = storage else {
-        candle_core::bail!("int8 linear: {what} must be f32");
-    };
-    let Some((start, end)) = layout.contiguous_offsets() else {
-        candle_core::bail!("int8 linear: {what} must be contiguous");
-    };
-    Ok(&values[start..end])
-}
-
 impl Int8Weight {
     fn check_input(&self, layout: &Layout) -> Result<usize> {
         let (rows, inp) = layout.shape().dims2()?;
@@ -522,7 +502,7 @@ impl CustomOp1 for Int8Matmul<'_> {
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
         let w = self.0;
         let rows = w.check_input(layout)?;
-        let x = f32_slice(storage, layout, "input")?;
+        let x = f32_slice(storage, layout, self.name())?;
         let mut out = vec![0f32; rows * w.out];
         w.rows(x, self.1, None, &mut out);
         Ok((CpuStorage::F32(out), Shape::from((rows, w.out))))
@@ -542,7 +522,7 @@ impl CustomOp2 for Int8Residual<'_> {
         if l2.shape().dims2()? != (rows, w.out) {
             candle_core::bail!("int8 linear: residual {:?} for {rows} × {} outputs", l2.shape(), w.out);
         }
-        let (x, residual) = (f32_slice(s1, l1, "input")?, f32_slice(s2, l2, "residual")?);
+        let (x, residual) = (f32_slice(s1, l1, self.name())?, f32_slice(s2, l2, self.name())?);
         let mut out = vec![0f32; rows * w.out];
         w.rows(x, Then::BiasResidual, Some(residual), &mut out);
         Ok((CpuStorage::F32(out), Shape::from((rows, w.out))))

@@ -109,6 +109,8 @@ pub struct CandleEncoder {
     bert: Bert,
     tokens: Tokens,
     hidden: usize,
+    /// How the linear layers are kept: as asked, except int8 on a GPU, which keeps f32.
+    weights: WeightFormat,
     work: Work,
 }
 
@@ -133,12 +135,28 @@ impl CandleEncoder {
             ));
         }
         let bert = load_weights(&dir.weights, &config, opts.weights, &device)?;
-        Ok(CandleEncoder { id: dir.id.clone(), bert, tokens, hidden: config.hidden_size, work: Work::default() })
+        let weights = match opts.weights {
+            WeightFormat::Int8 if !device.is_cpu() => WeightFormat::F32,
+            format => format,
+        };
+        Ok(CandleEncoder {
+            id: dir.id.clone(),
+            bert,
+            tokens,
+            hidden: config.hidden_size,
+            weights,
+            work: Work::default(),
+        })
     }
 
     /// Tokens a text makes (prompt included, special tokens not).
     pub fn token_count(&self, text: &str, intent: Intent) -> Result<usize, ModelError> {
         self.tokens.count(text, intent)
+    }
+
+    /// How the linear layers are kept.
+    pub fn weights(&self) -> WeightFormat {
+        self.weights
     }
 
     /// The tokens and rows embedded so far, for measuring what a job costs.

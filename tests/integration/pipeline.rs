@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use jianbao::batch::{self, Done, Job, Observer, Report, Sources, Stages, Timeout, Unobserved};
+use jianbao::batch::{self, Done, Job, Observer, Report, Sources, Stages, Unobserved};
 use jianbao::input::InputOptions;
-use jianbao::label::{self, head::Head, Labeller};
+use jianbao::label::{head::Head, Labeller};
 use jianbao::output::sink::page_path;
 use jianbao::output::{DigestPage, ErrorRecord, Format, Sink};
 use jianbao::summarize::{Budget, Method, Summarizer};
@@ -212,12 +212,7 @@ fn digest_through_the_pipeline_with_the_default_model() {
     let head = Head::builtin();
     head.check_encoder(encoder).expect("the built-in head is the default model's");
     let labeller = Labeller::Head(Box::new(head));
-    let stages = Stages {
-        summarizer: Some(Summarizer::new(Method::Model, Budget::default())),
-        labeller: Some((&labeller, label::Options::default())),
-        encoder: Some(encoder),
-        timeout: Timeout::from_secs(30.0).expect("a timeout"),
-    };
+    let stages = Stages::digest(encoder, &labeller);
     let paths = [seed_page()];
     let report = into_file(&job(&paths, &InputOptions::default(), &stages), &dir.path("lib.jsonl"));
     assert_eq!((report.pages, report.articles, report.failed()), (1, 5, 0), "{report:?}");
