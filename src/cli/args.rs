@@ -25,7 +25,7 @@ Exit codes:
     long_about = "简报 jianbao reads Chinese newspaper pages (e-paper or OCR exports, one file holding \
 several articles), splits them into structured articles (headline, kicker 引题, deck 副题, byline, \
 dateline, subheads, paragraphs, with each article's span in the source), and gives every article a \
-short extractive summary and a section label (时政, 财经, 社会, …) with a small multilingual \
+short summary and a section label (时政, 财经, 社会, …) with a small multilingual \
 transformer run on the CPU.",
     after_help = EXIT_CODES,
     after_long_help = EXIT_CODES
@@ -62,8 +62,8 @@ Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (e
     /// Split pages, then summarise and label every article.
     #[command(
         long_about = "Split each page into its articles, then give every article a short extractive \
-summary (a few of its own sentences, in article order, without bylines, datelines or credits) \
-and a section label (时政, 财经, 社会, … from the labels file) with its probability and the \
+summary (a few of its own sentences, in article order, without bylines, datelines or credits; \
+a commentary's opens with 文章认为，) and a section label (时政, 财经, 社会, … from the labels file) with its probability and the \
 runners-up. Records carry the source, the article's index and span, headline, byline, \
 dateline, summary, section and confidence.",
         after_long_help = "Examples:\n  \
@@ -90,8 +90,9 @@ length and figures, and sentences are taken without repeating each other, a seco
 where it is worth its characters (--scorer for one from `jianbao train-summarizer`); a \
 summary meant to be one sentence, a \
 short text's or --sentences 1, is tightened to the run of its clauses closest to the article, \
-ending in …… where the sentence goes on), lead (the first sentences after the dateline), \
-textrank (a graph of shared character bigrams).",
+ending in …… where the sentence goes on; an article it judges commentary gets a summary that \
+opens with 文章认为， (\"the article argues that\"), unless --extractive), lead (the first \
+sentences after the dateline), textrank (a graph of shared character bigrams).",
         after_long_help = "Examples:\n  jianbao summarize page.txt\n  \
 jianbao summarize --text '…' --max-chars 60\n  \
 jianbao summarize --format jsonl articles.jsonl       # rows {\"id\", \"title\", \"text\"}; ids kept\n  \
@@ -427,6 +428,11 @@ pub struct SummaryArgs {
     /// Default: the built-in scorer for the default model.
     #[arg(long, value_name = "FILE")]
     pub scorer: Option<PathBuf>,
+
+    /// Only the article's own sentences: no `文章认为，` before the summary of an article the
+    /// model method judges commentary (an editorial, a column, a theory piece).
+    #[arg(long)]
+    pub extractive: bool,
 }
 
 /// Label options.

@@ -50,6 +50,7 @@ impl SummaryArgs {
         encoder: Option<&dyn Encoder>,
     ) -> anyhow::Result<Summarizer> {
         let mut summarizer = Summarizer::new(self.method, budget);
+        summarizer.frame_commentary = !self.extractive;
         if let Some(scorer) = scorer {
             if let (Some(encoder), Some(path)) = (encoder, &self.scorer) {
                 scorer.check_encoder(encoder.id()).map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
@@ -372,6 +373,7 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
     };
     let default_budget = Budget::default();
     let grid = if held.is_empty() { Vec::new() } else { fit::choose_selection(&mut scorer, &held, default_budget) };
+    let commentary = fit::fit_commentary(&mut scorer, &scored, &held, default_budget);
     let train_scores = fit::held_out(&scorer, &scored);
     let val_scores = fit::held_out(&scorer, &held);
     let val_summaries = fit::summary_rouge(&scorer, &held, default_budget);
@@ -391,6 +393,12 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
                       untightened); without validation texts, none and no floor",
         "selection_grid": grid,
         "validation_summary_rouge_l": val_summaries,
+        "commentary": commentary.as_ref().map(|c| serde_json::json!({
+            "model": "logistic regression on the passage and headline vectors, classes weighted to balance, \
+                      the epoch chosen by the validation texts' macro-F1",
+            "fit": c,
+            "selection": "threshold chosen by the validation texts' summary ROUGE-L F1 (above 1: never framed)",
+        })),
     });
     let json = serde_json::to_string_pretty(&scorer)?;
     std::fs::write(&args.out, json + "\n").with_context(|| format!("cannot write {}", args.out.display()))?;
@@ -398,6 +406,12 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
         eprintln!(
             "validation summaries: ROUGE-L F1 {val_summaries:.4} (redundancy {}, min_score {})",
             scorer.redundancy, scorer.min_score
+        );
+    }
+    if let (Some(c), Some(model)) = (&commentary, &scorer.commentary) {
+        eprintln!(
+            "commentary: {} of {} annotated texts; threshold {} (validation precision {:.2}, recall {:.2})",
+            c.commentary, c.texts, model.threshold, c.precision, c.recall
         );
     }
     for (name, h) in [("train", train_scores), ("validation", val_scores)] {

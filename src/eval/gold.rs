@@ -24,6 +24,8 @@ pub struct Row {
     pub summaries: Vec<String>,
     pub label: Option<String>,
     pub also: Vec<String>,
+    /// What kind of writing it is (`news`, `commentary`, `feature`, `notice`), where annotated.
+    pub kind: Option<String>,
 }
 
 /// One page's gold articles.
@@ -46,6 +48,8 @@ pub struct GoldArticle {
     pub section: Option<String>,
     pub also: Vec<String>,
     pub summaries: Vec<String>,
+    /// What kind of writing it is (`news`, `commentary`, `feature`, `notice`), where annotated.
+    pub kind: Option<String>,
     /// Whether the gold records kicker, deck, byline and dateline (null where there is none).
     pub has_fields: bool,
 }
@@ -140,6 +144,7 @@ pub fn read_rows(path: &Path) -> Result<Vec<Row>, EvalError> {
                 // A labelled headline set's `section` (null: no section fits) over its own `label`.
                 label: if map.contains_key("section") { string(&map, "section") } else { string(&map, "label") },
                 also: strings(&map, "also"),
+                kind: string(&map, "kind"),
                 text,
             })
         })
@@ -174,6 +179,7 @@ pub fn read_pages(path: &Path) -> Result<Vec<GoldPage>, EvalError> {
                     section: string(a, "section"),
                     also: strings(a, "also"),
                     summaries: references(a),
+                    kind: string(a, "kind"),
                     has_fields: ["kicker", "deck", "byline", "dateline"].iter().any(|k| a.contains_key(*k)),
                 });
             }

@@ -236,7 +236,15 @@ fn span_rows(dataset: &Dataset) -> Result<Vec<Row>, EvalError> {
     };
     Ok(gold::article_texts(&dataset.path, &pages_dir(dataset), wanted)?
         .into_iter()
-        .map(|(a, text)| Row { id: a.id, text, title: None, summaries: a.summaries, label: a.section, also: a.also })
+        .map(|(a, text)| Row {
+            id: a.id,
+            text,
+            title: None,
+            summaries: a.summaries,
+            label: a.section,
+            also: a.also,
+            kind: a.kind,
+        })
         .collect())
 }
 

@@ -7,6 +7,7 @@
 //! show what the model adds. All three draw from the same [`candidates`] (the body's sentences
 //! without bylines, datelines and credits) and fill the same [`Budget`].
 
+pub mod commentary;
 pub mod lead;
 pub mod ranked;
 pub mod scorer;
@@ -313,12 +314,21 @@ pub struct Summarizer {
     pub budget: Budget,
     pub weights: ranked::Weights,
     pub scorer: scorer::Scorer,
+    /// Whether the model method opens a commentary's summary with `文章认为，`
+    /// ([`commentary`]); without it, every summary is the article's own sentences.
+    pub frame_commentary: bool,
 }
 
 impl Summarizer {
     /// A summarizer with the built-in sentence scorer.
     pub fn new(method: Method, budget: Budget) -> Summarizer {
-        Summarizer { method, budget, weights: ranked::Weights::default(), scorer: scorer::Scorer::builtin() }
+        Summarizer {
+            method,
+            budget,
+            weights: ranked::Weights::default(),
+            scorer: scorer::Scorer::builtin(),
+            frame_commentary: true,
+        }
     }
 
     /// One summary per article. The model method embeds the sentences of all `articles` in one
@@ -372,7 +382,16 @@ impl Summarizer {
                 // The model's summaries spend no characters on when or on whose word (the ranking
                 // saw the sentences whole).
                 let trimmed: Vec<Vec<Sentence>> = candidates.iter().map(|c| trimmed(c)).collect();
-                let mut summaries = fill_all(&trimmed, ranked.iter().map(|r| r.order.as_slice()), self.budget);
+                let mut summaries: Vec<Summary> = trimmed
+                    .iter()
+                    .zip(&ranked)
+                    .map(|(c, r)| {
+                        let framed = self.frame_commentary
+                            && frames(&self.scorer, c, r.document.as_deref(), r.head.as_deref(), self.budget);
+                        fill_framed(c, &r.order, self.budget, framed)
+                    })
+                    .collect();
+                // Framed summaries are never one sentence's: tightening leaves them alone.
                 ranked::tighten(encoder, &mut summaries, &trimmed, &ranked, self.budget, &self.weights)?;
                 Ok(summaries)
             }
@@ -381,6 +400,35 @@ impl Summarizer {
             }
         }
     }
+}
+
+/// Whether the model method frames the summary of an article with these `candidates` and
+/// vectors as commentary ([`commentary`]): the scorer tells commentary apart, the article has
+/// its passage vector, its summary may take more than one sentence, and the budget has room.
+pub fn frames(
+    scorer: &scorer::Scorer,
+    candidates: &[Sentence],
+    document: Option<&[f32]>,
+    head: Option<&[f32]>,
+    budget: Budget,
+) -> bool {
+    let (Some(commentary), Some(document)) = (&scorer.commentary, document) else {
+        return false;
+    };
+    !candidates.is_empty()
+        && wanted_sentences(candidates, budget) != 1
+        && commentary.frames(document, head, budget.max_chars)
+}
+
+/// [`fill`], or, for a `framed` article, [`commentary::LEAD_IN`] followed by a fill of the rest
+/// of the budget.
+pub fn fill_framed(candidates: &[Sentence], ranking: &[usize], budget: Budget, framed: bool) -> Summary {
+    if !framed {
+        return fill(candidates, ranking, budget);
+    }
+    let rest = Budget { max_chars: budget.max_chars.saturating_sub(commentary::LEAD_IN_CHARS), ..budget };
+    let inner = fill(candidates, ranking, rest);
+    Summary { text: format!("{}{}", commentary::LEAD_IN, inner.text), sentences: inner.sentences }
 }
 
 /// [`fill`] for each article's candidates and ranking.
@@ -497,8 +545,44 @@ mod tests {
             // Made of the article's own characters (its heading's, where it has no body text).
             let own: HashSet<char> =
                 article.paragraphs.iter().flat_map(|p| p.chars()).chain(article.heading().chars()).collect();
-            assert!(summary.text.chars().all(|c| c == '…' || own.contains(&c)), "{}", summary.text);
+            let own_words = summary.text.trim_start_matches(commentary::LEAD_IN);
+            assert!(own_words.chars().all(|c| c == '…' || own.contains(&c)), "{}", summary.text);
         }
+    }
+
+    #[test]
+    fn a_commentary_summary_says_whose_argument_it_is_within_the_budget() {
+        let article = sentences(&[
+            "推进全面从严治党，必须坚持问题导向，以钉钉子精神抓好作风建设。",
+            "作风建设永远在路上。",
+            "各级党组织要把责任扛在肩上，把工作落到实处，让群众真切感受到变化。",
+            "这既是政治责任，也是历史使命。",
+            "只有坚持不懈、久久为功，才能把作风建设不断引向深入，为高质量发展提供坚强保证。",
+            "广大党员干部要以身作则、率先垂范，在攻坚克难中锤炼过硬作风。",
+            "唯有如此，才能赢得人民群众的信任和支持。",
+        ]);
+        let budget = Budget::default();
+        let plain = fill(&article, &[0, 1, 2, 3, 4, 5, 6], budget);
+        let framed = fill_framed(&article, &[0, 1, 2, 3, 4, 5, 6], budget, true);
+        assert_eq!(fill_framed(&article, &[0, 1, 2, 3, 4, 5, 6], budget, false), plain);
+        assert!(framed.text.starts_with(commentary::LEAD_IN), "{}", framed.text);
+        assert!(char_len(&framed.text) <= budget.max_chars, "{}", framed.text);
+        // The rest is a fill of what the lead-in leaves.
+        let rest = Budget { max_chars: budget.max_chars - commentary::LEAD_IN_CHARS, ..budget };
+        assert_eq!(framed.text[commentary::LEAD_IN.len()..], fill(&article, &[0, 1, 2, 3, 4, 5, 6], rest).text);
+        // Whether to frame: a scorer that tells commentary apart, a passage vector, room, and a
+        // text long enough for more than one sentence.
+        let mut scorer = scorer::Scorer::builtin();
+        scorer.commentary =
+            Some(commentary::Commentary { weights: vec![1.0, 0.0, 0.0, 0.0], bias: 0.0, threshold: 0.6 });
+        let argues = [1.0, 0.0];
+        assert!(frames(&scorer, &article, Some(&argues), None, budget));
+        assert!(!frames(&scorer, &article, Some(&[0.0, 1.0]), None, budget), "a report");
+        assert!(!frames(&scorer, &article, None, None, budget), "no passage vector");
+        assert!(!frames(&scorer, &article[1..2], Some(&argues), None, budget), "one sentence's text");
+        assert!(!frames(&scorer, &article, Some(&argues), None, Budget { max_chars: 20, sentences: None }));
+        scorer.commentary = None;
+        assert!(!frames(&scorer, &article, Some(&argues), None, budget));
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub struct Ranked {
     pub order: Vec<usize>,
     /// The passage vector of the article's first candidates; `None` without candidates.
     pub document: Option<Vec<f32>>,
+    /// The query vector of the headline, kicker and deck; `None` without a heading.
+    pub head: Option<Vec<f32>>,
     /// The query vector of each embedded candidate (the first `max_candidates`).
     pub vectors: Vec<Vec<f32>>,
     /// The scorer's score of each embedded candidate.
@@ -161,7 +163,7 @@ pub fn rankings(
             };
             let scores: Vec<f32> = scorer::features(&context).iter().map(|f| scorer.score(f)).collect();
             let order = scorer.pick_order(&scores, &e.vectors);
-            Ranked { order, document: e.document, vectors: e.vectors, scores }
+            Ranked { order, document: e.document, head: e.head, vectors: e.vectors, scores }
         })
         .collect())
 }
@@ -365,7 +367,7 @@ mod tests {
         let about = enc.embed(&["市政府召开常务会议部署冬季供暖工作供暖"], Intent::Passage).unwrap().remove(0);
         let texts: Vec<&str> = candidates[0].iter().map(|s| s.text.as_str()).collect();
         let vectors = enc.embed(&texts, Intent::Query).unwrap();
-        let ranked = vec![Ranked { order: vec![0, 1, 2], document: Some(about), vectors, scores: vec![] }];
+        let ranked = vec![Ranked { order: vec![0, 1, 2], document: Some(about), head: None, vectors, scores: vec![] }];
         let budget = Budget { max_chars: 80, sentences: Some(1) };
         let mut summaries = vec![fill(&candidates[0], &ranked[0].order, budget)];
         tighten(&enc, &mut summaries, &candidates, &ranked, budget, &Weights::default()).unwrap();

@@ -16,6 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::commentary::Commentary;
 use super::Sentence;
 use crate::text;
 
@@ -208,6 +209,10 @@ pub struct Scorer {
     /// this (its expected ROUGE-L F1 over its text's average sentence): filling the budget with
     /// weak sentences costs precision.
     pub min_score: f32,
+    /// Tells commentary from reporting, so that a commentary's summary says it is an argument
+    /// ([`super::commentary`]); none in a scorer fitted without annotated kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commentary: Option<Commentary>,
     /// The data, settings and held-out scores of the fit.
     #[serde(default)]
     pub training: serde_json::Value,

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::commentary::{self, Commentary};
 use super::scorer::{self, features, Context, Scorer, FEATURES};
-use super::{candidates, clip, fill, ranked, trimmed, Budget, Sentence};
+use super::{candidates, clip, fill_framed, frames, ranked, trimmed, Budget, Sentence};
 use crate::eval::rouge;
 use crate::model::{Encoder, ModelError};
 use crate::segment::{self, Article};
@@ -25,6 +26,8 @@ pub struct Example {
     pub reference: String,
     /// The file it came from (its name), for weights and reports.
     pub source: String,
+    /// What kind of writing it is (`news`, `commentary`, …), where annotated.
+    pub kind: Option<String>,
 }
 
 /// What a data file gave.
@@ -68,7 +71,7 @@ pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<Example>, FileStats), 
         else {
             continue;
         };
-        out.push(Example { article, reference: reference.clone(), source: stats.file.clone() });
+        out.push(Example { article, reference: reference.clone(), source: stats.file.clone(), kind: row.kind.clone() });
     }
     stats.texts = out.len();
     Ok((out, stats))
@@ -84,7 +87,8 @@ pub fn read_articles(path: &Path, pages: &Path, weight: f32) -> Result<(Vec<Exam
     let mut out = Vec::new();
     for (a, span) in articles {
         if let Some(article) = segment::single(&span, None) {
-            out.push(Example { article, reference: a.summaries[0].clone(), source: stats.file.clone() });
+            let reference = a.summaries[0].clone();
+            out.push(Example { article, reference, source: stats.file.clone(), kind: a.kind.clone() });
         }
     }
     stats.texts = out.len();
@@ -102,7 +106,12 @@ pub struct Scored {
     pub targets: Vec<f32>,
     /// The query vector of each embedded sentence.
     pub vectors: Vec<Vec<f32>>,
+    /// The passage vector of the embedded sentences and the heading's query vector.
+    pub document: Option<Vec<f32>>,
+    pub head: Option<Vec<f32>>,
     pub reference: String,
+    /// Whether the text is annotated as commentary; `None` where its kind is not annotated.
+    pub commentary: Option<bool>,
 }
 
 /// Embeds the examples (in chunks, so that memory stays flat) and computes each embedded
@@ -135,7 +144,16 @@ pub fn score_examples(
                 .iter()
                 .map(|s| rouge::score(&rouge::char_tokens(&clip(&s.text, max_chars)), &reference).rouge_l.f1 as f32)
                 .collect();
-            out.push(Scored { sentences, features, targets, vectors: e.vectors, reference: example.reference.clone() });
+            out.push(Scored {
+                sentences,
+                features,
+                targets,
+                vectors: e.vectors,
+                document: e.document,
+                head: e.head,
+                reference: example.reference.clone(),
+                commentary: example.kind.as_deref().map(|k| k == "commentary"),
+            });
         }
         progress(chunk.len());
     }
@@ -195,20 +213,23 @@ pub fn fit(encoder: &dyn Encoder, rows: &[Row], ridge: f64) -> Option<Scorer> {
         bias,
         redundancy: 0.0,
         min_score: f32::MIN,
+        commentary: None,
         training: serde_json::Value::Null,
     })
 }
 
 /// Mean ROUGE-L F1 of the summaries the scorer makes of `scored` texts, as the model method
-/// makes them (sentence openings trimmed, the budget filled in its pick order), without the
-/// tightening of one-sentence summaries, which needs the encoder.
+/// makes them (sentence openings trimmed, commentary framed, the budget filled in its pick
+/// order), without the tightening of one-sentence summaries, which needs the encoder.
 pub fn summary_rouge(scorer: &Scorer, scored: &[Scored], budget: Budget) -> f64 {
     let total: f64 = scored
         .iter()
         .map(|s| {
             let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
             let order = scorer.pick_order(&scores, &s.vectors);
-            let summary = fill(&trimmed(&s.sentences), &order, budget);
+            let sentences = trimmed(&s.sentences);
+            let framed = frames(scorer, &sentences, s.document.as_deref(), s.head.as_deref(), budget);
+            let summary = fill_framed(&sentences, &order, budget, framed);
             rouge::score(&rouge::char_tokens(&summary.text), &rouge::char_tokens(&s.reference)).rouge_l.f1
         })
         .sum();
@@ -237,4 +258,65 @@ pub fn choose_selection(scorer: &mut Scorer, held: &[Scored], budget: Budget) ->
         (scorer.redundancy, scorer.min_score) = (best.redundancy, best.min_score);
     }
     grid
+}
+
+/// How the commentary model was fitted and how it does on the validation texts.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentaryFit {
+    /// Annotated texts it was fitted on, and how many of them are commentary.
+    pub texts: usize,
+    pub commentary: usize,
+    /// On the validation texts at the chosen threshold: precision and recall of commentary.
+    pub validation_texts: usize,
+    pub precision: f64,
+    pub recall: f64,
+    /// Each threshold tried and the validation summaries' mean ROUGE-L F1 with it.
+    pub thresholds: Vec<(f32, f64)>,
+}
+
+/// The texts of `scored` whose kind is annotated: their [`commentary::input`]s and flags.
+fn annotated(scored: &[Scored]) -> (Vec<Vec<f32>>, Vec<bool>) {
+    scored
+        .iter()
+        .filter_map(|s| Some((commentary::input(s.document.as_deref()?, s.head.as_deref()), s.commentary?)))
+        .unzip()
+}
+
+/// Fits the scorer's commentary model on the annotated texts of `scored`, stopping by those of
+/// `held`, and chooses its threshold by the summaries' mean ROUGE-L F1 on `held` (a threshold
+/// over 1 frames nothing, so the grid holds the unframed summaries too). `None` where either
+/// part has no annotated text of each kind.
+pub fn fit_commentary(
+    scorer: &mut Scorer,
+    scored: &[Scored],
+    held: &[Scored],
+    budget: Budget,
+) -> Option<CommentaryFit> {
+    let (inputs, flags) = annotated(scored);
+    let (val_inputs, val_flags) = annotated(held);
+    let both = |flags: &[bool]| flags.contains(&true) && flags.contains(&false);
+    if !both(&flags) || !both(&val_flags) {
+        return None;
+    }
+    let model = commentary::fit(&inputs, &flags, &val_inputs, &val_flags).ok()?;
+    let mut thresholds = Vec::new();
+    for threshold in [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.1] {
+        let candidate = Scorer { commentary: Some(Commentary { threshold, ..model.clone() }), ..scorer.clone() };
+        thresholds.push((threshold, summary_rouge(&candidate, held, budget)));
+    }
+    let (threshold, _) = thresholds.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.total_cmp(&a.0)))?;
+    let model = Commentary { threshold, ..model };
+    let said: Vec<bool> =
+        val_inputs.iter().map(|x| model.probability(&x[..x.len() / 2], Some(&x[x.len() / 2..])) >= threshold).collect();
+    let hits = said.iter().zip(&val_flags).filter(|(s, f)| **s && **f).count() as f64;
+    let fit = CommentaryFit {
+        texts: flags.len(),
+        commentary: flags.iter().filter(|f| **f).count(),
+        validation_texts: val_flags.len(),
+        precision: hits / said.iter().filter(|s| **s).count().max(1) as f64,
+        recall: hits / val_flags.iter().filter(|f| **f).count().max(1) as f64,
+        thresholds,
+    };
+    scorer.commentary = Some(model);
+    Some(fit)
 }

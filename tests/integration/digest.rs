@@ -40,6 +40,11 @@ fn digest_of_the_example_page() {
     assert!(["时政", "财经"].contains(&sections[4]), "{sections:?}");
     let page = seed_text();
     let chars: Vec<char> = page.chars().collect();
+    // The second article, the commentary, says whose argument its summary gives; the reports
+    // are summarised in their own words alone.
+    let lead_in = jianbao::summarize::commentary::LEAD_IN;
+    let framed: Vec<bool> = records.iter().map(|r| r["summary"].as_str().unwrap().starts_with(lead_in)).collect();
+    assert_eq!(framed, [false, true, false, false, false], "{records:?}");
     for r in &records {
         let summary = r["summary"].as_str().unwrap();
         assert!(!summary.is_empty());
@@ -55,7 +60,7 @@ fn digest_of_the_example_page() {
             [r["span"]["start"].as_u64().unwrap() as usize..r["span"]["end"].as_u64().unwrap() as usize]
             .iter()
             .collect();
-        assert_extractive(summary, &span.replace('\n', ""));
+        assert_extractive(summary.trim_start_matches(lead_in), &span.replace('\n', ""));
         let confidence = r["confidence"].as_f64().unwrap();
         assert!(confidence > 0.0 && confidence <= 1.0);
         let top = r["top"].as_array().unwrap();
@@ -66,6 +71,10 @@ fn digest_of_the_example_page() {
     let text = run_text(&dir, &["digest", &seed()]);
     assert_eq!(text.matches("\nsummary ").count() + usize::from(text.starts_with("summary ")), 5);
     assert!(text.contains("section   农业"), "{text}");
+    // --extractive: every summary is the article's own sentences.
+    let extractive = crate::harness::run(&dir, &["digest", "--format", "jsonl", "--extractive", &seed()]);
+    assert_eq!(extractive.code, 0, "{}", extractive.stderr);
+    assert!(extractive.records().iter().all(|r| !r["summary"].as_str().unwrap().starts_with(lead_in)));
 }
 
 fn run_text(dir: &Dir, args: &[&str]) -> String {
@@ -349,12 +358,13 @@ fn a_bad_page_in_a_batch_loses_nothing_else() {
 }
 
 /// The example page's five articles by their spans (from its gold), with the sections of the
-/// two-label set and the gold's summaries.
+/// two-label set, the gold's summaries and their kinds (the second is a commentary).
 fn example_articles(dir: &Dir) -> PathBuf {
     let gold = std::fs::read_to_string(repo("eval/data/seed-gold.jsonl")).unwrap();
     let mut page: Value = serde_json::from_str(gold.lines().next().unwrap()).unwrap();
     for (i, article) in page["articles"].as_array_mut().unwrap().iter_mut().enumerate() {
         article["section"] = Value::from(if i % 2 == 0 { "甲" } else { "乙" });
+        article["kind"] = Value::from(if i == 1 { "commentary" } else { "news" });
     }
     dir.write("articles.jsonl", format!("{page}\n"))
 }
@@ -444,6 +454,12 @@ fn fit_a_summary_scorer_and_report_it_against_lead_and_oracle() {
         (held["scorer"].as_f64().unwrap(), held["lead"].as_f64().unwrap(), held["oracle"].as_f64().unwrap());
     assert!(oracle >= pick && oracle >= lead && oracle > 0.0, "{held}");
     assert_eq!(scorer["training"]["data"][1]["weight"], 4.0);
+    // The annotated kinds fit the commentary model; its threshold is one the grid tried.
+    let fit = &scorer["training"]["commentary"]["fit"];
+    assert_eq!((fit["texts"].as_u64(), fit["commentary"].as_u64()), (Some(5), Some(1)), "{fit}");
+    let threshold = scorer["commentary"]["threshold"].as_f64().unwrap();
+    assert!(fit["thresholds"].as_array().unwrap().iter().any(|t| (t[0].as_f64().unwrap() - threshold).abs() < 1e-6));
+    assert_eq!(scorer["commentary"]["weights"].as_array().unwrap().len(), 2 * tiny::HIDDEN);
     // Nothing to learn from is refused.
     let r = run(&dir, &["train-summarizer", "--model", model.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(r.code, 2);
