@@ -234,15 +234,10 @@ impl Layer {
     }
 
     /// `x`: `[batch * len, hidden]`; `mask`: `[batch, len]`, 1 for tokens, 0 for padding.
-    fn forward(&self, x: &Tensor, mask: &Tensor, (batch, len): (usize, usize)) -> Result<Tensor> {
-        let hidden = x.dim(1)?;
-        let head_dim = hidden / self.heads;
-        let qkv = self.qkv.forward(x)?.reshape((batch, len, 3, self.heads, head_dim))?.permute((2, 0, 3, 1, 4))?;
-        let q = qkv.get(0)?.contiguous()?;
-        let k = qkv.get(1)?.contiguous()?;
-        let v = qkv.get(2)?.contiguous()?;
+    fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        let head_dim = x.dim(1)? / self.heads;
         let scale = 1.0 / (head_dim as f64).sqrt();
-        let context = ops::attention(&q, &k, &v, mask, scale)?;
+        let context = ops::attention(&self.qkv.forward(x)?, mask, self.heads, scale)?;
         let x = self.attention_out.forward_residual_norm(&context, x, &self.attention_norm)?;
         let mid = match self.act.as_str() {
             "relu" => self.intermediate.forward(&x)?.relu()?,
@@ -300,7 +295,7 @@ impl Bert {
         let mut x = self.embedding_norm.forward(&x.reshape((batch * len, hidden))?)?;
         let mask = mask.to_dtype(DType::F32)?.contiguous()?;
         for layer in &self.layers {
-            x = layer.forward(&x, &mask, (batch, len))?;
+            x = layer.forward(&x, &mask)?;
         }
         x.reshape((batch, len, hidden))
     }

@@ -359,29 +359,51 @@ impl CustomOp2 for MaskedSoftmax {
 }
 
 /// Scaled dot-product attention for one layer, `softmax(q·kᵀ · scale, masked) · v`, with the
-/// result laid out `[batch, len, heads · head_dim]`, ready for the output projection. `q`, `k`,
-/// `v`: `[batch, heads, len, head_dim]`; `mask`: `[batch, len]` of 1/0, right-padded.
+/// result laid out `[batch · len, heads · head_dim]`, ready for the output projection. `qkv`:
+/// `[batch · len, 3 · hidden]`, each token's query, key and value side by side, as the fused
+/// projection makes them; `mask`: `[batch, len]` of 1/0, right-padded.
 ///
-/// On the CPU each (sequence, head) pair is one task on rayon's pool: two single-threaded
-/// matrix products over the sequence's real tokens only, with the softmax in between, so that
-/// no `[batch, heads, len, len]` tensor is ever made.
-pub fn attention(q: &Tensor, k: &Tensor, v: &Tensor, mask: &Tensor, scale: f64) -> Result<Tensor> {
-    let (batch, heads, len, head_dim) = q.dims4()?;
-    if fusable(&[q, k, v, mask])
-        && k.dims4()? == (batch, heads, len, head_dim)
-        && v.dims4()? == (batch, heads, len, head_dim)
-    {
-        let mask = mask.flatten_all()?.to_vec1::<f32>()?;
-        let out = q.apply_op3_no_bwd(k, v, &Attention { mask, scale: scale as f32 })?;
-        return out.reshape((batch * len, heads * head_dim));
+/// On the CPU each sequence is one task on rayon's pool: per head, two single-threaded matrix
+/// products over the sequence's real tokens only, read where the projection wrote them and
+/// written where the output projection reads them, with the softmax in between; no
+/// `[batch, heads, len, len]` tensor is made, nor copies of the queries, keys and values.
+pub fn attention(qkv: &Tensor, mask: &Tensor, heads: usize, scale: f64) -> Result<Tensor> {
+    let (batch, len) = mask.dims2()?;
+    let (rows, width) = qkv.dims2()?;
+    if rows != batch * len || heads == 0 || !width.is_multiple_of(3 * heads) {
+        candle_core::bail!("attention: {rows} × {width} projections for {batch} × {len} tokens and {heads} heads");
     }
+    let (hidden, head_dim) = (width / 3, width / 3 / heads);
+    if fusable(&[qkv, mask]) {
+        let mask = mask.flatten_all()?.to_vec1::<f32>()?;
+        return qkv.apply_op1_no_bwd(&Attention { mask, len, heads, scale: scale as f32 });
+    }
+    let qkv = qkv.reshape((batch, len, 3, heads, head_dim))?.permute((2, 0, 3, 1, 4))?;
+    let (q, k, v) = (qkv.get(0)?.contiguous()?, qkv.get(1)?.contiguous()?, qkv.get(2)?.contiguous()?);
     let probs = masked_softmax(&q.matmul(&k.t()?)?, mask, scale)?;
-    probs.matmul(v)?.transpose(1, 2)?.reshape((batch * len, heads * head_dim))
+    probs.matmul(&v)?.transpose(1, 2)?.reshape((rows, hidden))
 }
 
 struct Attention {
     mask: Vec<f32>,
+    len: usize,
+    heads: usize,
     scale: f32,
+}
+
+/// Buffers one thread reuses from sequence to sequence: allocating and zeroing them for each
+/// head was about 1.5% of digest's time.
+#[derive(Default)]
+struct Scratch {
+    queries: Vec<f32>,
+    keys: Vec<f32>,
+    values: Vec<f32>,
+    scores: Vec<f32>,
+    sums: Vec<f32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 // The softmax of each row of `scores · scale` over `mask.len()` keys (the rest of each row, up
@@ -416,44 +438,105 @@ dispatch!(exp_rows, (scores: &mut [f32], ld: usize, mask: &[f32], scale: f32, su
 });
 
 impl Attention {
-    /// Context vectors `[valid, head_dim]` for one head of one sequence.
-    fn head(&self, q: &[f32], k: &[f32], v: &[f32], mask: &[f32], head_dim: usize) -> Vec<f32> {
-        let valid = mask.len();
-        if valid == 0 {
-            return Vec::new();
+    /// Copies the first `valid` tokens of a sequence's `qkv` (stride `3 · hidden`) into
+    /// `scratch`, head by head, ready for [`packed::product`]: queries `[valid, head_dim]`, keys
+    /// packed as rows (panels of 32 tokens, zero-padded), values packed as columns. One pass in
+    /// token order: reading each head's columns in place instead, rows apart, missed the cache
+    /// on every row and took three times as long as the copies it saved.
+    fn split(&self, qkv: &[f32], valid: usize, hidden: usize, scratch: &mut Scratch) {
+        let head_dim = hidden / self.heads;
+        let ld = valid.div_ceil(packed::PANEL) * packed::PANEL;
+        let queries = grown(&mut scratch.queries, self.heads * valid * head_dim);
+        let keys = grown(&mut scratch.keys, self.heads * ld * head_dim);
+        let values = grown(&mut scratch.values, self.heads * valid * head_dim);
+        for (j, row) in qkv.chunks_exact(3 * hidden).take(valid).enumerate() {
+            let (q, rest) = row.split_at(hidden);
+            let (k, v) = rest.split_at(hidden);
+            let (p, c) = (j / packed::PANEL, j % packed::PANEL);
+            for h in 0..self.heads {
+                let span = h * head_dim..(h + 1) * head_dim;
+                queries[(h * valid + j) * head_dim..][..head_dim].copy_from_slice(&q[span.clone()]);
+                let panel = &mut keys[(h * ld + p * packed::PANEL) * head_dim..][..head_dim * packed::PANEL];
+                for (step, &value) in panel.chunks_exact_mut(packed::PANEL).zip(&k[span.clone()]) {
+                    step[c] = value;
+                }
+                let head_values = &mut values[h * valid * head_dim..][..valid * head_dim];
+                for (block, cols) in v[span].chunks_exact(packed::PANEL).enumerate() {
+                    head_values[(block * valid + j) * packed::PANEL..][..packed::PANEL].copy_from_slice(cols);
+                }
+            }
         }
-        let mut sums = vec![0f32; valid];
-        let mut context = vec![0f32; valid * head_dim];
+        if valid < ld {
+            for panel in keys.chunks_exact_mut(ld * head_dim) {
+                for step in panel[(ld - packed::PANEL) * head_dim..].chunks_exact_mut(packed::PANEL) {
+                    step[valid % packed::PANEL..].fill(0.0);
+                }
+            }
+        }
+    }
+
+    /// Head `h` of one sequence: context vectors for its `mask.len()` real tokens, into the rows
+    /// of `out` (stride `hidden`) from column `h · head_dim`. `qkv` holds the sequence's tokens
+    /// at stride `3 · hidden`; on the AVX-512 path [`Attention::split`] has copied them to
+    /// `scratch`.
+    fn head(&self, h: usize, qkv: &[f32], mask: &[f32], out: &mut [f32], scratch: &mut Scratch) {
+        let valid = mask.len();
+        let hidden = out.len() / self.len;
+        let (width, head_dim) = (3 * hidden, hidden / self.heads);
+        let at = h * head_dim;
+        let Scratch { queries, keys, values, scores, sums } = scratch;
+        let sums = grown(sums, valid);
         if packed::available() && head_dim.is_multiple_of(packed::PANEL) {
             // Score rows padded to whole panels; the padding columns are never read.
             let ld = valid.div_ceil(packed::PANEL) * packed::PANEL;
-            let mut scores = vec![0f32; valid * ld];
-            packed::product(q, head_dim, valid, head_dim, &packed::pack_rows(k, valid, head_dim), ld, &mut scores, ld);
-            exp_rows(&mut scores, ld, mask, self.scale, &mut sums);
-            let v = packed::pack_columns(v, valid, head_dim);
-            packed::product(&scores, ld, valid, valid, &v, head_dim, &mut context, head_dim);
+            let q = &queries[h * valid * head_dim..][..valid * head_dim];
+            let k = &keys[h * ld * head_dim..][..ld * head_dim];
+            let scores = grown(scores, valid * ld);
+            packed::product(q, head_dim, valid, head_dim, k, ld, scores, ld);
+            exp_rows(scores, ld, mask, self.scale, sums);
+            let v = &values[h * valid * head_dim..][..valid * head_dim];
+            packed::product(scores, ld, valid, valid, v, head_dim, &mut out[at..], hidden);
         } else {
-            let mut scores = vec![0f32; valid * valid];
-            gemm_rows(valid, valid, head_dim, q, k, (1, head_dim), &mut scores);
-            exp_rows(&mut scores, valid, mask, self.scale, &mut sums);
-            gemm_rows(valid, head_dim, valid, &scores, v, (head_dim, 1), &mut context);
+            let (q, k, v) = (&qkv[at..], &qkv[hidden + at..], &qkv[2 * hidden + at..]);
+            let scores = grown(scores, valid * valid);
+            let (q, k) = (View { values: q, strides: (width, 1) }, View { values: k, strides: (1, width) });
+            gemm_rows((valid, valid, head_dim), q, k, scores, valid);
+            exp_rows(scores, valid, mask, self.scale, sums);
+            let (p, v) = (View { values: scores, strides: (valid, 1) }, View { values: v, strides: (width, 1) });
+            gemm_rows((valid, head_dim, valid), p, v, &mut out[at..], hidden);
         }
-        for (row, sum) in context.chunks_exact_mut(head_dim).zip(sums) {
+        for (row, sum) in out.chunks_mut(hidden).zip(sums.iter()) {
             let inv = 1.0 / sum;
-            for c in row {
+            for c in &mut row[at..at + head_dim] {
                 *c *= inv;
             }
         }
-        context
     }
 }
 
-/// `c = a · b` on the calling thread with the `gemm` crate, for `a`: `[m, k]` row-major, `b`:
-/// `k × n` read at strides `(row, column)` (so `(1, k)` reads a row-major `[n, k]` as its
-/// transpose), `c`: `[m, n]` row-major.
-fn gemm_rows(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], b_strides: (usize, usize), c: &mut [f32]) {
-    assert!(a.len() >= m * k && c.len() >= m * n && b.len() > (k - 1) * b_strides.0 + (n - 1) * b_strides.1);
-    // Safety: the assert above bounds every element the strides and sizes address.
+/// The first `len` values of `buffer`, grown with zeros if it is shorter; never shrunk, so
+/// that one buffer serves many calls without being allocated and zeroed for each.
+fn grown(buffer: &mut Vec<f32>, len: usize) -> &mut [f32] {
+    if buffer.len() < len {
+        buffer.resize(len, 0.0);
+    }
+    &mut buffer[..len]
+}
+
+/// A matrix read from a slice at strides (row, column).
+#[derive(Clone, Copy)]
+struct View<'a> {
+    values: &'a [f32],
+    strides: (usize, usize),
+}
+
+/// `c = a · b` on the calling thread with the `gemm` crate, for `a`: `m × k`, `b`: `k × n`,
+/// `c`: `m × n` at row stride `ldc`.
+fn gemm_rows((m, n, k): (usize, usize, usize), a: View<'_>, b: View<'_>, c: &mut [f32], ldc: usize) {
+    let reach = |v: View<'_>, rows: usize, columns: usize| (rows - 1) * v.strides.0 + (columns - 1) * v.strides.1;
+    assert!(m > 0 && n > 0 && k > 0 && ldc >= n);
+    assert!(a.values.len() > reach(a, m, k) && b.values.len() > reach(b, k, n) && c.len() >= (m - 1) * ldc + n);
+    // Safety: the asserts above bound every element the strides and sizes address.
     unsafe {
         gemm::gemm(
             m,
@@ -461,14 +544,14 @@ fn gemm_rows(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], b_strides: (usi
             k,
             c.as_mut_ptr(),
             1,
-            n as isize,
+            ldc as isize,
             false,
-            a.as_ptr(),
-            1,
-            k as isize,
-            b.as_ptr(),
-            b_strides.1 as isize,
-            b_strides.0 as isize,
+            a.values.as_ptr(),
+            a.strides.1 as isize,
+            a.strides.0 as isize,
+            b.values.as_ptr(),
+            b.strides.1 as isize,
+            b.strides.0 as isize,
             0.0,
             1.0,
             false,
@@ -479,49 +562,37 @@ fn gemm_rows(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], b_strides: (usi
     }
 }
 
-impl CustomOp3 for Attention {
+impl CustomOp1 for Attention {
     fn name(&self) -> &'static str {
         "attention"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-        s3: &CpuStorage,
-        l3: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
+    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
         use rayon::prelude::*;
-        let name = self.name();
-        let (q, k, v) = (f32_slice(s1, l1, name)?, f32_slice(s2, l2, name)?, f32_slice(s3, l3, name)?);
-        let (batch, heads, len, head_dim) = l1.shape().dims4()?;
-        if self.mask.len() != batch * len {
-            candle_core::bail!("attention: mask has {} values for {batch} × {len} tokens", self.mask.len());
+        let qkv = f32_slice(storage, layout, self.name())?;
+        let (rows, width) = layout.shape().dims2()?;
+        if self.mask.len() != rows || self.len == 0 || !rows.is_multiple_of(self.len) {
+            candle_core::bail!("attention: a mask of {} values for {rows} tokens", self.mask.len());
         }
-        let per_head = len * head_dim;
-        let contexts: Vec<Vec<f32>> = (0..batch * heads)
-            .into_par_iter()
-            .map(|task| {
-                let b = task / heads;
-                let mask = &self.mask[b * len..(b + 1) * len];
-                let valid = mask.iter().rposition(|&m| m > 0.0).map_or(0, |i| i + 1);
-                let at = task * per_head;
-                let span = at..at + valid * head_dim;
-                self.head(&q[span.clone()], &k[span.clone()], &v[span], &mask[..valid], head_dim)
-            })
-            .collect();
-        // Scatter into [batch, len, heads, head_dim]; padded rows stay zero.
-        let mut out = vec![0f32; batch * len * heads * head_dim];
-        for (task, context) in contexts.iter().enumerate() {
-            let (b, h) = (task / heads, task % heads);
-            for (i, row) in context.chunks_exact(head_dim).enumerate() {
-                let at = ((b * len + i) * heads + h) * head_dim;
-                out[at..at + head_dim].copy_from_slice(row);
+        let hidden = width / 3;
+        // Padded tokens' rows stay zero.
+        let mut out = vec![0f32; rows * hidden];
+        let sequences = out.par_chunks_mut(self.len * hidden).zip(qkv.par_chunks(self.len * width));
+        sequences.zip(self.mask.par_chunks(self.len)).for_each(|((out, qkv), mask)| {
+            let valid = mask.iter().rposition(|&m| m > 0.0).map_or(0, |i| i + 1);
+            if valid == 0 {
+                return;
             }
-        }
-        Ok((CpuStorage::F32(out), Shape::from((batch, len, heads * head_dim))))
+            SCRATCH.with_borrow_mut(|scratch| {
+                if packed::available() && (hidden / self.heads).is_multiple_of(packed::PANEL) {
+                    self.split(qkv, valid, hidden, scratch);
+                }
+                for h in 0..self.heads {
+                    self.head(h, qkv, &mask[..valid], out, scratch);
+                }
+            });
+        });
+        Ok((CpuStorage::F32(out), Shape::from((rows, hidden))))
     }
 }
 
@@ -664,6 +735,14 @@ mod tests {
         close(&fused, &theirs(&(y.broadcast_add(&bias).unwrap() + &x).unwrap()), 5e-5);
     }
 
+    /// Queries, keys and values `[batch, heads, len, head_dim]` side by side per token, as
+    /// the fused projection lays them out: `[batch · len, 3 · heads · head_dim]`.
+    fn side_by_side(q: &Tensor, k: &Tensor, v: &Tensor) -> Tensor {
+        let (batch, heads, len, head_dim) = q.dims4().unwrap();
+        let tokens = |t: &Tensor| t.transpose(1, 2).unwrap().reshape((batch * len, heads * head_dim)).unwrap();
+        Tensor::cat(&[tokens(q), tokens(k), tokens(v)], 1).unwrap()
+    }
+
     #[test]
     fn fused_attention_matches_the_unfused_one() {
         let dev = candle_core::Device::Cpu;
@@ -673,7 +752,7 @@ mod tests {
         };
         let (q, k, v) = (make(0.0), make(1.0), make(2.0));
         let mask = Tensor::new(&[[1f32, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 0.0, 0.0]], &dev).unwrap();
-        let fused = attention(&q, &k, &v, &mask, 0.5).unwrap().reshape((2, 5, 12)).unwrap();
+        let fused = attention(&side_by_side(&q, &k, &v), &mask, 3, 0.5).unwrap().reshape((2, 5, 12)).unwrap();
         let probs = masked_softmax(&q.matmul(&k.t().unwrap()).unwrap(), &mask, 0.5).unwrap();
         let plain = probs.matmul(&v).unwrap().transpose(1, 2).unwrap().reshape((2, 5, 12)).unwrap();
         close(&fused.get(0).unwrap(), &plain.get(0).unwrap(), 1e-5);
@@ -693,7 +772,8 @@ mod tests {
         let (q, k, v) = (make(0.0), make(1.0), make(2.0));
         let mask: Vec<f32> = (0..2 * len).map(|i| if i < len + 20 { 1.0 } else { 0.0 }).collect();
         let mask = Tensor::from_vec(mask, (2, len), &dev).unwrap();
-        let fused = attention(&q, &k, &v, &mask, 0.7).unwrap().reshape((2, len, 2 * head_dim)).unwrap();
+        let fused =
+            attention(&side_by_side(&q, &k, &v), &mask, 2, 0.7).unwrap().reshape((2, len, 2 * head_dim)).unwrap();
         let probs = masked_softmax(&q.matmul(&k.t().unwrap()).unwrap(), &mask, 0.7).unwrap();
         let plain = probs.matmul(&v).unwrap().transpose(1, 2).unwrap().reshape((2, len, 2 * head_dim)).unwrap();
         close(&fused.get(0).unwrap(), &plain.get(0).unwrap(), 1e-5);
