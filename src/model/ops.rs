@@ -516,9 +516,9 @@ impl Attention {
 
 /// The first `len` values of `buffer`, grown with zeros if it is shorter; never shrunk, so
 /// that one buffer serves many calls without being allocated and zeroed for each.
-fn grown(buffer: &mut Vec<f32>, len: usize) -> &mut [f32] {
+pub fn grown<T: Copy + Default>(buffer: &mut Vec<T>, len: usize) -> &mut [T] {
     if buffer.len() < len {
-        buffer.resize(len, 0.0);
+        buffer.resize(len, T::default());
     }
     &mut buffer[..len]
 }
