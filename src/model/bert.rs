@@ -3,7 +3,7 @@
 //!
 //! What it does differently, for speed on a CPU: the query, key and value projections are one
 //! fused matrix; every linear layer runs on 2-D `[tokens, features]` activations, with its bias
-//! fused with the GELU or residual that follows; and weights can be kept as int8 for the
+//! fused with the GELU, or with the residual and the layer norm, that follows; and weights can be kept as int8 for the
 //! processor's integer dot products (the `int8` module), as f32 packed for AVX-512 (`packed`),
 //! or as candle's quantized Q8_0 / Q4_0 blocks (`--weights`). XLM-R configs count positions
 //! from `pad_token_id + 1`, as Hugging Face does.
@@ -14,7 +14,7 @@ use candle_nn::{Embedding, VarBuilder};
 use serde::Deserialize;
 
 use super::int8::{Int8Weight, Kernel, Then};
-use super::ops;
+use super::ops::{self, LayerNorm};
 use super::packed::PackedWeight;
 
 /// The Hugging Face `config.json` fields a BERT-family encoder needs.
@@ -163,11 +163,12 @@ impl Linear {
         Linear::from_parts(vb.get((out, inp), "weight")?, vb.get(out, "bias")?, format)
     }
 
-    /// `x · Wᵀ + b`, then what follows the layer (`then`): int8 layers do it all in one op,
-    /// the others add the bias in a fused op with the GELU or residual.
-    fn apply(&self, x: &Tensor, then: Then, residual: Option<&Tensor>) -> Result<Tensor> {
+    /// `x · Wᵀ + b`, then what follows the layer (`then`, and `norm` after a residual): int8
+    /// layers do it all in one op, the others add the bias in a fused op with the GELU, or
+    /// with the residual and the norm.
+    fn apply(&self, x: &Tensor, then: Then, residual: Option<&Tensor>, norm: Option<&LayerNorm>) -> Result<Tensor> {
         let y = match &self.weight {
-            Weight::Int8(w) => return w.forward(x, then, residual),
+            Weight::Int8(w) => return w.forward(x, then, residual, norm),
             Weight::F32(w_t) => x.matmul(w_t)?,
             Weight::Packed(packed) => packed.matmul(x)?,
             Weight::Quantized(q) => q.forward(x)?,
@@ -175,40 +176,28 @@ impl Linear {
         match (then, residual) {
             (Then::Bias, _) => y.broadcast_add(&self.bias),
             (Then::BiasGelu, _) => ops::bias_gelu(&y, &self.bias),
-            (Then::BiasResidual, Some(residual)) => ops::bias_residual(&y, &self.bias, residual),
+            (Then::BiasResidual, Some(residual)) => ops::bias_residual(&y, &self.bias, residual, norm),
             (Then::BiasResidual, None) => candle_core::bail!("a residual layer without its residual"),
         }
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.apply(x, Then::Bias, None)
+        self.apply(x, Then::Bias, None, None)
     }
 
     /// `gelu(x · Wᵀ + b)`, GELU in the exact (erf) form.
     fn forward_gelu(&self, x: &Tensor) -> Result<Tensor> {
-        self.apply(x, Then::BiasGelu, None)
+        self.apply(x, Then::BiasGelu, None, None)
     }
 
-    /// `x · Wᵀ + b + residual`.
-    fn forward_residual(&self, x: &Tensor, residual: &Tensor) -> Result<Tensor> {
-        self.apply(x, Then::BiasResidual, Some(residual))
+    /// `norm(x · Wᵀ + b + residual)`.
+    fn forward_residual_norm(&self, x: &Tensor, residual: &Tensor, norm: &LayerNorm) -> Result<Tensor> {
+        self.apply(x, Then::BiasResidual, Some(residual), Some(norm))
     }
 }
 
-struct LayerNorm {
-    weight: Tensor,
-    bias: Tensor,
-    eps: f32,
-}
-
-impl LayerNorm {
-    fn load(vb: VarBuilder, size: usize, eps: f64) -> Result<LayerNorm> {
-        Ok(LayerNorm { weight: vb.get(size, "weight")?, bias: vb.get(size, "bias")?, eps: eps as f32 })
-    }
-
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        candle_nn::ops::layer_norm(x, &self.weight, &self.bias, self.eps)
-    }
+fn load_norm(vb: VarBuilder, size: usize, eps: f64) -> Result<LayerNorm> {
+    LayerNorm::new(vb.get(size, "weight")?, vb.get(size, "bias")?, eps)
 }
 
 struct Layer {
@@ -235,34 +224,27 @@ impl Layer {
         Ok(Layer {
             qkv,
             attention_out: Linear::load(attn.pp("output").pp("dense"), (h, h), format)?,
-            attention_norm: LayerNorm::load(attn.pp("output").pp("LayerNorm"), h, cfg.layer_norm_eps)?,
+            attention_norm: load_norm(attn.pp("output").pp("LayerNorm"), h, cfg.layer_norm_eps)?,
             intermediate: Linear::load(vb.pp("intermediate").pp("dense"), (ff, h), format)?,
             output: Linear::load(vb.pp("output").pp("dense"), (h, ff), format)?,
-            output_norm: LayerNorm::load(vb.pp("output").pp("LayerNorm"), h, cfg.layer_norm_eps)?,
+            output_norm: load_norm(vb.pp("output").pp("LayerNorm"), h, cfg.layer_norm_eps)?,
             heads: cfg.num_attention_heads,
             act: cfg.hidden_act.clone(),
         })
     }
 
     /// `x`: `[batch * len, hidden]`; `mask`: `[batch, len]`, 1 for tokens, 0 for padding.
-    fn forward(&self, x: &Tensor, mask: &Tensor, (batch, len): (usize, usize)) -> Result<Tensor> {
-        let hidden = x.dim(1)?;
-        let head_dim = hidden / self.heads;
-        let qkv = self.qkv.forward(x)?.reshape((batch, len, 3, self.heads, head_dim))?.permute((2, 0, 3, 1, 4))?;
-        let q = qkv.get(0)?.contiguous()?;
-        let k = qkv.get(1)?.contiguous()?;
-        let v = qkv.get(2)?.contiguous()?;
+    fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        let head_dim = x.dim(1)? / self.heads;
         let scale = 1.0 / (head_dim as f64).sqrt();
-        let context = ops::attention(&q, &k, &v, mask, scale)?;
-        let attended = self.attention_out.forward_residual(&context, x)?;
-        let x = self.attention_norm.forward(&attended)?;
+        let context = ops::attention(&self.qkv.forward(x)?, mask, self.heads, scale)?;
+        let x = self.attention_out.forward_residual_norm(&context, x, &self.attention_norm)?;
         let mid = match self.act.as_str() {
             "relu" => self.intermediate.forward(&x)?.relu()?,
             "gelu_new" | "gelu_pytorch_tanh" => self.intermediate.forward(&x)?.gelu()?,
             _ => self.intermediate.forward_gelu(&x)?,
         };
-        let out = self.output.forward_residual(&mid, &x)?;
-        self.output_norm.forward(&out)
+        self.output.forward_residual_norm(&mid, &x, &self.output_norm)
     }
 }
 
@@ -284,7 +266,7 @@ impl Bert {
         let words = Embedding::new(emb.pp("word_embeddings").get((cfg.vocab_size, h), "weight")?, h);
         let positions = emb.pp("position_embeddings").get((cfg.max_position_embeddings, h), "weight")?;
         let token_type = emb.pp("token_type_embeddings").get((cfg.type_vocab_size, h), "weight")?.get(0)?;
-        let embedding_norm = LayerNorm::load(emb.pp("LayerNorm"), h, cfg.layer_norm_eps)?;
+        let embedding_norm = load_norm(emb.pp("LayerNorm"), h, cfg.layer_norm_eps)?;
         let layers = (0..cfg.num_hidden_layers)
             .map(|i| Layer::load(vb.pp(format!("encoder.layer.{i}")), cfg, format))
             .collect::<Result<Vec<_>>>()?;
@@ -313,7 +295,7 @@ impl Bert {
         let mut x = self.embedding_norm.forward(&x.reshape((batch * len, hidden))?)?;
         let mask = mask.to_dtype(DType::F32)?.contiguous()?;
         for layer in &self.layers {
-            x = layer.forward(&x, &mask, (batch, len))?;
+            x = layer.forward(&x, &mask)?;
         }
         x.reshape((batch, len, hidden))
     }

@@ -17,7 +17,7 @@
 
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, DType, Layout, Result, Shape, Tensor};
 
-use super::ops::{dispatch, erf, f32_slice, lanes};
+use super::ops::{dispatch, erf, f32_slice, grown, lanes, LayerNorm};
 
 /// Output columns per panel.
 const PANEL: usize = 32;
@@ -160,55 +160,102 @@ impl Int8Weight {
         Ok(Int8Weight { out, inp, depth, kernel, panels, scales, sums, bias })
     }
 
-    /// The layer on `x` (`[rows, in]`); `residual` (`[rows, out]`) with [`Then::BiasResidual`].
-    pub fn forward(&self, x: &Tensor, then: Then, residual: Option<&Tensor>) -> Result<Tensor> {
+    /// The layer on `x` (`[rows, in]`); `residual` (`[rows, out]`) with [`Then::BiasResidual`];
+    /// then `norm`, where given, on each row of the result.
+    pub fn forward(
+        &self,
+        x: &Tensor,
+        then: Then,
+        residual: Option<&Tensor>,
+        norm: Option<&LayerNorm>,
+    ) -> Result<Tensor> {
+        if norm.is_some_and(|norm| norm.len() != self.out) {
+            candle_core::bail!(
+                "int8: a layer norm of {} features after {} outputs",
+                norm.map_or(0, LayerNorm::len),
+                self.out
+            );
+        }
         let x = x.to_dtype(DType::F32)?.contiguous()?;
         match (then, residual) {
             (Then::BiasResidual, Some(residual)) => {
                 let residual = residual.to_dtype(DType::F32)?.contiguous()?;
-                x.apply_op2_no_bwd(&residual, &Int8Residual(self))
+                x.apply_op2_no_bwd(&residual, &Int8Residual(self, norm))
             }
             (Then::BiasResidual, None) => candle_core::bail!("int8: a residual layer without its residual"),
-            (then, _) => x.apply_op1_no_bwd(&Int8Matmul(self, then)),
+            (then, _) => x.apply_op1_no_bwd(&Int8Matmul(self, then, norm)),
         }
     }
 
     /// The layer on `rows` rows of `x`, into `out` (`[rows, out]`).
-    fn rows(&self, x: &[f32], then: Then, residual: Option<&[f32]>, out: &mut [f32]) {
+    fn rows(&self, x: &[f32], after: After<'_>, out: &mut [f32]) {
         use rayon::prelude::*;
         let rows = x.len() / self.inp;
         let tasks = out.par_chunks_mut(TASK_ROWS * self.out).zip(x.par_chunks(TASK_ROWS * self.inp)).enumerate();
         tasks.for_each(|(task, (dst, src))| {
             let at = task * TASK_ROWS;
-            let residual = residual.map(|r| &r[at * self.out..(at + TASK_ROWS).min(rows) * self.out]);
-            self.task(src, then, residual, dst);
+            let residual = after.residual.map(|r| &r[at * self.out..(at + TASK_ROWS).min(rows) * self.out]);
+            self.task(src, After { residual, ..after }, dst);
         });
     }
 
     /// One task's rows, on the calling thread.
-    fn task(&self, x: &[f32], then: Then, residual: Option<&[f32]>, out: &mut [f32]) {
-        let rows = x.len() / self.inp;
-        let width = self.scales.len();
-        let mut codes = vec![0u8; rows * self.depth];
-        let mut levels = Vec::with_capacity(rows);
-        for (row, dst) in x.chunks_exact(self.inp).zip(codes.chunks_exact_mut(self.depth)) {
-            levels.push(quantize_row(row, &mut dst[..self.inp]));
-        }
-        let mut sums = vec![0i32; rows * width];
-        match &self.panels {
-            Panels::Bytes(panels) => product_bytes(self.kernel, &codes, rows, self.depth, panels, width, &mut sums),
-            Panels::Pairs(panels) => {
-                let wide: Vec<i16> = codes.iter().map(|&c| i16::from(c)).collect();
-                product_pairs(&wide, rows, self.depth, panels, width, &mut sums);
+    fn task(&self, x: &[f32], after: After<'_>, out: &mut [f32]) {
+        SCRATCH.with_borrow_mut(|Scratch { codes, wide, sums }| {
+            let rows = x.len() / self.inp;
+            let width = self.scales.len();
+            let codes = grown(codes, rows * self.depth);
+            let mut levels = Vec::with_capacity(rows);
+            for (row, dst) in x.chunks_exact(self.inp).zip(codes.chunks_exact_mut(self.depth)) {
+                let (values, padding) = dst.split_at_mut(self.inp);
+                levels.push(quantize_row(row, values));
+                padding.fill(0);
             }
-        }
-        let columns = Columns { scales: &self.scales[..self.out], sums: &self.sums[..self.out], bias: &self.bias };
-        for (r, (&row, dst)) in levels.iter().zip(out.chunks_exact_mut(self.out)).enumerate() {
-            let acc = &sums[r * width..r * width + self.out];
-            let residual = residual.map(|res| &res[r * self.out..(r + 1) * self.out]);
-            finish_row(acc, row, &columns, then, residual, dst);
-        }
+            // Every kernel stores each sum it computes, so what the buffer held does not matter.
+            let sums = grown(sums, rows * width);
+            match &self.panels {
+                Panels::Bytes(panels) => product_bytes(self.kernel, codes, rows, self.depth, panels, width, sums),
+                Panels::Pairs(panels) => {
+                    let wide = grown(wide, codes.len());
+                    for (w, &c) in wide.iter_mut().zip(codes.iter()) {
+                        *w = i16::from(c);
+                    }
+                    product_pairs(wide, rows, self.depth, panels, width, sums);
+                }
+            }
+            let columns = Columns { scales: &self.scales[..self.out], sums: &self.sums[..self.out], bias: &self.bias };
+            for (r, (&row, dst)) in levels.iter().zip(out.chunks_exact_mut(self.out)).enumerate() {
+                let acc = &sums[r * width..r * width + self.out];
+                let residual = after.residual.map(|res| &res[r * self.out..(r + 1) * self.out]);
+                finish_row(acc, row, &columns, after.then, residual, dst);
+                if let Some(norm) = after.norm {
+                    norm.rows_in_place(dst);
+                }
+            }
+        });
     }
+}
+
+/// Buffers one thread reuses from task to task: the activations' codes (and their 16-bit
+/// copies for the AVX2 kernel) and the integer sums. Allocating and zeroing them for each task
+/// was about 1% of digest's time.
+#[derive(Default)]
+struct Scratch {
+    codes: Vec<u8>,
+    wide: Vec<i16>,
+    sums: Vec<i32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// What follows the product, for a task's rows: `then`, with the rows' `residual`; then `norm`.
+#[derive(Clone, Copy)]
+struct After<'a> {
+    then: Then,
+    residual: Option<&'a [f32]>,
+    norm: Option<&'a LayerNorm>,
 }
 
 /// Lays out `codes` (column-major, `depth` values per column, `width` columns) in panels of
@@ -492,7 +539,7 @@ impl Int8Weight {
     }
 }
 
-struct Int8Matmul<'a>(&'a Int8Weight, Then);
+struct Int8Matmul<'a>(&'a Int8Weight, Then, Option<&'a LayerNorm>);
 
 impl CustomOp1 for Int8Matmul<'_> {
     fn name(&self) -> &'static str {
@@ -504,12 +551,12 @@ impl CustomOp1 for Int8Matmul<'_> {
         let rows = w.check_input(layout)?;
         let x = f32_slice(storage, layout, self.name())?;
         let mut out = vec![0f32; rows * w.out];
-        w.rows(x, self.1, None, &mut out);
+        w.rows(x, After { then: self.1, residual: None, norm: self.2 }, &mut out);
         Ok((CpuStorage::F32(out), Shape::from((rows, w.out))))
     }
 }
 
-struct Int8Residual<'a>(&'a Int8Weight);
+struct Int8Residual<'a>(&'a Int8Weight, Option<&'a LayerNorm>);
 
 impl CustomOp2 for Int8Residual<'_> {
     fn name(&self) -> &'static str {
@@ -524,7 +571,7 @@ impl CustomOp2 for Int8Residual<'_> {
         }
         let (x, residual) = (f32_slice(s1, l1, self.name())?, f32_slice(s2, l2, self.name())?);
         let mut out = vec![0f32; rows * w.out];
-        w.rows(x, Then::BiasResidual, Some(residual), &mut out);
+        w.rows(x, After { then: Then::BiasResidual, residual: Some(residual), norm: self.1 }, &mut out);
         Ok((CpuStorage::F32(out), Shape::from((rows, w.out))))
     }
 }
@@ -561,6 +608,7 @@ mod tests {
             (Then::BiasGelu, exact.gelu_erf().unwrap()),
             (Then::BiasResidual, (&exact + &residual).unwrap()),
         ];
+        let norm = LayerNorm::new(wave(out, 0.3, 0.1), wave(out, 0.2, 0.5), 1e-12).unwrap();
         let mut first: Option<Vec<Vec<f32>>> = None;
         let mut ran = 0;
         for kernel in Kernel::all().into_iter().filter(|k| k.runs_here()) {
@@ -568,13 +616,17 @@ mod tests {
             let layer = Int8Weight::for_kernel(&w, &b, kernel).unwrap();
             let mut outputs = Vec::new();
             for (then, want) in &wants {
-                let got = values(&layer.forward(&x, *then, Some(&residual)).unwrap());
+                let got = values(&layer.forward(&x, *then, Some(&residual), None).unwrap());
                 for (g, e) in got.iter().zip(values(want)) {
                     // Weights to 1/254 of their largest, inputs to 1/255 of their range.
                     assert!((g - e).abs() < 0.06, "{}: {then:?}: {g} vs {e}", kernel.name());
                 }
                 outputs.push(got);
             }
+            // The norm fused into the residual layer is the norm after it, to the bit.
+            let fused = layer.forward(&x, Then::BiasResidual, Some(&residual), Some(&norm)).unwrap();
+            let after = norm.forward(&layer.forward(&x, Then::BiasResidual, Some(&residual), None).unwrap()).unwrap();
+            assert!(values(&fused) == values(&after), "{}: the fused norm differs", kernel.name());
             match &first {
                 None => first = Some(outputs),
                 Some(first) => assert!(first == &outputs, "{} differs from the widest kernel", kernel.name()),
@@ -590,7 +642,7 @@ mod tests {
         let w = Tensor::zeros((out, inp), DType::F32, &Device::Cpu).unwrap();
         let b = wave(out, 0.3, 0.0);
         let layer = Int8Weight::new(&w, &b).unwrap();
-        let got = values(&layer.forward(&x, Then::Bias, None).unwrap());
+        let got = values(&layer.forward(&x, Then::Bias, None, None).unwrap());
         let bias = values(&b);
         for row in got.chunks_exact(out) {
             assert_eq!(row, &bias[..]);
@@ -602,8 +654,8 @@ mod tests {
         let w = wave(32 * 4, 0.3, 0.0).reshape((32, 4)).unwrap();
         let layer = Int8Weight::new(&w, &wave(32, 0.1, 0.0)).unwrap();
         let x = wave(8, 0.2, 0.0).reshape((2, 4)).unwrap();
-        assert!(layer.forward(&x, Then::BiasResidual, None).is_err());
+        assert!(layer.forward(&x, Then::BiasResidual, None, None).is_err());
         let wrong = wave(4, 0.2, 0.0).reshape((2, 2)).unwrap();
-        assert!(layer.forward(&x, Then::BiasResidual, Some(&wrong)).is_err());
+        assert!(layer.forward(&x, Then::BiasResidual, Some(&wrong), None).is_err());
     }
 }

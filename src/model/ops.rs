@@ -1,14 +1,14 @@
 //! CPU kernels fused for this model's hot paths, where candle's generic ops make several passes
-//! over large tensors or call scalar `expf`/`erff`: bias + GELU, bias + residual, and the
-//! attention softmax with its scale and padding mask. Each falls back to candle's own ops
-//! wherever it does not apply (another device, dtype or layout).
+//! over large tensors or call scalar `expf`/`erff`: bias + GELU, bias + residual + layer norm,
+//! and the attention softmax with its scale and padding mask. Each falls back to candle's own
+//! ops wherever it does not apply (another device, dtype or layout).
 //!
 //! The loops are plain Rust; they are compiled again with AVX-512 and with AVX2 + FMA enabled,
 //! and the widest copy the processor runs is chosen at run time, so one binary runs anywhere
 //! and vectorises where it can. Attention's two matrix products use the AVX-512 kernel of
 //! [`super::packed`] where there is one, else the `gemm` crate.
 
-use candle_core::{CpuStorage, CustomOp2, CustomOp3, DType, Layout, Result, Shape, Tensor};
+use candle_core::{CpuStorage, CustomOp1, CustomOp2, CustomOp3, DType, Layout, Result, Shape, Tensor};
 
 use super::packed;
 
@@ -30,26 +30,77 @@ fn fusable(tensors: &[&Tensor]) -> bool {
     tensors.iter().all(|t| t.device().is_cpu() && t.dtype() == DType::F32 && t.is_contiguous())
 }
 
-/// Runs `body` compiled with AVX-512, or with AVX2 and FMA, where the processor has them.
+/// The instruction sets the loops of [`dispatch`] are compiled for, widest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isa {
+    Avx512,
+    Avx2Fma,
+    Portable,
+}
+
+impl Isa {
+    /// Every instruction set, widest first.
+    pub fn all() -> [Isa; 3] {
+        [Isa::Avx512, Isa::Avx2Fma, Isa::Portable]
+    }
+
+    /// The widest this processor runs.
+    #[inline]
+    pub fn detect() -> Isa {
+        Isa::all().into_iter().find(|isa| isa.runs_here()).unwrap_or(Isa::Portable)
+    }
+
+    #[inline]
+    pub fn runs_here(self) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            match self {
+                Isa::Avx512 => is_x86_feature_detected!("avx512f"),
+                Isa::Avx2Fma => is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma"),
+                Isa::Portable => true,
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            self == Isa::Portable
+        }
+    }
+}
+
+/// Defines `name(args)`, which runs `body` compiled with AVX-512, or with AVX2 and FMA, where
+/// the processor has them, and `name::on(isa, args)`, which runs the copy for `isa` (the
+/// portable one where `isa` does not run here), so that tests can compare every copy.
 macro_rules! dispatch {
     ($name:ident, ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?, $body:block) => {
         fn $name($($arg: $ty),*) $(-> $ret)? {
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx512f,avx2,fma")]
-                unsafe fn widest($($arg: $ty),*) $(-> $ret)? $body
-                #[target_feature(enable = "avx2,fma")]
-                unsafe fn fast($($arg: $ty),*) $(-> $ret)? $body
-                if is_x86_feature_detected!("avx512f") {
-                    // Safety: the features `widest` was compiled for are present.
-                    return unsafe { widest($($arg),*) };
+            $name::on($crate::model::ops::Isa::detect(), $($arg),*)
+        }
+
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            use $crate::model::ops::Isa;
+
+            #[inline(always)]
+            pub(super) fn on(isa: Isa, $($arg: $ty),*) $(-> $ret)? {
+                #[cfg(target_arch = "x86_64")]
+                {
+                    #[target_feature(enable = "avx512f,avx2,fma")]
+                    unsafe fn widest($($arg: $ty),*) $(-> $ret)? $body
+                    #[target_feature(enable = "avx2,fma")]
+                    unsafe fn fast($($arg: $ty),*) $(-> $ret)? $body
+                    if isa == Isa::Avx512 && isa.runs_here() {
+                        // Safety: the features `widest` was compiled for are present.
+                        return unsafe { widest($($arg),*) };
+                    }
+                    if isa != Isa::Portable && Isa::Avx2Fma.runs_here() {
+                        // Safety: the features `fast` was compiled for are present.
+                        return unsafe { fast($($arg),*) };
+                    }
                 }
-                if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-                    // Safety: the features `fast` was compiled for are present.
-                    return unsafe { fast($($arg),*) };
-                }
+                let _ = isa;
+                $body
             }
-            $body
         }
     };
 }
@@ -91,16 +142,26 @@ impl CustomOp2 for BiasGelu {
     }
 }
 
-/// `y + bias + residual`. `y`, `residual`: `[rows, n]`; `bias`: `[n]`.
-pub fn bias_residual(y: &Tensor, bias: &Tensor, residual: &Tensor) -> Result<Tensor> {
-    if fusable(&[y, bias, residual]) && y.rank() == 2 && y.shape() == residual.shape() && bias.dims1()? == y.dim(1)? {
-        y.apply_op3_no_bwd(bias, residual, &BiasResidual)
-    } else {
-        y.broadcast_add(bias)? + residual
+/// `y + bias + residual`, then `norm` where given, in one pass. `y`, `residual`: `[rows, n]`;
+/// `bias`: `[n]`.
+pub fn bias_residual(y: &Tensor, bias: &Tensor, residual: &Tensor, norm: Option<&LayerNorm>) -> Result<Tensor> {
+    let fits = norm.is_none_or(|norm| norm.len() == bias.elem_count());
+    if fusable(&[y, bias, residual])
+        && y.rank() == 2
+        && y.shape() == residual.shape()
+        && bias.dims1()? == y.dim(1)?
+        && fits
+    {
+        return y.apply_op3_no_bwd(bias, residual, &BiasResidual(norm));
+    }
+    let sum = (y.broadcast_add(bias)? + residual)?;
+    match norm {
+        Some(norm) => norm.forward(&sum),
+        None => Ok(sum),
     }
 }
 
-struct BiasResidual;
+struct BiasResidual<'a>(Option<&'a LayerNorm>);
 
 dispatch!(bias_residual_rows, (y: &[f32], bias: &[f32], residual: &[f32], out: &mut [f32]), {
     let n = bias.len();
@@ -111,7 +172,7 @@ dispatch!(bias_residual_rows, (y: &[f32], bias: &[f32], residual: &[f32], out: &
     }
 });
 
-impl CustomOp3 for BiasResidual {
+impl CustomOp3 for BiasResidual<'_> {
     fn name(&self) -> &'static str {
         "bias-residual"
     }
@@ -130,10 +191,95 @@ impl CustomOp3 for BiasResidual {
         use rayon::prelude::*;
         let mut out = vec![0f32; y.len()];
         let chunk = ROWS_PER_TASK * bias.len();
-        out.par_chunks_mut(chunk)
-            .zip(y.par_chunks(chunk).zip(residual.par_chunks(chunk)))
-            .for_each(|(dst, (src, res))| bias_residual_rows(src, bias, res, dst));
+        out.par_chunks_mut(chunk).zip(y.par_chunks(chunk).zip(residual.par_chunks(chunk))).for_each(
+            |(dst, (src, res))| {
+                bias_residual_rows(src, bias, res, dst);
+                if let Some(norm) = self.0 {
+                    norm.rows_in_place(dst);
+                }
+            },
+        );
         Ok((CpuStorage::F32(out), l1.shape().clone()))
+    }
+}
+
+/// A layer norm over the last axis, `(x − mean) / √(var + eps) · weight + bias`, with its
+/// parameters also kept as plain values for the CPU kernels, which normalise rows in place:
+/// here, or in the finishing pass of an int8 residual layer, while the row is in cache.
+pub struct LayerNorm {
+    weight: Tensor,
+    bias: Tensor,
+    gamma: Vec<f32>,
+    beta: Vec<f32>,
+    eps: f32,
+}
+
+impl LayerNorm {
+    pub fn new(weight: Tensor, bias: Tensor, eps: f64) -> Result<LayerNorm> {
+        let gamma = weight.to_dtype(DType::F32)?.to_vec1::<f32>()?;
+        let beta = bias.to_dtype(DType::F32)?.to_vec1::<f32>()?;
+        if gamma.len() != beta.len() {
+            candle_core::bail!("layer norm: a weight of {} values and a bias of {}", gamma.len(), beta.len());
+        }
+        Ok(LayerNorm { weight, bias, gamma, beta, eps: eps as f32 })
+    }
+
+    /// Features per row.
+    pub fn len(&self) -> usize {
+        self.gamma.len()
+    }
+
+    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        if fusable(&[x]) && x.dim(candle_core::D::Minus1)? == self.len() {
+            x.apply_op1_no_bwd(self)
+        } else {
+            candle_nn::ops::layer_norm(x, &self.weight, &self.bias, self.eps)
+        }
+    }
+
+    /// Normalises each row of `rows` (`[n, len]`) in place.
+    pub fn rows_in_place(&self, rows: &mut [f32]) {
+        for row in rows.chunks_exact_mut(self.len()) {
+            norm_row(row, &self.gamma, &self.beta, self.eps);
+        }
+    }
+}
+
+// Mean and variance in one pass, as sums of the values and of their squares in sixteen lanes
+// (as candle does, serially), then the affine map. Rows here are a few hundred values, in cache.
+dispatch!(norm_row, (row: &mut [f32], gamma: &[f32], beta: &[f32], eps: f32), {
+    let (mut sums, mut squares) = ([0f32; 16], [0f32; 16]);
+    let chunks = row.chunks_exact(16);
+    let (mut sum, mut square) = chunks.remainder().iter().fold((0.0, 0.0), |(s, q), &v| (s + v, q + v * v));
+    for chunk in chunks {
+        for ((s, q), &v) in sums.iter_mut().zip(&mut squares).zip(chunk) {
+            *s += v;
+            *q += v * v;
+        }
+    }
+    for (s, q) in sums.iter().zip(&squares) {
+        sum += s;
+        square += q;
+    }
+    let n = row.len() as f32;
+    let mean = sum / n;
+    let var = (square / n - mean * mean).max(0.0);
+    let inv = 1.0 / (var + eps).sqrt();
+    for ((v, &g), &b) in row.iter_mut().zip(gamma).zip(beta) {
+        *v = (*v - mean) * inv * g + b;
+    }
+});
+
+impl CustomOp1 for LayerNorm {
+    fn name(&self) -> &'static str {
+        "layer-norm"
+    }
+
+    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
+        use rayon::prelude::*;
+        let mut out = f32_slice(storage, layout, self.name())?.to_vec();
+        out.par_chunks_mut(ROWS_PER_TASK * self.len()).for_each(|rows| self.rows_in_place(rows));
+        Ok((CpuStorage::F32(out), layout.shape().clone()))
     }
 }
 
@@ -213,29 +359,53 @@ impl CustomOp2 for MaskedSoftmax {
 }
 
 /// Scaled dot-product attention for one layer, `softmax(q·kᵀ · scale, masked) · v`, with the
-/// result laid out `[batch, len, heads · head_dim]`, ready for the output projection. `q`, `k`,
-/// `v`: `[batch, heads, len, head_dim]`; `mask`: `[batch, len]` of 1/0, right-padded.
+/// result laid out `[batch · len, heads · head_dim]`, ready for the output projection. `qkv`:
+/// `[batch · len, 3 · hidden]`, each token's query, key and value side by side, as the fused
+/// projection makes them; `mask`: `[batch, len]` of 1/0, right-padded.
 ///
-/// On the CPU each (sequence, head) pair is one task on rayon's pool: two single-threaded
-/// matrix products over the sequence's real tokens only, with the softmax in between, so that
-/// no `[batch, heads, len, len]` tensor is ever made.
-pub fn attention(q: &Tensor, k: &Tensor, v: &Tensor, mask: &Tensor, scale: f64) -> Result<Tensor> {
-    let (batch, heads, len, head_dim) = q.dims4()?;
-    if fusable(&[q, k, v, mask])
-        && k.dims4()? == (batch, heads, len, head_dim)
-        && v.dims4()? == (batch, heads, len, head_dim)
-    {
-        let mask = mask.flatten_all()?.to_vec1::<f32>()?;
-        let out = q.apply_op3_no_bwd(k, v, &Attention { mask, scale: scale as f32 })?;
-        return out.reshape((batch * len, heads * head_dim));
+/// On the CPU each sequence is one task on rayon's pool: per head, two single-threaded matrix
+/// products over the sequence's real tokens only, read where the projection wrote them and
+/// written where the output projection reads them, with the softmax in between; no
+/// `[batch, heads, len, len]` tensor is made, nor copies of the queries, keys and values.
+pub fn attention(qkv: &Tensor, mask: &Tensor, heads: usize, scale: f64) -> Result<Tensor> {
+    let (batch, len) = mask.dims2()?;
+    let (rows, width) = qkv.dims2()?;
+    if rows != batch * len || heads == 0 || !width.is_multiple_of(3 * heads) {
+        candle_core::bail!("attention: {rows} × {width} projections for {batch} × {len} tokens and {heads} heads");
     }
+    let (hidden, head_dim) = (width / 3, width / 3 / heads);
+    if fusable(&[qkv, mask]) {
+        let mask = mask.flatten_all()?.to_vec1::<f32>()?;
+        return qkv.apply_op1_no_bwd(&Attention { mask, len, heads, scale: scale as f32 });
+    }
+    let qkv = qkv.reshape((batch, len, 3, heads, head_dim))?.permute((2, 0, 3, 1, 4))?;
+    let (q, k, v) = (qkv.get(0)?.contiguous()?, qkv.get(1)?.contiguous()?, qkv.get(2)?.contiguous()?);
     let probs = masked_softmax(&q.matmul(&k.t()?)?, mask, scale)?;
-    probs.matmul(v)?.transpose(1, 2)?.reshape((batch * len, heads * head_dim))
+    probs.matmul(&v)?.transpose(1, 2)?.reshape((rows, hidden))
 }
 
 struct Attention {
     mask: Vec<f32>,
+    len: usize,
+    heads: usize,
     scale: f32,
+}
+
+/// Buffers one thread reuses from sequence to sequence: allocating and zeroing them for each
+/// head was about 1.5% of digest's time.
+#[derive(Default)]
+struct Scratch {
+    /// The sequence's mask, zero-padded to whole panels.
+    mask: Vec<f32>,
+    queries: Vec<f32>,
+    keys: Vec<f32>,
+    values: Vec<f32>,
+    scores: Vec<f32>,
+    sums: Vec<f32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 // The softmax of each row of `scores · scale` over `mask.len()` keys (the rest of each row, up
@@ -270,44 +440,111 @@ dispatch!(exp_rows, (scores: &mut [f32], ld: usize, mask: &[f32], scale: f32, su
 });
 
 impl Attention {
-    /// Context vectors `[valid, head_dim]` for one head of one sequence.
-    fn head(&self, q: &[f32], k: &[f32], v: &[f32], mask: &[f32], head_dim: usize) -> Vec<f32> {
+    /// Copies the first `valid` tokens of a sequence's `qkv` (stride `3 · hidden`) into
+    /// `scratch`, head by head, ready for [`packed::product`]: queries `[valid, head_dim]`, keys
+    /// packed as rows (panels of 32 tokens, zero-padded), values packed as columns. One pass in
+    /// token order: reading each head's columns in place instead, rows apart, missed the cache
+    /// on every row and took three times as long as the copies it saved.
+    fn split(&self, qkv: &[f32], mask: &[f32], hidden: usize, scratch: &mut Scratch) {
+        let (valid, head_dim) = (mask.len(), hidden / self.heads);
+        let ld = valid.div_ceil(packed::PANEL) * packed::PANEL;
+        let padded = grown(&mut scratch.mask, ld);
+        padded[..valid].copy_from_slice(mask);
+        padded[valid..].fill(0.0);
+        let queries = grown(&mut scratch.queries, self.heads * valid * head_dim);
+        let keys = grown(&mut scratch.keys, self.heads * ld * head_dim);
+        let values = grown(&mut scratch.values, self.heads * valid * head_dim);
+        for (j, row) in qkv.chunks_exact(3 * hidden).take(valid).enumerate() {
+            let (q, rest) = row.split_at(hidden);
+            let (k, v) = rest.split_at(hidden);
+            let (p, c) = (j / packed::PANEL, j % packed::PANEL);
+            for h in 0..self.heads {
+                let span = h * head_dim..(h + 1) * head_dim;
+                queries[(h * valid + j) * head_dim..][..head_dim].copy_from_slice(&q[span.clone()]);
+                let panel = &mut keys[(h * ld + p * packed::PANEL) * head_dim..][..head_dim * packed::PANEL];
+                for (step, &value) in panel.chunks_exact_mut(packed::PANEL).zip(&k[span.clone()]) {
+                    step[c] = value;
+                }
+                let head_values = &mut values[h * valid * head_dim..][..valid * head_dim];
+                for (block, cols) in v[span].chunks_exact(packed::PANEL).enumerate() {
+                    head_values[(block * valid + j) * packed::PANEL..][..packed::PANEL].copy_from_slice(cols);
+                }
+            }
+        }
+        if valid < ld {
+            for panel in keys.chunks_exact_mut(ld * head_dim) {
+                for step in panel[(ld - packed::PANEL) * head_dim..].chunks_exact_mut(packed::PANEL) {
+                    step[valid % packed::PANEL..].fill(0.0);
+                }
+            }
+        }
+    }
+
+    /// Head `h` of one sequence: context vectors for its `mask.len()` real tokens, into the rows
+    /// of `out` (stride `hidden`) from column `h · head_dim`. `qkv` holds the sequence's tokens
+    /// at stride `3 · hidden`; on the AVX-512 path [`Attention::split`] has copied them to
+    /// `scratch`.
+    fn head(&self, h: usize, qkv: &[f32], mask: &[f32], out: &mut [f32], scratch: &mut Scratch) {
         let valid = mask.len();
-        if valid == 0 {
-            return Vec::new();
-        }
-        let mut sums = vec![0f32; valid];
-        let mut context = vec![0f32; valid * head_dim];
+        let hidden = out.len() / self.len;
+        let (width, head_dim) = (3 * hidden, hidden / self.heads);
+        let at = h * head_dim;
+        let Scratch { mask: padded, queries, keys, values, scores, sums } = scratch;
+        let sums = grown(sums, valid);
         if packed::available() && head_dim.is_multiple_of(packed::PANEL) {
-            // Score rows padded to whole panels; the padding columns are never read.
+            // Score rows padded to whole panels. The padding columns, masked, go through the
+            // softmax's vector loop with the rest (a scalar loop for the last `valid % 16` was a
+            // fifth of the softmax's time) and come out as e^-87; the second product stops at
+            // `valid`.
             let ld = valid.div_ceil(packed::PANEL) * packed::PANEL;
-            let mut scores = vec![0f32; valid * ld];
-            packed::product(q, head_dim, valid, head_dim, &packed::pack_rows(k, valid, head_dim), ld, &mut scores, ld);
-            exp_rows(&mut scores, ld, mask, self.scale, &mut sums);
-            let v = packed::pack_columns(v, valid, head_dim);
-            packed::product(&scores, ld, valid, valid, &v, head_dim, &mut context, head_dim);
+            let q = &queries[h * valid * head_dim..][..valid * head_dim];
+            let k = &keys[h * ld * head_dim..][..ld * head_dim];
+            let scores = grown(scores, valid * ld);
+            packed::product(q, head_dim, valid, head_dim, k, ld, scores, ld);
+            exp_rows(scores, ld, &padded[..ld], self.scale, sums);
+            let v = &values[h * valid * head_dim..][..valid * head_dim];
+            packed::product(scores, ld, valid, valid, v, head_dim, &mut out[at..], hidden);
         } else {
-            let mut scores = vec![0f32; valid * valid];
-            gemm_rows(valid, valid, head_dim, q, k, (1, head_dim), &mut scores);
-            exp_rows(&mut scores, valid, mask, self.scale, &mut sums);
-            gemm_rows(valid, head_dim, valid, &scores, v, (head_dim, 1), &mut context);
+            let (q, k, v) = (&qkv[at..], &qkv[hidden + at..], &qkv[2 * hidden + at..]);
+            let scores = grown(scores, valid * valid);
+            let (q, k) = (View { values: q, strides: (width, 1) }, View { values: k, strides: (1, width) });
+            gemm_rows((valid, valid, head_dim), q, k, scores, valid);
+            exp_rows(scores, valid, mask, self.scale, sums);
+            let (p, v) = (View { values: scores, strides: (valid, 1) }, View { values: v, strides: (width, 1) });
+            gemm_rows((valid, head_dim, valid), p, v, &mut out[at..], hidden);
         }
-        for (row, sum) in context.chunks_exact_mut(head_dim).zip(sums) {
+        for (row, sum) in out.chunks_mut(hidden).zip(sums.iter()) {
             let inv = 1.0 / sum;
-            for c in row {
+            for c in &mut row[at..at + head_dim] {
                 *c *= inv;
             }
         }
-        context
     }
 }
 
-/// `c = a · b` on the calling thread with the `gemm` crate, for `a`: `[m, k]` row-major, `b`:
-/// `k × n` read at strides `(row, column)` (so `(1, k)` reads a row-major `[n, k]` as its
-/// transpose), `c`: `[m, n]` row-major.
-fn gemm_rows(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], b_strides: (usize, usize), c: &mut [f32]) {
-    assert!(a.len() >= m * k && c.len() >= m * n && b.len() > (k - 1) * b_strides.0 + (n - 1) * b_strides.1);
-    // Safety: the assert above bounds every element the strides and sizes address.
+/// The first `len` values of `buffer`, grown with zeros if it is shorter; never shrunk, so
+/// that one buffer serves many calls without being allocated and zeroed for each.
+pub fn grown<T: Copy + Default>(buffer: &mut Vec<T>, len: usize) -> &mut [T] {
+    if buffer.len() < len {
+        buffer.resize(len, T::default());
+    }
+    &mut buffer[..len]
+}
+
+/// A matrix read from a slice at strides (row, column).
+#[derive(Clone, Copy)]
+struct View<'a> {
+    values: &'a [f32],
+    strides: (usize, usize),
+}
+
+/// `c = a · b` on the calling thread with the `gemm` crate, for `a`: `m × k`, `b`: `k × n`,
+/// `c`: `m × n` at row stride `ldc`.
+fn gemm_rows((m, n, k): (usize, usize, usize), a: View<'_>, b: View<'_>, c: &mut [f32], ldc: usize) {
+    let reach = |v: View<'_>, rows: usize, columns: usize| (rows - 1) * v.strides.0 + (columns - 1) * v.strides.1;
+    assert!(m > 0 && n > 0 && k > 0 && ldc >= n);
+    assert!(a.values.len() > reach(a, m, k) && b.values.len() > reach(b, k, n) && c.len() >= (m - 1) * ldc + n);
+    // Safety: the asserts above bound every element the strides and sizes address.
     unsafe {
         gemm::gemm(
             m,
@@ -315,14 +552,14 @@ fn gemm_rows(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], b_strides: (usi
             k,
             c.as_mut_ptr(),
             1,
-            n as isize,
+            ldc as isize,
             false,
-            a.as_ptr(),
-            1,
-            k as isize,
-            b.as_ptr(),
-            b_strides.1 as isize,
-            b_strides.0 as isize,
+            a.values.as_ptr(),
+            a.strides.1 as isize,
+            a.strides.0 as isize,
+            b.values.as_ptr(),
+            b.strides.1 as isize,
+            b.strides.0 as isize,
             0.0,
             1.0,
             false,
@@ -333,49 +570,37 @@ fn gemm_rows(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], b_strides: (usi
     }
 }
 
-impl CustomOp3 for Attention {
+impl CustomOp1 for Attention {
     fn name(&self) -> &'static str {
         "attention"
     }
 
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-        s3: &CpuStorage,
-        l3: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
+    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
         use rayon::prelude::*;
-        let name = self.name();
-        let (q, k, v) = (f32_slice(s1, l1, name)?, f32_slice(s2, l2, name)?, f32_slice(s3, l3, name)?);
-        let (batch, heads, len, head_dim) = l1.shape().dims4()?;
-        if self.mask.len() != batch * len {
-            candle_core::bail!("attention: mask has {} values for {batch} × {len} tokens", self.mask.len());
+        let qkv = f32_slice(storage, layout, self.name())?;
+        let (rows, width) = layout.shape().dims2()?;
+        if self.mask.len() != rows || self.len == 0 || !rows.is_multiple_of(self.len) {
+            candle_core::bail!("attention: a mask of {} values for {rows} tokens", self.mask.len());
         }
-        let per_head = len * head_dim;
-        let contexts: Vec<Vec<f32>> = (0..batch * heads)
-            .into_par_iter()
-            .map(|task| {
-                let b = task / heads;
-                let mask = &self.mask[b * len..(b + 1) * len];
-                let valid = mask.iter().rposition(|&m| m > 0.0).map_or(0, |i| i + 1);
-                let at = task * per_head;
-                let span = at..at + valid * head_dim;
-                self.head(&q[span.clone()], &k[span.clone()], &v[span], &mask[..valid], head_dim)
-            })
-            .collect();
-        // Scatter into [batch, len, heads, head_dim]; padded rows stay zero.
-        let mut out = vec![0f32; batch * len * heads * head_dim];
-        for (task, context) in contexts.iter().enumerate() {
-            let (b, h) = (task / heads, task % heads);
-            for (i, row) in context.chunks_exact(head_dim).enumerate() {
-                let at = ((b * len + i) * heads + h) * head_dim;
-                out[at..at + head_dim].copy_from_slice(row);
+        let hidden = width / 3;
+        // Padded tokens' rows stay zero.
+        let mut out = vec![0f32; rows * hidden];
+        let sequences = out.par_chunks_mut(self.len * hidden).zip(qkv.par_chunks(self.len * width));
+        sequences.zip(self.mask.par_chunks(self.len)).for_each(|((out, qkv), mask)| {
+            let valid = mask.iter().rposition(|&m| m > 0.0).map_or(0, |i| i + 1);
+            if valid == 0 {
+                return;
             }
-        }
-        Ok((CpuStorage::F32(out), Shape::from((batch, len, heads * head_dim))))
+            SCRATCH.with_borrow_mut(|scratch| {
+                if packed::available() && (hidden / self.heads).is_multiple_of(packed::PANEL) {
+                    self.split(qkv, &mask[..valid], hidden, scratch);
+                }
+                for h in 0..self.heads {
+                    self.head(h, qkv, &mask[..valid], out, scratch);
+                }
+            });
+        });
+        Ok((CpuStorage::F32(out), Shape::from((rows, hidden))))
     }
 }
 
@@ -467,7 +692,63 @@ mod tests {
         let bias = Tensor::new(&[0.1f32, -0.2, 0.3, 0.0], &dev).unwrap();
         close(&bias_gelu(&y, &bias).unwrap(), &y.broadcast_add(&bias).unwrap().gelu_erf().unwrap(), 1e-5);
         let res = Tensor::new(&[[1.0f32, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]], &dev).unwrap();
-        close(&bias_residual(&y, &bias, &res).unwrap(), &(y.broadcast_add(&bias).unwrap() + &res).unwrap(), 1e-6);
+        close(&bias_residual(&y, &bias, &res, None).unwrap(), &(y.broadcast_add(&bias).unwrap() + &res).unwrap(), 1e-6);
+    }
+
+    /// A row of `n` values around `offset`, with a few large ones as hidden states have.
+    fn hidden_row(n: usize, offset: f32) -> Vec<f32> {
+        (0..n).map(|i| offset + (i as f32 * 0.37).sin() * if i % 50 == 7 { 12.0 } else { 1.0 }).collect()
+    }
+
+    #[test]
+    fn every_layer_norm_kernel_here_matches_f64_and_the_others() {
+        // 45 values: two full chunks of sixteen and a remainder.
+        for (n, offset) in [(384, 0.0f32), (45, 3.0), (1, -2.0)] {
+            let x = hidden_row(n, offset);
+            let gamma: Vec<f32> = (0..n).map(|i| 1.0 + 0.01 * i as f32).collect();
+            let beta: Vec<f32> = (0..n).map(|i| (i as f32 * 0.1).cos() * 0.1).collect();
+            let eps = 1e-12;
+            let mean = x.iter().map(|&v| f64::from(v)).sum::<f64>() / n as f64;
+            let var = x.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / n as f64;
+            let want: Vec<f64> = (0..n)
+                .map(|i| (f64::from(x[i]) - mean) / (var + eps).sqrt() * f64::from(gamma[i]) + f64::from(beta[i]))
+                .collect();
+            let mut portable = x.clone();
+            norm_row::on(Isa::Portable, &mut portable, &gamma, &beta, eps as f32);
+            for isa in Isa::all().into_iter().filter(|isa| isa.runs_here()) {
+                let mut got = x.clone();
+                norm_row::on(isa, &mut got, &gamma, &beta, eps as f32);
+                for ((g, p), w) in got.iter().zip(&portable).zip(&want) {
+                    assert!((f64::from(*g) - w).abs() < 2e-5 * (1.0 + w.abs()), "{isa:?}, {n}: {g} vs {w}");
+                    assert!((g - p).abs() <= 1e-5 * (1.0 + p.abs()), "{isa:?}, {n}: {g} vs portable {p}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn layer_norm_matches_candle_alone_and_after_a_residual() {
+        let dev = candle_core::Device::Cpu;
+        let (rows, n) = (70, 48);
+        let values: Vec<f32> = (0..rows).flat_map(|r| hidden_row(n, r as f32 * 0.1)).collect();
+        let x = Tensor::from_vec(values, (rows, n), &dev).unwrap();
+        let weight = (Tensor::arange(0f32, n as f32, &dev).unwrap() * 0.02).unwrap().cos().unwrap();
+        let bias = (Tensor::arange(0f32, n as f32, &dev).unwrap() * 0.05).unwrap().sin().unwrap();
+        let norm = LayerNorm::new(weight.clone(), bias.clone(), 1e-12).unwrap();
+        let theirs = |t: &Tensor| candle_nn::ops::layer_norm(t, &weight, &bias, 1e-12).unwrap();
+        // Values up to about 6: both sum in f32, in different orders.
+        close(&norm.forward(&x).unwrap(), &theirs(&x), 5e-5);
+        let y = (&x * 0.5).unwrap().cos().unwrap();
+        let fused = bias_residual(&y, &bias, &x, Some(&norm)).unwrap();
+        close(&fused, &theirs(&(y.broadcast_add(&bias).unwrap() + &x).unwrap()), 5e-5);
+    }
+
+    /// Queries, keys and values `[batch, heads, len, head_dim]` side by side per token, as
+    /// the fused projection lays them out: `[batch · len, 3 · heads · head_dim]`.
+    fn side_by_side(q: &Tensor, k: &Tensor, v: &Tensor) -> Tensor {
+        let (batch, heads, len, head_dim) = q.dims4().unwrap();
+        let tokens = |t: &Tensor| t.transpose(1, 2).unwrap().reshape((batch * len, heads * head_dim)).unwrap();
+        Tensor::cat(&[tokens(q), tokens(k), tokens(v)], 1).unwrap()
     }
 
     #[test]
@@ -479,7 +760,7 @@ mod tests {
         };
         let (q, k, v) = (make(0.0), make(1.0), make(2.0));
         let mask = Tensor::new(&[[1f32, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 0.0, 0.0]], &dev).unwrap();
-        let fused = attention(&q, &k, &v, &mask, 0.5).unwrap().reshape((2, 5, 12)).unwrap();
+        let fused = attention(&side_by_side(&q, &k, &v), &mask, 3, 0.5).unwrap().reshape((2, 5, 12)).unwrap();
         let probs = masked_softmax(&q.matmul(&k.t().unwrap()).unwrap(), &mask, 0.5).unwrap();
         let plain = probs.matmul(&v).unwrap().transpose(1, 2).unwrap().reshape((2, 5, 12)).unwrap();
         close(&fused.get(0).unwrap(), &plain.get(0).unwrap(), 1e-5);
@@ -499,7 +780,8 @@ mod tests {
         let (q, k, v) = (make(0.0), make(1.0), make(2.0));
         let mask: Vec<f32> = (0..2 * len).map(|i| if i < len + 20 { 1.0 } else { 0.0 }).collect();
         let mask = Tensor::from_vec(mask, (2, len), &dev).unwrap();
-        let fused = attention(&q, &k, &v, &mask, 0.7).unwrap().reshape((2, len, 2 * head_dim)).unwrap();
+        let fused =
+            attention(&side_by_side(&q, &k, &v), &mask, 2, 0.7).unwrap().reshape((2, len, 2 * head_dim)).unwrap();
         let probs = masked_softmax(&q.matmul(&k.t().unwrap()).unwrap(), &mask, 0.7).unwrap();
         let plain = probs.matmul(&v).unwrap().transpose(1, 2).unwrap().reshape((2, len, 2 * head_dim)).unwrap();
         close(&fused.get(0).unwrap(), &plain.get(0).unwrap(), 1e-5);

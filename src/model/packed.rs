@@ -4,7 +4,7 @@
 //! AVX2 kernels on stable Rust; this doubles the vector width.
 //!
 //! The linear layers pack their weights once at load time ([`PackedWeight`]); attention packs
-//! each head's keys and values as it goes ([`pack_rows`], [`pack_columns`], [`product`]).
+//! each head's keys and values as it goes, and multiplies with [`product`].
 //! [`PackedWeight::new`] returns `None` where the kernel does not apply (no AVX-512, or a
 //! width that is not a multiple of 32), and the caller keeps candle's matmul.
 
@@ -58,20 +58,9 @@ pub fn pack_rows(b: &[f32], n: usize, k: usize) -> Vec<f32> {
     panels
 }
 
-/// Packs `b`, `[k, n]` row-major with `n` a multiple of 32, for products with `b`.
-pub fn pack_columns(b: &[f32], k: usize, n: usize) -> Vec<f32> {
-    let mut panels = vec![0f32; k * n];
-    for (kk, row) in b.chunks_exact(n).take(k).enumerate() {
-        for (p, cols) in row.chunks_exact(PANEL).enumerate() {
-            panels[(p * k + kk) * PANEL..][..PANEL].copy_from_slice(cols);
-        }
-    }
-    panels
-}
-
 /// `c = a · B` on the calling thread, for `a`: `rows` rows of `k` values at row stride `lda`,
-/// and `B` packed by [`pack_rows`] or [`pack_columns`] into `panels` (`k` deep, `n` a multiple
-/// of 32 wide); `c`: `[rows, n]` at row stride `ldc`. Call only where [`available`] is true.
+/// and `B` packed into `panels` as [`pack_rows`] packs (`k` deep, `n` a multiple of 32 wide);
+/// `c`: `[rows, n]` at row stride `ldc`. Call only where [`available`] is true.
 #[allow(clippy::too_many_arguments)]
 pub fn product(a: &[f32], lda: usize, rows: usize, k: usize, panels: &[f32], n: usize, c: &mut [f32], ldc: usize) {
     assert!(available() && n.is_multiple_of(PANEL) && panels.len() >= n * k && ldc >= n);
