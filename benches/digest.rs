@@ -245,6 +245,7 @@ fn digest_report(name: &str, pages: usize, m: &Measured) -> bool {
 }
 
 fn main() {
+    jianbao::tune_allocator();
     if let Ok(what) = std::env::var("JIANBAO_BENCH_CHILD") {
         child(&what);
         return;

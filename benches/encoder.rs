@@ -35,6 +35,7 @@ fn out_dir() -> PathBuf {
 }
 
 fn main() {
+    jianbao::tune_allocator();
     if std::env::var_os("JIANBAO_BENCH_CHILD").is_some() {
         child();
         return;

@@ -27,6 +27,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const MAX_SECONDS: f64 = 2.0;
 
 fn main() {
+    jianbao::tune_allocator();
     // As `--threads 2` sets them: rayon's pool and candle's matrix kernels.
     std::env::set_var("RAYON_NUM_THREADS", "2");
     rayon::ThreadPoolBuilder::new().num_threads(2).build_global().expect("thread pool");

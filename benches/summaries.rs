@@ -124,6 +124,7 @@ fn report(encoder: &CandleEncoder, name: &str, budget: Budget, rows: (Vec<Articl
 }
 
 fn main() {
+    jianbao::tune_allocator();
     if !data_dir().exists() {
         eprintln!("skipped: {} not found", data_dir().display());
         return;

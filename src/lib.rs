@@ -21,6 +21,26 @@ pub mod summarize;
 pub mod text;
 
 use error::{InputError, InputErrorKind};
+
+/// mimalloc's options this tunes (their places in its v3 `mi_option_t`, which the Rust
+/// bindings do not name).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+const MI_OPTION_PAGE_COMMIT_ON_DEMAND: libmimalloc_sys::mi_option_t = 40;
+
+/// Sets mimalloc (the allocator of the `jianbao` binary and of the benches) up for the
+/// encoder, which frees and reallocates the same large buffers every layer; call it first
+/// thing in `main`. Freed pages are kept instead of handed back to the kernel 10 ms later
+/// (zeroing refaulted pages cost a tenth of `digest`'s time), and a page's memory is committed
+/// when the page is taken rather than as it is touched (on demand, the kernel's page zeroing
+/// was 3% of `digest`'s samples, on the thread that drives the encoder: 27.3–27.7 s → 25.6–26.4
+/// s on 100 pages). Peak memory is unchanged; memory is not returned until exit.
+pub fn tune_allocator() {
+    // Safety: sets process-wide options; mimalloc reads them when it next needs them.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+        libmimalloc_sys::mi_option_set(MI_OPTION_PAGE_COMMIT_ON_DEMAND, 0);
+    }
+}
 use input::Document;
 use segment::Article;
 

@@ -5,16 +5,8 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_t`, which the Rust bindings do
-/// not name).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 fn main() -> std::process::ExitCode {
-    // Keep freed pages instead of handing them back 10 ms later: the encoder frees and
-    // reallocates the same large buffers every layer, and zeroing refaulted pages cost a tenth
-    // of `digest`'s time. Peak memory is unchanged; memory is not returned until exit.
-    // Safety: sets a process-wide option before any other thread exists.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    jianbao::tune_allocator();
     // A write past the file size limit (`ulimit -f`) raises SIGXFSZ, whose default action kills
     // the process mid-record without a word. Ignored, the write fails with EFBIG instead and the
     // run stops like on a full disk: one line naming the output, exit 2, whole records kept.
