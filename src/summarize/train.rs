@@ -285,7 +285,8 @@ fn annotated(scored: &[Scored]) -> (Vec<Vec<f32>>, Vec<bool>) {
 /// Fits the scorer's commentary model on the annotated texts of `scored`, stopping by those of
 /// `held`, and chooses its threshold by the summaries' mean ROUGE-L F1 on `held` (a threshold
 /// over 1 frames nothing, so the grid holds the unframed summaries too). `None` where either
-/// part has no annotated text of each kind.
+/// part has no annotated text of each kind, or the regression cannot be fitted (then the
+/// scorer frames nothing, as one fitted without kinds).
 pub fn fit_commentary(
     scorer: &mut Scorer,
     scored: &[Scored],
@@ -306,8 +307,9 @@ pub fn fit_commentary(
     }
     let (threshold, _) = thresholds.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.total_cmp(&a.0)))?;
     let model = Commentary { threshold, ..model };
-    let said: Vec<bool> =
-        val_inputs.iter().map(|x| model.probability(&x[..x.len() / 2], Some(&x[x.len() / 2..])) >= threshold).collect();
+    // Each input is the passage vector, then the headline's.
+    let halves = val_inputs.iter().map(|x| x.split_at(x.len() / 2));
+    let said: Vec<bool> = halves.map(|(document, head)| model.frames(document, Some(head), budget.max_chars)).collect();
     let hits = said.iter().zip(&val_flags).filter(|(s, f)| **s && **f).count() as f64;
     let fit = CommentaryFit {
         texts: flags.len(),
