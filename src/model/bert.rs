@@ -111,6 +111,15 @@ impl Default for WeightFormat {
 }
 
 impl WeightFormat {
+    /// The format layers on `device` are kept in: as asked, except int8 off the CPU (the
+    /// integer kernels are the CPU's), which keeps f32.
+    pub fn on(self, device: &Device) -> WeightFormat {
+        match self {
+            WeightFormat::Int8 if !device.is_cpu() => WeightFormat::F32,
+            format => format,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             WeightFormat::F32 => "f32",
@@ -144,11 +153,9 @@ impl Linear {
                 None => Weight::F32(weight.t()?.contiguous()?),
             })
         };
-        let weight = match format {
+        let weight = match format.on(weight.device()) {
             WeightFormat::F32 => f32(weight)?,
-            // The integer kernels are the CPU's; elsewhere the layer stays f32.
-            WeightFormat::Int8 if weight.device().is_cpu() => Weight::Int8(Int8Weight::new(&weight, &bias)?),
-            WeightFormat::Int8 => f32(weight)?,
+            WeightFormat::Int8 => Weight::Int8(Int8Weight::new(&weight, &bias)?),
             WeightFormat::Q8_0 => {
                 Weight::Quantized(QMatMul::from_qtensor(QTensor::quantize(&weight, GgmlDType::Q8_0)?)?)
             }

@@ -134,11 +134,8 @@ impl CandleEncoder {
                 ),
             ));
         }
-        let bert = load_weights(&dir.weights, &config, opts.weights, &device)?;
-        let weights = match opts.weights {
-            WeightFormat::Int8 if !device.is_cpu() => WeightFormat::F32,
-            format => format,
-        };
+        let weights = opts.weights.on(&device);
+        let bert = load_weights(&dir.weights, &config, weights, &device)?;
         Ok(CandleEncoder {
             id: dir.id.clone(),
             bert,

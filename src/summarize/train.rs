@@ -274,12 +274,10 @@ pub struct CommentaryFit {
     pub thresholds: Vec<(f32, f64)>,
 }
 
-/// The texts of `scored` whose kind is annotated: their [`commentary::input`]s and flags.
-fn annotated(scored: &[Scored]) -> (Vec<Vec<f32>>, Vec<bool>) {
-    scored
-        .iter()
-        .filter_map(|s| Some((commentary::input(s.document.as_deref()?, s.head.as_deref()), s.commentary?)))
-        .unzip()
+/// The texts of `scored` whose kind is annotated and that have a passage vector, with their
+/// passage vectors and whether each is commentary.
+fn annotated(scored: &[Scored]) -> Vec<(&Scored, &[f32], bool)> {
+    scored.iter().filter_map(|s| Some((s, s.document.as_deref()?, s.commentary?))).collect()
 }
 
 /// Fits the scorer's commentary model on the annotated texts of `scored`, stopping by those of
@@ -293,13 +291,16 @@ pub fn fit_commentary(
     held: &[Scored],
     budget: Budget,
 ) -> Option<CommentaryFit> {
-    let (inputs, flags) = annotated(scored);
-    let (val_inputs, val_flags) = annotated(held);
+    let (train, val) = (annotated(scored), annotated(held));
+    let inputs = |part: &[(&Scored, &[f32], bool)]| -> (Vec<Vec<f32>>, Vec<bool>) {
+        part.iter().map(|(s, document, flag)| (commentary::input(document, s.head.as_deref()), *flag)).unzip()
+    };
+    let ((train_inputs, flags), (val_inputs, val_flags)) = (inputs(&train), inputs(&val));
     let both = |flags: &[bool]| flags.contains(&true) && flags.contains(&false);
     if !both(&flags) || !both(&val_flags) {
         return None;
     }
-    let model = commentary::fit(&inputs, &flags, &val_inputs, &val_flags).ok()?;
+    let model = commentary::fit(&train_inputs, &flags, &val_inputs, &val_flags).ok()?;
     let mut thresholds = Vec::new();
     for threshold in [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.1] {
         let candidate = Scorer { commentary: Some(Commentary { threshold, ..model.clone() }), ..scorer.clone() };
@@ -307,9 +308,8 @@ pub fn fit_commentary(
     }
     let (threshold, _) = thresholds.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.total_cmp(&a.0)))?;
     let model = Commentary { threshold, ..model };
-    // Each input is the passage vector, then the headline's.
-    let halves = val_inputs.iter().map(|x| x.split_at(x.len() / 2));
-    let said: Vec<bool> = halves.map(|(document, head)| model.frames(document, Some(head), budget.max_chars)).collect();
+    let said: Vec<bool> =
+        val.iter().map(|(s, document, _)| model.probability(document, s.head.as_deref()) >= threshold).collect();
     let hits = said.iter().zip(&val_flags).filter(|(s, f)| **s && **f).count() as f64;
     let fit = CommentaryFit {
         texts: flags.len(),
