@@ -95,6 +95,7 @@ fn main() {
             let doc = doc.expect("readable page");
             docs += 1;
             articles += jianbao::split_document(&doc).expect("articles").len();
+            std::ops::ControlFlow::Continue(())
         },
     );
     println!("read + segment (library): {:.3} s, {docs} pages, {articles} articles", started.elapsed().as_secs_f64());

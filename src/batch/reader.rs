@@ -2,6 +2,7 @@
 //! so that reading and splitting overlap the stages. Pages outside the run's shard are dropped
 //! here, before they are split.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver};
 
@@ -29,21 +30,17 @@ pub(super) enum Item {
     Failed { source: String, error: String, kind: &'static str },
 }
 
-/// Starts the reader on `paths`. When the receiver goes away (the run ended), the reader stops
-/// splitting and sending.
+/// Starts the reader on `paths`. When the receiver goes away (the run ended, or failed), the
+/// reader stops: nothing more is read, split or sent.
 pub(super) fn spawn(paths: Vec<PathBuf>, opts: InputOptions, shard: Option<Shard>) -> Receiver<Item> {
     let (tx, rx) = sync_channel(QUEUE_PAGES);
     std::thread::spawn(move || {
-        let mut closed = false;
         input::read_sources(&paths, &opts, &mut |item| {
-            if closed {
-                return;
-            }
             let item = match item {
                 Ok(doc) => {
                     let source = doc.origin.to_string();
                     if shard.is_some_and(|s| !s.takes(&source)) {
-                        return;
+                        return ControlFlow::Continue(());
                     }
                     match crate::split_document(&doc) {
                         Ok(articles) => Item::Page(Pending {
@@ -58,12 +55,15 @@ pub(super) fn spawn(paths: Vec<PathBuf>, opts: InputOptions, shard: Option<Shard
                 }
                 Err(err) => {
                     if shard.is_some_and(|s| !s.takes(&err.origin)) {
-                        return;
+                        return ControlFlow::Continue(());
                     }
                     Item::Failed { error: err.kind.to_string(), kind: err.kind.code(), source: err.origin }
                 }
             };
-            closed = tx.send(item).is_err();
+            match tx.send(item) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(_) => ControlFlow::Break(()),
+            }
         });
     });
     rx

@@ -8,6 +8,7 @@ mod eval;
 mod model;
 
 use std::io::{self, BufWriter, Write};
+use std::ops::ControlFlow;
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
@@ -169,16 +170,17 @@ fn split(args: SplitArgs) -> anyhow::Result<Outcome> {
     let mut failed = 0usize;
     let mut write_error = None;
     input::read_sources(&args.input.sources(), &opts, &mut |item| {
-        if write_error.is_some() {
-            return;
-        }
         let result = item.and_then(|doc| crate::split_document(&doc).map(|articles| (doc, articles)));
         match result {
             Ok((doc, articles)) => {
                 let source = doc.origin.to_string();
                 let id = doc.record.as_ref().and_then(|r| r.id.as_deref());
                 let page = Page { source: &source, id, encoding: doc.encoding, articles: &articles };
-                write_error = writer.page(&page).err();
+                if let Err(err) = writer.page(&page) {
+                    // Nothing more can be written: stop reading.
+                    write_error = Some(err);
+                    return ControlFlow::Break(());
+                }
             }
             Err(err) => {
                 failed += 1;
@@ -187,6 +189,7 @@ fn split(args: SplitArgs) -> anyhow::Result<Outcome> {
                 }
             }
         }
+        ControlFlow::Continue(())
     });
     if let Some(err) = write_error {
         return Err(err).with_context(|| format!("{name}: cannot write"));

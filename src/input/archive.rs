@@ -9,22 +9,27 @@ use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
 
-use super::{read_bytes, read_limited, InputOptions, Origin, Sink};
+use super::{read_bytes, read_limited, Feed, InputOptions, Origin};
 use crate::error::{InputError, InputErrorKind};
 
 /// Counts what an archive yielded, so that one with nothing readable is reported.
-struct Yield<'s, 'a> {
-    sink: &'s mut Sink<'a>,
+struct Yield<'s, 'f, 'a> {
+    feed: &'s mut Feed<'f, 'a>,
     count: usize,
 }
 
-impl Yield<'_, '_> {
+impl Yield<'_, '_, '_> {
     fn entry(&mut self, origin: Origin, bytes: Result<Vec<u8>, InputErrorKind>, opts: &InputOptions) {
         self.count += 1;
         match bytes {
-            Ok(bytes) => read_bytes(origin, bytes, opts, self.sink),
-            Err(kind) => (self.sink)(Err(InputError::new(&origin, kind))),
+            Ok(bytes) => read_bytes(origin, bytes, opts, self.feed),
+            Err(kind) => self.feed.send(Err(InputError::new(&origin, kind))),
         }
+    }
+
+    /// Whether the sink has asked to stop: the archive's other entries are not read.
+    fn stopped(&self) -> bool {
+        self.feed.stopped()
     }
 
     fn finish(self) -> Result<(), InputErrorKind> {
@@ -65,11 +70,14 @@ pub(super) fn read_zip(
     reader: impl Read + Seek,
     origin: &Origin,
     opts: &InputOptions,
-    sink: &mut Sink<'_>,
+    feed: &mut Feed<'_, '_>,
 ) -> Result<(), InputErrorKind> {
     let mut zip = zip::ZipArchive::new(reader).map_err(corrupt)?;
-    let mut out = Yield { sink, count: 0 };
+    let mut out = Yield { feed, count: 0 };
     for index in 0..zip.len() {
+        if out.stopped() {
+            break;
+        }
         match zip.by_index(index) {
             Ok(entry) => {
                 let name = entry.name().to_owned();
@@ -93,17 +101,20 @@ pub(super) fn read_tar(
     reader: impl Read,
     origin: &Origin,
     opts: &InputOptions,
-    sink: &mut Sink<'_>,
+    feed: &mut Feed<'_, '_>,
 ) -> Result<(), InputErrorKind> {
     let mut tar = tar::Archive::new(reader);
     let entries = tar.entries().map_err(corrupt)?;
-    let mut out = Yield { sink, count: 0 };
+    let mut out = Yield { feed, count: 0 };
     for entry in entries {
+        if out.stopped() {
+            break;
+        }
         let entry = match entry {
             Ok(entry) => entry,
             // A tar stream cannot be resynchronised after a broken header: report and stop.
             Err(err) => {
-                (out.sink)(Err(InputError::new(origin, corrupt(err))));
+                out.feed.send(Err(InputError::new(origin, corrupt(err))));
                 return Ok(());
             }
         };
@@ -126,7 +137,7 @@ pub(super) fn read_gzip(
     reader: impl Read,
     origin: &Origin,
     opts: &InputOptions,
-    sink: &mut Sink<'_>,
+    feed: &mut Feed<'_, '_>,
 ) -> Result<(), InputErrorKind> {
     let mut decoder = MultiGzDecoder::new(reader);
     let mut head = Vec::with_capacity(512);
@@ -134,14 +145,14 @@ pub(super) fn read_gzip(
     let is_tar = head.get(257..262) == Some(b"ustar");
     let stream = io::Cursor::new(head).chain(decoder);
     if is_tar {
-        return read_tar(stream, origin, opts, sink);
+        return read_tar(stream, origin, opts, feed);
     }
     let bytes = read_entry(stream, 0, opts)?;
     let inner = origin.path.trim_end_matches(".gz").trim_end_matches(".GZ");
     if inner.to_lowercase().ends_with(".jsonl") {
-        super::jsonl::read_rows(bytes.as_slice(), origin, opts, sink)
+        super::jsonl::read_rows(bytes.as_slice(), origin, opts, feed)
     } else {
-        sink(super::text_document(origin.clone(), &bytes, opts));
+        feed.send(super::text_document(origin.clone(), &bytes, opts));
         Ok(())
     }
 }
@@ -158,8 +169,11 @@ mod tests {
         header[148..156].copy_from_slice(b"\xff\xfe\n\n\n\n\n\n");
         let mut errors = Vec::new();
         let origin = Origin::file("pages.tar");
-        read_tar(&header[..], &origin, &InputOptions::default(), &mut |r| errors.push(r.unwrap_err().to_string()))
-            .unwrap();
+        let sink = &mut |r: Result<_, InputError>| {
+            errors.push(r.unwrap_err().to_string());
+            std::ops::ControlFlow::Continue(())
+        };
+        read_tar(&header[..], &origin, &InputOptions::default(), &mut Feed::new(sink)).unwrap();
         assert_eq!(errors.len(), 1);
         assert!(errors[0].starts_with("pages.tar: corrupt archive: "), "{}", errors[0]);
         assert!(!errors[0].contains(['\n', '\r']), "{}", errors[0]);

@@ -5,18 +5,21 @@ use std::io::{BufRead, Read};
 
 use serde_json::Value;
 
-use super::{Document, InputOptions, Origin, Record, Sink};
+use super::{Document, Feed, InputOptions, Origin, Record};
 use crate::error::{InputError, InputErrorKind};
 
 pub(super) fn read_rows(
     mut reader: impl BufRead,
     origin: &Origin,
     opts: &InputOptions,
-    sink: &mut Sink<'_>,
+    feed: &mut Feed<'_, '_>,
 ) -> Result<(), InputErrorKind> {
     let mut rows = 0;
     let mut buf = Vec::new();
     for number in 1.. {
+        if feed.stopped() {
+            return Ok(());
+        }
         buf.clear();
         let read = (&mut reader).take(opts.max_bytes.saturating_add(1)).read_until(b'\n', &mut buf)?;
         if read == 0 {
@@ -25,7 +28,7 @@ pub(super) fn read_rows(
         let here = origin.line(number);
         if buf.len() as u64 > opts.max_bytes {
             skip_line(&mut reader)?;
-            sink(Err(InputError::new(&here, InputErrorKind::TooLarge { limit: opts.max_bytes })));
+            feed.send(Err(InputError::new(&here, InputErrorKind::TooLarge { limit: opts.max_bytes })));
             rows += 1;
             continue;
         }
@@ -34,7 +37,7 @@ pub(super) fn read_rows(
             continue;
         }
         rows += 1;
-        sink(
+        feed.send(
             parse_row(line)
                 .map(|(text, record)| Document { origin: here.clone(), text, encoding: "UTF-8", record: Some(record) })
                 .map_err(|message| InputError::new(&here, InputErrorKind::BadRow(message))),
@@ -90,7 +93,11 @@ mod tests {
     fn collect(data: &str) -> Vec<Result<Document, InputError>> {
         let mut out = Vec::new();
         let origin = Origin::file("rows.jsonl");
-        read_rows(data.as_bytes(), &origin, &InputOptions::default(), &mut |r| out.push(r)).unwrap();
+        let sink = &mut |r| {
+            out.push(r);
+            std::ops::ControlFlow::Continue(())
+        };
+        read_rows(data.as_bytes(), &origin, &InputOptions::default(), &mut Feed::new(sink)).unwrap();
         out
     }
 

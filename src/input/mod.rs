@@ -13,6 +13,7 @@ mod walk;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use encoding_rs::Encoding;
@@ -101,23 +102,58 @@ pub struct Record {
     pub title: Option<String>,
 }
 
-/// Receives each document, or the error that stopped one, in input order.
-pub type Sink<'a> = dyn FnMut(Result<Document, InputError>) + 'a;
+/// Receives each document, or the error that stopped one, in input order, and says whether
+/// reading goes on: after a `Break` nothing more is read, not even the rest of an archive.
+pub type Sink<'a> = dyn FnMut(Result<Document, InputError>) -> ControlFlow<()> + 'a;
+
+/// A [`Sink`] and whether it has asked to stop: the readers check it between documents.
+pub(crate) struct Feed<'s, 'a> {
+    sink: &'s mut Sink<'a>,
+    stopped: bool,
+}
+
+impl<'s, 'a> Feed<'s, 'a> {
+    pub(crate) fn new(sink: &'s mut Sink<'a>) -> Feed<'s, 'a> {
+        Feed { sink, stopped: false }
+    }
+
+    /// Hands `item` on, unless the sink has already asked to stop.
+    fn send(&mut self, item: Result<Document, InputError>) {
+        if !self.stopped {
+            self.stopped = (self.sink)(item).is_break();
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        self.stopped
+    }
+}
 
 /// Reads every source in order: a file, a directory (walked recursively, sorted by name), an
 /// archive (`.zip`, `.tar`, `.tar.gz`, `.tgz`, read in memory), a `.jsonl` file, or `-` for
 /// standard input.
 pub fn read_sources(sources: &[PathBuf], opts: &InputOptions, sink: &mut Sink<'_>) {
+    let feed = &mut Feed::new(sink);
     for source in sources {
+        if feed.stopped() {
+            return;
+        }
         if source.as_os_str() == "-" {
-            read_stdin(opts, sink);
+            read_stdin(opts, feed);
         } else if source.is_dir() {
-            walk::walk(source, &opts.filter, &mut |found| match found {
-                Ok(path) => read_file(&path, opts, sink),
-                Err(err) => sink(Err(err)),
+            walk::walk(source, &opts.filter, &mut |found| {
+                match found {
+                    Ok(path) => read_file(&path, opts, feed),
+                    Err(err) => feed.send(Err(err)),
+                }
+                if feed.stopped() {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
             });
         } else {
-            read_file(source, opts, sink);
+            read_file(source, opts, feed);
         }
     }
 }
@@ -126,9 +162,8 @@ pub fn read_sources(sources: &[PathBuf], opts: &InputOptions, sink: &mut Sink<'_
 pub fn read_document(path: &Path) -> Result<Document, InputError> {
     let mut out = None;
     read_sources(&[path.to_owned()], &InputOptions::default(), &mut |item| {
-        if out.is_none() {
-            out = Some(item);
-        }
+        out = Some(item);
+        ControlFlow::Break(())
     });
     out.unwrap_or_else(|| Err(InputError::new(Origin::file(path.display().to_string()), InputErrorKind::Empty)))
 }
@@ -197,8 +232,14 @@ pub fn count_documents(sources: &[PathBuf], opts: &InputOptions) -> Option<usize
         if source.is_dir() {
             let mut unknown = false;
             walk::walk(source, &opts.filter, &mut |found| match found.ok().and_then(|p| single(&p)) {
-                Some(n) => total += n,
-                None => unknown = true,
+                Some(n) => {
+                    total += n;
+                    ControlFlow::Continue(())
+                }
+                None => {
+                    unknown = true;
+                    ControlFlow::Break(())
+                }
             });
             if unknown {
                 return None;
@@ -210,28 +251,34 @@ pub fn count_documents(sources: &[PathBuf], opts: &InputOptions) -> Option<usize
     Some(total)
 }
 
-fn read_file(path: &Path, opts: &InputOptions, sink: &mut Sink<'_>) {
+fn read_file(path: &Path, opts: &InputOptions, feed: &mut Feed<'_, '_>) {
     let origin = Origin::file(path.display().to_string());
-    if let Err(kind) = try_read_file(path, &origin, opts, sink) {
-        sink(Err(InputError::new(&origin, kind)));
+    if let Err(kind) = try_read_file(path, &origin, opts, feed) {
+        feed.send(Err(InputError::new(&origin, kind)));
     }
 }
 
-fn try_read_file(path: &Path, origin: &Origin, opts: &InputOptions, sink: &mut Sink<'_>) -> Result<(), InputErrorKind> {
+fn try_read_file(
+    path: &Path,
+    origin: &Origin,
+    opts: &InputOptions,
+    feed: &mut Feed<'_, '_>,
+) -> Result<(), InputErrorKind> {
     let file = File::open(path)?;
     if file.metadata()?.is_dir() {
         return Err(io::Error::other("is a directory").into());
     }
-    read_container(file, origin, opts, sink)
+    read_container(file, origin, opts, feed)
 }
 
 /// Reads `bytes` as the file `name` holding them is read from disk by [`read_sources`]: an
 /// archive's entries, JSON Lines rows or one text document, each handed to `sink`, and the
 /// error that stopped the whole file, if any, last.
 pub fn read_in_memory(name: &str, bytes: &[u8], opts: &InputOptions, sink: &mut Sink<'_>) {
+    let feed = &mut Feed::new(sink);
     let origin = Origin::file(name);
-    if let Err(kind) = read_container(io::Cursor::new(bytes), &origin, opts, sink) {
-        sink(Err(InputError::new(&origin, kind)));
+    if let Err(kind) = read_container(io::Cursor::new(bytes), &origin, opts, feed) {
+        feed.send(Err(InputError::new(&origin, kind)));
     }
 }
 
@@ -240,57 +287,57 @@ fn read_container(
     mut reader: impl Read + Seek,
     origin: &Origin,
     opts: &InputOptions,
-    sink: &mut Sink<'_>,
+    feed: &mut Feed<'_, '_>,
 ) -> Result<(), InputErrorKind> {
     let mut head = Vec::with_capacity(512);
     (&mut reader).take(512).read_to_end(&mut head)?;
     reader.seek(SeekFrom::Start(0))?;
     match Container::sniff(&origin.path, &head) {
-        Container::Zip => archive::read_zip(reader, origin, opts, sink),
-        Container::Tar => archive::read_tar(reader, origin, opts, sink),
-        Container::Gzip => archive::read_gzip(reader, origin, opts, sink),
-        Container::Jsonl => jsonl::read_rows(io::BufReader::new(reader), origin, opts, sink),
+        Container::Zip => archive::read_zip(reader, origin, opts, feed),
+        Container::Tar => archive::read_tar(reader, origin, opts, feed),
+        Container::Gzip => archive::read_gzip(reader, origin, opts, feed),
+        Container::Jsonl => jsonl::read_rows(io::BufReader::new(reader), origin, opts, feed),
         Container::Text => {
             let bytes = read_limited(reader, opts.max_bytes, InputErrorKind::TooLarge { limit: opts.max_bytes })?;
-            sink(text_document(origin.clone(), &bytes, opts));
+            feed.send(text_document(origin.clone(), &bytes, opts));
             Ok(())
         }
     }
 }
 
-fn read_stdin(opts: &InputOptions, sink: &mut Sink<'_>) {
+fn read_stdin(opts: &InputOptions, feed: &mut Feed<'_, '_>) {
     let origin = Origin::file("-");
     let limit = InputErrorKind::TooLarge { limit: opts.max_bytes };
     match read_limited(io::stdin().lock(), opts.max_bytes, limit) {
-        Ok(bytes) => read_bytes(origin, bytes, opts, sink),
-        Err(kind) => sink(Err(InputError::new(&origin, kind))),
+        Ok(bytes) => read_bytes(origin, bytes, opts, feed),
+        Err(kind) => feed.send(Err(InputError::new(&origin, kind))),
     }
 }
 
 /// Reads a document that is already in memory (standard input, an archive entry): a nested
 /// archive is refused, JSON Lines become rows, anything else is one text document.
-fn read_bytes(origin: Origin, bytes: Vec<u8>, opts: &InputOptions, sink: &mut Sink<'_>) {
+fn read_bytes(origin: Origin, bytes: Vec<u8>, opts: &InputOptions, feed: &mut Feed<'_, '_>) {
     let name = origin.entry.as_deref().unwrap_or(&origin.path);
     let container = Container::sniff(name, &bytes[..bytes.len().min(512)]);
     if container.is_archive() {
         if origin.entry.is_some() {
-            sink(Err(InputError::new(&origin, InputErrorKind::NestedArchive)));
+            feed.send(Err(InputError::new(&origin, InputErrorKind::NestedArchive)));
             return;
         }
         let result = match container {
-            Container::Zip => archive::read_zip(io::Cursor::new(bytes), &origin, opts, sink),
-            Container::Tar => archive::read_tar(io::Cursor::new(bytes), &origin, opts, sink),
-            _ => archive::read_gzip(io::Cursor::new(bytes), &origin, opts, sink),
+            Container::Zip => archive::read_zip(io::Cursor::new(bytes), &origin, opts, feed),
+            Container::Tar => archive::read_tar(io::Cursor::new(bytes), &origin, opts, feed),
+            _ => archive::read_gzip(io::Cursor::new(bytes), &origin, opts, feed),
         };
         if let Err(kind) = result {
-            sink(Err(InputError::new(&origin, kind)));
+            feed.send(Err(InputError::new(&origin, kind)));
         }
     } else if container == Container::Jsonl {
-        if let Err(kind) = jsonl::read_rows(bytes.as_slice(), &origin, opts, sink) {
-            sink(Err(InputError::new(&origin, kind)));
+        if let Err(kind) = jsonl::read_rows(bytes.as_slice(), &origin, opts, feed) {
+            feed.send(Err(InputError::new(&origin, kind)));
         }
     } else {
-        sink(text_document(origin, &bytes, opts));
+        feed.send(text_document(origin, &bytes, opts));
     }
 }
 
@@ -332,7 +379,8 @@ mod tests {
             out.push(match item {
                 Ok(doc) => (doc.origin.to_string(), doc.text),
                 Err(err) => (err.origin, err.kind.to_string()),
-            })
+            });
+            ControlFlow::Continue(())
         });
         out
     }

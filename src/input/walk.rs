@@ -1,5 +1,6 @@
 //! Directory walking and the file-name filter (`--glob`) shared by directories and archives.
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -55,8 +56,12 @@ fn build(patterns: &[&str]) -> Result<GlobSet, globset::Error> {
 
 /// Walks `root` in name order, following symbolic links, skipping hidden entries, and hands
 /// `found` each file the filter accepts, or the error (a link loop, an unreadable directory)
-/// that kept an entry from being walked.
-pub(super) fn walk(root: &Path, filter: &FileFilter, found: &mut dyn FnMut(Result<PathBuf, InputError>)) {
+/// that kept an entry from being walked, until `found` says to stop.
+pub(super) fn walk(
+    root: &Path,
+    filter: &FileFilter,
+    found: &mut dyn FnMut(Result<PathBuf, InputError>) -> ControlFlow<()>,
+) {
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -66,8 +71,8 @@ pub(super) fn walk(root: &Path, filter: &FileFilter, found: &mut dyn FnMut(Resul
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                if filter.matches(relative) {
-                    found(Ok(entry.into_path()));
+                if filter.matches(relative) && found(Ok(entry.into_path())).is_break() {
+                    return;
                 }
             }
             Ok(_) => {}
@@ -80,7 +85,9 @@ pub(super) fn walk(root: &Path, filter: &FileFilter, found: &mut dyn FnMut(Resul
                         None => InputErrorKind::Io(std::io::Error::other("cannot walk")),
                     },
                 };
-                found(Err(InputError::new(path, kind)));
+                if found(Err(InputError::new(path, kind))).is_break() {
+                    return;
+                }
             }
         }
     }

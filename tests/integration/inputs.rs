@@ -3,6 +3,7 @@
 //! other inputs are still processed.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 
 use encoding_rs::{BIG5, GB18030, UTF_16BE, UTF_16LE};
 
@@ -159,6 +160,37 @@ fn archives_are_read_in_memory_with_entry_origins() {
         std::fs::read_dir(dir.dir.path()).unwrap().all(|e| e.unwrap().file_type().unwrap().is_file()),
         "nothing extracted"
     );
+}
+
+#[test]
+fn reading_stops_when_the_sink_says_so() {
+    // Three documents in each kind of container: a sink that stops after the second gets two,
+    // whether they are files in a directory, entries of an archive or rows of JSON Lines.
+    let dir = Dir::new();
+    let pages: Vec<String> = (1..=3).map(|n| format!("第{n}版\n\n正文第{n}段。\n")).collect();
+    let entries: Vec<(String, &[u8])> =
+        pages.iter().enumerate().map(|(i, p)| (format!("{i}.txt"), p.as_bytes())).collect();
+    let entries: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+    for (name, bytes) in &entries {
+        dir.write(&format!("pages/{name}"), bytes);
+    }
+    dir.write("pages.zip", zip_bytes(&entries));
+    dir.write("pages.tar.gz", gzip(&tar_bytes(&entries)));
+    let rows: String = pages.iter().map(|p| serde_json::json!({ "text": p }).to_string() + "\n").collect();
+    dir.write("pages.jsonl", rows);
+    for name in ["pages", "pages.zip", "pages.tar.gz", "pages.jsonl"] {
+        let mut seen = Vec::new();
+        let sources = [dir.path(name), dir.path("pages.zip")];
+        jianbao::input::read_sources(&sources, &jianbao::input::InputOptions::default(), &mut |item| {
+            seen.push(item.expect("readable").text);
+            if seen.len() == 2 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        });
+        assert_eq!(seen, pages[..2], "{name}");
+    }
 }
 
 #[test]
