@@ -9,7 +9,9 @@
 //! ROUGE-L on the hand-summarised newspaper articles from 29.8 to 30.3 (5-fold
 //! cross-validation, 8 candidates) and on the validation articles from 30.8 to 31.0. A linear model ([`Scorer`]) maps them to how
 //! much better than the text's average sentence the sentence's character ROUGE-L F1 against a
-//! hand-written summary is expected to be. It is fitted by
+//! hand-written summary is expected to be. It stays linear: boosted regression trees on the same
+//! features gained 0.2–0.4 ROUGE-L in cross-validation but lost 0.2–1.1 on the validation
+//! articles, and products of feature pairs did no better. It is fitted by
 //! `jianbao train-summarizer` ([`fit`]) on newspaper articles with hand-written summaries and on
 //! LCSTS posts with their headlines, and built in for the default encoder
 //! (`models/e5-small/summarizer.json`, with the data it was trained on and its held-out scores).
