@@ -179,6 +179,23 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
 /// Where a sentence divides into clauses.
 pub const CLAUSE_BREAKS: [char; 5] = ['，', '；', '：', ',', ';'];
 
+/// The clauses of `sentence`, each with the break that ends it (the last may have none); a
+/// trailing run of white space is not a clause.
+pub fn clauses(sentence: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (at, c) in sentence.char_indices() {
+        if CLAUSE_BREAKS.contains(&c) {
+            out.push(&sentence[start..at + c.len_utf8()]);
+            start = at + c.len_utf8();
+        }
+    }
+    if !trim(&sentence[start..]).is_empty() {
+        out.push(&sentence[start..]);
+    }
+    out
+}
+
 /// `sentence` in consecutive pieces of at most `max_chars` characters, each cut after the last
 /// clause break ([`CLAUSE_BREAKS`], or an enumeration comma `、`) that fits, or at `max_chars` where none does; a sentence
 /// that fits is one piece. Text without a full stop (an OCR export's run of clauses, a line

@@ -90,7 +90,8 @@ length and figures, and sentences are taken without repeating each other, a seco
 where it is worth its characters (--scorer for one from `jianbao train-summarizer`); a \
 summary meant to be one sentence, a \
 short text's or --sentences 1, is tightened to the run of its clauses closest to the article, \
-ending in …… where the sentence goes on; an article it judges commentary gets a summary that \
+ending in …… where the sentence goes on; a longer text's best sentence over the budget keeps \
+the run of its clauses a learnt model rates best; an article it judges commentary gets a summary that \
 opens with 文章认为， (\"the article argues that\"), unless --extractive), lead (the first \
 sentences after the dateline), textrank (a graph of shared character bigrams).",
         after_long_help = "Examples:\n  jianbao summarize page.txt\n  \

@@ -7,6 +7,7 @@
 //! show what the model adds. All three draw from the same [`candidates`] (the body's sentences
 //! without bylines, datelines and credits) and fill the same [`Budget`].
 
+pub mod clauses;
 pub mod commentary;
 pub mod lead;
 pub mod ranked;
@@ -388,7 +389,8 @@ impl Summarizer {
                     .map(|(c, r)| {
                         let framed = self.frame_commentary
                             && frames(&self.scorer, c, r.document.as_deref(), r.head.as_deref(), self.budget);
-                        fill_framed(c, &r.order, self.budget, framed)
+                        let summary = fill_framed(c, &r.order, self.budget, framed);
+                        trim_over_budget(&self.scorer, summary, c, &r.heading, self.budget, framed)
                     })
                     .collect();
                 // Framed summaries are never one sentence's: tightening leaves them alone.
@@ -429,6 +431,34 @@ pub fn fill_framed(candidates: &[Sentence], ranking: &[usize], budget: Budget, f
     let rest = Budget { max_chars: budget.max_chars.saturating_sub(commentary::LEAD_IN_CHARS), ..budget };
     let inner = fill(candidates, ranking, rest);
     Summary { text: format!("{}{}", commentary::LEAD_IN, inner.text), sentences: inner.sentences }
+}
+
+/// A summary that is one sentence cut to fit the budget keeps the run of the sentence's
+/// clauses that the scorer's trimmer rates best ([`clauses`]), instead of its first clauses.
+/// Texts meant to get one sentence (posts, briefs) are left to [`ranked::tighten`]; a framed
+/// summary keeps its lead-in.
+pub fn trim_over_budget(
+    scorer: &scorer::Scorer,
+    summary: Summary,
+    candidates: &[Sentence],
+    heading: &str,
+    budget: Budget,
+    framed: bool,
+) -> Summary {
+    let (Some(trimmer), &[s]) = (&scorer.trimmer, summary.sentences.as_slice()) else {
+        return summary;
+    };
+    let room = budget.max_chars.saturating_sub(if framed { commentary::LEAD_IN_CHARS } else { 0 });
+    if candidates[s].chars <= room || wanted_sentences(candidates, budget) == 1 {
+        return summary;
+    }
+    match trimmer.best(&clauses::Lexicon::new(heading, candidates), &candidates[s].text, room) {
+        Some(run) => {
+            let lead_in = if framed { commentary::LEAD_IN } else { "" };
+            Summary { text: format!("{lead_in}{}", run.text), sentences: summary.sentences }
+        }
+        None => summary,
+    }
 }
 
 /// [`fill`] for each article's candidates and ranking.
@@ -583,6 +613,52 @@ mod tests {
         assert!(!frames(&scorer, &article, Some(&argues), None, Budget { max_chars: 20, sentences: None }));
         scorer.commentary = None;
         assert!(!frames(&scorer, &article, Some(&argues), None, budget));
+    }
+
+    #[test]
+    fn a_best_sentence_over_the_budget_keeps_the_clauses_the_trimmer_rates_best() {
+        // The best sentence (98 characters) is over the budget, in a text long enough for more
+        // than one sentence.
+        let long = "据记者从有关部门获悉，截至今年十月底，在各方面的共同努力下，全省累计建成高标准农田四千二百万亩，\
+                    粮食总产量连续八年稳定在一千亿斤以上，农民人均可支配收入较上年增长百分之六点八，增速继续快于城镇居民。";
+        let article = sentences(&[
+            long,
+            "各地积极推进农田建设，因地制宜完善灌排设施。",
+            "专家认为，高标准农田建设成效明显，增产作用突出。",
+            "下一步，全省还将继续加大投入，提升建设标准和管护水平。",
+        ]);
+        let budget = Budget::default();
+        let cut = fill(&article, &[0, 1, 2, 3], budget);
+        assert_eq!(cut.sentences, [0]);
+        assert!(cut.text.starts_with("据记者从有关部门获悉"), "{}", cut.text);
+        // A trimmer that prefers runs starting late in the sentence.
+        let start = clauses::RUN_FEATURES.iter().position(|f| *f == "start").unwrap();
+        let mut weights = vec![0.0; clauses::RUN_FEATURES.len()];
+        weights[start] = 1.0;
+        let trimmer = clauses::Trimmer {
+            features: clauses::RUN_FEATURES.iter().map(|f| (*f).to_owned()).collect(),
+            weights,
+            bias: 0.0,
+        };
+        let mut scorer = scorer::Scorer::builtin();
+        scorer.trimmer = Some(trimmer);
+        let trimmed = trim_over_budget(&scorer, cut.clone(), &article, "全省建成高标准农田", budget, false);
+        assert_eq!(trimmed.sentences, [0]);
+        assert!(
+            !trimmed.text.starts_with("据记者") && long.contains(trimmed.text.trim_end_matches('…')),
+            "{}",
+            trimmed.text
+        );
+        assert!(char_len(&trimmed.text) <= budget.max_chars, "{}", trimmed.text);
+        // Framed, it keeps the lead-in and the whole within the budget.
+        let framed = fill_framed(&article, &[0, 1, 2, 3], budget, true);
+        let framed = trim_over_budget(&scorer, framed, &article, "", budget, true);
+        assert!(framed.text.starts_with(commentary::LEAD_IN) && char_len(&framed.text) <= budget.max_chars);
+        // Left alone: a summary whose sentence fits, two sentences, a scorer without a trimmer.
+        let fits = fill(&article, &[1, 2, 3], budget);
+        assert_eq!(trim_over_budget(&scorer, fits.clone(), &article, "", budget, false), fits);
+        scorer.trimmer = None;
+        assert_eq!(trim_over_budget(&scorer, cut.clone(), &article, "", budget, false), cut);
     }
 
     #[test]

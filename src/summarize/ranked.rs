@@ -24,11 +24,12 @@
 //! stands in for it. A long first sentence often opens with circumstance (`据……报道`, `日前`,
 //! `在……会议上`) and ends with detail; the clauses in between say what happened.
 
+use super::clauses::{self, Run};
 use super::scorer::{self, Context, Scorer};
 use super::{wanted_sentences, Budget, Sentence, Summary, MAX_SENTENCE_CHARS};
 use crate::model::{Encoder, Intent, ModelError};
 use crate::segment::Article;
-use crate::text::{self, char_len, CLAUSE_BREAKS};
+use crate::text::{self, char_len};
 
 /// How the model method embeds and tightens. (How it picks sentences beyond the first is the
 /// scorer's: [`Scorer::redundancy`], [`Scorer::min_score`].)
@@ -69,6 +70,8 @@ pub struct Ranked {
     pub vectors: Vec<Vec<f32>>,
     /// The scorer's score of each embedded candidate.
     pub scores: Vec<f32>,
+    /// The headline, kicker and deck, as embedded.
+    pub heading: String,
 }
 
 /// An article's embedded sentences: what the scorer's features are computed from.
@@ -163,7 +166,7 @@ pub fn rankings(
             };
             let scores: Vec<f32> = scorer::features(&context).iter().map(|f| scorer.score(f)).collect();
             let order = scorer.pick_order(&scores, &e.vectors);
-            Ranked { order, document: e.document, head: e.head, vectors: e.vectors, scores }
+            Ranked { order, document: e.document, head: e.head, vectors: e.vectors, scores, heading: e.heading }
         })
         .collect())
 }
@@ -180,51 +183,14 @@ pub const MAX_SPANS: usize = 48;
 /// A run of clauses shorter than this many characters says too little to stand alone.
 const MIN_SPAN_CHARS: usize = 6;
 
-/// One way to say a sentence shorter: a run of its clauses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Span {
-    /// The run as the summary shows it: ending in `……` where the sentence goes on.
-    pub text: String,
-    /// Characters of the run itself, without the `……`.
-    pub chars: usize,
-}
-
 /// The runs of up to [`MAX_SPAN_CLAUSES`] clauses of `sentence` that fit in `max_chars`
 /// (their `……` counted), the whole sentence excluded; at most [`MAX_SPANS`] of them.
-pub fn spans(sentence: &str, max_chars: usize) -> Vec<Span> {
-    let mut clauses = Vec::new();
-    let mut start = 0;
-    for (at, c) in sentence.char_indices() {
-        if CLAUSE_BREAKS.contains(&c) {
-            clauses.push(&sentence[start..at + c.len_utf8()]);
-            start = at + c.len_utf8();
-        }
-    }
-    if !text::trim(&sentence[start..]).is_empty() {
-        clauses.push(&sentence[start..]);
-    }
-    let mut out = Vec::new();
-    for first in 0..clauses.len() {
-        for end in first + 1..=(first + MAX_SPAN_CLAUSES).min(clauses.len()) {
-            if first == 0 && end == clauses.len() {
-                continue;
-            }
-            let run: String = clauses[first..end].concat();
-            let run = text::trim(run.trim_end_matches(CLAUSE_BREAKS));
-            let chars = char_len(run);
-            let ends_sentence = end == clauses.len();
-            let shown = if ends_sentence { chars } else { chars + 2 };
-            if chars < MIN_SPAN_CHARS || shown > max_chars || !run.chars().any(text::is_han) {
-                continue;
-            }
-            let text = if ends_sentence { run.to_owned() } else { format!("{run}……") };
-            out.push(Span { text, chars });
-            if out.len() == MAX_SPANS {
-                return out;
-            }
-        }
-    }
-    out
+pub fn spans(sentence: &str, max_chars: usize) -> Vec<Run> {
+    clauses::runs(sentence, max_chars, MIN_SPAN_CHARS, MAX_SPAN_CLAUSES)
+        .into_iter()
+        .filter(|r| !(r.first == 0 && r.end == r.of))
+        .take(MAX_SPANS)
+        .collect()
 }
 
 /// Tightens each summary meant to be one sentence (a short text's, or one asked for with
@@ -242,7 +208,7 @@ pub fn tighten(
 ) -> Result<(), ModelError> {
     struct Job {
         summary: usize,
-        spans: Vec<Span>,
+        spans: Vec<Run>,
         /// The whole sentence's own score, where it may stay whole.
         whole: Option<f32>,
     }
@@ -278,7 +244,7 @@ pub fn tighten(
     let mut vectors = encoder.embed(&texts, Intent::Query)?.into_iter();
     for job in jobs {
         let Some(document) = ranked[job.summary].document.as_deref() else { continue };
-        let mut best: (f32, Option<&Span>) = (job.whole.unwrap_or(f32::NEG_INFINITY), None);
+        let mut best: (f32, Option<&Run>) = (job.whole.unwrap_or(f32::NEG_INFINITY), None);
         for span in &job.spans {
             let Some(v) = vectors.next() else { break };
             let score = dot(&v, document) - weights.clause_length * span.chars as f32 / 100.0;
@@ -367,7 +333,14 @@ mod tests {
         let about = enc.embed(&["市政府召开常务会议部署冬季供暖工作供暖"], Intent::Passage).unwrap().remove(0);
         let texts: Vec<&str> = candidates[0].iter().map(|s| s.text.as_str()).collect();
         let vectors = enc.embed(&texts, Intent::Query).unwrap();
-        let ranked = vec![Ranked { order: vec![0, 1, 2], document: Some(about), head: None, vectors, scores: vec![] }];
+        let ranked = vec![Ranked {
+            order: vec![0, 1, 2],
+            document: Some(about),
+            head: None,
+            vectors,
+            scores: vec![],
+            heading: String::new(),
+        }];
         let budget = Budget { max_chars: 80, sentences: Some(1) };
         let mut summaries = vec![fill(&candidates[0], &ranked[0].order, budget)];
         tighten(&enc, &mut summaries, &candidates, &ranked, budget, &Weights::default()).unwrap();

@@ -18,6 +18,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::clauses::{Trimmer, RUN_FEATURES};
 use super::commentary::Commentary;
 use super::Sentence;
 use crate::text;
@@ -85,10 +86,25 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
+/// Two consecutive letters or digits.
+pub type Bigram = (char, char);
+
 /// The character bigrams of a text's letters and digits (punctuation and spaces skipped).
-fn bigrams(text: &str) -> Vec<(char, char)> {
+pub fn bigrams(text: &str) -> Vec<Bigram> {
     let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
     chars.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// How many of the first [`MAX_LEXICAL_SENTENCES`] sentences hold each bigram.
+pub fn holders(sentences: &[Sentence]) -> std::collections::HashMap<Bigram, u32> {
+    let mut holders = std::collections::HashMap::new();
+    for sentence in sentences.iter().take(MAX_LEXICAL_SENTENCES) {
+        let own: std::collections::HashSet<Bigram> = bigrams(&sentence.text).into_iter().collect();
+        for b in own {
+            *holders.entry(b).or_default() += 1;
+        }
+    }
+    holders
 }
 
 /// The shared bigrams are counted over at most this many sentences from the top, so that the
@@ -99,20 +115,10 @@ pub const MAX_LEXICAL_SENTENCES: usize = 1024;
 /// sentences (of the first [`MAX_LEXICAL_SENTENCES`]) hold the bigram; and the share of its
 /// bigrams in the heading and of the heading's bigrams in it.
 fn lexical(ctx: &Context<'_>) -> Vec<[f32; 3]> {
-    use std::collections::{HashMap, HashSet};
-    // Only the embedded sentences' bigrams are kept; the others are counted and dropped.
-    let mut holders: HashMap<(char, char), u32> = HashMap::new();
-    let mut embedded = Vec::with_capacity(ctx.vectors.len());
-    for (i, sentence) in ctx.sentences.iter().take(MAX_LEXICAL_SENTENCES).enumerate() {
-        let own = bigrams(&sentence.text);
-        for &b in own.iter().collect::<HashSet<_>>() {
-            *holders.entry(b).or_default() += 1;
-        }
-        if i < ctx.vectors.len() {
-            embedded.push(own);
-        }
-    }
-    let head: HashSet<(char, char)> = bigrams(ctx.heading).into_iter().collect();
+    use std::collections::HashSet;
+    let holders = holders(ctx.sentences);
+    let embedded: Vec<Vec<Bigram>> = ctx.sentences.iter().take(ctx.vectors.len()).map(|s| bigrams(&s.text)).collect();
+    let head: HashSet<Bigram> = bigrams(ctx.heading).into_iter().collect();
     embedded
         .iter()
         .map(|own| {
@@ -215,6 +221,10 @@ pub struct Scorer {
     /// ([`super::commentary`]); none in a scorer fitted without annotated kinds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commentary: Option<Commentary>,
+    /// Chooses the clauses a summary keeps of a sentence over the budget ([`super::clauses`]);
+    /// without it, such a sentence is cut after its last clause that fits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trimmer: Option<Trimmer>,
     /// The data, settings and held-out scores of the fit.
     #[serde(default)]
     pub training: serde_json::Value,
@@ -234,7 +244,11 @@ impl Scorer {
         let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
         let scorer: Scorer = serde_json::from_str(&text).map_err(|e| fail(format!("not a summarizer scorer: {e}")))?;
         if !scorer.fits() {
-            return Err(fail(format!("its features are not this build's ({})", FEATURES.join(", "))));
+            return Err(fail(format!(
+                "its features are not this build's ({}; runs: {})",
+                FEATURES.join(", "),
+                RUN_FEATURES.join(", ")
+            )));
         }
         Ok(scorer)
     }
@@ -250,7 +264,9 @@ impl Scorer {
 
     /// Whether its features are this build's.
     pub fn fits(&self) -> bool {
-        self.features.iter().map(String::as_str).eq(FEATURES) && self.weights.len() == FEATURES.len()
+        self.features.iter().map(String::as_str).eq(FEATURES)
+            && self.weights.len() == FEATURES.len()
+            && self.trimmer.as_ref().is_none_or(Trimmer::fits)
     }
 
     /// The order in which a summary takes an article's embedded sentences, given their scores
@@ -296,8 +312,7 @@ pub fn mmr(scores: &[f32], vectors: &[Vec<f32>], redundancy: f32) -> Vec<usize> 
 
 /// Fits `target ≈ bias + weights · features` by weighted least squares with a small ridge
 /// penalty (features standardised first, the fit folded back), solved in closed form.
-pub fn fit(rows: &[([f32; FEATURES.len()], f32, f32)], ridge: f64) -> Option<(Vec<f32>, f32)> {
-    const K: usize = FEATURES.len();
+pub fn fit<const K: usize>(rows: &[([f32; K], f32, f32)], ridge: f64) -> Option<(Vec<f32>, f32)> {
     let total: f64 = rows.iter().map(|r| f64::from(r.2)).sum();
     if rows.is_empty() || total <= 0.0 {
         return None;
@@ -389,7 +404,7 @@ mod tests {
         assert!((b - 0.1).abs() < 1e-3, "{b}");
         assert!((w[0] - 0.5).abs() < 1e-3 && (w[chars] + 0.2).abs() < 1e-3, "{w:?}");
         assert!(w.iter().enumerate().filter(|(k, _)| *k != 0 && *k != chars).all(|(_, v)| v.abs() < 1e-3));
-        assert!(fit(&[], 1.0).is_none());
+        assert!(fit::<{ FEATURES.len() }>(&[], 1.0).is_none());
     }
 
     #[test]

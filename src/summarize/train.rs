@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::clauses::{self, Trimmer, RUN_FEATURES};
 use super::commentary::{self, Commentary};
 use super::scorer::{self, features, Context, Scorer, FEATURES};
-use super::{candidates, clip, fill_framed, frames, ranked, trimmed, Budget, Sentence};
+use super::{candidates, clip, fill_framed, frames, is_short, ranked, trim_over_budget, trimmed, Budget, Sentence};
 use crate::eval::rouge;
 use crate::model::{Encoder, ModelError};
 use crate::segment::{self, Article};
@@ -109,6 +110,8 @@ pub struct Scored {
     /// The passage vector of the embedded sentences and the heading's query vector.
     pub document: Option<Vec<f32>>,
     pub head: Option<Vec<f32>>,
+    /// The headline, kicker and deck, as embedded.
+    pub heading: String,
     pub reference: String,
     /// Whether the text is annotated as commentary; `None` where its kind is not annotated.
     pub commentary: Option<bool>,
@@ -151,6 +154,7 @@ pub fn score_examples(
                 vectors: e.vectors,
                 document: e.document,
                 head: e.head,
+                heading: e.heading.clone(),
                 reference: example.reference.clone(),
                 commentary: example.kind.as_deref().map(|k| k == "commentary"),
             });
@@ -214,26 +218,33 @@ pub fn fit(encoder: &dyn Encoder, rows: &[Row], ridge: f64) -> Option<Scorer> {
         redundancy: 0.0,
         min_score: f32::MIN,
         commentary: None,
+        trimmer: None,
         training: serde_json::Value::Null,
     })
 }
 
 /// Mean ROUGE-L F1 of the summaries the scorer makes of `scored` texts, as the model method
 /// makes them (sentence openings trimmed, commentary framed, the budget filled in its pick
-/// order), without the tightening of one-sentence summaries, which needs the encoder.
+/// order, a sentence over the budget trimmed to its best clauses), without the tightening of one-sentence summaries, which needs the encoder.
 pub fn summary_rouge(scorer: &Scorer, scored: &[Scored], budget: Budget) -> f64 {
     let total: f64 = scored
         .iter()
         .map(|s| {
-            let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
-            let order = scorer.pick_order(&scores, &s.vectors);
-            let sentences = trimmed(&s.sentences);
-            let framed = frames(scorer, &sentences, s.document.as_deref(), s.head.as_deref(), budget);
-            let summary = fill_framed(&sentences, &order, budget, framed);
+            let summary = summarise(scorer, s, budget);
             rouge::score(&rouge::char_tokens(&summary.text), &rouge::char_tokens(&s.reference)).rouge_l.f1
         })
         .sum();
     total / scored.len().max(1) as f64
+}
+
+/// The summary the model method makes of a scored text with `scorer`, untightened.
+fn summarise(scorer: &Scorer, s: &Scored, budget: Budget) -> super::Summary {
+    let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
+    let order = scorer.pick_order(&scores, &s.vectors);
+    let sentences = trimmed(&s.sentences);
+    let framed = frames(scorer, &sentences, s.document.as_deref(), s.head.as_deref(), budget);
+    let summary = fill_framed(&sentences, &order, budget, framed);
+    trim_over_budget(scorer, summary, &sentences, &s.heading, budget, framed)
 }
 
 /// One setting of the selection grid and its score.
@@ -321,4 +332,63 @@ pub fn fit_commentary(
     };
     scorer.commentary = Some(model);
     Some(fit)
+}
+
+/// How the trimmer was fitted, and what it does on the validation texts whose summary it
+/// changes.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TrimmerFit {
+    /// Over-long sentences and their runs it was fitted on.
+    pub sentences: usize,
+    pub runs: usize,
+    /// Validation texts whose summary the trimmer changes, and those summaries' mean ROUGE-L
+    /// F1 cut after the last clause that fits and trimmed by the fitted model.
+    pub validation_changed: usize,
+    pub validation_cut: f64,
+    pub validation_trimmed: f64,
+}
+
+/// Fits the scorer's [`Trimmer`] on the runs of the over-long embedded sentences of the texts
+/// of `scored` that get more than one sentence (as the model method trims them: openings
+/// trimmed), each sentence weighing its text's weight. `None` where there is nothing to fit.
+pub fn fit_trimmer(
+    scorer: &mut Scorer,
+    scored: &[Scored],
+    weights: &[f32],
+    budget: Budget,
+    ridge: f64,
+) -> Option<TrimmerFit> {
+    let mut rows = Vec::new();
+    let mut sentences_used = 0;
+    for (s, &weight) in scored.iter().zip(weights) {
+        let sentences = trimmed(&s.sentences);
+        if is_short(&sentences, budget.max_chars) {
+            continue;
+        }
+        let over: Vec<usize> = (0..s.targets.len()).filter(|&i| sentences[i].chars > budget.max_chars).collect();
+        sentences_used += over.len();
+        let reference = rouge::char_tokens(&s.reference);
+        let score = |run: &str| rouge::score(&rouge::char_tokens(run), &reference).rouge_l.f1 as f32;
+        rows.extend(clauses::rows(&s.heading, &sentences, &over, budget.max_chars, weight, score));
+    }
+    let (weights, bias) = scorer::fit(&rows, ridge)?;
+    scorer.trimmer = Some(Trimmer { features: RUN_FEATURES.iter().map(|f| (*f).to_owned()).collect(), weights, bias });
+    Some(TrimmerFit { sentences: sentences_used, runs: rows.len(), ..TrimmerFit::default() })
+}
+
+/// Measures `scorer`'s trimmer on the `held` texts whose summary it changes (see
+/// [`TrimmerFit`]).
+pub fn measure_trimmer(fit: &mut TrimmerFit, scorer: &Scorer, held: &[Scored], budget: Budget) {
+    let without = Scorer { trimmer: None, ..scorer.clone() };
+    let (mut changed, mut cut, mut kept) = (0usize, 0.0, 0.0);
+    for s in held {
+        let (before, after) = (summarise(&without, s, budget), summarise(scorer, s, budget));
+        if before.text != after.text {
+            let reference = rouge::char_tokens(&s.reference);
+            let f1 = |text: &str| rouge::score(&rouge::char_tokens(text), &reference).rouge_l.f1;
+            (changed, cut, kept) = (changed + 1, cut + f1(&before.text), kept + f1(&after.text));
+        }
+    }
+    let n = changed.max(1) as f64;
+    (fit.validation_changed, fit.validation_cut, fit.validation_trimmed) = (changed, cut / n, kept / n);
 }

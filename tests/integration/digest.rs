@@ -460,6 +460,13 @@ fn fit_a_summary_scorer_and_report_it_against_lead_and_oracle() {
     let threshold = scorer["commentary"]["threshold"].as_f64().unwrap();
     assert!(fit["thresholds"].as_array().unwrap().iter().any(|t| (t[0].as_f64().unwrap() - threshold).abs() < 1e-6));
     assert_eq!(scorer["commentary"]["weights"].as_array().unwrap().len(), 2 * tiny::HIDDEN);
+    // The example page's sentences over the budget fit the trimmer, on every run of their clauses.
+    let fit = &scorer["training"]["trimmer"]["fit"];
+    let (sentences, runs) = (fit["sentences"].as_u64().unwrap(), fit["runs"].as_u64().unwrap());
+    assert!(sentences >= 2 && runs > sentences, "{fit}");
+    let names: Vec<&str> =
+        scorer["trimmer"]["features"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert_eq!(names, jianbao::summarize::clauses::RUN_FEATURES);
     // Nothing to learn from is refused.
     let r = run(&dir, &["train-summarizer", "--model", model.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(r.code, 2);

@@ -1,0 +1,236 @@
+//! Which clauses of an over-long sentence a summary keeps.
+//!
+//! A newspaper's best sentence is often longer than the budget. Cut after its last clause that
+//! fits, it keeps the when and on whose word and loses what happened; the clauses a person keeps
+//! are often further on. [`Trimmer`] scores every run of consecutive clauses that fits
+//! ([`runs`]) on a few numbers ([`RUN_FEATURES`]): how much of the headline it holds and how much
+//! of it is headline, how much of the article repeats its words, its length, where it starts
+//! and ends in the sentence, figures and quotation. A linear model maps them to how much better
+//! than the sentence's average run its character ROUGE-L F1 against a hand-written summary is
+//! expected to be. `jianbao train-summarizer` fits it on the over-long sentences of the
+//! hand-summarised newspaper articles ([`rows`]).
+//!
+//! On the annotated training articles whose best sentence is over the budget (15% of them,
+//! 5-fold cross-validation), the learnt run scores 34.0–34.5 ROUGE-L against 32.2 for the cut.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::scorer::{bigrams, holders, Bigram};
+use super::Sentence;
+use crate::text::{self, char_len, CLAUSE_BREAKS};
+
+/// The features of a run, in the order of [`Trimmer::weights`].
+pub const RUN_FEATURES: [&str; 11] = [
+    "head_recall",
+    "head_share",
+    "shared_bigrams",
+    "chars",
+    "chars_squared",
+    "opens_sentence",
+    "closes_sentence",
+    "start",
+    "rest",
+    "numbers",
+    "quotation",
+];
+
+/// A run the trimmer may choose keeps at least this many characters.
+const MIN_RUN_CHARS: usize = 12;
+
+/// Runs offered per sentence at most, so that the work on a sentence of many short clauses is
+/// bounded (a 256-character piece has a few dozen clauses).
+const MAX_RUNS: usize = 512;
+
+/// A run of consecutive clauses of a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// The run as a summary shows it: ending in `……` where the sentence goes on.
+    pub text: String,
+    /// Characters of the run itself, without the `……`.
+    pub chars: usize,
+    /// Its first clause, the clause after its last, and the sentence's number of clauses.
+    pub first: usize,
+    pub end: usize,
+    pub of: usize,
+}
+
+/// The runs of at most `max_clauses` consecutive clauses of `sentence` (split after `，；：`)
+/// that fit in `max_chars` (their `……` counted), of at least `min_chars` characters with a
+/// Chinese character; at most [`MAX_RUNS`] of them, in order of their first clause, then of
+/// their length.
+pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usize) -> Vec<Run> {
+    let clauses = text::clauses(sentence);
+    let of = clauses.len();
+    let mut out = Vec::new();
+    for first in 0..of {
+        let mut run = String::new();
+        for end in first + 1..=first.saturating_add(max_clauses).min(of) {
+            run.push_str(clauses[end - 1]);
+            let shown = text::trim(run.trim_end_matches(CLAUSE_BREAKS));
+            let chars = char_len(shown);
+            let closes = end == of;
+            if chars + if closes { 0 } else { 2 } > max_chars {
+                break;
+            }
+            if chars < min_chars || !shown.chars().any(text::is_han) {
+                continue;
+            }
+            let text = if closes { shown.to_owned() } else { format!("{shown}……") };
+            out.push(Run { text, chars, first, end, of });
+            if out.len() == MAX_RUNS {
+                return out;
+            }
+        }
+    }
+    out
+}
+
+/// What a run's features are computed from: the bigrams of the article's headline, and how
+/// many of its sentences hold each bigram.
+pub struct Lexicon {
+    head: HashSet<Bigram>,
+    holders: HashMap<Bigram, u32>,
+}
+
+impl Lexicon {
+    pub fn new(heading: &str, sentences: &[Sentence]) -> Lexicon {
+        Lexicon { head: bigrams(heading).into_iter().collect(), holders: holders(sentences) }
+    }
+
+    /// The features of `run`, in the order of [`RUN_FEATURES`].
+    pub fn features(&self, run: &Run) -> [f32; RUN_FEATURES.len()] {
+        let own = bigrams(&run.text);
+        let n = own.len().max(1) as f32;
+        let distinct: HashSet<&Bigram> = own.iter().collect();
+        let recall = self.head.iter().filter(|b| distinct.contains(b)).count() as f32 / self.head.len().max(1) as f32;
+        let share = own.iter().filter(|b| self.head.contains(b)).count() as f32 / n;
+        // How many other sentences hold each of the run's bigrams (its own sentence is one holder).
+        let shared = own.iter().map(|b| self.holders.get(b).map_or(0, |h| h.saturating_sub(1)) as f32).sum::<f32>() / n;
+        let chars = run.chars as f32 / 100.0;
+        let of = run.of.max(1) as f32;
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        [
+            recall,
+            share,
+            shared / 10.0,
+            chars,
+            chars * chars,
+            flag(run.first == 0),
+            flag(run.end == run.of),
+            run.first as f32 / of,
+            (run.of - run.end) as f32 / of,
+            flag(run.text.chars().any(|c| c.is_ascii_digit())),
+            flag(run.text.contains(['“', '"', '「'])),
+        ]
+    }
+}
+
+/// A fitted linear run scorer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trimmer {
+    /// Feature names, in order: they must be [`RUN_FEATURES`].
+    pub features: Vec<String>,
+    pub weights: Vec<f32>,
+    pub bias: f32,
+}
+
+impl Trimmer {
+    /// Whether the file's features are the ones this build computes.
+    pub fn fits(&self) -> bool {
+        self.features.iter().map(String::as_str).eq(RUN_FEATURES) && self.weights.len() == RUN_FEATURES.len()
+    }
+
+    pub fn score(&self, features: &[f32; RUN_FEATURES.len()]) -> f32 {
+        self.bias + self.weights.iter().zip(features).map(|(w, x)| w * x).sum::<f32>()
+    }
+
+    /// The best-scoring run of `sentence` within `max_chars`; `None` where no run fits.
+    pub fn best(&self, lexicon: &Lexicon, sentence: &str, max_chars: usize) -> Option<Run> {
+        runs(sentence, max_chars, MIN_RUN_CHARS, usize::MAX)
+            .into_iter()
+            .map(|run| (self.score(&lexicon.features(&run)), run))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, run)| run)
+    }
+}
+
+/// One training row per run: features, target and weight.
+pub type RunRow = ([f32; RUN_FEATURES.len()], f32, f32);
+
+/// Training rows from one article's over-long sentences (`sentences` longer than `max_chars`):
+/// each run's features and, as the target, its ROUGE-L F1 against `reference` (by `rouge`)
+/// less the mean of its sentence's runs; each sentence weighs `weight` in all.
+pub fn rows(
+    heading: &str,
+    sentences: &[Sentence],
+    over: &[usize],
+    max_chars: usize,
+    weight: f32,
+    rouge: impl Fn(&str) -> f32,
+) -> Vec<RunRow> {
+    let lexicon = Lexicon::new(heading, sentences);
+    let mut out = Vec::new();
+    for &i in over {
+        let runs = runs(&sentences[i].text, max_chars, MIN_RUN_CHARS, usize::MAX);
+        if runs.is_empty() {
+            continue;
+        }
+        let targets: Vec<f32> = runs.iter().map(|r| rouge(&r.text)).collect();
+        let mean = targets.iter().sum::<f32>() / targets.len() as f32;
+        let each = weight / runs.len() as f32;
+        out.extend(runs.iter().zip(targets).map(|(r, t)| (lexicon.features(r), t - mean, each)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(text: &str) -> Sentence {
+        Sentence { text: text.to_owned(), paragraph: 0, chars: char_len(text) }
+    }
+
+    #[test]
+    fn runs_are_the_clause_runs_that_fit() {
+        let s = "据新华社报道，昨天下午，市政府召开常务会议，部署冬季供暖工作，会议由市长主持。";
+        let all: Vec<String> = runs(s, 80, MIN_RUN_CHARS, usize::MAX).into_iter().map(|r| r.text).collect();
+        assert!(all.contains(&"市政府召开常务会议，部署冬季供暖工作……".to_owned()), "{all:?}");
+        assert!(all.contains(&"部署冬季供暖工作，会议由市长主持。".to_owned()), "{all:?}");
+        assert!(all.contains(&s.to_owned()), "the whole sentence, where it fits");
+        // Too short alone: `昨天下午`, `会议由市长主持`.
+        assert!(!all.iter().any(|t| t.starts_with("昨天下午……") || t == "会议由市长主持。"), "{all:?}");
+        let tight = runs(s, 20, MIN_RUN_CHARS, usize::MAX);
+        assert!(!tight.is_empty() && tight.iter().all(|r| char_len(&r.text) <= 20), "{tight:?}");
+        assert!(runs("没有分句的一句话。", 5, 1, usize::MAX).is_empty());
+        // At most three clauses at a time.
+        assert!(runs(s, 80, 1, 3).iter().all(|r| r.end - r.first <= 3));
+    }
+
+    #[test]
+    fn a_fitted_trimmer_keeps_what_the_references_keep() {
+        // References keep what happened, never the opening time and source clauses.
+        let texts = [
+            ("冬季供暖", "据新华社报道，昨天下午，市政府召开常务会议，部署冬季供暖工作，要求各区确保居民按时供暖，会议由市长主持。", "市政府部署冬季供暖工作，要求各区确保居民按时供暖。"),
+            ("春运", "据本报记者了解，今年以来，交通运输部门加强春运组织，增开旅客列车五百余列，确保旅客平安回家，各地积极配合。", "交通运输部门加强春运组织，增开旅客列车五百余列，确保旅客平安回家。"),
+            ("粮食", "据统计，截至目前，全国粮食总产量再创新高，达到一万三千亿斤以上，连续多年保持稳定，农民收入持续增长。", "全国粮食总产量再创新高，达到一万三千亿斤以上，连续多年保持稳定。"),
+        ];
+        let mut rows = Vec::new();
+        for (heading, text, reference) in texts {
+            let sentences = vec![sentence(text)];
+            let score = |run: &str| crate::eval::rouge::score_text(run, reference).rouge_l.f1 as f32;
+            rows.extend(super::rows(heading, &sentences, &[0], 40, 1.0, score));
+        }
+        let (weights, bias) = crate::summarize::scorer::fit(&rows, 0.1).expect("fits");
+        let trimmer = Trimmer { features: RUN_FEATURES.iter().map(|f| (*f).to_owned()).collect(), weights, bias };
+        assert!(trimmer.fits());
+        let text =
+            "据新华社报道，昨天上午，省政府召开专题会议，部署秋冬季森林防火工作，要求各地严防死守，会议由省长主持。";
+        let sentences = vec![sentence(text)];
+        let best = trimmer.best(&Lexicon::new("森林防火", &sentences), text, 40).expect("a run");
+        assert!(!best.text.starts_with("据新华社报道"), "{}", best.text);
+        assert!(best.text.contains("部署秋冬季森林防火工作"), "{}", best.text);
+    }
+}
