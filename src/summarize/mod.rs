@@ -178,12 +178,13 @@ pub const SHORT_TEXT_BUDGETS: usize = 2;
 /// returns them in article order.
 ///
 /// The best sentence always goes in; one longer than `max_chars` is cut at the last clause
-/// break (`，`, `；`, `、`, `：`) that fits and ends with `……`. The budget then adapts to short
-/// texts: a text shorter than [`SHORT_TEXT_BUDGETS`] budgets gets its best sentence alone (a
-/// 110-character post gets one sentence), and a summary takes at most half of the article's
-/// characters and never all its sentences, so no text is given back as its own summary; a
-/// one-sentence text gets its first clauses (the model then picks its best run of clauses,
-/// see [`ranked::tighten`]), or itself where it has no clause break to cut at.
+/// break (`，`, `；`, `、`, `：`) that fits and ends with `……` (the model method then keeps the
+/// run of its clauses that its trimmer rates best, see [`trim_over_budget`]). The budget then
+/// adapts to short texts: a text shorter than [`SHORT_TEXT_BUDGETS`] budgets gets its best
+/// sentence alone (a 110-character post gets one sentence), and a summary takes at most half
+/// of the article's characters and never all its sentences, so no text is given back as its
+/// own summary; a one-sentence text gets its first clauses (the model then picks its best run
+/// of clauses, see [`ranked::tighten`]), or itself where it has no clause break to cut at.
 pub fn fill(candidates: &[Sentence], ranking: &[usize], budget: Budget) -> Summary {
     let Some(&best) = ranking.first() else {
         return Summary::default();
