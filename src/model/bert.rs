@@ -7,8 +7,9 @@
 //! processor's integer dot products (the `int8` module), as f32 packed for AVX-512 (`packed`),
 //! or as candle's quantized Q8_0 / Q4_0 blocks (`--weights`). On the CPU a batch can also run
 //! packed ([`Bert::forward_packed`]): sequences back to back with no padding, attention per
-//! sequence, so that the layers run one row per token. XLM-R configs count positions from
-//! `pad_token_id + 1`, as Hugging Face does.
+//! sequence, so that the layers run one row per token; with int8 weights, in buffers reused
+//! from layer to layer. XLM-R configs count positions from `pad_token_id + 1`, as Hugging Face
+//! does.
 
 use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
 use candle_core::{DType, Device, Module, Result, Tensor, D};
@@ -194,6 +195,13 @@ impl Linear {
         self.apply(x, Then::Bias, None, None)
     }
 
+    fn int8(&self) -> Option<&Int8Weight> {
+        match &self.weight {
+            Weight::Int8(w) => Some(w),
+            _ => None,
+        }
+    }
+
     /// `gelu(x · Wᵀ + b)`, GELU in the exact (erf) form.
     fn forward_gelu(&self, x: &Tensor) -> Result<Tensor> {
         self.apply(x, Then::BiasGelu, None, None)
@@ -257,6 +265,56 @@ impl Layer {
     }
 }
 
+/// The activations of a packed pass, kept from layer to layer and from batch to batch so that
+/// no layer allocates (and zeroes, on the thread that called it) its output: those
+/// allocations were a serial few percent of the encoder's time, its threads waiting.
+#[derive(Default)]
+struct Workspace {
+    /// The layer's input and, in the end, its output: `[tokens, hidden]`.
+    x: Vec<f32>,
+    /// After the attention block: `[tokens, hidden]`.
+    attended: Vec<f32>,
+    /// `[tokens, 3 · hidden]`.
+    qkv: Vec<f32>,
+    /// `[tokens, hidden]`.
+    context: Vec<f32>,
+    /// `[tokens, intermediate]`.
+    mid: Vec<f32>,
+}
+
+impl Layer {
+    /// The int8 weights of the layer's four linear layers, where all are int8 and its GELU the
+    /// exact one: the layers [`Layer::forward_rows`] runs.
+    fn int8(&self) -> Option<[&Int8Weight; 4]> {
+        if self.act != "gelu" {
+            return None;
+        }
+        Some([self.qkv.int8()?, self.attention_out.int8()?, self.intermediate.int8()?, self.output.int8()?])
+    }
+
+    /// [`Layer::forward`] on packed sequences (`starts` as [`Sequences::Packed`]), in `ws`:
+    /// `ws.x` in, `ws.x` out. Only where [`Layer::int8`] is some.
+    fn forward_rows(&self, ws: &mut Workspace, tokens: usize, starts: &[usize]) -> Result<()> {
+        let Some([qkv, attention_out, intermediate, output]) = self.int8() else {
+            candle_core::bail!("a layer runs on plain rows only with int8 weights");
+        };
+        let hidden = attention_out.outputs();
+        let scale = 1.0 / ((hidden / self.heads) as f64).sqrt();
+        let Workspace { x, attended, qkv: projected, context, mid } = ws;
+        let x = &mut x[..tokens * hidden];
+        let projected = ops::grown(projected, tokens * qkv.outputs());
+        qkv.forward_rows(x, Then::Bias, None, None, projected)?;
+        let context = ops::grown(context, tokens * hidden);
+        ops::attention_rows(projected, starts, self.heads, scale, context)?;
+        let attended = ops::grown(attended, tokens * hidden);
+        let norm = Some(&self.attention_norm);
+        attention_out.forward_rows(context, Then::BiasResidual, Some(x), norm, attended)?;
+        let mid = ops::grown(mid, tokens * intermediate.outputs());
+        intermediate.forward_rows(attended, Then::BiasGelu, None, None, mid)?;
+        output.forward_rows(mid, Then::BiasResidual, Some(attended), Some(&self.output_norm), x)
+    }
+}
+
 /// The encoder: embeddings and transformer layers, no pooler.
 pub struct Bert {
     words: Embedding,
@@ -266,6 +324,8 @@ pub struct Bert {
     layers: Vec<Layer>,
     position_offset: usize,
     device: Device,
+    /// Buffers for packed passes on plain rows; a pass that finds them taken uses its own.
+    workspace: std::sync::Mutex<Workspace>,
 }
 
 impl Bert {
@@ -287,6 +347,7 @@ impl Bert {
             layers,
             position_offset: cfg.position_offset(),
             device: vb.device().clone(),
+            workspace: std::sync::Mutex::default(),
         })
     }
 
@@ -332,10 +393,29 @@ impl Bert {
         let ids = Tensor::from_slice(ids, ids.len(), &self.device)?;
         let x = (self.words.forward(&ids)? + self.positions.index_select(&positions, 0)?)?;
         let mut x = self.embedding_norm.forward(&x.broadcast_add(&self.token_type)?)?;
-        for layer in &self.layers {
-            x = layer.forward(&x, Sequences::Packed(starts))?;
+        if !self.layers.iter().all(|layer| layer.int8().is_some()) {
+            for layer in &self.layers {
+                x = layer.forward(&x, Sequences::Packed(starts))?;
+            }
+            return Ok(x);
         }
-        Ok(x)
+        let mut fresh = Workspace::default();
+        let mut held = self.workspace.try_lock();
+        let ws = match held.as_deref_mut() {
+            Ok(ws) => ws,
+            Err(_) => &mut fresh,
+        };
+        self.layers_on_rows(&x, ws, starts)
+    }
+
+    /// The layers on plain rows in `ws`, for embeddings `x` (`[tokens, hidden]`).
+    fn layers_on_rows(&self, x: &Tensor, ws: &mut Workspace, starts: &[usize]) -> Result<Tensor> {
+        let (tokens, hidden) = x.dims2()?;
+        ops::grown(&mut ws.x, tokens * hidden).copy_from_slice(&x.flatten_all()?.to_vec1::<f32>()?);
+        for layer in &self.layers {
+            layer.forward_rows(ws, tokens, starts)?;
+        }
+        Tensor::from_slice(&ws.x[..tokens * hidden], (tokens, hidden), &self.device)
     }
 }
 

@@ -622,6 +622,22 @@ impl CustomOp1 for Attention {
     }
 }
 
+/// Attention over sequences back to back (as [`Sequences::Packed`]) on the CPU, from `qkv`
+/// (`[rows, 3 · hidden]`) into `out` (`[rows, hidden]`), every value of which it writes: for
+/// callers that keep their activations in buffers of their own.
+pub fn attention_rows(qkv: &[f32], starts: &[usize], heads: usize, scale: f64, out: &mut [f32]) -> Result<()> {
+    let rows = starts.last().copied().unwrap_or(0);
+    if starts.first() != Some(&0) || !starts.is_sorted() || heads == 0 || rows == 0 {
+        candle_core::bail!("attention: sequences starting at {starts:?} for {heads} heads");
+    }
+    let width = qkv.len() / rows;
+    if qkv.len() != rows * width || !width.is_multiple_of(3 * heads) || out.len() != rows * (width / 3) {
+        candle_core::bail!("attention: {} projections and {} outputs for {rows} tokens", qkv.len(), out.len());
+    }
+    let spans = starts.windows(2).map(|w| w[0]..w[1]).collect();
+    Attention { mask: vec![1.0; rows], spans, heads, scale: scale as f32 }.rows(qkv, width, out)
+}
+
 impl Attention {
     /// Every sequence of `qkv` (rows `width` wide) into its rows of `out`, which it leaves
     /// alone elsewhere.
