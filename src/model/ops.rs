@@ -643,6 +643,9 @@ impl Attention {
     /// alone elsewhere.
     fn rows(&self, qkv: &[f32], width: usize, out: &mut [f32]) -> Result<()> {
         use rayon::prelude::*;
+        if width == 0 {
+            candle_core::bail!("attention: projections of no width");
+        }
         let (rows, hidden) = (qkv.len() / width, width / 3);
         let in_order = self.spans.windows(2).all(|w| w[0].end <= w[1].start);
         let end = self.spans.last().map_or(0, |s| s.end);
