@@ -5,8 +5,11 @@
 //! fused matrix; every linear layer runs on 2-D `[tokens, features]` activations, with its bias
 //! fused with the GELU, or with the residual and the layer norm, that follows; and weights can be kept as int8 for the
 //! processor's integer dot products (the `int8` module), as f32 packed for AVX-512 (`packed`),
-//! or as candle's quantized Q8_0 / Q4_0 blocks (`--weights`). XLM-R configs count positions
-//! from `pad_token_id + 1`, as Hugging Face does.
+//! or as candle's quantized Q8_0 / Q4_0 blocks (`--weights`). On the CPU a batch can also run
+//! packed ([`Bert::forward_packed`]): sequences back to back with no padding, attention per
+//! sequence, so that the layers run one row per token; with int8 weights, in buffers reused
+//! from layer to layer. XLM-R configs count positions from `pad_token_id + 1`, as Hugging Face
+//! does.
 
 use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
 use candle_core::{DType, Device, Module, Result, Tensor, D};
@@ -14,7 +17,7 @@ use candle_nn::{Embedding, VarBuilder};
 use serde::Deserialize;
 
 use super::int8::{Int8Weight, Kernel, Then};
-use super::ops::{self, LayerNorm};
+use super::ops::{self, LayerNorm, Sequences};
 use super::packed::PackedWeight;
 
 /// The Hugging Face `config.json` fields a BERT-family encoder needs.
@@ -192,6 +195,13 @@ impl Linear {
         self.apply(x, Then::Bias, None, None)
     }
 
+    fn int8(&self) -> Option<&Int8Weight> {
+        match &self.weight {
+            Weight::Int8(w) => Some(w),
+            _ => None,
+        }
+    }
+
     /// `gelu(x · Wᵀ + b)`, GELU in the exact (erf) form.
     fn forward_gelu(&self, x: &Tensor) -> Result<Tensor> {
         self.apply(x, Then::BiasGelu, None, None)
@@ -240,11 +250,11 @@ impl Layer {
         })
     }
 
-    /// `x`: `[batch * len, hidden]`; `mask`: `[batch, len]`, 1 for tokens, 0 for padding.
-    fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
+    /// `x`: `[rows, hidden]`, one row per token (and per pad) of the sequences.
+    fn forward(&self, x: &Tensor, sequences: Sequences<'_>) -> Result<Tensor> {
         let head_dim = x.dim(1)? / self.heads;
         let scale = 1.0 / (head_dim as f64).sqrt();
-        let context = ops::attention(&self.qkv.forward(x)?, mask, self.heads, scale)?;
+        let context = ops::attention(&self.qkv.forward(x)?, sequences, self.heads, scale)?;
         let x = self.attention_out.forward_residual_norm(&context, x, &self.attention_norm)?;
         let mid = match self.act.as_str() {
             "relu" => self.intermediate.forward(&x)?.relu()?,
@@ -252,6 +262,56 @@ impl Layer {
             _ => self.intermediate.forward_gelu(&x)?,
         };
         self.output.forward_residual_norm(&mid, &x, &self.output_norm)
+    }
+}
+
+/// The activations of a packed pass, kept from layer to layer and from batch to batch so that
+/// no layer allocates (and zeroes, on the thread that called it) its output: those
+/// allocations were a serial few percent of the encoder's time, its threads waiting.
+#[derive(Default)]
+struct Workspace {
+    /// The layer's input and, in the end, its output: `[tokens, hidden]`.
+    x: Vec<f32>,
+    /// After the attention block: `[tokens, hidden]`.
+    attended: Vec<f32>,
+    /// `[tokens, 3 · hidden]`.
+    qkv: Vec<f32>,
+    /// `[tokens, hidden]`.
+    context: Vec<f32>,
+    /// `[tokens, intermediate]`.
+    mid: Vec<f32>,
+}
+
+impl Layer {
+    /// The int8 weights of the layer's four linear layers, where all are int8 and its GELU the
+    /// exact one: the layers [`Layer::forward_rows`] runs.
+    fn int8(&self) -> Option<[&Int8Weight; 4]> {
+        if self.act != "gelu" {
+            return None;
+        }
+        Some([self.qkv.int8()?, self.attention_out.int8()?, self.intermediate.int8()?, self.output.int8()?])
+    }
+
+    /// [`Layer::forward`] on packed sequences (`starts` as [`Sequences::Packed`]), in `ws`:
+    /// `ws.x` in, `ws.x` out. Only where [`Layer::int8`] is some.
+    fn forward_rows(&self, ws: &mut Workspace, tokens: usize, starts: &[usize]) -> Result<()> {
+        let Some([qkv, attention_out, intermediate, output]) = self.int8() else {
+            candle_core::bail!("a layer runs on plain rows only with int8 weights");
+        };
+        let hidden = attention_out.outputs();
+        let scale = 1.0 / ((hidden / self.heads) as f64).sqrt();
+        let Workspace { x, attended, qkv: projected, context, mid } = ws;
+        let x = &mut x[..tokens * hidden];
+        let projected = ops::grown(projected, tokens * qkv.outputs());
+        qkv.forward_rows(x, Then::Bias, None, None, projected)?;
+        let context = ops::grown(context, tokens * hidden);
+        ops::attention_rows(projected, starts, self.heads, scale, context)?;
+        let attended = ops::grown(attended, tokens * hidden);
+        let norm = Some(&self.attention_norm);
+        attention_out.forward_rows(context, Then::BiasResidual, Some(x), norm, attended)?;
+        let mid = ops::grown(mid, tokens * intermediate.outputs());
+        intermediate.forward_rows(attended, Then::BiasGelu, None, None, mid)?;
+        output.forward_rows(mid, Then::BiasResidual, Some(attended), Some(&self.output_norm), x)
     }
 }
 
@@ -264,6 +324,8 @@ pub struct Bert {
     layers: Vec<Layer>,
     position_offset: usize,
     device: Device,
+    /// Buffers for packed passes on plain rows; a pass that finds them taken uses its own.
+    workspace: std::sync::Mutex<Workspace>,
 }
 
 impl Bert {
@@ -285,6 +347,7 @@ impl Bert {
             layers,
             position_offset: cfg.position_offset(),
             device: vb.device().clone(),
+            workspace: std::sync::Mutex::default(),
         })
     }
 
@@ -302,8 +365,155 @@ impl Bert {
         let mut x = self.embedding_norm.forward(&x.reshape((batch * len, hidden))?)?;
         let mask = mask.to_dtype(DType::F32)?.contiguous()?;
         for layer in &self.layers {
-            x = layer.forward(&x, &mask)?;
+            x = layer.forward(&x, Sequences::Padded(&mask))?;
         }
         x.reshape((batch, len, hidden))
+    }
+
+    /// Whether [`Bert::forward_packed`] runs here: on the CPU, whose kernels take sequences
+    /// back to back.
+    pub fn packs(&self) -> bool {
+        self.device.is_cpu()
+    }
+
+    /// Hidden states `[tokens, hidden]` for sequences back to back with no padding: `ids` holds
+    /// every sequence's token ids, sequence `i` at `starts[i]..starts[i + 1]` (`starts` opens
+    /// with 0 and closes with `ids.len()`). The same vectors as [`Bert::forward`], without the
+    /// rows of padding every layer would otherwise run. CPU only ([`Bert::packs`]).
+    pub fn forward_packed(&self, ids: &[u32], starts: &[usize]) -> Result<Tensor> {
+        if !self.packs() {
+            candle_core::bail!("packed sequences run on the CPU only");
+        }
+        if starts.first() != Some(&0) || starts.last() != Some(&ids.len()) || !starts.is_sorted() {
+            candle_core::bail!("sequences starting at {starts:?} for {} tokens", ids.len());
+        }
+        let positions: Vec<u32> =
+            starts.windows(2).flat_map(|w| (0..w[1] - w[0]).map(|p| (p + self.position_offset) as u32)).collect();
+        let positions = Tensor::from_vec(positions, ids.len(), &self.device)?;
+        let ids = Tensor::from_slice(ids, ids.len(), &self.device)?;
+        let x = (self.words.forward(&ids)? + self.positions.index_select(&positions, 0)?)?;
+        let mut x = self.embedding_norm.forward(&x.broadcast_add(&self.token_type)?)?;
+        if !self.layers.iter().all(|layer| layer.int8().is_some()) {
+            for layer in &self.layers {
+                x = layer.forward(&x, Sequences::Packed(starts))?;
+            }
+            return Ok(x);
+        }
+        let mut fresh = Workspace::default();
+        let mut held = self.workspace.try_lock();
+        let ws = match held.as_deref_mut() {
+            Ok(ws) => ws,
+            Err(_) => &mut fresh,
+        };
+        self.layers_on_rows(&x, ws, starts)
+    }
+
+    /// The layers on plain rows in `ws`, for embeddings `x` (`[tokens, hidden]`).
+    fn layers_on_rows(&self, x: &Tensor, ws: &mut Workspace, starts: &[usize]) -> Result<Tensor> {
+        let (tokens, hidden) = x.dims2()?;
+        ops::grown(&mut ws.x, tokens * hidden).copy_from_slice(&x.flatten_all()?.to_vec1::<f32>()?);
+        for layer in &self.layers {
+            layer.forward_rows(ws, tokens, starts)?;
+        }
+        Tensor::from_slice(&ws.x[..tokens * hidden], (tokens, hidden), &self.device)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    /// A small encoder with weights that are smooth waves: 2 layers, 2 heads of 32 (the
+    /// AVX-512 attention's width), all on the CPU.
+    fn tiny(format: WeightFormat) -> Bert {
+        let cfg = Config {
+            vocab_size: 50,
+            hidden_size: 64,
+            num_hidden_layers: 2,
+            num_attention_heads: 2,
+            intermediate_size: 128,
+            hidden_act: "gelu".into(),
+            max_position_embeddings: 40,
+            type_vocab_size: 1,
+            layer_norm_eps: 1e-12,
+            pad_token_id: 0,
+            model_type: None,
+        };
+        let (h, ff) = (cfg.hidden_size, cfg.intermediate_size);
+        // Each tensor: its name, shape, and the amplitude and centre of its wave.
+        let mut specs: Vec<(String, Vec<usize>, f64, f64)> = vec![
+            ("embeddings.word_embeddings.weight".into(), vec![cfg.vocab_size, h], 1.0, 0.0),
+            ("embeddings.position_embeddings.weight".into(), vec![cfg.max_position_embeddings, h], 0.5, 0.0),
+            ("embeddings.token_type_embeddings.weight".into(), vec![1, h], 0.1, 0.0),
+        ];
+        let mut norms = vec!["embeddings.LayerNorm".to_owned()];
+        for i in 0..cfg.num_hidden_layers {
+            let at = format!("encoder.layer.{i}");
+            for (name, (out, inp)) in [
+                ("attention.self.query", (h, h)),
+                ("attention.self.key", (h, h)),
+                ("attention.self.value", (h, h)),
+                ("attention.output.dense", (h, h)),
+                ("intermediate.dense", (ff, h)),
+                ("output.dense", (h, ff)),
+            ] {
+                specs.push((format!("{at}.{name}.weight"), vec![out, inp], 0.2, 0.0));
+                specs.push((format!("{at}.{name}.bias"), vec![out], 0.05, 0.0));
+            }
+            norms.extend([format!("{at}.attention.output.LayerNorm"), format!("{at}.output.LayerNorm")]);
+        }
+        for norm in norms {
+            specs.push((format!("{norm}.weight"), vec![h], 0.1, 1.0));
+            specs.push((format!("{norm}.bias"), vec![h], 0.1, 0.0));
+        }
+        let dev = Device::Cpu;
+        let tensors: HashMap<String, Tensor> = specs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, shape, amplitude, centre))| {
+                let n: usize = shape.iter().product();
+                let t = Tensor::arange(0f32, n as f32, &dev).unwrap();
+                let t = ((t * (0.37 + i as f64 * 0.011)).unwrap().sin().unwrap() * amplitude).unwrap() + centre;
+                (name, t.unwrap().reshape(shape).unwrap())
+            })
+            .collect();
+        Bert::load(VarBuilder::from_tensors(tensors, DType::F32, &dev), &cfg, format).unwrap()
+    }
+
+    #[test]
+    fn packed_sequences_give_the_padded_batch_real_rows() {
+        let lengths = [20usize, 7, 3];
+        let ids: Vec<Vec<u32>> = lengths
+            .iter()
+            .enumerate()
+            .map(|(s, &n)| (0..n).map(|i| ((i * 7 + s * 11) % 49 + 1) as u32).collect())
+            .collect();
+        let len = lengths[0];
+        let (mut padded, mut mask) = (Vec::new(), Vec::new());
+        for seq in &ids {
+            padded.extend(seq.iter().copied().chain(std::iter::repeat_n(0, len - seq.len())));
+            mask.extend((0..len).map(|i| u32::from(i < seq.len())));
+        }
+        let dev = Device::Cpu;
+        let padded = Tensor::from_vec(padded, (lengths.len(), len), &dev).unwrap();
+        let mask = Tensor::from_vec(mask, (lengths.len(), len), &dev).unwrap();
+        let flat: Vec<u32> = ids.concat();
+        let starts = [0, 20, 27, 30];
+        for format in [WeightFormat::F32, WeightFormat::default()] {
+            let model = tiny(format);
+            assert!(model.packs());
+            let batch = model.forward(&padded, &mask).unwrap();
+            let packed = model.forward_packed(&flat, &starts).unwrap();
+            for (s, w) in starts.windows(2).enumerate() {
+                let want = batch.get(s).unwrap().narrow(0, 0, w[1] - w[0]).unwrap().flatten_all().unwrap();
+                let got = packed.narrow(0, w[0], w[1] - w[0]).unwrap().flatten_all().unwrap();
+                for (g, e) in got.to_vec1::<f32>().unwrap().iter().zip(want.to_vec1::<f32>().unwrap()) {
+                    assert!((g - e).abs() < 1e-4, "{format:?}, sequence {s}: {g} vs {e}");
+                }
+            }
+            assert!(model.forward_packed(&flat, &[0, 20, 31]).is_err());
+        }
     }
 }

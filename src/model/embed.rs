@@ -1,5 +1,6 @@
-//! Texts → sentence embeddings: tokenisation, windows for long inputs, length-sorted batches,
-//! masked mean pooling and L2 normalisation. The transformer itself is in [`super::bert`];
+//! Texts → sentence embeddings: tokenisation, windows for long inputs, length-sorted batches
+//! (packed, with no padding, where the model packs; else padded), mean pooling over each
+//! sequence's tokens and L2 normalisation. The transformer itself is in [`super::bert`];
 //! this module never looks inside it.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,7 +13,8 @@ use super::{Intent, ModelError, Phase};
 
 /// Tokens that consecutive windows of a long input share.
 pub const WINDOW_OVERLAP: usize = 64;
-/// Most padded tokens (batch × longest) in one forward pass: bounds activation memory.
+/// Most tokens in one forward pass, padding included (batch × longest) where batches are
+/// padded: bounds activation memory.
 pub const BATCH_TOKENS: usize = 8192;
 /// Most sequences in one forward pass.
 pub const BATCH_MAX: usize = 64;
@@ -187,11 +189,18 @@ pub fn embed(
     let mut sums = vec![vec![0f64; hidden]; texts.len()];
     let mut weights = vec![0f64; texts.len()];
     let lengths: Vec<usize> = windows.iter().map(|w| w.ids.len()).collect();
-    for batch in batches(&lengths) {
+    let cut = if model.packs() { packed_batches(&lengths) } else { batches(&lengths) };
+    for batch in cut {
         let batch = &windows[batch];
-        let longest = batch[0].ids.len();
-        work.add(batch.iter().map(|w| w.ids.len()).sum(), batch.len() * longest);
-        let pooled = forward_pooled(model, tokens.pad, batch, longest)?;
+        let pooled = if model.packs() {
+            let tokens = batch.iter().map(|w| w.ids.len()).sum();
+            work.add(tokens, tokens);
+            forward_packed_pooled(model, batch, tokens)?
+        } else {
+            let longest = batch[0].ids.len();
+            work.add(batch.iter().map(|w| w.ids.len()).sum(), batch.len() * longest);
+            forward_pooled(model, tokens.pad, batch, longest)?
+        };
         for (window, vector) in batch.iter().zip(pooled) {
             let w = window.ids.len() as f64;
             for (s, v) in sums[window.text].iter_mut().zip(vector) {
@@ -246,8 +255,54 @@ fn batches(lengths: &[usize]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// Cuts windows of `lengths` into batches for [`Bert::forward_packed`], which runs no padding:
+/// in order, each as many windows as fit in [`BATCH_TOKENS`] tokens and [`BATCH_MAX`] windows
+/// (or one window).
+fn packed_batches(lengths: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < lengths.len() {
+        let mut end = start + 1;
+        let mut tokens = lengths[start];
+        while end < lengths.len() && end - start < BATCH_MAX && tokens + lengths[end] <= BATCH_TOKENS {
+            tokens += lengths[end];
+            end += 1;
+        }
+        out.push(start..end);
+        start = end;
+    }
+    out
+}
+
 fn run_error(e: candle_core::Error) -> ModelError {
     ModelError::candle(Phase::Inference, "", &e)
+}
+
+/// Runs one batch of `tokens` tokens back to back, no padding, and mean-pools each sequence.
+fn forward_packed_pooled(model: &Bert, batch: &[Window], tokens: usize) -> Result<Vec<Vec<f32>>, ModelError> {
+    let mut ids = Vec::with_capacity(tokens);
+    let mut starts = Vec::with_capacity(batch.len() + 1);
+    starts.push(0);
+    for w in batch {
+        ids.extend_from_slice(&w.ids);
+        starts.push(ids.len());
+    }
+    let hidden = model.forward_packed(&ids, &starts).map_err(run_error)?;
+    let width = hidden.dim(1).map_err(run_error)?;
+    let values = hidden.flatten_all().and_then(|h| h.to_vec1::<f32>()).map_err(run_error)?;
+    Ok(starts
+        .windows(2)
+        .map(|span| {
+            let mut sum = vec![0f32; width];
+            for row in values[span[0] * width..span[1] * width].chunks_exact(width) {
+                for (s, v) in sum.iter_mut().zip(row) {
+                    *s += v;
+                }
+            }
+            let count = (span[1] - span[0]).max(1) as f32;
+            sum.into_iter().map(|s| s / count).collect()
+        })
+        .collect())
 }
 
 /// Runs one padded batch and mean-pools each sequence over its real tokens.

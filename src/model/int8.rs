@@ -187,6 +187,44 @@ impl Int8Weight {
         }
     }
 
+    /// The layer on the rows of `x` (`[rows, in]`), into `out` (`[rows, out]`), every value of
+    /// which it writes: for callers that keep their activations in buffers of their own.
+    /// `residual` (`[rows, out]`) with [`Then::BiasResidual`]; then `norm` on each row.
+    pub fn forward_rows(
+        &self,
+        x: &[f32],
+        then: Then,
+        residual: Option<&[f32]>,
+        norm: Option<&LayerNorm>,
+        out: &mut [f32],
+    ) -> Result<()> {
+        let rows = x.len() / self.inp;
+        if x.len() != rows * self.inp || out.len() != rows * self.out {
+            candle_core::bail!(
+                "int8 linear: {} inputs and {} outputs for {} × {}",
+                x.len(),
+                out.len(),
+                self.out,
+                self.inp
+            );
+        }
+        if norm.is_some_and(|norm| norm.len() != self.out) {
+            candle_core::bail!("int8: a layer norm after {} outputs of another width", self.out);
+        }
+        let residual = match (then, residual) {
+            (Then::BiasResidual, Some(r)) if r.len() == out.len() => Some(r),
+            (Then::BiasResidual, _) => candle_core::bail!("int8: a residual layer without a residual of its size"),
+            _ => None,
+        };
+        self.rows(x, After { then, residual, norm }, out);
+        Ok(())
+    }
+
+    /// Output features.
+    pub fn outputs(&self) -> usize {
+        self.out
+    }
+
     /// The layer on `rows` rows of `x`, into `out` (`[rows, out]`).
     fn rows(&self, x: &[f32], after: After<'_>, out: &mut [f32]) {
         use rayon::prelude::*;

@@ -358,35 +358,73 @@ impl CustomOp2 for MaskedSoftmax {
     }
 }
 
+/// Which tokens of a batch attend to which, as the layers' rows lay them out.
+#[derive(Clone, Copy)]
+pub enum Sequences<'a> {
+    /// `[batch · len]` rows, sequence `b` in rows `b · len..(b + 1) · len`; `mask`:
+    /// `[batch, len]` of 1/0, right-padded.
+    Padded(&'a Tensor),
+    /// Sequences back to back, no padding: sequence `i` is rows `starts[i]..starts[i + 1]`
+    /// (`starts` opens with 0 and closes with the number of rows).
+    Packed(&'a [usize]),
+}
+
 /// Scaled dot-product attention for one layer, `softmax(q·kᵀ · scale, masked) · v`, with the
-/// result laid out `[batch · len, heads · head_dim]`, ready for the output projection. `qkv`:
-/// `[batch · len, 3 · hidden]`, each token's query, key and value side by side, as the fused
-/// projection makes them; `mask`: `[batch, len]` of 1/0, right-padded.
+/// result laid out one row per row of `qkv`, `heads · head_dim` wide, ready for the output
+/// projection. `qkv`: each token's query, key and value side by side, `3 · hidden` wide, as the
+/// fused projection makes them, in rows as `sequences` says.
 ///
 /// On the CPU each sequence is one task on rayon's pool: per head, two single-threaded matrix
 /// products over the sequence's real tokens only, read where the projection wrote them and
 /// written where the output projection reads them, with the softmax in between; no
 /// `[batch, heads, len, len]` tensor is made, nor copies of the queries, keys and values.
-pub fn attention(qkv: &Tensor, mask: &Tensor, heads: usize, scale: f64) -> Result<Tensor> {
-    let (batch, len) = mask.dims2()?;
+/// Packed sequences run on the CPU only.
+pub fn attention(qkv: &Tensor, sequences: Sequences<'_>, heads: usize, scale: f64) -> Result<Tensor> {
     let (rows, width) = qkv.dims2()?;
-    if rows != batch * len || heads == 0 || !width.is_multiple_of(3 * heads) {
-        candle_core::bail!("attention: {rows} × {width} projections for {batch} × {len} tokens and {heads} heads");
+    if heads == 0 || !width.is_multiple_of(3 * heads) {
+        candle_core::bail!("attention: projections {width} wide for {heads} heads");
+    }
+    let scale = scale as f32;
+    let mask = match sequences {
+        Sequences::Packed(starts) => {
+            if starts.first() != Some(&0) || starts.last() != Some(&rows) || !starts.is_sorted() {
+                candle_core::bail!("attention: sequences starting at {starts:?} for {rows} rows");
+            }
+            if !fusable(&[qkv]) {
+                candle_core::bail!("attention: packed sequences need f32 on the CPU");
+            }
+            let spans = starts.windows(2).map(|w| w[0]..w[1]).collect();
+            return qkv.apply_op1_no_bwd(&Attention { mask: vec![1.0; rows], spans, heads, scale });
+        }
+        Sequences::Padded(mask) => mask,
+    };
+    let (batch, len) = mask.dims2()?;
+    if rows != batch * len {
+        candle_core::bail!("attention: {rows} projections for {batch} × {len} tokens");
     }
     let (hidden, head_dim) = (width / 3, width / 3 / heads);
     if fusable(&[qkv, mask]) {
         let mask = mask.flatten_all()?.to_vec1::<f32>()?;
-        return qkv.apply_op1_no_bwd(&Attention { mask, len, heads, scale: scale as f32 });
+        // Each sequence up to its last real token; the padding after it stays zero.
+        let spans = (0..batch)
+            .map(|b| {
+                let valid = mask[b * len..(b + 1) * len].iter().rposition(|&m| m > 0.0).map_or(0, |i| i + 1);
+                b * len..b * len + valid
+            })
+            .collect();
+        return qkv.apply_op1_no_bwd(&Attention { mask, spans, heads, scale });
     }
     let qkv = qkv.reshape((batch, len, 3, heads, head_dim))?.permute((2, 0, 3, 1, 4))?;
     let (q, k, v) = (qkv.get(0)?.contiguous()?, qkv.get(1)?.contiguous()?, qkv.get(2)?.contiguous()?);
-    let probs = masked_softmax(&q.matmul(&k.t()?)?, mask, scale)?;
+    let probs = masked_softmax(&q.matmul(&k.t()?)?, mask, f64::from(scale))?;
     probs.matmul(&v)?.transpose(1, 2)?.reshape((rows, hidden))
 }
 
 struct Attention {
+    /// One value per row: 1 for a token, 0 for padding.
     mask: Vec<f32>,
-    len: usize,
+    /// The rows of each sequence, in order and disjoint; rows outside them come out zero.
+    spans: Vec<std::ops::Range<usize>>,
     heads: usize,
     scale: f32,
 }
@@ -484,9 +522,8 @@ impl Attention {
     /// of `out` (stride `hidden`) from column `h · head_dim`. `qkv` holds the sequence's tokens
     /// at stride `3 · hidden`; on the AVX-512 path [`Attention::split`] has copied them to
     /// `scratch`.
-    fn head(&self, h: usize, qkv: &[f32], mask: &[f32], out: &mut [f32], scratch: &mut Scratch) {
+    fn head(&self, h: usize, qkv: &[f32], mask: &[f32], out: &mut [f32], hidden: usize, scratch: &mut Scratch) {
         let valid = mask.len();
-        let hidden = out.len() / self.len;
         let (width, head_dim) = (3 * hidden, hidden / self.heads);
         let at = h * head_dim;
         let Scratch { mask: padded, queries, keys, values, scores, sums } = scratch;
@@ -576,17 +613,59 @@ impl CustomOp1 for Attention {
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        use rayon::prelude::*;
         let qkv = f32_slice(storage, layout, self.name())?;
         let (rows, width) = layout.shape().dims2()?;
-        if self.mask.len() != rows || self.len == 0 || !rows.is_multiple_of(self.len) {
-            candle_core::bail!("attention: a mask of {} values for {rows} tokens", self.mask.len());
+        // Rows outside the sequences (padding) stay zero.
+        let mut out = vec![0f32; rows * (width / 3)];
+        self.rows(qkv, width, &mut out)?;
+        Ok((CpuStorage::F32(out), Shape::from((rows, width / 3))))
+    }
+}
+
+/// Attention over sequences back to back (as [`Sequences::Packed`]) on the CPU, from `qkv`
+/// (`[rows, 3 · hidden]`) into `out` (`[rows, hidden]`), every value of which it writes: for
+/// callers that keep their activations in buffers of their own.
+pub fn attention_rows(qkv: &[f32], starts: &[usize], heads: usize, scale: f64, out: &mut [f32]) -> Result<()> {
+    let rows = starts.last().copied().unwrap_or(0);
+    if starts.first() != Some(&0) || !starts.is_sorted() || heads == 0 || rows == 0 {
+        candle_core::bail!("attention: sequences starting at {starts:?} for {heads} heads");
+    }
+    let width = qkv.len() / rows;
+    if qkv.len() != rows * width || !width.is_multiple_of(3 * heads) || out.len() != rows * (width / 3) {
+        candle_core::bail!("attention: {} projections and {} outputs for {rows} tokens", qkv.len(), out.len());
+    }
+    let spans = starts.windows(2).map(|w| w[0]..w[1]).collect();
+    Attention { mask: vec![1.0; rows], spans, heads, scale: scale as f32 }.rows(qkv, width, out)
+}
+
+impl Attention {
+    /// Every sequence of `qkv` (rows `width` wide) into its rows of `out`, which it leaves
+    /// alone elsewhere.
+    fn rows(&self, qkv: &[f32], width: usize, out: &mut [f32]) -> Result<()> {
+        use rayon::prelude::*;
+        if width == 0 {
+            candle_core::bail!("attention: projections of no width");
         }
-        let hidden = width / 3;
-        // Padded tokens' rows stay zero.
-        let mut out = vec![0f32; rows * hidden];
-        let sequences = out.par_chunks_mut(self.len * hidden).zip(qkv.par_chunks(self.len * width));
-        sequences.zip(self.mask.par_chunks(self.len)).for_each(|((out, qkv), mask)| {
+        let (rows, hidden) = (qkv.len() / width, width / 3);
+        let in_order = self.spans.windows(2).all(|w| w[0].end <= w[1].start);
+        let end = self.spans.last().map_or(0, |s| s.end);
+        if self.mask.len() != rows || out.len() != rows * hidden || end > rows || !in_order {
+            candle_core::bail!(
+                "attention: a mask of {} values and sequences to row {end} for {rows} tokens",
+                self.mask.len()
+            );
+        }
+        // Each sequence's rows of the output, cut off in order.
+        let mut parts = Vec::with_capacity(self.spans.len());
+        let (mut rest, mut at) = (out, 0);
+        for span in &self.spans {
+            let (_, tail) = std::mem::take(&mut rest).split_at_mut((span.start - at) * hidden);
+            let (part, tail) = tail.split_at_mut(span.len() * hidden);
+            parts.push((part, span.clone()));
+            (rest, at) = (tail, span.end);
+        }
+        parts.into_par_iter().for_each(|(out, span)| {
+            let (qkv, mask) = (&qkv[span.start * width..span.end * width], &self.mask[span]);
             let valid = mask.iter().rposition(|&m| m > 0.0).map_or(0, |i| i + 1);
             if valid == 0 {
                 return;
@@ -596,11 +675,11 @@ impl CustomOp1 for Attention {
                     self.split(qkv, &mask[..valid], hidden, scratch);
                 }
                 for h in 0..self.heads {
-                    self.head(h, qkv, &mask[..valid], out, scratch);
+                    self.head(h, qkv, &mask[..valid], out, hidden, scratch);
                 }
             });
         });
-        Ok((CpuStorage::F32(out), Shape::from((rows, hidden))))
+        Ok(())
     }
 }
 
@@ -760,7 +839,10 @@ mod tests {
         };
         let (q, k, v) = (make(0.0), make(1.0), make(2.0));
         let mask = Tensor::new(&[[1f32, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 0.0, 0.0]], &dev).unwrap();
-        let fused = attention(&side_by_side(&q, &k, &v), &mask, 3, 0.5).unwrap().reshape((2, 5, 12)).unwrap();
+        let fused = attention(&side_by_side(&q, &k, &v), Sequences::Padded(&mask), 3, 0.5)
+            .unwrap()
+            .reshape((2, 5, 12))
+            .unwrap();
         let probs = masked_softmax(&q.matmul(&k.t().unwrap()).unwrap(), &mask, 0.5).unwrap();
         let plain = probs.matmul(&v).unwrap().transpose(1, 2).unwrap().reshape((2, 5, 12)).unwrap();
         close(&fused.get(0).unwrap(), &plain.get(0).unwrap(), 1e-5);
@@ -780,12 +862,21 @@ mod tests {
         let (q, k, v) = (make(0.0), make(1.0), make(2.0));
         let mask: Vec<f32> = (0..2 * len).map(|i| if i < len + 20 { 1.0 } else { 0.0 }).collect();
         let mask = Tensor::from_vec(mask, (2, len), &dev).unwrap();
-        let fused =
-            attention(&side_by_side(&q, &k, &v), &mask, 2, 0.7).unwrap().reshape((2, len, 2 * head_dim)).unwrap();
+        let fused = attention(&side_by_side(&q, &k, &v), Sequences::Padded(&mask), 2, 0.7)
+            .unwrap()
+            .reshape((2, len, 2 * head_dim))
+            .unwrap();
         let probs = masked_softmax(&q.matmul(&k.t().unwrap()).unwrap(), &mask, 0.7).unwrap();
         let plain = probs.matmul(&v).unwrap().transpose(1, 2).unwrap().reshape((2, len, 2 * head_dim)).unwrap();
         close(&fused.get(0).unwrap(), &plain.get(0).unwrap(), 1e-5);
         close(&fused.get(1).unwrap().narrow(0, 0, 20).unwrap(), &plain.get(1).unwrap().narrow(0, 0, 20).unwrap(), 1e-5);
+        // The same sequences back to back, the padding left out, give the same rows.
+        let qkv = side_by_side(&q, &k, &v);
+        let packed_qkv = Tensor::cat(&[qkv.narrow(0, 0, len).unwrap(), qkv.narrow(0, len, 20).unwrap()], 0).unwrap();
+        let packed = attention(&packed_qkv, Sequences::Packed(&[0, len, len + 20]), 2, 0.7).unwrap();
+        close(&packed.narrow(0, 0, len).unwrap(), &fused.get(0).unwrap(), 0.0);
+        close(&packed.narrow(0, len, 20).unwrap(), &fused.get(1).unwrap().narrow(0, 0, 20).unwrap(), 0.0);
+        assert!(attention(&packed_qkv, Sequences::Packed(&[0, len]), 2, 0.7).is_err());
     }
 
     #[test]
