@@ -141,7 +141,11 @@ paragraph, length, figures, quotation marks) to the character ROUGE-L F1 of that
 a summary shows it, against a hand-written summary. Texts come from JSON Lines rows {\"text\", \
 \"title\"?, \"summary\"} (--data) and from pages gold files whose articles have a \"summary\" \
 (--articles, pages under --pages). --validation texts are scored, not trained on: the mean \
-ROUGE-L F1 of the sentence the scorer puts first, beside the first sentence and the best one. \
+ROUGE-L F1 of the sentence the scorer puts first, beside the first sentence and the best one; \
+they also choose the redundancy penalty, the score a second sentence needs and the commentary \
+threshold. With the scorer come a commentary model (where the articles' \"kind\" is annotated) \
+and a trimmer, a linear model that chooses the run of clauses a summary keeps of a best sentence \
+over the budget, fitted on the runs of the training texts' over-long sentences. \
 The scorer and its manifest (encoder, data with SHA-256 sums, weights, held-out scores) are \
 written to --out as JSON.",
         after_long_help = "Examples:\n  \
