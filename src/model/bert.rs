@@ -384,9 +384,7 @@ impl Bert {
         if !self.packs() {
             candle_core::bail!("packed sequences run on the CPU only");
         }
-        if starts.first() != Some(&0) || starts.last() != Some(&ids.len()) || !starts.is_sorted() {
-            candle_core::bail!("sequences starting at {starts:?} for {} tokens", ids.len());
-        }
+        ops::check_starts(starts, ids.len())?;
         let positions: Vec<u32> =
             starts.windows(2).flat_map(|w| (0..w[1] - w[0]).map(|p| (p + self.position_offset) as u32)).collect();
         let positions = Tensor::from_vec(positions, ids.len(), &self.device)?;

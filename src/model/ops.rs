@@ -387,14 +387,11 @@ pub fn attention(qkv: &Tensor, sequences: Sequences<'_>, heads: usize, scale: f6
     let scale = scale as f32;
     let mask = match sequences {
         Sequences::Packed(starts) => {
-            if starts.first() != Some(&0) || starts.last() != Some(&rows) || !starts.is_sorted() {
-                candle_core::bail!("attention: sequences starting at {starts:?} for {rows} rows");
-            }
+            check_starts(starts, rows)?;
             if !fusable(&[qkv]) {
                 candle_core::bail!("attention: packed sequences need f32 on the CPU");
             }
-            let spans = starts.windows(2).map(|w| w[0]..w[1]).collect();
-            return qkv.apply_op1_no_bwd(&Attention { mask: vec![1.0; rows], spans, heads, scale });
+            return qkv.apply_op1_no_bwd(&Attention::packed(starts, heads, scale));
         }
         Sequences::Padded(mask) => mask,
     };
@@ -627,18 +624,35 @@ impl CustomOp1 for Attention {
 /// callers that keep their activations in buffers of their own.
 pub fn attention_rows(qkv: &[f32], starts: &[usize], heads: usize, scale: f64, out: &mut [f32]) -> Result<()> {
     let rows = starts.last().copied().unwrap_or(0);
-    if starts.first() != Some(&0) || !starts.is_sorted() || heads == 0 || rows == 0 {
-        candle_core::bail!("attention: sequences starting at {starts:?} for {heads} heads");
+    check_starts(starts, rows)?;
+    if heads == 0 || rows == 0 {
+        candle_core::bail!("attention: {rows} tokens for {heads} heads");
     }
     let width = qkv.len() / rows;
     if qkv.len() != rows * width || !width.is_multiple_of(3 * heads) || out.len() != rows * (width / 3) {
         candle_core::bail!("attention: {} projections and {} outputs for {rows} tokens", qkv.len(), out.len());
     }
-    let spans = starts.windows(2).map(|w| w[0]..w[1]).collect();
-    Attention { mask: vec![1.0; rows], spans, heads, scale: scale as f32 }.rows(qkv, width, out)
+    Attention::packed(starts, heads, scale as f32).rows(qkv, width, out)
+}
+
+/// Checks that `starts` lays `rows` rows out as sequences back to back, as
+/// [`Sequences::Packed`] says: it opens with 0, closes with `rows`, and never goes back.
+pub fn check_starts(starts: &[usize], rows: usize) -> Result<()> {
+    if starts.first() != Some(&0) || starts.last() != Some(&rows) || !starts.is_sorted() {
+        candle_core::bail!("sequences starting at {starts:?} for {rows} rows");
+    }
+    Ok(())
 }
 
 impl Attention {
+    /// Attention within each of the sequences back to back that `starts` lays out, every row
+    /// a token.
+    fn packed(starts: &[usize], heads: usize, scale: f32) -> Attention {
+        let rows = starts.last().copied().unwrap_or(0);
+        let spans = starts.windows(2).map(|w| w[0]..w[1]).collect();
+        Attention { mask: vec![1.0; rows], spans, heads, scale }
+    }
+
     /// Every sequence of `qkv` (rows `width` wide) into its rows of `out`, which it leaves
     /// alone elsewhere.
     fn rows(&self, qkv: &[f32], width: usize, out: &mut [f32]) -> Result<()> {
