@@ -88,10 +88,9 @@ with a few of its own sentences. Methods: model (a scorer learnt from hand-writt
 rates each sentence on the encoder's similarities to the article and its headline, its place, \
 length and figures, and sentences are taken without repeating each other, a second one only \
 where it is worth its characters (--scorer for one from `jianbao train-summarizer`); a \
-summary meant to be one sentence, a \
-short text's or --sentences 1, is tightened to the run of its clauses closest to the article, \
-ending in …… where the sentence goes on; a longer text's best sentence over the budget keeps \
-the run of its clauses a learnt model rates best; an article it judges commentary gets a summary that \
+short text's one-sentence summary is tightened to the run of clauses (of any of its sentences) \
+a third learnt model rates best, ending in …… where the sentence goes on; a longer text's best \
+sentence over the budget keeps the run of its clauses a learnt model rates best; an article it judges commentary gets a summary that \
 opens with 文章认为， (\"the article argues that\"), unless --extractive), lead (the first \
 sentences after the dateline), textrank (a graph of shared character bigrams).",
         after_long_help = "Examples:\n  jianbao summarize page.txt\n  \
@@ -144,8 +143,10 @@ a summary shows it, against a hand-written summary. Texts come from JSON Lines r
 ROUGE-L F1 of the sentence the scorer puts first, beside the first sentence and the best one; \
 they also choose the redundancy penalty, the score a second sentence needs and the commentary \
 threshold. With the scorer come a commentary model (where the articles' \"kind\" is annotated) \
-and a trimmer, a linear model that chooses the run of clauses a summary keeps of a best sentence \
-over the budget, fitted on the runs of the training texts' over-long sentences. \
+a trimmer, a linear model that chooses the run of clauses a summary keeps of a best sentence \
+over the budget, fitted on the runs of the training texts' over-long sentences, and a tightener, \
+a linear model that chooses the run of clauses a short text's one-sentence summary keeps, \
+fitted on the embedded runs of the training texts meant to get one sentence (LCSTS posts). \
 The scorer and its manifest (encoder, data with SHA-256 sums, weights, held-out scores) are \
 written to --out as JSON.",
         after_long_help = "Examples:\n  \
@@ -425,7 +426,8 @@ pub struct SummaryArgs {
     pub max_chars: usize,
 
     /// Take this many sentences (within --max-chars) instead of filling the character budget.
-    /// With the model method, one sentence is tightened to its most telling clauses.
+    /// With the model method, a short text's one sentence is tightened to its most telling
+    /// clauses; a longer text's is its best sentence.
     #[arg(long, value_name = "N")]
     pub sentences: Option<usize>,
 

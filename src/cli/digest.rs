@@ -380,6 +380,8 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
     if let Some(trimmer) = &mut trimmer {
         fit::measure_trimmer(trimmer, &scorer, &held, default_budget);
     }
+    eprintln!("embedding the runs of clauses of the texts meant to get one sentence");
+    let tightener = fit::fit_tightener(&mut scorer, encoder, &scored, &weights, &held, default_budget, args.ridge)?;
     let train_scores = fit::held_out(&scorer, &scored);
     let val_scores = fit::held_out(&scorer, &held);
     let val_summaries = fit::summary_rouge(&scorer, &held, default_budget);
@@ -410,6 +412,12 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
                       features; target: the run's ROUGE-L F1 against the reference, less the mean of its sentence's runs",
             "fit": t,
         })),
+        "tightener": tightener.as_ref().map(|t| serde_json::json!({
+            "model": "weighted least squares on the choices of each text meant to get one sentence (runs of up to three \
+                      clauses of its embedded sentences, and those sentences whole), ridge on standardised features; \
+                      target: the choice's ROUGE-L F1 against the reference, less the mean of its text's choices",
+            "fit": t,
+        })),
     });
     let json = serde_json::to_string_pretty(&scorer)?;
     std::fs::write(&args.out, json + "\n").with_context(|| format!("cannot write {}", args.out.display()))?;
@@ -429,6 +437,19 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
         eprintln!(
             "trimmer: {} runs of {} over-long sentences; {} validation summaries changed, ROUGE-L F1 {:.4} cut, {:.4} trimmed",
             t.runs, t.sentences, t.validation_changed, t.validation_cut, t.validation_trimmed
+        );
+    }
+    if let Some(t) = &tightener {
+        eprintln!(
+            "tightener: {} choices of {} texts meant to get one sentence, ROUGE-L F1 {:.4} cut, {:.4} tightened \
+             ({} validation texts: {:.4}, {:.4})",
+            t.choices,
+            t.texts,
+            t.untightened,
+            t.tightened,
+            t.validation_texts,
+            t.validation_untightened,
+            t.validation_tightened
         );
     }
     for (name, h) in [("train", train_scores), ("validation", val_scores)] {

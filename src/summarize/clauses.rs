@@ -2,7 +2,7 @@
 //!
 //! A newspaper's best sentence is often longer than the budget. Cut after its last clause that
 //! fits, it keeps the when and on whose word and loses what happened; the clauses a person keeps
-//! are often further on. [`Trimmer`] scores every run of consecutive clauses that fits
+//! are often further on. The trimmer scores every run of consecutive clauses that fits
 //! ([`runs`]) on a few numbers ([`RUN_FEATURES`]): how much of the headline it holds and how much
 //! of it is headline, how much of the article repeats its words, its length, where it starts
 //! and ends in the sentence, figures and quotation. A linear model maps them to how much better
@@ -15,13 +15,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::{Deserialize, Serialize};
-
-use super::scorer::{bigrams, holders, Bigram};
+use super::scorer::{bigrams, holders, Bigram, Linear};
 use super::Sentence;
 use crate::text::{self, char_len, CLAUSE_BREAKS};
 
-/// The features of a run, in the order of [`Trimmer::weights`].
+/// The features of a run, in the order of the trimmer's weights.
 pub const RUN_FEATURES: [&str; 11] = [
     "head_recall",
     "head_share",
@@ -127,33 +125,14 @@ impl Lexicon {
     }
 }
 
-/// A fitted linear run scorer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Trimmer {
-    /// Feature names, in order: they must be [`RUN_FEATURES`].
-    pub features: Vec<String>,
-    pub weights: Vec<f32>,
-    pub bias: f32,
-}
-
-impl Trimmer {
-    /// Whether the file's features are the ones this build computes.
-    pub fn fits(&self) -> bool {
-        self.features.iter().map(String::as_str).eq(RUN_FEATURES) && self.weights.len() == RUN_FEATURES.len()
-    }
-
-    pub fn score(&self, features: &[f32; RUN_FEATURES.len()]) -> f32 {
-        self.bias + self.weights.iter().zip(features).map(|(w, x)| w * x).sum::<f32>()
-    }
-
-    /// The best-scoring run of `sentence` within `max_chars`; `None` where no run fits.
-    pub fn best(&self, lexicon: &Lexicon, sentence: &str, max_chars: usize) -> Option<Run> {
-        runs(sentence, max_chars, MIN_RUN_CHARS, usize::MAX)
-            .into_iter()
-            .map(|run| (self.score(&lexicon.features(&run)), run))
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, run)| run)
-    }
+/// The run of `sentence` within `max_chars` that `trimmer` (a linear model over
+/// [`RUN_FEATURES`]) scores best; `None` where no run fits.
+pub fn best(trimmer: &Linear, lexicon: &Lexicon, sentence: &str, max_chars: usize) -> Option<Run> {
+    runs(sentence, max_chars, MIN_RUN_CHARS, usize::MAX)
+        .into_iter()
+        .map(|run| (trimmer.score(&lexicon.features(&run)), run))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, run)| run)
 }
 
 /// One training row per run: features, target and weight.
@@ -223,13 +202,12 @@ mod tests {
             let score = |run: &str| crate::eval::rouge::score_text(run, reference).rouge_l.f1 as f32;
             rows.extend(super::rows(heading, &sentences, &[0], 40, 1.0, score));
         }
-        let (weights, bias) = crate::summarize::scorer::fit(&rows, 0.1).expect("fits");
-        let trimmer = Trimmer { features: RUN_FEATURES.iter().map(|f| (*f).to_owned()).collect(), weights, bias };
-        assert!(trimmer.fits());
+        let trimmer = Linear::fit(&RUN_FEATURES, &rows, 0.1).expect("fits");
+        assert!(trimmer.fits(&RUN_FEATURES));
         let text =
             "据新华社报道，昨天上午，省政府召开专题会议，部署秋冬季森林防火工作，要求各地严防死守，会议由省长主持。";
         let sentences = vec![sentence(text)];
-        let best = trimmer.best(&Lexicon::new("森林防火", &sentences), text, 40).expect("a run");
+        let best = best(&trimmer, &Lexicon::new("森林防火", &sentences), text, 40).expect("a run");
         assert!(!best.text.starts_with("据新华社报道"), "{}", best.text);
         assert!(best.text.contains("部署秋冬季森林防火工作"), "{}", best.text);
     }

@@ -13,6 +13,7 @@ pub mod lead;
 pub mod ranked;
 pub mod scorer;
 pub mod textrank;
+pub mod tighten;
 pub mod train;
 
 use std::collections::HashSet;
@@ -181,10 +182,11 @@ pub const SHORT_TEXT_BUDGETS: usize = 2;
 /// break (`，`, `；`, `、`, `：`) that fits and ends with `……` (the model method then keeps the
 /// run of its clauses that its trimmer rates best, see [`trim_over_budget`]). The budget then
 /// adapts to short texts: a text shorter than [`SHORT_TEXT_BUDGETS`] budgets gets its best
-/// sentence alone (a 110-character post gets one sentence), and a summary takes at most half
-/// of the article's characters and never all its sentences, so no text is given back as its
-/// own summary; a one-sentence text gets its first clauses (the model then picks its best run
-/// of clauses, see [`ranked::tighten`]), or itself where it has no clause break to cut at.
+/// sentence alone (a 110-character post gets one sentence; the model method then picks the
+/// run of clauses it rates best, of any of its sentences, see [`tighten`]), and a summary takes
+/// at most half of the article's characters and never all its sentences, so no text is given
+/// back as its own summary; a one-sentence text gets its first clauses, or itself where it has
+/// no clause break to cut at.
 pub fn fill(candidates: &[Sentence], ranking: &[usize], budget: Budget) -> Summary {
     let Some(&best) = ranking.first() else {
         return Summary::default();
@@ -395,7 +397,11 @@ impl Summarizer {
                     })
                     .collect();
                 // Framed summaries are never one sentence's: tightening leaves them alone.
-                ranked::tighten(encoder, &mut summaries, &trimmed, &ranked, self.budget, &self.weights)?;
+                if let Some(tightener) = &self.scorer.tightener {
+                    let texts: Vec<Option<tighten::Text>> =
+                        trimmed.iter().zip(&ranked).map(|(c, r)| tighten::text(c, r, self.budget)).collect();
+                    tighten::tighten(encoder, tightener, &mut summaries, &texts, self.budget)?;
+                }
                 Ok(summaries)
             }
             (Method::Model, None) => {
@@ -436,8 +442,8 @@ pub fn fill_framed(candidates: &[Sentence], ranking: &[usize], budget: Budget, f
 
 /// A summary that is one sentence cut to fit the budget keeps the run of the sentence's
 /// clauses that the scorer's trimmer rates best ([`clauses`]), instead of its first clauses.
-/// Texts meant to get one sentence (posts, briefs) are left to [`ranked::tighten`]; a framed
-/// summary keeps its lead-in.
+/// Short texts meant to get one sentence (posts, briefs) are left to the tightener
+/// ([`tighten`]); a framed summary keeps its lead-in.
 pub fn trim_over_budget(
     scorer: &scorer::Scorer,
     summary: Summary,
@@ -450,10 +456,10 @@ pub fn trim_over_budget(
         return summary;
     };
     let room = budget.max_chars.saturating_sub(if framed { commentary::LEAD_IN_CHARS } else { 0 });
-    if candidates[s].chars <= room || wanted_sentences(candidates, budget) == 1 {
+    if candidates[s].chars <= room || tighten::applies(candidates, budget) {
         return summary;
     }
-    match trimmer.best(&clauses::Lexicon::new(heading, candidates), &candidates[s].text, room) {
+    match clauses::best(trimmer, &clauses::Lexicon::new(heading, candidates), &candidates[s].text, room) {
         Some(run) => {
             let lead_in = if framed { commentary::LEAD_IN } else { "" };
             Summary { text: format!("{lead_in}{}", run.text), sentences: summary.sentences }
@@ -565,12 +571,13 @@ mod tests {
             let summarizer = Summarizer::new(Method::Model, Budget::default());
             let summary = summarizer.summarize(Some(&encoder), &[&article]).expect("summary").remove(0);
             let seen = encoder.texts.lock().expect("lock");
-            // At most the candidates, their passage, the headline and the runs of one sentence.
-            let limit = ranked::Weights::default().max_candidates + 2 + ranked::MAX_SPANS;
+            // At most the candidates, their passage, the headline and the choices of a
+            // one-sentence summary.
+            let limit = ranked::Weights::default().max_candidates + 2 + tighten::MAX_CHOICES;
             assert!(seen.len() <= limit, "{} texts embedded", seen.len());
-            // The candidates and their passage, the heading and the runs of one sentence.
+            // The candidates and their passage, the heading and those choices.
             let total: usize = seen.iter().sum();
-            let most = 2 * ranked::MAX_EMBEDDED_CHARS + MAX_SENTENCE_CHARS + ranked::MAX_SPANS * DEFAULT_MAX_CHARS;
+            let most = 2 * ranked::MAX_EMBEDDED_CHARS + MAX_SENTENCE_CHARS + tighten::MAX_CHOICES * DEFAULT_MAX_CHARS;
             assert!(total <= most, "{total} chars");
             assert!(char_len(&summary.text) <= DEFAULT_MAX_CHARS, "{}", summary.text);
             // Made of the article's own characters (its heading's, where it has no body text).
@@ -636,11 +643,8 @@ mod tests {
         let start = clauses::RUN_FEATURES.iter().position(|f| *f == "start").unwrap();
         let mut weights = vec![0.0; clauses::RUN_FEATURES.len()];
         weights[start] = 1.0;
-        let trimmer = clauses::Trimmer {
-            features: clauses::RUN_FEATURES.iter().map(|f| (*f).to_owned()).collect(),
-            weights,
-            bias: 0.0,
-        };
+        let features = clauses::RUN_FEATURES.iter().map(|f| (*f).to_owned()).collect();
+        let trimmer = scorer::Linear { features, weights, bias: 0.0 };
         let mut scorer = scorer::Scorer::builtin();
         scorer.trimmer = Some(trimmer);
         let trimmed = trim_over_budget(&scorer, cut.clone(), &article, "全省建成高标准农田", budget, false);

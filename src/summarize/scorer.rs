@@ -18,8 +18,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::clauses::{Trimmer, RUN_FEATURES};
+use super::clauses::RUN_FEATURES;
 use super::commentary::Commentary;
+use super::tighten::TIGHT_FEATURES;
 use super::Sentence;
 use crate::text;
 
@@ -82,7 +83,7 @@ pub struct Context<'a> {
     pub short: bool,
 }
 
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub(super) fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
@@ -224,7 +225,11 @@ pub struct Scorer {
     /// Chooses the clauses a summary keeps of a sentence over the budget ([`super::clauses`]);
     /// without it, such a sentence is cut after its last clause that fits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trimmer: Option<Trimmer>,
+    pub trimmer: Option<Linear>,
+    /// Chooses the run of clauses a one-sentence summary keeps, of any of the embedded sentences
+    /// ([`super::tighten`]); without it, such a summary is the best sentence, cut to fit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tightener: Option<Linear>,
     /// The data, settings and held-out scores of the fit.
     #[serde(default)]
     pub training: serde_json::Value,
@@ -245,9 +250,10 @@ impl Scorer {
         let scorer: Scorer = serde_json::from_str(&text).map_err(|e| fail(format!("not a summarizer scorer: {e}")))?;
         if !scorer.fits() {
             return Err(fail(format!(
-                "its features are not this build's ({}; runs: {})",
+                "its features are not this build's ({}; runs: {}; one-sentence choices: {})",
                 FEATURES.join(", "),
-                RUN_FEATURES.join(", ")
+                RUN_FEATURES.join(", "),
+                TIGHT_FEATURES.join(", ")
             )));
         }
         Ok(scorer)
@@ -266,7 +272,8 @@ impl Scorer {
     pub fn fits(&self) -> bool {
         self.features.iter().map(String::as_str).eq(FEATURES)
             && self.weights.len() == FEATURES.len()
-            && self.trimmer.as_ref().is_none_or(Trimmer::fits)
+            && self.trimmer.as_ref().is_none_or(|t| t.fits(&RUN_FEATURES))
+            && self.tightener.as_ref().is_none_or(|t| t.fits(&TIGHT_FEATURES))
     }
 
     /// The order in which a summary takes an article's embedded sentences, given their scores
@@ -308,6 +315,34 @@ pub fn mmr(scores: &[f32], vectors: &[Vec<f32>], redundancy: f32) -> Vec<usize> 
         }
     }
     order
+}
+
+/// A fitted linear model over named features: `bias + weights · features`. The trimmer
+/// ([`RUN_FEATURES`]) and the tightener ([`TIGHT_FEATURES`]) are such models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Linear {
+    /// Feature names, in order.
+    pub features: Vec<String>,
+    pub weights: Vec<f32>,
+    pub bias: f32,
+}
+
+impl Linear {
+    /// Fits the model over the features `names` to `rows` ([`fit`]); `None` where nothing can
+    /// be fitted.
+    pub fn fit<const K: usize>(names: &[&str; K], rows: &[([f32; K], f32, f32)], ridge: f64) -> Option<Linear> {
+        let (weights, bias) = fit(rows, ridge)?;
+        Some(Linear { features: names.iter().map(|f| (*f).to_owned()).collect(), weights, bias })
+    }
+
+    /// Whether its features are `names`, in order.
+    pub fn fits(&self, names: &[&str]) -> bool {
+        self.features.iter().map(String::as_str).eq(names.iter().copied()) && self.weights.len() == names.len()
+    }
+
+    pub fn score(&self, features: &[f32]) -> f32 {
+        self.bias + dot(&self.weights, features)
+    }
 }
 
 /// Fits `target ≈ bias + weights · features` by weighted least squares with a small ridge

@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::clauses::{self, Trimmer, RUN_FEATURES};
+use super::clauses::{self, RUN_FEATURES};
 use super::commentary::{self, Commentary};
-use super::scorer::{self, features, Context, Scorer, FEATURES};
+use super::scorer::{self, features, Context, Linear, Scorer, FEATURES};
+use super::tighten::{self, Choice, TIGHT_FEATURES};
 use super::{candidates, clip, fill_framed, frames, is_short, ranked, trim_over_budget, trimmed, Budget, Sentence};
 use crate::eval::rouge;
-use crate::model::{Encoder, ModelError};
+use crate::model::{Encoder, Intent, ModelError};
 use crate::segment::{self, Article};
 
 /// One text with its reference summary.
@@ -219,6 +220,7 @@ pub fn fit(encoder: &dyn Encoder, rows: &[Row], ridge: f64) -> Option<Scorer> {
         min_score: f32::MIN,
         commentary: None,
         trimmer: None,
+        tightener: None,
         training: serde_json::Value::Null,
     })
 }
@@ -348,7 +350,7 @@ pub struct TrimmerFit {
     pub validation_trimmed: f64,
 }
 
-/// Fits the scorer's [`Trimmer`] on the runs of the over-long embedded sentences of the texts
+/// Fits the scorer's trimmer ([`clauses`]) on the runs of the over-long embedded sentences of the texts
 /// of `scored` that get more than one sentence (as the model method trims them: openings
 /// trimmed), each sentence weighing its text's weight. `None` where there is nothing to fit.
 pub fn fit_trimmer(
@@ -371,8 +373,7 @@ pub fn fit_trimmer(
         let score = |run: &str| rouge::score(&rouge::char_tokens(run), &reference).rouge_l.f1 as f32;
         rows.extend(clauses::rows(&s.heading, &sentences, &over, budget.max_chars, weight, score));
     }
-    let (weights, bias) = scorer::fit(&rows, ridge)?;
-    scorer.trimmer = Some(Trimmer { features: RUN_FEATURES.iter().map(|f| (*f).to_owned()).collect(), weights, bias });
+    scorer.trimmer = Some(Linear::fit(&RUN_FEATURES, &rows, ridge)?);
     Some(TrimmerFit { sentences: sentences_used, runs: rows.len(), ..TrimmerFit::default() })
 }
 
@@ -391,4 +392,106 @@ pub fn measure_trimmer(fit: &mut TrimmerFit, scorer: &Scorer, held: &[Scored], b
     }
     let n = changed.max(1) as f64;
     (fit.validation_changed, fit.validation_cut, fit.validation_trimmed) = (changed, cut / n, kept / n);
+}
+
+/// How the tightener was fitted, and how the one-sentence summaries it makes score, against
+/// the best sentence cut to fit: on the texts it was fitted on, and on the validation texts
+/// meant to get one sentence.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TightenerFit {
+    pub texts: usize,
+    pub choices: usize,
+    pub untightened: f64,
+    pub tightened: f64,
+    pub validation_texts: usize,
+    pub validation_untightened: f64,
+    pub validation_tightened: f64,
+}
+
+/// The choices of each text of `scored` meant to get one sentence: the text's index, the
+/// choices' features and their ROUGE-L F1 against the reference.
+type Choices = Vec<(usize, Vec<[f32; TIGHT_FEATURES.len()]>, Vec<f32>)>;
+
+fn choices(encoder: &dyn Encoder, scorer: &Scorer, scored: &[Scored], budget: Budget) -> Result<Choices, TrainError> {
+    let mut out = Vec::new();
+    let indices: Vec<usize> = (0..scored.len()).collect();
+    for chunk in indices.chunks(256) {
+        let sentences: Vec<Vec<Sentence>> = chunk.iter().map(|&i| trimmed(&scored[i].sentences)).collect();
+        let scores: Vec<Vec<f32>> =
+            chunk.iter().map(|&i| scored[i].features.iter().map(|f| scorer.score(f)).collect()).collect();
+        let texts: Vec<Option<tighten::Text>> = chunk
+            .iter()
+            .zip(&sentences)
+            .zip(&scores)
+            .map(|((&i, sentences), scores)| {
+                let document = scored[i].document.as_deref()?;
+                let vectors = &scored[i].vectors;
+                tighten::applies(sentences, budget).then_some(tighten::Text { sentences, vectors, scores, document })
+            })
+            .collect();
+        let offered: Vec<Vec<Choice>> =
+            texts.iter().map(|t| t.as_ref().map(|t| t.choices(budget.max_chars)).unwrap_or_default()).collect();
+        let queries: Vec<&str> = offered.iter().flatten().filter_map(Choice::query).collect();
+        let mut vectors = encoder.embed(&queries, Intent::Query)?.into_iter();
+        for ((&i, text), offered) in chunk.iter().zip(&texts).zip(&offered) {
+            let Some(text) = text else { continue };
+            let features = text.features(offered, &mut vectors);
+            let reference = rouge::char_tokens(&scored[i].reference);
+            let targets =
+                offered.iter().map(|c| rouge::score(&rouge::char_tokens(&c.run.text), &reference).rouge_l.f1 as f32);
+            if !offered.is_empty() {
+                out.push((i, features, targets.collect()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Mean ROUGE-L F1 of the texts' summaries before and after tightening by `tightener`.
+fn tightening(scorer: &Scorer, tightener: &Linear, scored: &[Scored], table: &Choices, budget: Budget) -> (f64, f64) {
+    let (mut before, mut after) = (0.0, 0.0);
+    for (i, features, targets) in table {
+        let s = &scored[*i];
+        let summary = summarise(scorer, s, budget);
+        before += rouge::score(&rouge::char_tokens(&summary.text), &rouge::char_tokens(&s.reference)).rouge_l.f1;
+        let best = (0..features.len())
+            .max_by(|&a, &b| tightener.score(&features[a]).total_cmp(&tightener.score(&features[b])).then(b.cmp(&a)));
+        after += best.map_or(0.0, |b| f64::from(targets[b]));
+    }
+    let n = table.len().max(1) as f64;
+    (before / n, after / n)
+}
+
+/// Fits the scorer's tightener ([`tighten`]) on the choices of the texts of `scored` meant to get one
+/// sentence (their runs embedded by `encoder`), each text weighing its weight, and measures it
+/// there and on the `held` texts meant to get one sentence. `None` where there is nothing to
+/// fit.
+pub fn fit_tightener(
+    scorer: &mut Scorer,
+    encoder: &dyn Encoder,
+    scored: &[Scored],
+    weights: &[f32],
+    held: &[Scored],
+    budget: Budget,
+    ridge: f64,
+) -> Result<Option<TightenerFit>, TrainError> {
+    let table = choices(encoder, scorer, scored, budget)?;
+    let rows: Vec<_> =
+        table.iter().flat_map(|(i, features, rouge)| tighten::rows(features, rouge, weights[*i])).collect();
+    let Some(tightener) = Linear::fit(&TIGHT_FEATURES, &rows, ridge) else {
+        return Ok(None);
+    };
+    let (untightened, tightened) = tightening(scorer, &tightener, scored, &table, budget);
+    let held_table = choices(encoder, scorer, held, budget)?;
+    let (validation_untightened, validation_tightened) = tightening(scorer, &tightener, held, &held_table, budget);
+    scorer.tightener = Some(tightener);
+    Ok(Some(TightenerFit {
+        texts: table.len(),
+        choices: rows.len(),
+        untightened,
+        tightened,
+        validation_texts: held_table.len(),
+        validation_untightened,
+        validation_tightened,
+    }))
 }

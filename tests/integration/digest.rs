@@ -467,6 +467,15 @@ fn fit_a_summary_scorer_and_report_it_against_lead_and_oracle() {
     let names: Vec<&str> =
         scorer["trimmer"]["features"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
     assert_eq!(names, jianbao::summarize::clauses::RUN_FEATURES);
+    // The LCSTS sample's posts are meant to get one sentence: they fit the tightener, on the
+    // runs of their sentences and those sentences whole, and it is measured on them.
+    let fit = &scorer["training"]["tightener"]["fit"];
+    let (texts, choices) = (fit["texts"].as_u64().unwrap(), fit["choices"].as_u64().unwrap());
+    assert!(texts >= 10 && choices > 2 * texts, "{fit}");
+    assert!(fit["tightened"].as_f64().is_some_and(|r| r > 0.0 && r <= 1.0), "{fit}");
+    let names: Vec<&str> =
+        scorer["tightener"]["features"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert_eq!(names, jianbao::summarize::tighten::TIGHT_FEATURES);
     // Nothing to learn from is refused.
     let r = run(&dir, &["train-summarizer", "--model", model.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(r.code, 2);
