@@ -6,13 +6,18 @@ TextRank4ZH, on the same inputs with the same metric (`jianbao eval --prediction
     /tmp/cmp-env/bin/pip install snownlp==0.12.3 textrank4zh==0.3 'networkx<3' 'numpy<2' scipy jieba
     /tmp/cmp-env/bin/python benches/compare_summarizers.py ../shared/data /tmp/cmp
 
-Sets (the test sets of `cargo bench --bench summaries`, which nothing was tuned on):
+Sets (test sets, which nothing was tuned on; the first two are those of `cargo bench --bench
+summaries`):
 - LCSTS PART II test: 1,000 posts of ~110 characters with a human headline-summary;
 - People's Daily pages of January and February 2020, every second article: the article's
-  paragraphs as `text` (from `jianbao split`), its headline as the reference.
+  paragraphs as `text` (from `jianbao split`), its headline as the reference;
+- the annotated People's Daily test articles (`eval/data/peopledaily-annotated-test.jsonl`,
+  never used to choose anything): their paragraphs as `text`, the hand-written summary (at
+  most 80 characters) as the reference.
 Every tool reads the same `text` and gives one sentence (SnowNLP: its best clause, since its
 sentences are clauses; TextRank4ZH: its best sentence; jianbao: the default budget on LCSTS,
-which gives short posts one sentence, and `--sentences 1` on People's Daily, as in the bench).
+which gives short posts one sentence, and `--sentences 1` on People's Daily, as in the bench;
+a longer text's one sentence is its best sentence, trimmed to the budget).
 Rows and predictions are written under the output directory, never into the repository (the
 People's Daily text is not ours to publish). Times are wall-clock on this machine, jianbao's
 including loading the model.
@@ -56,6 +61,24 @@ def peopledaily_rows(data):
             continue
         name = os.path.basename(article["source"])
         rows.append({"id": f"{name}#{article['index']}", "text": text, "summary": article["headline"]})
+    return rows
+
+
+def annotated_rows(data):
+    """The annotated People's Daily test articles (`eval/data`), their paragraphs as `text` (the
+    indented lines of their span: no headline, kicker or deck) and the hand-written summary as
+    the reference."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    rows = []
+    with open(os.path.join(repo, "eval/data/peopledaily-annotated-test.jsonl"), encoding="utf-8") as f:
+        for gold in map(json.loads, f):
+            with open(os.path.join(data, "pages/peopledaily", gold["file"]), encoding="utf-8") as page:
+                text = page.read()
+            for a in gold["articles"]:
+                if a.get("summary"):
+                    lines = text[a["start"]:a["end"]].split("\n")
+                    body = "\n".join(line for line in lines if line.startswith("\u3000"))
+                    rows.append({"id": a["id"], "title": "", "text": body, "summary": a["summary"]})
     return rows
 
 
@@ -115,7 +138,8 @@ def main():
     data, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
     for name, rows, one in (("lcsts-test", lcsts_rows(data), []),
-                            ("peopledaily-2020", peopledaily_rows(data), ["--sentences", "1"])):
+                            ("peopledaily-2020", peopledaily_rows(data), ["--sentences", "1"]),
+                            ("peopledaily-annotated-test", annotated_rows(data), ["--sentences", "1"])):
         gold = os.path.join(out, f"{name}.jsonl")
         write_jsonl(gold, rows)
         mean_chars = sum(len(r["text"]) for r in rows) / len(rows)
