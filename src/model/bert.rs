@@ -16,8 +16,9 @@ use candle_core::{DType, Device, Module, Result, Tensor, D};
 use candle_nn::{Embedding, VarBuilder};
 use serde::Deserialize;
 
+use super::attention::{self, Sequences};
 use super::int8::{Int8Weight, Kernel, Then};
-use super::ops::{self, LayerNorm, Sequences};
+use super::ops::{self, LayerNorm};
 use super::packed::PackedWeight;
 
 /// The Hugging Face `config.json` fields a BERT-family encoder needs.
@@ -254,7 +255,7 @@ impl Layer {
     fn forward(&self, x: &Tensor, sequences: Sequences<'_>) -> Result<Tensor> {
         let head_dim = x.dim(1)? / self.heads;
         let scale = 1.0 / (head_dim as f64).sqrt();
-        let context = ops::attention(&self.qkv.forward(x)?, sequences, self.heads, scale)?;
+        let context = attention::attention(&self.qkv.forward(x)?, sequences, self.heads, scale)?;
         let x = self.attention_out.forward_residual_norm(&context, x, &self.attention_norm)?;
         let mid = match self.act.as_str() {
             "relu" => self.intermediate.forward(&x)?.relu()?,
@@ -305,7 +306,7 @@ impl Layer {
         let projected = ops::grown(projected, tokens * qkv.outputs());
         qkv.forward_rows(x, Then::Bias, None, None, projected)?;
         let context = ops::grown(context, tokens * hidden);
-        ops::attention_rows(projected, starts, self.heads, scale, context)?;
+        attention::attention_rows(projected, starts, self.heads, scale, context)?;
         let attended = ops::grown(attended, tokens * hidden);
         let norm = Some(&self.attention_norm);
         attention_out.forward_rows(context, Then::BiasResidual, Some(x), norm, attended)?;
@@ -384,7 +385,7 @@ impl Bert {
         if !self.packs() {
             candle_core::bail!("packed sequences run on the CPU only");
         }
-        ops::check_starts(starts, ids.len())?;
+        attention::check_starts(starts, ids.len())?;
         let positions: Vec<u32> =
             starts.windows(2).flat_map(|w| (0..w[1] - w[0]).map(|p| (p + self.position_offset) as u32)).collect();
         let positions = Tensor::from_vec(positions, ids.len(), &self.device)?;

@@ -7,6 +7,7 @@
 //!
 //! Everything above this module sees only the [`Encoder`] trait.
 
+mod attention;
 pub mod bert;
 pub mod cache;
 pub mod device;
