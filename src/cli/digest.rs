@@ -213,11 +213,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     }
     let encoder = args.model.load()?;
     let parts: Vec<Part> = examples.iter().map(|e| e.part).collect();
-    let progress = if console_is_terminal() { ProgressBar::new(examples.len() as u64) } else { ProgressBar::hidden() };
-    progress.set_style(
-        ProgressStyle::with_template("embedding {bar:30} {pos}/{len} texts, {per_sec}, eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let progress = embedding_progress(examples.len(), "texts");
     let mut vectors = Vec::new();
     let mut members = Vec::new();
     for part in [Part::Train, Part::Val, Part::Test] {
@@ -310,6 +306,14 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
+/// A progress bar for embedding `total` items, shown on a terminal only.
+fn embedding_progress(total: usize, items: &str) -> ProgressBar {
+    let progress = if console_is_terminal() { ProgressBar::new(total as u64) } else { ProgressBar::hidden() };
+    let template = format!("embedding {{bar:30}} {{pos}}/{{len}} {items}, {{per_sec}}, eta {{eta}}");
+    progress.set_style(ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+    progress
+}
+
 pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
     use crate::summarize::train as fit;
     if args.data.is_empty() && args.articles.is_empty() {
@@ -355,12 +359,8 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
         Some(cached) => cached,
         None => &loaded,
     };
-    let total = (examples.len() + held_examples.len()) as u64;
-    let progress = if console_is_terminal() { ProgressBar::new(total) } else { ProgressBar::hidden() };
-    progress.set_style(
-        ProgressStyle::with_template("embedding {bar:30} {pos}/{len} texts, {per_sec}, eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let total = examples.len() + held_examples.len();
+    let progress = embedding_progress(total, "texts");
     let settings = crate::summarize::ranked::Weights::default();
     let budget = crate::summarize::DEFAULT_MAX_CHARS;
     let tick = |n: usize| progress.inc(n as u64);
@@ -380,8 +380,14 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
     if let Some(trimmer) = &mut trimmer {
         fit::measure_trimmer(trimmer, &scorer, &held, default_budget);
     }
-    eprintln!("embedding the runs of clauses of the texts meant to get one sentence");
-    let tightener = fit::fit_tightener(&mut scorer, encoder, &scored, &weights, &held, default_budget, args.ridge)?;
+    // The clause runs of the texts meant to get one sentence, for the tightener.
+    let progress = embedding_progress(total, "texts' clause runs");
+    let tick = |n: usize| progress.inc(n as u64);
+    let mut tightener = fit::fit_tightener(&mut scorer, encoder, &scored, &weights, default_budget, args.ridge, &tick)?;
+    if let Some(tightener) = &mut tightener {
+        fit::measure_tightener(tightener, &scorer, encoder, &held, default_budget, &tick)?;
+    }
+    progress.finish_and_clear();
     let train_scores = fit::held_out(&scorer, &scored);
     let val_scores = fit::held_out(&scorer, &held);
     let val_summaries = fit::summary_rouge(&scorer, &held, default_budget);

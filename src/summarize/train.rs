@@ -412,7 +412,13 @@ pub struct TightenerFit {
 /// choices' features and their ROUGE-L F1 against the reference.
 type Choices = Vec<(usize, Vec<[f32; TIGHT_FEATURES.len()]>, Vec<f32>)>;
 
-fn choices(encoder: &dyn Encoder, scorer: &Scorer, scored: &[Scored], budget: Budget) -> Result<Choices, TrainError> {
+fn choices(
+    encoder: &dyn Encoder,
+    scorer: &Scorer,
+    scored: &[Scored],
+    budget: Budget,
+    progress: &dyn Fn(usize),
+) -> Result<Choices, TrainError> {
     let mut out = Vec::new();
     let indices: Vec<usize> = (0..scored.len()).collect();
     for chunk in indices.chunks(256) {
@@ -443,6 +449,7 @@ fn choices(encoder: &dyn Encoder, scorer: &Scorer, scored: &[Scored], budget: Bu
                 out.push((i, features, targets.collect()));
             }
         }
+        progress(chunk.len());
     }
     Ok(out)
 }
@@ -462,36 +469,48 @@ fn tightening(scorer: &Scorer, tightener: &Linear, scored: &[Scored], table: &Ch
     (before / n, after / n)
 }
 
-/// Fits the scorer's tightener ([`tighten`]) on the choices of the texts of `scored` meant to get one
-/// sentence (their runs embedded by `encoder`), each text weighing its weight, and measures it
-/// there and on the `held` texts meant to get one sentence. `None` where there is nothing to
-/// fit.
+/// Fits the scorer's tightener ([`tighten`]) on the choices of the texts of `scored` meant to
+/// get one sentence (their runs embedded by `encoder`), each text weighing its weight, and
+/// measures it on them. `None` where there is nothing to fit.
 pub fn fit_tightener(
     scorer: &mut Scorer,
     encoder: &dyn Encoder,
     scored: &[Scored],
     weights: &[f32],
-    held: &[Scored],
     budget: Budget,
     ridge: f64,
+    progress: &dyn Fn(usize),
 ) -> Result<Option<TightenerFit>, TrainError> {
-    let table = choices(encoder, scorer, scored, budget)?;
+    let table = choices(encoder, scorer, scored, budget, progress)?;
     let rows: Vec<_> =
         table.iter().flat_map(|(i, features, rouge)| tighten::rows(features, rouge, weights[*i])).collect();
     let Some(tightener) = Linear::fit(&TIGHT_FEATURES, &rows, ridge) else {
         return Ok(None);
     };
     let (untightened, tightened) = tightening(scorer, &tightener, scored, &table, budget);
-    let held_table = choices(encoder, scorer, held, budget)?;
-    let (validation_untightened, validation_tightened) = tightening(scorer, &tightener, held, &held_table, budget);
     scorer.tightener = Some(tightener);
     Ok(Some(TightenerFit {
         texts: table.len(),
         choices: rows.len(),
         untightened,
         tightened,
-        validation_texts: held_table.len(),
-        validation_untightened,
-        validation_tightened,
+        ..TightenerFit::default()
     }))
+}
+
+/// Measures `scorer`'s tightener on the `held` texts meant to get one sentence (see
+/// [`TightenerFit`]).
+pub fn measure_tightener(
+    fit: &mut TightenerFit,
+    scorer: &Scorer,
+    encoder: &dyn Encoder,
+    held: &[Scored],
+    budget: Budget,
+    progress: &dyn Fn(usize),
+) -> Result<(), TrainError> {
+    let Some(tightener) = &scorer.tightener else { return Ok(()) };
+    let table = choices(encoder, scorer, held, budget, progress)?;
+    (fit.validation_untightened, fit.validation_tightened) = tightening(scorer, tightener, held, &table, budget);
+    fit.validation_texts = table.len();
+    Ok(())
 }
