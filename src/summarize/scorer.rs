@@ -226,8 +226,9 @@ pub struct Scorer {
     /// without it, such a sentence is cut after its last clause that fits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trimmer: Option<Linear>,
-    /// Chooses the run of clauses a one-sentence summary keeps, of any of the embedded sentences
-    /// ([`super::tighten`]); without it, such a summary is the best sentence, cut to fit.
+    /// Chooses the run of clauses a short text's one-sentence summary keeps, of any of its
+    /// embedded sentences ([`super::tighten`]); without it, such a summary is the best sentence,
+    /// cut to fit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tightener: Option<Linear>,
     /// The data, settings and held-out scores of the fit.
