@@ -398,8 +398,11 @@ impl Summarizer {
                     .collect();
                 // Framed summaries are never one sentence's: tightening leaves them alone.
                 if let Some(tightener) = &self.scorer.tightener {
-                    let texts: Vec<Option<tighten::Text>> =
-                        trimmed.iter().zip(&ranked).map(|(c, r)| tighten::text(c, r, self.budget)).collect();
+                    let texts: Vec<Option<tighten::Text>> = trimmed
+                        .iter()
+                        .zip(&ranked)
+                        .map(|(c, r)| tighten::text(c, &r.vectors, &r.scores, r.document.as_deref(), self.budget))
+                        .collect();
                     tighten::tighten(encoder, tightener, &mut summaries, &texts, self.budget)?;
                 }
                 Ok(summaries)

@@ -18,7 +18,6 @@
 //! own similarity the model scores 21.9: the encoder's view of each run is what it chooses on.
 
 use super::clauses::{self, Lexicon, Run};
-use super::ranked::Ranked;
 use super::scorer::{dot, Linear};
 use super::{is_short, wanted_sentences, Budget, Sentence, Summary};
 use crate::model::{Encoder, Intent, ModelError};
@@ -187,17 +186,17 @@ pub fn tighten(
     let mut vectors = encoder.embed(&queries, Intent::Query)?.into_iter();
     for ((summary, text), choices) in summaries.iter_mut().zip(texts).zip(&choices) {
         let Some(text) = text else { continue };
-        let features = text.features(choices, &mut vectors);
-        let best = features
-            .iter()
-            .map(|f| tightener.score(f))
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        if let Some((i, _)) = best {
+        if let Some(i) = best(tightener, &text.features(choices, &mut vectors)) {
             *summary = Summary { text: choices[i].run.text.clone(), sentences: vec![choices[i].sentence] };
         }
     }
     Ok(())
+}
+
+/// Which of the choices with these `features` `tightener` scores best (the first of equals).
+pub fn best(tightener: &Linear, features: &[[f32; TIGHT_FEATURES.len()]]) -> Option<usize> {
+    let scores: Vec<f32> = features.iter().map(|f| tightener.score(f)).collect();
+    (0..scores.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
 }
 
 /// Whether a summary of `candidates` is tightened: a short text's (a post's, a brief's) that is
@@ -211,16 +210,17 @@ pub fn applies(candidates: &[Sentence], budget: Budget) -> bool {
 }
 
 /// The text whose summary is tightened, for an article with these `candidates` (openings
-/// trimmed) ranked by the model: `None` where the summary is not meant to be one sentence, or
-/// the article has no passage vector.
-pub fn text<'a>(candidates: &'a [Sentence], ranked: &'a Ranked, budget: Budget) -> Option<Text<'a>> {
-    let document = ranked.document.as_deref()?;
-    applies(candidates, budget).then_some(Text {
-        sentences: candidates,
-        vectors: &ranked.vectors,
-        scores: &ranked.scores,
-        document,
-    })
+/// trimmed), the query vectors and scores of those embedded and their passage vector: `None`
+/// where the summary is not meant to be one sentence, or the article has no passage vector.
+pub fn text<'a>(
+    candidates: &'a [Sentence],
+    vectors: &'a [Vec<f32>],
+    scores: &'a [f32],
+    document: Option<&'a [f32]>,
+    budget: Budget,
+) -> Option<Text<'a>> {
+    let document = document?;
+    applies(candidates, budget).then_some(Text { sentences: candidates, vectors, scores, document })
 }
 
 /// One training row per choice: features, target and weight.

@@ -430,9 +430,7 @@ fn choices(
             .zip(&sentences)
             .zip(&scores)
             .map(|((&i, sentences), scores)| {
-                let document = scored[i].document.as_deref()?;
-                let vectors = &scored[i].vectors;
-                tighten::applies(sentences, budget).then_some(tighten::Text { sentences, vectors, scores, document })
+                tighten::text(sentences, &scored[i].vectors, scores, scored[i].document.as_deref(), budget)
             })
             .collect();
         let offered: Vec<Vec<Choice>> =
@@ -461,9 +459,7 @@ fn tightening(scorer: &Scorer, tightener: &Linear, scored: &[Scored], table: &Ch
         let s = &scored[*i];
         let summary = summarise(scorer, s, budget);
         before += rouge::score(&rouge::char_tokens(&summary.text), &rouge::char_tokens(&s.reference)).rouge_l.f1;
-        let best = (0..features.len())
-            .max_by(|&a, &b| tightener.score(&features[a]).total_cmp(&tightener.score(&features[b])).then(b.cmp(&a)));
-        after += best.map_or(0.0, |b| f64::from(targets[b]));
+        after += tighten::best(tightener, features).map_or(0.0, |b| f64::from(targets[b]));
     }
     let n = table.len().max(1) as f64;
     (before / n, after / n)
