@@ -410,7 +410,11 @@ impl Bert {
     /// The layers on plain rows in `ws`, for embeddings `x` (`[tokens, hidden]`).
     fn layers_on_rows(&self, x: &Tensor, ws: &mut Workspace, starts: &[usize]) -> Result<Tensor> {
         let (tokens, hidden) = x.dims2()?;
-        ops::grown(&mut ws.x, tokens * hidden).copy_from_slice(&x.flatten_all()?.to_vec1::<f32>()?);
+        let (storage, layout) = x.storage_and_layout();
+        let candle_core::Storage::Cpu(storage) = &*storage else {
+            candle_core::bail!("packed layers run on the CPU only");
+        };
+        ops::grown(&mut ws.x, tokens * hidden).copy_from_slice(ops::f32_slice(storage, layout, "embeddings")?);
         for layer in &self.layers {
             layer.forward_rows(ws, tokens, starts)?;
         }

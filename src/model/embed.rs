@@ -189,10 +189,11 @@ pub fn embed(
     let mut sums = vec![vec![0f64; hidden]; texts.len()];
     let mut weights = vec![0f64; texts.len()];
     let lengths: Vec<usize> = windows.iter().map(|w| w.ids.len()).collect();
-    let cut = if model.packs() { packed_batches(&lengths) } else { batches(&lengths) };
+    let packs = model.packs();
+    let cut = if packs { packed_batches(&lengths) } else { batches(&lengths) };
     for batch in cut {
         let batch = &windows[batch];
-        let pooled = if model.packs() {
+        let pooled = if packs {
             let tokens = batch.iter().map(|w| w.ids.len()).sum();
             work.add(tokens, tokens);
             forward_packed_pooled(model, batch, tokens)?

@@ -169,13 +169,7 @@ impl Int8Weight {
         residual: Option<&Tensor>,
         norm: Option<&LayerNorm>,
     ) -> Result<Tensor> {
-        if norm.is_some_and(|norm| norm.len() != self.out) {
-            candle_core::bail!(
-                "int8: a layer norm of {} features after {} outputs",
-                norm.map_or(0, LayerNorm::len),
-                self.out
-            );
-        }
+        self.check_norm(norm)?;
         let x = x.to_dtype(DType::F32)?.contiguous()?;
         match (then, residual) {
             (Then::BiasResidual, Some(residual)) => {
@@ -208,9 +202,7 @@ impl Int8Weight {
                 self.inp
             );
         }
-        if norm.is_some_and(|norm| norm.len() != self.out) {
-            candle_core::bail!("int8: a layer norm after {} outputs of another width", self.out);
-        }
+        self.check_norm(norm)?;
         let residual = match (then, residual) {
             (Then::BiasResidual, Some(r)) if r.len() == out.len() => Some(r),
             (Then::BiasResidual, _) => candle_core::bail!("int8: a residual layer without a residual of its size"),
@@ -218,6 +210,16 @@ impl Int8Weight {
         };
         self.rows(x, After { then, residual, norm }, out);
         Ok(())
+    }
+
+    /// Refuses a layer norm of another width than the layer's outputs.
+    fn check_norm(&self, norm: Option<&LayerNorm>) -> Result<()> {
+        match norm {
+            Some(norm) if norm.len() != self.out => {
+                candle_core::bail!("int8: a layer norm of {} features after {} outputs", norm.len(), self.out)
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Output features.

@@ -24,7 +24,7 @@ use super::tighten::TIGHT_FEATURES;
 use super::Sentence;
 use crate::text;
 
-/// The features, in the order of [`Scorer::weights`].
+/// The features, in the order of the scorer's weights ([`Scorer::model`]).
 pub const FEATURES: [&str; 27] = [
     "cos_article",
     "cos_article_gap",
@@ -207,10 +207,9 @@ pub struct ScorerError {
 pub struct Scorer {
     /// The encoder whose vectors the features come from.
     pub encoder: String,
-    /// Feature names, in order: they must be [`FEATURES`].
-    pub features: Vec<String>,
-    pub weights: Vec<f32>,
-    pub bias: f32,
+    /// The sentence scores, over [`FEATURES`] (its fields sit at the top of the file).
+    #[serde(flatten)]
+    pub model: Linear,
     /// Maximal-marginal-relevance penalty, in the score's units per unit of cosine similarity
     /// to a sentence already picked.
     pub redundancy: f32,
@@ -271,8 +270,7 @@ impl Scorer {
 
     /// Whether its features are this build's.
     pub fn fits(&self) -> bool {
-        self.features.iter().map(String::as_str).eq(FEATURES)
-            && self.weights.len() == FEATURES.len()
+        self.model.fits(&FEATURES)
             && self.trimmer.as_ref().is_none_or(|t| t.fits(&RUN_FEATURES))
             && self.tightener.as_ref().is_none_or(|t| t.fits(&TIGHT_FEATURES))
     }
@@ -291,7 +289,7 @@ impl Scorer {
     /// How much better than its text's average sentence a sentence with these features is
     /// expected to score (ROUGE-L F1).
     pub fn score(&self, features: &[f32; FEATURES.len()]) -> f32 {
-        self.bias + dot(&self.weights, features)
+        self.model.score(features)
     }
 }
 
@@ -318,8 +316,9 @@ pub fn mmr(scores: &[f32], vectors: &[Vec<f32>], redundancy: f32) -> Vec<usize> 
     order
 }
 
-/// A fitted linear model over named features: `bias + weights · features`. The trimmer
-/// ([`RUN_FEATURES`]) and the tightener ([`TIGHT_FEATURES`]) are such models.
+/// A fitted linear model over named features: `bias + weights · features`. The sentence scorer
+/// ([`FEATURES`]), the trimmer ([`RUN_FEATURES`]) and the tightener ([`TIGHT_FEATURES`]) are
+/// such models.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Linear {
     /// Feature names, in order.

@@ -17,14 +17,14 @@
 //! similarity less a length penalty) to 24.4; the oracle choice scores 37.6. Without the runs'
 //! own similarity the model scores 21.9: the encoder's view of each run is what it chooses on.
 
-use super::clauses::{self, Lexicon, Run};
+use super::clauses::{self, Lexicon, Run, RUN_FEATURES};
 use super::scorer::{dot, Linear};
 use super::{is_short, wanted_sentences, Budget, Sentence, Summary};
 use crate::model::{Encoder, Intent, ModelError};
 use crate::text;
 
-/// The features of a choice, in the order of the tightener's weights.
-pub const TIGHT_FEATURES: [&str; 26] = [
+/// What a choice is on its own and in its text: the first of its features.
+const OWN: [&str; 8] = [
     "cos_article",
     "cos_article_chars",
     "cos_article_squared",
@@ -33,17 +33,16 @@ pub const TIGHT_FEATURES: [&str; 26] = [
     "sentence_position",
     "first_sentence",
     "whole_sentence",
-    "shared_bigrams",
-    "chars",
-    "chars_squared",
-    "opens_sentence",
-    "closes_sentence",
-    "start",
-    "rest",
-    "numbers",
-    "quotation",
+];
+
+/// A choice's features go on with the trimmer's run features from this one on
+/// ([`RUN_FEATURES`] without the two on the headline, which posts do not have).
+const FROM_RUN: usize = 2;
+
+/// The last of its features: a question mark, and the length bands but the last (60
+/// characters and more).
+const LAST: [&str; 9] = [
     "question",
-    // Length bands, the last (60 characters and more) left out.
     "chars_under_10",
     "chars_10_13",
     "chars_14_17",
@@ -54,9 +53,31 @@ pub const TIGHT_FEATURES: [&str; 26] = [
     "chars_40_59",
 ];
 
-/// A choice's features hold the trimmer's run features from this one on ([`clauses::RUN_FEATURES`]
-/// without the two on the headline, which posts do not have).
-const FROM_RUN: usize = 2;
+/// The features of a choice, in the order of the tightener's weights: [`OWN`], the trimmer's
+/// run features from [`FROM_RUN`] on, then [`LAST`].
+pub const TIGHT_FEATURES: [&str; COUNT] = joined();
+
+const COUNT: usize = OWN.len() + RUN_FEATURES.len() - FROM_RUN + LAST.len();
+
+const fn joined() -> [&'static str; COUNT] {
+    let mut out = [""; COUNT];
+    let mut at = 0;
+    while at < OWN.len() {
+        out[at] = OWN[at];
+        at += 1;
+    }
+    let mut run = FROM_RUN;
+    while run < RUN_FEATURES.len() {
+        out[at] = RUN_FEATURES[run];
+        (at, run) = (at + 1, run + 1);
+    }
+    let mut last = 0;
+    while last < LAST.len() {
+        out[at + last] = LAST[last];
+        last += 1;
+    }
+    out
+}
 
 /// Lower bounds of the length bands, in characters.
 const BANDS: [usize; 9] = [0, 10, 14, 18, 22, 26, 30, 40, 60];
@@ -147,7 +168,7 @@ impl Text<'_> {
                 let chars = choice.run.chars as f32 / 100.0;
                 let run = lexicon.features(&choice.run);
                 let mut out = [0f32; TIGHT_FEATURES.len()];
-                let head = [
+                let own: [f32; OWN.len()] = [
                     cos,
                     cos * chars,
                     cos * cos,
@@ -157,13 +178,14 @@ impl Text<'_> {
                     flag(k == 0),
                     flag(choice.whole()),
                 ];
-                out[..head.len()].copy_from_slice(&head);
                 let lexical = &run[FROM_RUN..];
-                out[head.len()..][..lexical.len()].copy_from_slice(lexical);
-                out[head.len() + lexical.len()] = flag(choice.run.text.contains(['？', '?']));
+                let (head, last) = out.split_at_mut(OWN.len() + lexical.len());
+                head[..OWN.len()].copy_from_slice(&own);
+                head[OWN.len()..].copy_from_slice(lexical);
+                last[0] = flag(choice.run.text.contains(['？', '?']));
                 let band = BANDS.iter().rposition(|&b| choice.run.chars >= b).unwrap_or(0);
                 if band + 1 < BANDS.len() {
-                    out[head.len() + lexical.len() + 1 + band] = 1.0;
+                    last[1 + band] = 1.0;
                 }
                 out
             })
@@ -238,7 +260,6 @@ pub fn rows(features: &[[f32; TIGHT_FEATURES.len()]], rouge: &[f32], weight: f32
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::summarize::clauses::RUN_FEATURES;
     use crate::text::char_len;
 
     /// An encoder for tests: a text's vector is its normalised character counts.

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::clauses::{self, RUN_FEATURES};
 use super::commentary::{self, Commentary};
-use super::scorer::{self, features, Context, Linear, Scorer, FEATURES};
+use super::scorer::{features, Context, Linear, Scorer, FEATURES};
 use super::tighten::{self, Choice, TIGHT_FEATURES};
 use super::{candidates, clip, fill_framed, frames, is_short, ranked, trim_over_budget, trimmed, Budget, Sentence};
 use crate::eval::rouge;
@@ -210,12 +210,9 @@ pub fn rows(scored: &[Scored], weights: &[f32]) -> Vec<Row> {
 /// Fits a scorer for `encoder` on `rows` (no redundancy penalty, no floor: see
 /// [`choose_selection`]).
 pub fn fit(encoder: &dyn Encoder, rows: &[Row], ridge: f64) -> Option<Scorer> {
-    let (weights, bias) = scorer::fit(rows, ridge)?;
     Some(Scorer {
         encoder: encoder.id().to_owned(),
-        features: FEATURES.iter().map(|f| (*f).to_owned()).collect(),
-        weights,
-        bias,
+        model: Linear::fit(&FEATURES, rows, ridge)?,
         redundancy: 0.0,
         min_score: f32::MIN,
         commentary: None,
