@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bootstrap::{Bootstrap, Interval};
 use super::rouge::{Aggregate, Tokenizer};
-use super::suite::{Suite, Threshold};
+use super::suite::{Bound, Suite};
 
 /// Bumped whenever a field changes meaning or goes away.
 pub const SCHEMA: u32 = 1;
@@ -104,7 +104,9 @@ pub struct Check {
     pub dataset: String,
     pub method: String,
     pub metric: String,
-    pub min: f64,
+    /// The bound the value is held to.
+    #[serde(flatten)]
+    pub threshold: Bound,
     /// None where the metric was not produced (which fails the check).
     pub value: Option<f64>,
     pub passed: bool,
@@ -113,7 +115,7 @@ pub struct Check {
 impl std::fmt::Display for Check {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let value = self.value.map_or_else(|| "missing".to_owned(), |v| format!("{v:.4}"));
-        write!(f, "{} / {} / {}: {value} (min {})", self.dataset, self.method, self.metric, self.min)
+        write!(f, "{} / {} / {}: {value} ({})", self.dataset, self.method, self.metric, self.threshold)
     }
 }
 
@@ -167,7 +169,8 @@ impl Report {
     pub fn check(&mut self, suite: &Suite) {
         self.checks.clear();
         for dataset in &suite.datasets {
-            for Threshold { method, metric, min } in &dataset.thresholds {
+            for threshold in &dataset.thresholds {
+                let (method, metric, bound) = (&threshold.method, &threshold.metric, threshold.bound());
                 let value = self
                     .datasets
                     .iter()
@@ -175,12 +178,12 @@ impl Report {
                     .and_then(|d| d.results.iter().find(|r| &r.method == method))
                     .and_then(|r| r.metric(metric))
                     .map(|m| m.value);
-                let passed = value.is_some_and(|v| v >= *min);
+                let passed = value.is_some_and(|v| bound.holds(v));
                 self.checks.push(Check {
                     dataset: dataset.name.clone(),
                     method: method.clone(),
                     metric: metric.clone(),
-                    min: *min,
+                    threshold: bound,
                     value,
                     passed,
                 });
@@ -350,6 +353,7 @@ pub fn is_headline(name: &str) -> bool {
             | "macro_f1"
             | "boundary.f1"
             | "headline_match"
+            | "readable.defects"
     )
 }
 

@@ -19,6 +19,7 @@ use crate::label::{self, Labeller, Taxonomy, ZeroShot};
 use crate::model::Encoder;
 use crate::segment::{self, Article};
 use crate::summarize::scorer::Scorer;
+use crate::summarize::readable::{self, Defects};
 use crate::summarize::{Budget, Method, Summarizer};
 
 /// The label a missing or unmatched prediction counts as.
@@ -43,6 +44,8 @@ pub trait Systems {
     fn sections(&self) -> Vec<String>;
     /// The encoder's id, where there is one.
     fn model_id(&self) -> Option<String>;
+    /// The summaries' length budget, in characters.
+    fn max_chars(&self) -> usize;
 }
 
 /// jianbao's own summariser and labellers, as `digest` runs them.
@@ -127,6 +130,10 @@ impl Systems for Pipeline<'_> {
         self.taxonomy.names()
     }
 
+    fn max_chars(&self) -> usize {
+        self.budget.max_chars
+    }
+
     fn model_id(&self) -> Option<String> {
         self.encoder.map(|e| e.id().to_owned())
     }
@@ -200,7 +207,14 @@ fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result<
                 if refs.iter().any(|r| r.is_empty()) {
                     return Err(EvalError::file(&dataset.path, None, "a row has no `summary`"));
                 }
-                summary_result(system.name(), &summaries, &refs, opts)
+                let mut result = summary_result(system.name(), &summaries, &refs, opts);
+                let read: Vec<Read> = rows
+                    .iter()
+                    .zip(&summaries)
+                    .map(|(r, s)| Read { summary: s, source: &r.text, kind: r.kind.as_deref() })
+                    .collect();
+                result.metrics.extend(readability(&read, systems.max_chars()));
+                result
             }
             System::Head | System::ZeroShot | System::Majority => {
                 let gold = gold_labels(&rows, dataset)?;
@@ -282,6 +296,8 @@ fn majority(gold: &[String]) -> String {
 /// A page read, its gold and what the segmenter found.
 struct PageRun {
     gold: GoldPage,
+    /// The page's decoded text.
+    text: String,
     articles: Vec<Article>,
     /// For each gold article, the index of the predicted article at its boundary.
     matched: Vec<Option<usize>>,
@@ -294,11 +310,13 @@ fn run_pages(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result
     let mut pages = Vec::new();
     for gold in gold_pages {
         let path = dir.join(&gold.file);
-        let articles = read_page(&path)?;
+        let document = read_document(&path)?;
+        let articles = crate::split_document(&document).map_err(|err| EvalError::file(&path, None, err.to_string()))?;
+        let text = document.text;
         let predicted_starts: Vec<usize> = articles.iter().map(|a| a.span.start).collect();
         let gold_starts: Vec<usize> = gold.articles.iter().map(|a| a.start).collect();
         let matched = match_articles(&gold_starts, &predicted_starts, dataset.tolerance);
-        pages.push(PageRun { gold, articles, matched });
+        pages.push(PageRun { gold, text, articles, matched });
     }
     let mut split = split_result(&pages, dataset.tolerance, opts);
     split.seconds = started.elapsed().as_secs_f64();
@@ -316,6 +334,11 @@ fn run_pages(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result
         out
     };
     let gold_articles: Vec<&GoldArticle> = pages.iter().flat_map(|p| &p.gold.articles).collect();
+    // Each gold article's text, as its page has it.
+    let gold_texts: Vec<&str> = pages
+        .iter()
+        .flat_map(|p| p.gold.articles.iter().map(|a| input::char_span(&p.text, a.start, a.end).unwrap_or_default()))
+        .collect();
     let has_summaries = gold_articles.iter().any(|a| !a.summaries.is_empty());
     let has_sections = gold_articles.iter().any(|a| a.section.is_some());
     for &system in dataset.systems.iter().filter(|&&s| s != System::Split) {
@@ -332,7 +355,14 @@ fn run_pages(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result
                     (0..gold_articles.len()).filter(|&i| !gold_articles[i].summaries.is_empty()).collect();
                 let summaries: Vec<String> = keep.iter().map(|&i| outputs[i].clone()).collect();
                 let refs: Vec<&[String]> = keep.iter().map(|&i| gold_articles[i].summaries.as_slice()).collect();
-                summary_result(system.name(), &summaries, &refs, opts)
+                let mut result = summary_result(system.name(), &summaries, &refs, opts);
+                let read: Vec<Read> = keep
+                    .iter()
+                    .zip(&summaries)
+                    .map(|(&i, s)| Read { summary: s, source: gold_texts[i], kind: gold_articles[i].kind.as_deref() })
+                    .collect();
+                result.metrics.extend(readability(&read, systems.max_chars()));
+                result
             }
             _ => {
                 let page_articles: Vec<&[Article]> = pages.iter().map(|p| p.articles.as_slice()).collect();
@@ -354,11 +384,6 @@ fn run_pages(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result
         results.push(result);
     }
     Ok(dataset_report(dataset, gold_articles.len(), results))
-}
-
-/// Reads and splits one page as `jianbao split` does.
-fn read_page(path: &Path) -> Result<Vec<Article>, EvalError> {
-    crate::split_document(&read_document(path)?).map_err(|err| EvalError::file(path, None, err.to_string()))
 }
 
 /// Reads and decodes one page as `jianbao split` does.
@@ -450,6 +475,48 @@ fn ratio(n: usize, d: usize) -> f64 {
     } else {
         n as f64 / d as f64
     }
+}
+
+/// One summary as a reader meets it: with the text it summarises and, where annotated, the
+/// article's kind.
+pub struct Read<'a> {
+    pub summary: &'a str,
+    pub source: &'a str,
+    pub kind: Option<&'a str>,
+}
+
+/// What a reader sees at once ([`readable::Defects`]), as shares of the summaries: the
+/// commentary frame on an article annotated as not commentary (of those annotated), and its
+/// precision and recall where kinds are annotated; a sentence cut off with `……`; an opening
+/// that points back; two lines of the source fused; over `max_chars`; any of these.
+pub fn readability(read: &[Read], max_chars: usize) -> Vec<Metric> {
+    let defects: Vec<Defects> = read
+        .iter()
+        .map(|r| Defects::of(r.summary, r.source, max_chars, r.kind.map(|k| k == "commentary")))
+        .collect();
+    let share = |f: fn(&Defects) -> bool| ratio(defects.iter().filter(|d| f(d)).count(), defects.len());
+    let metric = |name: &str, value: f64| Metric { name: format!("readable.{name}"), value, ci: None };
+    let kinds: Vec<(bool, bool)> = read
+        .iter()
+        .filter_map(|r| r.kind.map(|k| (k == "commentary", readable::is_framed(r.summary))))
+        .collect();
+    let framed_right = kinds.iter().filter(|&&(c, f)| c && f).count();
+    let mut out = Vec::new();
+    if !kinds.is_empty() {
+        let not_commentary = kinds.iter().filter(|k| !k.0).count();
+        let framed_wrong = kinds.iter().filter(|&&(c, f)| !c && f).count();
+        out.push(metric("frame_on_non_commentary", ratio(framed_wrong, not_commentary)));
+        // With nothing framed, no frame is wrong.
+        let framed = framed_right + framed_wrong;
+        out.push(metric("frame_precision", if framed == 0 { 1.0 } else { ratio(framed_right, framed) }));
+        out.push(metric("frame_recall", ratio(framed_right, kinds.iter().filter(|k| k.0).count())));
+    }
+    out.push(metric("cut_off", share(|d| d.cut_off)));
+    out.push(metric("dangling", share(|d| d.dangling)));
+    out.push(metric("fused", share(|d| d.fused)));
+    out.push(metric("over_budget", share(|d| d.over_budget)));
+    out.push(metric("defects", share(Defects::any)));
+    out
 }
 
 /// ROUGE of each summary against its references, averaged, with intervals for the F1s.

@@ -134,13 +134,49 @@ pub struct Dataset {
     pub thresholds: Vec<Threshold>,
 }
 
-/// A floor under one metric of one method.
+/// A floor under one metric of one method (`min`: a score), or a ceiling over it (`max`: a
+/// share of defects); exactly one of the two.
 #[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
     pub method: String,
     pub metric: String,
-    pub min: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+
+impl Threshold {
+    pub fn bound(&self) -> Bound {
+        Bound { min: self.min, max: self.max }
+    }
+}
+
+/// What a figure is held to: a floor (`min`, for a score), a ceiling (`max`, for a share of
+/// defects), or both.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize)]
+pub struct Bound {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+
+impl Bound {
+    /// Whether `value` is within the bound.
+    pub fn holds(&self, value: f64) -> bool {
+        self.min.is_none_or(|min| value >= min) && self.max.is_none_or(|max| value <= max)
+    }
+}
+
+impl std::fmt::Display for Bound {
+    /// `≥ 0.25`, `≤ 0.03`, or both.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> =
+            self.min.map(|m| format!("≥ {m}")).into_iter().chain(self.max.map(|m| format!("≤ {m}"))).collect();
+        write!(f, "{}", parts.join(", "))
+    }
 }
 
 /// Default boundary tolerance, in characters.
@@ -215,6 +251,12 @@ impl Suite {
                 systems.insert(0, System::Split);
             }
             for t in &d.thresholds {
+                if t.min.is_some() == t.max.is_some() {
+                    return Err(bad(format!(
+                        "dataset `{}`: threshold on `{}` of `{}` needs one of `min` or `max`",
+                        d.name, t.metric, t.method
+                    )));
+                }
                 if !systems.iter().any(|s| s.name() == t.method) {
                     return Err(bad(format!(
                         "dataset `{}`: threshold on `{}`, which is not among its methods",

@@ -54,7 +54,7 @@ impl Verdict<'_> {
 
     /// What the figure is held to, e.g. `≥ 0.25; ≥ 0.2800 (baseline 0.3000 − 0.0200)`.
     pub fn bounds(&self) -> String {
-        let mut bounds: Vec<String> = self.thresholds.iter().map(|c| format!("≥ {}", c.min)).collect();
+        let mut bounds: Vec<String> = self.thresholds.iter().map(|c| c.threshold.to_string()).collect();
         if let Some(c) = self.change {
             let floor = baseline_floor(c);
             bounds.push(format!("≥ {floor:.4} (baseline {:.4} − {:.4})", c.old, c.old - floor));
@@ -75,8 +75,8 @@ impl Verdict<'_> {
             .iter()
             .filter(|c| !c.passed)
             .map(|c| match self.value {
-                Some(_) => format!("{measured} is below the threshold {}", c.min),
-                None => format!("{measured}, so the threshold {} fails", c.min),
+                Some(_) => format!("{measured} is outside the threshold {}", c.threshold),
+                None => format!("{measured}, so the threshold {} fails", c.threshold),
             })
             .collect();
         if let Some(c) = self.change.filter(|c| c.regression) {
@@ -205,7 +205,7 @@ pub(crate) mod tests {
             dataset: dataset.into(),
             method: method.into(),
             metric: "rougeL.f1".into(),
-            min,
+            threshold: crate::eval::suite::Bound { min: Some(min), max: None },
             value,
             passed: value.is_some_and(|v| v >= min),
         };

@@ -10,6 +10,7 @@
 pub mod clauses;
 pub mod commentary;
 pub mod lead;
+pub mod readable;
 pub mod ranked;
 pub mod scorer;
 pub mod textrank;

@@ -37,6 +37,9 @@ impl Systems for EmptySummaries<'_> {
     fn model_id(&self) -> Option<String> {
         self.0.model_id()
     }
+    fn max_chars(&self) -> usize {
+        self.0.max_chars()
+    }
 }
 
 #[test]

@@ -1,0 +1,182 @@
+//! What a reader sees at once in a summary, before judging what it says: an opinion frame
+//! (`文章认为，`), a sentence cut off with `……`, an opening that points back at text the reader
+//! does not have (`这`, `此外`, `但`), two lines of the page fused into one sentence
+//! (`…寄托之所最近，…`), a summary over its budget.
+//!
+//! The model method's choices avoid these ([`points_back`] decides what may open a summary);
+//! `eval` counts them for every method ([`Defects`]), beside ROUGE, which barely sees them.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::commentary::LEAD_IN;
+use crate::text::{self, char_len};
+
+/// What a summary cut in the middle of a sentence ends with.
+pub const CUT: &str = "……";
+
+/// Words that open a clause by pointing back at what came before: a pronoun or determiner
+/// (`这`, `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `但`, `因此`), or a reference
+/// (`上述`). A summary that opens with one leaves the reader asking "what?". `其实` ("in fact"),
+/// `他人` ("others") and place names such as `那曲` do not point back.
+static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:",
+        r"这|此(?:次|前|后|时|外|举|项|类)|该|其(?:[^实])|它|",
+        r"他们|她们|它们|他(?:[^乡国人])|她|",
+        r"那(?:么|些|个|时|里|天|样)|",
+        r"对此|为此|由此|据此|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
+        r"但|而|然而|不过|可是|并且|而且|同样|随后|接着|上述|以上|其中",
+        r")"
+    ))
+    .expect("points-back pattern")
+});
+
+/// Whether `sentence` opens with a word that points back at text before it ([`POINTS_BACK`]).
+pub fn points_back(sentence: &str) -> bool {
+    let opening = text::trim(sentence).trim_start_matches(['“', '"', '「', '‘']);
+    POINTS_BACK.is_match(opening)
+}
+
+/// Whether `summary` opens with the commentary frame.
+pub fn is_framed(summary: &str) -> bool {
+    summary.starts_with(LEAD_IN)
+}
+
+/// Whether `summary` stops in the middle of a sentence (ends with `……` or `…`).
+pub fn is_cut_off(summary: &str) -> bool {
+    text::trim(summary).trim_end_matches(text::is_closing).ends_with('…')
+}
+
+/// Whether `summary`, past its commentary frame, opens with a word that points back.
+pub fn dangles(summary: &str) -> bool {
+    points_back(summary.strip_prefix(LEAD_IN).unwrap_or(summary))
+}
+
+/// Characters either side of a line break that [`fuses_lines`] looks for.
+const SEAM_CHARS: usize = 4;
+
+/// The places where `source` has a line that ends without punctuation followed by a new
+/// paragraph (an indented line, or one after a blank line): a deck, a standfirst, a pull quote,
+/// a name line. Each is the line's last characters and the next paragraph's first (at most
+/// [`SEAM_CHARS`] each): joined, they are what a summary that fused the two lines holds.
+pub fn seams(source: &str) -> Vec<String> {
+    let lines = text::lines(source);
+    let mut out = Vec::new();
+    let mut previous: Option<&str> = None;
+    let mut blank = false;
+    for line in &lines {
+        let content = text::trim(line.raw);
+        if content.is_empty() {
+            blank = true;
+            continue;
+        }
+        if let Some(before) = previous {
+            let new_paragraph = blank || text::indent_width(line.raw) > 0;
+            let bare = before.chars().last().is_some_and(|c| text::is_han(c) || c.is_alphanumeric());
+            if new_paragraph && bare {
+                let n = char_len(before);
+                let tail: String = before.chars().skip(n.saturating_sub(SEAM_CHARS)).collect();
+                out.push(format!("{tail}{}", text::prefix(content, SEAM_CHARS)));
+            }
+        }
+        previous = Some(content);
+        blank = false;
+    }
+    out
+}
+
+/// Whether `summary` runs a line of `source` that ends without punctuation into the next
+/// paragraph ([`seams`]).
+pub fn fuses_lines(summary: &str, source: &str) -> bool {
+    seams(source).iter().any(|seam| summary.contains(seam.as_str()))
+}
+
+/// The defects of one summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Defects {
+    /// Opens with the commentary frame on an article whose kind is known not to be commentary.
+    pub frame_on_non_commentary: bool,
+    pub cut_off: bool,
+    pub dangling: bool,
+    pub fused: bool,
+    pub over_budget: bool,
+}
+
+impl Defects {
+    /// The defects of `summary` of `source` under a budget of `max_chars`; `commentary` says
+    /// whether the article is commentary, where that is known.
+    pub fn of(summary: &str, source: &str, max_chars: usize, commentary: Option<bool>) -> Defects {
+        Defects {
+            frame_on_non_commentary: commentary == Some(false) && is_framed(summary),
+            cut_off: is_cut_off(summary),
+            dangling: dangles(summary),
+            fused: fuses_lines(summary, source),
+            over_budget: char_len(summary) > max_chars,
+        }
+    }
+
+    /// Whether a reader sees any of them.
+    pub fn any(&self) -> bool {
+        self.frame_on_non_commentary || self.cut_off || self.dangling || self.fused || self.over_budget
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openings_that_point_back_are_told_from_those_that_do_not() {
+        for s in [
+            "这是青岛市智慧社区建设的一个缩影。",
+            "此次会议明确了下一步工作。",
+            "该项目总投资5亿元。",
+            "其中，农村居民增长较快。",
+            "他们在一线坚守了40天。",
+            "同时，要加强监管。",
+            "此外，还将新建3所学校。",
+            "但这并不意味着放松。",
+            "因此，必须坚持问题导向。",
+            "上述措施自3月1日起施行。",
+            "“这是我们的责任。”他说。",
+        ] {
+            assert!(points_back(s), "{s}");
+        }
+        for s in [
+            "青岛财通集团日前发行青岛首单创新创业公司债券。",
+            "其实，读书是一种生活方式。",
+            "他人的评价不必太在意。",
+            "那曲市海拔4500米。",
+            "同比增长12%。",
+        ] {
+            assert!(!points_back(s), "{s}");
+        }
+        assert!(dangles("文章认为，这是一次深刻变革。"));
+        assert!(!dangles("文章认为，改革必须坚持问题导向。"));
+    }
+
+    #[test]
+    fn a_cut_sentence_is_one_that_ends_in_an_ellipsis() {
+        assert!(is_cut_off("市政府召开常务会议，部署冬季供暖工作……"));
+        assert!(is_cut_off("他说：“我们会继续努力……”"));
+        assert!(!is_cut_off("市政府召开常务会议，部署冬季供暖工作。"));
+    }
+
+    #[test]
+    fn a_line_without_punctuation_before_a_new_paragraph_is_a_seam() {
+        let source = "让心灵有所寄托\n\n\u{3000}\u{3000}读书，让心灵也就有了寄托之所\n\n\u{3000}\u{3000}最近，在老家的岳母打来电话。\n\u{3000}\u{3000}她说，今年的收成不错，\n粮食都已入库。";
+        let found = seams(source);
+        assert!(found.contains(&"寄托之所最近，在".to_owned()), "{found:?}");
+        assert!(fuses_lines("读书，让心灵也就有了寄托之所最近，在老家的岳母打来电话。", source));
+        assert!(!fuses_lines("最近，在老家的岳母打来电话。", source));
+        // A line broken after a comma, continued without an indent, is one sentence.
+        assert!(!found.iter().any(|s| s.contains("不错，粮食")), "{found:?}");
+        let defects = Defects::of("读书，让心灵也就有了寄托之所最近，在老家的岳母打来电话。", source, 80, Some(false));
+        assert!(defects.fused && !defects.cut_off && !defects.frame_on_non_commentary && defects.any());
+        let framed = Defects::of("文章认为，读书让心灵有所寄托。", source, 10, Some(false));
+        assert!(framed.frame_on_non_commentary && framed.over_budget);
+        assert!(!Defects::of("文章认为，读书让心灵有所寄托。", source, 80, Some(true)).any());
+    }
+}
