@@ -376,9 +376,13 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
     // as the model method makes them, trimmed.
     let mut trimmer = fit::fit_trimmer(&mut scorer, &scored, &weights, default_budget, args.ridge);
     let grid = if held.is_empty() { Vec::new() } else { fit::choose_selection(&mut scorer, &held, default_budget) };
-    let commentary = fit::fit_commentary(&mut scorer, &scored, &held, default_budget);
+    let commentary = fit::fit_commentary(&mut scorer, &scored, &held);
     if let Some(trimmer) = &mut trimmer {
         fit::measure_trimmer(trimmer, &scorer, &held, default_budget);
+    }
+    let mut compressor = fit::fit_compressor(&mut scorer, &scored, &weights, default_budget, args.ridge);
+    if let Some(compressor) = &mut compressor {
+        fit::measure_compressor(compressor, &scorer, &held, default_budget);
     }
     // The clause runs of the texts meant to get one sentence, for the tightener.
     let progress = embedding_progress(total, "texts' clause runs");
@@ -411,12 +415,24 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
             "model": "logistic regression on the passage and headline vectors, classes weighted to balance, \
                       the epoch chosen by the validation texts' macro-F1",
             "fit": c,
-            "selection": "threshold chosen by the validation texts' summary ROUGE-L F1 (above 1: never framed)",
+            "selection": format!(
+                "the lowest threshold at which the validation texts framed are commentary at a precision of at \
+                 least {} with a recall of at least {} (above 1: never framed)",
+                fit::FRAME_PRECISION,
+                fit::MIN_FRAME_RECALL
+            ),
         })),
         "trimmer": trimmer.as_ref().map(|t| serde_json::json!({
             "model": "weighted least squares on the runs of clauses of each over-long sentence, ridge on standardised \
                       features; target: the run's ROUGE-L F1 against the reference, less the mean of its sentence's runs",
             "fit": t,
+        })),
+        "compressor": compressor.as_ref().map(|c| serde_json::json!({
+            "model": "weighted least squares on the combinations of each text that fills the budget (one or two runs of \
+                      up to four clauses of its embedded sentences, or those sentences whole, in article order), ridge on \
+                      standardised features; target: the combination's ROUGE-L F1 against the reference, less the mean of \
+                      its text's combinations",
+            "fit": c,
         })),
         "tightener": tightener.as_ref().map(|t| serde_json::json!({
             "model": "weighted least squares on the choices of each text meant to get one sentence (runs of up to three \

@@ -65,7 +65,9 @@ fn checks(out: &mut String, report: &Report) {
     let (class, verdict) =
         if failed == 0 { ("pass", "all checks pass".to_owned()) } else { ("fail", format!("{failed} checks fail")) };
     let _ = writeln!(out, "<h2>Checks: <span class=\"{class}\">{verdict}</span></h2>");
-    out.push_str("<table><tr><th>dataset</th><th>method</th><th>metric</th><th>bound</th><th>value</th><th></th></tr>\n");
+    out.push_str(
+        "<table><tr><th>dataset</th><th>method</th><th>metric</th><th>bound</th><th>value</th><th></th></tr>\n",
+    );
     for c in &report.checks {
         let value = c.value.map_or_else(|| "missing".to_owned(), |v| format!("{v:.4}"));
         let mark = if c.passed { "<td class=\"pass\">pass</td>" } else { "<td class=\"fail\">FAIL</td>" };

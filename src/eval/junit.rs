@@ -158,7 +158,7 @@ mod tests {
             failures,
             [
                 "rougeL.f1 0.3000 (95% interval [0.2000, 0.4000]) is below the threshold 1.5",
-                "rougeL.f1 is missing (no such figure from method model), so the threshold 0.2 fails"
+                "rougeL.f1 is missing (no such figure from method model), so the threshold ≥ 0.2 fails"
             ]
         );
         let passing: Vec<&str> =

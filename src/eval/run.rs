@@ -18,8 +18,8 @@ use crate::label::head::Head;
 use crate::label::{self, Labeller, Taxonomy, ZeroShot};
 use crate::model::Encoder;
 use crate::segment::{self, Article};
-use crate::summarize::scorer::Scorer;
 use crate::summarize::readable::{self, Defects};
+use crate::summarize::scorer::Scorer;
 use crate::summarize::{Budget, Method, Summarizer};
 
 /// The label a missing or unmatched prediction counts as.
@@ -490,16 +490,12 @@ pub struct Read<'a> {
 /// precision and recall where kinds are annotated; a sentence cut off with `……`; an opening
 /// that points back; two lines of the source fused; over `max_chars`; any of these.
 pub fn readability(read: &[Read], max_chars: usize) -> Vec<Metric> {
-    let defects: Vec<Defects> = read
-        .iter()
-        .map(|r| Defects::of(r.summary, r.source, max_chars, r.kind.map(|k| k == "commentary")))
-        .collect();
+    let defects: Vec<Defects> =
+        read.iter().map(|r| Defects::of(r.summary, r.source, max_chars, r.kind.map(|k| k == "commentary"))).collect();
     let share = |f: fn(&Defects) -> bool| ratio(defects.iter().filter(|d| f(d)).count(), defects.len());
     let metric = |name: &str, value: f64| Metric { name: format!("readable.{name}"), value, ci: None };
-    let kinds: Vec<(bool, bool)> = read
-        .iter()
-        .filter_map(|r| r.kind.map(|k| (k == "commentary", readable::is_framed(r.summary))))
-        .collect();
+    let kinds: Vec<(bool, bool)> =
+        read.iter().filter_map(|r| r.kind.map(|k| (k == "commentary", readable::is_framed(r.summary)))).collect();
     let framed_right = kinds.iter().filter(|&&(c, f)| c && f).count();
     let mut out = Vec::new();
     if !kinds.is_empty() {

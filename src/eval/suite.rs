@@ -168,6 +168,15 @@ impl Bound {
     pub fn holds(&self, value: f64) -> bool {
         self.min.is_none_or(|min| value >= min) && self.max.is_none_or(|max| value <= max)
     }
+
+    /// How `value` misses the bound: `below the threshold 0.25`, `above the threshold 0.03`.
+    pub fn missed(&self, value: f64) -> String {
+        match (self.min, self.max) {
+            (Some(min), _) if value < min => format!("below the threshold {min}"),
+            (_, Some(max)) if value > max => format!("above the threshold {max}"),
+            _ => format!("within the threshold {self}"),
+        }
+    }
 }
 
 impl std::fmt::Display for Bound {

@@ -75,7 +75,7 @@ impl Verdict<'_> {
             .iter()
             .filter(|c| !c.passed)
             .map(|c| match self.value {
-                Some(_) => format!("{measured} is outside the threshold {}", c.threshold),
+                Some(v) => format!("{measured} is {}", c.threshold.missed(v)),
                 None => format!("{measured}, so the threshold {} fails", c.threshold),
             })
             .collect();
@@ -226,7 +226,7 @@ pub(crate) mod tests {
         assert_eq!(v[0].failures(), ["rougeL.f1 0.3000 (95% interval [0.2000, 0.4000]) is below the threshold 1.5"]);
         assert_eq!(
             v[2].failures(),
-            ["rougeL.f1 is missing (no such figure from method model), so the threshold 0.2 fails"]
+            ["rougeL.f1 is missing (no such figure from method model), so the threshold ≥ 0.2 fails"]
         );
         assert_eq!(dataset_names(&report, &v), ["d"]);
     }

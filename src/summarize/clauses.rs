@@ -14,7 +14,11 @@
 //! 5-fold cross-validation), the learnt run scores 34.0–34.5 ROUGE-L against 32.2 for the cut.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
+use regex::Regex;
+
+use super::readable::points_back;
 use super::scorer::{bigrams, holders, Bigram, Linear};
 use super::Sentence;
 use crate::text::{self, char_len, CLAUSE_BREAKS};
@@ -41,12 +45,55 @@ const MIN_RUN_CHARS: usize = 12;
 /// bounded (a 256-character piece has a few dozen clauses).
 const MAX_RUNS: usize = 512;
 
+/// What ends a run that stops before its sentence does: the run is a sentence of its own.
+pub const RUN_END: char = '。';
+
+/// A clause that cannot end a sentence: one that introduces what follows (`他说`, `数据显示`,
+/// `在他看来`), a time or purpose clause (`…之际`, `…以来`), or one that stops on a joining
+/// word (`的`, `和`).
+static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|获悉|了解到|提到|",
+        r"时|之时|后|之后|以后|前|之前|以来|期间|之际|过程中|当中|的|和|与|及|或|并|而|把|将|向|从|在|为)$"
+    ))
+    .expect("open-ended clause pattern")
+});
+
+/// A clause that opens a subordinate part the sentence completes later (`随着…`, `为了…`,
+/// `虽然…`, `在…中`): it cannot be a run's last.
+static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:随着|为了|如果|假如|若|虽然|尽管|只有|只要|即使|由于|因为|截至|面对|作为|通过|对于|关于|围绕|针对|当|",
+        r"在.*(?:中|上|下|里|时|后|前|方面))"
+    ))
+    .expect("subordinate clause pattern")
+});
+
+/// Whether a run may stop after `clause` (with its break) as a sentence of its own: the break is
+/// a comma or semicolon, not a colon that leads into what follows, and the clause neither
+/// introduces nor subordinates.
+pub fn can_end(clause: &str) -> bool {
+    let bare = text::trim(clause);
+    let Some(stop) = bare.chars().last() else { return false };
+    let words = text::trim(bare.trim_end_matches(CLAUSE_BREAKS));
+    matches!(stop, '，' | '；' | ',' | ';') && !OPEN_ENDED.is_match(words) && !SUBORDINATE.is_match(words)
+}
+
+/// Whether every quotation mark and bracket `text` opens it also closes, so that a run cut
+/// from a sentence does not leave one open.
+fn balanced(text: &str) -> bool {
+    [('“', '”'), ('（', '）'), ('《', '》'), ('(', ')'), ('「', '」')]
+        .iter()
+        .all(|&(open, close)| text.matches(open).count() == text.matches(close).count())
+}
+
 /// A run of consecutive clauses of a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Run {
-    /// The run as a summary shows it: ending in `……` where the sentence goes on.
+    /// The run as a summary shows it: a sentence of its own, ending in [`RUN_END`] where its
+    /// sentence goes on.
     pub text: String,
-    /// Characters of the run itself, without the `……`.
+    /// Characters of the run itself, without the [`RUN_END`] it was given.
     pub chars: usize,
     /// Its first clause, the clause after its last, and the sentence's number of clauses.
     pub first: usize,
@@ -54,10 +101,28 @@ pub struct Run {
     pub of: usize,
 }
 
+impl Run {
+    /// Whether the run stops before its sentence does.
+    pub fn is_cut(&self) -> bool {
+        self.end < self.of
+    }
+
+    /// The run's own words: without the [`RUN_END`] it was given where it is cut.
+    pub fn words(&self) -> &str {
+        if self.is_cut() {
+            self.text.strip_suffix(RUN_END).unwrap_or(&self.text)
+        } else {
+            &self.text
+        }
+    }
+}
+
 /// The runs of at most `max_clauses` consecutive clauses of `sentence` (split after `，；：`)
-/// that fit in `max_chars` (their `……` counted), of at least `min_chars` characters with a
-/// Chinese character; at most [`MAX_RUNS`] of them, in order of their first clause, then of
-/// their length.
+/// that fit in `max_chars` (their [`RUN_END`] counted), of at least `min_chars` characters with
+/// a Chinese character, that can be read alone: a run cut from its sentence stops where a
+/// sentence can ([`can_end`]) with every quotation closed, and no run opens with a word that
+/// points back ([`points_back`]). At most [`MAX_RUNS`] of them, in order of their first
+/// clause, then of their length.
 pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usize) -> Vec<Run> {
     let clauses = text::clauses(sentence);
     let of = clauses.len();
@@ -69,13 +134,17 @@ pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usi
             let shown = text::trim(run.trim_end_matches(CLAUSE_BREAKS));
             let chars = char_len(shown);
             let closes = end == of;
-            if chars + if closes { 0 } else { 2 } > max_chars {
+            if chars + usize::from(!closes) > max_chars {
                 break;
             }
-            if chars < min_chars || !shown.chars().any(text::is_han) {
+            if chars < min_chars || !shown.chars().any(text::is_han) || points_back(shown) {
                 continue;
             }
-            let text = if closes { shown.to_owned() } else { format!("{shown}……") };
+            let ends_well = closes || (can_end(clauses[end - 1]) && balanced(shown));
+            if !ends_well {
+                continue;
+            }
+            let text = if closes { shown.to_owned() } else { format!("{shown}{RUN_END}") };
             out.push(Run { text, chars, first, end, of });
             if out.len() == MAX_RUNS {
                 return out;
@@ -97,22 +166,29 @@ impl Lexicon {
         Lexicon { head: bigrams(heading).into_iter().collect(), holders: holders(sentences) }
     }
 
-    /// The features of `run`, in the order of [`RUN_FEATURES`].
-    pub fn features(&self, run: &Run) -> [f32; RUN_FEATURES.len()] {
-        let own = bigrams(&run.text);
+    /// How `text` uses the article's words: the share of the headline's bigrams it holds, the
+    /// share of its bigrams that are the headline's, and how many of the article's other
+    /// sentences hold its bigrams on average (its own sentence is one holder), over ten.
+    pub fn words(&self, text: &str) -> [f32; 3] {
+        let own = bigrams(text);
         let n = own.len().max(1) as f32;
         let distinct: HashSet<&Bigram> = own.iter().collect();
         let recall = self.head.iter().filter(|b| distinct.contains(b)).count() as f32 / self.head.len().max(1) as f32;
         let share = own.iter().filter(|b| self.head.contains(b)).count() as f32 / n;
-        // How many other sentences hold each of the run's bigrams (its own sentence is one holder).
         let shared = own.iter().map(|b| self.holders.get(b).map_or(0, |h| h.saturating_sub(1)) as f32).sum::<f32>() / n;
+        [recall, share, shared / 10.0]
+    }
+
+    /// The features of `run`, in the order of [`RUN_FEATURES`].
+    pub fn features(&self, run: &Run) -> [f32; RUN_FEATURES.len()] {
+        let [recall, share, shared] = self.words(&run.text);
         let chars = run.chars as f32 / 100.0;
         let of = run.of.max(1) as f32;
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
         [
             recall,
             share,
-            shared / 10.0,
+            shared,
             chars,
             chars * chars,
             flag(run.first == 0),
@@ -176,11 +252,13 @@ mod tests {
     fn runs_are_the_clause_runs_that_fit() {
         let s = "据新华社报道，昨天下午，市政府召开常务会议，部署冬季供暖工作，会议由市长主持。";
         let all: Vec<String> = runs(s, 80, MIN_RUN_CHARS, usize::MAX).into_iter().map(|r| r.text).collect();
-        assert!(all.contains(&"市政府召开常务会议，部署冬季供暖工作……".to_owned()), "{all:?}");
+        assert!(all.contains(&"市政府召开常务会议，部署冬季供暖工作。".to_owned()), "{all:?}");
         assert!(all.contains(&"部署冬季供暖工作，会议由市长主持。".to_owned()), "{all:?}");
         assert!(all.contains(&s.to_owned()), "the whole sentence, where it fits");
         // Too short alone: `昨天下午`, `会议由市长主持`.
-        assert!(!all.iter().any(|t| t.starts_with("昨天下午……") || t == "会议由市长主持。"), "{all:?}");
+        assert!(!all.iter().any(|t| t.starts_with("昨天下午。") || t == "会议由市长主持。"), "{all:?}");
+        // A run never stops on a clause that leads into the rest: `据新华社报道。` is no sentence.
+        assert!(!all.iter().any(|t| t.ends_with("报道。") || t.ends_with("下午。")), "{all:?}");
         let tight = runs(s, 20, MIN_RUN_CHARS, usize::MAX);
         assert!(!tight.is_empty() && tight.iter().all(|r| char_len(&r.text) <= 20), "{tight:?}");
         assert!(runs("没有分句的一句话。", 5, 1, usize::MAX).is_empty());

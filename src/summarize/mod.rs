@@ -9,9 +9,10 @@
 
 pub mod clauses;
 pub mod commentary;
+pub mod compress;
 pub mod lead;
-pub mod readable;
 pub mod ranked;
+pub mod readable;
 pub mod scorer;
 pub mod textrank;
 pub mod tighten;
@@ -82,6 +83,26 @@ pub struct Sentence {
     pub chars: usize,
 }
 
+impl Sentence {
+    pub fn new(text: &str, paragraph: usize) -> Sentence {
+        Sentence { text: text.to_owned(), paragraph, chars: char_len(text) }
+    }
+}
+
+/// What ends a line that the page leaves without punctuation (a deck, a standfirst, a pull
+/// quote, a line of verse), so that a summary joining it to the next sentence keeps them apart.
+pub const LINE_END: char = '。';
+
+/// `sentence`, ending with [`LINE_END`] where it ends on a letter, digit or character rather
+/// than on punctuation.
+fn as_sentence(sentence: &str) -> std::borrow::Cow<'_, str> {
+    if sentence.chars().last().is_some_and(char::is_alphanumeric) {
+        format!("{sentence}{LINE_END}").into()
+    } else {
+        sentence.into()
+    }
+}
+
 /// A summary: its text and which candidates (indices into [`candidates`]) it is made of.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Summary {
@@ -144,8 +165,8 @@ pub fn candidates_within(article: &Article, deadline: Option<Instant>) -> Option
                 continue;
             }
             let ends = sentence.trim_end_matches(text::is_closing).ends_with(|c| text::is_sentence_end(c) || c == '：');
-            let candidate = Sentence { text: sentence.to_owned(), paragraph: p, chars: char_len(sentence) };
-            if alone && !ends && candidate.chars <= MAX_SUBHEADING_CHARS {
+            let candidate = Sentence::new(&as_sentence(sentence), p);
+            if alone && !ends && char_len(sentence) <= MAX_SUBHEADING_CHARS {
                 subheadings.push(candidate);
             } else {
                 out.push(candidate);
@@ -179,9 +200,10 @@ pub const SHORT_TEXT_BUDGETS: usize = 2;
 /// Chooses sentences in the order of `ranking` (best first) until the budget is full, and
 /// returns them in article order.
 ///
-/// The best sentence always goes in; one longer than `max_chars` is cut at the last clause
-/// break (`，`, `；`, `、`, `：`) that fits and ends with `……` (the model method then keeps the
-/// run of its clauses that its trimmer rates best, see [`trim_over_budget`]). The budget then
+/// The best sentence always goes in; one longer than `max_chars` is cut after its last clause
+/// that fits and can end a sentence, as a sentence of its own (`……` only where no such clause
+/// fits; the model method then keeps the run of its clauses that its trimmer rates best, see
+/// [`trim_over_budget`]). The budget then
 /// adapts to short texts: a text shorter than [`SHORT_TEXT_BUDGETS`] budgets gets its best
 /// sentence alone (a 110-character post gets one sentence; the model method then picks the
 /// run of clauses it rates best, of any of its sentences, see [`tighten`]), and a summary takes
@@ -251,16 +273,29 @@ static OPENING_CIRCUMSTANCE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("opening circumstance pattern")
 });
 
+/// A sentence's opening connective, which ties it to the sentence before (`同时，`, `此外，`,
+/// `因此，`): a summary's sentence stands alone, so it goes.
+static OPENING_CONNECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:同时|与此同时|此外|另外|除此之外|另一方面|因此|所以|对此|为此|然而|不过|但是|而且|并且|其次|再次|最后|总之)[，,]\s*",
+    )
+    .expect("opening connective pattern")
+});
+
 /// A trimmed sentence keeps at least this many characters.
 const MIN_TRIMMED_CHARS: usize = 12;
 
-/// `sentence` without an opening clause that only gives its time or its source
-/// ([`OPENING_CIRCUMSTANCE`]), where enough is left.
+/// `sentence` without an opening connective ([`OPENING_CONNECTIVE`]) and an opening clause that
+/// only gives its time or its source ([`OPENING_CIRCUMSTANCE`]), where enough is left.
 pub fn trim_opening(sentence: &str) -> &str {
-    match OPENING_CIRCUMSTANCE.find(sentence) {
-        Some(m) if m.end() > 0 && char_len(&sentence[m.end()..]) >= MIN_TRIMMED_CHARS => &sentence[m.end()..],
-        _ => sentence,
+    let mut rest = sentence;
+    for pattern in [&OPENING_CONNECTIVE, &OPENING_CIRCUMSTANCE] {
+        match pattern.find(rest) {
+            Some(m) if m.end() > 0 && char_len(&rest[m.end()..]) >= MIN_TRIMMED_CHARS => rest = &rest[m.end()..],
+            _ => {}
+        }
     }
+    rest
 }
 
 /// The sentences with [`trim_opening`] applied.
@@ -280,10 +315,10 @@ pub fn is_short(candidates: &[Sentence], max_chars: usize) -> bool {
     candidates.iter().map(|s| s.chars).sum::<usize>() < SHORT_TEXT_BUDGETS * max_chars
 }
 
-/// `text` cut to at most `max_chars` characters at the last clause break that fits, with `……`
-/// (two characters, counted) in place of the rest; `text` itself where it fits. With no clause
-/// break that fits, it is cut at `max_chars`; a budget too small for the `……` gets the first
-/// characters alone.
+/// `text` within `max_chars` characters: itself where it fits, else cut after its last clause
+/// that fits and can end a sentence ([`clip_at_clause`]). Only where no such clause fits is it
+/// cut in the middle, at `max_chars` with `……` (two characters, counted) in place of the rest;
+/// a budget too small for the `……` gets the first characters alone.
 fn clip(text: &str, max_chars: usize) -> String {
     clip_at_clause(text, max_chars).unwrap_or_else(|| {
         if max_chars < 2 {
@@ -295,21 +330,27 @@ fn clip(text: &str, max_chars: usize) -> String {
     })
 }
 
-/// `text` cut at the last clause break ([`text::CLAUSE_BREAKS`], or an enumeration comma `、`)
-/// that leaves room for `……` within `max_chars`; `text` itself where it fits; `None` where no
-/// clause break fits.
+/// `text` cut after its last clause that fits in `max_chars` with a [`clauses::RUN_END`] and can
+/// end a sentence ([`clauses::can_end`]), as a sentence of its own; `text` itself where it
+/// fits; `None` where no such clause fits.
 fn clip_at_clause(text: &str, max_chars: usize) -> Option<String> {
     if char_len(text) <= max_chars {
         return Some(text.to_owned());
     }
-    let room = max_chars.saturating_sub(2);
-    let chars: Vec<char> = text.chars().collect();
-    let cut = (2..=room.min(chars.len()))
-        .rev()
-        .find(|&n| text::CLAUSE_BREAKS.contains(&chars[n - 1]) || chars[n - 1] == '、')?;
-    let mut out: String = chars[..cut - 1].iter().collect();
-    out.push_str("……");
-    Some(out)
+    let pieces = text::clauses(text);
+    let mut run = String::new();
+    let mut cut = None;
+    for piece in &pieces[..pieces.len().saturating_sub(1)] {
+        run.push_str(piece);
+        let shown = text::trim(run.trim_end_matches(text::CLAUSE_BREAKS));
+        if char_len(shown) + 1 > max_chars {
+            break;
+        }
+        if clauses::can_end(piece) && shown.chars().any(text::is_han) {
+            cut = Some(format!("{shown}{}", clauses::RUN_END));
+        }
+    }
+    cut
 }
 
 /// Summarises articles with one method; `model` needs an encoder.
@@ -391,10 +432,15 @@ impl Summarizer {
                     .iter()
                     .zip(&ranked)
                     .map(|(c, r)| {
-                        let framed = self.frame_commentary
-                            && frames(&self.scorer, c, r.document.as_deref(), r.head.as_deref(), self.budget);
-                        let summary = fill_framed(c, &r.order, self.budget, framed);
-                        trim_over_budget(&self.scorer, summary, c, &r.heading, self.budget, framed)
+                        let ranking = Ranking {
+                            order: &r.order,
+                            vectors: &r.vectors,
+                            scores: &r.scores,
+                            document: r.document.as_deref(),
+                            head: r.head.as_deref(),
+                            heading: &r.heading,
+                        };
+                        compose(&self.scorer, c, &ranking, self.budget, self.frame_commentary)
                     })
                     .collect();
                 // Framed summaries are never one sentence's: tightening leaves them alone.
@@ -412,6 +458,80 @@ impl Summarizer {
                 Err(ModelError::new(crate::model::Phase::Inference, "the model method needs an encoder"))
             }
         }
+    }
+}
+
+/// What the model method knows of an article when it composes the summary: its sentences' pick
+/// order and the article's passage and headline vectors and heading.
+pub struct Ranking<'a> {
+    pub order: &'a [usize],
+    /// The query vector and the scorer's score of each embedded sentence.
+    pub vectors: &'a [Vec<f32>],
+    pub scores: &'a [f32],
+    pub document: Option<&'a [f32]>,
+    pub head: Option<&'a [f32]>,
+    pub heading: &'a str,
+}
+
+/// The model method's summary of an article's `sentences` (openings trimmed), before a short
+/// text's tightening: commentary framed where `frame` allows and the scorer is sure
+/// ([`frames`]); then, for a text long enough for more than one sentence, the clauses of one or
+/// two sentences the scorer's compressor rates best ([`compress`]), or else the budget filled in
+/// pick order with the sentences that stand alone ([`standing_alone`]) and a best sentence over
+/// the budget trimmed to its best clauses ([`trim_over_budget`]). The trainer measures what
+/// this gives.
+pub fn compose(
+    scorer: &scorer::Scorer,
+    sentences: &[Sentence],
+    ranking: &Ranking,
+    budget: Budget,
+    frame: bool,
+) -> Summary {
+    let framed = frame && frames(scorer, sentences, ranking.document, ranking.head, budget);
+    if let Some(summary) = compressed(scorer, sentences, ranking, budget, framed) {
+        return summary;
+    }
+    let summary = fill_framed(sentences, &standing_alone(sentences, ranking.order), budget, framed);
+    trim_over_budget(scorer, summary, sentences, ranking.heading, budget, framed)
+}
+
+/// The compressor's summary ([`compress::best`]) of a text that fills the budget: not a short
+/// text (those are tightened) nor one asked for a number of sentences; framed behind the
+/// commentary lead-in where `framed`. `None` without a compressor, vectors or a unit that fits.
+fn compressed(
+    scorer: &scorer::Scorer,
+    sentences: &[Sentence],
+    ranking: &Ranking,
+    budget: Budget,
+    framed: bool,
+) -> Option<Summary> {
+    let compressor = scorer.compressor.as_ref()?;
+    let document = ranking.document?;
+    if budget.sentences.is_some() || is_short(sentences, budget.max_chars) {
+        return None;
+    }
+    let lead_in = if framed { commentary::LEAD_IN } else { "" };
+    let room = budget.max_chars.saturating_sub(char_len(lead_in));
+    let text = compress::Text {
+        sentences,
+        vectors: ranking.vectors,
+        scores: ranking.scores,
+        document,
+        lexicon: clauses::Lexicon::new(ranking.heading, sentences),
+    };
+    let (shown, from) = compress::best(compressor, &text, room)?;
+    Some(Summary { text: format!("{lead_in}{shown}"), sentences: from })
+}
+
+/// `ranking` without the sentences that open by pointing back at text before them
+/// ([`readable::points_back`]: `这`, `该`, `但`): a reader of the summary does not have what they
+/// point at. `ranking` itself where every sentence does.
+pub fn standing_alone(candidates: &[Sentence], ranking: &[usize]) -> Vec<usize> {
+    let alone: Vec<usize> = ranking.iter().copied().filter(|&i| !readable::points_back(&candidates[i].text)).collect();
+    if alone.is_empty() {
+        ranking.to_vec()
+    } else {
+        alone
     }
 }
 
@@ -519,7 +639,8 @@ mod tests {
         assert_eq!(
             texts,
             [
-                "要贯彻新时代党的强军思想，聚焦备战打仗，提高警卫能力，努力开创卫戍区建设新局面",
+                // A line the page leaves without punctuation ends as a sentence.
+                "要贯彻新时代党的强军思想，聚焦备战打仗，提高警卫能力，努力开创卫戍区建设新局面。",
                 "1958年，我国第一台半导体收音机诞生。"
             ]
         );
@@ -528,7 +649,8 @@ mod tests {
         poem.paragraphs =
             vec!["风吹过田野，麦苗青青".into(), "我们在路上，心里亮堂".into(), "远方的人，请你回家".into()];
         let texts: Vec<String> = candidates(&poem).into_iter().map(|s| s.text).collect();
-        assert_eq!(texts, poem.paragraphs);
+        let lines: Vec<String> = poem.paragraphs.iter().map(|p| format!("{p}{LINE_END}")).collect();
+        assert_eq!(texts, lines);
     }
 
     /// An encoder that keeps count of what it is given.
@@ -588,7 +710,12 @@ mod tests {
             let own: HashSet<char> =
                 article.paragraphs.iter().flat_map(|p| p.chars()).chain(article.heading().chars()).collect();
             let own_words = summary.text.trim_start_matches(commentary::LEAD_IN);
-            assert!(own_words.chars().all(|c| c == '…' || own.contains(&c)), "{}", summary.text);
+            // Punctuation aside: a run cut from its sentence ends as a sentence.
+            assert!(
+                own_words.chars().all(|c| c == '…' || c == clauses::RUN_END || own.contains(&c)),
+                "{}",
+                summary.text
+            );
         }
     }
 
@@ -654,7 +781,7 @@ mod tests {
         let trimmed = trim_over_budget(&scorer, cut.clone(), &article, "全省建成高标准农田", budget, false);
         assert_eq!(trimmed.sentences, [0]);
         assert!(
-            !trimmed.text.starts_with("据记者") && long.contains(trimmed.text.trim_end_matches('…')),
+            !trimmed.text.starts_with("据记者") && long.contains(trimmed.text.trim_end_matches(clauses::RUN_END)),
             "{}",
             trimmed.text
         );
@@ -730,10 +857,56 @@ mod tests {
         let long =
             sentences(&["第一分句说明了情况，第二分句补充了细节，第三分句给出了结论和展望。", "另一句。", "再一句。"]);
         let summary = fill(&long, &[0, 1, 2], Budget { max_chars: 22, sentences: None });
-        assert_eq!(summary.text, "第一分句说明了情况，第二分句补充了细节……");
+        assert_eq!(summary.text, "第一分句说明了情况，第二分句补充了细节。");
         assert!(summary.text.chars().count() <= 22);
         // A break before anything to keep is no place to cut.
         assert_eq!(clip("，第一分句说明了情况", 6), "，第一分……");
+    }
+
+    #[test]
+    fn a_cut_stops_where_a_sentence_can_and_ends_as_one() {
+        // Not on a clause that leads into the rest (`他表示，`), nor inside a time clause.
+        let said = "市发改委主任王明在新闻发布会上表示，今年全市将新开工重大项目一百二十个，总投资超过三千亿元。";
+        let cut = clip(said, 30);
+        assert!(cut.ends_with("……") && char_len(&cut) == 30, "{cut}");
+        let timed = "随着春节临近，各地客流持续增长，铁路部门加开旅客列车，确保旅客平安有序出行。";
+        assert_eq!(clip(timed, 30), "随着春节临近，各地客流持续增长，铁路部门加开旅客列车。");
+        // With no clause that may end it inside the budget, the cut is marked.
+        assert_eq!(clip(timed, 8), "随着春节临近……");
+        // An enumeration comma is no place to stop a sentence.
+        let listed = "会议审议了交通、教育、医疗、养老等领域的十项民生实事，并作出部署。";
+        assert!(clip(listed, 25).ends_with("……"), "{}", clip(listed, 25));
+    }
+
+    #[test]
+    fn a_line_without_punctuation_stays_a_sentence_of_its_own() {
+        // A standfirst without a full stop above the first paragraph: a summary of both keeps
+        // them apart.
+        let page = "透视红包背后的消费\n\n\u{3000}\u{3000}红包背后是消费人群结构的变化和消费升级的新趋势，这些正是挖掘消费潜力的重要方向\n\u{3000}\u{3000}\n\u{3000}\u{3000}今年春节，手机抢红包依然是百姓假期生活里的一项保留节目。各大平台开启春节红包盛宴。\n";
+        let article = crate::segment::single(page, None).expect("an article");
+        let found = candidates(&article);
+        assert!(found[0].text.ends_with("重要方向。"), "{:?}", found[0].text);
+        let summary = fill(&found, &[0, 1, 2], Budget { max_chars: 200, sentences: Some(2) });
+        assert!(!readable::fuses_lines(&summary.text, page), "{}", summary.text);
+        assert!(summary.text.contains("重要方向。今年春节"), "{}", summary.text);
+    }
+
+    #[test]
+    fn a_summary_never_opens_by_pointing_back() {
+        let article = sentences(&[
+            "这是全市智慧社区建设的一个缩影。",
+            "青岛市今年建成智慧社区一百个，覆盖居民五十万人。",
+            "此外，还将新建养老服务中心二十处。",
+        ]);
+        // The best-rated sentence points back: the next that stands alone leads. A connective
+        // opening comes off first, as the model method trims openings.
+        assert_eq!(standing_alone(&article, &[0, 1, 2]), [1]);
+        assert_eq!(standing_alone(&trimmed(&article), &[0, 1, 2]), [1, 2]);
+        // A connective opening comes off; a pronoun cannot.
+        assert_eq!(trim_opening(&article[2].text), "还将新建养老服务中心二十处。");
+        assert_eq!(trim_opening(&article[0].text), article[0].text);
+        // Where every sentence points back, the ranking is kept.
+        assert_eq!(standing_alone(&article[..1], &[0]), [0]);
     }
 
     #[test]

@@ -230,6 +230,11 @@ pub struct Scorer {
     /// cut to fit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tightener: Option<Linear>,
+    /// Chooses what a longer text's summary keeps: a run of clauses of one of its embedded
+    /// sentences, or of two, or sentences whole ([`super::compress`]); without it, whole
+    /// sentences fill the budget in pick order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compressor: Option<Linear>,
     /// The data, settings and held-out scores of the fit.
     #[serde(default)]
     pub training: serde_json::Value,
@@ -273,6 +278,7 @@ impl Scorer {
         self.model.fits(&FEATURES)
             && self.trimmer.as_ref().is_none_or(|t| t.fits(&RUN_FEATURES))
             && self.tightener.as_ref().is_none_or(|t| t.fits(&TIGHT_FEATURES))
+            && self.compressor.as_ref().is_none_or(|c| c.fits(&super::compress::FEATURES))
     }
 
     /// The order in which a summary takes an article's embedded sentences, given their scores

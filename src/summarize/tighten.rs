@@ -18,6 +18,7 @@
 //! own similarity the model scores 21.9: the encoder's view of each run is what it chooses on.
 
 use super::clauses::{self, Lexicon, Run, RUN_FEATURES};
+use super::readable::points_back;
 use super::scorer::{dot, Linear};
 use super::{is_short, wanted_sentences, Budget, Sentence, Summary};
 use crate::model::{Encoder, Intent, ModelError};
@@ -109,7 +110,7 @@ impl Choice {
 
     /// The text to embed for it: `None` for a whole sentence, whose vector is the sentence's.
     pub fn query(&self) -> Option<&str> {
-        (!self.whole()).then(|| self.run.text.trim_end_matches('…'))
+        (!self.whole()).then(|| self.run.words())
     }
 }
 
@@ -137,7 +138,7 @@ impl Text<'_> {
             out.extend(
                 runs.into_iter().filter(|r| !(r.first == 0 && r.end == r.of)).map(|run| Choice { sentence: k, run }),
             );
-            if self.sentences.len() > 1 && sentence.chars <= max_chars {
+            if self.sentences.len() > 1 && sentence.chars <= max_chars && !points_back(&sentence.text) {
                 let run = Run { text: sentence.text.clone(), chars: sentence.chars, first: 0, end: of, of };
                 out.push(Choice { sentence: k, run });
             }
@@ -320,11 +321,11 @@ mod tests {
         let text = Text { sentences: &post, vectors: &vectors, scores: &scores, document: &document };
         let choices = text.choices(30);
         let shown: Vec<&str> = choices.iter().map(|c| c.run.text.as_str()).collect();
-        assert!(shown.contains(&"市政府召开常务会议，部署冬季供暖工作……"), "{shown:?}");
+        assert!(shown.contains(&"市政府召开常务会议，部署冬季供暖工作。"), "{shown:?}");
         assert!(shown.contains(&"有关部门负责人列席会议。"), "the second sentence whole: {shown:?}");
         assert!(choices.iter().all(|c| char_len(&c.run.text) <= 30 && c.run.end - c.run.first <= MAX_CLAUSES));
         // Too short alone: `昨天下午`; the first sentence is over the budget whole.
-        assert!(!shown.iter().any(|t| t.starts_with("昨天下午……") || *t == post[0].text), "{shown:?}");
+        assert!(!shown.iter().any(|t| t.starts_with("昨天下午。") || *t == post[0].text), "{shown:?}");
         // Only whole sentences have no query of their own.
         assert!(choices.iter().all(|c| c.query().is_none() == (c.run.text == post[1].text)));
         // A text of one sentence is never given back whole.
