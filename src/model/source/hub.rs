@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use hf_hub::{Cache, Repo, RepoType};
 
-use super::ModelDir;
+use super::spec::ModelDir;
 use crate::model::{ModelError, Phase};
 
 const FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
