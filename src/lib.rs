@@ -5,8 +5,32 @@
 //! [`input`] (paths → decoded [`input::Document`]s) → [`segment`] (page → [`segment::Article`]s)
 //! → [`model`] (texts → vectors) → [`summarize`] and [`label`] (article → summary, section) →
 //! [`output`] (records → bytes). [`batch`] streams pages through those stages into an output,
-//! resumable and shardable; [`eval`] scores outputs against references; [`cli`] turns the
-//! command line into calls of the above.
+//! resumable and shardable; [`eval`] scores summaries and labels against references; [`cli`]
+//! turns the command line into calls of the above.
+//!
+//! # Layers
+//!
+//! A module uses only modules on layers below its own, never one beside or above it; inside a
+//! module, its files and folders do not use one another in a circle. `tests/integration/layers.rs`
+//! reads the code against this list and names the few arrows that still break it.
+//!
+//! 1. [`error`], [`text`]: input errors; character classes and line splitting.
+//! 2. [`input`]: paths, archives and JSON Lines → decoded documents.
+//! 3. [`segment`]: a page → its articles.
+//! 4. [`crate`]'s own items: [`split_document`], a document → its articles.
+//! 5. `sentences` (to come): an article → its candidate sentences.
+//! 6. [`model`]: texts → vectors.
+//! 7. `fit` (to come): the linear models the summariser and the labeller are fitted with.
+//! 8. [`summarize`], [`label`]: an article → its summary; an article → its section.
+//! 9. `train` (to come): fitting the summariser's scorer and the labeller's head.
+//! 10. [`eval`]: scores of summaries, labels and splits against references.
+//! 11. [`output`]: records → bytes, their keys, and reading back an output to resume.
+//! 12. [`batch`]: pages streamed through the stages into an output.
+//! 13. [`cli`]: the command line.
+//!
+//! Below the model, nothing knows of it; above the stages, [`eval`] and [`output`] each take
+//! their results without knowing of the other, and only [`batch`] and [`cli`] put it all
+//! together.
 
 pub mod batch;
 pub mod cli;

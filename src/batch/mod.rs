@@ -1,27 +1,23 @@
 //! Batch runs: the streaming pipeline from sources through stages to a sink ([`pipeline`],
 //! reading ahead on a thread of its own), what it does to each batch of articles ([`stages`]), and what a
-//! long run needs besides: stable record keys ([`keys`]), shards ([`shard`]), resuming from a
-//! JSON Lines output that an interrupted run left behind ([`resume`]), and merging the outputs
-//! of several shards ([`merge`]).
+//! long run needs besides: shards ([`shard`]), skipping what a JSON Lines output that an
+//! interrupted run left behind already holds (read back by [`crate::output::resume()`]), and
+//! merging the outputs of several shards ([`merge`]).
 //!
 //! The command line, the benches and the tests all run pages through [`run`]: the CLI only
 //! turns flags into a [`Job`], draws progress from an [`Observer`] and an exit code from the
 //! [`Report`].
 //!
-//! A record's key is `SOURCE#INDEX@HASH` ([`article_key`]). A failed page is an error record
-//! `{source, error, kind}`.
+//! A record's key is `SOURCE#INDEX@HASH` ([`crate::output::article_key`]). A failed page is an
+//! error record `{source, error, kind}`.
 
-pub mod keys;
 pub mod merge;
 pub mod pipeline;
 mod reader;
-pub mod resume;
 pub mod shard;
 pub mod stages;
 
-pub use self::keys::article_key;
 pub use self::merge::{merge, Merged};
 pub use self::pipeline::{run, Job, Observer, PipelineError, Report, Sources, Unobserved};
-pub use self::resume::{resume, Done};
 pub use self::shard::Shard;
 pub use self::stages::{Results, Stages, Timeout};

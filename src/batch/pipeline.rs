@@ -18,10 +18,10 @@ use std::time::{Duration, Instant};
 
 use super::reader::{self, Item, Pending};
 use super::stages::{Results, StageError, Stages};
-use super::{article_key, Done, Shard};
+use super::Shard;
 use crate::input::InputOptions;
 use crate::output::sink::UNNAMED;
-use crate::output::{DigestPage, ErrorRecord, Page, Sink, SinkError};
+use crate::output::{article_key, DigestPage, Done, ErrorRecord, Page, Sink, SinkError};
 use crate::segment::Article;
 
 /// Articles gathered before the stages run: enough for full batches for the model, few enough

@@ -7,7 +7,7 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use crate::label::{self, Label, LabelError, Labeller};
-use crate::model::memo::Memo;
+use crate::model::service::memo::Memo;
 use crate::model::{Encoder, ModelError};
 use crate::segment::Article;
 use crate::summarize::{self, Sentence, Summarizer, Summary};

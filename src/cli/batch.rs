@@ -14,9 +14,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::{BatchArgs, LogFormat, OutputArgs};
 use super::Outcome;
-use crate::batch::{self, Done, Job, Observer, Report, Sources, Stages, Timeout};
+use crate::batch::{self, Job, Observer, Report, Sources, Stages, Timeout};
 use crate::input::{self, InputOptions};
-use crate::output::{ErrorRecord, Format, Sink};
+use crate::output::{Done, ErrorRecord, Format, Sink};
 
 /// Set by Ctrl-C; the run stops after the batch in flight.
 static STOP: AtomicBool = AtomicBool::new(false);

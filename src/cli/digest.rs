@@ -354,7 +354,7 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
         eprintln!("{}: {} texts with a summary (weight {})", f.file, f.texts, f.weight);
     }
     let loaded = args.model.load()?;
-    let cached = args.cache.clone().map(|dir| crate::model::cache::Cached { encoder: &loaded, dir });
+    let cached = args.cache.clone().map(|dir| crate::model::service::cache::Cached { encoder: &loaded, dir });
     let encoder: &dyn Encoder = match &cached {
         Some(cached) => cached,
         None => &loaded,

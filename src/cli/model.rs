@@ -8,8 +8,9 @@ use clap::ValueEnum;
 
 use super::args::{EmbedArgs, IntentArg, ModelArgs, ModelCommand};
 use super::{open_output, Outcome};
+use crate::model::source::fetch;
 use crate::model::source::{self, FetchOptions, ModelSpec, BUILTIN, DEFAULT_MODEL};
-use crate::model::{fetch, CandleEncoder, Encoder, Intent, LoadOptions, WeightFormat};
+use crate::model::{CandleEncoder, Encoder, Intent, LoadOptions, WeightFormat};
 
 /// A string setting of `$JIANBAO_HOME/config.toml` (`model = "…"`, `weights = "…"`), if set.
 fn configured(key: &str) -> anyhow::Result<Option<String>> {

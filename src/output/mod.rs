@@ -1,8 +1,13 @@
 //! Every byte jianbao writes for its results: one module per format behind [`Writer`], which
 //! turns a document's articles into bytes, and [`sink`], which puts a batch run's records in a
 //! locked file or directory. Errors go to stderr elsewhere; this module only writes results.
+//!
+//! The records carry a stable key ([`keys`]: `SOURCE#INDEX@HASH`), by which [`resume()`] reads
+//! back what an interrupted run's JSON Lines output already holds.
 
 mod data;
+pub mod keys;
+pub mod resume;
 pub mod sink;
 mod text;
 
@@ -14,6 +19,8 @@ use crate::label::{Label, Scored};
 use crate::segment::{Article, Byline, Dateline, Span};
 use crate::summarize::Summary;
 
+pub use self::keys::article_key;
+pub use self::resume::{resume, Done};
 pub use self::sink::{Sink, SinkError};
 
 /// Output formats for article records.
@@ -92,7 +99,7 @@ pub struct DigestRecord<'a> {
     pub source: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<&'a str>,
-    /// Stable across runs: source, index and a hash of the article ([`crate::batch::article_key`]).
+    /// Stable across runs: source, index and a hash of the article ([`article_key`]).
     pub key: String,
     pub index: usize,
     /// How many articles the page has, so that a merged output can be checked for gaps.
@@ -122,7 +129,7 @@ impl<'a> DigestPage<'a> {
             DigestRecord {
                 source: self.page.source,
                 id: self.page.id,
-                key: crate::batch::article_key(self.page.source, a),
+                key: article_key(self.page.source, a),
                 index: a.index,
                 of: self.of,
                 span: a.span,

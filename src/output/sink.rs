@@ -17,8 +17,8 @@ use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Component, Path, PathBuf};
 
+use super::resume::{self, Done};
 use super::{DigestPage, ErrorRecord, Format, Writer};
-use crate::batch::{self, Done};
 
 /// The file inside `--out-dir` that a run locks. Pages' files end in `.json`, so it is never
 /// taken for one.
@@ -127,7 +127,7 @@ impl Sink<'static> {
         let done = if !regular {
             Done::default()
         } else if resume {
-            let done = batch::resume(&mut file, path).map_err(|e| SinkError::Resume(path.to_path_buf(), e))?;
+            let done = resume::resume(&mut file, path).map_err(|e| SinkError::Resume(path.to_path_buf(), e))?;
             file.seek(SeekFrom::End(0)).map_err(SinkError::write(path.display()))?;
             done
         } else {
@@ -292,7 +292,7 @@ mod tests {
     use std::rc::Rc;
 
     use super::*;
-    use crate::output::Page;
+    use crate::output::{article_key, Page};
     use crate::segment::{self, Article};
 
     #[test]
@@ -423,8 +423,7 @@ mod tests {
         let (mut sink, done) = Sink::file(&path, Format::Jsonl, true).expect("resume");
         assert!(done.repaired > 0, "the partial last line is cut off");
         for source in &sources {
-            let rest: Vec<Article> =
-                articles.iter().filter(|a| !done.has(&batch::article_key(source, a))).cloned().collect();
+            let rest: Vec<Article> = articles.iter().filter(|a| !done.has(&article_key(source, a))).cloned().collect();
             if !rest.is_empty() {
                 sink.page(&DigestPage { of: articles.len(), ..digest(source, &rest) }).expect("write");
             }

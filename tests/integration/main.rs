@@ -8,6 +8,7 @@ mod eval;
 mod fetch;
 mod harness;
 mod inputs;
+mod layers;
 mod model;
 mod pathological;
 mod pipeline;

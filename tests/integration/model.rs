@@ -186,7 +186,7 @@ fn broken_model_files_get_clear_errors() {
                 .into_iter()
                 .filter(|t| !t.0.contains("layer.1.output.dense.weight"))
                 .collect();
-            jianbao::model::fetch::write_safetensors(&m.join("model.safetensors"), tensors).unwrap();
+            jianbao::model::source::fetch::write_safetensors(&m.join("model.safetensors"), tensors).unwrap();
         },
         &["model.safetensors", "encoder.layer.1.output.dense.weight"],
     );

@@ -116,5 +116,5 @@ pub fn write_model(dir: &Path) {
     let vocab = vocab();
     std::fs::write(dir.join("config.json"), config(vocab.len()).to_string()).unwrap();
     std::fs::write(dir.join("tokenizer.json"), tokenizer(&vocab).to_string()).unwrap();
-    jianbao::model::fetch::write_safetensors(&dir.join("model.safetensors"), tensors(vocab.len(), 7)).unwrap();
+    jianbao::model::source::fetch::write_safetensors(&dir.join("model.safetensors"), tensors(vocab.len(), 7)).unwrap();
 }

@@ -1,14 +1,14 @@
 //! Scaled dot-product attention on the CPU, `softmax(q·kᵀ · scale, masked) · v`, straight from
 //! the fused query-key-value projection: each sequence is one task, its heads' two matrix
-//! products run over its real tokens only (the AVX-512 kernel of [`super::packed`] where there
+//! products run over its real tokens only (the AVX-512 kernel of `packed` where there
 //! is one, else the `gemm` crate), and no `[batch, heads, len, len]` tensor or copy of the
 //! queries, keys and values is made. Sequences come padded with a mask, or back to back
 //! ([`Sequences`]). Elsewhere than f32 on the CPU, candle's own ops run it.
 
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Result, Shape, Tensor};
 
-use super::ops::{dispatch, exp, f32_slice, fusable, grown, lanes};
-use super::packed;
+use crate::model::kernels::ops::{dispatch, exp, f32_slice, fusable, grown, lanes};
+use crate::model::kernels::packed;
 
 /// Attention weights: `softmax(scores · scale)` over the last axis, attending only to keys
 /// whose `mask` is 1. `scores`: `[batch, heads, len, len]`; `mask`: `[batch, len]` of 1/0,
@@ -399,7 +399,7 @@ impl Attention {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ops::tests::close;
+    use crate::model::kernels::ops::tests::close;
 
     /// Queries, keys and values `[batch, heads, len, head_dim]` side by side per token, as
     /// the fused projection lays them out: `[batch · len, 3 · heads · head_dim]`.

@@ -1,6 +1,6 @@
 //! CPU kernels fused for this model's hot paths, where candle's generic ops make several passes
 //! over large tensors or call scalar `expf`/`erff`: bias + GELU, bias + residual + layer norm
-//! (attention is [`super::attention`]'s). Each falls back to candle's own ops wherever it does
+//! (attention is the network's `attention`'s). Each falls back to candle's own ops wherever it does
 //! not apply (another device, dtype or layout).
 //!
 //! The loops are plain Rust; they are compiled again with AVX-512 and with AVX2 + FMA enabled
@@ -71,13 +71,13 @@ impl Isa {
 macro_rules! dispatch {
     ($name:ident, ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?, $body:block) => {
         fn $name($($arg: $ty),*) $(-> $ret)? {
-            $name::on($crate::model::ops::Isa::detect(), $($arg),*)
+            $name::on($crate::model::kernels::ops::Isa::detect(), $($arg),*)
         }
 
         mod $name {
             #[allow(unused_imports)]
             use super::*;
-            use $crate::model::ops::Isa;
+            use $crate::model::kernels::ops::Isa;
 
             #[inline(always)]
             pub(super) fn on(isa: Isa, $($arg: $ty),*) $(-> $ret)? {
@@ -355,7 +355,7 @@ pub fn erf(x: f32) -> f32 {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+pub(in crate::model) mod tests {
     use super::*;
 
     #[test]

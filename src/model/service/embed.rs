@@ -1,6 +1,6 @@
 //! Texts → sentence embeddings: tokenisation, windows for long inputs, length-sorted batches
 //! (packed, with no padding, where the model packs; else padded), mean pooling over each
-//! sequence's tokens and L2 normalisation. The transformer itself is in [`super::bert`];
+//! sequence's tokens and L2 normalisation. The transformer itself is in [`crate::model::network::bert`];
 //! this module never looks inside it.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use candle_core::{Device, Tensor};
 use tokenizers::Tokenizer;
 
-use super::bert::Bert;
-use super::{Intent, ModelError, Phase};
+use crate::model::network::bert::Bert;
+use crate::model::{Intent, ModelError, Phase};
 
 /// Tokens that consecutive windows of a long input share.
 pub const WINDOW_OVERLAP: usize = 64;

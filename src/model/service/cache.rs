@@ -6,7 +6,7 @@ use std::path::Path;
 use candle_core::{Device, Tensor};
 use sha2::{Digest, Sha256};
 
-use super::{Encoder, Intent, ModelError, Phase};
+use crate::model::{Encoder, Intent, ModelError, Phase};
 
 /// Embeds `texts` with `intent`, reusing the vectors an earlier call stored in `dir` for the
 /// same encoder, intent and texts (one safetensors file per list, named by their SHA-256), and

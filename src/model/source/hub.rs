@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use hf_hub::{Cache, Repo, RepoType};
 
-use super::source::ModelDir;
-use super::{ModelError, Phase};
+use super::spec::ModelDir;
+use crate::model::{ModelError, Phase};
 
 const FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
 

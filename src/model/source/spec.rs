@@ -1,6 +1,6 @@
-//! Where models come from: `--model e5-small` (the default, imported into jianbao's cache),
-//! `--model hf:ORG/NAME[@REVISION]` (the Hugging Face Hub and its shared cache), or
-//! `--model DIR` (a local directory). Each resolves to a [`ModelDir`].
+//! What the model sources share: the `--model` value ([`ModelSpec`]), the files it resolves to
+//! ([`ModelDir`]), jianbao's cache and the manifest it keeps beside an imported model, and the
+//! options of a fetch.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::{fetch, hub, ModelError, Phase};
+use crate::model::{ModelError, Phase};
 
 /// The model jianbao uses when none is named.
 pub const DEFAULT_MODEL: &str = "e5-small";
@@ -151,44 +151,6 @@ pub struct FetchOptions {
     pub progress: bool,
     /// Fetch again even when the model is cached.
     pub force: bool,
-}
-
-/// Finds the model's files, fetching or importing them where needed and allowed.
-pub fn resolve(spec: &ModelSpec, opts: &FetchOptions) -> Result<ModelDir, ModelError> {
-    match spec {
-        ModelSpec::Builtin(name) => {
-            let dir = cached_path(name);
-            if read_manifest(&dir).is_none() {
-                if opts.offline {
-                    // A directory without its manifest is an import a killed fetch left behind.
-                    let (state, fix) = if dir.exists() || fetch::partial_path(&dir).exists() {
-                        (
-                            "is half-written in the cache (a fetch was stopped)",
-                            format!("jianbao model fetch --force {name}"),
-                        )
-                    } else {
-                        ("is not in the cache", format!("jianbao model fetch {name}"))
-                    };
-                    return Err(ModelError::new(
-                        Phase::Fetch,
-                        format!(
-                            "{name} {state} ({}) and --offline forbids fetching it: run `{fix}` first",
-                            dir.display()
-                        ),
-                    ));
-                }
-                fetch::fetch_builtin(name, &dir, opts)?;
-            }
-            ModelDir::in_directory((*name).to_owned(), &dir).map_err(|e| {
-                ModelError::new(
-                    Phase::Fetch,
-                    format!("{}; run `jianbao model fetch --force {name}` to fetch it again", e.message),
-                )
-            })
-        }
-        ModelSpec::Hub { repo, revision } => hub::resolve(repo, revision.as_deref(), opts.offline),
-        ModelSpec::Local(path) => ModelDir::in_directory(path.display().to_string(), path),
-    }
 }
 
 #[cfg(test)]
