@@ -51,6 +51,14 @@ pub struct Byline {
     pub lines: Vec<String>,
 }
 
+impl Byline {
+    /// Whether a reporter files it (`本报记者 张三`), as a report or a feature is filed; a
+    /// commentary is signed by its author.
+    pub fn is_reporters(&self) -> bool {
+        self.lines.iter().any(|l| l.contains("记者"))
+    }
+}
+
 /// Character offsets (Unicode scalar values) into the decoded text; `end` is exclusive. The
 /// spans of a page's articles cover the page without gaps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

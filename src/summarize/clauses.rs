@@ -69,6 +69,29 @@ static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("subordinate clause pattern")
 });
 
+/// A clause that only frames what the sentence says: when (`今天下午，`, `前三季度，`), on whose
+/// word or by what arrangement (`据新华社报道，`, `按照省委统一安排，`, `他表示，`), or under what
+/// condition (`随着春节临近，`, `在疫情防控中，`). A run may open after such clauses; after
+/// any other, it would open without its subject (`与企业职工面对面互动交流，…`).
+static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:据|按照|根据|依据|截至|经过|近日|日前|近期|目前|当前|如今|今年|去年|明年|当天|当日|昨天|今天|",
+        r"前不久|不久前|此前|记者|\d|[一二三四五六七八九十]+月)|",
+        r"(?:日|月|年|时|上午|下午|晚上|晚|凌晨|期间|以来|之际|季度|年度|获悉|了解到|介绍|报道|消息|统计|",
+        r"说|表示|指出|认为|强调|透露|显示|表明|发现|看来)$"
+    ))
+    .expect("framing clause pattern")
+});
+
+/// Whether a run may open at clause `first` of `sentence`: at its start, or after clauses that
+/// only frame it ([`FRAMING`], [`SUBORDINATE`]).
+pub fn may_open(sentence: &str, first: usize) -> bool {
+    text::clauses(sentence).iter().take(first).all(|clause| {
+        let words = text::trim(text::trim(clause).trim_end_matches(CLAUSE_BREAKS));
+        FRAMING.is_match(words) || SUBORDINATE.is_match(words)
+    })
+}
+
 /// Whether a run may stop after `clause` (with its break) as a sentence of its own: the break is
 /// a comma or semicolon, not a colon that leads into what follows, and the clause neither
 /// introduces nor subordinates.
@@ -77,6 +100,17 @@ pub fn can_end(clause: &str) -> bool {
     let Some(stop) = bare.chars().last() else { return false };
     let words = text::trim(bare.trim_end_matches(CLAUSE_BREAKS));
     matches!(stop, '，' | '；' | ',' | ';') && !OPEN_ENDED.is_match(words) && !SUBORDINATE.is_match(words)
+}
+
+/// `text` as a sentence of its own: a trailing clause break (`；`, `，`) gives way to a
+/// [`RUN_END`], and text that ends on a letter, digit or character gets one.
+pub fn ended(text: &str) -> String {
+    let shown = text::trim(text.trim_end_matches(CLAUSE_BREAKS));
+    if shown.ends_with(|c: char| text::is_sentence_end(c) || text::is_closing(c)) {
+        shown.to_owned()
+    } else {
+        format!("{shown}{RUN_END}")
+    }
 }
 
 /// Whether every quotation mark and bracket `text` opens it also closes, so that a run cut
@@ -91,9 +125,9 @@ fn balanced(text: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Run {
     /// The run as a summary shows it: a sentence of its own, ending in [`RUN_END`] where its
-    /// sentence goes on.
+    /// sentence goes on (or ends on a clause break).
     pub text: String,
-    /// Characters of the run itself, without the [`RUN_END`] it was given.
+    /// Characters of the run itself, without a [`RUN_END`] it was given.
     pub chars: usize,
     /// Its first clause, the clause after its last, and the sentence's number of clauses.
     pub first: usize,
@@ -134,7 +168,10 @@ pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usi
             let shown = text::trim(run.trim_end_matches(CLAUSE_BREAKS));
             let chars = char_len(shown);
             let closes = end == of;
-            if chars + usize::from(!closes) > max_chars {
+            // A run ends as a sentence: one cut from its sentence, or a sentence that ends on a
+            // clause break (`；`), a letter or a character, is given a full stop.
+            let unended = !shown.ends_with(|c: char| text::is_sentence_end(c) || text::is_closing(c));
+            if chars + usize::from(unended) > max_chars {
                 break;
             }
             if chars < min_chars || !shown.chars().any(text::is_han) || points_back(shown) {
@@ -144,7 +181,7 @@ pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usi
             if !ends_well {
                 continue;
             }
-            let text = if closes { shown.to_owned() } else { format!("{shown}{RUN_END}") };
+            let text = if unended { format!("{shown}{RUN_END}") } else { shown.to_owned() };
             out.push(Run { text, chars, first, end, of });
             if out.len() == MAX_RUNS {
                 return out;
@@ -206,6 +243,7 @@ impl Lexicon {
 pub fn best(trimmer: &Linear, lexicon: &Lexicon, sentence: &str, max_chars: usize) -> Option<Run> {
     runs(sentence, max_chars, MIN_RUN_CHARS, usize::MAX)
         .into_iter()
+        .filter(|run| may_open(sentence, run.first))
         .map(|run| (trimmer.score(&lexicon.features(&run)), run))
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, run)| run)
@@ -228,7 +266,8 @@ pub fn rows(
     let lexicon = Lexicon::new(heading, sentences);
     let mut out = Vec::new();
     for &i in over {
-        let runs = runs(&sentences[i].text, max_chars, MIN_RUN_CHARS, usize::MAX);
+        let mut runs = runs(&sentences[i].text, max_chars, MIN_RUN_CHARS, usize::MAX);
+        runs.retain(|run| may_open(&sentences[i].text, run.first));
         if runs.is_empty() {
             continue;
         }

@@ -13,10 +13,14 @@
 //! the threshold gets a summary that opens with [`LEAD_IN`] and fills the rest of the budget.
 //! Texts meant to get one sentence (posts, briefs: [`super::wanted_sentences`]) are never framed.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::label::train::{fit as fit_logistic, Set, Settings};
 use crate::label::LabelError;
+use crate::segment::{Article, Kind};
 
 /// What a commentary's summary opens with.
 pub const LEAD_IN: &str = "文章认为，";
@@ -27,11 +31,39 @@ pub const LEAD_IN_CHARS: usize = 5;
 /// A budget smaller than this many characters past the lead-in leaves too little to frame.
 const MIN_FRAMED_CHARS: usize = 20;
 
-/// Tells commentary from reporting by an article's passage and headline vectors.
+/// What the text says of itself beyond its vectors, in the order of the model's last weights:
+/// it is signed by an author with an affiliation (`（作者为…教授）`, the mark of a signed
+/// column or a theory piece: 84% of the annotated articles that have one are commentary), the
+/// page lays it out as commentary (a column tag, `segment::Kind::Commentary`), and how many
+/// questions it asks (up to five, over five).
+pub const CUES: [&str; 3] = ["signed", "column", "questions"];
+
+/// An author's note at the end of a signed piece.
+static SIGNED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"作者(?:为|系|是|单位)").expect("author's note pattern"));
+
+/// Characters at the end of an article where its author's note is looked for.
+const SIGNED_TAIL_CHARS: usize = 300;
+
+/// The article's [`CUES`].
+pub fn cues(article: &Article) -> [f32; CUES.len()] {
+    let body = article.paragraphs.join("\n");
+    let n = body.chars().count();
+    let tail: String = body.chars().skip(n.saturating_sub(SIGNED_TAIL_CHARS)).collect();
+    let questions = body.matches(['？', '?']).count().min(5) as f32 / 5.0;
+    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+    // The note may stand in the last paragraph or on a line of its own (read as a subhead, a
+    // credit or a byline).
+    let noted =
+        article.subheads.iter().chain(&article.credits).chain(&article.byline.lines).any(|l| SIGNED.is_match(l));
+    [flag(noted || SIGNED.is_match(&tail)), flag(article.kind == Kind::Commentary), questions]
+}
+
+/// Tells commentary from reporting by an article's passage and headline vectors and its
+/// [`CUES`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Commentary {
     /// Weights over the passage vector, then over the headline's vector (zeros where the
-    /// article has no heading).
+    /// article has no heading), then over the [`CUES`] (absent in a model fitted without them).
     pub weights: Vec<f32>,
     pub bias: f32,
     /// An article is framed where its probability of being commentary is at least this.
@@ -43,31 +75,37 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 impl Commentary {
-    /// The probability that an article with these vectors is commentary; 0 where the vectors
-    /// are not the size it was fitted on.
-    pub fn probability(&self, document: &[f32], head: Option<&[f32]>) -> f32 {
+    /// The probability that an article with these vectors and cues is commentary; 0 where the
+    /// vectors are not the size it was fitted on.
+    pub fn probability(&self, document: &[f32], head: Option<&[f32]>, cues: &[f32; CUES.len()]) -> f32 {
         let d = document.len();
-        if self.weights.len() != 2 * d || head.is_some_and(|h| h.len() != d) {
+        let with_cues = self.weights.len() == 2 * d + CUES.len();
+        if !(with_cues || self.weights.len() == 2 * d) || head.is_some_and(|h| h.len() != d) {
             return 0.0;
         }
-        let z = self.bias + dot(&self.weights[..d], document) + head.map_or(0.0, |h| dot(&self.weights[d..], h));
+        let z = self.bias
+            + dot(&self.weights[..d], document)
+            + head.map_or(0.0, |h| dot(&self.weights[d..2 * d], h))
+            + if with_cues { dot(&self.weights[2 * d..], cues) } else { 0.0 };
         1.0 / (1.0 + (-z).exp())
     }
 
-    /// Whether a summary of `max_chars` of an article with these vectors opens with
+    /// Whether a summary of `max_chars` of an article with these vectors and cues opens with
     /// [`LEAD_IN`].
-    pub fn frames(&self, document: &[f32], head: Option<&[f32]>, max_chars: usize) -> bool {
-        max_chars >= LEAD_IN_CHARS + MIN_FRAMED_CHARS && self.probability(document, head) >= self.threshold
+    pub fn frames(&self, document: &[f32], head: Option<&[f32]>, cues: &[f32; CUES.len()], max_chars: usize) -> bool {
+        max_chars >= LEAD_IN_CHARS + MIN_FRAMED_CHARS && self.probability(document, head, cues) >= self.threshold
     }
 }
 
-/// The input [`Commentary`] reads: the passage vector, then the headline's (zeros without one).
-pub fn input(document: &[f32], head: Option<&[f32]>) -> Vec<f32> {
+/// The input [`Commentary`] reads: the passage vector, then the headline's (zeros without
+/// one), then the cues.
+pub fn input(document: &[f32], head: Option<&[f32]>, cues: &[f32; CUES.len()]) -> Vec<f32> {
     let mut x = document.to_vec();
     match head {
         Some(h) => x.extend_from_slice(h),
         None => x.resize(2 * document.len(), 0.0),
     }
+    x.extend_from_slice(cues);
     x
 }
 
@@ -112,17 +150,37 @@ mod tests {
         for i in 0..200 {
             let argues = i % 3 == 0;
             let v = if argues { [1.0 + noise(), noise()] } else { [noise(), 1.0 + noise()] };
-            inputs.push(input(&v, Some(&v)));
+            inputs.push(input(&v, Some(&v), &NONE));
             flags.push(argues);
         }
         let model = fit(&inputs[..150], &flags[..150], &inputs[150..], &flags[150..]).expect("fits");
-        assert_eq!(model.weights.len(), 4);
-        let (argues, reports) =
-            (model.probability(&[1.0, 0.0], Some(&[1.0, 0.0])), model.probability(&[0.0, 1.0], Some(&[0.0, 1.0])));
+        assert_eq!(model.weights.len(), 4 + CUES.len());
+        let (argues, reports) = (
+            model.probability(&[1.0, 0.0], Some(&[1.0, 0.0]), &NONE),
+            model.probability(&[0.0, 1.0], Some(&[0.0, 1.0]), &NONE),
+        );
         assert!(argues > 0.5 && reports < 0.5, "{argues} {reports}");
-        assert!(model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), 80) && !model.frames(&[0.0, 1.0], Some(&[0.0, 1.0]), 80));
-        assert!(!model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), 24), "too small a budget to frame");
-        assert_eq!(model.probability(&[1.0, 0.0, 0.0], None), 0.0, "another encoder's vectors");
+        assert!(
+            model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), &NONE, 80)
+                && !model.frames(&[0.0, 1.0], Some(&[0.0, 1.0]), &NONE, 80)
+        );
+        assert!(!model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), &NONE, 24), "too small a budget to frame");
+        assert_eq!(model.probability(&[1.0, 0.0, 0.0], None, &NONE), 0.0, "another encoder's vectors");
+    }
+
+    const NONE: [f32; CUES.len()] = [0.0; CUES.len()];
+
+    #[test]
+    fn a_signed_piece_and_its_questions_are_cues() {
+        let page = "让改革红利惠及更多群众\n\n\u{3000}\u{3000}改革为了什么？改革为了谁？这是必须回答好的问题。\n\u{3000}\u{3000}（作者为中国人民大学教授）\n";
+        let article = crate::segment::single(page, None).expect("an article");
+        let [signed, _, questions] = cues(&article);
+        assert_eq!(signed, 1.0);
+        assert!((questions - 0.4).abs() < 1e-6, "{questions}");
+        let report =
+            crate::segment::single("市里召开会议\n\n\u{3000}\u{3000}本报讯 市里召开会议部署供暖工作。\n", None)
+                .expect("an article");
+        assert_eq!(cues(&report)[0], 0.0);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! sentence alone often says only half. So each of the embedded sentences offers its runs of up
 //! to [`MAX_CLAUSES`] clauses and itself whole ([`units`]), each a sentence a reader can read
 //! alone ([`clauses::runs`]), and a summary is one unit or two units of different sentences, in
-//! article order, within the budget ([`combos`]). A linear model (the compressor) rates each
+//! article order, within the budget, the first one that may open a summary (it starts its
+//! sentence, or only clauses that frame it come before: [`clauses::may_open`]) ([`combos`]). A linear model (the compressor) rates each
 //! on a few numbers ([`FEATURES`]): the scorer's scores of its sentences and their similarity
 //! to the article, how alike the two are, where they sit, how much of them is kept, how much
 //! of the headline it holds, its length. `jianbao train-summarizer` fits it on the annotated
@@ -67,6 +68,10 @@ pub struct Unit {
     pub run: Run,
     /// Characters as a summary shows it.
     pub chars: usize,
+    /// Whether a summary may open with it: it starts its sentence, or only clauses that frame
+    /// it come before ([`clauses::may_open`]). A second unit may start further on: it follows
+    /// the first, whose subject it often shares.
+    pub opens: bool,
 }
 
 /// A text's embedded sentences, as the combinations' features read them.
@@ -99,10 +104,17 @@ impl Text<'_> {
             let runs = clauses::runs(&sentence.text, max_chars, MIN_CHARS, MAX_CLAUSES);
             let of = text::clauses(&sentence.text).len();
             let has_whole = runs.iter().any(|r| r.first == 0 && !r.is_cut());
-            out.extend(runs.into_iter().map(|run| Unit { sentence: k, chars: char_len(&run.text), run }));
-            if !has_whole && sentence.chars <= max_chars && !points_back(&sentence.text) {
-                let run = Run { text: sentence.text.clone(), chars: sentence.chars, first: 0, end: of, of };
-                out.push(Unit { sentence: k, chars: sentence.chars, run });
+            out.extend(runs.into_iter().map(|run| Unit {
+                sentence: k,
+                chars: char_len(&run.text),
+                opens: clauses::may_open(&sentence.text, run.first),
+                run,
+            }));
+            let whole = clauses::ended(&sentence.text);
+            let chars = char_len(&whole);
+            if !has_whole && chars <= max_chars && !points_back(&sentence.text) {
+                let run = Run { text: whole, chars: sentence.chars, first: 0, end: of, of };
+                out.push(Unit { sentence: k, chars, opens: true, run });
             }
         }
         out.truncate(MAX_UNITS);
@@ -156,11 +168,11 @@ impl Text<'_> {
     }
 }
 
-/// The combinations of `units` within `max_chars`: each unit alone, and each two units of
-/// different sentences, the earlier sentence's first.
+/// The combinations of `units` within `max_chars`: each unit that may open a summary alone, and
+/// with each unit of a later sentence.
 pub fn combos(units: &[Unit], max_chars: usize) -> Vec<Combo> {
-    let mut out: Vec<Combo> = (0..units.len()).map(|a| (a, None)).collect();
-    for (a, first) in units.iter().enumerate() {
+    let mut out: Vec<Combo> = (0..units.len()).filter(|&a| units[a].opens).map(|a| (a, None)).collect();
+    for (a, first) in units.iter().enumerate().filter(|(_, u)| u.opens) {
         for (b, second) in units.iter().enumerate().skip(a + 1) {
             if second.sentence > first.sentence && first.chars + second.chars <= max_chars {
                 out.push((a, Some(b)));

@@ -431,11 +431,14 @@ impl Summarizer {
                 let mut summaries: Vec<Summary> = trimmed
                     .iter()
                     .zip(&ranked)
-                    .map(|(c, r)| {
+                    .zip(articles)
+                    .map(|((c, r), article)| {
                         let ranking = Ranking {
                             order: &r.order,
                             vectors: &r.vectors,
                             scores: &r.scores,
+                            reported: article.dateline.is_some() || article.byline.is_reporters(),
+                            cues: commentary::cues(article),
                             document: r.document.as_deref(),
                             head: r.head.as_deref(),
                             heading: &r.heading,
@@ -468,14 +471,19 @@ pub struct Ranking<'a> {
     /// The query vector and the scorer's score of each embedded sentence.
     pub vectors: &'a [Vec<f32>],
     pub scores: &'a [f32],
+    /// Whether the article is a dispatch or a reporter's (a dateline `本报北京1月31日电`, a byline
+    /// `本报记者 张三`): it reports.
+    pub reported: bool,
+    /// What the article says of itself that tells commentary apart ([`commentary::cues`]).
+    pub cues: [f32; commentary::CUES.len()],
     pub document: Option<&'a [f32]>,
     pub head: Option<&'a [f32]>,
     pub heading: &'a str,
 }
 
 /// The model method's summary of an article's `sentences` (openings trimmed), before a short
-/// text's tightening: commentary framed where `frame` allows and the scorer is sure
-/// ([`frames`]); then, for a text long enough for more than one sentence, the clauses of one or
+/// text's tightening: commentary framed where `frame` allows, the article is no dispatch nor a
+/// reporter's (a dateline, a reporter's byline) and the scorer is sure ([`frames`]); then, for a text long enough for more than one sentence, the clauses of one or
 /// two sentences the scorer's compressor rates best ([`compress`]), or else the budget filled in
 /// pick order with the sentences that stand alone ([`standing_alone`]) and a best sentence over
 /// the budget trimmed to its best clauses ([`trim_over_budget`]). The trainer measures what
@@ -487,7 +495,7 @@ pub fn compose(
     budget: Budget,
     frame: bool,
 ) -> Summary {
-    let framed = frame && frames(scorer, sentences, ranking.document, ranking.head, budget);
+    let framed = frame && !ranking.reported && frames(scorer, sentences, ranking, budget);
     if let Some(summary) = compressed(scorer, sentences, ranking, budget, framed) {
         return summary;
     }
@@ -538,19 +546,13 @@ pub fn standing_alone(candidates: &[Sentence], ranking: &[usize]) -> Vec<usize> 
 /// Whether the model method frames the summary of an article with these `candidates` and
 /// vectors as commentary ([`commentary`]): the scorer tells commentary apart, the article has
 /// its passage vector, its summary may take more than one sentence, and the budget has room.
-pub fn frames(
-    scorer: &scorer::Scorer,
-    candidates: &[Sentence],
-    document: Option<&[f32]>,
-    head: Option<&[f32]>,
-    budget: Budget,
-) -> bool {
-    let (Some(commentary), Some(document)) = (&scorer.commentary, document) else {
+pub fn frames(scorer: &scorer::Scorer, candidates: &[Sentence], ranking: &Ranking, budget: Budget) -> bool {
+    let (Some(commentary), Some(document)) = (&scorer.commentary, ranking.document) else {
         return false;
     };
     !candidates.is_empty()
         && wanted_sentences(candidates, budget) != 1
-        && commentary.frames(document, head, budget.max_chars)
+        && commentary.frames(document, ranking.head, &ranking.cues, budget.max_chars)
 }
 
 /// [`fill`], or, for a `framed` article, [`commentary::LEAD_IN`] followed by a fill of the rest
@@ -744,14 +746,29 @@ mod tests {
         let mut scorer = scorer::Scorer::builtin();
         scorer.commentary =
             Some(commentary::Commentary { weights: vec![1.0, 0.0, 0.0, 0.0], bias: 0.0, threshold: 0.6 });
-        let argues = [1.0, 0.0];
-        assert!(frames(&scorer, &article, Some(&argues), None, budget));
-        assert!(!frames(&scorer, &article, Some(&[0.0, 1.0]), None, budget), "a report");
-        assert!(!frames(&scorer, &article, None, None, budget), "no passage vector");
-        assert!(!frames(&scorer, &article[1..2], Some(&argues), None, budget), "one sentence's text");
-        assert!(!frames(&scorer, &article, Some(&argues), None, Budget { max_chars: 20, sentences: None }));
+        let ranking = |document: Option<&'static [f32]>| Ranking {
+            order: &[],
+            vectors: &[],
+            scores: &[],
+            reported: false,
+            cues: [0.0; commentary::CUES.len()],
+            document,
+            head: None,
+            heading: "",
+        };
+        const ARGUES: &[f32] = &[1.0, 0.0];
+        const REPORTS: &[f32] = &[0.0, 1.0];
+        assert!(frames(&scorer, &article, &ranking(Some(ARGUES)), budget));
+        assert!(!frames(&scorer, &article, &ranking(Some(REPORTS)), budget), "a report");
+        assert!(!frames(&scorer, &article, &ranking(None), budget), "no passage vector");
+        assert!(!frames(&scorer, &article[1..2], &ranking(Some(ARGUES)), budget), "one sentence's text");
+        assert!(!frames(&scorer, &article, &ranking(Some(ARGUES)), Budget { max_chars: 20, sentences: None }));
+        // A dispatch or a reporter's piece is never framed, however it reads.
+        let order = [0, 1, 2, 3, 4, 5, 6];
+        let reported = Ranking { reported: true, order: &order, ..ranking(Some(ARGUES)) };
+        assert!(!compose(&scorer, &article, &reported, budget, true).text.starts_with(commentary::LEAD_IN));
         scorer.commentary = None;
-        assert!(!frames(&scorer, &article, Some(&argues), None, budget));
+        assert!(!frames(&scorer, &article, &ranking(Some(ARGUES)), budget));
     }
 
     #[test]

@@ -117,6 +117,11 @@ pub struct Scored {
     pub reference: String,
     /// Whether the text is annotated as commentary; `None` where its kind is not annotated.
     pub commentary: Option<bool>,
+    /// Whether the article is a dispatch or a reporter's (a dateline, a reporter's byline): it
+    /// reports, and is never framed as commentary.
+    pub reported: bool,
+    /// What the article says of itself that tells commentary apart ([`commentary::cues`]).
+    pub cues: [f32; commentary::CUES.len()],
 }
 
 /// Embeds the examples (in chunks, so that memory stays flat) and computes each embedded
@@ -159,6 +164,8 @@ pub fn score_examples(
                 heading: e.heading.clone(),
                 reference: example.reference.clone(),
                 commentary: example.kind.as_deref().map(|k| k == "commentary"),
+                reported: example.article.dateline.is_some() || example.article.byline.is_reporters(),
+                cues: commentary::cues(&example.article),
             });
         }
         progress(chunk.len());
@@ -246,6 +253,8 @@ fn summarise(scorer: &Scorer, s: &Scored, budget: Budget) -> super::Summary {
         order: &order,
         vectors: &s.vectors,
         scores: &scores,
+        reported: s.reported,
+        cues: s.cues,
         document: s.document.as_deref(),
         head: s.head.as_deref(),
         heading: &s.heading,
@@ -291,10 +300,11 @@ pub struct CommentaryFit {
     pub thresholds: Vec<(f32, f64, f64)>,
 }
 
-/// The texts of `scored` whose kind is annotated and that have a passage vector, with their
-/// passage vectors and whether each is commentary.
+/// The texts of `scored` that the commentary model reads (annotated with a kind, with a
+/// passage vector, not a dispatch or a reporter's, which are never framed), with their passage vectors
+/// and whether each is commentary.
 fn annotated(scored: &[Scored]) -> Vec<(&Scored, &[f32], bool)> {
-    scored.iter().filter_map(|s| Some((s, s.document.as_deref()?, s.commentary?))).collect()
+    scored.iter().filter(|s| !s.reported).filter_map(|s| Some((s, s.document.as_deref()?, s.commentary?))).collect()
 }
 
 /// Share of the validation texts framed as commentary that must be commentary. A summary that
@@ -321,7 +331,7 @@ fn frame_thresholds() -> impl Iterator<Item = f32> {
 pub fn fit_commentary(scorer: &mut Scorer, scored: &[Scored], held: &[Scored]) -> Option<CommentaryFit> {
     let (train, val) = (annotated(scored), annotated(held));
     let inputs = |part: &[(&Scored, &[f32], bool)]| -> (Vec<Vec<f32>>, Vec<bool>) {
-        part.iter().map(|(s, document, flag)| (commentary::input(document, s.head.as_deref()), *flag)).unzip()
+        part.iter().map(|(s, document, flag)| (commentary::input(document, s.head.as_deref(), &s.cues), *flag)).unzip()
     };
     let ((train_inputs, flags), (val_inputs, val_flags)) = (inputs(&train), inputs(&val));
     let both = |flags: &[bool]| flags.contains(&true) && flags.contains(&false);
@@ -330,7 +340,7 @@ pub fn fit_commentary(scorer: &mut Scorer, scored: &[Scored], held: &[Scored]) -
     }
     let model = commentary::fit(&train_inputs, &flags, &val_inputs, &val_flags).ok()?;
     let probabilities: Vec<f32> =
-        val.iter().map(|(s, document, _)| model.probability(document, s.head.as_deref())).collect();
+        val.iter().map(|(s, document, _)| model.probability(document, s.head.as_deref(), &s.cues)).collect();
     let at = |threshold: f32| -> (f64, f64) {
         let said: Vec<bool> = probabilities.iter().map(|&p| p >= threshold).collect();
         let hits = said.iter().zip(&val_flags).filter(|(s, f)| **s && **f).count() as f64;
