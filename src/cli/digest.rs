@@ -13,7 +13,7 @@ use super::args::{
 };
 use super::batch::{self, Run};
 use super::{check_share, open_output, InputArgs, Outcome};
-use crate::batch::{Results, Stages};
+use crate::stages::{Results, Stages};
 use crate::label::head::Head;
 use crate::label::lexical::{self, LexicalSettings};
 use crate::label::train::{self, Part, Set, Settings};
