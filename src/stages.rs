@@ -1,7 +1,9 @@
 //! What is done to each batch of articles: summarise and / or label them, with one model shared
 //! by both, and within a time budget per article. `jianbao digest`'s batch pipeline
 //! ([`crate::batch::pipeline`]) decides what goes into a batch and writes what comes out;
-//! `--text` runs call [`Stages::run`] on their texts directly.
+//! `--text` runs call [`Stages::run`] on their texts directly, and the evaluation
+//! ([`crate::eval::run::Pipeline`]) runs its datasets' articles through it, so that it scores
+//! what users run.
 
 use std::fmt;
 use std::time::{Duration, Instant};
