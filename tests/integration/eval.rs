@@ -1,6 +1,7 @@
 //! `jianbao eval`: the CI suite passes with the real pipeline and fails with a broken
 //! summariser; predictions made elsewhere score as the suite scores them; reports (JUnit and
-//! Markdown for CI among them), baselines, checks and bad files behave.
+//! Markdown for CI among them), baselines, checks and bad files behave; the suite's pipeline
+//! gives the summaries and sections `digest` writes, and refuses the heads `digest` refuses.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -426,4 +427,49 @@ fn eval_summaries_and_sections_are_those_digest_writes() {
     assert_eq!(summaries, field("summary"));
     assert_eq!(sections, field("section"));
     assert!(summaries.iter().all(|s| !s.is_empty()), "{summaries:?}");
+}
+
+/// `eval --head` refuses a head for other sections than those it scores, as `label --labels`
+/// refuses one for other sections than the labels file's, with the same one-line message.
+#[test]
+fn a_head_for_other_sections_is_refused_by_eval_as_by_digest() {
+    let encoder = default_model() as &dyn Encoder;
+    let two =
+        jianbao::label::Taxonomy::parse("[[section]]\nname = \"甲\"\n\n[[section]]\nname = \"乙\"\n", Path::new("two"))
+            .expect("a labels file");
+    let manifest = jianbao::label::train::manifest(encoder, &two, Value::Null);
+    let head = jianbao::label::head::Head::new(manifest, vec![0.0; 2 * encoder.dim()], vec![0.0; 2]).expect("a head");
+    let dir = Dir::new();
+    let head_dir = dir.path("two-head");
+    head.save(&head_dir).expect("the head is saved");
+
+    let pipeline = Pipeline::new(Some(encoder), Budget::default(), false).expect("pipeline");
+    let refused = pipeline.with_head(head).err().expect("a head for other sections is refused");
+    assert!(refused.to_string().contains("the head's labels (甲 乙) are not the sections'"), "{refused}");
+
+    let suite = dir.write(
+        "labels.toml",
+        format!(
+            "[[dataset]]\nname = \"headlines\"\ntask = \"labels\"\npath = \"{}\"\nmethods = [\"head\"]\n",
+            path_str(&repo("eval/data/labels-sample.jsonl"))
+        ),
+    );
+    let eval = run(&dir, &["eval", "--suite", path_str(&suite), "--head", path_str(&head_dir)]);
+    let label = run(
+        &dir,
+        &[
+            "label",
+            "--head",
+            path_str(&head_dir),
+            "--labels",
+            path_str(&repo("models/sections.toml")),
+            "--text",
+            "青岛",
+        ],
+    );
+    for refused in [&eval, &label] {
+        assert_eq!(refused.code, 2, "{}", refused.stderr);
+        assert!(refused.stderr.contains("the head's labels (甲 乙) are not the sections'"), "{}", refused.stderr);
+        assert_eq!(refused.stderr.lines().count(), 1, "{}", refused.stderr);
+    }
 }
