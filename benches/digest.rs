@@ -27,13 +27,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use jianbao::batch::stages::DEFAULT_TIMEOUT_SECONDS;
-use jianbao::batch::{self, Job, Sources, Stages, Timeout, Unobserved};
+use jianbao::batch::{self, Job, Sources, Unobserved};
 use jianbao::input::InputOptions;
 use jianbao::label::{head::Head, Labeller};
 use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
 use jianbao::model::{CandleEncoder, LoadOptions};
 use jianbao::output::{Format, Sink};
+use jianbao::stages::{Stages, Timeout, DEFAULT_TIMEOUT_SECONDS};
 use jianbao::summarize::{Budget, Method, Summarizer};
 use serde_json::{json, Value};
 

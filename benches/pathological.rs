@@ -1,6 +1,6 @@
 //! Pathological pages (see `tests/pages/pathological.rs`), the 31 MB one included, each
 //! digested as `jianbao digest` digests a page: decoded, split, then summarised and labelled
-//! with the default model by the stages digest runs ([`jianbao::batch::Stages`], with its
+//! with the default model by the stages digest runs ([`jianbao::stages::Stages`], with its
 //! default 30 s per article), at 2 threads. Prints each page's size, articles, the seconds
 //! spent reading and splitting it, in the stages (finding sentences, summarising, labelling),
 //! and in all (the model loaded once beforehand, not counted); exits non-zero when a page takes
@@ -10,12 +10,12 @@
 
 use std::time::Instant;
 
-use jianbao::batch::Stages;
 use jianbao::input::decode::decode;
 use jianbao::label::{head::Head, Labeller};
 use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
 use jianbao::model::{CandleEncoder, LoadOptions};
 use jianbao::segment;
+use jianbao::stages::Stages;
 
 #[path = "../tests/pages/pathological.rs"]
 mod pages;

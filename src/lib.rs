@@ -4,9 +4,10 @@
 //! Data flows one way, one module per stage:
 //! [`input`] (paths → decoded [`input::Document`]s) → [`segment`] (page → [`segment::Article`]s)
 //! → [`model`] (texts → vectors) → [`summarize`] and [`label`] (article → summary, section) →
-//! [`output`] (records → bytes). [`batch`] streams pages through those stages into an output,
-//! resumable and shardable; [`eval`] scores summaries and labels against references; [`cli`]
-//! turns the command line into calls of the above.
+//! [`output`] (records → bytes). [`stages`] runs the summariser and the labeller over a batch
+//! of articles as `digest` does (one shared model, a time budget per article); [`batch`]
+//! streams pages through them into an output, resumable and shardable; [`eval`] scores what
+//! they make against references; [`cli`] turns the command line into calls of the above.
 //!
 //! # Layers
 //!
@@ -23,10 +24,12 @@
 //! 7. `fit` (to come): the linear models the summariser and the labeller are fitted with.
 //! 8. [`summarize`], [`label`]: an article → its summary; an article → its section.
 //! 9. `train` (to come): fitting the summariser's scorer and the labeller's head.
-//! 10. [`eval`]: scores of summaries, labels and splits against references.
-//! 11. [`output`]: records → bytes, their keys, and reading back an output to resume.
-//! 12. [`batch`]: pages streamed through the stages into an output.
-//! 13. [`cli`]: the command line.
+//! 10. [`stages`]: a batch of articles → their summaries and sections, with one shared model
+//!     and within a time budget per article, as `digest` makes them.
+//! 11. [`eval`]: scores of summaries, labels and splits against references.
+//! 12. [`output`]: records → bytes, their keys, and reading back an output to resume.
+//! 13. [`batch`]: pages streamed through the stages into an output.
+//! 14. [`cli`]: the command line.
 //!
 //! Below the model, nothing knows of it; above the stages, [`eval`] and [`output`] each take
 //! their results without knowing of the other, and only [`batch`] and [`cli`] put it all
@@ -41,6 +44,7 @@ pub mod label;
 pub mod model;
 pub mod output;
 pub mod segment;
+pub mod stages;
 pub mod summarize;
 pub mod text;
 

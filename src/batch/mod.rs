@@ -1,6 +1,5 @@
-//! Batch runs: the streaming pipeline from sources through stages to a sink ([`pipeline`],
-//! reading ahead on a thread of its own), what it does to each batch of articles ([`stages`]), and what a
-//! long run needs besides: shards ([`shard`]), skipping what a JSON Lines output that an
+//! Batch runs: the streaming pipeline from sources through the [`crate::stages`] to a sink
+//! ([`pipeline`], reading ahead on a thread of its own), and what a long run needs besides: shards ([`shard`]), skipping what a JSON Lines output that an
 //! interrupted run left behind already holds (read back by [`crate::output::resume()`]), and
 //! merging the outputs of several shards ([`merge`]).
 //!
@@ -15,9 +14,7 @@ pub mod merge;
 pub mod pipeline;
 mod reader;
 pub mod shard;
-pub mod stages;
 
 pub use self::merge::{merge, Merged};
 pub use self::pipeline::{run, Job, Observer, PipelineError, Report, Sources, Unobserved};
 pub use self::shard::Shard;
-pub use self::stages::{Results, Stages, Timeout};

@@ -17,12 +17,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::reader::{self, Item, Pending};
-use super::stages::{Results, StageError, Stages};
 use super::Shard;
 use crate::input::InputOptions;
 use crate::output::sink::UNNAMED;
 use crate::output::{article_key, DigestPage, Done, ErrorRecord, Page, Sink, SinkError};
 use crate::segment::Article;
+use crate::stages::{Results, StageError, Stages};
 
 /// Articles gathered before the stages run: enough for full batches for the model, few enough
 /// that output follows input closely.

@@ -400,7 +400,7 @@ pub struct BatchArgs {
     /// stage's work is bounded by the size of the text and the model's share of an article is
     /// capped, so only a very large article (tens of megabytes) or a very slow machine gets near
     /// the default.
-    #[arg(long, value_name = "SECONDS", default_value_t = crate::batch::stages::DEFAULT_TIMEOUT_SECONDS)]
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::stages::DEFAULT_TIMEOUT_SECONDS)]
     pub article_timeout: f64,
 
     /// How failures, progress events and the final summary are written to stderr.

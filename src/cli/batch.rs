@@ -14,9 +14,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::{BatchArgs, LogFormat, OutputArgs};
 use super::Outcome;
-use crate::batch::{self, Job, Observer, Report, Sources, Stages, Timeout};
+use crate::batch::{self, Job, Observer, Report, Sources};
 use crate::input::{self, InputOptions};
 use crate::output::{Done, ErrorRecord, Format, Sink};
+use crate::stages::{Stages, Timeout};
 
 /// Set by Ctrl-C; the run stops after the batch in flight.
 static STOP: AtomicBool = AtomicBool::new(false);

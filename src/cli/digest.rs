@@ -13,7 +13,6 @@ use super::args::{
 };
 use super::batch::{self, Run};
 use super::{check_share, open_output, InputArgs, Outcome};
-use crate::batch::{Results, Stages};
 use crate::label::head::Head;
 use crate::label::lexical::{self, LexicalSettings};
 use crate::label::train::{self, Part, Set, Settings};
@@ -21,6 +20,7 @@ use crate::label::{self, Labeller, Taxonomy, ZeroShot};
 use crate::model::{CandleEncoder, Encoder};
 use crate::output::{self, DigestPage, Page};
 use crate::segment::{self, Article};
+use crate::stages::{Results, Stages};
 use crate::summarize::scorer::Scorer;
 use crate::summarize::{Budget, Method, Summarizer};
 
@@ -79,13 +79,7 @@ impl LabelOptions {
             }
             None => Head::builtin(),
         };
-        head.check_encoder(encoder)?;
-        if let Some(taxonomy) = taxonomy {
-            if taxonomy.names() != head.labels() {
-                bail!("the head's labels ({}) are not those of the labels file", head.labels().join(" "));
-            }
-        }
-        Ok(Labeller::Head(Box::new(head)))
+        Ok(Labeller::head(head, encoder, taxonomy.as_ref())?)
     }
 
     /// The labelling options, checked; called before the model loads, so that bad values fail

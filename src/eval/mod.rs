@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use crate::label::LabelError;
 use crate::model::ModelError;
+use crate::stages::StageError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
@@ -33,6 +34,15 @@ pub enum EvalError {
     Model(#[from] ModelError),
     #[error(transparent)]
     Label(#[from] LabelError),
+}
+
+impl From<StageError> for EvalError {
+    fn from(err: StageError) -> EvalError {
+        match err {
+            StageError::Summary(err) => EvalError::Model(err),
+            StageError::Label(err) => EvalError::Label(err),
+        }
+    }
 }
 
 impl EvalError {

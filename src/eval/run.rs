@@ -18,6 +18,7 @@ use crate::label::head::Head;
 use crate::label::{self, Labeller, Taxonomy, ZeroShot};
 use crate::model::Encoder;
 use crate::segment::{self, Article};
+use crate::stages::{Results, Stages, Timeout};
 use crate::summarize::readable::{self, Defects};
 use crate::summarize::scorer::Scorer;
 use crate::summarize::{Budget, Method, Summarizer};
@@ -48,7 +49,11 @@ pub trait Systems {
     fn max_chars(&self) -> usize;
 }
 
-/// jianbao's own summariser and labellers, as `digest` runs them.
+/// jianbao's own summariser and labellers, run as `digest` runs them: through [`Stages`], so
+/// that each article's sentences are found once, what is embedded is embedded once per run, and
+/// each article gets `digest`'s default time budget ([`Timeout::default_limit`]). An article
+/// whose time runs out is one `digest` writes no summary and no label for: it counts here as an
+/// empty summary and as [`NO_LABEL`], never as the heading the stages fall back on.
 pub struct Pipeline<'e> {
     encoder: Option<&'e dyn Encoder>,
     budget: Budget,
@@ -57,6 +62,7 @@ pub struct Pipeline<'e> {
     zero_shot: Option<Labeller>,
     taxonomy: Taxonomy,
     page_context: f32,
+    timeout: Option<Timeout>,
 }
 
 impl<'e> Pipeline<'e> {
@@ -66,9 +72,7 @@ impl<'e> Pipeline<'e> {
         let taxonomy = Taxonomy::default_sections();
         let (mut head, mut zero) = (None, None);
         if let Some(encoder) = encoder {
-            let builtin = Head::builtin();
-            builtin.check_encoder(encoder)?;
-            head = Some(Labeller::Head(Box::new(builtin)));
+            head = Some(Labeller::head(Head::builtin(), encoder, Some(&taxonomy))?);
             if zero_shot {
                 zero = Some(Labeller::ZeroShot(ZeroShot::new(encoder, &taxonomy)?));
             }
@@ -81,14 +85,15 @@ impl<'e> Pipeline<'e> {
             zero_shot: zero,
             taxonomy,
             page_context: label::PAGE_CONTEXT,
+            timeout: Timeout::default_limit(),
         })
     }
 
-    /// Labels with this head (for the default sections) instead of the built-in one.
+    /// Labels with this head instead of the built-in one, checked as `digest` checks a head:
+    /// trained on the encoder's vectors, for the default sections.
     pub fn with_head(mut self, head: Head) -> Result<Pipeline<'e>, EvalError> {
         if let Some(encoder) = self.encoder {
-            head.check_encoder(encoder)?;
-            self.head = Some(Labeller::Head(Box::new(head)));
+            self.head = Some(Labeller::head(head, encoder, Some(&self.taxonomy))?);
         }
         Ok(self)
     }
@@ -110,7 +115,13 @@ impl Systems for Pipeline<'_> {
             return Err(EvalError::NeedsModel("model"));
         }
         let summarizer = Summarizer { scorer: self.scorer.clone(), ..Summarizer::new(method, self.budget) };
-        Ok(summarizer.summarize(self.encoder, articles)?.into_iter().map(|s| s.text).collect())
+        let stages =
+            Stages { summarizer: Some(summarizer), labeller: None, encoder: self.encoder, timeout: self.timeout };
+        // Each article is a page of its own: pages matter to labels only.
+        let pages: Vec<&[Article]> = articles.iter().map(|a| std::slice::from_ref(*a)).collect();
+        let Results { summaries, timed_out, .. } = stages.run(&pages)?;
+        let summaries = summaries.into_iter().flatten().zip(&timed_out);
+        Ok(summaries.map(|(s, &late)| if late { String::new() } else { s.text }).collect())
     }
 
     fn label(&self, system: System, pages: &[&[Article]]) -> Result<Vec<(String, f64)>, EvalError> {
@@ -123,7 +134,17 @@ impl Systems for Pipeline<'_> {
             return Err(EvalError::NeedsModel(system.name()));
         };
         let options = label::Options { min_confidence: 0.0, page_context: self.page_context };
-        Ok(labeller.label(encoder, pages, options)?.into_iter().map(|l| (l.section, f64::from(l.confidence))).collect())
+        let stages = Stages {
+            summarizer: None,
+            labeller: Some((labeller, options)),
+            encoder: Some(encoder),
+            timeout: self.timeout,
+        };
+        let Results { labels, timed_out, .. } = stages.run(pages)?;
+        let labels = labels.into_iter().flatten().zip(&timed_out);
+        Ok(labels
+            .map(|(l, &late)| if late { (NO_LABEL.to_owned(), 0.0) } else { (l.section, f64::from(l.confidence)) })
+            .collect())
     }
 
     fn sections(&self) -> Vec<String> {

@@ -308,6 +308,23 @@ pub enum Labeller {
 }
 
 impl Labeller {
+    /// `head` as a labeller, checked as every command that labels with one checks it: trained
+    /// on `encoder`'s vectors and, where the sections are given (a labels file, or the sections
+    /// an evaluation scores), for those sections, in their order.
+    pub fn head(head: head::Head, encoder: &dyn Encoder, sections: Option<&Taxonomy>) -> Result<Labeller, LabelError> {
+        head.check_encoder(encoder)?;
+        if let Some(taxonomy) = sections {
+            if taxonomy.names() != head.labels() {
+                return Err(LabelError::Other(format!(
+                    "the head's labels ({}) are not the sections' ({}); train a head on them with `jianbao train`",
+                    head.labels().join(" "),
+                    taxonomy.names().join(" ")
+                )));
+            }
+        }
+        Ok(Labeller::Head(Box::new(head)))
+    }
+
     pub fn names(&self) -> &[String] {
         match self {
             Labeller::Head(h) => h.labels(),

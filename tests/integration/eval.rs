@@ -1,6 +1,7 @@
 //! `jianbao eval`: the CI suite passes with the real pipeline and fails with a broken
 //! summariser; predictions made elsewhere score as the suite scores them; reports (JUnit and
-//! Markdown for CI among them), baselines, checks and bad files behave.
+//! Markdown for CI among them), baselines, checks and bad files behave; the suite's pipeline
+//! gives the summaries and sections `digest` writes, and refuses the heads `digest` refuses.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -371,5 +372,104 @@ fn no_training_article_is_on_a_page_that_is_measured() {
         assert!(!pages.is_empty(), "{set}");
         let shared: Vec<_> = pages.intersection(&measured).collect();
         assert!(shared.is_empty(), "{set} has articles on measured pages: {shared:?}");
+    }
+}
+
+/// `count` rows of a JSON Lines file of the repository, as written there.
+fn rows_of(path: &str, count: usize) -> Vec<Value> {
+    let text = std::fs::read_to_string(repo(path)).expect("eval data is in the repository");
+    text.lines().take(count).map(|l| serde_json::from_str(l).expect("a JSON row")).collect()
+}
+
+/// The evaluation scores what users run: the model summaries and head sections the suite's real
+/// pipeline gives rows of a dataset are those `jianbao digest -f jsonl` writes for the same rows.
+#[test]
+fn eval_summaries_and_sections_are_those_digest_writes() {
+    // The example page's articles as rows of their own (as `span_rows` cuts them), news summary
+    // rows, headline rows, and a row with a title.
+    let page = crate::harness::seed_text();
+    let mut rows: Vec<Value> = jianbao::segment::split(&page)
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let text = jianbao::input::char_span(&page, a.span.start, a.span.end).expect("an article's span");
+            serde_json::json!({"id": format!("seed-{i}"), "text": text})
+        })
+        .collect();
+    assert_eq!(rows.len(), 5);
+    rows.extend(rows_of("eval/data/lcsts-sample.jsonl", 5));
+    rows.extend(rows_of("eval/data/labels-sample.jsonl", 4));
+    let news = rows_of("eval/data/lcsts-sample.jsonl", 6).pop().expect("a sixth row");
+    rows.push(serde_json::json!({"id": "titled", "title": "证监会高层称注册制需要过渡", "text": news["text"]}));
+    let dir = Dir::new();
+    let jsonl: String = rows.iter().map(|r| format!("{r}\n")).collect();
+    let path = dir.write("rows.jsonl", jsonl);
+
+    let digest = run(&dir, &["digest", "-f", "jsonl", path_str(&path)]);
+    assert_eq!(digest.code, 0, "{}", digest.stderr);
+    let records = digest.records();
+    assert_eq!(records.len(), rows.len(), "{}", digest.stdout);
+    let field = |name: &str| -> Vec<String> {
+        records.iter().map(|r| r[name].as_str().unwrap_or_else(|| panic!("no `{name}` in {r}")).to_owned()).collect()
+    };
+
+    // The rows read as the evaluation reads a dataset's rows, each a page of its own.
+    let read = jianbao::eval::gold::read_rows(&path).expect("the rows read");
+    let articles: Vec<Article> =
+        read.iter().map(|r| jianbao::segment::single(&r.text, r.title.as_deref()).expect("an article")).collect();
+    let present: Vec<&Article> = articles.iter().collect();
+    let pages: Vec<&[Article]> = articles.iter().map(std::slice::from_ref).collect();
+    let pipeline = Pipeline::new(Some(default_model() as &dyn Encoder), Budget::default(), false).expect("pipeline");
+    let summaries = pipeline.summarize(Method::Model, &present).expect("summaries");
+    let sections: Vec<String> =
+        pipeline.label(System::Head, &pages).expect("sections").into_iter().map(|(s, _)| s).collect();
+
+    assert_eq!(summaries, field("summary"));
+    assert_eq!(sections, field("section"));
+    assert!(summaries.iter().all(|s| !s.is_empty()), "{summaries:?}");
+}
+
+/// `eval --head` refuses a head for other sections than those it scores, as `label --labels`
+/// refuses one for other sections than the labels file's, with the same one-line message.
+#[test]
+fn a_head_for_other_sections_is_refused_by_eval_as_by_digest() {
+    let encoder = default_model() as &dyn Encoder;
+    let two =
+        jianbao::label::Taxonomy::parse("[[section]]\nname = \"甲\"\n\n[[section]]\nname = \"乙\"\n", Path::new("two"))
+            .expect("a labels file");
+    let manifest = jianbao::label::train::manifest(encoder, &two, Value::Null);
+    let head = jianbao::label::head::Head::new(manifest, vec![0.0; 2 * encoder.dim()], vec![0.0; 2]).expect("a head");
+    let dir = Dir::new();
+    let head_dir = dir.path("two-head");
+    head.save(&head_dir).expect("the head is saved");
+
+    let pipeline = Pipeline::new(Some(encoder), Budget::default(), false).expect("pipeline");
+    let refused = pipeline.with_head(head).err().expect("a head for other sections is refused");
+    assert!(refused.to_string().contains("the head's labels (甲 乙) are not the sections'"), "{refused}");
+
+    let suite = dir.write(
+        "labels.toml",
+        format!(
+            "[[dataset]]\nname = \"headlines\"\ntask = \"labels\"\npath = \"{}\"\nmethods = [\"head\"]\n",
+            path_str(&repo("eval/data/labels-sample.jsonl"))
+        ),
+    );
+    let eval = run(&dir, &["eval", "--suite", path_str(&suite), "--head", path_str(&head_dir)]);
+    let label = run(
+        &dir,
+        &[
+            "label",
+            "--head",
+            path_str(&head_dir),
+            "--labels",
+            path_str(&repo("models/sections.toml")),
+            "--text",
+            "青岛",
+        ],
+    );
+    for refused in [&eval, &label] {
+        assert_eq!(refused.code, 2, "{}", refused.stderr);
+        assert!(refused.stderr.contains("the head's labels (甲 乙) are not the sections'"), "{}", refused.stderr);
+        assert_eq!(refused.stderr.lines().count(), 1, "{}", refused.stderr);
     }
 }

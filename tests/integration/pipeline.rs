@@ -7,12 +7,13 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use jianbao::batch::{self, Job, Observer, Report, Sources, Stages, Unobserved};
+use jianbao::batch::{self, Job, Observer, Report, Sources, Unobserved};
 use jianbao::input::InputOptions;
 use jianbao::label::{head::Head, Labeller};
 use jianbao::output::sink::page_path;
 use jianbao::output::Done;
 use jianbao::output::{DigestPage, ErrorRecord, Format, Sink};
+use jianbao::stages::Stages;
 use jianbao::summarize::{Budget, Method, Summarizer};
 use serde_json::Value;
 

@@ -1,7 +1,9 @@
-//! What a batch run does to each batch of articles: summarise and / or label them, with one
-//! model shared by both, and within a time budget per article. The pipeline ([`super::pipeline`])
-//! decides what goes into a batch and writes what comes out; `--text` runs call
-//! [`Stages::run`] on their texts directly.
+//! What is done to each batch of articles: summarise and / or label them, with one model shared
+//! by both, and within a time budget per article. `jianbao digest`'s batch pipeline
+//! ([`crate::batch::pipeline`]) decides what goes into a batch and writes what comes out;
+//! `--text` runs call [`Stages::run`] on their texts directly, and the evaluation
+//! ([`crate::eval::run::Pipeline`]) runs its datasets' articles through it, so that it scores
+//! what users run.
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -39,6 +41,12 @@ impl Timeout {
             Ok(limit) => Ok(Some(Timeout { seconds, limit })),
             Err(_) => Err(BadTimeout(seconds)),
         }
+    }
+
+    /// The time budget `digest` gives each article unless told otherwise
+    /// ([`DEFAULT_TIMEOUT_SECONDS`]).
+    pub fn default_limit() -> Option<Timeout> {
+        Timeout::from_secs(DEFAULT_TIMEOUT_SECONDS).ok().flatten()
     }
 
     pub fn limit(&self) -> Duration {
@@ -94,7 +102,7 @@ impl<'e> Stages<'e> {
             summarizer: Some(Summarizer::new(summarize::Method::Model, summarize::Budget::default())),
             labeller: Some((labeller, label::Options::default())),
             encoder: Some(encoder),
-            timeout: Timeout::from_secs(DEFAULT_TIMEOUT_SECONDS).ok().flatten(),
+            timeout: Timeout::default_limit(),
         }
     }
 
