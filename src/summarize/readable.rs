@@ -57,9 +57,14 @@ pub fn dangles(summary: &str) -> bool {
 /// Characters either side of a line break that [`fuses_lines`] looks for.
 const SEAM_CHARS: usize = 4;
 
+/// A line shorter than this that stands between blank lines is a line of its own (a deck, a
+/// name line), not a paragraph an export broke: those fill the export's line width.
+const SHORT_LINE_CHARS: usize = 30;
+
 /// The places where `source` has a line that ends without punctuation followed by a new
-/// paragraph (an indented line, or one after a blank line): a deck, a standfirst, a pull quote,
-/// a name line. Each is the line's last characters and the next paragraph's first (at most
+/// paragraph (an indented line, or one after a blank line where the line before is short): a
+/// deck, a standfirst, a pull quote, a name line. A paragraph an export broke mid-sentence,
+/// blank line or not, continues unindented. Each is the line's last characters and the next paragraph's first (at most
 /// [`SEAM_CHARS`] each): joined, they are what a summary that fused the two lines holds.
 pub fn seams(source: &str) -> Vec<String> {
     let lines = text::lines(source);
@@ -73,7 +78,7 @@ pub fn seams(source: &str) -> Vec<String> {
             continue;
         }
         if let Some(before) = previous {
-            let new_paragraph = blank || text::indent_width(line.raw) > 0;
+            let new_paragraph = text::indent_width(line.raw) > 0 || (blank && char_len(before) < SHORT_LINE_CHARS);
             let bare = before.chars().last().is_some_and(|c| text::is_han(c) || c.is_alphanumeric());
             if new_paragraph && bare {
                 let n = char_len(before);
@@ -171,8 +176,11 @@ mod tests {
         assert!(found.contains(&"寄托之所最近，在".to_owned()), "{found:?}");
         assert!(fuses_lines("读书，让心灵也就有了寄托之所最近，在老家的岳母打来电话。", source));
         assert!(!fuses_lines("最近，在老家的岳母打来电话。", source));
-        // A line broken after a comma, continued without an indent, is one sentence.
+        // A line broken after a comma, continued without an indent, is one sentence; so is a
+        // long line an export broke mid-word, whatever blank line it put after it.
         assert!(!found.iter().any(|s| s.contains("不错，粮食")), "{found:?}");
+        let broken = "营商环境是发展的生命线，作风则是营商环境的“主动脉”。市北区以“作风能力提升年”活动为抓手，深化“放管\n\n服”改革，上线68项“一事全办”主题服务场景。";
+        assert!(seams(broken).is_empty(), "{:?}", seams(broken));
         let defects = Defects::of("读书，让心灵也就有了寄托之所最近，在老家的岳母打来电话。", source, 80, Some(false));
         assert!(defects.fused && !defects.cut_off && !defects.frame_on_non_commentary && defects.any());
         let framed = Defects::of("文章认为，读书让心灵有所寄托。", source, 10, Some(false));
