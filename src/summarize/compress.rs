@@ -212,9 +212,29 @@ mod tests {
         texts.iter().map(|t| Sentence::new(t, 0)).collect()
     }
 
-    fn embedded(sentences: &[Sentence], scores: &[f32]) -> (Vec<Vec<f32>>, Vec<f32>) {
-        let vectors = (0..sentences.len()).map(|i| vec![1.0 / (i as f32 + 1.0), 0.5]).collect();
-        (vectors, scores.to_vec())
+    /// Made-up vectors of a text's sentences (the earlier, the closer to the article), with
+    /// their scores and the article's vector.
+    struct Embedded {
+        vectors: Vec<Vec<f32>>,
+        scores: Vec<f32>,
+        document: Vec<f32>,
+    }
+
+    impl Embedded {
+        fn new(scores: &[f32]) -> Embedded {
+            let vectors = (0..scores.len()).map(|i| vec![1.0 / (i as f32 + 1.0), 0.5]).collect();
+            Embedded { vectors, scores: scores.to_vec(), document: vec![1.0, 0.0] }
+        }
+
+        fn text<'a>(&'a self, sentences: &'a [Sentence], heading: &str) -> Text<'a> {
+            Text {
+                sentences,
+                vectors: &self.vectors,
+                scores: &self.scores,
+                document: &self.document,
+                lexicon: Lexicon::new(heading, sentences),
+            }
+        }
     }
 
     #[test]
@@ -224,15 +244,8 @@ mod tests {
             "这是今年第三次专题部署供暖。",
             "全市今年新增供暖面积一千二百万平方米。",
         ]);
-        let (vectors, scores) = embedded(&article, &[0.2, 0.1, 0.0]);
-        let document = vec![1.0, 0.0];
-        let t = Text {
-            sentences: &article,
-            vectors: &vectors,
-            scores: &scores,
-            document: &document,
-            lexicon: Lexicon::new("供暖", &article),
-        };
+        let embedded = Embedded::new(&[0.2, 0.1, 0.0]);
+        let t = embedded.text(&article, "供暖");
         let units = t.units(40);
         assert!(units.iter().all(|u| u.chars <= 40 && char_len(&u.run.text) == u.chars));
         // The second sentence points back: it is no unit.
@@ -263,15 +276,8 @@ mod tests {
         for (topic, figure) in cases {
             let article = make(topic, figure);
             let reference = format!("{topic}工作扎实推进，全年累计完成{figure}。");
-            let (vectors, scores) = embedded(&article, &[0.1, 0.0, 0.1]);
-            let document = vec![1.0, 0.0];
-            let t = Text {
-                sentences: &article,
-                vectors: &vectors,
-                scores: &scores,
-                document: &document,
-                lexicon: Lexicon::new(topic, &article),
-            };
+            let embedded = Embedded::new(&[0.1, 0.0, 0.1]);
+            let t = embedded.text(&article, topic);
             let units = t.units(60);
             let all = combos(&units, 60);
             let targets: Vec<f32> = all
@@ -283,15 +289,8 @@ mod tests {
         }
         let compressor = Linear::fit(&FEATURES, &rows, 0.1).expect("fits");
         let article = make("防汛抗旱", "加固堤防三千公里");
-        let (vectors, scores) = embedded(&article, &[0.1, 0.0, 0.1]);
-        let document = vec![1.0, 0.0];
-        let t = Text {
-            sentences: &article,
-            vectors: &vectors,
-            scores: &scores,
-            document: &document,
-            lexicon: Lexicon::new("防汛抗旱", &article),
-        };
+        let embedded = Embedded::new(&[0.1, 0.0, 0.1]);
+        let t = embedded.text(&article, "防汛抗旱");
         let (summary, from) = best(&compressor, &t, 60).expect("a summary");
         assert!(summary.contains("防汛抗旱工作扎实推进") && summary.contains("加固堤防三千公里"), "{summary}");
         assert_eq!(from, [0, 2]);
