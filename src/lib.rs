@@ -19,7 +19,7 @@
 //! 2. [`input`]: paths, archives and JSON Lines → decoded documents.
 //! 3. [`segment`]: a page → its articles.
 //! 4. [`crate`]'s own items: [`split_document`], a document → its articles.
-//! 5. `sentences` (to come): an article → its candidate sentences.
+//! 5. [`sentences`]: an article → its candidate sentences.
 //! 6. [`model`]: texts → vectors.
 //! 7. `fit` (to come): the linear models the summariser and the labeller are fitted with.
 //! 8. [`summarize`], [`label`]: an article → its summary; an article → its section.
@@ -44,6 +44,7 @@ pub mod label;
 pub mod model;
 pub mod output;
 pub mod segment;
+pub mod sentences;
 pub mod stages;
 pub mod summarize;
 pub mod text;

@@ -133,11 +133,11 @@ pub struct Scored {
 /// newspaper headline often says little of the topic (`担当`, `出征`), which the first
 /// sentences carry.
 pub fn input_parts(article: &Article) -> Vec<(String, f32)> {
-    input_parts_from(article, &crate::summarize::candidates(article))
+    input_parts_from(article, &crate::sentences::candidates(article))
 }
 
-/// [`input_parts`] from the article's [`crate::summarize::candidates`], already found.
-pub fn input_parts_from(article: &Article, candidates: &[crate::summarize::Sentence]) -> Vec<(String, f32)> {
+/// [`input_parts`] from the article's [`crate::sentences::candidates`], already found.
+pub fn input_parts_from(article: &Article, candidates: &[crate::sentences::Sentence]) -> Vec<(String, f32)> {
     let mut parts = Vec::new();
     let mut push = |text: &str, weight: f32| {
         let text = crate::text::prefix(text.trim().trim_start_matches(['—', '-']).trim(), BODY_CHARS);

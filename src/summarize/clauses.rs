@@ -20,7 +20,7 @@ use regex::Regex;
 
 use super::readable::points_back;
 use super::scorer::{bigrams, holders, Bigram, Linear};
-use super::Sentence;
+use crate::sentences::Sentence;
 use crate::text::{self, char_len, CLAUSE_BREAKS};
 
 /// The features of a run, in the order of the trimmer's weights.

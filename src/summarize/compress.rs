@@ -17,7 +17,7 @@
 use super::clauses::{self, Lexicon, Run};
 use super::readable::points_back;
 use super::scorer::{dot, Linear};
-use super::Sentence;
+use crate::sentences::Sentence;
 use crate::text::{self, char_len};
 
 /// The features of a combination, in the order of the compressor's weights.

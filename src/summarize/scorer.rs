@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::clauses::RUN_FEATURES;
 use super::commentary::Commentary;
 use super::tighten::TIGHT_FEATURES;
-use super::Sentence;
+use crate::sentences::Sentence;
 use crate::text;
 
 /// The features, in the order of the scorer's weights ([`Scorer::model`]).

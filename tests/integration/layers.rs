@@ -16,8 +16,6 @@ use std::path::{Path, PathBuf};
 /// module (`label::lexical`). Each goes when the code behind it moves; the test fails when one
 /// is gone, so that it leaves this list too.
 const KNOWN: &[(&str, &str)] = &[
-    // label splits an article into sentences with summarize's sentence finding.
-    ("label", "summarize"),
     // summarize's commentary classifier is fitted with label's logistic fitter (label::train).
     ("summarize", "label"),
     // The two trainers score what they fit with eval's metrics and read its gold files.
