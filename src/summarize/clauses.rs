@@ -19,7 +19,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::readable::points_back;
-use super::scorer::{bigrams, holders, Bigram, Linear};
+use super::words::{bigrams, holders, Bigram};
+use crate::fit::ridge::Linear;
 use crate::sentences::Sentence;
 use crate::text::{self, char_len, CLAUSE_BREAKS};
 

@@ -16,7 +16,8 @@
 
 use super::clauses::{self, Lexicon, Run};
 use super::readable::points_back;
-use super::scorer::{dot, Linear};
+use crate::fit::dot;
+use crate::fit::ridge::Linear;
 use crate::sentences::Sentence;
 use crate::text::{self, char_len};
 

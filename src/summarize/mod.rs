@@ -17,6 +17,7 @@ pub mod scorer;
 pub mod textrank;
 pub mod tighten;
 pub mod train;
+pub mod words;
 
 use std::sync::LazyLock;
 
@@ -641,7 +642,7 @@ mod tests {
         let mut weights = vec![0.0; clauses::RUN_FEATURES.len()];
         weights[start] = 1.0;
         let features = clauses::RUN_FEATURES.iter().map(|f| (*f).to_owned()).collect();
-        let trimmer = scorer::Linear { features, weights, bias: 0.0 };
+        let trimmer = crate::fit::ridge::Linear { features, weights, bias: 0.0 };
         let mut scorer = scorer::Scorer::builtin();
         scorer.trimmer = Some(trimmer);
         let trimmed = trim_over_budget(&scorer, cut.clone(), &article, "全省建成高标准农田", budget, false);

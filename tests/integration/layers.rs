@@ -24,11 +24,6 @@ const KNOWN: &[(&str, &str)] = &[
     // The lexical model is fitted with train's helpers, while train builds the head and the head
     // mixes in the lexical model: head → lexical → train → head.
     ("label::lexical", "label::train"),
-    // scorer holds the linear model that clauses, tighten and compress score with, and also
-    // lists the features they compute: clauses → scorer → clauses, and so on.
-    ("summarize::scorer", "summarize::clauses"),
-    ("summarize::scorer", "summarize::compress"),
-    ("summarize::scorer", "summarize::tighten"),
 ];
 
 /// Where one arrow is written.
