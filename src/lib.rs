@@ -21,7 +21,8 @@
 //! 4. [`crate`]'s own items: [`split_document`], a document → its articles.
 //! 5. [`sentences`]: an article → its candidate sentences.
 //! 6. [`model`]: texts → vectors.
-//! 7. [`fit`]: the learning maths, fitted by training and read by inference.
+//! 7. [`fit`]: the learning maths, fitted by training and read by inference: linear models over
+//!    named features, logistic regression on vectors, and one `dot` and `argmax` for the crate.
 //! 8. [`summarize`], [`label`]: an article → its summary; an article → its section.
 //! 9. `train` (to come): fitting the summariser's scorer and the labeller's head.
 //! 10. [`stages`]: a batch of articles → their summaries and sections, with one shared model

@@ -226,11 +226,6 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
     exps.iter().map(|e| e / sum).collect()
 }
 
-/// The index of the largest value (the last of equals), `None` for an empty slice.
-pub fn argmax(values: &[f32]) -> Option<usize> {
-    (0..values.len()).max_by(|&a, &b| values[a].total_cmp(&values[b]))
-}
-
 /// How much an article's section leans on its neighbours' by default; see
 /// [`Options::page_context`]. Chosen on the two People's Daily validation sets together (the
 /// 142 hand-labelled articles of `eval/data/peopledaily-sections-val.jsonl` and the 99

@@ -16,14 +16,9 @@ use std::path::{Path, PathBuf};
 /// module (`label::lexical`). Each goes when the code behind it moves; the test fails when one
 /// is gone, so that it leaves this list too.
 const KNOWN: &[(&str, &str)] = &[
-    // summarize's commentary classifier is fitted with label's logistic fitter (label::train).
-    ("summarize", "label"),
     // The two trainers score what they fit with eval's metrics and read its gold files.
     ("label", "eval"),
     ("summarize", "eval"),
-    // The lexical model is fitted with train's helpers, while train builds the head and the head
-    // mixes in the lexical model: head → lexical → train → head.
-    ("label::lexical", "label::train"),
 ];
 
 /// Where one arrow is written.
