@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::fit::dot;
 use crate::model::{Encoder, Intent, ModelError};
 use crate::segment::Article;
 
@@ -210,11 +211,7 @@ impl ZeroShot {
     }
 
     pub fn probabilities(&self, vector: &[f32]) -> Vec<f32> {
-        let logits: Vec<f32> = self
-            .vectors
-            .iter()
-            .map(|v| v.iter().zip(vector).map(|(a, b)| a * b).sum::<f32>() / ZERO_SHOT_TEMPERATURE)
-            .collect();
+        let logits: Vec<f32> = self.vectors.iter().map(|v| dot(v, vector) / ZERO_SHOT_TEMPERATURE).collect();
         softmax(&logits)
     }
 }
