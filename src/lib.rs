@@ -19,9 +19,10 @@
 //! 2. [`input`]: paths, archives and JSON Lines → decoded documents.
 //! 3. [`segment`]: a page → its articles.
 //! 4. [`crate`]'s own items: [`split_document`], a document → its articles.
-//! 5. `sentences` (to come): an article → its candidate sentences.
+//! 5. [`sentences`]: an article → its candidate sentences.
 //! 6. [`model`]: texts → vectors.
-//! 7. `fit` (to come): the linear models the summariser and the labeller are fitted with.
+//! 7. [`fit`]: the learning maths, fitted by training and read by inference: linear models over
+//!    named features, logistic regression on vectors, and one `dot` and `argmax` for the crate.
 //! 8. [`summarize`], [`label`]: an article → its summary; an article → its section.
 //! 9. `train` (to come): fitting the summariser's scorer and the labeller's head.
 //! 10. [`stages`]: a batch of articles → their summaries and sections, with one shared model
@@ -39,11 +40,13 @@ pub mod batch;
 pub mod cli;
 pub mod error;
 pub mod eval;
+pub mod fit;
 pub mod input;
 pub mod label;
 pub mod model;
 pub mod output;
 pub mod segment;
+pub mod sentences;
 pub mod stages;
 pub mod summarize;
 pub mod text;

@@ -12,7 +12,8 @@ use crate::label::{self, Label, LabelError, Labeller};
 use crate::model::service::memo::Memo;
 use crate::model::{Encoder, ModelError};
 use crate::segment::Article;
-use crate::summarize::{self, Sentence, Summarizer, Summary};
+use crate::sentences::{self, Sentence};
+use crate::summarize::{self, Summarizer, Summary};
 
 /// The default time budget of an article's own text, in seconds.
 pub const DEFAULT_TIMEOUT_SECONDS: f64 = 30.0;
@@ -125,7 +126,7 @@ impl<'e> Stages<'e> {
             .zip(&mut timed_out)
             .map(|(article, late)| {
                 let deadline = timeout.map(|t| Instant::now() + t);
-                summarize::candidates_within(article, deadline).unwrap_or_else(|| {
+                sentences::candidates_within(article, deadline).unwrap_or_else(|| {
                     *late = true;
                     Vec::new()
                 })

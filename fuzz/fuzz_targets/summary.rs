@@ -6,7 +6,8 @@
 use std::collections::HashSet;
 
 use jianbao::segment::{self, Article};
-use jianbao::summarize::{self, ranked, Budget, Method, Sentence, Summarizer, Summary};
+use jianbao::sentences::{self, Sentence};
+use jianbao::summarize::{self, ranked, Budget, Method, Summarizer, Summary};
 use jianbao::text::char_len;
 use libfuzzer_sys::fuzz_target;
 
@@ -62,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
     let budget = Budget { max_chars: usize::from(input.max_chars), sentences: input.sentences.map(usize::from) };
     let own = own_chars(&article);
 
-    let candidates = summarize::candidates(&article);
+    let candidates = sentences::candidates(&article);
     for c in &candidates {
         assert!(!c.text.is_empty());
         assert_eq!(c.chars, char_len(&c.text));

@@ -13,9 +13,10 @@ use super::args::{
 };
 use super::batch::{self, Run};
 use super::{check_share, open_output, InputArgs, Outcome};
+use crate::fit::logistic::{self, Set, Settings};
 use crate::label::head::Head;
 use crate::label::lexical::{self, LexicalSettings};
-use crate::label::train::{self, Part, Set, Settings};
+use crate::label::train::{self, Part};
 use crate::label::{self, Labeller, Taxonomy, ZeroShot};
 use crate::model::{CandleEncoder, Encoder};
 use crate::output::{self, DigestPage, Page};
@@ -238,11 +239,13 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     let chooser_labels: Vec<usize> = chooser.iter().map(|&k| val_labels[k]).collect();
     let chooser_texts: Vec<&str> = chooser.iter().map(|&k| examples[members[1][k]].text.as_str()).collect();
     let chooser_examples: Vec<&train::Example> = chooser.iter().map(|&k| &examples[members[1][k]]).collect();
-    let fit = train::fit(
+    let classes = taxonomy.sections.len();
+    let fit = logistic::fit(
         &Set { vectors: &train_vectors, labels: &train_labels },
         &Set { vectors: &chooser_vectors, labels: &chooser_labels },
-        taxonomy.sections.len(),
+        classes,
         &settings,
+        |predicted, gold| crate::eval::labels::score_labels(predicted, gold, classes).macro_f1,
     )?;
     let mut head = Head::new(train::manifest(&encoder, &taxonomy, serde_json::Value::Null), fit.weight, fit.bias)?;
     let examples_of = |p: usize| -> Vec<&train::Example> { members[p].iter().map(|&i| &examples[i]).collect() };

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::lexical::{self, Lexical};
 use super::{softmax, LabelError};
+use crate::fit::dot;
 use crate::model::Encoder;
 
 pub const WEIGHTS_FILE: &str = "head.safetensors";
@@ -196,11 +197,7 @@ impl Head {
     /// The logits of the encoder's part alone.
     pub fn encoder_logits(&self, vector: &[f32]) -> Vec<f32> {
         let d = self.manifest.dim;
-        self.weight
-            .chunks_exact(d)
-            .zip(&self.bias)
-            .map(|(row, b)| row.iter().zip(vector).map(|(w, x)| w * x).sum::<f32>() + b)
-            .collect()
+        self.weight.chunks_exact(d).zip(&self.bias).map(|(row, b)| dot(row, vector) + b).collect()
     }
 
     /// The logits of the lexical part alone, where there is one.

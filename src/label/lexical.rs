@@ -12,7 +12,9 @@
 //! The weights are trained here, without candle: the features are sparse (about 60 of 131,072
 //! per headline), and per-example AdaGrad on the touched rows takes seconds.
 
-use super::{argmax, softmax, LabelError};
+use super::{softmax, LabelError};
+use crate::fit::argmax;
+use crate::fit::logistic::{balanced_weights, shuffle};
 
 /// Buckets of the default lexical head: 2^17, which keeps the built-in head file under 5 MB
 /// (4.5 MB in f16). Against 2^18 the mixed head's test accuracy is 0.2 to 0.5 points lower
@@ -174,7 +176,7 @@ pub fn fit(
     let idf = idf(texts, buckets);
     let x: Vec<Vec<(usize, f32)>> = texts.iter().map(|t| features(t, &idf)).collect();
     let x_val: Vec<Vec<(usize, f32)>> = val.0.iter().map(|t| features(t, &idf)).collect();
-    let class_weight = super::train::balanced_weights(labels, classes);
+    let class_weight = balanced_weights(labels, classes);
 
     let mut model = Lexical { buckets, idf, weight: vec![0.0; buckets * classes], bias: vec![0.0; classes] };
     let mut g2_w = vec![1e-6f32; buckets * classes];
@@ -184,7 +186,7 @@ pub fn fit(
     let mut best: Option<(f64, Lexical, usize)> = None;
     let mut z = vec![0f32; classes];
     for epoch in 1..=settings.epochs {
-        super::train::shuffle(&mut order, &mut rng);
+        shuffle(&mut order, &mut rng);
         for &i in &order {
             model.logits_into(&x[i], &mut z);
             // Gradient of the weighted cross-entropy: weight · (softmax - onehot).

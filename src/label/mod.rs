@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::fit::dot;
 use crate::model::{Encoder, Intent, ModelError};
 use crate::segment::Article;
 
@@ -133,11 +134,11 @@ pub struct Scored {
 /// newspaper headline often says little of the topic (`担当`, `出征`), which the first
 /// sentences carry.
 pub fn input_parts(article: &Article) -> Vec<(String, f32)> {
-    input_parts_from(article, &crate::summarize::candidates(article))
+    input_parts_from(article, &crate::sentences::candidates(article))
 }
 
-/// [`input_parts`] from the article's [`crate::summarize::candidates`], already found.
-pub fn input_parts_from(article: &Article, candidates: &[crate::summarize::Sentence]) -> Vec<(String, f32)> {
+/// [`input_parts`] from the article's [`crate::sentences::candidates`], already found.
+pub fn input_parts_from(article: &Article, candidates: &[crate::sentences::Sentence]) -> Vec<(String, f32)> {
     let mut parts = Vec::new();
     let mut push = |text: &str, weight: f32| {
         let text = crate::text::prefix(text.trim().trim_start_matches(['—', '-']).trim(), BODY_CHARS);
@@ -210,11 +211,7 @@ impl ZeroShot {
     }
 
     pub fn probabilities(&self, vector: &[f32]) -> Vec<f32> {
-        let logits: Vec<f32> = self
-            .vectors
-            .iter()
-            .map(|v| v.iter().zip(vector).map(|(a, b)| a * b).sum::<f32>() / ZERO_SHOT_TEMPERATURE)
-            .collect();
+        let logits: Vec<f32> = self.vectors.iter().map(|v| dot(v, vector) / ZERO_SHOT_TEMPERATURE).collect();
         softmax(&logits)
     }
 }
@@ -224,11 +221,6 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
     let exps: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
     let sum: f32 = exps.iter().sum();
     exps.iter().map(|e| e / sum).collect()
-}
-
-/// The index of the largest value (the last of equals), `None` for an empty slice.
-pub fn argmax(values: &[f32]) -> Option<usize> {
-    (0..values.len()).max_by(|&a, &b| values[a].total_cmp(&values[b]))
 }
 
 /// How much an article's section leans on its neighbours' by default; see

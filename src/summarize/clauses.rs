@@ -19,8 +19,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::readable::points_back;
-use super::scorer::{bigrams, holders, Bigram, Linear};
-use super::Sentence;
+use super::words::{bigrams, holders, Bigram};
+use crate::fit::ridge::Linear;
+use crate::sentences::Sentence;
 use crate::text::{self, char_len, CLAUSE_BREAKS};
 
 /// The features of a run, in the order of the trimmer's weights.

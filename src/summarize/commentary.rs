@@ -18,8 +18,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::label::train::{fit as fit_logistic, Set, Settings};
-use crate::label::LabelError;
+use crate::eval::labels::score_labels;
+use crate::fit::dot;
+use crate::fit::logistic::{fit as fit_logistic, FitError, Set, Settings};
 use crate::segment::{Article, Kind};
 
 /// What a commentary's summary opens with.
@@ -70,10 +71,6 @@ pub struct Commentary {
     pub threshold: f32,
 }
 
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
 impl Commentary {
     /// The probability that an article with these vectors and cues is commentary; 0 where the
     /// vectors are not the size it was fitted on.
@@ -117,7 +114,7 @@ pub fn fit(
     commentary: &[bool],
     val: &[Vec<f32>],
     val_commentary: &[bool],
-) -> Result<Commentary, LabelError> {
+) -> Result<Commentary, FitError> {
     let labels = |flags: &[bool]| flags.iter().map(|&c| usize::from(c)).collect::<Vec<_>>();
     let (train_labels, val_labels) = (labels(commentary), labels(val_commentary));
     let fitted = fit_logistic(
@@ -125,6 +122,7 @@ pub fn fit(
         &Set { vectors: val, labels: &val_labels },
         2,
         &Settings::default(),
+        |predicted, gold| score_labels(predicted, gold, 2).macro_f1,
     )?;
     // Two classes' logits: their difference is the log-odds of the second.
     let d = fitted.weight.len() / 2;

@@ -16,8 +16,9 @@
 
 use super::clauses::{self, Lexicon, Run};
 use super::readable::points_back;
-use super::scorer::{dot, Linear};
-use super::Sentence;
+use crate::fit::dot;
+use crate::fit::ridge::Linear;
+use crate::sentences::Sentence;
 use crate::text::{self, char_len};
 
 /// The features of a combination, in the order of the compressor's weights.

@@ -17,9 +17,9 @@
 //! ([`super::tighten`]).
 
 use super::scorer::{self, Context, Scorer};
-use super::{Sentence, MAX_SENTENCE_CHARS};
 use crate::model::{Encoder, Intent, ModelError};
 use crate::segment::Article;
+use crate::sentences::{Sentence, MAX_SENTENCE_CHARS};
 use crate::text;
 
 /// How the model method embeds. (How it picks sentences beyond the first is the scorer's:

@@ -12,7 +12,7 @@
 //! hand-written summary is expected to be. It stays linear: boosted regression trees on the same
 //! features gained 0.2–0.4 ROUGE-L in cross-validation but lost 0.2–1.1 on the validation
 //! articles, and products of feature pairs did no better. It is fitted by
-//! `jianbao train-summarizer` ([`fit`]) on newspaper articles with hand-written summaries and on
+//! `jianbao train-summarizer` ([`crate::fit::ridge::fit`]) on newspaper articles with hand-written summaries and on
 //! LCSTS posts with their headlines, and built in for the default encoder
 //! (`models/e5-small/summarizer.json`, with the data it was trained on and its held-out scores).
 
@@ -21,7 +21,10 @@ use serde::{Deserialize, Serialize};
 use super::clauses::RUN_FEATURES;
 use super::commentary::Commentary;
 use super::tighten::TIGHT_FEATURES;
-use super::Sentence;
+use super::words::{bigrams, holders, Bigram};
+use crate::fit::dot;
+use crate::fit::ridge::Linear;
+use crate::sentences::Sentence;
 use crate::text;
 
 /// The features, in the order of the scorer's weights ([`Scorer::model`]).
@@ -83,38 +86,9 @@ pub struct Context<'a> {
     pub short: bool,
 }
 
-pub(super) fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-/// Two consecutive letters or digits.
-pub type Bigram = (char, char);
-
-/// The character bigrams of a text's letters and digits (punctuation and spaces skipped).
-pub fn bigrams(text: &str) -> Vec<Bigram> {
-    let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
-    chars.windows(2).map(|w| (w[0], w[1])).collect()
-}
-
-/// How many of the first [`MAX_LEXICAL_SENTENCES`] sentences hold each bigram.
-pub fn holders(sentences: &[Sentence]) -> std::collections::HashMap<Bigram, u32> {
-    let mut holders = std::collections::HashMap::new();
-    for sentence in sentences.iter().take(MAX_LEXICAL_SENTENCES) {
-        let own: std::collections::HashSet<Bigram> = bigrams(&sentence.text).into_iter().collect();
-        for b in own {
-            *holders.entry(b).or_default() += 1;
-        }
-    }
-    holders
-}
-
-/// The shared bigrams are counted over at most this many sentences from the top, so that the
-/// work per article is bounded; the longest annotated People's Daily article has about 660.
-pub const MAX_LEXICAL_SENTENCES: usize = 1024;
-
 /// For each embedded sentence: the mean, over its bigrams, of how many other candidate
-/// sentences (of the first [`MAX_LEXICAL_SENTENCES`]) hold the bigram; and the share of its
-/// bigrams in the heading and of the heading's bigrams in it.
+/// sentences (of the first [`super::words::MAX_LEXICAL_SENTENCES`]) hold the bigram; and the
+/// share of its bigrams in the heading and of the heading's bigrams in it.
 fn lexical(ctx: &Context<'_>) -> Vec<[f32; 3]> {
     use std::collections::HashSet;
     let holders = holders(ctx.sentences);
@@ -322,131 +296,9 @@ pub fn mmr(scores: &[f32], vectors: &[Vec<f32>], redundancy: f32) -> Vec<usize> 
     order
 }
 
-/// A fitted linear model over named features: `bias + weights · features`. The sentence scorer
-/// ([`FEATURES`]), the trimmer ([`RUN_FEATURES`]) and the tightener ([`TIGHT_FEATURES`]) are
-/// such models.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Linear {
-    /// Feature names, in order.
-    pub features: Vec<String>,
-    pub weights: Vec<f32>,
-    pub bias: f32,
-}
-
-impl Linear {
-    /// Fits the model over the features `names` to `rows` ([`fit`]); `None` where nothing can
-    /// be fitted.
-    pub fn fit<const K: usize>(names: &[&str; K], rows: &[([f32; K], f32, f32)], ridge: f64) -> Option<Linear> {
-        let (weights, bias) = fit(rows, ridge)?;
-        Some(Linear { features: names.iter().map(|f| (*f).to_owned()).collect(), weights, bias })
-    }
-
-    /// Whether its features are `names`, in order.
-    pub fn fits(&self, names: &[&str]) -> bool {
-        self.features.iter().map(String::as_str).eq(names.iter().copied()) && self.weights.len() == names.len()
-    }
-
-    pub fn score(&self, features: &[f32]) -> f32 {
-        self.bias + dot(&self.weights, features)
-    }
-}
-
-/// Fits `target ≈ bias + weights · features` by weighted least squares with a small ridge
-/// penalty (features standardised first, the fit folded back), solved in closed form.
-pub fn fit<const K: usize>(rows: &[([f32; K], f32, f32)], ridge: f64) -> Option<(Vec<f32>, f32)> {
-    let total: f64 = rows.iter().map(|r| f64::from(r.2)).sum();
-    if rows.is_empty() || total <= 0.0 {
-        return None;
-    }
-    let mut mean = [0f64; K];
-    let mut target_mean = 0f64;
-    for (x, y, w) in rows {
-        for k in 0..K {
-            mean[k] += f64::from(*w) * f64::from(x[k]) / total;
-        }
-        target_mean += f64::from(*w) * f64::from(*y) / total;
-    }
-    let mut spread = [0f64; K];
-    for (x, _, w) in rows {
-        for k in 0..K {
-            spread[k] += f64::from(*w) * (f64::from(x[k]) - mean[k]).powi(2) / total;
-        }
-    }
-    let spread: Vec<f64> = spread.iter().map(|s| s.sqrt().max(1e-9)).collect();
-    // Normal equations (ZᵀWZ + ridge·I) β = ZᵀW(y - ȳ) on standardised features Z.
-    let mut a = vec![[0f64; K]; K];
-    let mut b = [0f64; K];
-    for (x, y, w) in rows {
-        let z: Vec<f64> = (0..K).map(|k| (f64::from(x[k]) - mean[k]) / spread[k]).collect();
-        let w = f64::from(*w) / total;
-        for i in 0..K {
-            b[i] += w * z[i] * (f64::from(*y) - target_mean);
-            for j in 0..K {
-                a[i][j] += w * z[i] * z[j];
-            }
-        }
-    }
-    for (i, row) in a.iter_mut().enumerate() {
-        row[i] += ridge;
-    }
-    let beta = solve(a, b)?;
-    let weights: Vec<f32> = (0..K).map(|k| (beta[k] / spread[k]) as f32).collect();
-    let bias = target_mean - (0..K).map(|k| beta[k] * mean[k] / spread[k]).sum::<f64>();
-    Some((weights, bias as f32))
-}
-
-/// Solves `a x = b` by Gaussian elimination with partial pivoting; `None` if `a` is singular.
-fn solve<const K: usize>(mut a: Vec<[f64; K]>, mut b: [f64; K]) -> Option<[f64; K]> {
-    for col in 0..K {
-        let pivot = (col..K).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
-        if a[pivot][col].abs() < 1e-12 {
-            return None;
-        }
-        a.swap(col, pivot);
-        b.swap(col, pivot);
-        let pivot_row = a[col];
-        for row in col + 1..K {
-            let f = a[row][col] / pivot_row[col];
-            for (x, p) in a[row][col..].iter_mut().zip(&pivot_row[col..]) {
-                *x -= f * p;
-            }
-            b[row] -= f * b[col];
-        }
-    }
-    let mut x = [0f64; K];
-    for row in (0..K).rev() {
-        let rest: f64 = (row + 1..K).map(|k| a[row][k] * x[k]).sum();
-        x[row] = (b[row] - rest) / a[row][row];
-    }
-    Some(x)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn least_squares_recovers_a_linear_target() {
-        // target = 0.1 + 0.5·cos_article − 0.2·chars, with the other features varying too.
-        let chars = FEATURES.iter().position(|f| *f == "chars").unwrap();
-        let mut rows = Vec::new();
-        let mut state = 7u64;
-        let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (state >> 33) as f32 / (1u64 << 31) as f32
-        };
-        for _ in 0..500 {
-            let mut x = [0f32; FEATURES.len()];
-            x.iter_mut().for_each(|v| *v = next());
-            let y = 0.1 + 0.5 * x[0] - 0.2 * x[chars];
-            rows.push((x, y, 1.0));
-        }
-        let (w, b) = fit(&rows, 1e-9).expect("fits");
-        assert!((b - 0.1).abs() < 1e-3, "{b}");
-        assert!((w[0] - 0.5).abs() < 1e-3 && (w[chars] + 0.2).abs() < 1e-3, "{w:?}");
-        assert!(w.iter().enumerate().filter(|(k, _)| *k != 0 && *k != chars).all(|(_, v)| v.abs() < 1e-3));
-        assert!(fit::<{ FEATURES.len() }>(&[], 1.0).is_none());
-    }
 
     #[test]
     fn scores_lead_redundancy_pushes_near_duplicates_back_and_weak_ones_out() {

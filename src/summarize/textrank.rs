@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::Sentence;
+use crate::sentences::Sentence;
 use crate::text::is_han;
 
 const DAMPING: f64 = 0.85;

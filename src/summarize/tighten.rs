@@ -19,9 +19,11 @@
 
 use super::clauses::{self, Lexicon, Run, RUN_FEATURES};
 use super::readable::points_back;
-use super::scorer::{dot, Linear};
-use super::{is_short, wanted_sentences, Budget, Sentence, Summary};
+use super::{is_short, wanted_sentences, Budget, Summary};
+use crate::fit::dot;
+use crate::fit::ridge::Linear;
 use crate::model::{Encoder, Intent, ModelError};
+use crate::sentences::Sentence;
 use crate::text;
 
 /// What a choice is on its own and in its text: the first of its features.

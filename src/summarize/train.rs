@@ -3,7 +3,7 @@
 //! Texts with a reference summary come from JSON Lines rows (`{text, title?, summary}`, such as
 //! LCSTS posts and their headlines) and from pages gold files whose articles carry a `summary`
 //! (hand-summarised newspaper articles: their spans cut from the pages). Each text is read as
-//! the summarizer reads it ([`candidates`]); its first sentences are embedded as the model
+//! the summarizer reads it ([`crate::sentences::candidates`]); its first sentences are embedded as the model
 //! method embeds them ([`ranked::embed`]), and each sentence becomes one training row: its
 //! [`features`] and, as the target, the character ROUGE-L F1 of the sentence as a summary
 //! would show it (cut to the budget) against the reference.
@@ -16,12 +16,14 @@ use sha2::{Digest, Sha256};
 use super::clauses::{self, RUN_FEATURES};
 use super::commentary::{self, Commentary};
 use super::compress;
-use super::scorer::{features, Context, Linear, Scorer, FEATURES};
+use super::scorer::{features, Context, Scorer, FEATURES};
 use super::tighten::{self, Choice, TIGHT_FEATURES};
-use super::{candidates, clip, compose, is_short, ranked, trimmed, Budget, Ranking, Sentence};
+use super::{clip, compose, is_short, ranked, trimmed, Budget, Ranking};
 use crate::eval::rouge;
+use crate::fit::ridge::Linear;
 use crate::model::{Encoder, Intent, ModelError};
 use crate::segment::{self, Article};
+use crate::sentences::{candidates, Sentence};
 
 /// One text with its reference summary.
 pub struct Example {

@@ -16,21 +16,9 @@ use std::path::{Path, PathBuf};
 /// module (`label::lexical`). Each goes when the code behind it moves; the test fails when one
 /// is gone, so that it leaves this list too.
 const KNOWN: &[(&str, &str)] = &[
-    // label splits an article into sentences with summarize's sentence finding.
-    ("label", "summarize"),
-    // summarize's commentary classifier is fitted with label's logistic fitter (label::train).
-    ("summarize", "label"),
     // The two trainers score what they fit with eval's metrics and read its gold files.
     ("label", "eval"),
     ("summarize", "eval"),
-    // The lexical model is fitted with train's helpers, while train builds the head and the head
-    // mixes in the lexical model: head → lexical → train → head.
-    ("label::lexical", "label::train"),
-    // scorer holds the linear model that clauses, tighten and compress score with, and also
-    // lists the features they compute: clauses → scorer → clauses, and so on.
-    ("summarize::scorer", "summarize::clauses"),
-    ("summarize::scorer", "summarize::compress"),
-    ("summarize::scorer", "summarize::tighten"),
 ];
 
 /// Where one arrow is written.

@@ -1,0 +1,33 @@
+//! The learning maths: the linear models that training fits and inference reads, and the two
+//! small operations both sides share.
+//!
+//! [`ridge`] fits a linear model over named features by weighted ridge least squares
+//! ([`ridge::Linear`], the form the summariser's scorers are stored in); [`logistic`] fits a
+//! class-weighted multinomial logistic regression on vectors with candle (the labeller's head
+//! and the summariser's commentary classifier). Neither knows what its features mean.
+
+pub mod logistic;
+pub mod ridge;
+
+/// The dot product of two vectors (over the shorter one's length).
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The index of the largest value (the last of equals), `None` for an empty slice.
+pub fn argmax(values: &[f32]) -> Option<usize> {
+    (0..values.len()).max_by(|&a, &b| values[a].total_cmp(&values[b]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argmax_takes_the_last_of_equals() {
+        assert_eq!(argmax(&[0.1, 0.5, 0.2]), Some(1));
+        assert_eq!(argmax(&[0.5, 0.5, 0.2]), Some(1));
+        assert_eq!(argmax(&[]), None);
+        assert_eq!(dot(&[1.0, 2.0], &[3.0, 4.0, 5.0]), 11.0);
+    }
+}
