@@ -24,7 +24,9 @@
 //! 7. [`fit`]: the learning maths, fitted by training and read by inference: linear models over
 //!    named features, logistic regression on vectors, and one `dot` and `argmax` for the crate.
 //! 8. [`summarize`], [`label`]: an article → its summary; an article → its section.
-//! 9. `train` (to come): fitting the summariser's scorer and the labeller's head.
+//! 9. `train`: fitting the summariser's models and the labeller's head; not yet a module of its
+//!    own (the trainers sit in the summariser's and the labeller's train files, and read eval's
+//!    metrics: the two arrows the layer test still allows).
 //! 10. [`stages`]: a batch of articles → their summaries and sections, with one shared model
 //!     and within a time budget per article, as `digest` makes them.
 //! 11. [`eval`]: scores of summaries, labels and splits against references.
