@@ -639,3 +639,61 @@ pub fn measure_tightener(
     fit.validation_texts = table.len();
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A text whose passage vector leans to the first axis when it argues, to the second when
+    /// it reports, blurred by `noise` (so that some fall on the wrong side).
+    fn text(argues: bool, reported: bool, noise: f32) -> Scored {
+        let lean = if argues { [1.0, noise] } else { [noise, 1.0] };
+        Scored {
+            sentences: Vec::new(),
+            features: Vec::new(),
+            targets: Vec::new(),
+            vectors: Vec::new(),
+            document: Some(lean.to_vec()),
+            head: None,
+            heading: String::new(),
+            reference: String::new(),
+            commentary: Some(argues),
+            reported,
+            cues: [0.0; commentary::CUES.len()],
+        }
+    }
+
+    /// Texts of both kinds, a share of them blurred towards the other side.
+    fn texts(n: usize) -> Vec<Scored> {
+        (0..n).map(|i| text(i % 3 == 0, false, if i % 5 == 0 { 0.9 } else { (i % 7) as f32 / 20.0 })).collect()
+    }
+
+    #[test]
+    fn the_frame_threshold_is_the_lowest_with_the_precision_asked_for() {
+        let mut scorer = Scorer::builtin();
+        let fit = fit_commentary(&mut scorer, &texts(90), &texts(60)).expect("both kinds in both parts");
+        let threshold = scorer.commentary.as_ref().expect("a model").threshold;
+        assert!(fit.precision >= FRAME_PRECISION && fit.recall >= MIN_FRAME_RECALL, "{fit:?}");
+        // Every lower threshold tried misses the precision (or the recall) asked for.
+        for &(t, precision, recall) in fit.thresholds.iter().filter(|t| t.0 < threshold) {
+            assert!(precision < FRAME_PRECISION || recall < MIN_FRAME_RECALL, "{t}: {precision} {recall}");
+        }
+        // Dispatches and reporters' pieces are left out of the fit and of its measure.
+        let mut with_reports = texts(90);
+        with_reports.extend((0..30).map(|_| text(false, true, 0.0)));
+        let fit = fit_commentary(&mut scorer, &with_reports, &texts(60)).expect("fits");
+        assert_eq!(fit.texts, 90);
+    }
+
+    #[test]
+    fn a_model_that_cannot_be_precise_enough_frames_nothing() {
+        // The two kinds lie on the same side: no threshold reaches the precision asked for.
+        let alike: Vec<Scored> = (0..90)
+            .map(|i| Scored { document: Some(vec![1.0, (i % 4) as f32 / 4.0]), ..text(i % 2 == 0, false, 0.0) })
+            .collect();
+        let mut scorer = Scorer::builtin();
+        let fit = fit_commentary(&mut scorer, &alike, &alike).expect("both kinds");
+        assert!(scorer.commentary.as_ref().expect("a model").threshold > 1.0, "{fit:?}");
+        assert_eq!(fit.recall, 0.0);
+    }
+}
