@@ -84,13 +84,16 @@ static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("framing clause pattern")
 });
 
-/// Whether a run may open at clause `first` of `sentence`: at its start, or after clauses that
-/// only frame it ([`FRAMING`], [`SUBORDINATE`]).
-pub fn may_open(sentence: &str, first: usize) -> bool {
-    text::clauses(sentence).iter().take(first).all(|clause| {
-        let words = text::trim(text::trim(clause).trim_end_matches(CLAUSE_BREAKS));
-        FRAMING.is_match(words) || SUBORDINATE.is_match(words)
-    })
+/// How many of `sentence`'s first clauses only frame it ([`FRAMING`], [`SUBORDINATE`]): a run
+/// may open at its start or after them, at any clause up to this one, and nowhere later.
+pub fn opening_clauses(sentence: &str) -> usize {
+    text::clauses(sentence)
+        .iter()
+        .take_while(|clause| {
+            let words = text::trim(text::trim(clause).trim_end_matches(CLAUSE_BREAKS));
+            FRAMING.is_match(words) || SUBORDINATE.is_match(words)
+        })
+        .count()
 }
 
 /// Whether a run may stop after `clause` (with its break) as a sentence of its own: the break is
@@ -242,9 +245,10 @@ impl Lexicon {
 /// The run of `sentence` within `max_chars` that `trimmer` (a linear model over
 /// [`RUN_FEATURES`]) scores best; `None` where no run fits.
 pub fn best(trimmer: &Linear, lexicon: &Lexicon, sentence: &str, max_chars: usize) -> Option<Run> {
+    let opening = opening_clauses(sentence);
     runs(sentence, max_chars, MIN_RUN_CHARS, usize::MAX)
         .into_iter()
-        .filter(|run| may_open(sentence, run.first))
+        .filter(|run| run.first <= opening)
         .map(|run| (trimmer.score(&lexicon.features(&run)), run))
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, run)| run)
@@ -268,7 +272,8 @@ pub fn rows(
     let mut out = Vec::new();
     for &i in over {
         let mut runs = runs(&sentences[i].text, max_chars, MIN_RUN_CHARS, usize::MAX);
-        runs.retain(|run| may_open(&sentences[i].text, run.first));
+        let opening = opening_clauses(&sentences[i].text);
+        runs.retain(|run| run.first <= opening);
         if runs.is_empty() {
             continue;
         }

@@ -7,7 +7,8 @@
 //! to [`MAX_CLAUSES`] clauses and itself whole ([`units`]), each a sentence a reader can read
 //! alone ([`clauses::runs`]), and a summary is one unit or two units of different sentences, in
 //! article order, within the budget, the first one that may open a summary (it starts its
-//! sentence, or only clauses that frame it come before: [`clauses::may_open`]) ([`combos`]). A linear model (the compressor) rates each
+//! sentence, or only clauses that frame it come before: [`clauses::opening_clauses`])
+//! ([`combos`]). A linear model (the compressor) rates each
 //! on a few numbers ([`FEATURES`]): the scorer's scores of its sentences and their similarity
 //! to the article, how alike the two are, where they sit, how much of them is kept, how much
 //! of the headline it holds, its length. `jianbao train-summarizer` fits it on the annotated
@@ -16,6 +17,7 @@
 
 use super::clauses::{self, Lexicon, Run};
 use super::readable::points_back;
+use super::{is_short, Budget};
 use crate::fit::dot;
 use crate::fit::ridge::Linear;
 use crate::sentences::Sentence;
@@ -70,7 +72,7 @@ pub struct Unit {
     /// Characters as a summary shows it.
     pub chars: usize,
     /// Whether a summary may open with it: it starts its sentence, or only clauses that frame
-    /// it come before ([`clauses::may_open`]). A second unit may start further on: it follows
+    /// it come before ([`clauses::opening_clauses`]). A second unit may start further on: it follows
     /// the first, whose subject it often shares.
     pub opens: bool,
 }
@@ -91,7 +93,19 @@ pub struct Text<'a> {
 /// One unit, or two units of different sentences in article order (indices into the units).
 pub type Combo = (usize, Option<usize>);
 
-impl Text<'_> {
+impl<'a> Text<'a> {
+    /// The compressor's view of a text: its sentences as the summary shows them, the query
+    /// vectors and scores of the embedded ones, its passage vector and its heading.
+    pub fn new(
+        sentences: &'a [Sentence],
+        vectors: &'a [Vec<f32>],
+        scores: &'a [f32],
+        document: &'a [f32],
+        heading: &str,
+    ) -> Text<'a> {
+        Text { sentences, vectors, scores, document, lexicon: Lexicon::new(heading, sentences) }
+    }
+
     /// How many of the sentences are embedded (have a vector and a score).
     fn embedded(&self) -> usize {
         self.vectors.len().min(self.scores.len()).min(self.sentences.len())
@@ -105,10 +119,11 @@ impl Text<'_> {
             let runs = clauses::runs(&sentence.text, max_chars, MIN_CHARS, MAX_CLAUSES);
             let of = text::clauses(&sentence.text).len();
             let has_whole = runs.iter().any(|r| r.first == 0 && !r.is_cut());
+            let opening = clauses::opening_clauses(&sentence.text);
             out.extend(runs.into_iter().map(|run| Unit {
                 sentence: k,
                 chars: char_len(&run.text),
-                opens: clauses::may_open(&sentence.text, run.first),
+                opens: run.first <= opening,
                 run,
             }));
             let whole = clauses::ended(&sentence.text);
@@ -167,6 +182,13 @@ impl Text<'_> {
             band(70.0, f32::MAX),
         ]
     }
+}
+
+/// Whether a summary of `sentences` within `budget` is composed by the compressor: a text that
+/// fills the budget, neither a short text (tightened instead) nor one asked for a number of
+/// sentences.
+pub fn applies(sentences: &[Sentence], budget: Budget) -> bool {
+    budget.sentences.is_none() && !is_short(sentences, budget.max_chars)
 }
 
 /// The combinations of `units` within `max_chars`: each unit that may open a summary alone, and
@@ -228,13 +250,7 @@ mod tests {
         }
 
         fn text<'a>(&'a self, sentences: &'a [Sentence], heading: &str) -> Text<'a> {
-            Text {
-                sentences,
-                vectors: &self.vectors,
-                scores: &self.scores,
-                document: &self.document,
-                lexicon: Lexicon::new(heading, sentences),
-            }
+            Text::new(sentences, &self.vectors, &self.scores, &self.document, heading)
         }
     }
 

@@ -406,18 +406,12 @@ fn compressed(
 ) -> Option<Summary> {
     let compressor = scorer.compressor.as_ref()?;
     let document = ranking.document?;
-    if budget.sentences.is_some() || is_short(sentences, budget.max_chars) {
+    if !compress::applies(sentences, budget) {
         return None;
     }
     let lead_in = if framed { commentary::LEAD_IN } else { "" };
     let room = budget.max_chars.saturating_sub(char_len(lead_in));
-    let text = compress::Text {
-        sentences,
-        vectors: ranking.vectors,
-        scores: ranking.scores,
-        document,
-        lexicon: clauses::Lexicon::new(ranking.heading, sentences),
-    };
+    let text = compress::Text::new(sentences, ranking.vectors, ranking.scores, document, ranking.heading);
     let (shown, from) = compress::best(compressor, &text, room)?;
     Some(Summary { text: format!("{lead_in}{shown}"), sentences: from })
 }

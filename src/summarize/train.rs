@@ -447,28 +447,6 @@ pub struct CompressorFit {
 /// the rows stay bounded (a text has up to ~1,100).
 const MAX_TRAINING_COMBOS: usize = 400;
 
-/// The compressor's view of a scored text, as the model method composes it: openings trimmed,
-/// the fitted scorer's scores. `None` for a text it does not apply to (short, or without a
-/// passage vector).
-fn compress_text<'a>(
-    s: &'a Scored,
-    sentences: &'a [Sentence],
-    scores: &'a [f32],
-    budget: Budget,
-) -> Option<compress::Text<'a>> {
-    let document = s.document.as_deref()?;
-    if is_short(sentences, budget.max_chars) {
-        return None;
-    }
-    Some(compress::Text {
-        sentences,
-        vectors: &s.vectors,
-        scores,
-        document,
-        lexicon: clauses::Lexicon::new(&s.heading, sentences),
-    })
-}
-
 /// Fits the scorer's compressor ([`compress`]) on the combinations of units of the texts of
 /// `scored` that fill the budget (each text weighing its weight, spread over its
 /// combinations), each combination's target its ROUGE-L F1 against the reference less its
@@ -485,7 +463,10 @@ pub fn fit_compressor(
     for (s, &weight) in scored.iter().zip(weights) {
         let sentences = trimmed(&s.sentences);
         let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
-        let Some(text) = compress_text(s, &sentences, &scores, budget) else { continue };
+        let Some(document) = s.document.as_deref().filter(|_| compress::applies(&sentences, budget)) else {
+            continue;
+        };
+        let text = compress::Text::new(&sentences, &s.vectors, &scores, document, &s.heading);
         let units = text.units(budget.max_chars);
         let all = compress::combos(&units, budget.max_chars);
         if all.is_empty() {
@@ -511,7 +492,7 @@ pub fn fit_compressor(
 pub fn measure_compressor(fit: &mut CompressorFit, scorer: &Scorer, held: &[Scored], budget: Budget) {
     let without = Scorer { compressor: None, ..scorer.clone() };
     let applies: Vec<&Scored> =
-        held.iter().filter(|s| s.document.is_some() && !is_short(&trimmed(&s.sentences), budget.max_chars)).collect();
+        held.iter().filter(|s| s.document.is_some() && compress::applies(&trimmed(&s.sentences), budget)).collect();
     let mean = |scorer: &Scorer| {
         applies
             .iter()
