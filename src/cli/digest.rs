@@ -14,9 +14,10 @@ use super::args::{
 use super::batch::{self, Run};
 use super::{check_share, open_output, InputArgs, Outcome};
 use crate::fit::logistic::{self, Set, Settings};
+use crate::fit::split::Part;
 use crate::label::head::Head;
 use crate::label::lexical::{self, LexicalSettings};
-use crate::label::train::{self, Part};
+use crate::label::train;
 use crate::label::{self, Labeller, Taxonomy, ZeroShot};
 use crate::model::{CandleEncoder, Encoder};
 use crate::output::{self, DigestPage, Page};

@@ -13,6 +13,7 @@ use super::rouge::{self, Aggregate, Rouge, Tokenizer};
 use super::split::{match_articles, SplitItem, SplitScores};
 use super::suite::{Dataset, Suite, System, Task};
 use super::EvalError;
+use crate::fit::split::{part_of, Part};
 use crate::input;
 use crate::label::head::Head;
 use crate::label::{self, Labeller, Taxonomy, ZeroShot};
@@ -198,9 +199,7 @@ pub fn run_suite(
 
 /// The rows a dataset keeps: its test part if asked, every n-th, at most `limit`.
 fn select<T>(items: Vec<T>, dataset: &Dataset, text: impl Fn(&T) -> &str) -> Vec<T> {
-    let kept = items.into_iter().filter(|item| {
-        !dataset.test_part_only || crate::label::train::part_of(text(item)) == crate::label::train::Part::Test
-    });
+    let kept = items.into_iter().filter(|item| !dataset.test_part_only || part_of(text(item)) == Part::Test);
     kept.step_by(dataset.every).take(dataset.limit.unwrap_or(usize::MAX)).collect()
 }
 

@@ -4,10 +4,13 @@
 //! [`ridge`] fits a linear model over named features by weighted ridge least squares
 //! ([`ridge::Linear`], the form the summariser's scorers are stored in); [`logistic`] fits a
 //! class-weighted multinomial logistic regression on vectors with candle (the labeller's head
-//! and the summariser's commentary classifier). Neither knows what its features mean.
+//! and the summariser's commentary classifier). Neither knows what its features mean. [`split`]
+//! puts each labelled text in a training, validation or test part, for the trainers and for
+//! `eval`'s test parts.
 
 pub mod logistic;
 pub mod ridge;
+pub mod split;
 
 /// The dot product of two vectors (over the shorter one's length).
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
