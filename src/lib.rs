@@ -7,13 +7,14 @@
 //! [`output`] (records → bytes). [`stages`] runs the summariser and the labeller over a batch
 //! of articles as `digest` does (one shared model, a time budget per article); [`batch`]
 //! streams pages through them into an output, resumable and shardable; [`eval`] scores what
-//! they make against references; [`cli`] turns the command line into calls of the above.
+//! they make against references; [`train`] fits the summariser's and the labeller's models;
+//! [`cli`] turns the command line into calls of the above.
 //!
 //! # Layers
 //!
 //! A module uses only modules on layers below its own, never one beside or above it; inside a
 //! module, its files and folders do not use one another in a circle. `tests/integration/layers.rs`
-//! reads the code against this list and names the few arrows that still break it.
+//! reads the code against this list and names any arrows that still break it.
 //!
 //! 1. [`error`], [`text`]: input errors; character classes and line splitting.
 //! 2. [`input`]: paths, archives and JSON Lines → decoded documents.
@@ -22,21 +23,21 @@
 //! 5. [`sentences`]: an article → its candidate sentences.
 //! 6. [`model`]: texts → vectors.
 //! 7. [`fit`]: the learning maths, fitted by training and read by inference: linear models over
-//!    named features, logistic regression on vectors, and one `dot` and `argmax` for the crate.
+//!    named features, logistic regression on vectors, the split of labelled data into training,
+//!    validation and test parts, and one `dot` and `argmax` for the crate.
 //! 8. [`summarize`], [`label`]: an article → its summary; an article → its section.
-//! 9. `train`: fitting the summariser's models and the labeller's head; not yet a module of its
-//!    own (the trainers sit in the summariser's and the labeller's train files, and read eval's
-//!    metrics: the two arrows the layer test still allows).
-//! 10. [`stages`]: a batch of articles → their summaries and sections, with one shared model
-//!     and within a time budget per article, as `digest` makes them.
-//! 11. [`eval`]: scores of summaries, labels and splits against references.
+//! 9. [`stages`]: a batch of articles → their summaries and sections, with one shared model
+//!    and within a time budget per article, as `digest` makes them.
+//! 10. [`eval`]: scores of summaries, labels and splits against references.
+//! 11. [`train`]: fitting the summariser's models and the labeller's head on labelled data,
+//!     scored with eval's metrics and read with its gold readers.
 //! 12. [`output`]: records → bytes, their keys, and reading back an output to resume.
 //! 13. [`batch`]: pages streamed through the stages into an output.
 //! 14. [`cli`]: the command line.
 //!
 //! Below the model, nothing knows of it; above the stages, [`eval`] and [`output`] each take
-//! their results without knowing of the other, and only [`batch`] and [`cli`] put it all
-//! together.
+//! their results without knowing of the other, [`train`] fits the inference modules' models and
+//! scores them as [`eval`] does, and only [`batch`] and [`cli`] put it all together.
 
 pub mod batch;
 pub mod cli;
@@ -52,6 +53,7 @@ pub mod sentences;
 pub mod stages;
 pub mod summarize;
 pub mod text;
+pub mod train;
 
 use error::{InputError, InputErrorKind};
 

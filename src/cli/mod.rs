@@ -6,6 +6,7 @@ mod batch;
 mod digest;
 mod eval;
 mod model;
+mod train;
 
 use std::io::{self, BufWriter, Write};
 use std::ops::ControlFlow;
@@ -74,8 +75,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             args.model.quiet = args.output.quiet;
             digest::label(args)
         }
-        Command::Train(args) => digest::train(args),
-        Command::TrainSummarizer(args) => digest::train_summarizer(args),
+        Command::Train(args) => train::train(args),
+        Command::TrainSummarizer(args) => train::train_summarizer(args),
         Command::Eval(mut args) => {
             args.model.quiet = args.quiet;
             eval::eval(args)

@@ -4,8 +4,8 @@
 //! `models/sections.toml`, built into the binary). Two classifiers read the encoder's vector of
 //! [`input_parts`]:
 //! - a trained head ([`head::Head`]): logistic regression on frozen embeddings, mixed with one
-//!   on the text's character n-grams ([`lexical`]), trained by `jianbao train` ([`train`]); the
-//!   head for the default model and taxonomy is built in;
+//!   on the text's character n-grams ([`lexical`]), trained by `jianbao train`
+//!   ([`crate::train::head`]); the head for the default model and taxonomy is built in;
 //! - zero-shot ([`ZeroShot`]): similarity between the article and each label's description,
 //!   for a labels file without training data.
 //!
@@ -14,7 +14,6 @@
 
 pub mod head;
 pub mod lexical;
-pub mod train;
 
 use std::path::{Path, PathBuf};
 

@@ -8,8 +8,9 @@
 //!
 //! [`Commentary`] is a logistic regression on the two vectors the model method already has for
 //! an article (its passage vector and its headline's query vector), fitted by
-//! `jianbao train-summarizer` on the `kind` of hand-annotated newspaper articles, its threshold
-//! chosen by the validation articles' summaries. An article it judges commentary at or above
+//! `jianbao train-summarizer` ([`crate::train::summarizer::commentary`]) on the `kind` of
+//! hand-annotated newspaper articles, its threshold chosen by the validation articles'
+//! summaries. An article it judges commentary at or above
 //! the threshold gets a summary that opens with [`LEAD_IN`] and fills the rest of the budget.
 //! Texts meant to get one sentence (posts, briefs: [`super::wanted_sentences`]) are never framed.
 
@@ -18,9 +19,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::eval::labels::score_labels;
 use crate::fit::dot;
-use crate::fit::logistic::{fit as fit_logistic, FitError, Set, Settings};
 use crate::segment::{Article, Kind};
 
 /// What a commentary's summary opens with.
@@ -106,67 +105,9 @@ pub fn input(document: &[f32], head: Option<&[f32]>, cues: &[f32; CUES.len()]) -
     x
 }
 
-/// Fits the regression on `train` inputs ([`input`]) and whether each is commentary, keeping
-/// the epoch that tells `val` apart best (macro-F1, classes weighted to balance); the threshold
-/// is left at 0.5 for the caller to choose.
-pub fn fit(
-    train: &[Vec<f32>],
-    commentary: &[bool],
-    val: &[Vec<f32>],
-    val_commentary: &[bool],
-) -> Result<Commentary, FitError> {
-    let labels = |flags: &[bool]| flags.iter().map(|&c| usize::from(c)).collect::<Vec<_>>();
-    let (train_labels, val_labels) = (labels(commentary), labels(val_commentary));
-    let fitted = fit_logistic(
-        &Set { vectors: train, labels: &train_labels },
-        &Set { vectors: val, labels: &val_labels },
-        2,
-        &Settings::default(),
-        |predicted, gold| score_labels(predicted, gold, 2).macro_f1,
-    )?;
-    // Two classes' logits: their difference is the log-odds of the second.
-    let d = fitted.weight.len() / 2;
-    let weights = (0..d).map(|j| fitted.weight[d + j] - fitted.weight[j]).collect();
-    Ok(Commentary { weights, bias: fitted.bias[1] - fitted.bias[0], threshold: 0.5 })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_regression_learns_which_side_commentary_lies_on() {
-        // Two-dimensional "vectors": commentary leans on the first axis, reports on the second;
-        // the headline repeats the article's lean.
-        let mut state = 11u64;
-        let mut noise = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((state >> 33) as f32 / (1u64 << 31) as f32 - 0.5) * 0.6
-        };
-        let mut inputs = Vec::new();
-        let mut flags = Vec::new();
-        for i in 0..200 {
-            let argues = i % 3 == 0;
-            let v = if argues { [1.0 + noise(), noise()] } else { [noise(), 1.0 + noise()] };
-            inputs.push(input(&v, Some(&v), &NONE));
-            flags.push(argues);
-        }
-        let model = fit(&inputs[..150], &flags[..150], &inputs[150..], &flags[150..]).expect("fits");
-        assert_eq!(model.weights.len(), 4 + CUES.len());
-        let (argues, reports) = (
-            model.probability(&[1.0, 0.0], Some(&[1.0, 0.0]), &NONE),
-            model.probability(&[0.0, 1.0], Some(&[0.0, 1.0]), &NONE),
-        );
-        assert!(argues > 0.5 && reports < 0.5, "{argues} {reports}");
-        assert!(
-            model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), &NONE, 80)
-                && !model.frames(&[0.0, 1.0], Some(&[0.0, 1.0]), &NONE, 80)
-        );
-        assert!(!model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), &NONE, 24), "too small a budget to frame");
-        assert_eq!(model.probability(&[1.0, 0.0, 0.0], None, &NONE), 0.0, "another encoder's vectors");
-    }
-
-    const NONE: [f32; CUES.len()] = [0.0; CUES.len()];
 
     #[test]
     fn a_signed_piece_and_its_questions_are_cues() {

@@ -16,7 +16,6 @@ pub mod readable;
 pub mod scorer;
 pub mod textrank;
 pub mod tighten;
-pub mod train;
 pub mod words;
 
 use std::sync::LazyLock;
@@ -210,7 +209,7 @@ pub fn is_short(candidates: &[Sentence], max_chars: usize) -> bool {
 /// that fits and can end a sentence ([`clip_at_clause`]). Only where no such clause fits is it
 /// cut in the middle, at `max_chars` with `……` (two characters, counted) in place of the rest;
 /// a budget too small for the `……` gets the first characters alone.
-fn clip(text: &str, max_chars: usize) -> String {
+pub fn clip(text: &str, max_chars: usize) -> String {
     clip_at_clause(text, max_chars).unwrap_or_else(|| {
         if max_chars < 2 {
             return text.chars().take(max_chars).collect();

@@ -11,7 +11,8 @@
 //! bands, since the best length is not a straight line), how much of the article repeats its
 //! words, figures, quotation and questions. `jianbao train-summarizer` fits it on the texts meant
 //! to get one sentence (the LCSTS PART II training posts), each choice's target its ROUGE-L F1
-//! against the reference less the mean of its text's choices.
+//! against the reference less the mean of its text's choices
+//! ([`crate::train::summarizer::tightener`]).
 //!
 //! On LCSTS PART II validation posts, ROUGE-L F1 rose from 23.4 (the best sentence's runs by
 //! similarity less a length penalty) to 24.4; the oracle choice scores 37.6. Without the runs'
@@ -248,25 +249,13 @@ pub fn text<'a>(
     applies(candidates, budget).then_some(Text { sentences: candidates, vectors, scores, document })
 }
 
-/// One training row per choice: features, target and weight.
-pub type ChoiceRow = ([f32; TIGHT_FEATURES.len()], f32, f32);
-
-/// Training rows from one text's choices, their features and their ROUGE-L F1 against the
-/// reference: each target is taken less the mean of the text's choices, and the text weighs
-/// `weight` in all.
-pub fn rows(features: &[[f32; TIGHT_FEATURES.len()]], rouge: &[f32], weight: f32) -> Vec<ChoiceRow> {
-    let mean = rouge.iter().sum::<f32>() / rouge.len().max(1) as f32;
-    let each = weight / rouge.len().max(1) as f32;
-    features.iter().zip(rouge).map(|(f, t)| (*f, t - mean, each)).collect()
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::text::char_len;
 
     /// An encoder for tests: a text's vector is its normalised character counts.
-    struct CharCounts;
+    pub(crate) struct CharCounts;
 
     impl Encoder for CharCounts {
         fn id(&self) -> &str {
@@ -290,12 +279,12 @@ mod tests {
         }
     }
 
-    fn sentences(texts: &[&str]) -> Vec<Sentence> {
+    pub(crate) fn sentences(texts: &[&str]) -> Vec<Sentence> {
         texts.iter().map(|t| Sentence { text: (*t).to_owned(), paragraph: 0, chars: char_len(t) }).collect()
     }
 
     /// The vectors a text's choices are scored with: its sentences' and its passage's.
-    fn embedded(sentences: &[Sentence]) -> (Vec<Vec<f32>>, Vec<f32>) {
+    pub(crate) fn embedded(sentences: &[Sentence]) -> (Vec<Vec<f32>>, Vec<f32>) {
         let texts: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
         let vectors = CharCounts.embed(&texts, Intent::Query).unwrap();
         let passage: String = texts.concat();
@@ -336,60 +325,5 @@ mod tests {
         let text = Text { sentences: &one, vectors: &vectors, scores: &[0.0], document: &document };
         let choices = text.choices(80);
         assert!(!choices.is_empty() && choices.iter().all(|c| c.run.text != one[0].text), "{choices:?}");
-    }
-
-    #[test]
-    fn a_fitted_tightener_keeps_what_the_headlines_keep() {
-        // Each post's headline is what happened: the clause after the source and the time.
-        let posts = [
-            (
-                ["据新华社报道，昨天下午，市政府部署冬季供暖工作，各区负责人参加。", "会议还研究了其他事项。"],
-                "市政府部署冬季供暖工作",
-            ),
-            (
-                ["据本报记者了解，今年以来，交通部门增开旅客列车五百余列，各地积极配合。", "春运期间客流平稳。"],
-                "交通部门增开旅客列车五百余列",
-            ),
-            (
-                ["据统计，截至目前，全国粮食总产量再创新高，农民收入持续增长。", "各地秋收进展顺利。"],
-                "全国粮食总产量再创新高",
-            ),
-            (
-                ["据有关方面透露，本周一上午，省教育厅发布招生新规，考生家长十分关注。", "新规将于明年实施。"],
-                "省教育厅发布招生新规",
-            ),
-        ];
-        let mut rows = Vec::new();
-        for (texts, headline) in posts {
-            let post = sentences(&texts);
-            let (vectors, document) = embedded(&post);
-            let text = Text { sentences: &post, vectors: &vectors, scores: &[0.1, 0.0], document: &document };
-            let choices = text.choices(80);
-            let queries: Vec<&str> = choices.iter().filter_map(Choice::query).collect();
-            let mut run_vectors = CharCounts.embed(&queries, Intent::Query).unwrap().into_iter();
-            let features = text.features(&choices, &mut run_vectors);
-            let rouge: Vec<f32> = choices
-                .iter()
-                .map(|c| crate::eval::rouge::score_text(&c.run.text, headline).rouge_l.f1 as f32)
-                .collect();
-            rows.extend(super::rows(&features, &rouge, 1.0));
-        }
-        let tightener = Linear::fit(&TIGHT_FEATURES, &rows, 0.1).expect("fits");
-        assert!(tightener.fits(&TIGHT_FEATURES));
-        let post = sentences(&["据本台消息，昨天上午，省政府部署森林防火工作，各地严阵以待。", "会议由省长主持。"]);
-        let (vectors, document) = embedded(&post);
-        let texts = [Some(Text { sentences: &post, vectors: &vectors, scores: &[0.1, 0.0], document: &document })];
-        let budget = Budget { max_chars: 80, sentences: None };
-        assert!(applies(&post, budget));
-        let mut summaries = vec![Summary { text: post[0].text.clone(), sentences: vec![0] }];
-        tighten(&CharCounts, &tightener, &mut summaries, &texts, budget).unwrap();
-        let kept = &summaries[0].text;
-        assert!(kept.contains("省政府部署森林防火工作") && !kept.starts_with("据本台消息"), "{kept}");
-        assert!(char_len(kept) < post[0].chars, "{kept}");
-        assert_eq!(summaries[0].sentences, [0]);
-        // A text without its vectors is left as it is.
-        let before = summaries.clone();
-        tighten(&CharCounts, &tightener, &mut summaries, &[None], budget).unwrap();
-        assert_eq!(summaries, before);
     }
 }

@@ -437,7 +437,7 @@ fn a_head_for_other_sections_is_refused_by_eval_as_by_digest() {
     let two =
         jianbao::label::Taxonomy::parse("[[section]]\nname = \"甲\"\n\n[[section]]\nname = \"乙\"\n", Path::new("two"))
             .expect("a labels file");
-    let manifest = jianbao::label::train::manifest(encoder, &two, Value::Null);
+    let manifest = jianbao::train::head::manifest(encoder, &two, Value::Null);
     let head = jianbao::label::head::Head::new(manifest, vec![0.0; 2 * encoder.dim()], vec![0.0; 2]).expect("a head");
     let dir = Dir::new();
     let head_dir = dir.path("two-head");

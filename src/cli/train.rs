@@ -1,0 +1,155 @@
+//! `jianbao train` and `train-summarizer`: their flags become calls of [`crate::train`], which
+//! they report on the console.
+
+use anyhow::{bail, Context};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::args::{TrainArgs, TrainSummarizerArgs};
+use super::Outcome;
+use crate::fit::logistic::Settings;
+use crate::label::Taxonomy;
+use crate::model::service::cache::Cached;
+use crate::model::Encoder;
+use crate::train::{head, summarizer, Weights};
+
+pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
+    let taxonomy = match &args.labels {
+        Some(path) => Taxonomy::load(path)?,
+        None => Taxonomy::default_sections(),
+    };
+    if args.epochs == 0 {
+        bail!("--epochs must be at least 1");
+    }
+    let weights = Weights::new(args.weight.iter().cloned(), args.data.iter().chain(&args.articles))?;
+    let (mut examples, mut files) = head::read_examples(&args.data, &taxonomy, &weights)?;
+    if let Some(pages) = &args.pages {
+        let (articles, article_files) = head::read_articles(&args.articles, pages, &taxonomy, &weights)?;
+        examples.extend(articles);
+        files.extend(article_files);
+    }
+    for f in &files {
+        eprintln!(
+            "{}: {} rows, {} used, {} unlabelled, {} with other labels",
+            f.source.file, f.rows, f.used, f.unlabelled, f.other_labels
+        );
+    }
+    let encoder = args.model.load()?;
+    let settings = Settings {
+        epochs: args.epochs,
+        learning_rate: args.learning_rate,
+        weight_decay: args.weight_decay,
+        seed: args.seed,
+        ..Settings::default()
+    };
+    let progress = embedding_progress(examples.len(), "texts");
+    let tick = |n: usize| progress.inc(n as u64);
+    let trained = head::train(
+        &encoder,
+        &taxonomy,
+        &examples,
+        files,
+        weights,
+        settings,
+        args.no_lexical,
+        args.cache.as_deref(),
+        &tick,
+    );
+    progress.finish_and_clear();
+    let trained = trained?;
+    if let Some((epoch, mix, accuracy)) = trained.lexical {
+        eprintln!("lexical part: best epoch {epoch}, mix {mix:.1} (validation accuracy {accuracy:.4})");
+    }
+    trained.head.save(&args.out)?;
+    eprintln!("best epoch {} of {}", trained.best_epoch, settings.epochs);
+    for (name, scores) in [("validation", &trained.validation), ("test", &trained.test)] {
+        for (scheme, s) in scores {
+            eprintln!("{name:<10} {scheme:<18} n {:>6}  accuracy {:.4}  macro-F1 {:.4}", s.n, s.accuracy, s.macro_f1);
+        }
+    }
+    eprintln!("wrote {}", args.out.display());
+    Ok(Outcome::Done)
+}
+
+pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
+    if args.data.is_empty() && args.articles.is_empty() {
+        bail!("give texts with summaries: --data or --articles");
+    }
+    let weights = Weights::new(args.weight.iter().cloned(), args.data.iter().chain(&args.articles))?;
+    let pages = args.pages.clone().unwrap_or_default();
+    let data = summarizer::read(&args.data, &args.articles, &args.validation, &pages, &weights)?;
+    for f in data.files.iter().chain(&data.held_files) {
+        eprintln!("{}: {} texts with a summary (weight {})", f.source.file, f.texts, f.weight);
+    }
+    let loaded = args.model.load()?;
+    let cached = args.cache.clone().map(|dir| Cached { encoder: &loaded, dir });
+    let encoder: &dyn Encoder = match &cached {
+        Some(cached) => cached,
+        None => &loaded,
+    };
+    let total = data.examples.len() + data.held.len();
+    let progress = embedding_progress(total, "texts");
+    let (scored, held) = summarizer::score(encoder, &data, &|n| progress.inc(n as u64))?;
+    progress.finish_and_clear();
+    // The clause runs of the texts meant to get one sentence, for the tightener.
+    let progress = embedding_progress(total, "texts' clause runs");
+    let trained = summarizer::fit(encoder, &data, &scored, &held, args.ridge, &|n| progress.inc(n as u64))?;
+    progress.finish_and_clear();
+    let Some(trained) = trained else {
+        bail!("no training rows (or all features constant): nothing to fit");
+    };
+    let scorer = &trained.scorer;
+    let json = serde_json::to_string_pretty(scorer)?;
+    std::fs::write(&args.out, json + "\n").with_context(|| format!("cannot write {}", args.out.display()))?;
+    if !held.is_empty() {
+        eprintln!(
+            "validation summaries: ROUGE-L F1 {:.4} (redundancy {}, min_score {})",
+            trained.validation_summaries, scorer.redundancy, scorer.min_score
+        );
+    }
+    if let (Some(c), Some(model)) = (&trained.commentary, &scorer.commentary) {
+        eprintln!(
+            "commentary: {} of {} annotated texts; threshold {} (validation precision {:.2}, recall {:.2})",
+            c.commentary, c.texts, model.threshold, c.precision, c.recall
+        );
+    }
+    if let Some(t) = &trained.trimmer {
+        eprintln!(
+            "trimmer: {} runs of {} over-long sentences; {} validation summaries changed, ROUGE-L F1 {:.4} cut, {:.4} trimmed",
+            t.runs, t.sentences, t.validation_changed, t.validation_cut, t.validation_trimmed
+        );
+    }
+    if let Some(t) = &trained.tightener {
+        eprintln!(
+            "tightener: {} choices of {} texts meant to get one sentence, ROUGE-L F1 {:.4} cut, {:.4} tightened \
+             ({} validation texts: {:.4}, {:.4})",
+            t.choices,
+            t.texts,
+            t.untightened,
+            t.tightened,
+            t.validation_texts,
+            t.validation_untightened,
+            t.validation_tightened
+        );
+    }
+    for (name, h) in [("train", trained.train), ("validation", trained.validation)] {
+        eprintln!(
+            "{name:<10} {} texts: first sentence by the scorer R-L {:.4}, lead {:.4}, oracle {:.4}",
+            h.texts, h.scorer, h.lead, h.oracle
+        );
+    }
+    eprintln!("wrote {}", args.out.display());
+    Ok(Outcome::Done)
+}
+
+/// A progress bar for embedding `total` items, shown on a terminal only.
+fn embedding_progress(total: usize, items: &str) -> ProgressBar {
+    let progress = if console_is_terminal() { ProgressBar::new(total as u64) } else { ProgressBar::hidden() };
+    let template = format!("embedding {{bar:30}} {{pos}}/{{len}} {items}, {{per_sec}}, eta {{eta}}");
+    progress.set_style(ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+    progress
+}
+
+fn console_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal()
+}

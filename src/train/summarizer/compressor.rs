@@ -1,0 +1,79 @@
+//! Fitting the compressor ([`compress`]): which one or two runs of clauses of a longer text's
+//! sentences its summary is.
+
+use serde::Serialize;
+
+use super::{centred, f1, summarise, Scored};
+use crate::eval::rouge;
+use crate::fit::ridge::Linear;
+use crate::summarize::compress;
+use crate::summarize::scorer::Scorer;
+use crate::summarize::{trimmed, Budget};
+
+/// How the compressor was fitted, and how the summaries score with it and without it (whole
+/// sentences in pick order, the best one trimmed where over the budget) on the validation texts
+/// it applies to.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CompressorFit {
+    pub texts: usize,
+    pub combinations: usize,
+    pub validation_texts: usize,
+    pub validation_whole: f64,
+    pub validation_compressed: f64,
+}
+
+/// Combinations per training text at most: every `k`-th of them where there are more, so that
+/// the rows stay bounded (a text has up to ~1,100).
+const MAX_TRAINING_COMBOS: usize = 400;
+
+/// Fits the scorer's compressor ([`compress`]) on the combinations of units of the texts of
+/// `scored` that fill the budget (each text weighing its weight, spread over its
+/// combinations), each combination's target its ROUGE-L F1 against the reference less its
+/// text's mean. `None` where there is nothing to fit.
+pub fn fit_compressor(
+    scorer: &mut Scorer,
+    scored: &[Scored],
+    weights: &[f32],
+    budget: Budget,
+    ridge: f64,
+) -> Option<CompressorFit> {
+    let mut rows = Vec::new();
+    let mut texts = 0;
+    for (s, &weight) in scored.iter().zip(weights) {
+        let sentences = trimmed(&s.sentences);
+        let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
+        let Some(document) = s.document.as_deref().filter(|_| compress::applies(&sentences, budget)) else {
+            continue;
+        };
+        let text = compress::Text::new(&sentences, &s.vectors, &scores, document, &s.heading);
+        let units = text.units(budget.max_chars);
+        let all = compress::combos(&units, budget.max_chars);
+        if all.is_empty() {
+            continue;
+        }
+        let step = all.len().div_ceil(MAX_TRAINING_COMBOS);
+        let kept: Vec<compress::Combo> = all.into_iter().step_by(step).collect();
+        let reference = rouge::char_tokens(&s.reference);
+        let targets: Vec<f32> = kept.iter().map(|&c| f1(&compress::shown(&units, c).0, &reference)).collect();
+        rows.extend(centred(kept.iter().map(|&c| text.features(&units, c)), &targets, weight));
+        texts += 1;
+    }
+    scorer.compressor = Some(Linear::fit(&compress::FEATURES, &rows, ridge)?);
+    Some(CompressorFit { texts, combinations: rows.len(), ..CompressorFit::default() })
+}
+
+/// Measures `scorer`'s compressor on the `held` texts it applies to (see [`CompressorFit`]).
+pub fn measure_compressor(fit: &mut CompressorFit, scorer: &Scorer, held: &[Scored], budget: Budget) {
+    let without = Scorer { compressor: None, ..scorer.clone() };
+    let applies: Vec<&Scored> =
+        held.iter().filter(|s| s.document.is_some() && compress::applies(&trimmed(&s.sentences), budget)).collect();
+    let mean = |scorer: &Scorer| {
+        applies
+            .iter()
+            .map(|s| rouge::score_text(&summarise(scorer, s, budget).text, &s.reference).rouge_l.f1)
+            .sum::<f64>()
+            / applies.len().max(1) as f64
+    };
+    (fit.validation_texts, fit.validation_whole, fit.validation_compressed) =
+        (applies.len(), mean(&without), mean(scorer));
+}
