@@ -409,3 +409,27 @@ struct Fitted<T> {
     fit: T,
     model: &'static str,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_is_centred_on_its_mean_and_weighs_its_weight() {
+        let rows: Vec<(char, f32, f32)> = centred(['a', 'b', 'c', 'd'], &[0.1, 0.3, 0.5, 0.3], 2.0).collect();
+        assert_eq!(rows.iter().map(|r| r.0).collect::<String>(), "abcd");
+        assert!(rows.iter().map(|r| r.1).sum::<f32>().abs() < 1e-6, "{rows:?}");
+        assert!((rows[2].1 - 0.2).abs() < 1e-6 && (rows[0].1 + 0.2).abs() < 1e-6, "{rows:?}");
+        assert!(rows.iter().all(|r| r.2 == 0.5), "{rows:?}");
+        assert_eq!(centred(Vec::<char>::new(), &[], 1.0).count(), 0);
+    }
+
+    #[test]
+    fn a_weight_must_name_a_data_file() {
+        let files = [PathBuf::from("data/a.jsonl"), PathBuf::from("b.jsonl")];
+        let weights = Weights::new([("a.jsonl".to_owned(), 8)], &files).expect("a.jsonl is given");
+        assert_eq!((weights.of("a.jsonl"), weights.of("b.jsonl")), (8, 1));
+        let wrong = Weights::new([("c.jsonl".to_owned(), 2)], &files).expect_err("no file is named c.jsonl");
+        assert!(wrong.to_string().contains("no --data or --articles file is named c.jsonl"), "{wrong}");
+    }
+}
