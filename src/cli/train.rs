@@ -118,6 +118,18 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
             t.runs, t.sentences, t.validation_changed, t.validation_cut, t.validation_trimmed
         );
     }
+    if let Some(c) = &trained.compressor {
+        eprintln!(
+            "compressor: {} combinations of {} texts; {} validation texts, ROUGE-L F1 {:.4} whole sentences, {:.4} \
+             compressed, {:.4} the best combination",
+            c.combinations,
+            c.texts,
+            c.validation_texts,
+            c.validation_whole,
+            c.validation_compressed,
+            c.validation_oracle
+        );
+    }
     if let Some(t) = &trained.tightener {
         eprintln!(
             "tightener: {} choices of {} texts meant to get one sentence, ROUGE-L F1 {:.4} cut, {:.4} tightened \

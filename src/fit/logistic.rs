@@ -165,10 +165,7 @@ pub fn balanced_weights(labels: &[usize], classes: usize) -> Vec<f32> {
 /// Fisher–Yates with a xorshift generator: the same seed gives the same order everywhere.
 pub fn shuffle(order: &mut [usize], state: &mut u64) {
     for i in (1..order.len()).rev() {
-        *state ^= *state << 13;
-        *state ^= *state >> 7;
-        *state ^= *state << 17;
-        order.swap(i, (*state % (i as u64 + 1)) as usize);
+        order.swap(i, (super::xorshift(state) % (i as u64 + 1)) as usize);
     }
 }
 

@@ -4,17 +4,28 @@
 //! [`ridge`] fits a linear model over named features by weighted ridge least squares
 //! ([`ridge::Linear`], the form the summariser's scorers are stored in); [`logistic`] fits a
 //! class-weighted multinomial logistic regression on vectors with candle (the labeller's head
-//! and the summariser's commentary classifier). Neither knows what its features mean. [`split`]
+//! and the summariser's commentary classifier); [`rank`] fits a linear model that orders the
+//! items of a group (the summariser's compressor). None knows what its features mean. [`split`]
 //! puts each labelled text in a training, validation or test part, for the trainers and for
 //! `eval`'s test parts.
 
 pub mod logistic;
+pub mod rank;
 pub mod ridge;
 pub mod split;
 
 /// The dot product of two vectors (over the shorter one's length).
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The next state of a xorshift generator (never 0 from a state that is not): the trainers'
+/// seeded randomness, the same on every machine.
+pub fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
 }
 
 /// The index of the largest value (the last of equals), `None` for an empty slice.

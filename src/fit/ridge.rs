@@ -79,7 +79,7 @@ pub fn fit<const K: usize>(rows: &[([f32; K], f32, f32)], ridge: f64) -> Option<
 }
 
 /// Solves `a x = b` by Gaussian elimination with partial pivoting; `None` if `a` is singular.
-fn solve<const K: usize>(mut a: Vec<[f64; K]>, mut b: [f64; K]) -> Option<[f64; K]> {
+pub(super) fn solve<const K: usize>(mut a: Vec<[f64; K]>, mut b: [f64; K]) -> Option<[f64; K]> {
     for col in 0..K {
         let pivot = (col..K).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
         if a[pivot][col].abs() < 1e-12 {

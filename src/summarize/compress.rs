@@ -12,8 +12,9 @@
 //! on a few numbers ([`FEATURES`]): the scorer's scores of its sentences and their similarity
 //! to the article, how alike the two are, where they sit, how much of them is kept, how much
 //! of the headline it holds, its length. `jianbao train-summarizer` fits it on the annotated
-//! newspaper articles, each combination's target its character ROUGE-L F1 against the
-//! hand-written summary less its article's mean.
+//! newspaper articles to order each article's combinations as their character ROUGE-L F1
+//! against the hand-written summary does (a pairwise ranking, [`crate::fit::rank`]): what
+//! matters is which combination comes first, not how well each is rated.
 
 use super::clauses::{self, Lexicon, Run};
 use super::readable::points_back;
@@ -230,6 +231,7 @@ pub fn best(compressor: &Linear, text: &Text, max_chars: usize) -> Option<(Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fit::rank::{self, Group};
 
     fn sentences(texts: &[&str]) -> Vec<Sentence> {
         texts.iter().map(|t| Sentence::new(t, 0)).collect()
@@ -289,7 +291,7 @@ mod tests {
             ])
         };
         let cases = [("冬季供暖", "投资五十亿元"), ("春运保障", "运送旅客三亿人次"), ("粮食生产", "播种面积一亿亩")];
-        let mut rows = Vec::new();
+        let mut groups = Vec::new();
         for (topic, figure) in cases {
             let article = make(topic, figure);
             let reference = format!("{topic}工作扎实推进，全年累计完成{figure}。");
@@ -301,10 +303,10 @@ mod tests {
                 .iter()
                 .map(|&c| crate::eval::rouge::score_text(&shown(&units, c).0, &reference).rouge_l.f1 as f32)
                 .collect();
-            let mean = targets.iter().sum::<f32>() / targets.len() as f32;
-            rows.extend(all.iter().zip(&targets).map(|(&c, target)| (t.features(&units, c), target - mean, 1.0)));
+            let features = all.iter().map(|&c| t.features(&units, c)).collect();
+            groups.push(Group { features, targets, weight: 1.0 });
         }
-        let compressor = Linear::fit(&FEATURES, &rows, 0.1).expect("fits");
+        let compressor = rank::pairwise(&FEATURES, &groups, &rank::Settings::default()).expect("fits");
         let article = make("防汛抗旱", "加固堤防三千公里");
         let embedded = Embedded::new(&[0.1, 0.0, 0.1]);
         let t = embedded.text(&article, "防汛抗旱");

@@ -3,23 +3,25 @@
 
 use serde::Serialize;
 
-use super::{centred, f1, summarise, Scored};
+use super::{f1, summarise, Scored};
 use crate::eval::rouge;
-use crate::fit::ridge::Linear;
+use crate::fit::rank::{self, Group};
 use crate::summarize::compress;
 use crate::summarize::scorer::Scorer;
 use crate::summarize::{trimmed, Budget};
 
-/// How the compressor was fitted, and how the summaries score with it and without it (whole
-/// sentences in pick order, the best one trimmed where over the budget) on the validation texts
-/// it applies to.
+/// How the compressor was fitted, and how the summaries score on the validation texts it
+/// applies to: with it, without it (whole sentences in pick order, the best one trimmed where
+/// over the budget), and the best its combinations could do (each text's best combination by
+/// its ROUGE-L F1 against the reference, as no model can know).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CompressorFit {
-    pub texts: usize,
     pub combinations: usize,
+    pub texts: usize,
+    pub validation_compressed: f64,
+    pub validation_oracle: f64,
     pub validation_texts: usize,
     pub validation_whole: f64,
-    pub validation_compressed: f64,
 }
 
 /// Combinations per training text at most: every `k`-th of them where there are more, so that
@@ -27,18 +29,16 @@ pub struct CompressorFit {
 const MAX_TRAINING_COMBOS: usize = 400;
 
 /// Fits the scorer's compressor ([`compress`]) on the combinations of units of the texts of
-/// `scored` that fill the budget (each text weighing its weight, spread over its
-/// combinations), each combination's target its ROUGE-L F1 against the reference less its
-/// text's mean. `None` where there is nothing to fit.
+/// `scored` that fill the budget, each text a group to order by its combinations' ROUGE-L F1
+/// against the reference ([`rank::pairwise`]), weighing its weight. `None` where there is
+/// nothing to fit.
 pub fn fit_compressor(
     scorer: &mut Scorer,
     scored: &[Scored],
     weights: &[f32],
     budget: Budget,
-    ridge: f64,
 ) -> Option<CompressorFit> {
-    let mut rows = Vec::new();
-    let mut texts = 0;
+    let mut groups = Vec::new();
     for (s, &weight) in scored.iter().zip(weights) {
         let sentences = trimmed(&s.sentences);
         let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
@@ -54,12 +54,12 @@ pub fn fit_compressor(
         let step = all.len().div_ceil(MAX_TRAINING_COMBOS);
         let kept: Vec<compress::Combo> = all.into_iter().step_by(step).collect();
         let reference = rouge::char_tokens(&s.reference);
-        let targets: Vec<f32> = kept.iter().map(|&c| f1(&compress::shown(&units, c).0, &reference)).collect();
-        rows.extend(centred(kept.iter().map(|&c| text.features(&units, c)), &targets, weight));
-        texts += 1;
+        let targets = kept.iter().map(|&c| f1(&compress::shown(&units, c).0, &reference)).collect();
+        groups.push(Group { features: kept.iter().map(|&c| text.features(&units, c)).collect(), targets, weight });
     }
-    scorer.compressor = Some(Linear::fit(&compress::FEATURES, &rows, ridge)?);
-    Some(CompressorFit { texts, combinations: rows.len(), ..CompressorFit::default() })
+    scorer.compressor = Some(rank::pairwise(&compress::FEATURES, &groups, &rank::Settings::default())?);
+    let combinations = groups.iter().map(|g| g.targets.len()).sum();
+    Some(CompressorFit { texts: groups.len(), combinations, ..CompressorFit::default() })
 }
 
 /// Measures `scorer`'s compressor on the `held` texts it applies to (see [`CompressorFit`]).
@@ -67,13 +67,29 @@ pub fn measure_compressor(fit: &mut CompressorFit, scorer: &Scorer, held: &[Scor
     let without = Scorer { compressor: None, ..scorer.clone() };
     let applies: Vec<&Scored> =
         held.iter().filter(|s| s.document.is_some() && compress::applies(&trimmed(&s.sentences), budget)).collect();
+    let n = applies.len().max(1) as f64;
     let mean = |scorer: &Scorer| {
         applies
             .iter()
             .map(|s| rouge::score_text(&summarise(scorer, s, budget).text, &s.reference).rouge_l.f1)
             .sum::<f64>()
-            / applies.len().max(1) as f64
+            / n
     };
     (fit.validation_texts, fit.validation_whole, fit.validation_compressed) =
         (applies.len(), mean(&without), mean(scorer));
+    fit.validation_oracle = applies.iter().map(|s| f64::from(oracle(scorer, s, budget))).sum::<f64>() / n;
+}
+
+/// The ROUGE-L F1 of the best of the combinations the compressor chooses among for `s`.
+fn oracle(scorer: &Scorer, s: &Scored, budget: Budget) -> f32 {
+    let sentences = trimmed(&s.sentences);
+    let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
+    let Some(document) = s.document.as_deref() else { return 0.0 };
+    let text = compress::Text::new(&sentences, &s.vectors, &scores, document, &s.heading);
+    let units = text.units(budget.max_chars);
+    let reference = rouge::char_tokens(&s.reference);
+    compress::combos(&units, budget.max_chars)
+        .into_iter()
+        .map(|c| f1(&compress::shown(&units, c).0, &reference))
+        .fold(0.0, f32::max)
 }

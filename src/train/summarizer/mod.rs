@@ -280,6 +280,7 @@ pub struct Trained {
     pub validation_summaries: f64,
     pub commentary: Option<CommentaryFit>,
     pub trimmer: Option<TrimmerFit>,
+    pub compressor: Option<CompressorFit>,
     pub tightener: Option<TightenerFit>,
     pub train: Held,
     pub validation: Held,
@@ -311,7 +312,7 @@ pub fn fit(
     if let Some(trimmer) = &mut trimmer {
         trimmer::measure_trimmer(trimmer, &fitted, held, budget);
     }
-    let mut compressor = compressor::fit_compressor(&mut fitted, scored, weights, budget, ridge);
+    let mut compressor = compressor::fit_compressor(&mut fitted, scored, weights, budget);
     if let Some(compressor) = &mut compressor {
         compressor::measure_compressor(compressor, &fitted, held, budget);
     }
@@ -335,12 +336,12 @@ pub fn fit(
                 commentary::MIN_FRAME_RECALL
             ),
         }),
-        compressor: compressor.map(|fit| Fitted {
+        compressor: compressor.clone().map(|fit| Fitted {
             fit,
-            model: "weighted least squares on the combinations of each text that fills the budget (one or two runs of \
-                    up to four clauses of its embedded sentences, or those sentences whole, in article order), ridge on \
-                    standardised features; target: the combination's ROUGE-L F1 against the reference, less the mean of \
-                    its text's combinations",
+            model: "pairwise logistic regression on the combinations of each text that fills the budget (one or two \
+                    runs of up to four clauses of its embedded sentences, or those sentences whole, in article order): \
+                    pairs of one text's combinations, each weighing the gap between their ROUGE-L F1 against the \
+                    reference, the text's weight shared among its pairs; standardised features, Newton's method",
         }),
         data: &data.files,
         model: "weighted least squares, ridge on standardised features; each text's weight spread over its sentences",
@@ -369,7 +370,16 @@ pub fn fit(
         validation_summary_rouge_l: validation_summaries,
     };
     fitted.training = serde_json::to_value(&training).map_err(|e| TrainError::Other(e.to_string()))?;
-    Ok(Some(Trained { scorer: fitted, validation_summaries, commentary, trimmer, tightener, train, validation }))
+    Ok(Some(Trained {
+        scorer: fitted,
+        validation_summaries,
+        commentary,
+        trimmer,
+        compressor,
+        tightener,
+        train,
+        validation,
+    }))
 }
 
 /// The `training` section of the summariser's manifest. It is written as a JSON value, whose
