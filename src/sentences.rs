@@ -27,14 +27,22 @@ impl Sentence {
 /// quote, a line of verse), so that a summary joining it to the next sentence keeps them apart.
 pub const LINE_END: char = '。';
 
-/// `sentence`, ending with [`LINE_END`] where it ends on a letter, digit or character rather
-/// than on punctuation.
+/// `sentence`, ending with [`LINE_END`] where it ends on a letter, digit or character, or on a
+/// quotation or bracket closed without sentence punctuation (`叫它‘大白’`), rather than on
+/// punctuation: a line without an end of its own (a deck, a pull quote) reads as a sentence.
 fn as_sentence(sentence: &str) -> std::borrow::Cow<'_, str> {
-    if sentence.chars().last().is_some_and(char::is_alphanumeric) {
+    if ends_bare(sentence) {
         format!("{sentence}{LINE_END}").into()
     } else {
         sentence.into()
     }
+}
+
+/// Whether `text` ends without punctuation of its own: on a letter, digit or character, or on
+/// a closing quote or bracket with no sentence end or colon before it.
+pub fn ends_bare(text: &str) -> bool {
+    let open = text.trim_end_matches(text::is_closing);
+    open.chars().last().is_some_and(char::is_alphanumeric)
 }
 
 /// A paragraph this short without a sentence end is a subheading inside the body
@@ -146,16 +154,20 @@ mod tests {
         sourced.paragraphs = vec![
             "■ 要贯彻新时代党的强军思想，聚焦备战打仗，提高警卫能力，努力开创卫戍区建设新局面".into(),
             "编者按： 1958年，我国第一台半导体收音机诞生。".into(),
+            "来往的旅客也亲切地叫它‘大白’，还录了视频发到网上，让这位同事刚上班就火了‘大白’".into(),
         ];
         let texts: Vec<String> = candidates(&sourced).into_iter().map(|s| s.text).collect();
         assert_eq!(
             texts,
             [
-                // A line the page leaves without punctuation ends as a sentence.
+                // A line the page leaves without punctuation ends as a sentence, a quotation
+                // closed without a sentence end too.
                 "要贯彻新时代党的强军思想，聚焦备战打仗，提高警卫能力，努力开创卫戍区建设新局面。",
-                "1958年，我国第一台半导体收音机诞生。"
+                "1958年，我国第一台半导体收音机诞生。",
+                "来往的旅客也亲切地叫它‘大白’，还录了视频发到网上，让这位同事刚上班就火了‘大白’。"
             ]
         );
+        assert!(ends_bare("叫它‘大白’") && ends_bare("新局面") && !ends_bare("一起。”") && !ends_bare("如下："));
         // Short lines are all a poem has: they are its sentences.
         let mut poem = article;
         poem.paragraphs =

@@ -78,6 +78,12 @@ pub fn is_closing(c: char) -> bool {
     matches!(c, '”' | '’' | '」' | '』' | '）' | ')' | '】' | '》' | '"' | '\'' | '〕' | '］' | ']')
 }
 
+/// Whether `s` ends a sentence: on sentence punctuation, perhaps followed by closing quotes and
+/// brackets (`……。”`). A quotation or a bracket closed without one (`叫它‘大白’`) does not.
+pub fn ends_sentence(s: &str) -> bool {
+    s.trim_end_matches(is_closing).ends_with(is_sentence_end)
+}
+
 /// True when a paragraph ending with `s` is complete: it ends with sentence punctuation, a colon
 /// (a salutation or a lead-in to a list), or a closing quote or bracket.
 pub fn ends_paragraph(s: &str) -> bool {

@@ -55,17 +55,17 @@ pub const RUN_END: char = '。';
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|获悉|了解到|提到|",
-        r"时|之时|后|之后|以后|前|之前|以来|期间|之际|过程中|当中|的|和|与|及|或|并|而|把|将|向|从|在|为)$"
+        r"时|之时|后|之后|以后|前|之前|以来|期间|之际|过程中|当中|之中|中|里|来说|的|和|与|及|或|并|而|把|将|向|从|在|为)$"
     ))
     .expect("open-ended clause pattern")
 });
 
 /// A clause that opens a subordinate part the sentence completes later (`随着…`, `为了…`,
-/// `虽然…`, `在…中`): it cannot be a run's last.
+/// `虽然…`, `在…`, `从…到…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:随着|为了|如果|假如|若|虽然|尽管|只有|只要|即使|由于|因为|截至|面对|作为|通过|对于|关于|围绕|针对|当|",
-        r"在.*(?:中|上|下|里|时|后|前|方面))"
+        r"从|自从|除了|经过|按照|根据|在)"
     ))
     .expect("subordinate clause pattern")
 });
@@ -96,6 +96,13 @@ pub fn opening_clauses(sentence: &str) -> usize {
         .count()
 }
 
+/// Whether `clauses` open by pointing back at text before them ([`points_back`]): the first, or
+/// the first after the `framing` clauses that only say when or on whose word
+/// (`在社区大院，这句话被重复了千万遍` points back as `这句话…` would).
+pub fn leans_back(clauses: &[&str], framing: usize) -> bool {
+    clauses.iter().take(framing + 1).any(|clause| points_back(text::trim(clause)))
+}
+
 /// Whether a run may stop after `clause` (with its break) as a sentence of its own: the break is
 /// a comma or semicolon, not a colon that leads into what follows, and the clause neither
 /// introduces nor subordinates.
@@ -110,7 +117,7 @@ pub fn can_end(clause: &str) -> bool {
 /// [`RUN_END`], and text that ends on a letter, digit or character gets one.
 pub fn ended(text: &str) -> String {
     let shown = text::trim(text.trim_end_matches(CLAUSE_BREAKS));
-    if shown.ends_with(|c: char| text::is_sentence_end(c) || text::is_closing(c)) {
+    if text::ends_sentence(shown) {
         shown.to_owned()
     } else {
         format!("{shown}{RUN_END}")
@@ -119,7 +126,7 @@ pub fn ended(text: &str) -> String {
 
 /// Whether every quotation mark and bracket `text` opens it also closes, so that a run cut
 /// from a sentence does not leave one open.
-fn balanced(text: &str) -> bool {
+pub fn balanced(text: &str) -> bool {
     [('“', '”'), ('（', '）'), ('《', '》'), ('(', ')'), ('「', '」')]
         .iter()
         .all(|&(open, close)| text.matches(open).count() == text.matches(close).count())
@@ -158,12 +165,14 @@ impl Run {
 /// The runs of at most `max_clauses` consecutive clauses of `sentence` (split after `，；：`)
 /// that fit in `max_chars` (their [`RUN_END`] counted), of at least `min_chars` characters with
 /// a Chinese character, that can be read alone: a run cut from its sentence stops where a
-/// sentence can ([`can_end`]) with every quotation closed, and no run opens with a word that
-/// points back ([`points_back`]). At most [`MAX_RUNS`] of them, in order of their first
+/// sentence can ([`can_end`]), every run closes the quotations and brackets it opens (and
+/// closes none it does not), and no run opens with a word that points back, nor does its
+/// first clause after those that frame it ([`leans_back`]). At most [`MAX_RUNS`] of them, in order of their first
 /// clause, then of their length.
 pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usize) -> Vec<Run> {
     let clauses = text::clauses(sentence);
     let of = clauses.len();
+    let opening = opening_clauses(sentence);
     let mut out = Vec::new();
     for first in 0..of {
         let mut run = String::new();
@@ -174,15 +183,18 @@ pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usi
             let closes = end == of;
             // A run ends as a sentence: one cut from its sentence, or a sentence that ends on a
             // clause break (`；`), a letter or a character, is given a full stop.
-            let unended = !shown.ends_with(|c: char| text::is_sentence_end(c) || text::is_closing(c));
+            let unended = !text::ends_sentence(shown);
             if chars + usize::from(unended) > max_chars {
                 break;
             }
-            if chars < min_chars || !shown.chars().any(text::is_han) || points_back(shown) {
+            if chars < min_chars
+                || !shown.chars().any(text::is_han)
+                || leans_back(&clauses[first..end], opening - first.min(opening))
+            {
                 continue;
             }
-            let ends_well = closes || (can_end(clauses[end - 1]) && balanced(shown));
-            if !ends_well {
+            let ends_well = closes || can_end(clauses[end - 1]);
+            if !ends_well || !balanced(shown) {
                 continue;
             }
             let text = if unended { format!("{shown}{RUN_END}") } else { shown.to_owned() };
@@ -274,5 +286,31 @@ mod tests {
         assert!(runs("没有分句的一句话。", 5, 1, usize::MAX).is_empty());
         // At most three clauses at a time.
         assert!(runs(s, 80, 1, 3).iter().all(|r| r.end - r.first <= 3));
+    }
+
+    #[test]
+    fn runs_read_alone() {
+        let texts = |s: &str| -> Vec<String> { runs(s, 80, 6, usize::MAX).into_iter().map(|r| r.text).collect() };
+        // A pointing word after the clauses that frame it points back as one at the start does.
+        let pointing = "在医治病患的一线、在保障供应的后方，这句话被重复了千千万万遍，无数党员坚守初心使命。";
+        assert!(leans_back(&text::clauses(pointing), opening_clauses(pointing)));
+        assert!(
+            texts(pointing).iter().all(|t| !t.starts_with("在医治") && !t.starts_with("这句话")),
+            "{:?}",
+            texts(pointing)
+        );
+        assert!(texts(pointing).contains(&"无数党员坚守初心使命。".to_owned()));
+        // A quotation closed without a sentence end is no end: the cut run gets its full stop.
+        let quoted = "是长春站派出所一名“新人”，负责候车室的巡逻工作。";
+        assert!(texts(quoted).contains(&"是长春站派出所一名“新人”。".to_owned()), "{:?}", texts(quoted));
+        // A run closes no quotation it did not open, nor leaves one open.
+        let tail = "作为武汉荣誉市民，我坚定地支持中国抗击疫情。”他说，中美两国要携手打赢这场战役。";
+        assert!(texts(tail).iter().all(|t| t.matches('”').count() == t.matches('“').count()), "{:?}", texts(tail));
+        // Nor stops on a place, a starting point or what happens in something: the sentence
+        // says what there later.
+        let placed = "在广西田东县祥周镇陇造村，村民们正忙着收割甘蔗，2019年进入欧洲的移民和难民中，多数来自叙利亚。";
+        let all = texts(placed);
+        assert!(all.iter().all(|t| !t.ends_with("陇造村。") && !t.ends_with("难民中。")), "{all:?}");
+        assert!(all.contains(&"在广西田东县祥周镇陇造村，村民们正忙着收割甘蔗。".to_owned()), "{all:?}");
     }
 }

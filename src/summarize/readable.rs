@@ -79,7 +79,7 @@ pub fn seams(source: &str) -> Vec<String> {
         }
         if let Some(before) = previous {
             let new_paragraph = text::indent_width(line.raw) > 0 || (blank && char_len(before) < SHORT_LINE_CHARS);
-            let bare = before.chars().last().is_some_and(|c| text::is_han(c) || c.is_alphanumeric());
+            let bare = crate::sentences::ends_bare(before);
             if new_paragraph && bare {
                 let n = char_len(before);
                 let tail: String = before.chars().skip(n.saturating_sub(SEAM_CHARS)).collect();
@@ -181,6 +181,9 @@ mod tests {
         assert!(!found.iter().any(|s| s.contains("不错，粮食")), "{found:?}");
         let broken = "营商环境是发展的生命线，作风则是营商环境的“主动脉”。市北区以“作风能力提升年”活动为抓手，深化“放管\n\n服”改革，上线68项“一事全办”主题服务场景。";
         assert!(seams(broken).is_empty(), "{:?}", seams(broken));
+        // A line that closes a quotation without a sentence end of its own is bare too.
+        let quoted = "\u{3000}\u{3000}来往的旅客也亲切地叫它‘大白’\n\u{3000}\u{3000}还录了视频发到网上。\n\u{3000}\u{3000}“我们在一起。”\n\u{3000}\u{3000}他说。";
+        assert_eq!(seams(quoted), ["‘大白’还录了视"]);
         let defects = Defects::of("读书，让心灵也就有了寄托之所最近，在老家的岳母打来电话。", source, 80, Some(false));
         assert!(defects.fused && !defects.cut_off && !defects.frame_on_non_commentary && defects.any());
         let framed = Defects::of("文章认为，读书让心灵有所寄托。", source, 10, Some(false));
