@@ -16,7 +16,7 @@ use crate::eval::suite::Suite;
 use crate::label::head::Head;
 use crate::label::Taxonomy;
 use crate::model::{CandleEncoder, Encoder};
-use crate::summarize::scorer::Scorer;
+use crate::summarize::learnt::SummaryModel;
 use crate::summarize::Budget;
 
 pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
@@ -55,7 +55,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
                 pipeline = pipeline.with_head(Head::load(dir)?)?;
             }
             if let Some(path) = &args.scorer {
-                let scorer = Scorer::load(path)?;
+                let scorer = SummaryModel::load(path)?;
                 if let Some(encoder) = &encoder {
                     scorer.check_encoder(encoder.id()).map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
                 }

@@ -20,8 +20,8 @@ use crate::label::{self, Labeller, Taxonomy, ZeroShot};
 use crate::model::Encoder;
 use crate::segment::{self, Article};
 use crate::stages::{Results, Stages, Timeout};
+use crate::summarize::learnt::SummaryModel;
 use crate::summarize::readable::{self, Defects};
-use crate::summarize::scorer::Scorer;
 use crate::summarize::{Budget, Method, Summarizer};
 
 /// The label a missing or unmatched prediction counts as.
@@ -58,7 +58,7 @@ pub trait Systems {
 pub struct Pipeline<'e> {
     encoder: Option<&'e dyn Encoder>,
     budget: Budget,
-    scorer: Scorer,
+    scorer: SummaryModel,
     head: Option<Labeller>,
     zero_shot: Option<Labeller>,
     taxonomy: Taxonomy,
@@ -81,7 +81,7 @@ impl<'e> Pipeline<'e> {
         Ok(Pipeline {
             encoder,
             budget,
-            scorer: Scorer::builtin(),
+            scorer: SummaryModel::builtin(),
             head,
             zero_shot: zero,
             taxonomy,
@@ -100,7 +100,7 @@ impl<'e> Pipeline<'e> {
     }
 
     /// Summarises with this sentence scorer instead of the built-in one.
-    pub fn with_scorer(self, scorer: Scorer) -> Pipeline<'e> {
+    pub fn with_scorer(self, scorer: SummaryModel) -> Pipeline<'e> {
         Pipeline { scorer, ..self }
     }
 
@@ -115,7 +115,7 @@ impl Systems for Pipeline<'_> {
         if method == Method::Model && self.encoder.is_none() {
             return Err(EvalError::NeedsModel("model"));
         }
-        let summarizer = Summarizer { scorer: self.scorer.clone(), ..Summarizer::new(method, self.budget) };
+        let summarizer = Summarizer { model: self.scorer.clone(), ..Summarizer::new(method, self.budget) };
         let stages =
             Stages { summarizer: Some(summarizer), labeller: None, encoder: self.encoder, timeout: self.timeout };
         // Each article is a page of its own: pages matter to labels only.

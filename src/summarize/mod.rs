@@ -11,6 +11,7 @@ pub mod clauses;
 pub mod commentary;
 pub mod compress;
 pub mod lead;
+pub mod learnt;
 pub mod ranked;
 pub mod readable;
 pub mod scorer;
@@ -249,20 +250,20 @@ pub struct Summarizer {
     pub method: Method,
     pub budget: Budget,
     pub weights: ranked::Weights,
-    pub scorer: scorer::Scorer,
+    pub model: learnt::SummaryModel,
     /// Whether the model method opens a commentary's summary with `文章认为，`
     /// ([`commentary`]); without it, every summary is the article's own sentences.
     pub frame_commentary: bool,
 }
 
 impl Summarizer {
-    /// A summarizer with the built-in sentence scorer.
+    /// A summarizer with the built-in summary model.
     pub fn new(method: Method, budget: Budget) -> Summarizer {
         Summarizer {
             method,
             budget,
             weights: ranked::Weights::default(),
-            scorer: scorer::Scorer::builtin(),
+            model: learnt::SummaryModel::builtin(),
             frame_commentary: true,
         }
     }
@@ -307,14 +308,8 @@ impl Summarizer {
                 Ok(fill_all(candidates, rankings.iter().map(Vec::as_slice), self.budget))
             }
             (Method::Model, Some(encoder)) => {
-                let ranked = ranked::rankings(
-                    encoder,
-                    articles,
-                    candidates,
-                    &self.scorer,
-                    &self.weights,
-                    self.budget.max_chars,
-                )?;
+                let ranked =
+                    ranked::rankings(encoder, articles, candidates, &self.model, &self.weights, self.budget.max_chars)?;
                 // The model's summaries spend no characters on when or on whose word (the ranking
                 // saw the sentences whole).
                 let trimmed: Vec<Vec<Sentence>> = candidates.iter().map(|c| trimmed(c)).collect();
@@ -333,11 +328,11 @@ impl Summarizer {
                             head: r.head.as_deref(),
                             heading: &r.heading,
                         };
-                        compose(&self.scorer, c, &ranking, self.budget, self.frame_commentary)
+                        compose(&self.model, c, &ranking, self.budget, self.frame_commentary)
                     })
                     .collect();
                 // Framed summaries are never one sentence's: tightening leaves them alone.
-                if let Some(tightener) = &self.scorer.tightener {
+                if let Some(tightener) = &self.model.tightener {
                     let texts: Vec<Option<tighten::Text>> = trimmed
                         .iter()
                         .zip(&ranked)
@@ -373,37 +368,37 @@ pub struct Ranking<'a> {
 
 /// The model method's summary of an article's `sentences` (openings trimmed), before a short
 /// text's tightening: commentary framed where `frame` allows, the article is no dispatch nor a
-/// reporter's (a dateline, a reporter's byline) and the scorer is sure ([`frames`]); then, for a text long enough for more than one sentence, the clauses of one or
-/// two sentences the scorer's compressor rates best ([`compress`]), or else the budget filled in
+/// reporter's (a dateline, a reporter's byline) and the commentary model is sure ([`frames`]); then, for a text long enough for more than one sentence, the clauses of one or
+/// two sentences the compressor rates best ([`compress`]), or else the budget filled in
 /// pick order with the sentences that stand alone ([`standing_alone`]) and a best sentence over
 /// the budget trimmed to its best clauses ([`trim_over_budget`]). The trainer measures what
 /// this gives.
 pub fn compose(
-    scorer: &scorer::Scorer,
+    model: &learnt::SummaryModel,
     sentences: &[Sentence],
     ranking: &Ranking,
     budget: Budget,
     frame: bool,
 ) -> Summary {
-    let framed = frame && !ranking.reported && frames(scorer, sentences, ranking, budget);
-    if let Some(summary) = compressed(scorer, sentences, ranking, budget, framed) {
+    let framed = frame && !ranking.reported && frames(model, sentences, ranking, budget);
+    if let Some(summary) = compressed(model, sentences, ranking, budget, framed) {
         return summary;
     }
     let summary = fill_framed(sentences, &standing_alone(sentences, ranking.order), budget, framed);
-    trim_over_budget(scorer, summary, sentences, ranking.heading, budget, framed)
+    trim_over_budget(model, summary, sentences, ranking.heading, budget, framed)
 }
 
 /// The compressor's summary ([`compress::best`]) of a text that fills the budget: not a short
 /// text (those are tightened) nor one asked for a number of sentences; framed behind the
 /// commentary lead-in where `framed`. `None` without a compressor, vectors or a unit that fits.
 fn compressed(
-    scorer: &scorer::Scorer,
+    model: &learnt::SummaryModel,
     sentences: &[Sentence],
     ranking: &Ranking,
     budget: Budget,
     framed: bool,
 ) -> Option<Summary> {
-    let compressor = scorer.compressor.as_ref()?;
+    let compressor = model.compressor.as_ref()?;
     let document = ranking.document?;
     if !compress::applies(sentences, budget) {
         return None;
@@ -428,10 +423,10 @@ pub fn standing_alone(candidates: &[Sentence], ranking: &[usize]) -> Vec<usize> 
 }
 
 /// Whether the model method frames the summary of an article with these `candidates` and
-/// vectors as commentary ([`commentary`]): the scorer tells commentary apart, the article has
+/// vectors as commentary ([`commentary`]): the model has a commentary model, the article has
 /// its passage vector, its summary may take more than one sentence, and the budget has room.
-pub fn frames(scorer: &scorer::Scorer, candidates: &[Sentence], ranking: &Ranking, budget: Budget) -> bool {
-    let (Some(commentary), Some(document)) = (&scorer.commentary, ranking.document) else {
+pub fn frames(model: &learnt::SummaryModel, candidates: &[Sentence], ranking: &Ranking, budget: Budget) -> bool {
+    let (Some(commentary), Some(document)) = (&model.commentary, ranking.document) else {
         return false;
     };
     !candidates.is_empty()
@@ -451,18 +446,18 @@ pub fn fill_framed(candidates: &[Sentence], ranking: &[usize], budget: Budget, f
 }
 
 /// A summary that is one sentence cut to fit the budget keeps the run of the sentence's
-/// clauses that the scorer's trimmer rates best ([`clauses`]), instead of its first clauses.
+/// clauses that the model's trimmer rates best ([`clauses`]), instead of its first clauses.
 /// Short texts meant to get one sentence (posts, briefs) are left to the tightener
 /// ([`tighten`]); a framed summary keeps its lead-in.
 pub fn trim_over_budget(
-    scorer: &scorer::Scorer,
+    model: &learnt::SummaryModel,
     summary: Summary,
     candidates: &[Sentence],
     heading: &str,
     budget: Budget,
     framed: bool,
 ) -> Summary {
-    let (Some(trimmer), &[s]) = (&scorer.trimmer, summary.sentences.as_slice()) else {
+    let (Some(trimmer), &[s]) = (&model.trimmer, summary.sentences.as_slice()) else {
         return summary;
     };
     let room = budget.max_chars.saturating_sub(if framed { commentary::LEAD_IN_CHARS } else { 0 });
@@ -584,10 +579,10 @@ mod tests {
         // The rest is a fill of what the lead-in leaves.
         let rest = Budget { max_chars: budget.max_chars - commentary::LEAD_IN_CHARS, ..budget };
         assert_eq!(framed.text[commentary::LEAD_IN.len()..], fill(&article, &[0, 1, 2, 3, 4, 5, 6], rest).text);
-        // Whether to frame: a scorer that tells commentary apart, a passage vector, room, and a
+        // Whether to frame: a model that tells commentary apart, a passage vector, room, and a
         // text long enough for more than one sentence.
-        let mut scorer = scorer::Scorer::builtin();
-        scorer.commentary =
+        let mut model = learnt::SummaryModel::builtin();
+        model.commentary =
             Some(commentary::Commentary { weights: vec![1.0, 0.0, 0.0, 0.0], bias: 0.0, threshold: 0.6 });
         let ranking = |document: Option<&'static [f32]>| Ranking {
             order: &[],
@@ -601,17 +596,17 @@ mod tests {
         };
         const ARGUES: &[f32] = &[1.0, 0.0];
         const REPORTS: &[f32] = &[0.0, 1.0];
-        assert!(frames(&scorer, &article, &ranking(Some(ARGUES)), budget));
-        assert!(!frames(&scorer, &article, &ranking(Some(REPORTS)), budget), "a report");
-        assert!(!frames(&scorer, &article, &ranking(None), budget), "no passage vector");
-        assert!(!frames(&scorer, &article[1..2], &ranking(Some(ARGUES)), budget), "one sentence's text");
-        assert!(!frames(&scorer, &article, &ranking(Some(ARGUES)), Budget { max_chars: 20, sentences: None }));
+        assert!(frames(&model, &article, &ranking(Some(ARGUES)), budget));
+        assert!(!frames(&model, &article, &ranking(Some(REPORTS)), budget), "a report");
+        assert!(!frames(&model, &article, &ranking(None), budget), "no passage vector");
+        assert!(!frames(&model, &article[1..2], &ranking(Some(ARGUES)), budget), "one sentence's text");
+        assert!(!frames(&model, &article, &ranking(Some(ARGUES)), Budget { max_chars: 20, sentences: None }));
         // A dispatch or a reporter's piece is never framed, however it reads.
         let order = [0, 1, 2, 3, 4, 5, 6];
         let reported = Ranking { reported: true, order: &order, ..ranking(Some(ARGUES)) };
-        assert!(!compose(&scorer, &article, &reported, budget, true).text.starts_with(commentary::LEAD_IN));
-        scorer.commentary = None;
-        assert!(!frames(&scorer, &article, &ranking(Some(ARGUES)), budget));
+        assert!(!compose(&model, &article, &reported, budget, true).text.starts_with(commentary::LEAD_IN));
+        model.commentary = None;
+        assert!(!frames(&model, &article, &ranking(Some(ARGUES)), budget));
     }
 
     #[test]
@@ -636,9 +631,9 @@ mod tests {
         weights[start] = 1.0;
         let features = clauses::RUN_FEATURES.iter().map(|f| (*f).to_owned()).collect();
         let trimmer = crate::fit::ridge::Linear { features, weights, bias: 0.0 };
-        let mut scorer = scorer::Scorer::builtin();
-        scorer.trimmer = Some(trimmer);
-        let trimmed = trim_over_budget(&scorer, cut.clone(), &article, "全省建成高标准农田", budget, false);
+        let mut model = learnt::SummaryModel::builtin();
+        model.trimmer = Some(trimmer);
+        let trimmed = trim_over_budget(&model, cut.clone(), &article, "全省建成高标准农田", budget, false);
         assert_eq!(trimmed.sentences, [0]);
         assert!(
             !trimmed.text.starts_with("据记者") && long.contains(trimmed.text.trim_end_matches(clauses::RUN_END)),
@@ -648,13 +643,13 @@ mod tests {
         assert!(char_len(&trimmed.text) <= budget.max_chars, "{}", trimmed.text);
         // Framed, it keeps the lead-in and the whole within the budget.
         let framed = fill_framed(&article, &[0, 1, 2, 3], budget, true);
-        let framed = trim_over_budget(&scorer, framed, &article, "", budget, true);
+        let framed = trim_over_budget(&model, framed, &article, "", budget, true);
         assert!(framed.text.starts_with(commentary::LEAD_IN) && char_len(&framed.text) <= budget.max_chars);
-        // Left alone: a summary whose sentence fits, two sentences, a scorer without a trimmer.
+        // Left alone: a summary whose sentence fits, two sentences, a model without a trimmer.
         let fits = fill(&article, &[1, 2, 3], budget);
-        assert_eq!(trim_over_budget(&scorer, fits.clone(), &article, "", budget, false), fits);
-        scorer.trimmer = None;
-        assert_eq!(trim_over_budget(&scorer, cut.clone(), &article, "", budget, false), cut);
+        assert_eq!(trim_over_budget(&model, fits.clone(), &article, "", budget, false), fits);
+        model.trimmer = None;
+        assert_eq!(trim_over_budget(&model, cut.clone(), &article, "", budget, false), cut);
     }
 
     #[test]

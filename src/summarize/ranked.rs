@@ -5,7 +5,7 @@
 //! the sentence whose query vector lies closest to the article's passage vector is the one that
 //! best says what the article is about. The headline, kicker and deck are embedded as a query
 //! too. Each sentence is then scored by a model learnt from hand-written summaries
-//! ([`Scorer`]: its similarity to the article and to the headline, its place, length, figures
+//! ([`SummaryModel::score`]: its similarity to the article and to the headline, its place, length, figures
 //! and quotation marks), and sentences are picked by maximal marginal relevance: each next
 //! pick maximises `score - redundancy · max cos(s, picked)`.
 //!
@@ -16,14 +16,15 @@
 //! A summary meant to be one sentence is then tightened to a run of clauses
 //! ([`super::tighten`]).
 
-use super::scorer::{self, Context, Scorer};
+use super::learnt::SummaryModel;
+use super::scorer::{self, Context};
 use crate::model::{Encoder, Intent, ModelError};
 use crate::segment::Article;
 use crate::sentences::{Sentence, MAX_SENTENCE_CHARS};
 use crate::text;
 
-/// How the model method embeds. (How it picks sentences beyond the first is the scorer's:
-/// [`Scorer::redundancy`], [`Scorer::min_score`].)
+/// How the model method embeds. (How it picks sentences beyond the first is the summary model's:
+/// [`SummaryModel::redundancy`], [`SummaryModel::min_score`].)
 ///
 /// The cap of 8 candidates was chosen with the learnt scorer on the hand-summarised newspaper
 /// articles (5-fold cross-validation over the 961 training articles, then the 99 validation
@@ -126,12 +127,12 @@ pub fn embed(
 
 /// One ranking per article over its embedded candidates: the scorer's scores, then maximal
 /// marginal relevance, without the sentences a summary should not take beyond its first
-/// ([`Scorer::pick_order`]).
+/// ([`SummaryModel::pick_order`]).
 pub fn rankings(
     encoder: &dyn Encoder,
     articles: &[&Article],
     candidates: &[Vec<Sentence>],
-    scorer: &Scorer,
+    model: &SummaryModel,
     weights: &Weights,
     max_chars: usize,
 ) -> Result<Vec<Ranked>, ModelError> {
@@ -149,8 +150,8 @@ pub fn rankings(
                 max_chars,
                 short: super::is_short(c, max_chars),
             };
-            let scores: Vec<f32> = scorer::features(&context).iter().map(|f| scorer.score(f)).collect();
-            let order = scorer.pick_order(&scores, &e.vectors);
+            let scores: Vec<f32> = scorer::features(&context).iter().map(|f| model.score(f)).collect();
+            let order = model.pick_order(&scores, &e.vectors);
             Ranked { order, document: e.document, head: e.head, vectors: e.vectors, scores, heading: e.heading }
         })
         .collect())

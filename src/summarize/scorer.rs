@@ -7,27 +7,23 @@
 //! article and in its paragraph, its length, and whether it carries figures or a quotation.
 //! Centrality and headline words added to the first 21 features raised the summaries' mean
 //! ROUGE-L on the hand-summarised newspaper articles from 29.8 to 30.3 (5-fold
-//! cross-validation, 8 candidates) and on the validation articles from 30.8 to 31.0. A linear model ([`Scorer`]) maps them to how
+//! cross-validation, 8 candidates) and on the validation articles from 30.8 to 31.0. A linear model (the sentence scorer of
+//! [`super::learnt::SummaryModel`]) maps them to how
 //! much better than the text's average sentence the sentence's character ROUGE-L F1 against a
 //! hand-written summary is expected to be. It stays linear: boosted regression trees on the same
 //! features gained 0.2–0.4 ROUGE-L in cross-validation but lost 0.2–1.1 on the validation
 //! articles, and products of feature pairs did no better. It is fitted by
 //! `jianbao train-summarizer` ([`crate::fit::ridge::fit`]) on newspaper articles with hand-written summaries and on
-//! LCSTS posts with their headlines, and built in for the default encoder
-//! (`models/e5-small/summarizer.json`, with the data it was trained on and its held-out scores).
+//! LCSTS posts with their headlines, and stored with the summariser's other models
+//! ([`super::learnt`]).
 
-use serde::{Deserialize, Serialize};
-
-use super::clauses::RUN_FEATURES;
-use super::commentary::Commentary;
-use super::tighten::TIGHT_FEATURES;
 use super::words::{bigrams, holders, Bigram};
 use crate::fit::dot;
-use crate::fit::ridge::Linear;
 use crate::sentences::Sentence;
 use crate::text;
 
-/// The features, in the order of the scorer's weights ([`Scorer::model`]).
+/// The features, in the order of the sentence scorer's weights
+/// ([`super::learnt::SummaryModel::sentence_scorer`]).
 pub const FEATURES: [&str; 27] = [
     "cos_article",
     "cos_article_gap",
@@ -64,9 +60,6 @@ pub const FEATURES: [&str; 27] = [
     "short_cos_article",
     "short_chars",
 ];
-
-/// The scorer built in for the default encoder.
-const BUILTIN: &str = include_str!("../../models/e5-small/summarizer.json");
 
 /// What the features of one article's sentences are computed from.
 pub struct Context<'a> {
@@ -168,111 +161,6 @@ pub fn features(ctx: &Context<'_>) -> Vec<[f32; FEATURES.len()]> {
         .collect()
 }
 
-/// A scorer file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("{path}: {message}")]
-pub struct ScorerError {
-    pub path: std::path::PathBuf,
-    pub message: String,
-}
-
-/// A fitted linear scorer and what it was fitted on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Scorer {
-    /// The encoder whose vectors the features come from.
-    pub encoder: String,
-    /// The sentence scores, over [`FEATURES`] (its fields sit at the top of the file).
-    #[serde(flatten)]
-    pub model: Linear,
-    /// Maximal-marginal-relevance penalty, in the score's units per unit of cosine similarity
-    /// to a sentence already picked.
-    pub redundancy: f32,
-    /// A summary takes a sentence beyond its first only where the sentence scores at least
-    /// this (its expected ROUGE-L F1 over its text's average sentence): filling the budget with
-    /// weak sentences costs precision.
-    pub min_score: f32,
-    /// Tells commentary from reporting, so that a commentary's summary says it is an argument
-    /// ([`super::commentary`]); none in a scorer fitted without annotated kinds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commentary: Option<Commentary>,
-    /// Chooses the clauses a summary keeps of a sentence over the budget ([`super::clauses`]);
-    /// without it, such a sentence is cut after its last clause that fits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trimmer: Option<Linear>,
-    /// Chooses the run of clauses a short text's one-sentence summary keeps, of any of its
-    /// embedded sentences ([`super::tighten`]); without it, such a summary is the best sentence,
-    /// cut to fit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tightener: Option<Linear>,
-    /// Chooses what a longer text's summary keeps: a run of clauses of one of its embedded
-    /// sentences, or of two, or sentences whole ([`super::compress`]); without it, whole
-    /// sentences fill the budget in pick order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compressor: Option<Linear>,
-    /// The data, settings and held-out scores of the fit.
-    #[serde(default)]
-    pub training: serde_json::Value,
-}
-
-impl Scorer {
-    /// The built-in scorer for the default encoder.
-    pub fn builtin() -> Scorer {
-        let scorer: Scorer = serde_json::from_str(BUILTIN).expect("the built-in summarizer scorer parses");
-        debug_assert!(scorer.fits());
-        scorer
-    }
-
-    /// Reads a scorer written by `jianbao train-summarizer`.
-    pub fn load(path: &std::path::Path) -> Result<Scorer, ScorerError> {
-        let fail = |message: String| ScorerError { path: path.to_owned(), message };
-        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
-        let scorer: Scorer = serde_json::from_str(&text).map_err(|e| fail(format!("not a summarizer scorer: {e}")))?;
-        if !scorer.fits() {
-            return Err(fail(format!(
-                "its features are not this build's ({}; runs: {}; one-sentence choices: {})",
-                FEATURES.join(", "),
-                RUN_FEATURES.join(", "),
-                TIGHT_FEATURES.join(", ")
-            )));
-        }
-        Ok(scorer)
-    }
-
-    /// Refuses a scorer fitted on another encoder's vectors.
-    pub fn check_encoder(&self, encoder: &str) -> Result<(), String> {
-        if self.encoder == encoder {
-            Ok(())
-        } else {
-            Err(format!("the summarizer scorer was fitted for encoder `{}`, not `{encoder}`", self.encoder))
-        }
-    }
-
-    /// Whether its features are this build's.
-    pub fn fits(&self) -> bool {
-        self.model.fits(&FEATURES)
-            && self.trimmer.as_ref().is_none_or(|t| t.fits(&RUN_FEATURES))
-            && self.tightener.as_ref().is_none_or(|t| t.fits(&TIGHT_FEATURES))
-            && self.compressor.as_ref().is_none_or(|c| c.fits(&super::compress::FEATURES))
-    }
-
-    /// The order in which a summary takes an article's embedded sentences, given their scores
-    /// and vectors: maximal marginal relevance ([`mmr`]), less the sentences after the first
-    /// that score under [`Scorer::min_score`].
-    pub fn pick_order(&self, scores: &[f32], vectors: &[Vec<f32>]) -> Vec<usize> {
-        let mut order = mmr(scores, vectors, self.redundancy);
-        let mut rest = order.split_off(order.len().min(1));
-        rest.retain(|&i| scores[i] >= self.min_score);
-        order.extend(rest);
-        order
-    }
-
-    /// How much better than its text's average sentence a sentence with these features is
-    /// expected to score (ROUGE-L F1).
-    pub fn score(&self, features: &[f32; FEATURES.len()]) -> f32 {
-        self.model.score(features)
-    }
-}
-
 /// Maximal-marginal-relevance order of sentences given their scores and (unit) vectors: each
 /// next pick maximises `score − redundancy · max cos(sentence, picked)`.
 pub fn mmr(scores: &[f32], vectors: &[Vec<f32>], redundancy: f32) -> Vec<usize> {
@@ -301,30 +189,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scores_lead_redundancy_pushes_near_duplicates_back_and_weak_ones_out() {
+    fn scores_lead_and_redundancy_pushes_near_duplicates_back() {
         // Sentences 0 and 1 are near-duplicates; 0 scores best, 1 second, 2 third.
         let vectors = vec![unit(&[1.0, 0.1, 0.0]), unit(&[1.0, 0.12, 0.0]), unit(&[0.0, 0.0, 1.0])];
         let scores = [0.5, 0.45, 0.4];
         assert_eq!(mmr(&scores, &vectors, 0.0), [0, 1, 2]);
         assert_eq!(mmr(&scores, &vectors, 0.2), [0, 2, 1], "the duplicate falls behind");
         assert!(mmr(&[], &[], 0.2).is_empty());
-        let mut scorer = Scorer::builtin();
-        (scorer.redundancy, scorer.min_score) = (0.2, 0.42);
-        assert_eq!(scorer.pick_order(&scores, &vectors), [0, 1], "2 scores under the floor");
-        scorer.min_score = 0.6;
-        assert_eq!(scorer.pick_order(&scores, &vectors), [0], "the best always goes in");
     }
 
     fn unit(v: &[f32]) -> Vec<f32> {
         let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
         v.iter().map(|x| x / n).collect()
-    }
-
-    #[test]
-    fn the_builtin_scorer_fits_these_features() {
-        let scorer = Scorer::builtin();
-        assert!(scorer.fits());
-        assert_eq!(scorer.encoder, "e5-small");
     }
 
     #[test]

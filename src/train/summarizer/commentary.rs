@@ -7,7 +7,7 @@ use super::Scored;
 use crate::eval::labels::score_labels;
 use crate::fit::logistic::{fit as fit_logistic, FitError, Set, Settings};
 use crate::summarize::commentary::{self, Commentary};
-use crate::summarize::scorer::Scorer;
+use crate::summarize::learnt::SummaryModel;
 
 /// How the commentary model was fitted and how it does on the validation texts.
 #[derive(Debug, Clone, Serialize)]
@@ -51,7 +51,7 @@ fn frame_thresholds() -> impl Iterator<Item = f32> {
 /// [`MIN_FRAME_RECALL`] of the commentaries; else a threshold over 1, which frames nothing.
 /// `None` where either part has no annotated text of each kind, or the regression cannot be
 /// fitted (then the scorer frames nothing, as one fitted without kinds).
-pub fn fit_commentary(scorer: &mut Scorer, scored: &[Scored], held: &[Scored]) -> Option<CommentaryFit> {
+pub fn fit_commentary(scorer: &mut SummaryModel, scored: &[Scored], held: &[Scored]) -> Option<CommentaryFit> {
     let (train, val) = (annotated(scored), annotated(held));
     let inputs = |part: &[(&Scored, &[f32], bool)]| -> (Vec<Vec<f32>>, Vec<bool>) {
         part.iter().map(|(s, document, flag)| (commentary::input(document, s.head.as_deref(), &s.cues), *flag)).unzip()
@@ -183,7 +183,7 @@ mod tests {
 
     #[test]
     fn the_frame_threshold_is_the_lowest_with_the_precision_asked_for() {
-        let mut scorer = Scorer::builtin();
+        let mut scorer = SummaryModel::builtin();
         let fit = fit_commentary(&mut scorer, &texts(90), &texts(60)).expect("both kinds in both parts");
         let threshold = scorer.commentary.as_ref().expect("a model").threshold;
         assert!(fit.precision >= FRAME_PRECISION && fit.recall >= MIN_FRAME_RECALL, "{fit:?}");
@@ -204,7 +204,7 @@ mod tests {
         let alike: Vec<Scored> = (0..90)
             .map(|i| Scored { document: Some(vec![1.0, (i % 4) as f32 / 4.0]), ..text(i % 2 == 0, false, 0.0) })
             .collect();
-        let mut scorer = Scorer::builtin();
+        let mut scorer = SummaryModel::builtin();
         let fit = fit_commentary(&mut scorer, &alike, &alike).expect("both kinds");
         assert!(scorer.commentary.as_ref().expect("a model").threshold > 1.0, "{fit:?}");
         assert_eq!(fit.recall, 0.0);

@@ -7,7 +7,7 @@ use super::{f1, summarise, Scored};
 use crate::eval::rouge;
 use crate::fit::rank::{self, Group};
 use crate::summarize::compress;
-use crate::summarize::scorer::Scorer;
+use crate::summarize::learnt::SummaryModel;
 use crate::summarize::{trimmed, Budget};
 
 /// How the compressor was fitted, and how the summaries score on the validation texts it
@@ -33,7 +33,7 @@ const MAX_TRAINING_COMBOS: usize = 400;
 /// against the reference ([`rank::pairwise`]), weighing its weight. `None` where there is
 /// nothing to fit.
 pub fn fit_compressor(
-    scorer: &mut Scorer,
+    scorer: &mut SummaryModel,
     scored: &[Scored],
     weights: &[f32],
     budget: Budget,
@@ -63,12 +63,12 @@ pub fn fit_compressor(
 }
 
 /// Measures `scorer`'s compressor on the `held` texts it applies to (see [`CompressorFit`]).
-pub fn measure_compressor(fit: &mut CompressorFit, scorer: &Scorer, held: &[Scored], budget: Budget) {
-    let without = Scorer { compressor: None, ..scorer.clone() };
+pub fn measure_compressor(fit: &mut CompressorFit, scorer: &SummaryModel, held: &[Scored], budget: Budget) {
+    let without = SummaryModel { compressor: None, ..scorer.clone() };
     let applies: Vec<&Scored> =
         held.iter().filter(|s| s.document.is_some() && compress::applies(&trimmed(&s.sentences), budget)).collect();
     let n = applies.len().max(1) as f64;
-    let mean = |scorer: &Scorer| {
+    let mean = |scorer: &SummaryModel| {
         applies
             .iter()
             .map(|s| rouge::score_text(&summarise(scorer, s, budget).text, &s.reference).rouge_l.f1)
@@ -81,7 +81,7 @@ pub fn measure_compressor(fit: &mut CompressorFit, scorer: &Scorer, held: &[Scor
 }
 
 /// The ROUGE-L F1 of the best of the combinations the compressor chooses among for `s`.
-fn oracle(scorer: &Scorer, s: &Scored, budget: Budget) -> f32 {
+fn oracle(scorer: &SummaryModel, s: &Scored, budget: Budget) -> f32 {
     let sentences = trimmed(&s.sentences);
     let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
     let Some(document) = s.document.as_deref() else { return 0.0 };

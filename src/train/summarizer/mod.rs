@@ -1,4 +1,4 @@
-//! Fitting the sentence [`Scorer`] to hand-written summaries, and the models it carries: the
+//! Fitting the [`SummaryModel`] to hand-written summaries: its sentence scorer, and the
 //! commentary frame ([`commentary`]), the trimmer ([`trimmer`]), the compressor
 //! ([`compressor`]) and the tightener ([`tightener`]).
 //!
@@ -31,7 +31,8 @@ use crate::model::Encoder;
 use crate::segment::{self, Article};
 use crate::sentences::{candidates, Sentence};
 use crate::summarize::commentary::CUES;
-use crate::summarize::scorer::{features, Context, Scorer, FEATURES};
+use crate::summarize::learnt::SummaryModel;
+use crate::summarize::scorer::{features, Context, FEATURES};
 use crate::summarize::{clip, compose, is_short, ranked, trimmed, Budget, Ranking, Summary};
 
 /// One text with its reference summary.
@@ -168,10 +169,10 @@ pub fn score_examples(
     Ok(out)
 }
 
-/// Mean ROUGE-L F1 of the summaries the scorer makes of `scored` texts, as the model method
+/// Mean ROUGE-L F1 of the summaries the summary model makes of `scored` texts, as the model method
 /// makes them (sentence openings trimmed, commentary framed, the budget filled in its pick
 /// order, a sentence over the budget trimmed to its best clauses), without the tightening of one-sentence summaries, which needs the encoder.
-pub fn summary_rouge(scorer: &Scorer, scored: &[Scored], budget: Budget) -> f64 {
+pub fn summary_rouge(scorer: &SummaryModel, scored: &[Scored], budget: Budget) -> f64 {
     let total: f64 = scored
         .iter()
         .map(|s| {
@@ -183,7 +184,7 @@ pub fn summary_rouge(scorer: &Scorer, scored: &[Scored], budget: Budget) -> f64 
 }
 
 /// The summary the model method makes of a scored text with `scorer`, untightened.
-fn summarise(scorer: &Scorer, s: &Scored, budget: Budget) -> Summary {
+fn summarise(scorer: &SummaryModel, s: &Scored, budget: Budget) -> Summary {
     let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
     let order = scorer.pick_order(&scores, &s.vectors);
     let ranking = Ranking {
@@ -274,9 +275,10 @@ pub fn score(
     Ok((scored, held))
 }
 
-/// A scorer fitted by [`fit`], its manifest in [`Scorer::training`], and what fitting found.
+/// A summary model fitted by [`fit`], its manifest in [`SummaryModel::training`], and what fitting
+/// found.
 pub struct Trained {
-    pub scorer: Scorer,
+    pub model: SummaryModel,
     pub validation_summaries: f64,
     pub commentary: Option<CommentaryFit>,
     pub trimmer: Option<TrimmerFit>,
@@ -371,7 +373,7 @@ pub fn fit(
     };
     fitted.training = serde_json::to_value(&training).map_err(|e| TrainError::Other(e.to_string()))?;
     Ok(Some(Trained {
-        scorer: fitted,
+        model: fitted,
         validation_summaries,
         commentary,
         trimmer,

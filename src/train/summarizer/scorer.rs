@@ -6,7 +6,8 @@ use serde::Serialize;
 use super::{centred, summary_rouge, Row, Scored};
 use crate::fit::ridge::Linear;
 use crate::model::Encoder;
-use crate::summarize::scorer::{Scorer, FEATURES};
+use crate::summarize::learnt::SummaryModel;
+use crate::summarize::scorer::FEATURES;
 use crate::summarize::Budget;
 
 /// Mean target of the sentence each scorer puts first, over texts with at least one embedded
@@ -20,7 +21,7 @@ pub struct Held {
     pub oracle: f64,
 }
 
-pub fn held_out(scorer: &Scorer, scored: &[Scored]) -> Held {
+pub fn held_out(scorer: &SummaryModel, scored: &[Scored]) -> Held {
     let mut held = Held::default();
     for s in scored.iter().filter(|s| !s.targets.is_empty()) {
         let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
@@ -45,10 +46,10 @@ pub fn rows(scored: &[Scored], weights: &[f32]) -> Vec<Row> {
 
 /// Fits a scorer for `encoder` on `rows` (no redundancy penalty, no floor: see
 /// [`choose_selection`]).
-pub fn fit(encoder: &dyn Encoder, rows: &[Row], ridge: f64) -> Option<Scorer> {
-    Some(Scorer {
+pub fn fit(encoder: &dyn Encoder, rows: &[Row], ridge: f64) -> Option<SummaryModel> {
+    Some(SummaryModel {
         encoder: encoder.id().to_owned(),
-        model: Linear::fit(&FEATURES, rows, ridge)?,
+        sentence_scorer: Linear::fit(&FEATURES, rows, ridge)?,
         redundancy: 0.0,
         min_score: f32::MIN,
         commentary: None,
@@ -67,13 +68,13 @@ pub struct Selection {
     pub rouge_l: f64,
 }
 
-/// Chooses the scorer's redundancy penalty and floor ([`Scorer::redundancy`],
-/// [`Scorer::min_score`]) by the summaries' mean ROUGE-L F1 on `held` texts; returns the grid.
-pub fn choose_selection(scorer: &mut Scorer, held: &[Scored], budget: Budget) -> Vec<Selection> {
+/// Chooses the scorer's redundancy penalty and floor ([`SummaryModel::redundancy`],
+/// [`SummaryModel::min_score`]) by the summaries' mean ROUGE-L F1 on `held` texts; returns the grid.
+pub fn choose_selection(scorer: &mut SummaryModel, held: &[Scored], budget: Budget) -> Vec<Selection> {
     let mut grid = Vec::new();
     for redundancy in [0.0, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0] {
         for min_score in [f32::MIN, -0.1, -0.05, 0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35] {
-            let candidate = Scorer { redundancy, min_score, ..scorer.clone() };
+            let candidate = SummaryModel { redundancy, min_score, ..scorer.clone() };
             grid.push(Selection { redundancy, min_score, rouge_l: summary_rouge(&candidate, held, budget) });
         }
     }
@@ -162,7 +163,7 @@ mod tests {
     }
 
     /// The scorer fitted on the articles, and those articles scored.
-    fn fitted() -> (Scorer, Vec<Scored>) {
+    fn fitted() -> (SummaryModel, Vec<Scored>) {
         let scored = scored_articles(&ARTICLES);
         assert!(scored.iter().all(|s| s.targets.len() == 3), "three embedded sentences each");
         let rows = rows(&scored, &vec![1.0; scored.len()]);

@@ -7,7 +7,7 @@ use crate::eval::rouge;
 use crate::fit::ridge::Linear;
 use crate::model::{Encoder, Intent};
 use crate::sentences::Sentence;
-use crate::summarize::scorer::Scorer;
+use crate::summarize::learnt::SummaryModel;
 use crate::summarize::tighten::{self, Choice, TIGHT_FEATURES};
 use crate::summarize::{trimmed, Budget};
 use crate::train::TrainError;
@@ -32,7 +32,7 @@ type Choices = Vec<(usize, Vec<[f32; TIGHT_FEATURES.len()]>, Vec<f32>)>;
 
 fn choices(
     encoder: &dyn Encoder,
-    scorer: &Scorer,
+    scorer: &SummaryModel,
     scored: &[Scored],
     budget: Budget,
     progress: &dyn Fn(usize),
@@ -70,7 +70,13 @@ fn choices(
 }
 
 /// Mean ROUGE-L F1 of the texts' summaries before and after tightening by `tightener`.
-fn tightening(scorer: &Scorer, tightener: &Linear, scored: &[Scored], table: &Choices, budget: Budget) -> (f64, f64) {
+fn tightening(
+    scorer: &SummaryModel,
+    tightener: &Linear,
+    scored: &[Scored],
+    table: &Choices,
+    budget: Budget,
+) -> (f64, f64) {
     let (mut before, mut after) = (0.0, 0.0);
     for (i, features, targets) in table {
         let s = &scored[*i];
@@ -86,7 +92,7 @@ fn tightening(scorer: &Scorer, tightener: &Linear, scored: &[Scored], table: &Ch
 /// get one sentence (their runs embedded by `encoder`), each text weighing its weight, and
 /// measures it on them. `None` where there is nothing to fit.
 pub fn fit_tightener(
-    scorer: &mut Scorer,
+    scorer: &mut SummaryModel,
     encoder: &dyn Encoder,
     scored: &[Scored],
     weights: &[f32],
@@ -114,7 +120,7 @@ pub fn fit_tightener(
 /// [`TightenerFit`]).
 pub fn measure_tightener(
     fit: &mut TightenerFit,
-    scorer: &Scorer,
+    scorer: &SummaryModel,
     encoder: &dyn Encoder,
     held: &[Scored],
     budget: Budget,

@@ -8,7 +8,7 @@ use crate::eval::rouge;
 use crate::fit::ridge::Linear;
 use crate::sentences::Sentence;
 use crate::summarize::clauses::{self, Lexicon, MIN_RUN_CHARS, RUN_FEATURES};
-use crate::summarize::scorer::Scorer;
+use crate::summarize::learnt::SummaryModel;
 use crate::summarize::{is_short, trimmed, Budget};
 
 /// How the trimmer was fitted, and what it does on the validation texts whose summary it
@@ -29,7 +29,7 @@ pub struct TrimmerFit {
 /// of `scored` that get more than one sentence (as the model method trims them: openings
 /// trimmed), each sentence weighing its text's weight. `None` where there is nothing to fit.
 pub fn fit_trimmer(
-    scorer: &mut Scorer,
+    scorer: &mut SummaryModel,
     scored: &[Scored],
     weights: &[f32],
     budget: Budget,
@@ -53,8 +53,8 @@ pub fn fit_trimmer(
 
 /// Measures `scorer`'s trimmer on the `held` texts whose summary it changes (see
 /// [`TrimmerFit`]).
-pub fn measure_trimmer(fit: &mut TrimmerFit, scorer: &Scorer, held: &[Scored], budget: Budget) {
-    let without = Scorer { trimmer: None, ..scorer.clone() };
+pub fn measure_trimmer(fit: &mut TrimmerFit, scorer: &SummaryModel, held: &[Scored], budget: Budget) {
+    let without = SummaryModel { trimmer: None, ..scorer.clone() };
     let (mut changed, mut cut, mut kept) = (0usize, 0.0, 0.0);
     for s in held {
         let (before, after) = (summarise(&without, s, budget), summarise(scorer, s, budget));
