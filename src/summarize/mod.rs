@@ -54,7 +54,7 @@ impl Method {
 }
 
 /// Default length budget in characters, measured on the CLTS samples (long articles with
-/// ~70-character editor summaries; see [`ranked::Weights`]): 80 and 60 score within a point of
+/// ~70-character editor summaries; see [`ranked::EmbedLimits`]): 80 and 60 score within a point of
 /// each other and above 100, 120 and 150; 80 keeps room for a newspaper's long first sentence.
 pub const DEFAULT_MAX_CHARS: usize = 80;
 
@@ -249,7 +249,8 @@ fn clip_at_clause(text: &str, max_chars: usize) -> Option<String> {
 pub struct Summarizer {
     pub method: Method,
     pub budget: Budget,
-    pub weights: ranked::Weights,
+    /// How many of each article's sentences the model method embeds.
+    pub embed_limits: ranked::EmbedLimits,
     pub model: learnt::SummaryModel,
     /// Whether the model method opens a commentary's summary with `文章认为，`
     /// ([`commentary`]); without it, every summary is the article's own sentences.
@@ -262,7 +263,7 @@ impl Summarizer {
         Summarizer {
             method,
             budget,
-            weights: ranked::Weights::default(),
+            embed_limits: ranked::EmbedLimits::default(),
             model: learnt::SummaryModel::builtin(),
             frame_commentary: true,
         }
@@ -308,8 +309,14 @@ impl Summarizer {
                 Ok(fill_all(candidates, rankings.iter().map(Vec::as_slice), self.budget))
             }
             (Method::Model, Some(encoder)) => {
-                let ranked =
-                    ranked::rankings(encoder, articles, candidates, &self.model, &self.weights, self.budget.max_chars)?;
+                let ranked = ranked::rankings(
+                    encoder,
+                    articles,
+                    candidates,
+                    &self.model,
+                    &self.embed_limits,
+                    self.budget.max_chars,
+                )?;
                 // The model's summaries spend no characters on when or on whose word (the ranking
                 // saw the sentences whole).
                 let trimmed: Vec<Vec<Sentence>> = candidates.iter().map(|c| trimmed(c)).collect();
@@ -325,7 +332,7 @@ impl Summarizer {
                             reported: article.dateline.is_some() || article.byline.is_reporters(),
                             cues: commentary::cues(article),
                             document: r.document.as_deref(),
-                            head: r.head.as_deref(),
+                            headline: r.headline.as_deref(),
                             heading: &r.heading,
                         };
                         compose(&self.model, c, &ranking, self.budget, self.frame_commentary)
@@ -362,7 +369,7 @@ pub struct Ranking<'a> {
     /// What the article says of itself that tells commentary apart ([`commentary::cues`]).
     pub cues: [f32; commentary::CUES.len()],
     pub document: Option<&'a [f32]>,
-    pub head: Option<&'a [f32]>,
+    pub headline: Option<&'a [f32]>,
     pub heading: &'a str,
 }
 
@@ -431,7 +438,7 @@ pub fn frames(model: &learnt::SummaryModel, candidates: &[Sentence], ranking: &R
     };
     !candidates.is_empty()
         && wanted_sentences(candidates, budget) != 1
-        && commentary.frames(document, ranking.head, &ranking.cues, budget.max_chars)
+        && commentary.frames(document, ranking.headline, &ranking.cues, budget.max_chars)
 }
 
 /// [`fill`], or, for a `framed` article, [`commentary::LEAD_IN`] followed by a fill of the rest
@@ -539,7 +546,7 @@ mod tests {
             let seen = encoder.texts.lock().expect("lock");
             // At most the candidates, their passage, the headline and the choices of a
             // one-sentence summary.
-            let limit = ranked::Weights::default().max_candidates + 2 + tighten::MAX_CHOICES;
+            let limit = ranked::EmbedLimits::default().max_candidates + 2 + tighten::MAX_CHOICES;
             assert!(seen.len() <= limit, "{} texts embedded", seen.len());
             // The candidates and their passage, the heading and those choices.
             let total: usize = seen.iter().sum();
@@ -591,7 +598,7 @@ mod tests {
             reported: false,
             cues: [0.0; commentary::CUES.len()],
             document,
-            head: None,
+            headline: None,
             heading: "",
         };
         const ARGUES: &[f32] = &[1.0, 0.0];

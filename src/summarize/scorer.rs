@@ -68,7 +68,7 @@ pub struct Context<'a> {
     /// The passage vector of the article's first sentences.
     pub document: Option<&'a [f32]>,
     /// The query vector of the headline, kicker and deck.
-    pub head: Option<&'a [f32]>,
+    pub headline: Option<&'a [f32]>,
     /// The headline, kicker and deck.
     pub heading: &'a str,
     /// The article's candidate sentences (at least as many as `vectors`).
@@ -86,15 +86,15 @@ fn lexical(ctx: &Context<'_>) -> Vec<[f32; 3]> {
     use std::collections::HashSet;
     let holders = holders(ctx.sentences);
     let embedded: Vec<Vec<Bigram>> = ctx.sentences.iter().take(ctx.vectors.len()).map(|s| bigrams(&s.text)).collect();
-    let head: HashSet<Bigram> = bigrams(ctx.heading).into_iter().collect();
+    let headline: HashSet<Bigram> = bigrams(ctx.heading).into_iter().collect();
     embedded
         .iter()
         .map(|own| {
             let n = own.len().max(1) as f32;
             let shared = own.iter().map(|b| holders.get(b).map_or(0, |h| h - 1) as f32).sum::<f32>() / n;
-            let in_head = own.iter().filter(|b| head.contains(b)).count() as f32 / n;
+            let in_head = own.iter().filter(|b| headline.contains(b)).count() as f32 / n;
             let distinct: HashSet<_> = own.iter().collect();
-            let recall = head.iter().filter(|b| distinct.contains(b)).count() as f32 / head.len().max(1) as f32;
+            let recall = headline.iter().filter(|b| distinct.contains(b)).count() as f32 / headline.len().max(1) as f32;
             [shared, in_head, recall]
         })
         .collect()
@@ -104,7 +104,7 @@ fn lexical(ctx: &Context<'_>) -> Vec<[f32; 3]> {
 pub fn features(ctx: &Context<'_>) -> Vec<[f32; FEATURES.len()]> {
     let n = ctx.vectors.len();
     let cos_article: Vec<f32> = ctx.vectors.iter().map(|v| ctx.document.map_or(0.0, |d| dot(v, d))).collect();
-    let cos_head: Vec<f32> = ctx.vectors.iter().map(|v| ctx.head.map_or(0.0, |h| dot(v, h))).collect();
+    let cos_head: Vec<f32> = ctx.vectors.iter().map(|v| ctx.headline.map_or(0.0, |h| dot(v, h))).collect();
     let best = |xs: &[f32]| xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let (best_article, best_head) = (best(&cos_article), best(&cos_head));
     let centrality: Vec<f32> = (0..n)
@@ -133,8 +133,8 @@ pub fn features(ctx: &Context<'_>) -> Vec<[f32; FEATURES.len()]> {
                 cos_article[i] - best_article,
                 flag(cos_article[i] >= best_article),
                 cos_head[i],
-                if ctx.head.is_some() { cos_head[i] - best_head } else { 0.0 },
-                flag(ctx.head.is_some()),
+                if ctx.headline.is_some() { cos_head[i] - best_head } else { 0.0 },
+                flag(ctx.headline.is_some()),
                 flag(i == 0),
                 1.0 / (1.0 + i as f32),
                 flag(first_in_paragraph),
@@ -212,7 +212,7 @@ mod tests {
         let ctx = Context {
             vectors: &vectors,
             document: Some(&document),
-            head: None,
+            headline: None,
             heading: "增长",
             sentences: &sentences,
             max_chars: 6,
@@ -248,7 +248,7 @@ mod tests {
         let ctx = Context {
             vectors: &vectors,
             document: None,
-            head: None,
+            headline: None,
             heading: "",
             sentences: &sentences,
             max_chars: 80,

@@ -183,9 +183,9 @@ impl Text<'_> {
                     flag(choice.whole()),
                 ];
                 let lexical = &run[FROM_RUN..];
-                let (head, last) = out.split_at_mut(OWN.len() + lexical.len());
-                head[..OWN.len()].copy_from_slice(&own);
-                head[OWN.len()..].copy_from_slice(lexical);
+                let (first, last) = out.split_at_mut(OWN.len() + lexical.len());
+                first[..OWN.len()].copy_from_slice(&own);
+                first[OWN.len()..].copy_from_slice(lexical);
                 last[0] = flag(choice.run.text.contains(['？', '?']));
                 let band = BANDS.iter().rposition(|&b| choice.run.chars >= b).unwrap_or(0);
                 if band + 1 < BANDS.len() {

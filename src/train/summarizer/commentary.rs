@@ -54,7 +54,9 @@ fn frame_thresholds() -> impl Iterator<Item = f32> {
 pub fn fit_commentary(scorer: &mut SummaryModel, scored: &[Scored], held: &[Scored]) -> Option<CommentaryFit> {
     let (train, val) = (annotated(scored), annotated(held));
     let inputs = |part: &[(&Scored, &[f32], bool)]| -> (Vec<Vec<f32>>, Vec<bool>) {
-        part.iter().map(|(s, document, flag)| (commentary::input(document, s.head.as_deref(), &s.cues), *flag)).unzip()
+        part.iter()
+            .map(|(s, document, flag)| (commentary::input(document, s.headline.as_deref(), &s.cues), *flag))
+            .unzip()
     };
     let ((train_inputs, flags), (val_inputs, val_flags)) = (inputs(&train), inputs(&val));
     let both = |flags: &[bool]| flags.contains(&true) && flags.contains(&false);
@@ -63,7 +65,7 @@ pub fn fit_commentary(scorer: &mut SummaryModel, scored: &[Scored], held: &[Scor
     }
     let model = fit_model(&train_inputs, &flags, &val_inputs, &val_flags).ok()?;
     let probabilities: Vec<f32> =
-        val.iter().map(|(s, document, _)| model.probability(document, s.head.as_deref(), &s.cues)).collect();
+        val.iter().map(|(s, document, _)| model.probability(document, s.headline.as_deref(), &s.cues)).collect();
     let at = |threshold: f32| -> (f64, f64) {
         let said: Vec<bool> = probabilities.iter().map(|&p| p >= threshold).collect();
         let hits = said.iter().zip(&val_flags).filter(|(s, f)| **s && **f).count() as f64;
@@ -167,7 +169,7 @@ mod tests {
             targets: Vec::new(),
             vectors: Vec::new(),
             document: Some(lean.to_vec()),
-            head: None,
+            headline: None,
             heading: String::new(),
             reference: String::new(),
             commentary: Some(argues),

@@ -108,7 +108,7 @@ pub struct Scored {
     pub vectors: Vec<Vec<f32>>,
     /// The passage vector of the embedded sentences and the heading's query vector.
     pub document: Option<Vec<f32>>,
-    pub head: Option<Vec<f32>>,
+    pub headline: Option<Vec<f32>>,
     /// The headline, kicker and deck, as embedded.
     pub heading: String,
     pub reference: String,
@@ -127,7 +127,7 @@ pub struct Scored {
 pub fn score_examples(
     encoder: &dyn Encoder,
     examples: &[Example],
-    weights: &ranked::Weights,
+    limits: &ranked::EmbedLimits,
     max_chars: usize,
     progress: &dyn Fn(usize),
 ) -> Result<Vec<Scored>, TrainError> {
@@ -135,12 +135,12 @@ pub fn score_examples(
     for chunk in examples.chunks(256) {
         let articles: Vec<&Article> = chunk.iter().map(|e| &e.article).collect();
         let sentences: Vec<Vec<Sentence>> = articles.iter().map(|a| candidates(a)).collect();
-        let embedded = ranked::embed(encoder, &articles, &sentences, weights.max_candidates)?;
+        let embedded = ranked::embed(encoder, &articles, &sentences, limits.max_candidates)?;
         for ((example, sentences), e) in chunk.iter().zip(sentences).zip(embedded) {
             let context = Context {
                 vectors: &e.vectors,
                 document: e.document.as_deref(),
-                head: e.head.as_deref(),
+                headline: e.headline.as_deref(),
                 heading: &e.heading,
                 sentences: &sentences,
                 max_chars,
@@ -156,7 +156,7 @@ pub fn score_examples(
                 targets,
                 vectors: e.vectors,
                 document: e.document,
-                head: e.head,
+                headline: e.headline,
                 heading: e.heading.clone(),
                 reference: example.reference.clone(),
                 commentary: example.kind.as_deref().map(|k| k == "commentary"),
@@ -194,7 +194,7 @@ fn summarise(scorer: &SummaryModel, s: &Scored, budget: Budget) -> Summary {
         reported: s.reported,
         cues: s.cues,
         document: s.document.as_deref(),
-        head: s.head.as_deref(),
+        headline: s.headline.as_deref(),
         heading: &s.heading,
     };
     compose(scorer, &trimmed(&s.sentences), &ranking, budget, true)
@@ -268,7 +268,7 @@ pub fn score(
     data: &Data,
     progress: &dyn Fn(usize),
 ) -> Result<(Vec<Scored>, Vec<Scored>), TrainError> {
-    let settings = ranked::Weights::default();
+    let settings = ranked::EmbedLimits::default();
     let budget = crate::summarize::DEFAULT_MAX_CHARS;
     let scored = score_examples(encoder, &data.examples, &settings, budget, progress)?;
     let held = score_examples(encoder, &data.held, &settings, budget, progress)?;
@@ -352,7 +352,7 @@ pub fn fit(
         selection: "redundancy and min_score chosen by the validation texts' summary ROUGE-L F1 (default budget, \
                     untightened); without validation texts, none and no floor",
         selection_grid: grid,
-        sentences_per_text: ranked::Weights::default().max_candidates,
+        sentences_per_text: ranked::EmbedLimits::default().max_candidates,
         target: "character ROUGE-L F1 of the sentence as a summary shows it (cut to the budget) against the \
                  reference, less the mean of its text's sentences",
         tightener: tightener.clone().map(|fit| Fitted {

@@ -159,7 +159,7 @@ mod tests {
     fn scored_articles(articles: &[(&str, [&str; 3], usize)]) -> Vec<Scored> {
         let examples: Vec<Example> =
             articles.iter().map(|(heading, sentences, key)| example(heading, sentences, sentences[*key])).collect();
-        score_examples(&CharCounts, &examples, &ranked::Weights::default(), 80, &|_| {}).expect("embedded")
+        score_examples(&CharCounts, &examples, &ranked::EmbedLimits::default(), 80, &|_| {}).expect("embedded")
     }
 
     /// The scorer fitted on the articles, and those articles scored.
@@ -208,7 +208,7 @@ mod tests {
             })
             .collect();
         let scored =
-            score_examples(&CharCounts, &examples, &ranked::Weights::default(), 52, &|_| {}).expect("embedded");
+            score_examples(&CharCounts, &examples, &ranked::EmbedLimits::default(), 52, &|_| {}).expect("embedded");
         let mut scorer = fit(&CharCounts, &rows(&scored, &vec![1.0; scored.len()]), 0.1).expect("fits");
         let budget = Budget { max_chars: 52, sentences: None };
         let grid = choose_selection(&mut scorer, &scored, budget);
