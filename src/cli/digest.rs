@@ -7,7 +7,7 @@
 use anyhow::{bail, Context};
 
 use super::args::{BatchArgs, DigestArgs, LabelArgs, LabelOptions, OutputArgs, SummarizeArgs, SummaryArgs};
-use super::batch::{self, Run};
+use super::batch::{self, BatchSetup};
 use super::{check_share, open_output, InputArgs, Outcome};
 use crate::label::head::Head;
 use crate::label::{self, Labeller, Taxonomy, ZeroShot};
@@ -98,7 +98,7 @@ fn process(
     let timeout = batch_args.article_timeout()?;
     if texts.is_empty() {
         stages.timeout = timeout;
-        let run = Run { opts: &opts, output, batch: batch_args, stages: &stages };
+        let run = BatchSetup { opts: &opts, output, batch: batch_args, stages: &stages };
         return batch::process(&input.sources(), &run);
     }
     // A few texts from the command line: one batch, no pipeline.

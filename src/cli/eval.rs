@@ -11,7 +11,7 @@ use super::{check_share, Outcome};
 use crate::eval::bootstrap::Bootstrap;
 use crate::eval::report::Report;
 use crate::eval::rouge::Aggregate;
-use crate::eval::run::{self, Options, Pipeline, Systems};
+use crate::eval::run::{self, Pipeline, ScoringOptions, Systems};
 use crate::eval::suite::Suite;
 use crate::label::head::Head;
 use crate::label::Taxonomy;
@@ -34,7 +34,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     if args.check && args.suite.is_none() {
         bail!("--check needs a --suite, whose thresholds it checks");
     }
-    let opts = Options {
+    let opts = ScoringOptions {
         tokenizer: args.rouge_tokens,
         aggregate: match args.references {
             ReferencesArg::Best => Aggregate::Best,

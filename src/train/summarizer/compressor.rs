@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{f1, summarise, Scored};
+use super::{f1, summarise, FeaturedText};
 use crate::eval::rouge;
 use crate::fit::rank::{self, Group};
 use crate::summarize::compress;
@@ -34,7 +34,7 @@ const MAX_TRAINING_COMBOS: usize = 400;
 /// nothing to fit.
 pub fn fit_compressor(
     scorer: &mut SummaryModel,
-    scored: &[Scored],
+    scored: &[FeaturedText],
     weights: &[f32],
     budget: Budget,
 ) -> Option<CompressorFit> {
@@ -63,9 +63,9 @@ pub fn fit_compressor(
 }
 
 /// Measures `scorer`'s compressor on the `held` texts it applies to (see [`CompressorFit`]).
-pub fn measure_compressor(fit: &mut CompressorFit, scorer: &SummaryModel, held: &[Scored], budget: Budget) {
+pub fn measure_compressor(fit: &mut CompressorFit, scorer: &SummaryModel, held: &[FeaturedText], budget: Budget) {
     let without = SummaryModel { compressor: None, ..scorer.clone() };
-    let applies: Vec<&Scored> =
+    let applies: Vec<&FeaturedText> =
         held.iter().filter(|s| s.document.is_some() && compress::applies(&trimmed(&s.sentences), budget)).collect();
     let n = applies.len().max(1) as f64;
     let mean = |scorer: &SummaryModel| {
@@ -81,7 +81,7 @@ pub fn measure_compressor(fit: &mut CompressorFit, scorer: &SummaryModel, held: 
 }
 
 /// The ROUGE-L F1 of the best of the combinations the compressor chooses among for `s`.
-fn oracle(scorer: &SummaryModel, s: &Scored, budget: Budget) -> f32 {
+fn oracle(scorer: &SummaryModel, s: &FeaturedText, budget: Budget) -> f32 {
     let sentences = trimmed(&s.sentences);
     let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
     let Some(document) = s.document.as_deref() else { return 0.0 };

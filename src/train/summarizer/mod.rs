@@ -36,7 +36,7 @@ use crate::summarize::scorer::{features, Context, FEATURES};
 use crate::summarize::{clip, compose, is_short, ranked, trimmed, Budget, Ranking, Summary};
 
 /// One text with its reference summary.
-pub struct Example {
+pub struct SummarizedText {
     pub article: Article,
     pub reference: String,
     /// The file it came from (its name), for weights and reports.
@@ -47,7 +47,7 @@ pub struct Example {
 
 /// What a data file gave.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct FileStats {
+pub struct SummaryFileStats {
     #[serde(flatten)]
     pub source: Source,
     pub texts: usize,
@@ -55,9 +55,9 @@ pub struct FileStats {
 }
 
 /// Reads `{text, title?, summary}` rows (the first reference where a row has several).
-pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<Example>, FileStats), TrainError> {
+pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<SummarizedText>, SummaryFileStats), TrainError> {
     let (_, source) = read_source(path)?;
-    let mut stats = FileStats { source, texts: 0, weight };
+    let mut stats = SummaryFileStats { source, texts: 0, weight };
     let rows = crate::eval::gold::read_rows(path).map_err(|e| bad(path, e.to_string()))?;
     let mut out = Vec::new();
     for row in rows {
@@ -66,7 +66,7 @@ pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<Example>, FileStats), 
         else {
             continue;
         };
-        out.push(Example {
+        out.push(SummarizedText {
             article,
             reference: reference.clone(),
             source: stats.source.file.clone(),
@@ -79,16 +79,20 @@ pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<Example>, FileStats), 
 
 /// Reads the summarised articles of a pages gold file, cut from the pages under `pages` and
 /// read as JSON Lines rows without a title are.
-pub fn read_articles(path: &Path, pages: &Path, weight: f32) -> Result<(Vec<Example>, FileStats), TrainError> {
+pub fn read_articles(
+    path: &Path,
+    pages: &Path,
+    weight: f32,
+) -> Result<(Vec<SummarizedText>, SummaryFileStats), TrainError> {
     let (_, source) = read_source(path)?;
-    let mut stats = FileStats { source, texts: 0, weight };
+    let mut stats = SummaryFileStats { source, texts: 0, weight };
     let articles = crate::eval::gold::article_texts(path, pages, |a| !a.summaries.is_empty())
         .map_err(|e| bad(path, e.to_string()))?;
     let mut out = Vec::new();
     for (a, span) in articles {
         if let Some(article) = segment::single(&span, None) {
             let reference = a.summaries[0].clone();
-            out.push(Example { article, reference, source: stats.source.file.clone(), kind: a.kind.clone() });
+            out.push(SummarizedText { article, reference, source: stats.source.file.clone(), kind: a.kind.clone() });
         }
     }
     stats.texts = out.len();
@@ -99,7 +103,7 @@ pub fn read_articles(path: &Path, pages: &Path, weight: f32) -> Result<(Vec<Exam
 pub type Row = ([f32; FEATURES.len()], f32, f32);
 
 /// An example's sentences, their features and targets.
-pub struct Scored {
+pub struct FeaturedText {
     pub sentences: Vec<Sentence>,
     pub features: Vec<[f32; FEATURES.len()]>,
     /// ROUGE-L F1 of each embedded sentence, as shown, against the reference.
@@ -126,11 +130,11 @@ pub struct Scored {
 /// sentence's features and target.
 pub fn score_examples(
     encoder: &dyn Encoder,
-    examples: &[Example],
+    examples: &[SummarizedText],
     limits: &ranked::EmbedLimits,
     max_chars: usize,
     progress: &dyn Fn(usize),
-) -> Result<Vec<Scored>, TrainError> {
+) -> Result<Vec<FeaturedText>, TrainError> {
     let mut out = Vec::with_capacity(examples.len());
     for chunk in examples.chunks(256) {
         let articles: Vec<&Article> = chunk.iter().map(|e| &e.article).collect();
@@ -150,7 +154,7 @@ pub fn score_examples(
             let reference = rouge::char_tokens(&example.reference);
             let targets =
                 sentences[..features.len()].iter().map(|s| f1(&clip(&s.text, max_chars), &reference)).collect();
-            out.push(Scored {
+            out.push(FeaturedText {
                 sentences,
                 features,
                 targets,
@@ -172,7 +176,7 @@ pub fn score_examples(
 /// Mean ROUGE-L F1 of the summaries the summary model makes of `scored` texts, as the model method
 /// makes them (sentence openings trimmed, commentary framed, the budget filled in its pick
 /// order, a sentence over the budget trimmed to its best clauses), without the tightening of one-sentence summaries, which needs the encoder.
-pub fn summary_rouge(scorer: &SummaryModel, scored: &[Scored], budget: Budget) -> f64 {
+pub fn summary_rouge(scorer: &SummaryModel, scored: &[FeaturedText], budget: Budget) -> f64 {
     let total: f64 = scored
         .iter()
         .map(|s| {
@@ -184,7 +188,7 @@ pub fn summary_rouge(scorer: &SummaryModel, scored: &[Scored], budget: Budget) -
 }
 
 /// The summary the model method makes of a scored text with `scorer`, untightened.
-fn summarise(scorer: &SummaryModel, s: &Scored, budget: Budget) -> Summary {
+fn summarise(scorer: &SummaryModel, s: &FeaturedText, budget: Budget) -> Summary {
     let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
     let order = scorer.pick_order(&scores, &s.vectors);
     let ranking = Ranking {
@@ -223,11 +227,11 @@ fn centred<'a, F: 'a>(
 /// file gave and each training text's weight.
 #[derive(Default)]
 pub struct Data {
-    pub examples: Vec<Example>,
+    pub examples: Vec<SummarizedText>,
     pub weights: Vec<f32>,
-    pub files: Vec<FileStats>,
-    pub held: Vec<Example>,
-    pub held_files: Vec<FileStats>,
+    pub files: Vec<SummaryFileStats>,
+    pub held: Vec<SummarizedText>,
+    pub held_files: Vec<SummaryFileStats>,
 }
 
 /// Reads the training texts of `data` (rows) and `articles` (pages gold files, their pages
@@ -242,7 +246,7 @@ pub fn read(
 ) -> Result<Data, TrainError> {
     let mut out = Data::default();
     let weight_of = |path: &Path| weights.of(&super::file_name(path)) as f32;
-    let add = |(examples, stats): (Vec<Example>, FileStats), out: &mut Data| {
+    let add = |(examples, stats): (Vec<SummarizedText>, SummaryFileStats), out: &mut Data| {
         out.weights.extend(std::iter::repeat_n(stats.weight, examples.len()));
         out.examples.extend(examples);
         out.files.push(stats);
@@ -267,7 +271,7 @@ pub fn score(
     encoder: &dyn Encoder,
     data: &Data,
     progress: &dyn Fn(usize),
-) -> Result<(Vec<Scored>, Vec<Scored>), TrainError> {
+) -> Result<(Vec<FeaturedText>, Vec<FeaturedText>), TrainError> {
     let settings = ranked::EmbedLimits::default();
     let budget = crate::summarize::DEFAULT_MAX_CHARS;
     let scored = score_examples(encoder, &data.examples, &settings, budget, progress)?;
@@ -295,8 +299,8 @@ pub struct Trained {
 pub fn fit(
     encoder: &dyn Encoder,
     data: &Data,
-    scored: &[Scored],
-    held: &[Scored],
+    scored: &[FeaturedText],
+    held: &[FeaturedText],
     ridge: f64,
     progress: &dyn Fn(usize),
 ) -> Result<Option<Trained>, TrainError> {
@@ -391,7 +395,7 @@ struct Training<'a> {
     budget_chars: usize,
     commentary: Option<CommentaryTraining>,
     compressor: Option<Fitted<CompressorFit>>,
-    data: &'a [FileStats],
+    data: &'a [SummaryFileStats],
     model: &'static str,
     ridge: f64,
     rows: usize,
@@ -403,7 +407,7 @@ struct Training<'a> {
     train: Held,
     trimmer: Option<Fitted<TrimmerFit>>,
     validation: Held,
-    validation_data: &'a [FileStats],
+    validation_data: &'a [SummaryFileStats],
     validation_summary_rouge_l: f64,
 }
 

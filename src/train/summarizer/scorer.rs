@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{centred, summary_rouge, Row, Scored};
+use super::{centred, summary_rouge, FeaturedText, Row};
 use crate::fit::ridge::Linear;
 use crate::model::Encoder;
 use crate::summarize::learnt::SummaryModel;
@@ -21,7 +21,7 @@ pub struct Held {
     pub oracle: f64,
 }
 
-pub fn held_out(scorer: &SummaryModel, scored: &[Scored]) -> Held {
+pub fn held_out(scorer: &SummaryModel, scored: &[FeaturedText]) -> Held {
     let mut held = Held::default();
     for s in scored.iter().filter(|s| !s.targets.is_empty()) {
         let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
@@ -40,7 +40,7 @@ pub fn held_out(scorer: &SummaryModel, scored: &[Scored]) -> Held {
 /// taken relative to the mean of their text's sentences: the scorer is to tell which sentence
 /// of a text to take, not which texts summarise well (on the validation articles, centred and
 /// raw targets gave summaries within 0.5 ROUGE-L of each other at the chosen weights).
-pub fn rows(scored: &[Scored], weights: &[f32]) -> Vec<Row> {
+pub fn rows(scored: &[FeaturedText], weights: &[f32]) -> Vec<Row> {
     scored.iter().zip(weights).flat_map(|(s, &w)| centred(s.features.iter().copied(), &s.targets, w)).collect()
 }
 
@@ -70,7 +70,7 @@ pub struct Selection {
 
 /// Chooses the scorer's redundancy penalty and floor ([`SummaryModel::redundancy`],
 /// [`SummaryModel::min_score`]) by the summaries' mean ROUGE-L F1 on `held` texts; returns the grid.
-pub fn choose_selection(scorer: &mut SummaryModel, held: &[Scored], budget: Budget) -> Vec<Selection> {
+pub fn choose_selection(scorer: &mut SummaryModel, held: &[FeaturedText], budget: Budget) -> Vec<Selection> {
     let mut grid = Vec::new();
     for redundancy in [0.0, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0] {
         for min_score in [f32::MIN, -0.1, -0.05, 0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35] {
@@ -89,7 +89,7 @@ mod tests {
     use super::*;
     use crate::summarize::ranked;
     use crate::summarize::tighten::tests::CharCounts;
-    use crate::train::summarizer::{score_examples, Example};
+    use crate::train::summarizer::{score_examples, SummarizedText};
 
     /// Made-up articles: a headline, and three sentences of which one says what the headline
     /// says (at a different place in each) and is the reference; the others say other things.
@@ -150,20 +150,20 @@ mod tests {
         ),
     ];
 
-    fn example(heading: &str, sentences: &[&str], reference: &str) -> Example {
+    fn example(heading: &str, sentences: &[&str], reference: &str) -> SummarizedText {
         let body = format!("\u{3000}\u{3000}{}\n", sentences.join(""));
         let article = crate::segment::single(&body, Some(heading)).expect("an article");
-        Example { article, reference: reference.to_owned(), source: "made-up".to_owned(), kind: None }
+        SummarizedText { article, reference: reference.to_owned(), source: "made-up".to_owned(), kind: None }
     }
 
-    fn scored_articles(articles: &[(&str, [&str; 3], usize)]) -> Vec<Scored> {
-        let examples: Vec<Example> =
+    fn scored_articles(articles: &[(&str, [&str; 3], usize)]) -> Vec<FeaturedText> {
+        let examples: Vec<SummarizedText> =
             articles.iter().map(|(heading, sentences, key)| example(heading, sentences, sentences[*key])).collect();
         score_examples(&CharCounts, &examples, &ranked::EmbedLimits::default(), 80, &|_| {}).expect("embedded")
     }
 
     /// The scorer fitted on the articles, and those articles scored.
-    fn fitted() -> (SummaryModel, Vec<Scored>) {
+    fn fitted() -> (SummaryModel, Vec<FeaturedText>) {
         let scored = scored_articles(&ARTICLES);
         assert!(scored.iter().all(|s| s.targets.len() == 3), "three embedded sentences each");
         let rows = rows(&scored, &vec![1.0; scored.len()]);
@@ -200,7 +200,7 @@ mod tests {
             "路边的花坛里，各色菊花开得正艳，吸引了不少市民驻足观赏。",
             "附近的商店也早早开门营业，店员们忙着整理货架。",
         ];
-        let examples: Vec<Example> = ARTICLES
+        let examples: Vec<SummarizedText> = ARTICLES
             .iter()
             .map(|(heading, sentences, key)| {
                 let all: Vec<&str> = sentences.iter().chain(&filler).copied().collect();

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{centred, f1, summarise, Scored};
+use super::{centred, f1, summarise, FeaturedText};
 use crate::eval::rouge;
 use crate::fit::ridge::Linear;
 use crate::model::{Encoder, Intent};
@@ -33,7 +33,7 @@ type Choices = Vec<(usize, Vec<[f32; TIGHT_FEATURES.len()]>, Vec<f32>)>;
 fn choices(
     encoder: &dyn Encoder,
     scorer: &SummaryModel,
-    scored: &[Scored],
+    scored: &[FeaturedText],
     budget: Budget,
     progress: &dyn Fn(usize),
 ) -> Result<Choices, TrainError> {
@@ -73,7 +73,7 @@ fn choices(
 fn tightening(
     scorer: &SummaryModel,
     tightener: &Linear,
-    scored: &[Scored],
+    scored: &[FeaturedText],
     table: &Choices,
     budget: Budget,
 ) -> (f64, f64) {
@@ -94,7 +94,7 @@ fn tightening(
 pub fn fit_tightener(
     scorer: &mut SummaryModel,
     encoder: &dyn Encoder,
-    scored: &[Scored],
+    scored: &[FeaturedText],
     weights: &[f32],
     budget: Budget,
     ridge: f64,
@@ -122,7 +122,7 @@ pub fn measure_tightener(
     fit: &mut TightenerFit,
     scorer: &SummaryModel,
     encoder: &dyn Encoder,
-    held: &[Scored],
+    held: &[FeaturedText],
     budget: Budget,
     progress: &dyn Fn(usize),
 ) -> Result<(), TrainError> {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{centred, f1, summarise, Scored};
+use super::{centred, f1, summarise, FeaturedText};
 use crate::eval::rouge;
 use crate::fit::ridge::Linear;
 use crate::sentences::Sentence;
@@ -30,7 +30,7 @@ pub struct TrimmerFit {
 /// trimmed), each sentence weighing its text's weight. `None` where there is nothing to fit.
 pub fn fit_trimmer(
     scorer: &mut SummaryModel,
-    scored: &[Scored],
+    scored: &[FeaturedText],
     weights: &[f32],
     budget: Budget,
     ridge: f64,
@@ -53,7 +53,7 @@ pub fn fit_trimmer(
 
 /// Measures `scorer`'s trimmer on the `held` texts whose summary it changes (see
 /// [`TrimmerFit`]).
-pub fn measure_trimmer(fit: &mut TrimmerFit, scorer: &SummaryModel, held: &[Scored], budget: Budget) {
+pub fn measure_trimmer(fit: &mut TrimmerFit, scorer: &SummaryModel, held: &[FeaturedText], budget: Budget) {
     let without = SummaryModel { trimmer: None, ..scorer.clone() };
     let (mut changed, mut cut, mut kept) = (0usize, 0.0, 0.0);
     for s in held {
