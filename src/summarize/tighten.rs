@@ -199,7 +199,7 @@ impl Text<'_> {
 
 /// Replaces the summary of each text that has one here ([`text`]) with the choice of the text
 /// that `tightener` scores best. The runs of all those texts are embedded in one call.
-pub fn tighten(
+pub fn choose_best(
     encoder: &dyn Encoder,
     tightener: &Linear,
     summaries: &mut [Summary],
@@ -227,7 +227,7 @@ pub fn best(tightener: &Linear, features: &[[f32; TIGHT_FEATURES.len()]]) -> Opt
 
 /// Whether a summary of `candidates` is tightened: a short text's (a post's, a brief's) that is
 /// meant to be one sentence. A longer text asked for one sentence keeps its best sentence (a
-/// sentence over the budget is trimmed, see [`super::trim_over_budget`]): on the annotated
+/// sentence over the budget is trimmed, see [`super::trim_sentence_over_budget`]): on the annotated
 /// People's Daily validation articles with `--sentences 1`, the best sentence scores 31.2
 /// ROUGE-L against the hand-written summaries, its runs chosen by this tightener 20.5 and by the
 /// similarity-minus-length rule it replaced 25.4.

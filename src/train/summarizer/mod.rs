@@ -33,7 +33,7 @@ use crate::sentences::{candidates, Sentence};
 use crate::summarize::commentary::CUES;
 use crate::summarize::learnt::SummaryModel;
 use crate::summarize::scorer::{features, Context, FEATURES};
-use crate::summarize::{clip, compose, is_short, ranked, trimmed, Budget, Ranking, Summary};
+use crate::summarize::{compose, cut_to_fit, is_short, ranked, without_vague_openings, Budget, Ranking, Summary};
 
 /// One text with its reference summary.
 pub struct SummarizedText {
@@ -153,7 +153,7 @@ pub fn score_examples(
             let features = features(&context);
             let reference = rouge::char_tokens(&example.reference);
             let targets =
-                sentences[..features.len()].iter().map(|s| f1(&clip(&s.text, max_chars), &reference)).collect();
+                sentences[..features.len()].iter().map(|s| f1(&cut_to_fit(&s.text, max_chars), &reference)).collect();
             out.push(FeaturedText {
                 sentences,
                 features,
@@ -201,7 +201,7 @@ fn summarise(scorer: &SummaryModel, s: &FeaturedText, budget: Budget) -> Summary
         headline: s.headline.as_deref(),
         heading: &s.heading,
     };
-    compose(scorer, &trimmed(&s.sentences), &ranking, budget, true)
+    compose(scorer, &without_vague_openings(&s.sentences), &ranking, budget, true)
 }
 
 /// ROUGE-L F1 of `text` against a reference already split into characters

@@ -9,7 +9,7 @@ use crate::model::{Encoder, Intent};
 use crate::sentences::Sentence;
 use crate::summarize::learnt::SummaryModel;
 use crate::summarize::tighten::{self, Choice, TIGHT_FEATURES};
-use crate::summarize::{trimmed, Budget};
+use crate::summarize::{without_vague_openings, Budget};
 use crate::train::TrainError;
 
 /// How the tightener was fitted, and how the one-sentence summaries it makes score, against
@@ -40,7 +40,8 @@ fn choices(
     let mut out = Vec::new();
     let indices: Vec<usize> = (0..scored.len()).collect();
     for chunk in indices.chunks(256) {
-        let sentences: Vec<Vec<Sentence>> = chunk.iter().map(|&i| trimmed(&scored[i].sentences)).collect();
+        let sentences: Vec<Vec<Sentence>> =
+            chunk.iter().map(|&i| without_vague_openings(&scored[i].sentences)).collect();
         let scores: Vec<Vec<f32>> =
             chunk.iter().map(|&i| scored[i].features.iter().map(|f| scorer.score(f)).collect()).collect();
         let texts: Vec<Option<tighten::Text>> = chunk
@@ -147,7 +148,7 @@ pub fn rows(features: &[[f32; TIGHT_FEATURES.len()]], rouge: &[f32], weight: f32
 mod tests {
     use super::*;
     use crate::summarize::tighten::tests::{embedded, sentences, CharCounts};
-    use crate::summarize::tighten::{applies, tighten, Text};
+    use crate::summarize::tighten::{applies, choose_best, Text};
     use crate::summarize::Summary;
     use crate::text::char_len;
 
@@ -193,14 +194,14 @@ mod tests {
         let budget = Budget { max_chars: 80, sentences: None };
         assert!(applies(&post, budget));
         let mut summaries = vec![Summary { text: post[0].text.clone(), sentences: vec![0] }];
-        tighten(&CharCounts, &tightener, &mut summaries, &texts, budget).unwrap();
+        choose_best(&CharCounts, &tightener, &mut summaries, &texts, budget).unwrap();
         let kept = &summaries[0].text;
         assert!(kept.contains("省政府部署森林防火工作") && !kept.starts_with("据本台消息"), "{kept}");
         assert!(char_len(kept) < post[0].chars, "{kept}");
         assert_eq!(summaries[0].sentences, [0]);
         // A text without its vectors is left as it is.
         let before = summaries.clone();
-        tighten(&CharCounts, &tightener, &mut summaries, &[None], budget).unwrap();
+        choose_best(&CharCounts, &tightener, &mut summaries, &[None], budget).unwrap();
         assert_eq!(summaries, before);
     }
 }
