@@ -21,8 +21,8 @@
 use super::clauses::{self, Lexicon, Run, RUN_FEATURES};
 use super::readable::points_back;
 use super::{is_short, wanted_sentences, Budget, Summary};
-use crate::fit::dot;
 use crate::fit::ridge::Linear;
+use crate::fit::{dot, first_argmax};
 use crate::model::{Encoder, Intent, ModelError};
 use crate::sentences::Sentence;
 use crate::text;
@@ -222,7 +222,7 @@ pub fn choose_best(
 /// Which of the choices with these `features` `tightener` scores best (the first of equals).
 pub fn best(tightener: &Linear, features: &[[f32; TIGHT_FEATURES.len()]]) -> Option<usize> {
     let scores: Vec<f32> = features.iter().map(|f| tightener.score(f)).collect();
-    (0..scores.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
+    first_argmax(&scores)
 }
 
 /// Whether a summary of `candidates` is tightened: a short text's (a post's, a brief's) that is

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::{centred, summary_rouge, FeaturedText, Row};
+use crate::fit::first_argmax;
 use crate::fit::ridge::Linear;
 use crate::model::Encoder;
 use crate::summarize::learnt::SummaryModel;
@@ -25,7 +26,7 @@ pub fn held_out(scorer: &SummaryModel, scored: &[FeaturedText]) -> Held {
     let mut held = Held::default();
     for s in scored.iter().filter(|s| !s.targets.is_empty()) {
         let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
-        let best = (0..scores.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a))).unwrap_or(0);
+        let best = first_argmax(&scores).unwrap_or(0);
         held.texts += 1;
         held.scorer += f64::from(s.targets[best]);
         held.lead += f64::from(s.targets[0]);
