@@ -50,7 +50,7 @@ pub fn ends_bare(text: &str) -> bool {
 const MAX_SUBHEADING_CHARS: usize = 30;
 
 /// A sentence longer than this many characters is ranked in pieces cut at clause breaks
-/// ([`text::pieces`]), so that the work per candidate is bounded whatever the text looks like.
+/// ([`text::split_long_sentence`]), so that the work per candidate is bounded whatever the text looks like.
 /// Far above a newspaper's sentences: among the 72,000 sentences of the annotated People's Daily
 /// pages, one in a thousand is over 215 characters, and those are tables and lists without a
 /// full stop.
@@ -85,7 +85,7 @@ pub fn candidates_within(article: &Article, deadline: Option<Instant>) -> Option
         let alone = sentences.len() == 1 && article.paragraphs.len() > 1;
         let pieces = sentences.into_iter().flat_map(|sentence| {
             let sentence = segment::after_lead_in(strip_credit_tail(sentence));
-            text::pieces(sentence, MAX_SENTENCE_CHARS)
+            text::split_long_sentence(sentence, MAX_SENTENCE_CHARS)
         });
         for (n, sentence) in pieces.enumerate() {
             if n % CLOCK_EVERY == CLOCK_EVERY - 1 && late() {

@@ -207,7 +207,7 @@ pub fn clauses(sentence: &str) -> Vec<&str> {
 /// that fits is one piece. Text without a full stop (an OCR export's run of clauses, a line
 /// without punctuation) is one "sentence" however long it is: the pieces keep every later stage's
 /// work per sentence bounded. Pieces are slices of `sentence`, trimmed, never empty.
-pub fn pieces(sentence: &str, max_chars: usize) -> Vec<&str> {
+pub fn split_long_sentence(sentence: &str, max_chars: usize) -> Vec<&str> {
     let max_chars = max_chars.max(1);
     let mut out = Vec::new();
     let mut push = |piece| {
@@ -321,20 +321,20 @@ mod tests {
     #[test]
     fn long_sentences_come_in_pieces_cut_at_clause_breaks() {
         // A sentence that fits is one piece, and an empty one none.
-        assert_eq!(pieces("今天天气很好。", 10), vec!["今天天气很好。"]);
-        assert!(pieces("", 10).is_empty());
+        assert_eq!(split_long_sentence("今天天气很好。", 10), vec!["今天天气很好。"]);
+        assert!(split_long_sentence("", 10).is_empty());
         // Cut after the last clause break that fits; the pieces give back the sentence.
         let s = "第一分句说明情况，第二分句补充细节，第三分句给出结论。";
-        let got = pieces(s, 20);
+        let got = split_long_sentence(s, 20);
         assert_eq!(got, vec!["第一分句说明情况，第二分句补充细节，", "第三分句给出结论。"]);
         assert_eq!(got.concat(), s);
         // Without a clause break, cut at the limit.
         let run = "甲".repeat(25);
-        let got = pieces(&run, 10);
+        let got = split_long_sentence(&run, 10);
         assert_eq!(got.iter().map(|p| char_len(p)).collect::<Vec<_>>(), [10, 10, 5]);
         // Clauses and runs mixed: never over the limit, nothing lost.
         let mixed = format!("{}，{}、短，{}", "乙".repeat(30), "丙".repeat(7), "丁".repeat(3));
-        let got = pieces(&mixed, 12);
+        let got = split_long_sentence(&mixed, 12);
         assert!(got.iter().all(|p| char_len(p) <= 12), "{got:?}");
         assert_eq!(got.concat(), mixed);
     }

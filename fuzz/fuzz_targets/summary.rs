@@ -1,13 +1,13 @@
 //! Summaries of an arbitrary article under arbitrary budgets and rankings: no panic, every
 //! summary within its character budget and made of the article's own characters (and the `……`
-//! that marks a cut).
+//! that marks a cut); every run of clauses a summary may keep is the sentence's own.
 #![no_main]
 
 use std::collections::HashSet;
 
 use jianbao::segment::{self, Article};
 use jianbao::sentences::{self, Sentence};
-use jianbao::summarize::{self, ranked, Budget, Method, Summarizer, Summary};
+use jianbao::summarize::{self, clauses, Budget, Method, Summarizer, Summary};
 use jianbao::text::char_len;
 use libfuzzer_sys::fuzz_target;
 
@@ -68,16 +68,16 @@ fuzz_target!(|data: &[u8]| {
         assert!(!c.text.is_empty());
         assert_eq!(c.chars, char_len(&c.text));
         assert!(article.paragraphs[c.paragraph].contains(&c.text), "{:?} is not in its paragraph", c.text);
-        assert!(c.text.ends_with(summarize::trim_opening(&c.text)));
-        for span in ranked::spans(&c.text, budget.max_chars) {
-            assert!(char_len(&span.text) <= budget.max_chars, "span {:?} over {}", span.text, budget.max_chars);
-            // The run as it is, or followed by the `……` that says the sentence goes on.
-            let run = match span.text.strip_suffix("……") {
-                Some(run) if char_len(run) == span.chars => run,
-                _ => span.text.as_str(),
+        assert!(c.text.ends_with(summarize::drop_vague_opening(&c.text)));
+        for run in clauses::runs(&c.text, budget.max_chars, 1, usize::MAX) {
+            assert!(char_len(&run.text) <= budget.max_chars, "run {:?} over {}", run.text, budget.max_chars);
+            // The run as it is, or followed by the full stop that ends it as a sentence.
+            let shown = match run.text.strip_suffix(clauses::RUN_END) {
+                Some(shown) if char_len(shown) == run.chars => shown,
+                _ => run.text.as_str(),
             };
-            assert_eq!(char_len(run), span.chars, "{:?}", span.text);
-            assert!(c.text.contains(run), "span {run:?} is not in {:?}", c.text);
+            assert_eq!(char_len(shown), run.chars, "{:?}", run.text);
+            assert!(c.text.contains(shown), "run {shown:?} is not in {:?}", c.text);
         }
     }
 
@@ -96,8 +96,8 @@ fuzz_target!(|data: &[u8]| {
     if let Some(n) = budget.sentences {
         assert!(summary.sentences.len() <= n.max(1));
     }
-    let trimmed = summarize::trimmed(&candidates);
-    check(&summarize::fill(&trimmed, &ranking, budget), "fill trimmed", &trimmed, budget, &own);
+    let shown = summarize::without_vague_openings(&candidates);
+    check(&summarize::fill(&shown, &ranking, budget), "fill without vague openings", &shown, budget, &own);
 
     for method in [Method::Lead, Method::Textrank] {
         let summaries = Summarizer::new(method, budget).summarize(None, &[&article]).expect("no encoder needed");

@@ -5,7 +5,7 @@
 //!
 //! The command line, the benches and the tests all run pages through [`run`]: the CLI only
 //! turns flags into a [`Job`], draws progress from an [`Observer`] and an exit code from the
-//! [`Report`].
+//! [`Tally`].
 //!
 //! A record's key is `SOURCE#INDEX@HASH` ([`crate::output::article_key`]). A failed page is an
 //! error record `{source, error, kind}`.
@@ -16,5 +16,5 @@ mod reader;
 pub mod shard;
 
 pub use self::merge::{merge, Merged};
-pub use self::pipeline::{run, Job, Observer, PipelineError, Report, Sources, Unobserved};
+pub use self::pipeline::{run, Job, Observer, PipelineError, Sources, Tally, Unobserved};
 pub use self::shard::Shard;

@@ -6,7 +6,7 @@
 //! Around it: shards, skipping what an earlier run wrote, error records for failed pages and
 //! for articles out of time, stopping at the first failure, and stopping cleanly when asked
 //! (the batch in flight is finished and flushed). What happens is told to an [`Observer`] and
-//! counted in a [`Report`]; showing either (a progress bar, log lines, an exit code) is the
+//! counted in a [`Tally`]; showing either (a progress bar, log lines, an exit code) is the
 //! caller's. The output itself (locked for the run, write errors named, pages' paths kept
 //! inside a directory) is [`Sink`]'s.
 
@@ -48,7 +48,7 @@ pub struct Job<'a> {
     /// Stop at the first page that fails (its error record written).
     pub fail_fast: bool,
     /// Checked after each page: once set, the run finishes the batch in flight, flushes and
-    /// returns, [`Report::interrupted`] set.
+    /// returns, [`Tally::interrupted`] set.
     pub stop: Option<&'a AtomicBool>,
 }
 
@@ -60,7 +60,7 @@ impl Job<'_> {
 
 /// What a run did.
 #[derive(Debug, Clone, Default)]
-pub struct Report {
+pub struct Tally {
     /// Pages whose batch was done (a page whose articles all ran out of time counts).
     pub pages: usize,
     /// Article records written.
@@ -79,7 +79,7 @@ pub struct Report {
     pub first_failure: Option<String>,
 }
 
-impl Report {
+impl Tally {
     /// Error records written.
     pub fn failed(&self) -> usize {
         self.failures.values().sum()
@@ -116,7 +116,7 @@ pub trait Observer {
     fn failed(&mut self, _record: &ErrorRecord<'_>) {}
     /// A page was taken from the reader (queued for a batch, or failed); `so_far` counts what
     /// is done.
-    fn progress(&mut self, _so_far: &Report) {}
+    fn progress(&mut self, _so_far: &Tally) {}
 }
 
 /// An observer that watches nothing.
@@ -138,11 +138,11 @@ pub enum PipelineError {
 /// Reads the job's sources and runs its stages on every page, writing to `sink`: see the
 /// module documentation. A page that fails becomes an error record and the run goes on (unless
 /// `fail_fast`); the stages failing or the sink failing to write ends the run with an error.
-pub fn run(job: &Job<'_>, sink: &mut Sink<'_>, observer: &mut dyn Observer) -> Result<Report, PipelineError> {
+pub fn run(job: &Job<'_>, sink: &mut Sink<'_>, observer: &mut dyn Observer) -> Result<Tally, PipelineError> {
     let started = Instant::now();
     let sources = &job.sources;
     let items = reader::spawn(sources.paths.to_vec(), sources.input.clone(), sources.shard);
-    let mut batch = Batch { job, sink, observer, report: Report::default(), pending: Vec::new(), queued: 0 };
+    let mut batch = Batch { job, sink, observer, report: Tally::default(), pending: Vec::new(), queued: 0 };
     for item in items.iter() {
         // A page or failure already done is passed over without a word.
         if !batch.take(item)? {
@@ -168,7 +168,7 @@ struct Batch<'j, 's, 'w> {
     job: &'j Job<'j>,
     sink: &'s mut Sink<'w>,
     observer: &'s mut dyn Observer,
-    report: Report,
+    report: Tally,
     pending: Vec<Pending>,
     /// Articles in `pending`.
     queued: usize,

@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::{BatchArgs, LogFormat, OutputArgs};
 use super::Outcome;
-use crate::batch::{self, Job, Observer, Report, Sources};
+use crate::batch::{self, Job, Observer, Sources, Tally};
 use crate::input::{self, InputOptions};
 use crate::output::{Done, ErrorRecord, Format, Sink};
 use crate::stages::{Stages, Timeout};
@@ -41,7 +41,7 @@ impl BatchArgs {
 }
 
 /// Everything a batch run needs besides the inputs.
-pub struct Run<'a> {
+pub struct BatchSetup<'a> {
     pub opts: &'a InputOptions,
     pub output: &'a OutputArgs,
     pub batch: &'a BatchArgs,
@@ -49,7 +49,7 @@ pub struct Run<'a> {
 }
 
 /// Runs the pipeline over `paths`, showing its progress and summary on stderr.
-pub fn process(paths: &[PathBuf], run: &Run<'_>) -> anyhow::Result<Outcome> {
+pub fn process(paths: &[PathBuf], run: &BatchSetup<'_>) -> anyhow::Result<Outcome> {
     let args = run.batch;
     let (mut sink, done) = open_sink(run)?;
     catch_interrupt();
@@ -82,7 +82,7 @@ pub fn process(paths: &[PathBuf], run: &Run<'_>) -> anyhow::Result<Outcome> {
 
 /// Opens and locks the output (a second run on the same output is refused here, before
 /// anything is written) and, on --resume, reads what an earlier run wrote.
-fn open_sink(run: &Run<'_>) -> anyhow::Result<(Sink<'static>, Done)> {
+fn open_sink(run: &BatchSetup<'_>) -> anyhow::Result<(Sink<'static>, Done)> {
     let args = run.batch;
     Ok(match (&args.out_dir, &run.output.out) {
         (Some(_), Some(_)) => bail!("--out and --out-dir exclude each other"),
@@ -121,13 +121,13 @@ impl Observer for Console<'_> {
         }
     }
 
-    fn progress(&mut self, so_far: &Report) {
+    fn progress(&mut self, so_far: &Tally) {
         self.bar.set_position(so_far.pages as u64);
         self.bar.set_message(format!("{} articles, {} failed", so_far.articles, so_far.failed()));
     }
 }
 
-fn progress_bar(paths: &[PathBuf], run: &Run<'_>) -> ProgressBar {
+fn progress_bar(paths: &[PathBuf], run: &BatchSetup<'_>) -> ProgressBar {
     if run.output.quiet || !std::io::stderr().is_terminal() || run.batch.log_format == LogFormat::Json {
         return ProgressBar::hidden();
     }
@@ -153,7 +153,7 @@ fn log(args: &BatchArgs, quiet: bool, event: &str, message: &str) {
 
 /// The last word on stderr: pages, articles, failures by kind, time, rate, and the share of
 /// time the model was busy.
-fn summary(args: &BatchArgs, quiet: bool, report: &Report) {
+fn summary(args: &BatchArgs, quiet: bool, report: &Tally) {
     let seconds = report.elapsed.as_secs_f64();
     let rate = report.articles_per_second();
     let interrupted = report.interrupted;

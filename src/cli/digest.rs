@@ -7,7 +7,7 @@
 use anyhow::{bail, Context};
 
 use super::args::{BatchArgs, DigestArgs, LabelArgs, LabelOptions, OutputArgs, SummarizeArgs, SummaryArgs};
-use super::batch::{self, Run};
+use super::batch::{self, BatchSetup};
 use super::{check_share, open_output, InputArgs, Outcome};
 use crate::label::head::Head;
 use crate::label::{self, Labeller, Taxonomy, ZeroShot};
@@ -15,7 +15,7 @@ use crate::model::{CandleEncoder, Encoder};
 use crate::output::{self, DigestPage, Page};
 use crate::segment::{self, Article};
 use crate::stages::{Results, Stages};
-use crate::summarize::scorer::Scorer;
+use crate::summarize::learnt::SummaryModel;
 use crate::summarize::{Budget, Method, Summarizer};
 
 impl SummaryArgs {
@@ -30,8 +30,8 @@ impl SummaryArgs {
     }
 
     /// The scorer --scorer names, read before the model loads.
-    fn scorer(&self) -> anyhow::Result<Option<Scorer>> {
-        Ok(self.scorer.as_deref().map(Scorer::load).transpose()?)
+    fn scorer(&self) -> anyhow::Result<Option<SummaryModel>> {
+        Ok(self.scorer.as_deref().map(SummaryModel::load).transpose()?)
     }
 
     /// The summarizer these options ask for. A scorer from --scorer must have been fitted on
@@ -40,7 +40,7 @@ impl SummaryArgs {
     fn summarizer(
         &self,
         budget: Budget,
-        scorer: Option<Scorer>,
+        scorer: Option<SummaryModel>,
         encoder: Option<&dyn Encoder>,
     ) -> anyhow::Result<Summarizer> {
         let mut summarizer = Summarizer::new(self.method, budget);
@@ -49,7 +49,7 @@ impl SummaryArgs {
             if let (Some(encoder), Some(path)) = (encoder, &self.scorer) {
                 scorer.check_encoder(encoder.id()).map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
             }
-            summarizer.scorer = scorer;
+            summarizer.model = scorer;
         }
         Ok(summarizer)
     }
@@ -98,7 +98,7 @@ fn process(
     let timeout = batch_args.article_timeout()?;
     if texts.is_empty() {
         stages.timeout = timeout;
-        let run = Run { opts: &opts, output, batch: batch_args, stages: &stages };
+        let run = BatchSetup { opts: &opts, output, batch: batch_args, stages: &stages };
         return batch::process(&input.sources(), &run);
     }
     // A few texts from the command line: one batch, no pipeline.

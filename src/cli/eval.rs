@@ -11,12 +11,12 @@ use super::{check_share, Outcome};
 use crate::eval::bootstrap::Bootstrap;
 use crate::eval::report::Report;
 use crate::eval::rouge::Aggregate;
-use crate::eval::run::{self, Options, Pipeline, Systems};
+use crate::eval::run::{self, Pipeline, ScoringOptions, Systems};
 use crate::eval::suite::Suite;
 use crate::label::head::Head;
 use crate::label::Taxonomy;
 use crate::model::{CandleEncoder, Encoder};
-use crate::summarize::scorer::Scorer;
+use crate::summarize::learnt::SummaryModel;
 use crate::summarize::Budget;
 
 pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
@@ -34,7 +34,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     if args.check && args.suite.is_none() {
         bail!("--check needs a --suite, whose thresholds it checks");
     }
-    let opts = Options {
+    let opts = ScoringOptions {
         tokenizer: args.rouge_tokens,
         aggregate: match args.references {
             ReferencesArg::Best => Aggregate::Best,
@@ -55,7 +55,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
                 pipeline = pipeline.with_head(Head::load(dir)?)?;
             }
             if let Some(path) = &args.scorer {
-                let scorer = Scorer::load(path)?;
+                let scorer = SummaryModel::load(path)?;
                 if let Some(encoder) = &encoder {
                     scorer.check_encoder(encoder.id()).map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
                 }

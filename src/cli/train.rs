@@ -97,7 +97,7 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
     let Some(trained) = trained else {
         bail!("no training rows (or all features constant): nothing to fit");
     };
-    let scorer = &trained.scorer;
+    let scorer = &trained.model;
     let json = serde_json::to_string_pretty(scorer)?;
     std::fs::write(&args.out, json + "\n").with_context(|| format!("cannot write {}", args.out.display()))?;
     if !held.is_empty() {

@@ -332,12 +332,12 @@ fn histogram(r: &MethodReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::run::{label_result, summary_result, Options};
+    use crate::eval::run::{label_result, summary_result, ScoringOptions};
 
     #[test]
     fn page_has_heat_map_histograms_and_escapes() {
         let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let opts = Options::default();
+        let opts = ScoringOptions::default();
         let labels = label_result(
             "head",
             &s(&["时政", "财经", "财经"]),

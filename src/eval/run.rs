@@ -20,8 +20,8 @@ use crate::label::{self, Labeller, Taxonomy, ZeroShot};
 use crate::model::Encoder;
 use crate::segment::{self, Article};
 use crate::stages::{Results, Stages, Timeout};
+use crate::summarize::learnt::SummaryModel;
 use crate::summarize::readable::{self, Defects};
-use crate::summarize::scorer::Scorer;
 use crate::summarize::{Budget, Method, Summarizer};
 
 /// The label a missing or unmatched prediction counts as.
@@ -29,7 +29,7 @@ pub const NO_LABEL: &str = "(none)";
 
 /// How outputs are scored.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
+pub struct ScoringOptions {
     pub tokenizer: Tokenizer,
     pub aggregate: Aggregate,
     pub bootstrap: Bootstrap,
@@ -58,7 +58,7 @@ pub trait Systems {
 pub struct Pipeline<'e> {
     encoder: Option<&'e dyn Encoder>,
     budget: Budget,
-    scorer: Scorer,
+    scorer: SummaryModel,
     head: Option<Labeller>,
     zero_shot: Option<Labeller>,
     taxonomy: Taxonomy,
@@ -81,7 +81,7 @@ impl<'e> Pipeline<'e> {
         Ok(Pipeline {
             encoder,
             budget,
-            scorer: Scorer::builtin(),
+            scorer: SummaryModel::builtin(),
             head,
             zero_shot: zero,
             taxonomy,
@@ -100,7 +100,7 @@ impl<'e> Pipeline<'e> {
     }
 
     /// Summarises with this sentence scorer instead of the built-in one.
-    pub fn with_scorer(self, scorer: Scorer) -> Pipeline<'e> {
+    pub fn with_scorer(self, scorer: SummaryModel) -> Pipeline<'e> {
         Pipeline { scorer, ..self }
     }
 
@@ -115,7 +115,7 @@ impl Systems for Pipeline<'_> {
         if method == Method::Model && self.encoder.is_none() {
             return Err(EvalError::NeedsModel("model"));
         }
-        let summarizer = Summarizer { scorer: self.scorer.clone(), ..Summarizer::new(method, self.budget) };
+        let summarizer = Summarizer { model: self.scorer.clone(), ..Summarizer::new(method, self.budget) };
         let stages =
             Stages { summarizer: Some(summarizer), labeller: None, encoder: self.encoder, timeout: self.timeout };
         // Each article is a page of its own: pages matter to labels only.
@@ -161,7 +161,7 @@ impl Systems for Pipeline<'_> {
     }
 }
 
-fn empty_report(suite: &str, model: Option<String>, opts: &Options) -> Report {
+fn empty_report(suite: &str, model: Option<String>, opts: &ScoringOptions) -> Report {
     Report::new(suite, model, opts.tokenizer, opts.aggregate, opts.bootstrap)
 }
 
@@ -181,7 +181,7 @@ fn dataset_report(dataset: &Dataset, items: usize, results: Vec<MethodReport>) -
 pub fn run_suite(
     suite: &Suite,
     systems: &dyn Systems,
-    opts: &Options,
+    opts: &ScoringOptions,
     progress: &mut dyn FnMut(&Dataset),
 ) -> Result<Report, EvalError> {
     let mut report = empty_report(&suite.name, systems.model_id(), opts);
@@ -203,7 +203,7 @@ fn select<T>(items: Vec<T>, dataset: &Dataset, text: impl Fn(&T) -> &str) -> Vec
     kept.step_by(dataset.every).take(dataset.limit.unwrap_or(usize::MAX)).collect()
 }
 
-fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result<DatasetReport, EvalError> {
+fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) -> Result<DatasetReport, EvalError> {
     let mut rows =
         if gold::is_pages_gold(&dataset.path)? { span_rows(dataset)? } else { gold::read_rows(&dataset.path)? };
     if dataset.task == Task::Labels {
@@ -323,7 +323,7 @@ struct PageRun {
     matched: Vec<Option<usize>>,
 }
 
-fn run_pages(dataset: &Dataset, systems: &dyn Systems, opts: &Options) -> Result<DatasetReport, EvalError> {
+fn run_pages(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) -> Result<DatasetReport, EvalError> {
     let gold_pages = select(gold::read_pages(&dataset.path)?, dataset, |p: &GoldPage| p.file.as_str());
     let dir = pages_dir(dataset);
     let started = Instant::now();
@@ -416,7 +416,7 @@ fn normal(field: Option<&str>) -> String {
     field.unwrap_or("").trim().trim_matches(['—', '-', ' ', '\u{3000}']).to_owned()
 }
 
-fn split_result(pages: &[PageRun], tolerance: usize, opts: &Options) -> MethodReport {
+fn split_result(pages: &[PageRun], tolerance: usize, opts: &ScoringOptions) -> MethodReport {
     let per_page: Vec<SplitScores> = pages
         .iter()
         .map(|p| {
@@ -536,7 +536,7 @@ pub fn readability(read: &[Read], max_chars: usize) -> Vec<Metric> {
 }
 
 /// ROUGE of each summary against its references, averaged, with intervals for the F1s.
-pub fn summary_result(method: &str, summaries: &[String], refs: &[&[String]], opts: &Options) -> MethodReport {
+pub fn summary_result(method: &str, summaries: &[String], refs: &[&[String]], opts: &ScoringOptions) -> MethodReport {
     let scores: Vec<Rouge> =
         summaries.iter().zip(refs).map(|(s, r)| rouge::score_refs(s, r, opts.tokenizer, opts.aggregate)).collect();
     let mut metrics = Vec::new();
@@ -576,7 +576,7 @@ pub fn label_result(
     gold: &[String],
     also: &[Vec<String>],
     sections: &[String],
-    opts: &Options,
+    opts: &ScoringOptions,
 ) -> MethodReport {
     let mut classes: Vec<String> = sections.to_vec();
     for label in gold.iter().chain(predicted).chain(also.iter().flatten()) {
@@ -641,7 +641,7 @@ pub fn score_predictions(
     gold_path: &Path,
     tolerance: usize,
     sections: &[String],
-    opts: &Options,
+    opts: &ScoringOptions,
 ) -> Result<Report, EvalError> {
     let preds = gold::read_predictions(predictions)?;
     let method = predictions.file_stem().map_or_else(|| "predictions".to_owned(), |s| s.to_string_lossy().into_owned());
@@ -748,7 +748,7 @@ mod tests {
             &s(&["时政", "财经", "时政"]),
             &[vec![], vec![], s(&["财经"])],
             &s(&["时政", "财经"]),
-            &Options::default(),
+            &ScoringOptions::default(),
         );
         let labels = r.labels.clone().expect("detail");
         assert_eq!(labels.classes, ["时政", "财经", NO_LABEL]);

@@ -33,15 +33,23 @@ pub fn argmax(values: &[f32]) -> Option<usize> {
     (0..values.len()).max_by(|&a, &b| values[a].total_cmp(&values[b]))
 }
 
+/// The index of the largest value (the first of equals), `None` for an empty slice: for picks
+/// whose fitted models and measured figures were made with this tie rule.
+pub fn first_argmax(values: &[f32]) -> Option<usize> {
+    (0..values.len()).max_by(|&a, &b| values[a].total_cmp(&values[b]).then(b.cmp(&a)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn argmax_takes_the_last_of_equals() {
+    fn argmax_takes_the_last_of_equals_and_first_argmax_the_first() {
         assert_eq!(argmax(&[0.1, 0.5, 0.2]), Some(1));
         assert_eq!(argmax(&[0.5, 0.5, 0.2]), Some(1));
         assert_eq!(argmax(&[]), None);
+        assert_eq!(first_argmax(&[0.2, 0.5, 0.5]), Some(1));
+        assert_eq!(first_argmax(&[]), None);
         assert_eq!(dot(&[1.0, 2.0], &[3.0, 4.0, 5.0]), 11.0);
     }
 }

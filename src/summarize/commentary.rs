@@ -73,31 +73,37 @@ pub struct Commentary {
 impl Commentary {
     /// The probability that an article with these vectors and cues is commentary; 0 where the
     /// vectors are not the size it was fitted on.
-    pub fn probability(&self, document: &[f32], head: Option<&[f32]>, cues: &[f32; CUES.len()]) -> f32 {
+    pub fn probability(&self, document: &[f32], headline: Option<&[f32]>, cues: &[f32; CUES.len()]) -> f32 {
         let d = document.len();
         let with_cues = self.weights.len() == 2 * d + CUES.len();
-        if !(with_cues || self.weights.len() == 2 * d) || head.is_some_and(|h| h.len() != d) {
+        if !(with_cues || self.weights.len() == 2 * d) || headline.is_some_and(|h| h.len() != d) {
             return 0.0;
         }
         let z = self.bias
             + dot(&self.weights[..d], document)
-            + head.map_or(0.0, |h| dot(&self.weights[d..2 * d], h))
+            + headline.map_or(0.0, |h| dot(&self.weights[d..2 * d], h))
             + if with_cues { dot(&self.weights[2 * d..], cues) } else { 0.0 };
         1.0 / (1.0 + (-z).exp())
     }
 
     /// Whether a summary of `max_chars` of an article with these vectors and cues opens with
     /// [`LEAD_IN`].
-    pub fn frames(&self, document: &[f32], head: Option<&[f32]>, cues: &[f32; CUES.len()], max_chars: usize) -> bool {
-        max_chars >= LEAD_IN_CHARS + MIN_FRAMED_CHARS && self.probability(document, head, cues) >= self.threshold
+    pub fn frames(
+        &self,
+        document: &[f32],
+        headline: Option<&[f32]>,
+        cues: &[f32; CUES.len()],
+        max_chars: usize,
+    ) -> bool {
+        max_chars >= LEAD_IN_CHARS + MIN_FRAMED_CHARS && self.probability(document, headline, cues) >= self.threshold
     }
 }
 
 /// The input [`Commentary`] reads: the passage vector, then the headline's (zeros without
 /// one), then the cues.
-pub fn input(document: &[f32], head: Option<&[f32]>, cues: &[f32; CUES.len()]) -> Vec<f32> {
+pub fn input(document: &[f32], headline: Option<&[f32]>, cues: &[f32; CUES.len()]) -> Vec<f32> {
     let mut x = document.to_vec();
-    match head {
+    match headline {
         Some(h) => x.extend_from_slice(h),
         None => x.resize(2 * document.len(), 0.0),
     }

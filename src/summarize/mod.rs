@@ -11,6 +11,7 @@ pub mod clauses;
 pub mod commentary;
 pub mod compress;
 pub mod lead;
+pub mod learnt;
 pub mod ranked;
 pub mod readable;
 pub mod scorer;
@@ -53,7 +54,7 @@ impl Method {
 }
 
 /// Default length budget in characters, measured on the CLTS samples (long articles with
-/// ~70-character editor summaries; see [`ranked::Weights`]): 80 and 60 score within a point of
+/// ~70-character editor summaries; see [`ranked::EmbedLimits`]): 80 and 60 score within a point of
 /// each other and above 100, 120 and 150; 80 keeps room for a newspaper's long first sentence.
 pub const DEFAULT_MAX_CHARS: usize = 80;
 
@@ -93,7 +94,7 @@ pub const SHORT_TEXT_BUDGETS: usize = 2;
 /// The best sentence always goes in; one longer than `max_chars` is cut after its last clause
 /// that fits and can end a sentence, as a sentence of its own (`……` only where no such clause
 /// fits; the model method then keeps the run of its clauses that its trimmer rates best, see
-/// [`trim_over_budget`]). The budget then
+/// [`trim_sentence_over_budget`]). The budget then
 /// adapts to short texts: a text shorter than [`SHORT_TEXT_BUDGETS`] budgets gets its best
 /// sentence alone (a 110-character post gets one sentence; the model method then picks the
 /// run of clauses it rates best, of any of its sentences, see [`tighten`]), and a summary takes
@@ -109,11 +110,12 @@ pub fn fill(candidates: &[Sentence], ranking: &[usize], budget: Budget) -> Summa
         // (`今天天气很好。`) has nothing shorter to give, and is kept whole within the budget.
         let text = &candidates[best].text;
         let half = (char_len(text) / 2).max(1);
-        let text = clip_at_clause(text, half.min(budget.max_chars)).unwrap_or_else(|| clip(text, budget.max_chars));
+        let text = cut_after_fitting_clause(text, half.min(budget.max_chars))
+            .unwrap_or_else(|| cut_to_fit(text, budget.max_chars));
         return Summary { text, sentences: vec![best] };
     }
     if candidates[best].chars > budget.max_chars {
-        return Summary { text: clip(&candidates[best].text, budget.max_chars), sentences: vec![best] };
+        return Summary { text: cut_to_fit(&candidates[best].text, budget.max_chars), sentences: vec![best] };
     }
     let wanted = wanted_sentences(candidates, budget);
     let limit = match budget.sentences {
@@ -177,7 +179,7 @@ const MIN_TRIMMED_CHARS: usize = 12;
 
 /// `sentence` without an opening connective ([`OPENING_CONNECTIVE`]) and an opening clause that
 /// only gives its time or its source ([`OPENING_CIRCUMSTANCE`]), where enough is left.
-pub fn trim_opening(sentence: &str) -> &str {
+pub fn drop_vague_opening(sentence: &str) -> &str {
     let mut rest = sentence;
     for pattern in [&OPENING_CONNECTIVE, &OPENING_CIRCUMSTANCE] {
         match pattern.find(rest) {
@@ -188,12 +190,12 @@ pub fn trim_opening(sentence: &str) -> &str {
     rest
 }
 
-/// The sentences with [`trim_opening`] applied.
-pub fn trimmed(sentences: &[Sentence]) -> Vec<Sentence> {
+/// The sentences with [`drop_vague_opening`] applied.
+pub fn without_vague_openings(sentences: &[Sentence]) -> Vec<Sentence> {
     sentences
         .iter()
         .map(|s| {
-            let text = trim_opening(&s.text);
+            let text = drop_vague_opening(&s.text);
             Sentence { text: text.to_owned(), chars: char_len(text), ..s.clone() }
         })
         .collect()
@@ -206,11 +208,11 @@ pub fn is_short(candidates: &[Sentence], max_chars: usize) -> bool {
 }
 
 /// `text` within `max_chars` characters: itself where it fits, else cut after its last clause
-/// that fits and can end a sentence ([`clip_at_clause`]). Only where no such clause fits is it
+/// that fits and can end a sentence ([`cut_after_fitting_clause`]). Only where no such clause fits is it
 /// cut in the middle, at `max_chars` with `……` (two characters, counted) in place of the rest;
 /// a budget too small for the `……` gets the first characters alone.
-pub fn clip(text: &str, max_chars: usize) -> String {
-    clip_at_clause(text, max_chars).unwrap_or_else(|| {
+pub fn cut_to_fit(text: &str, max_chars: usize) -> String {
+    cut_after_fitting_clause(text, max_chars).unwrap_or_else(|| {
         if max_chars < 2 {
             return text.chars().take(max_chars).collect();
         }
@@ -223,7 +225,7 @@ pub fn clip(text: &str, max_chars: usize) -> String {
 /// `text` cut after its last clause that fits in `max_chars` with a [`clauses::RUN_END`] and can
 /// end a sentence ([`clauses::can_end`]), as a sentence of its own; `text` itself where it
 /// fits; `None` where no such clause fits.
-fn clip_at_clause(text: &str, max_chars: usize) -> Option<String> {
+fn cut_after_fitting_clause(text: &str, max_chars: usize) -> Option<String> {
     if char_len(text) <= max_chars {
         return Some(text.to_owned());
     }
@@ -248,21 +250,22 @@ fn clip_at_clause(text: &str, max_chars: usize) -> Option<String> {
 pub struct Summarizer {
     pub method: Method,
     pub budget: Budget,
-    pub weights: ranked::Weights,
-    pub scorer: scorer::Scorer,
+    /// How many of each article's sentences the model method embeds.
+    pub embed_limits: ranked::EmbedLimits,
+    pub model: learnt::SummaryModel,
     /// Whether the model method opens a commentary's summary with `文章认为，`
     /// ([`commentary`]); without it, every summary is the article's own sentences.
     pub frame_commentary: bool,
 }
 
 impl Summarizer {
-    /// A summarizer with the built-in sentence scorer.
+    /// A summarizer with the built-in summary model.
     pub fn new(method: Method, budget: Budget) -> Summarizer {
         Summarizer {
             method,
             budget,
-            weights: ranked::Weights::default(),
-            scorer: scorer::Scorer::builtin(),
+            embed_limits: ranked::EmbedLimits::default(),
+            model: learnt::SummaryModel::builtin(),
             frame_commentary: true,
         }
     }
@@ -285,7 +288,7 @@ impl Summarizer {
         let mut summaries = self.choose(encoder, articles, candidates)?;
         for ((summary, article), candidates) in summaries.iter_mut().zip(articles).zip(candidates) {
             if candidates.is_empty() {
-                summary.text = clip(&article.heading(), self.budget.max_chars);
+                summary.text = cut_to_fit(&article.heading(), self.budget.max_chars);
             }
         }
         Ok(summaries)
@@ -306,104 +309,71 @@ impl Summarizer {
                 let rankings: Vec<Vec<usize>> = candidates.iter().map(|c| textrank::ranking(c)).collect();
                 Ok(fill_all(candidates, rankings.iter().map(Vec::as_slice), self.budget))
             }
-            (Method::Model, Some(encoder)) => {
-                let ranked = ranked::rankings(
-                    encoder,
-                    articles,
-                    candidates,
-                    &self.scorer,
-                    &self.weights,
-                    self.budget.max_chars,
-                )?;
-                // The model's summaries spend no characters on when or on whose word (the ranking
-                // saw the sentences whole).
-                let trimmed: Vec<Vec<Sentence>> = candidates.iter().map(|c| trimmed(c)).collect();
-                let mut summaries: Vec<Summary> = trimmed
-                    .iter()
-                    .zip(&ranked)
-                    .zip(articles)
-                    .map(|((c, r), article)| {
-                        let ranking = Ranking {
-                            order: &r.order,
-                            vectors: &r.vectors,
-                            scores: &r.scores,
-                            reported: article.dateline.is_some() || article.byline.is_reporters(),
-                            cues: commentary::cues(article),
-                            document: r.document.as_deref(),
-                            head: r.head.as_deref(),
-                            heading: &r.heading,
-                        };
-                        compose(&self.scorer, c, &ranking, self.budget, self.frame_commentary)
-                    })
-                    .collect();
-                // Framed summaries are never one sentence's: tightening leaves them alone.
-                if let Some(tightener) = &self.scorer.tightener {
-                    let texts: Vec<Option<tighten::Text>> = trimmed
-                        .iter()
-                        .zip(&ranked)
-                        .map(|(c, r)| tighten::text(c, &r.vectors, &r.scores, r.document.as_deref(), self.budget))
-                        .collect();
-                    tighten::tighten(encoder, tightener, &mut summaries, &texts, self.budget)?;
-                }
-                Ok(summaries)
-            }
+            (Method::Model, Some(encoder)) => self.model_summaries(encoder, articles, candidates),
             (Method::Model, None) => {
                 Err(ModelError::new(crate::model::Phase::Inference, "the model method needs an encoder"))
             }
         }
     }
+
+    /// The model method, step by step: rank each article's sentences with the encoder and the
+    /// sentence scorer ([`ranked::rankings`]); drop the openings that only say when or on whose
+    /// word, which the ranking saw whole ([`without_vague_openings`]); compose each summary from
+    /// the ranking ([`compose`]); then tighten a short text's one sentence to the run of
+    /// clauses the tightener rates best ([`tighten_short_texts`]).
+    fn model_summaries(
+        &self,
+        encoder: &dyn Encoder,
+        articles: &[&Article],
+        candidates: &[Vec<Sentence>],
+    ) -> Result<Vec<Summary>, ModelError> {
+        let (model, budget) = (&self.model, self.budget);
+        let ranked = ranked::rankings(encoder, articles, candidates, model, &self.embed_limits, budget.max_chars)?;
+        let shown: Vec<Vec<Sentence>> = candidates.iter().map(|c| without_vague_openings(c)).collect();
+        let mut summaries: Vec<Summary> = (shown.iter().zip(&ranked).zip(articles))
+            .map(|((sentences, r), article)| {
+                compose(model, sentences, &Ranking::new(r, article), budget, self.frame_commentary)
+            })
+            .collect();
+        tighten_short_texts(encoder, model, &mut summaries, &shown, &ranked, budget)?;
+        Ok(summaries)
+    }
 }
 
-/// What the model method knows of an article when it composes the summary: its sentences' pick
-/// order and the article's passage and headline vectors and heading.
-pub struct Ranking<'a> {
-    pub order: &'a [usize],
-    /// The query vector and the scorer's score of each embedded sentence.
-    pub vectors: &'a [Vec<f32>],
-    pub scores: &'a [f32],
-    /// Whether the article is a dispatch or a reporter's (a dateline `本报北京1月31日电`, a byline
-    /// `本报记者 张三`): it reports.
-    pub reported: bool,
-    /// What the article says of itself that tells commentary apart ([`commentary::cues`]).
-    pub cues: [f32; commentary::CUES.len()],
-    pub document: Option<&'a [f32]>,
-    pub head: Option<&'a [f32]>,
-    pub heading: &'a str,
-}
-
-/// The model method's summary of an article's `sentences` (openings trimmed), before a short
-/// text's tightening: commentary framed where `frame` allows, the article is no dispatch nor a
-/// reporter's (a dateline, a reporter's byline) and the scorer is sure ([`frames`]); then, for a text long enough for more than one sentence, the clauses of one or
-/// two sentences the scorer's compressor rates best ([`compress`]), or else the budget filled in
-/// pick order with the sentences that stand alone ([`standing_alone`]) and a best sentence over
-/// the budget trimmed to its best clauses ([`trim_over_budget`]). The trainer measures what
-/// this gives.
+/// The model method's summary of one article's `sentences` (vague openings dropped), before a
+/// short text's tightening, in four steps: frame it as commentary where `frame` allows, the
+/// article is no dispatch nor a reporter's (a dateline, a reporter's byline) and the commentary
+/// model is sure ([`frames`]); for a text long enough for more than one sentence, take the
+/// clauses of one or two sentences the compressor rates best ([`compress_longer_text`]); or else
+/// fill the budget in pick order with the sentences that stand alone ([`standing_alone`],
+/// [`fill_framed`]), and trim a best sentence over the budget to the clauses the trimmer rates
+/// best ([`trim_sentence_over_budget`]). The trainer measures what this gives.
 pub fn compose(
-    scorer: &scorer::Scorer,
+    model: &learnt::SummaryModel,
     sentences: &[Sentence],
     ranking: &Ranking,
     budget: Budget,
     frame: bool,
 ) -> Summary {
-    let framed = frame && !ranking.reported && frames(scorer, sentences, ranking, budget);
-    if let Some(summary) = compressed(scorer, sentences, ranking, budget, framed) {
+    let framed = frame && !ranking.reported && frames(model, sentences, ranking, budget);
+    if let Some(summary) = compress_longer_text(model, sentences, ranking, budget, framed) {
         return summary;
     }
     let summary = fill_framed(sentences, &standing_alone(sentences, ranking.order), budget, framed);
-    trim_over_budget(scorer, summary, sentences, ranking.heading, budget, framed)
+    trim_sentence_over_budget(model, summary, sentences, ranking.heading, budget, framed)
 }
 
 /// The compressor's summary ([`compress::best`]) of a text that fills the budget: not a short
 /// text (those are tightened) nor one asked for a number of sentences; framed behind the
 /// commentary lead-in where `framed`. `None` without a compressor, vectors or a unit that fits.
-fn compressed(
-    scorer: &scorer::Scorer,
+fn compress_longer_text(
+    model: &learnt::SummaryModel,
     sentences: &[Sentence],
     ranking: &Ranking,
     budget: Budget,
     framed: bool,
 ) -> Option<Summary> {
-    let compressor = scorer.compressor.as_ref()?;
+    let compressor = model.compressor.as_ref()?;
     let document = ranking.document?;
     if !compress::applies(sentences, budget) {
         return None;
@@ -428,15 +398,15 @@ pub fn standing_alone(candidates: &[Sentence], ranking: &[usize]) -> Vec<usize> 
 }
 
 /// Whether the model method frames the summary of an article with these `candidates` and
-/// vectors as commentary ([`commentary`]): the scorer tells commentary apart, the article has
+/// vectors as commentary ([`commentary`]): the model has a commentary model, the article has
 /// its passage vector, its summary may take more than one sentence, and the budget has room.
-pub fn frames(scorer: &scorer::Scorer, candidates: &[Sentence], ranking: &Ranking, budget: Budget) -> bool {
-    let (Some(commentary), Some(document)) = (&scorer.commentary, ranking.document) else {
+pub fn frames(model: &learnt::SummaryModel, candidates: &[Sentence], ranking: &Ranking, budget: Budget) -> bool {
+    let (Some(commentary), Some(document)) = (&model.commentary, ranking.document) else {
         return false;
     };
     !candidates.is_empty()
         && wanted_sentences(candidates, budget) != 1
-        && commentary.frames(document, ranking.head, &ranking.cues, budget.max_chars)
+        && commentary.frames(document, ranking.headline, &ranking.cues, budget.max_chars)
 }
 
 /// [`fill`], or, for a `framed` article, [`commentary::LEAD_IN`] followed by a fill of the rest
@@ -451,18 +421,18 @@ pub fn fill_framed(candidates: &[Sentence], ranking: &[usize], budget: Budget, f
 }
 
 /// A summary that is one sentence cut to fit the budget keeps the run of the sentence's
-/// clauses that the scorer's trimmer rates best ([`clauses`]), instead of its first clauses.
+/// clauses that the model's trimmer rates best ([`clauses`]), instead of its first clauses.
 /// Short texts meant to get one sentence (posts, briefs) are left to the tightener
 /// ([`tighten`]); a framed summary keeps its lead-in.
-pub fn trim_over_budget(
-    scorer: &scorer::Scorer,
+pub fn trim_sentence_over_budget(
+    model: &learnt::SummaryModel,
     summary: Summary,
     candidates: &[Sentence],
     heading: &str,
     budget: Budget,
     framed: bool,
 ) -> Summary {
-    let (Some(trimmer), &[s]) = (&scorer.trimmer, summary.sentences.as_slice()) else {
+    let (Some(trimmer), &[s]) = (&model.trimmer, summary.sentences.as_slice()) else {
         return summary;
     };
     let room = budget.max_chars.saturating_sub(if framed { commentary::LEAD_IN_CHARS } else { 0 });
@@ -475,6 +445,60 @@ pub fn trim_over_budget(
             Summary { text: format!("{lead_in}{}", run.text), sentences: summary.sentences }
         }
         None => summary,
+    }
+}
+
+/// A short text's one-sentence summary (a post's, a brief's) becomes the run of clauses of its
+/// sentences that the model's tightener rates best ([`tighten`]); the runs of all the texts are
+/// embedded in one call. Framed summaries are never one sentence's: tightening leaves them
+/// alone. Nothing changes without a tightener.
+fn tighten_short_texts(
+    encoder: &dyn Encoder,
+    model: &learnt::SummaryModel,
+    summaries: &mut [Summary],
+    shown: &[Vec<Sentence>],
+    ranked: &[ranked::Ranked],
+    budget: Budget,
+) -> Result<(), ModelError> {
+    let Some(tightener) = &model.tightener else {
+        return Ok(());
+    };
+    let texts: Vec<Option<tighten::Text>> = (shown.iter().zip(ranked))
+        .map(|(c, r)| tighten::text(c, &r.vectors, &r.scores, r.document.as_deref(), budget))
+        .collect();
+    tighten::choose_best(encoder, tightener, summaries, &texts, budget)
+}
+
+/// What the model method knows of an article when it composes the summary: its sentences' pick
+/// order and the article's passage and headline vectors and heading.
+pub struct Ranking<'a> {
+    pub order: &'a [usize],
+    /// The query vector and the scorer's score of each embedded sentence.
+    pub vectors: &'a [Vec<f32>],
+    pub scores: &'a [f32],
+    /// Whether the article is a dispatch or a reporter's (a dateline `本报北京1月31日电`, a byline
+    /// `本报记者 张三`): it reports.
+    pub reported: bool,
+    /// What the article says of itself that tells commentary apart ([`commentary::cues`]).
+    pub cues: [f32; commentary::CUES.len()],
+    pub document: Option<&'a [f32]>,
+    pub headline: Option<&'a [f32]>,
+    pub heading: &'a str,
+}
+
+impl<'a> Ranking<'a> {
+    /// What the model method knows of `article`, given its ranking.
+    pub fn new(ranked: &'a ranked::Ranked, article: &Article) -> Ranking<'a> {
+        Ranking {
+            order: &ranked.order,
+            vectors: &ranked.vectors,
+            scores: &ranked.scores,
+            reported: article.dateline.is_some() || article.byline.is_reporters(),
+            cues: commentary::cues(article),
+            document: ranked.document.as_deref(),
+            headline: ranked.headline.as_deref(),
+            heading: &ranked.heading,
+        }
     }
 }
 
@@ -544,7 +568,7 @@ mod tests {
             let seen = encoder.texts.lock().expect("lock");
             // At most the candidates, their passage, the headline and the choices of a
             // one-sentence summary.
-            let limit = ranked::Weights::default().max_candidates + 2 + tighten::MAX_CHOICES;
+            let limit = ranked::EmbedLimits::default().max_candidates + 2 + tighten::MAX_CHOICES;
             assert!(seen.len() <= limit, "{} texts embedded", seen.len());
             // The candidates and their passage, the heading and those choices.
             let total: usize = seen.iter().sum();
@@ -584,10 +608,10 @@ mod tests {
         // The rest is a fill of what the lead-in leaves.
         let rest = Budget { max_chars: budget.max_chars - commentary::LEAD_IN_CHARS, ..budget };
         assert_eq!(framed.text[commentary::LEAD_IN.len()..], fill(&article, &[0, 1, 2, 3, 4, 5, 6], rest).text);
-        // Whether to frame: a scorer that tells commentary apart, a passage vector, room, and a
+        // Whether to frame: a model that tells commentary apart, a passage vector, room, and a
         // text long enough for more than one sentence.
-        let mut scorer = scorer::Scorer::builtin();
-        scorer.commentary =
+        let mut model = learnt::SummaryModel::builtin();
+        model.commentary =
             Some(commentary::Commentary { weights: vec![1.0, 0.0, 0.0, 0.0], bias: 0.0, threshold: 0.6 });
         let ranking = |document: Option<&'static [f32]>| Ranking {
             order: &[],
@@ -596,22 +620,22 @@ mod tests {
             reported: false,
             cues: [0.0; commentary::CUES.len()],
             document,
-            head: None,
+            headline: None,
             heading: "",
         };
         const ARGUES: &[f32] = &[1.0, 0.0];
         const REPORTS: &[f32] = &[0.0, 1.0];
-        assert!(frames(&scorer, &article, &ranking(Some(ARGUES)), budget));
-        assert!(!frames(&scorer, &article, &ranking(Some(REPORTS)), budget), "a report");
-        assert!(!frames(&scorer, &article, &ranking(None), budget), "no passage vector");
-        assert!(!frames(&scorer, &article[1..2], &ranking(Some(ARGUES)), budget), "one sentence's text");
-        assert!(!frames(&scorer, &article, &ranking(Some(ARGUES)), Budget { max_chars: 20, sentences: None }));
+        assert!(frames(&model, &article, &ranking(Some(ARGUES)), budget));
+        assert!(!frames(&model, &article, &ranking(Some(REPORTS)), budget), "a report");
+        assert!(!frames(&model, &article, &ranking(None), budget), "no passage vector");
+        assert!(!frames(&model, &article[1..2], &ranking(Some(ARGUES)), budget), "one sentence's text");
+        assert!(!frames(&model, &article, &ranking(Some(ARGUES)), Budget { max_chars: 20, sentences: None }));
         // A dispatch or a reporter's piece is never framed, however it reads.
         let order = [0, 1, 2, 3, 4, 5, 6];
         let reported = Ranking { reported: true, order: &order, ..ranking(Some(ARGUES)) };
-        assert!(!compose(&scorer, &article, &reported, budget, true).text.starts_with(commentary::LEAD_IN));
-        scorer.commentary = None;
-        assert!(!frames(&scorer, &article, &ranking(Some(ARGUES)), budget));
+        assert!(!compose(&model, &article, &reported, budget, true).text.starts_with(commentary::LEAD_IN));
+        model.commentary = None;
+        assert!(!frames(&model, &article, &ranking(Some(ARGUES)), budget));
     }
 
     #[test]
@@ -636,9 +660,9 @@ mod tests {
         weights[start] = 1.0;
         let features = clauses::RUN_FEATURES.iter().map(|f| (*f).to_owned()).collect();
         let trimmer = crate::fit::ridge::Linear { features, weights, bias: 0.0 };
-        let mut scorer = scorer::Scorer::builtin();
-        scorer.trimmer = Some(trimmer);
-        let trimmed = trim_over_budget(&scorer, cut.clone(), &article, "全省建成高标准农田", budget, false);
+        let mut model = learnt::SummaryModel::builtin();
+        model.trimmer = Some(trimmer);
+        let trimmed = trim_sentence_over_budget(&model, cut.clone(), &article, "全省建成高标准农田", budget, false);
         assert_eq!(trimmed.sentences, [0]);
         assert!(
             !trimmed.text.starts_with("据记者") && long.contains(trimmed.text.trim_end_matches(clauses::RUN_END)),
@@ -648,13 +672,13 @@ mod tests {
         assert!(char_len(&trimmed.text) <= budget.max_chars, "{}", trimmed.text);
         // Framed, it keeps the lead-in and the whole within the budget.
         let framed = fill_framed(&article, &[0, 1, 2, 3], budget, true);
-        let framed = trim_over_budget(&scorer, framed, &article, "", budget, true);
+        let framed = trim_sentence_over_budget(&model, framed, &article, "", budget, true);
         assert!(framed.text.starts_with(commentary::LEAD_IN) && char_len(&framed.text) <= budget.max_chars);
-        // Left alone: a summary whose sentence fits, two sentences, a scorer without a trimmer.
+        // Left alone: a summary whose sentence fits, two sentences, a model without a trimmer.
         let fits = fill(&article, &[1, 2, 3], budget);
-        assert_eq!(trim_over_budget(&scorer, fits.clone(), &article, "", budget, false), fits);
-        scorer.trimmer = None;
-        assert_eq!(trim_over_budget(&scorer, cut.clone(), &article, "", budget, false), cut);
+        assert_eq!(trim_sentence_over_budget(&model, fits.clone(), &article, "", budget, false), fits);
+        model.trimmer = None;
+        assert_eq!(trim_sentence_over_budget(&model, cut.clone(), &article, "", budget, false), cut);
     }
 
     #[test]
@@ -700,16 +724,16 @@ mod tests {
     #[test]
     fn an_opening_clause_of_time_or_source_is_trimmed() {
         let dated = "1月31日上午，王沪宁代表习近平总书记看望文化界知名人士。";
-        assert_eq!(trim_opening(dated), dated);
+        assert_eq!(drop_vague_opening(dated), dated);
         assert_eq!(
-            trim_opening("据新华社报道，国家航天局发布嫦娥四号着陆区域命名。"),
+            drop_vague_opening("据新华社报道，国家航天局发布嫦娥四号着陆区域命名。"),
             "国家航天局发布嫦娥四号着陆区域命名。"
         );
-        assert_eq!(trim_opening("今年以来，全市固定资产投资增长15%以上。"), "全市固定资产投资增长15%以上。");
+        assert_eq!(drop_vague_opening("今年以来，全市固定资产投资增长15%以上。"), "全市固定资产投资增长15%以上。");
         // What is left must say something; and a clause that is more than time stays.
-        assert_eq!(trim_opening("近日，会议召开。"), "近日，会议召开。");
+        assert_eq!(drop_vague_opening("近日，会议召开。"), "近日，会议召开。");
         let kept = "春耕备耕不能松懈，要做好个人防护和农资准备工作。";
-        assert_eq!(trim_opening(kept), kept);
+        assert_eq!(drop_vague_opening(kept), kept);
     }
 
     #[test]
@@ -720,22 +744,22 @@ mod tests {
         assert_eq!(summary.text, "第一分句说明了情况，第二分句补充了细节。");
         assert!(summary.text.chars().count() <= 22);
         // A break before anything to keep is no place to cut.
-        assert_eq!(clip("，第一分句说明了情况", 6), "，第一分……");
+        assert_eq!(cut_to_fit("，第一分句说明了情况", 6), "，第一分……");
     }
 
     #[test]
     fn a_cut_stops_where_a_sentence_can_and_ends_as_one() {
         // Not on a clause that leads into the rest (`他表示，`), nor inside a time clause.
         let said = "市发改委主任王明在新闻发布会上表示，今年全市将新开工重大项目一百二十个，总投资超过三千亿元。";
-        let cut = clip(said, 30);
+        let cut = cut_to_fit(said, 30);
         assert!(cut.ends_with("……") && char_len(&cut) == 30, "{cut}");
         let timed = "随着春节临近，各地客流持续增长，铁路部门加开旅客列车，确保旅客平安有序出行。";
-        assert_eq!(clip(timed, 30), "随着春节临近，各地客流持续增长，铁路部门加开旅客列车。");
+        assert_eq!(cut_to_fit(timed, 30), "随着春节临近，各地客流持续增长，铁路部门加开旅客列车。");
         // With no clause that may end it inside the budget, the cut is marked.
-        assert_eq!(clip(timed, 8), "随着春节临近……");
+        assert_eq!(cut_to_fit(timed, 8), "随着春节临近……");
         // An enumeration comma is no place to stop a sentence.
         let listed = "会议审议了交通、教育、医疗、养老等领域的十项民生实事，并作出部署。";
-        assert!(clip(listed, 25).ends_with("……"), "{}", clip(listed, 25));
+        assert!(cut_to_fit(listed, 25).ends_with("……"), "{}", cut_to_fit(listed, 25));
     }
 
     #[test]
@@ -761,18 +785,18 @@ mod tests {
         // The best-rated sentence points back: the next that stands alone leads. A connective
         // opening comes off first, as the model method trims openings.
         assert_eq!(standing_alone(&article, &[0, 1, 2]), [1]);
-        assert_eq!(standing_alone(&trimmed(&article), &[0, 1, 2]), [1, 2]);
+        assert_eq!(standing_alone(&without_vague_openings(&article), &[0, 1, 2]), [1, 2]);
         // A connective opening comes off; a pronoun cannot.
-        assert_eq!(trim_opening(&article[2].text), "还将新建养老服务中心二十处。");
-        assert_eq!(trim_opening(&article[0].text), article[0].text);
+        assert_eq!(drop_vague_opening(&article[2].text), "还将新建养老服务中心二十处。");
+        assert_eq!(drop_vague_opening(&article[0].text), article[0].text);
         // Where every sentence points back, the ranking is kept.
         assert_eq!(standing_alone(&article[..1], &[0]), [0]);
     }
 
     #[test]
     fn a_budget_too_small_for_the_ellipsis_is_kept() {
-        assert_eq!(clip("第一分句", 1), "第");
-        assert_eq!(clip("第一分句", 0), "");
+        assert_eq!(cut_to_fit("第一分句", 1), "第");
+        assert_eq!(cut_to_fit("第一分句", 0), "");
         let lead = Summarizer::new(Method::Lead, Budget { max_chars: 1, sentences: None });
         let article = crate::segment::single("今天上午，市里召开会议。会议部署冬季供暖工作。", Some("")).unwrap();
         let summaries = lead.summarize(None, &[&article]).unwrap();

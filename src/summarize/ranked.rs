@@ -5,25 +5,26 @@
 //! the sentence whose query vector lies closest to the article's passage vector is the one that
 //! best says what the article is about. The headline, kicker and deck are embedded as a query
 //! too. Each sentence is then scored by a model learnt from hand-written summaries
-//! ([`Scorer`]: its similarity to the article and to the headline, its place, length, figures
+//! ([`SummaryModel::score`]: its similarity to the article and to the headline, its place, length, figures
 //! and quotation marks), and sentences are picked by maximal marginal relevance: each next
 //! pick maximises `score - redundancy · max cos(s, picked)`.
 //!
-//! Only the first [`Weights::max_candidates`] sentences are embedded, and no more than
+//! Only the first [`EmbedLimits::max_candidates`] sentences are embedded, and no more than
 //! [`MAX_EMBEDDED_CHARS`] of them: in news the summary sentences sit near the top, and the caps
 //! bound the encoder's work per article.
 //!
 //! A summary meant to be one sentence is then tightened to a run of clauses
 //! ([`super::tighten`]).
 
-use super::scorer::{self, Context, Scorer};
+use super::learnt::SummaryModel;
+use super::scorer::{self, Context};
 use crate::model::{Encoder, Intent, ModelError};
 use crate::segment::Article;
 use crate::sentences::{Sentence, MAX_SENTENCE_CHARS};
 use crate::text;
 
-/// How the model method embeds. (How it picks sentences beyond the first is the scorer's:
-/// [`Scorer::redundancy`], [`Scorer::min_score`].)
+/// How the model method embeds. (How it picks sentences beyond the first is the summary model's:
+/// [`SummaryModel::redundancy`], [`SummaryModel::min_score`].)
 ///
 /// The cap of 8 candidates was chosen with the learnt scorer on the hand-summarised newspaper
 /// articles (5-fold cross-validation over the 961 training articles, then the 99 validation
@@ -31,14 +32,14 @@ use crate::text;
 /// with 10. The first 8 sentences of those articles hold 357 characters on average, against 275
 /// for 6 and 435 for 10, each embedded twice (as queries and as the passage).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Weights {
+pub struct EmbedLimits {
     /// Sentences embedded per article, from the top.
     pub max_candidates: usize,
 }
 
-impl Default for Weights {
-    fn default() -> Weights {
-        Weights { max_candidates: 8 }
+impl Default for EmbedLimits {
+    fn default() -> EmbedLimits {
+        EmbedLimits { max_candidates: 8 }
     }
 }
 
@@ -50,7 +51,7 @@ pub struct Ranked {
     /// The passage vector of the article's first candidates; `None` without candidates.
     pub document: Option<Vec<f32>>,
     /// The query vector of the headline, kicker and deck; `None` without a heading.
-    pub head: Option<Vec<f32>>,
+    pub headline: Option<Vec<f32>>,
     /// The query vector of each embedded candidate (the first `max_candidates`).
     pub vectors: Vec<Vec<f32>>,
     /// The scorer's score of each embedded candidate.
@@ -65,7 +66,7 @@ pub struct Embedded {
     /// The passage vector of the article's first candidates; `None` without candidates.
     pub document: Option<Vec<f32>>,
     /// The query vector of the headline, kicker and deck; `None` without a heading.
-    pub head: Option<Vec<f32>>,
+    pub headline: Option<Vec<f32>>,
     /// The headline, kicker and deck ([`Article::heading`]); empty for an article without
     /// candidates.
     pub heading: String,
@@ -110,14 +111,14 @@ pub fn embed(
         .zip(&considered)
         .map(|(a, &n)| if n > 0 { text::prefix(&a.heading(), MAX_SENTENCE_CHARS).to_owned() } else { String::new() })
         .collect();
-    let heads = embed_present(encoder, &headings, Intent::Query)?;
+    let headlines = embed_present(encoder, &headings, Intent::Query)?;
     let mut vectors = vectors.into_iter();
     Ok(considered
         .iter()
-        .zip(documents.into_iter().zip(heads).zip(headings))
-        .map(|(&n, ((document, head), heading))| Embedded {
+        .zip(documents.into_iter().zip(headlines).zip(headings))
+        .map(|(&n, ((document, headline), heading))| Embedded {
             document,
-            head,
+            headline,
             heading,
             vectors: vectors.by_ref().take(n).collect(),
         })
@@ -126,16 +127,16 @@ pub fn embed(
 
 /// One ranking per article over its embedded candidates: the scorer's scores, then maximal
 /// marginal relevance, without the sentences a summary should not take beyond its first
-/// ([`Scorer::pick_order`]).
+/// ([`SummaryModel::pick_order`]).
 pub fn rankings(
     encoder: &dyn Encoder,
     articles: &[&Article],
     candidates: &[Vec<Sentence>],
-    scorer: &Scorer,
-    weights: &Weights,
+    model: &SummaryModel,
+    limits: &EmbedLimits,
     max_chars: usize,
 ) -> Result<Vec<Ranked>, ModelError> {
-    let embedded = embed(encoder, articles, candidates, weights.max_candidates)?;
+    let embedded = embed(encoder, articles, candidates, limits.max_candidates)?;
     Ok(embedded
         .into_iter()
         .zip(candidates)
@@ -143,15 +144,15 @@ pub fn rankings(
             let context = Context {
                 vectors: &e.vectors,
                 document: e.document.as_deref(),
-                head: e.head.as_deref(),
+                headline: e.headline.as_deref(),
                 heading: &e.heading,
                 sentences: c,
                 max_chars,
                 short: super::is_short(c, max_chars),
             };
-            let scores: Vec<f32> = scorer::features(&context).iter().map(|f| scorer.score(f)).collect();
-            let order = scorer.pick_order(&scores, &e.vectors);
-            Ranked { order, document: e.document, head: e.head, vectors: e.vectors, scores, heading: e.heading }
+            let scores: Vec<f32> = scorer::features(&context).iter().map(|f| model.score(f)).collect();
+            let order = model.pick_order(&scores, &e.vectors);
+            Ranked { order, document: e.document, headline: e.headline, vectors: e.vectors, scores, heading: e.heading }
         })
         .collect())
 }

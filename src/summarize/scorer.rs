@@ -7,27 +7,23 @@
 //! article and in its paragraph, its length, and whether it carries figures or a quotation.
 //! Centrality and headline words added to the first 21 features raised the summaries' mean
 //! ROUGE-L on the hand-summarised newspaper articles from 29.8 to 30.3 (5-fold
-//! cross-validation, 8 candidates) and on the validation articles from 30.8 to 31.0. A linear model ([`Scorer`]) maps them to how
+//! cross-validation, 8 candidates) and on the validation articles from 30.8 to 31.0. A linear model (the sentence scorer of
+//! [`super::learnt::SummaryModel`]) maps them to how
 //! much better than the text's average sentence the sentence's character ROUGE-L F1 against a
 //! hand-written summary is expected to be. It stays linear: boosted regression trees on the same
 //! features gained 0.2–0.4 ROUGE-L in cross-validation but lost 0.2–1.1 on the validation
 //! articles, and products of feature pairs did no better. It is fitted by
 //! `jianbao train-summarizer` ([`crate::fit::ridge::fit`]) on newspaper articles with hand-written summaries and on
-//! LCSTS posts with their headlines, and built in for the default encoder
-//! (`models/e5-small/summarizer.json`, with the data it was trained on and its held-out scores).
+//! LCSTS posts with their headlines, and stored with the summariser's other models
+//! ([`super::learnt`]).
 
-use serde::{Deserialize, Serialize};
-
-use super::clauses::RUN_FEATURES;
-use super::commentary::Commentary;
-use super::tighten::TIGHT_FEATURES;
 use super::words::{bigrams, holders, Bigram};
 use crate::fit::dot;
-use crate::fit::ridge::Linear;
 use crate::sentences::Sentence;
 use crate::text;
 
-/// The features, in the order of the scorer's weights ([`Scorer::model`]).
+/// The features, in the order of the sentence scorer's weights
+/// ([`super::learnt::SummaryModel::sentence_scorer`]).
 pub const FEATURES: [&str; 27] = [
     "cos_article",
     "cos_article_gap",
@@ -65,9 +61,6 @@ pub const FEATURES: [&str; 27] = [
     "short_chars",
 ];
 
-/// The scorer built in for the default encoder.
-const BUILTIN: &str = include_str!("../../models/e5-small/summarizer.json");
-
 /// What the features of one article's sentences are computed from.
 pub struct Context<'a> {
     /// The query vectors of the first sentences (those the model embeds).
@@ -75,7 +68,7 @@ pub struct Context<'a> {
     /// The passage vector of the article's first sentences.
     pub document: Option<&'a [f32]>,
     /// The query vector of the headline, kicker and deck.
-    pub head: Option<&'a [f32]>,
+    pub headline: Option<&'a [f32]>,
     /// The headline, kicker and deck.
     pub heading: &'a str,
     /// The article's candidate sentences (at least as many as `vectors`).
@@ -93,15 +86,15 @@ fn lexical(ctx: &Context<'_>) -> Vec<[f32; 3]> {
     use std::collections::HashSet;
     let holders = holders(ctx.sentences);
     let embedded: Vec<Vec<Bigram>> = ctx.sentences.iter().take(ctx.vectors.len()).map(|s| bigrams(&s.text)).collect();
-    let head: HashSet<Bigram> = bigrams(ctx.heading).into_iter().collect();
+    let headline: HashSet<Bigram> = bigrams(ctx.heading).into_iter().collect();
     embedded
         .iter()
         .map(|own| {
             let n = own.len().max(1) as f32;
             let shared = own.iter().map(|b| holders.get(b).map_or(0, |h| h - 1) as f32).sum::<f32>() / n;
-            let in_head = own.iter().filter(|b| head.contains(b)).count() as f32 / n;
+            let in_head = own.iter().filter(|b| headline.contains(b)).count() as f32 / n;
             let distinct: HashSet<_> = own.iter().collect();
-            let recall = head.iter().filter(|b| distinct.contains(b)).count() as f32 / head.len().max(1) as f32;
+            let recall = headline.iter().filter(|b| distinct.contains(b)).count() as f32 / headline.len().max(1) as f32;
             [shared, in_head, recall]
         })
         .collect()
@@ -111,7 +104,7 @@ fn lexical(ctx: &Context<'_>) -> Vec<[f32; 3]> {
 pub fn features(ctx: &Context<'_>) -> Vec<[f32; FEATURES.len()]> {
     let n = ctx.vectors.len();
     let cos_article: Vec<f32> = ctx.vectors.iter().map(|v| ctx.document.map_or(0.0, |d| dot(v, d))).collect();
-    let cos_head: Vec<f32> = ctx.vectors.iter().map(|v| ctx.head.map_or(0.0, |h| dot(v, h))).collect();
+    let cos_head: Vec<f32> = ctx.vectors.iter().map(|v| ctx.headline.map_or(0.0, |h| dot(v, h))).collect();
     let best = |xs: &[f32]| xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let (best_article, best_head) = (best(&cos_article), best(&cos_head));
     let centrality: Vec<f32> = (0..n)
@@ -140,8 +133,8 @@ pub fn features(ctx: &Context<'_>) -> Vec<[f32; FEATURES.len()]> {
                 cos_article[i] - best_article,
                 flag(cos_article[i] >= best_article),
                 cos_head[i],
-                if ctx.head.is_some() { cos_head[i] - best_head } else { 0.0 },
-                flag(ctx.head.is_some()),
+                if ctx.headline.is_some() { cos_head[i] - best_head } else { 0.0 },
+                flag(ctx.headline.is_some()),
                 flag(i == 0),
                 1.0 / (1.0 + i as f32),
                 flag(first_in_paragraph),
@@ -166,111 +159,6 @@ pub fn features(ctx: &Context<'_>) -> Vec<[f32; FEATURES.len()]> {
             ]
         })
         .collect()
-}
-
-/// A scorer file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("{path}: {message}")]
-pub struct ScorerError {
-    pub path: std::path::PathBuf,
-    pub message: String,
-}
-
-/// A fitted linear scorer and what it was fitted on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Scorer {
-    /// The encoder whose vectors the features come from.
-    pub encoder: String,
-    /// The sentence scores, over [`FEATURES`] (its fields sit at the top of the file).
-    #[serde(flatten)]
-    pub model: Linear,
-    /// Maximal-marginal-relevance penalty, in the score's units per unit of cosine similarity
-    /// to a sentence already picked.
-    pub redundancy: f32,
-    /// A summary takes a sentence beyond its first only where the sentence scores at least
-    /// this (its expected ROUGE-L F1 over its text's average sentence): filling the budget with
-    /// weak sentences costs precision.
-    pub min_score: f32,
-    /// Tells commentary from reporting, so that a commentary's summary says it is an argument
-    /// ([`super::commentary`]); none in a scorer fitted without annotated kinds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commentary: Option<Commentary>,
-    /// Chooses the clauses a summary keeps of a sentence over the budget ([`super::clauses`]);
-    /// without it, such a sentence is cut after its last clause that fits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trimmer: Option<Linear>,
-    /// Chooses the run of clauses a short text's one-sentence summary keeps, of any of its
-    /// embedded sentences ([`super::tighten`]); without it, such a summary is the best sentence,
-    /// cut to fit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tightener: Option<Linear>,
-    /// Chooses what a longer text's summary keeps: a run of clauses of one of its embedded
-    /// sentences, or of two, or sentences whole ([`super::compress`]); without it, whole
-    /// sentences fill the budget in pick order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compressor: Option<Linear>,
-    /// The data, settings and held-out scores of the fit.
-    #[serde(default)]
-    pub training: serde_json::Value,
-}
-
-impl Scorer {
-    /// The built-in scorer for the default encoder.
-    pub fn builtin() -> Scorer {
-        let scorer: Scorer = serde_json::from_str(BUILTIN).expect("the built-in summarizer scorer parses");
-        debug_assert!(scorer.fits());
-        scorer
-    }
-
-    /// Reads a scorer written by `jianbao train-summarizer`.
-    pub fn load(path: &std::path::Path) -> Result<Scorer, ScorerError> {
-        let fail = |message: String| ScorerError { path: path.to_owned(), message };
-        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
-        let scorer: Scorer = serde_json::from_str(&text).map_err(|e| fail(format!("not a summarizer scorer: {e}")))?;
-        if !scorer.fits() {
-            return Err(fail(format!(
-                "its features are not this build's ({}; runs: {}; one-sentence choices: {})",
-                FEATURES.join(", "),
-                RUN_FEATURES.join(", "),
-                TIGHT_FEATURES.join(", ")
-            )));
-        }
-        Ok(scorer)
-    }
-
-    /// Refuses a scorer fitted on another encoder's vectors.
-    pub fn check_encoder(&self, encoder: &str) -> Result<(), String> {
-        if self.encoder == encoder {
-            Ok(())
-        } else {
-            Err(format!("the summarizer scorer was fitted for encoder `{}`, not `{encoder}`", self.encoder))
-        }
-    }
-
-    /// Whether its features are this build's.
-    pub fn fits(&self) -> bool {
-        self.model.fits(&FEATURES)
-            && self.trimmer.as_ref().is_none_or(|t| t.fits(&RUN_FEATURES))
-            && self.tightener.as_ref().is_none_or(|t| t.fits(&TIGHT_FEATURES))
-            && self.compressor.as_ref().is_none_or(|c| c.fits(&super::compress::FEATURES))
-    }
-
-    /// The order in which a summary takes an article's embedded sentences, given their scores
-    /// and vectors: maximal marginal relevance ([`mmr`]), less the sentences after the first
-    /// that score under [`Scorer::min_score`].
-    pub fn pick_order(&self, scores: &[f32], vectors: &[Vec<f32>]) -> Vec<usize> {
-        let mut order = mmr(scores, vectors, self.redundancy);
-        let mut rest = order.split_off(order.len().min(1));
-        rest.retain(|&i| scores[i] >= self.min_score);
-        order.extend(rest);
-        order
-    }
-
-    /// How much better than its text's average sentence a sentence with these features is
-    /// expected to score (ROUGE-L F1).
-    pub fn score(&self, features: &[f32; FEATURES.len()]) -> f32 {
-        self.model.score(features)
-    }
 }
 
 /// Maximal-marginal-relevance order of sentences given their scores and (unit) vectors: each
@@ -301,30 +189,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scores_lead_redundancy_pushes_near_duplicates_back_and_weak_ones_out() {
+    fn scores_lead_and_redundancy_pushes_near_duplicates_back() {
         // Sentences 0 and 1 are near-duplicates; 0 scores best, 1 second, 2 third.
         let vectors = vec![unit(&[1.0, 0.1, 0.0]), unit(&[1.0, 0.12, 0.0]), unit(&[0.0, 0.0, 1.0])];
         let scores = [0.5, 0.45, 0.4];
         assert_eq!(mmr(&scores, &vectors, 0.0), [0, 1, 2]);
         assert_eq!(mmr(&scores, &vectors, 0.2), [0, 2, 1], "the duplicate falls behind");
         assert!(mmr(&[], &[], 0.2).is_empty());
-        let mut scorer = Scorer::builtin();
-        (scorer.redundancy, scorer.min_score) = (0.2, 0.42);
-        assert_eq!(scorer.pick_order(&scores, &vectors), [0, 1], "2 scores under the floor");
-        scorer.min_score = 0.6;
-        assert_eq!(scorer.pick_order(&scores, &vectors), [0], "the best always goes in");
     }
 
     fn unit(v: &[f32]) -> Vec<f32> {
         let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
         v.iter().map(|x| x / n).collect()
-    }
-
-    #[test]
-    fn the_builtin_scorer_fits_these_features() {
-        let scorer = Scorer::builtin();
-        assert!(scorer.fits());
-        assert_eq!(scorer.encoder, "e5-small");
     }
 
     #[test]
@@ -336,7 +212,7 @@ mod tests {
         let ctx = Context {
             vectors: &vectors,
             document: Some(&document),
-            head: None,
+            headline: None,
             heading: "增长",
             sentences: &sentences,
             max_chars: 6,
@@ -372,7 +248,7 @@ mod tests {
         let ctx = Context {
             vectors: &vectors,
             document: None,
-            head: None,
+            headline: None,
             heading: "",
             sentences: &sentences,
             max_chars: 80,

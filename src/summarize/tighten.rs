@@ -21,8 +21,8 @@
 use super::clauses::{self, Lexicon, Run, RUN_FEATURES};
 use super::readable::points_back;
 use super::{is_short, wanted_sentences, Budget, Summary};
-use crate::fit::dot;
 use crate::fit::ridge::Linear;
+use crate::fit::{dot, first_argmax};
 use crate::model::{Encoder, Intent, ModelError};
 use crate::sentences::Sentence;
 use crate::text;
@@ -183,9 +183,9 @@ impl Text<'_> {
                     flag(choice.whole()),
                 ];
                 let lexical = &run[FROM_RUN..];
-                let (head, last) = out.split_at_mut(OWN.len() + lexical.len());
-                head[..OWN.len()].copy_from_slice(&own);
-                head[OWN.len()..].copy_from_slice(lexical);
+                let (first, last) = out.split_at_mut(OWN.len() + lexical.len());
+                first[..OWN.len()].copy_from_slice(&own);
+                first[OWN.len()..].copy_from_slice(lexical);
                 last[0] = flag(choice.run.text.contains(['？', '?']));
                 let band = BANDS.iter().rposition(|&b| choice.run.chars >= b).unwrap_or(0);
                 if band + 1 < BANDS.len() {
@@ -199,7 +199,7 @@ impl Text<'_> {
 
 /// Replaces the summary of each text that has one here ([`text`]) with the choice of the text
 /// that `tightener` scores best. The runs of all those texts are embedded in one call.
-pub fn tighten(
+pub fn choose_best(
     encoder: &dyn Encoder,
     tightener: &Linear,
     summaries: &mut [Summary],
@@ -222,12 +222,12 @@ pub fn tighten(
 /// Which of the choices with these `features` `tightener` scores best (the first of equals).
 pub fn best(tightener: &Linear, features: &[[f32; TIGHT_FEATURES.len()]]) -> Option<usize> {
     let scores: Vec<f32> = features.iter().map(|f| tightener.score(f)).collect();
-    (0..scores.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
+    first_argmax(&scores)
 }
 
 /// Whether a summary of `candidates` is tightened: a short text's (a post's, a brief's) that is
 /// meant to be one sentence. A longer text asked for one sentence keeps its best sentence (a
-/// sentence over the budget is trimmed, see [`super::trim_over_budget`]): on the annotated
+/// sentence over the budget is trimmed, see [`super::trim_sentence_over_budget`]): on the annotated
 /// People's Daily validation articles with `--sentences 1`, the best sentence scores 31.2
 /// ROUGE-L against the hand-written summaries, its runs chosen by this tightener 20.5 and by the
 /// similarity-minus-length rule it replaced 25.4.

@@ -2,8 +2,8 @@
 //! frozen encoder's vectors.
 //!
 //! [`head`] trains a [`crate::label::head::Head`] (its lexical half in [`lexical`]);
-//! [`summarizer`] fits the sentence [`crate::summarize::scorer::Scorer`] and the models it
-//! carries. Both read data files named on the command line; what they share is here: how a
+//! [`summarizer`] fits the [`crate::summarize::learnt::SummaryModel`]: its sentence scorer and the
+//! models it carries. Both read data files named on the command line; what they share is here: how a
 //! file is named and fingerprinted in a manifest ([`Source`]), how many times each file counts
 //! ([`Weights`]), and the errors.
 

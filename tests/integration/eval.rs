@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use jianbao::eval::bootstrap::Bootstrap;
-use jianbao::eval::run::{run_suite, Options, Pipeline, Systems};
+use jianbao::eval::run::{run_suite, Pipeline, ScoringOptions, Systems};
 use jianbao::eval::suite::{Suite, System};
 use jianbao::eval::EvalError;
 use jianbao::model::Encoder;
@@ -47,7 +47,7 @@ impl Systems for EmptySummaries<'_> {
 fn ci_suite_passes_and_an_empty_summariser_fails_it() {
     let suite = Suite::load(&repo("eval/ci.toml"), None).expect("eval/ci.toml reads");
     let encoder = default_model() as &dyn Encoder;
-    let opts = Options { bootstrap: Bootstrap { resamples: 200, seed: 17 }, ..Options::default() };
+    let opts = ScoringOptions { bootstrap: Bootstrap { resamples: 200, seed: 17 }, ..ScoringOptions::default() };
     let pipeline = || Pipeline::new(Some(encoder), Budget::default(), true).expect("pipeline");
 
     let report = run_suite(&suite, &pipeline(), &opts, &mut |_| {}).expect("the suite runs");

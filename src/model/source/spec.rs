@@ -116,7 +116,7 @@ pub fn cached_path(name: &str) -> PathBuf {
 
 /// What jianbao records beside a model it imported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest {
+pub struct ImportManifest {
     /// The name the model goes by (`e5-small`).
     pub name: String,
     /// The original model it is made from.
@@ -135,7 +135,7 @@ pub struct Manifest {
     pub jianbao: String,
 }
 
-pub fn read_manifest(dir: &Path) -> Option<Manifest> {
+pub fn read_manifest(dir: &Path) -> Option<ImportManifest> {
     let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
     serde_json::from_str(&text).ok()
 }

@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 
-use super::Scored;
+use super::FeaturedText;
 use crate::eval::labels::score_labels;
 use crate::fit::logistic::{fit as fit_logistic, FitError, Set, Settings};
 use crate::summarize::commentary::{self, Commentary};
-use crate::summarize::scorer::Scorer;
+use crate::summarize::learnt::SummaryModel;
 
 /// How the commentary model was fitted and how it does on the validation texts.
 #[derive(Debug, Clone, Serialize)]
@@ -26,7 +26,7 @@ pub struct CommentaryFit {
 /// The texts of `scored` that the commentary model reads (annotated with a kind, with a
 /// passage vector, not a dispatch or a reporter's, which are never framed), with their passage vectors
 /// and whether each is commentary.
-fn annotated(scored: &[Scored]) -> Vec<(&Scored, &[f32], bool)> {
+fn annotated(scored: &[FeaturedText]) -> Vec<(&FeaturedText, &[f32], bool)> {
     scored.iter().filter(|s| !s.reported).filter_map(|s| Some((s, s.document.as_deref()?, s.commentary?))).collect()
 }
 
@@ -51,10 +51,16 @@ fn frame_thresholds() -> impl Iterator<Item = f32> {
 /// [`MIN_FRAME_RECALL`] of the commentaries; else a threshold over 1, which frames nothing.
 /// `None` where either part has no annotated text of each kind, or the regression cannot be
 /// fitted (then the scorer frames nothing, as one fitted without kinds).
-pub fn fit_commentary(scorer: &mut Scorer, scored: &[Scored], held: &[Scored]) -> Option<CommentaryFit> {
+pub fn fit_commentary(
+    scorer: &mut SummaryModel,
+    scored: &[FeaturedText],
+    held: &[FeaturedText],
+) -> Option<CommentaryFit> {
     let (train, val) = (annotated(scored), annotated(held));
-    let inputs = |part: &[(&Scored, &[f32], bool)]| -> (Vec<Vec<f32>>, Vec<bool>) {
-        part.iter().map(|(s, document, flag)| (commentary::input(document, s.head.as_deref(), &s.cues), *flag)).unzip()
+    let inputs = |part: &[(&FeaturedText, &[f32], bool)]| -> (Vec<Vec<f32>>, Vec<bool>) {
+        part.iter()
+            .map(|(s, document, flag)| (commentary::input(document, s.headline.as_deref(), &s.cues), *flag))
+            .unzip()
     };
     let ((train_inputs, flags), (val_inputs, val_flags)) = (inputs(&train), inputs(&val));
     let both = |flags: &[bool]| flags.contains(&true) && flags.contains(&false);
@@ -63,7 +69,7 @@ pub fn fit_commentary(scorer: &mut Scorer, scored: &[Scored], held: &[Scored]) -
     }
     let model = fit_model(&train_inputs, &flags, &val_inputs, &val_flags).ok()?;
     let probabilities: Vec<f32> =
-        val.iter().map(|(s, document, _)| model.probability(document, s.head.as_deref(), &s.cues)).collect();
+        val.iter().map(|(s, document, _)| model.probability(document, s.headline.as_deref(), &s.cues)).collect();
     let at = |threshold: f32| -> (f64, f64) {
         let said: Vec<bool> = probabilities.iter().map(|&p| p >= threshold).collect();
         let hits = said.iter().zip(&val_flags).filter(|(s, f)| **s && **f).count() as f64;
@@ -159,15 +165,15 @@ mod tests {
 
     /// A text whose passage vector leans to the first axis when it argues, to the second when
     /// it reports, blurred by `noise` (so that some fall on the wrong side).
-    fn text(argues: bool, reported: bool, noise: f32) -> Scored {
+    fn text(argues: bool, reported: bool, noise: f32) -> FeaturedText {
         let lean = if argues { [1.0, noise] } else { [noise, 1.0] };
-        Scored {
+        FeaturedText {
             sentences: Vec::new(),
             features: Vec::new(),
             targets: Vec::new(),
             vectors: Vec::new(),
             document: Some(lean.to_vec()),
-            head: None,
+            headline: None,
             heading: String::new(),
             reference: String::new(),
             commentary: Some(argues),
@@ -177,13 +183,13 @@ mod tests {
     }
 
     /// Texts of both kinds, a share of them blurred towards the other side.
-    fn texts(n: usize) -> Vec<Scored> {
+    fn texts(n: usize) -> Vec<FeaturedText> {
         (0..n).map(|i| text(i % 3 == 0, false, if i % 5 == 0 { 0.9 } else { (i % 7) as f32 / 20.0 })).collect()
     }
 
     #[test]
     fn the_frame_threshold_is_the_lowest_with_the_precision_asked_for() {
-        let mut scorer = Scorer::builtin();
+        let mut scorer = SummaryModel::builtin();
         let fit = fit_commentary(&mut scorer, &texts(90), &texts(60)).expect("both kinds in both parts");
         let threshold = scorer.commentary.as_ref().expect("a model").threshold;
         assert!(fit.precision >= FRAME_PRECISION && fit.recall >= MIN_FRAME_RECALL, "{fit:?}");
@@ -201,10 +207,10 @@ mod tests {
     #[test]
     fn a_model_that_cannot_be_precise_enough_frames_nothing() {
         // The two kinds lie on the same side: no threshold reaches the precision asked for.
-        let alike: Vec<Scored> = (0..90)
-            .map(|i| Scored { document: Some(vec![1.0, (i % 4) as f32 / 4.0]), ..text(i % 2 == 0, false, 0.0) })
+        let alike: Vec<FeaturedText> = (0..90)
+            .map(|i| FeaturedText { document: Some(vec![1.0, (i % 4) as f32 / 4.0]), ..text(i % 2 == 0, false, 0.0) })
             .collect();
-        let mut scorer = Scorer::builtin();
+        let mut scorer = SummaryModel::builtin();
         let fit = fit_commentary(&mut scorer, &alike, &alike).expect("both kinds");
         assert!(scorer.commentary.as_ref().expect("a model").threshold > 1.0, "{fit:?}");
         assert_eq!(fit.recall, 0.0);

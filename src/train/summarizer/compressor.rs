@@ -3,12 +3,12 @@
 
 use serde::Serialize;
 
-use super::{f1, summarise, Scored};
+use super::{f1, summarise, FeaturedText};
 use crate::eval::rouge;
 use crate::fit::rank::{self, Group};
 use crate::summarize::compress;
-use crate::summarize::scorer::Scorer;
-use crate::summarize::{trimmed, Budget};
+use crate::summarize::learnt::SummaryModel;
+use crate::summarize::{without_vague_openings, Budget};
 
 /// How the compressor was fitted, and how the summaries score on the validation texts it
 /// applies to: with it, without it (whole sentences in pick order, the best one trimmed where
@@ -33,14 +33,14 @@ const MAX_TRAINING_COMBOS: usize = 400;
 /// against the reference ([`rank::pairwise`]), weighing its weight. `None` where there is
 /// nothing to fit.
 pub fn fit_compressor(
-    scorer: &mut Scorer,
-    scored: &[Scored],
+    scorer: &mut SummaryModel,
+    scored: &[FeaturedText],
     weights: &[f32],
     budget: Budget,
 ) -> Option<CompressorFit> {
     let mut groups = Vec::new();
     for (s, &weight) in scored.iter().zip(weights) {
-        let sentences = trimmed(&s.sentences);
+        let sentences = without_vague_openings(&s.sentences);
         let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
         let Some(document) = s.document.as_deref().filter(|_| compress::applies(&sentences, budget)) else {
             continue;
@@ -63,12 +63,14 @@ pub fn fit_compressor(
 }
 
 /// Measures `scorer`'s compressor on the `held` texts it applies to (see [`CompressorFit`]).
-pub fn measure_compressor(fit: &mut CompressorFit, scorer: &Scorer, held: &[Scored], budget: Budget) {
-    let without = Scorer { compressor: None, ..scorer.clone() };
-    let applies: Vec<&Scored> =
-        held.iter().filter(|s| s.document.is_some() && compress::applies(&trimmed(&s.sentences), budget)).collect();
+pub fn measure_compressor(fit: &mut CompressorFit, scorer: &SummaryModel, held: &[FeaturedText], budget: Budget) {
+    let without = SummaryModel { compressor: None, ..scorer.clone() };
+    let applies: Vec<&FeaturedText> = held
+        .iter()
+        .filter(|s| s.document.is_some() && compress::applies(&without_vague_openings(&s.sentences), budget))
+        .collect();
     let n = applies.len().max(1) as f64;
-    let mean = |scorer: &Scorer| {
+    let mean = |scorer: &SummaryModel| {
         applies
             .iter()
             .map(|s| rouge::score_text(&summarise(scorer, s, budget).text, &s.reference).rouge_l.f1)
@@ -81,8 +83,8 @@ pub fn measure_compressor(fit: &mut CompressorFit, scorer: &Scorer, held: &[Scor
 }
 
 /// The ROUGE-L F1 of the best of the combinations the compressor chooses among for `s`.
-fn oracle(scorer: &Scorer, s: &Scored, budget: Budget) -> f32 {
-    let sentences = trimmed(&s.sentences);
+fn oracle(scorer: &SummaryModel, s: &FeaturedText, budget: Budget) -> f32 {
+    let sentences = without_vague_openings(&s.sentences);
     let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
     let Some(document) = s.document.as_deref() else { return 0.0 };
     let text = compress::Text::new(&sentences, &s.vectors, &scores, document, &s.heading);

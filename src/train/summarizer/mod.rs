@@ -1,4 +1,4 @@
-//! Fitting the sentence [`Scorer`] to hand-written summaries, and the models it carries: the
+//! Fitting the [`SummaryModel`] to hand-written summaries: its sentence scorer, and the
 //! commentary frame ([`commentary`]), the trimmer ([`trimmer`]), the compressor
 //! ([`compressor`]) and the tightener ([`tightener`]).
 //!
@@ -31,11 +31,12 @@ use crate::model::Encoder;
 use crate::segment::{self, Article};
 use crate::sentences::{candidates, Sentence};
 use crate::summarize::commentary::CUES;
-use crate::summarize::scorer::{features, Context, Scorer, FEATURES};
-use crate::summarize::{clip, compose, is_short, ranked, trimmed, Budget, Ranking, Summary};
+use crate::summarize::learnt::SummaryModel;
+use crate::summarize::scorer::{features, Context, FEATURES};
+use crate::summarize::{compose, cut_to_fit, is_short, ranked, without_vague_openings, Budget, Ranking, Summary};
 
 /// One text with its reference summary.
-pub struct Example {
+pub struct SummarizedText {
     pub article: Article,
     pub reference: String,
     /// The file it came from (its name), for weights and reports.
@@ -46,7 +47,7 @@ pub struct Example {
 
 /// What a data file gave.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct FileStats {
+pub struct SummaryFileStats {
     #[serde(flatten)]
     pub source: Source,
     pub texts: usize,
@@ -54,9 +55,9 @@ pub struct FileStats {
 }
 
 /// Reads `{text, title?, summary}` rows (the first reference where a row has several).
-pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<Example>, FileStats), TrainError> {
+pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<SummarizedText>, SummaryFileStats), TrainError> {
     let (_, source) = read_source(path)?;
-    let mut stats = FileStats { source, texts: 0, weight };
+    let mut stats = SummaryFileStats { source, texts: 0, weight };
     let rows = crate::eval::gold::read_rows(path).map_err(|e| bad(path, e.to_string()))?;
     let mut out = Vec::new();
     for row in rows {
@@ -65,7 +66,7 @@ pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<Example>, FileStats), 
         else {
             continue;
         };
-        out.push(Example {
+        out.push(SummarizedText {
             article,
             reference: reference.clone(),
             source: stats.source.file.clone(),
@@ -78,16 +79,20 @@ pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<Example>, FileStats), 
 
 /// Reads the summarised articles of a pages gold file, cut from the pages under `pages` and
 /// read as JSON Lines rows without a title are.
-pub fn read_articles(path: &Path, pages: &Path, weight: f32) -> Result<(Vec<Example>, FileStats), TrainError> {
+pub fn read_articles(
+    path: &Path,
+    pages: &Path,
+    weight: f32,
+) -> Result<(Vec<SummarizedText>, SummaryFileStats), TrainError> {
     let (_, source) = read_source(path)?;
-    let mut stats = FileStats { source, texts: 0, weight };
+    let mut stats = SummaryFileStats { source, texts: 0, weight };
     let articles = crate::eval::gold::article_texts(path, pages, |a| !a.summaries.is_empty())
         .map_err(|e| bad(path, e.to_string()))?;
     let mut out = Vec::new();
     for (a, span) in articles {
         if let Some(article) = segment::single(&span, None) {
             let reference = a.summaries[0].clone();
-            out.push(Example { article, reference, source: stats.source.file.clone(), kind: a.kind.clone() });
+            out.push(SummarizedText { article, reference, source: stats.source.file.clone(), kind: a.kind.clone() });
         }
     }
     stats.texts = out.len();
@@ -98,7 +103,7 @@ pub fn read_articles(path: &Path, pages: &Path, weight: f32) -> Result<(Vec<Exam
 pub type Row = ([f32; FEATURES.len()], f32, f32);
 
 /// An example's sentences, their features and targets.
-pub struct Scored {
+pub struct FeaturedText {
     pub sentences: Vec<Sentence>,
     pub features: Vec<[f32; FEATURES.len()]>,
     /// ROUGE-L F1 of each embedded sentence, as shown, against the reference.
@@ -107,7 +112,7 @@ pub struct Scored {
     pub vectors: Vec<Vec<f32>>,
     /// The passage vector of the embedded sentences and the heading's query vector.
     pub document: Option<Vec<f32>>,
-    pub head: Option<Vec<f32>>,
+    pub headline: Option<Vec<f32>>,
     /// The headline, kicker and deck, as embedded.
     pub heading: String,
     pub reference: String,
@@ -125,21 +130,21 @@ pub struct Scored {
 /// sentence's features and target.
 pub fn score_examples(
     encoder: &dyn Encoder,
-    examples: &[Example],
-    weights: &ranked::Weights,
+    examples: &[SummarizedText],
+    limits: &ranked::EmbedLimits,
     max_chars: usize,
     progress: &dyn Fn(usize),
-) -> Result<Vec<Scored>, TrainError> {
+) -> Result<Vec<FeaturedText>, TrainError> {
     let mut out = Vec::with_capacity(examples.len());
     for chunk in examples.chunks(256) {
         let articles: Vec<&Article> = chunk.iter().map(|e| &e.article).collect();
         let sentences: Vec<Vec<Sentence>> = articles.iter().map(|a| candidates(a)).collect();
-        let embedded = ranked::embed(encoder, &articles, &sentences, weights.max_candidates)?;
+        let embedded = ranked::embed(encoder, &articles, &sentences, limits.max_candidates)?;
         for ((example, sentences), e) in chunk.iter().zip(sentences).zip(embedded) {
             let context = Context {
                 vectors: &e.vectors,
                 document: e.document.as_deref(),
-                head: e.head.as_deref(),
+                headline: e.headline.as_deref(),
                 heading: &e.heading,
                 sentences: &sentences,
                 max_chars,
@@ -148,14 +153,14 @@ pub fn score_examples(
             let features = features(&context);
             let reference = rouge::char_tokens(&example.reference);
             let targets =
-                sentences[..features.len()].iter().map(|s| f1(&clip(&s.text, max_chars), &reference)).collect();
-            out.push(Scored {
+                sentences[..features.len()].iter().map(|s| f1(&cut_to_fit(&s.text, max_chars), &reference)).collect();
+            out.push(FeaturedText {
                 sentences,
                 features,
                 targets,
                 vectors: e.vectors,
                 document: e.document,
-                head: e.head,
+                headline: e.headline,
                 heading: e.heading.clone(),
                 reference: example.reference.clone(),
                 commentary: example.kind.as_deref().map(|k| k == "commentary"),
@@ -168,10 +173,10 @@ pub fn score_examples(
     Ok(out)
 }
 
-/// Mean ROUGE-L F1 of the summaries the scorer makes of `scored` texts, as the model method
+/// Mean ROUGE-L F1 of the summaries the summary model makes of `scored` texts, as the model method
 /// makes them (sentence openings trimmed, commentary framed, the budget filled in its pick
 /// order, a sentence over the budget trimmed to its best clauses), without the tightening of one-sentence summaries, which needs the encoder.
-pub fn summary_rouge(scorer: &Scorer, scored: &[Scored], budget: Budget) -> f64 {
+pub fn summary_rouge(scorer: &SummaryModel, scored: &[FeaturedText], budget: Budget) -> f64 {
     let total: f64 = scored
         .iter()
         .map(|s| {
@@ -183,7 +188,7 @@ pub fn summary_rouge(scorer: &Scorer, scored: &[Scored], budget: Budget) -> f64 
 }
 
 /// The summary the model method makes of a scored text with `scorer`, untightened.
-fn summarise(scorer: &Scorer, s: &Scored, budget: Budget) -> Summary {
+fn summarise(scorer: &SummaryModel, s: &FeaturedText, budget: Budget) -> Summary {
     let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
     let order = scorer.pick_order(&scores, &s.vectors);
     let ranking = Ranking {
@@ -193,10 +198,10 @@ fn summarise(scorer: &Scorer, s: &Scored, budget: Budget) -> Summary {
         reported: s.reported,
         cues: s.cues,
         document: s.document.as_deref(),
-        head: s.head.as_deref(),
+        headline: s.headline.as_deref(),
         heading: &s.heading,
     };
-    compose(scorer, &trimmed(&s.sentences), &ranking, budget, true)
+    compose(scorer, &without_vague_openings(&s.sentences), &ranking, budget, true)
 }
 
 /// ROUGE-L F1 of `text` against a reference already split into characters
@@ -222,11 +227,11 @@ fn centred<'a, F: 'a>(
 /// file gave and each training text's weight.
 #[derive(Default)]
 pub struct Data {
-    pub examples: Vec<Example>,
+    pub examples: Vec<SummarizedText>,
     pub weights: Vec<f32>,
-    pub files: Vec<FileStats>,
-    pub held: Vec<Example>,
-    pub held_files: Vec<FileStats>,
+    pub files: Vec<SummaryFileStats>,
+    pub held: Vec<SummarizedText>,
+    pub held_files: Vec<SummaryFileStats>,
 }
 
 /// Reads the training texts of `data` (rows) and `articles` (pages gold files, their pages
@@ -241,7 +246,7 @@ pub fn read(
 ) -> Result<Data, TrainError> {
     let mut out = Data::default();
     let weight_of = |path: &Path| weights.of(&super::file_name(path)) as f32;
-    let add = |(examples, stats): (Vec<Example>, FileStats), out: &mut Data| {
+    let add = |(examples, stats): (Vec<SummarizedText>, SummaryFileStats), out: &mut Data| {
         out.weights.extend(std::iter::repeat_n(stats.weight, examples.len()));
         out.examples.extend(examples);
         out.files.push(stats);
@@ -266,17 +271,18 @@ pub fn score(
     encoder: &dyn Encoder,
     data: &Data,
     progress: &dyn Fn(usize),
-) -> Result<(Vec<Scored>, Vec<Scored>), TrainError> {
-    let settings = ranked::Weights::default();
+) -> Result<(Vec<FeaturedText>, Vec<FeaturedText>), TrainError> {
+    let settings = ranked::EmbedLimits::default();
     let budget = crate::summarize::DEFAULT_MAX_CHARS;
     let scored = score_examples(encoder, &data.examples, &settings, budget, progress)?;
     let held = score_examples(encoder, &data.held, &settings, budget, progress)?;
     Ok((scored, held))
 }
 
-/// A scorer fitted by [`fit`], its manifest in [`Scorer::training`], and what fitting found.
+/// A summary model fitted by [`fit`], its manifest in [`SummaryModel::training`], and what fitting
+/// found.
 pub struct Trained {
-    pub scorer: Scorer,
+    pub model: SummaryModel,
     pub validation_summaries: f64,
     pub commentary: Option<CommentaryFit>,
     pub trimmer: Option<TrimmerFit>,
@@ -293,8 +299,8 @@ pub struct Trained {
 pub fn fit(
     encoder: &dyn Encoder,
     data: &Data,
-    scored: &[Scored],
-    held: &[Scored],
+    scored: &[FeaturedText],
+    held: &[FeaturedText],
     ridge: f64,
     progress: &dyn Fn(usize),
 ) -> Result<Option<Trained>, TrainError> {
@@ -350,7 +356,7 @@ pub fn fit(
         selection: "redundancy and min_score chosen by the validation texts' summary ROUGE-L F1 (default budget, \
                     untightened); without validation texts, none and no floor",
         selection_grid: grid,
-        sentences_per_text: ranked::Weights::default().max_candidates,
+        sentences_per_text: ranked::EmbedLimits::default().max_candidates,
         target: "character ROUGE-L F1 of the sentence as a summary shows it (cut to the budget) against the \
                  reference, less the mean of its text's sentences",
         tightener: tightener.clone().map(|fit| Fitted {
@@ -371,7 +377,7 @@ pub fn fit(
     };
     fitted.training = serde_json::to_value(&training).map_err(|e| TrainError::Other(e.to_string()))?;
     Ok(Some(Trained {
-        scorer: fitted,
+        model: fitted,
         validation_summaries,
         commentary,
         trimmer,
@@ -389,7 +395,7 @@ struct Training<'a> {
     budget_chars: usize,
     commentary: Option<CommentaryTraining>,
     compressor: Option<Fitted<CompressorFit>>,
-    data: &'a [FileStats],
+    data: &'a [SummaryFileStats],
     model: &'static str,
     ridge: f64,
     rows: usize,
@@ -401,7 +407,7 @@ struct Training<'a> {
     train: Held,
     trimmer: Option<Fitted<TrimmerFit>>,
     validation: Held,
-    validation_data: &'a [FileStats],
+    validation_data: &'a [SummaryFileStats],
     validation_summary_rouge_l: f64,
 }
 

@@ -3,10 +3,12 @@
 
 use serde::Serialize;
 
-use super::{centred, summary_rouge, Row, Scored};
+use super::{centred, summary_rouge, FeaturedText, Row};
+use crate::fit::first_argmax;
 use crate::fit::ridge::Linear;
 use crate::model::Encoder;
-use crate::summarize::scorer::{Scorer, FEATURES};
+use crate::summarize::learnt::SummaryModel;
+use crate::summarize::scorer::FEATURES;
 use crate::summarize::Budget;
 
 /// Mean target of the sentence each scorer puts first, over texts with at least one embedded
@@ -20,11 +22,11 @@ pub struct Held {
     pub oracle: f64,
 }
 
-pub fn held_out(scorer: &Scorer, scored: &[Scored]) -> Held {
+pub fn held_out(scorer: &SummaryModel, scored: &[FeaturedText]) -> Held {
     let mut held = Held::default();
     for s in scored.iter().filter(|s| !s.targets.is_empty()) {
         let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
-        let best = (0..scores.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a))).unwrap_or(0);
+        let best = first_argmax(&scores).unwrap_or(0);
         held.texts += 1;
         held.scorer += f64::from(s.targets[best]);
         held.lead += f64::from(s.targets[0]);
@@ -39,16 +41,16 @@ pub fn held_out(scorer: &Scorer, scored: &[Scored]) -> Held {
 /// taken relative to the mean of their text's sentences: the scorer is to tell which sentence
 /// of a text to take, not which texts summarise well (on the validation articles, centred and
 /// raw targets gave summaries within 0.5 ROUGE-L of each other at the chosen weights).
-pub fn rows(scored: &[Scored], weights: &[f32]) -> Vec<Row> {
+pub fn rows(scored: &[FeaturedText], weights: &[f32]) -> Vec<Row> {
     scored.iter().zip(weights).flat_map(|(s, &w)| centred(s.features.iter().copied(), &s.targets, w)).collect()
 }
 
 /// Fits a scorer for `encoder` on `rows` (no redundancy penalty, no floor: see
 /// [`choose_selection`]).
-pub fn fit(encoder: &dyn Encoder, rows: &[Row], ridge: f64) -> Option<Scorer> {
-    Some(Scorer {
+pub fn fit(encoder: &dyn Encoder, rows: &[Row], ridge: f64) -> Option<SummaryModel> {
+    Some(SummaryModel {
         encoder: encoder.id().to_owned(),
-        model: Linear::fit(&FEATURES, rows, ridge)?,
+        sentence_scorer: Linear::fit(&FEATURES, rows, ridge)?,
         redundancy: 0.0,
         min_score: f32::MIN,
         commentary: None,
@@ -67,13 +69,13 @@ pub struct Selection {
     pub rouge_l: f64,
 }
 
-/// Chooses the scorer's redundancy penalty and floor ([`Scorer::redundancy`],
-/// [`Scorer::min_score`]) by the summaries' mean ROUGE-L F1 on `held` texts; returns the grid.
-pub fn choose_selection(scorer: &mut Scorer, held: &[Scored], budget: Budget) -> Vec<Selection> {
+/// Chooses the scorer's redundancy penalty and floor ([`SummaryModel::redundancy`],
+/// [`SummaryModel::min_score`]) by the summaries' mean ROUGE-L F1 on `held` texts; returns the grid.
+pub fn choose_selection(scorer: &mut SummaryModel, held: &[FeaturedText], budget: Budget) -> Vec<Selection> {
     let mut grid = Vec::new();
     for redundancy in [0.0, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0] {
         for min_score in [f32::MIN, -0.1, -0.05, 0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35] {
-            let candidate = Scorer { redundancy, min_score, ..scorer.clone() };
+            let candidate = SummaryModel { redundancy, min_score, ..scorer.clone() };
             grid.push(Selection { redundancy, min_score, rouge_l: summary_rouge(&candidate, held, budget) });
         }
     }
@@ -88,7 +90,7 @@ mod tests {
     use super::*;
     use crate::summarize::ranked;
     use crate::summarize::tighten::tests::CharCounts;
-    use crate::train::summarizer::{score_examples, Example};
+    use crate::train::summarizer::{score_examples, SummarizedText};
 
     /// Made-up articles: a headline, and three sentences of which one says what the headline
     /// says (at a different place in each) and is the reference; the others say other things.
@@ -149,20 +151,20 @@ mod tests {
         ),
     ];
 
-    fn example(heading: &str, sentences: &[&str], reference: &str) -> Example {
+    fn example(heading: &str, sentences: &[&str], reference: &str) -> SummarizedText {
         let body = format!("\u{3000}\u{3000}{}\n", sentences.join(""));
         let article = crate::segment::single(&body, Some(heading)).expect("an article");
-        Example { article, reference: reference.to_owned(), source: "made-up".to_owned(), kind: None }
+        SummarizedText { article, reference: reference.to_owned(), source: "made-up".to_owned(), kind: None }
     }
 
-    fn scored_articles(articles: &[(&str, [&str; 3], usize)]) -> Vec<Scored> {
-        let examples: Vec<Example> =
+    fn scored_articles(articles: &[(&str, [&str; 3], usize)]) -> Vec<FeaturedText> {
+        let examples: Vec<SummarizedText> =
             articles.iter().map(|(heading, sentences, key)| example(heading, sentences, sentences[*key])).collect();
-        score_examples(&CharCounts, &examples, &ranked::Weights::default(), 80, &|_| {}).expect("embedded")
+        score_examples(&CharCounts, &examples, &ranked::EmbedLimits::default(), 80, &|_| {}).expect("embedded")
     }
 
     /// The scorer fitted on the articles, and those articles scored.
-    fn fitted() -> (Scorer, Vec<Scored>) {
+    fn fitted() -> (SummaryModel, Vec<FeaturedText>) {
         let scored = scored_articles(&ARTICLES);
         assert!(scored.iter().all(|s| s.targets.len() == 3), "three embedded sentences each");
         let rows = rows(&scored, &vec![1.0; scored.len()]);
@@ -199,7 +201,7 @@ mod tests {
             "路边的花坛里，各色菊花开得正艳，吸引了不少市民驻足观赏。",
             "附近的商店也早早开门营业，店员们忙着整理货架。",
         ];
-        let examples: Vec<Example> = ARTICLES
+        let examples: Vec<SummarizedText> = ARTICLES
             .iter()
             .map(|(heading, sentences, key)| {
                 let all: Vec<&str> = sentences.iter().chain(&filler).copied().collect();
@@ -207,7 +209,7 @@ mod tests {
             })
             .collect();
         let scored =
-            score_examples(&CharCounts, &examples, &ranked::Weights::default(), 52, &|_| {}).expect("embedded");
+            score_examples(&CharCounts, &examples, &ranked::EmbedLimits::default(), 52, &|_| {}).expect("embedded");
         let mut scorer = fit(&CharCounts, &rows(&scored, &vec![1.0; scored.len()]), 0.1).expect("fits");
         let budget = Budget { max_chars: 52, sentences: None };
         let grid = choose_selection(&mut scorer, &scored, budget);

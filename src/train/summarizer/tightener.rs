@@ -2,14 +2,14 @@
 
 use serde::Serialize;
 
-use super::{centred, f1, summarise, Scored};
+use super::{centred, f1, summarise, FeaturedText};
 use crate::eval::rouge;
 use crate::fit::ridge::Linear;
 use crate::model::{Encoder, Intent};
 use crate::sentences::Sentence;
-use crate::summarize::scorer::Scorer;
+use crate::summarize::learnt::SummaryModel;
 use crate::summarize::tighten::{self, Choice, TIGHT_FEATURES};
-use crate::summarize::{trimmed, Budget};
+use crate::summarize::{without_vague_openings, Budget};
 use crate::train::TrainError;
 
 /// How the tightener was fitted, and how the one-sentence summaries it makes score, against
@@ -32,15 +32,16 @@ type Choices = Vec<(usize, Vec<[f32; TIGHT_FEATURES.len()]>, Vec<f32>)>;
 
 fn choices(
     encoder: &dyn Encoder,
-    scorer: &Scorer,
-    scored: &[Scored],
+    scorer: &SummaryModel,
+    scored: &[FeaturedText],
     budget: Budget,
     progress: &dyn Fn(usize),
 ) -> Result<Choices, TrainError> {
     let mut out = Vec::new();
     let indices: Vec<usize> = (0..scored.len()).collect();
     for chunk in indices.chunks(256) {
-        let sentences: Vec<Vec<Sentence>> = chunk.iter().map(|&i| trimmed(&scored[i].sentences)).collect();
+        let sentences: Vec<Vec<Sentence>> =
+            chunk.iter().map(|&i| without_vague_openings(&scored[i].sentences)).collect();
         let scores: Vec<Vec<f32>> =
             chunk.iter().map(|&i| scored[i].features.iter().map(|f| scorer.score(f)).collect()).collect();
         let texts: Vec<Option<tighten::Text>> = chunk
@@ -70,7 +71,13 @@ fn choices(
 }
 
 /// Mean ROUGE-L F1 of the texts' summaries before and after tightening by `tightener`.
-fn tightening(scorer: &Scorer, tightener: &Linear, scored: &[Scored], table: &Choices, budget: Budget) -> (f64, f64) {
+fn tightening(
+    scorer: &SummaryModel,
+    tightener: &Linear,
+    scored: &[FeaturedText],
+    table: &Choices,
+    budget: Budget,
+) -> (f64, f64) {
     let (mut before, mut after) = (0.0, 0.0);
     for (i, features, targets) in table {
         let s = &scored[*i];
@@ -86,9 +93,9 @@ fn tightening(scorer: &Scorer, tightener: &Linear, scored: &[Scored], table: &Ch
 /// get one sentence (their runs embedded by `encoder`), each text weighing its weight, and
 /// measures it on them. `None` where there is nothing to fit.
 pub fn fit_tightener(
-    scorer: &mut Scorer,
+    scorer: &mut SummaryModel,
     encoder: &dyn Encoder,
-    scored: &[Scored],
+    scored: &[FeaturedText],
     weights: &[f32],
     budget: Budget,
     ridge: f64,
@@ -114,9 +121,9 @@ pub fn fit_tightener(
 /// [`TightenerFit`]).
 pub fn measure_tightener(
     fit: &mut TightenerFit,
-    scorer: &Scorer,
+    scorer: &SummaryModel,
     encoder: &dyn Encoder,
-    held: &[Scored],
+    held: &[FeaturedText],
     budget: Budget,
     progress: &dyn Fn(usize),
 ) -> Result<(), TrainError> {
@@ -141,7 +148,7 @@ pub fn rows(features: &[[f32; TIGHT_FEATURES.len()]], rouge: &[f32], weight: f32
 mod tests {
     use super::*;
     use crate::summarize::tighten::tests::{embedded, sentences, CharCounts};
-    use crate::summarize::tighten::{applies, tighten, Text};
+    use crate::summarize::tighten::{applies, choose_best, Text};
     use crate::summarize::Summary;
     use crate::text::char_len;
 
@@ -187,14 +194,14 @@ mod tests {
         let budget = Budget { max_chars: 80, sentences: None };
         assert!(applies(&post, budget));
         let mut summaries = vec![Summary { text: post[0].text.clone(), sentences: vec![0] }];
-        tighten(&CharCounts, &tightener, &mut summaries, &texts, budget).unwrap();
+        choose_best(&CharCounts, &tightener, &mut summaries, &texts, budget).unwrap();
         let kept = &summaries[0].text;
         assert!(kept.contains("省政府部署森林防火工作") && !kept.starts_with("据本台消息"), "{kept}");
         assert!(char_len(kept) < post[0].chars, "{kept}");
         assert_eq!(summaries[0].sentences, [0]);
         // A text without its vectors is left as it is.
         let before = summaries.clone();
-        tighten(&CharCounts, &tightener, &mut summaries, &[None], budget).unwrap();
+        choose_best(&CharCounts, &tightener, &mut summaries, &[None], budget).unwrap();
         assert_eq!(summaries, before);
     }
 }

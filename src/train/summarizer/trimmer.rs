@@ -3,13 +3,13 @@
 
 use serde::Serialize;
 
-use super::{centred, f1, summarise, Scored};
+use super::{centred, f1, summarise, FeaturedText};
 use crate::eval::rouge;
 use crate::fit::ridge::Linear;
 use crate::sentences::Sentence;
 use crate::summarize::clauses::{self, Lexicon, MIN_RUN_CHARS, RUN_FEATURES};
-use crate::summarize::scorer::Scorer;
-use crate::summarize::{is_short, trimmed, Budget};
+use crate::summarize::learnt::SummaryModel;
+use crate::summarize::{is_short, without_vague_openings, Budget};
 
 /// How the trimmer was fitted, and what it does on the validation texts whose summary it
 /// changes.
@@ -29,8 +29,8 @@ pub struct TrimmerFit {
 /// of `scored` that get more than one sentence (as the model method trims them: openings
 /// trimmed), each sentence weighing its text's weight. `None` where there is nothing to fit.
 pub fn fit_trimmer(
-    scorer: &mut Scorer,
-    scored: &[Scored],
+    scorer: &mut SummaryModel,
+    scored: &[FeaturedText],
     weights: &[f32],
     budget: Budget,
     ridge: f64,
@@ -38,7 +38,7 @@ pub fn fit_trimmer(
     let mut rows = Vec::new();
     let mut sentences_used = 0;
     for (s, &weight) in scored.iter().zip(weights) {
-        let sentences = trimmed(&s.sentences);
+        let sentences = without_vague_openings(&s.sentences);
         if is_short(&sentences, budget.max_chars) {
             continue;
         }
@@ -53,8 +53,8 @@ pub fn fit_trimmer(
 
 /// Measures `scorer`'s trimmer on the `held` texts whose summary it changes (see
 /// [`TrimmerFit`]).
-pub fn measure_trimmer(fit: &mut TrimmerFit, scorer: &Scorer, held: &[Scored], budget: Budget) {
-    let without = Scorer { trimmer: None, ..scorer.clone() };
+pub fn measure_trimmer(fit: &mut TrimmerFit, scorer: &SummaryModel, held: &[FeaturedText], budget: Budget) {
+    let without = SummaryModel { trimmer: None, ..scorer.clone() };
     let (mut changed, mut cut, mut kept) = (0usize, 0.0, 0.0);
     for s in held {
         let (before, after) = (summarise(&without, s, budget), summarise(scorer, s, budget));
