@@ -70,6 +70,12 @@ static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("subordinate clause pattern")
 });
 
+/// A clause that carries on the one before it as its predicate (`…的环保节能技术，令人眼前一亮`,
+/// `…道德规范，对解决…具有重要价值`, `排船，是…的俗称`): the clause before is its subject, and
+/// a run cannot stop there.
+static CARRIES_ON: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:是|正|令|让人|对|均|都是)").expect("predicate clause pattern"));
+
 /// A clause that only frames what the sentence says: when (`今天下午，`, `前三季度，`), on whose
 /// word or by what arrangement (`据新华社报道，`, `按照省委统一安排，`, `他表示，`), or under what
 /// condition (`随着春节临近，`, `在疫情防控中，`). A run may open after such clauses; after
@@ -101,6 +107,12 @@ pub fn opening_clauses(sentence: &str) -> usize {
 /// (`在社区大院，这句话被重复了千万遍` points back as `这句话…` would).
 pub fn leans_back(clauses: &[&str], framing: usize) -> bool {
     clauses.iter().take(framing + 1).any(|clause| points_back(text::trim(clause)))
+}
+
+/// Whether `sentence` ends on a colon, leading into what follows (`我至亲至爱的人：`): it is no
+/// sentence of its own.
+pub fn leads_into(sentence: &str) -> bool {
+    text::trim(sentence).ends_with(['：', ':'])
 }
 
 /// Whether a run may stop after `clause` (with its break) as a sentence of its own: the break is
@@ -165,10 +177,11 @@ impl Run {
 /// The runs of at most `max_clauses` consecutive clauses of `sentence` (split after `，；：`)
 /// that fit in `max_chars` (their [`RUN_END`] counted), of at least `min_chars` characters with
 /// a Chinese character, that can be read alone: a run cut from its sentence stops where a
-/// sentence can ([`can_end`]), every run closes the quotations and brackets it opens (and
-/// closes none it does not), and no run opens with a word that points back, nor does its
-/// first clause after those that frame it ([`leans_back`]). At most [`MAX_RUNS`] of them, in order of their first
-/// clause, then of their length.
+/// sentence can ([`can_end`]) and not before a clause that carries it on ([`CARRIES_ON`]); a
+/// sentence ending on a colon is no run ([`leads_into`]); every run closes the quotations and
+/// brackets it opens (and closes none it does not); and no run opens with a word that points
+/// back, nor does its first clause after those that frame it ([`leans_back`]). At most
+/// [`MAX_RUNS`] of them, in order of their first clause, then of their length.
 pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usize) -> Vec<Run> {
     let clauses = text::clauses(sentence);
     let of = clauses.len();
@@ -193,7 +206,11 @@ pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usi
             {
                 continue;
             }
-            let ends_well = closes || can_end(clauses[end - 1]);
+            let ends_well = if closes {
+                !leads_into(sentence)
+            } else {
+                can_end(clauses[end - 1]) && !CARRIES_ON.is_match(text::trim(clauses[end]))
+            };
             if !ends_well || !balanced(shown) {
                 continue;
             }
@@ -312,5 +329,9 @@ mod tests {
         let all = texts(placed);
         assert!(all.iter().all(|t| !t.ends_with("陇造村。") && !t.ends_with("难民中。")), "{all:?}");
         assert!(all.contains(&"在广西田东县祥周镇陇造村，村民们正忙着收割甘蔗。".to_owned()), "{all:?}");
+        // Nor before the predicate of what it holds, nor on a colon that leads into the rest.
+        let subject = "杭州街头绿色建筑的环保节能技术，令人眼前一亮，市民纷纷称赞。";
+        assert!(texts(subject).iter().all(|t| t != "杭州街头绿色建筑的环保节能技术。"), "{:?}", texts(subject));
+        assert!(texts("我至亲至爱的家人和战友们：").is_empty());
     }
 }
