@@ -20,6 +20,7 @@ use regex::Regex;
 
 use super::readable::points_back;
 use super::words::{bigrams, holders, Bigram};
+use crate::fit::argmax;
 use crate::fit::ridge::Linear;
 use crate::sentences::Sentence;
 use crate::text::{self, char_len, CLAUSE_BREAKS};
@@ -275,12 +276,10 @@ impl Lexicon {
 /// [`RUN_FEATURES`]) scores best; `None` where no run fits.
 pub fn best(trimmer: &Linear, lexicon: &Lexicon, sentence: &str, max_chars: usize) -> Option<Run> {
     let opening = opening_clauses(sentence);
-    runs(sentence, max_chars, MIN_RUN_CHARS, usize::MAX)
-        .into_iter()
-        .filter(|run| run.first <= opening)
-        .map(|run| (trimmer.score(&lexicon.features(&run)), run))
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, run)| run)
+    let mut fitting: Vec<Run> =
+        runs(sentence, max_chars, MIN_RUN_CHARS, usize::MAX).into_iter().filter(|run| run.first <= opening).collect();
+    let scores: Vec<f32> = fitting.iter().map(|run| trimmer.score(&lexicon.features(run))).collect();
+    argmax(&scores).map(|k| fitting.swap_remove(k))
 }
 
 #[cfg(test)]
