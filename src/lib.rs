@@ -23,8 +23,9 @@
 //! 5. [`sentences`]: an article → its candidate sentences.
 //! 6. [`model`]: texts → vectors.
 //! 7. [`fit`]: the learning maths, fitted by training and read by inference: linear models over
-//!    named features, logistic regression on vectors, the split of labelled data into training,
-//!    validation and test parts, and one `dot` and `argmax` for the crate.
+//!    named features (by least squares, or ranking the items of a group pairwise), logistic
+//!    regression on vectors, the split of labelled data into training, validation and test
+//!    parts, and one `dot`, `argmax` and seeded generator for the crate.
 //! 8. [`summarize`], [`label`]: an article → its summary; an article → its section.
 //! 9. [`stages`]: a batch of articles → their summaries and sections, with one shared model
 //!    and within a time budget per article, as `digest` makes them.
