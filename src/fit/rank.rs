@@ -7,7 +7,7 @@
 //! RankNet) learns the order: for pairs of candidates of one group, the probability that the
 //! first is better is `σ(w · (x₁ − x₂))`, each pair weighing how far apart their targets are.
 
-use super::ridge::{solve, Linear};
+use super::ridge::{solve, standardisation, Linear};
 use super::xorshift;
 
 /// One group of items to rank among themselves (a text's candidates): each item's features
@@ -43,7 +43,7 @@ impl Default for Settings {
 /// scores mean only their order within a group. `None` where no group has two items with
 /// different targets.
 pub fn pairwise<const K: usize>(names: &[&str; K], groups: &[Group<K>], settings: &Settings) -> Option<Linear> {
-    let (mean, spread) = standardisation(groups)?;
+    let (mean, spread) = group_standardisation(groups)?;
     let standard = |x: &[f32; K]| -> [f64; K] { std::array::from_fn(|k| (f64::from(x[k]) - mean[k]) / spread[k]) };
     let mut state = settings.seed.max(1);
     let mut pairs: Vec<([f64; K], f64)> = Vec::new();
@@ -102,19 +102,11 @@ pub fn pairwise<const K: usize>(names: &[&str; K], groups: &[Group<K>], settings
     Some(Linear { features: names.iter().map(|f| (*f).to_owned()).collect(), weights, bias: 0.0 })
 }
 
-/// Each feature's mean and spread over the items of `groups` (a spread of at least 1e-9);
-/// `None` where there are no items.
-fn standardisation<const K: usize>(groups: &[Group<K>]) -> Option<([f64; K], [f64; K])> {
-    let items = || groups.iter().flat_map(|g| &g.features);
-    let n = items().count();
-    if n == 0 {
-        return None;
-    }
-    let mut mean = [0f64; K];
-    items().for_each(|x| (0..K).for_each(|k| mean[k] += f64::from(x[k]) / n as f64));
-    let mut spread = [0f64; K];
-    items().for_each(|x| (0..K).for_each(|k| spread[k] += (f64::from(x[k]) - mean[k]).powi(2) / n as f64));
-    Some((mean, spread.map(|s| s.sqrt().max(1e-9))))
+/// Each feature's mean and spread over the items of `groups` ([`standardisation`]); `None`
+/// where there are no items.
+fn group_standardisation<const K: usize>(groups: &[Group<K>]) -> Option<([f64; K], [f64; K])> {
+    let n = groups.iter().map(|g| g.features.len()).sum::<usize>();
+    (n > 0).then(|| standardisation(|| groups.iter().flat_map(|g| &g.features).map(|x| (x, 1.0)), n as f64))
 }
 
 #[cfg(test)]

@@ -41,21 +41,8 @@ pub fn fit<const K: usize>(rows: &[([f32; K], f32, f32)], ridge: f64) -> Option<
     if rows.is_empty() || total <= 0.0 {
         return None;
     }
-    let mut mean = [0f64; K];
-    let mut target_mean = 0f64;
-    for (x, y, w) in rows {
-        for k in 0..K {
-            mean[k] += f64::from(*w) * f64::from(x[k]) / total;
-        }
-        target_mean += f64::from(*w) * f64::from(*y) / total;
-    }
-    let mut spread = [0f64; K];
-    for (x, _, w) in rows {
-        for k in 0..K {
-            spread[k] += f64::from(*w) * (f64::from(x[k]) - mean[k]).powi(2) / total;
-        }
-    }
-    let spread: Vec<f64> = spread.iter().map(|s| s.sqrt().max(1e-9)).collect();
+    let (mean, spread) = standardisation(|| rows.iter().map(|(x, _, w)| (x, f64::from(*w))), total);
+    let target_mean: f64 = rows.iter().map(|(_, y, w)| f64::from(*w) * f64::from(*y) / total).sum();
     // Normal equations (ZᵀWZ + ridge·I) β = ZᵀW(y - ȳ) on standardised features Z.
     let mut a = vec![[0f64; K]; K];
     let mut b = [0f64; K];
@@ -76,6 +63,27 @@ pub fn fit<const K: usize>(rows: &[([f32; K], f32, f32)], ridge: f64) -> Option<
     let weights: Vec<f32> = (0..K).map(|k| (beta[k] / spread[k]) as f32).collect();
     let bias = target_mean - (0..K).map(|k| beta[k] * mean[k] / spread[k]).sum::<f64>();
     Some((weights, bias as f32))
+}
+
+/// Each feature's weighted mean and spread (standard deviation, at least 1e-9) over `items`
+/// (features and weight) whose weights sum to `total`; the items are read twice.
+pub(super) fn standardisation<'a, const K: usize, I>(items: impl Fn() -> I, total: f64) -> ([f64; K], [f64; K])
+where
+    I: Iterator<Item = (&'a [f32; K], f64)>,
+{
+    let mut mean = [0f64; K];
+    for (x, w) in items() {
+        for k in 0..K {
+            mean[k] += w * f64::from(x[k]) / total;
+        }
+    }
+    let mut spread = [0f64; K];
+    for (x, w) in items() {
+        for k in 0..K {
+            spread[k] += w * (f64::from(x[k]) - mean[k]).powi(2) / total;
+        }
+    }
+    (mean, spread.map(|s| s.sqrt().max(1e-9)))
 }
 
 /// Solves `a x = b` by Gaussian elimination with partial pivoting; `None` if `a` is singular.

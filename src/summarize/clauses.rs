@@ -110,10 +110,30 @@ pub fn leans_back(clauses: &[&str], framing: usize) -> bool {
     clauses.iter().take(framing + 1).any(|clause| points_back(text::trim(clause)))
 }
 
-/// Whether `sentence` ends on a colon, leading into what follows (`我至亲至爱的人：`): it is no
-/// sentence of its own.
-pub fn leads_into(sentence: &str) -> bool {
-    text::trim(sentence).ends_with(['：', ':'])
+/// Whether a sentence ending with `clause` ends on a colon, leading into what follows
+/// (`我至亲至爱的人：`): it is no sentence of its own.
+fn leads_into(clause: &str) -> bool {
+    text::trim(clause).ends_with(['：', ':'])
+}
+
+/// Whether the run of `clauses[first..end]` of a sentence (of which `opening` first clauses
+/// only frame it), shown as `shown`, reads alone: it ends where a sentence can ([`can_end`],
+/// not before a clause that carries it on, [`CARRIES_ON`]; where it closes the sentence, not on
+/// a colon, [`leads_into`]), closes the quotations and brackets it opens and none it does not,
+/// and does not point back ([`leans_back`]).
+fn reads_alone(clauses: &[&str], first: usize, end: usize, opening: usize, shown: &str) -> bool {
+    let ends_well = match clauses.get(end) {
+        None => !leads_into(clauses[end - 1]),
+        Some(next) => can_end(clauses[end - 1]) && !CARRIES_ON.is_match(text::trim(next)),
+    };
+    ends_well && balanced(shown) && !leans_back(&clauses[first..end], opening.saturating_sub(first))
+}
+
+/// Whether `sentence` whole reads alone as a summary's unit, by the rules its runs keep
+/// ([`runs`]).
+pub fn whole_reads_alone(sentence: &str) -> bool {
+    let clauses = text::clauses(sentence);
+    !clauses.is_empty() && reads_alone(&clauses, 0, clauses.len(), opening_clauses(sentence), &ended(sentence))
 }
 
 /// Whether a run may stop after `clause` (with its break) as a sentence of its own: the break is
@@ -139,7 +159,7 @@ pub fn ended(text: &str) -> String {
 
 /// Whether every quotation mark and bracket `text` opens it also closes, so that a run cut
 /// from a sentence does not leave one open.
-pub fn balanced(text: &str) -> bool {
+fn balanced(text: &str) -> bool {
     [('“', '”'), ('（', '）'), ('《', '》'), ('(', ')'), ('「', '」')]
         .iter()
         .all(|&(open, close)| text.matches(open).count() == text.matches(close).count())
@@ -194,7 +214,6 @@ pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usi
             run.push_str(clauses[end - 1]);
             let shown = text::trim(run.trim_end_matches(CLAUSE_BREAKS));
             let chars = char_len(shown);
-            let closes = end == of;
             // A run ends as a sentence: one cut from its sentence, or a sentence that ends on a
             // clause break (`；`), a letter or a character, is given a full stop.
             let unended = !text::ends_sentence(shown);
@@ -203,16 +222,8 @@ pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usi
             }
             if chars < min_chars
                 || !shown.chars().any(text::is_han)
-                || leans_back(&clauses[first..end], opening - first.min(opening))
+                || !reads_alone(&clauses, first, end, opening, shown)
             {
-                continue;
-            }
-            let ends_well = if closes {
-                !leads_into(sentence)
-            } else {
-                can_end(clauses[end - 1]) && !CARRIES_ON.is_match(text::trim(clauses[end]))
-            };
-            if !ends_well || !balanced(shown) {
                 continue;
             }
             let text = if unended { format!("{shown}{RUN_END}") } else { shown.to_owned() };

@@ -131,10 +131,7 @@ impl<'a> Text<'a> {
             }));
             let whole = clauses::ended(&sentence.text);
             let chars = char_len(&whole);
-            let alone = !clauses::leans_back(&text::clauses(&sentence.text), opening)
-                && clauses::balanced(&whole)
-                && !clauses::leads_into(&sentence.text);
-            if !has_whole && chars <= max_chars && alone {
+            if !has_whole && chars <= max_chars && clauses::whole_reads_alone(&sentence.text) {
                 let run = Run { text: whole, chars: sentence.chars, first: 0, end: of, of };
                 out.push(Unit { sentence: k, chars, opens: true, run });
             }

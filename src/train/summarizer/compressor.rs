@@ -40,22 +40,14 @@ pub fn fit_compressor(
 ) -> Option<CompressorFit> {
     let mut groups = Vec::new();
     for (s, &weight) in scored.iter().zip(weights) {
-        let sentences = without_vague_openings(&s.sentences);
-        let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
-        let Some(document) = s.document.as_deref().filter(|_| compress::applies(&sentences, budget)) else {
-            continue;
-        };
-        let text = compress::Text::new(&sentences, &s.vectors, &scores, document, &s.heading);
-        let units = text.units(budget.max_chars);
-        let all = compress::combos(&units, budget.max_chars);
-        if all.is_empty() {
-            continue;
-        }
-        let step = all.len().div_ceil(MAX_TRAINING_COMBOS);
-        let kept: Vec<compress::Combo> = all.into_iter().step_by(step).collect();
-        let reference = rouge::char_tokens(&s.reference);
-        let targets = kept.iter().map(|&c| f1(&compress::shown(&units, c).0, &reference)).collect();
-        groups.push(Group { features: kept.iter().map(|&c| text.features(&units, c)).collect(), targets, weight });
+        let group = with_combinations(scorer, s, budget, |text, units, all| {
+            let step = all.len().div_ceil(MAX_TRAINING_COMBOS);
+            let kept: Vec<compress::Combo> = all.into_iter().step_by(step).collect();
+            let reference = rouge::char_tokens(&s.reference);
+            let targets = kept.iter().map(|&c| f1(&compress::shown(units, c).0, &reference)).collect();
+            Group { features: kept.iter().map(|&c| text.features(units, c)).collect(), targets, weight }
+        });
+        groups.extend(group);
     }
     scorer.compressor = Some(rank::pairwise(&compress::FEATURES, &groups, &rank::Settings::default())?);
     let combinations = groups.iter().map(|g| g.targets.len()).sum();
@@ -84,14 +76,27 @@ pub fn measure_compressor(fit: &mut CompressorFit, scorer: &SummaryModel, held: 
 
 /// The ROUGE-L F1 of the best of the combinations the compressor chooses among for `s`.
 fn oracle(scorer: &SummaryModel, s: &FeaturedText, budget: Budget) -> f32 {
+    let reference = rouge::char_tokens(&s.reference);
+    with_combinations(scorer, s, budget, |_, units, all| {
+        all.into_iter().map(|c| f1(&compress::shown(units, c).0, &reference)).fold(0.0, f32::max)
+    })
+    .unwrap_or(0.0)
+}
+
+/// `f` of the compressor's view of `s` ([`compress::Text`]), its units and their combinations
+/// within the budget, as the summariser sees them; `None` where the compressor does not apply
+/// or no combination fits.
+fn with_combinations<R>(
+    scorer: &SummaryModel,
+    s: &FeaturedText,
+    budget: Budget,
+    f: impl FnOnce(&compress::Text, &[compress::Unit], Vec<compress::Combo>) -> R,
+) -> Option<R> {
     let sentences = without_vague_openings(&s.sentences);
     let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
-    let Some(document) = s.document.as_deref() else { return 0.0 };
+    let document = s.document.as_deref().filter(|_| compress::applies(&sentences, budget))?;
     let text = compress::Text::new(&sentences, &s.vectors, &scores, document, &s.heading);
     let units = text.units(budget.max_chars);
-    let reference = rouge::char_tokens(&s.reference);
-    compress::combos(&units, budget.max_chars)
-        .into_iter()
-        .map(|c| f1(&compress::shown(&units, c).0, &reference))
-        .fold(0.0, f32::max)
+    let all = compress::combos(&units, budget.max_chars);
+    (!all.is_empty()).then(|| f(&text, &units, all))
 }
