@@ -6,6 +6,7 @@
 //! message is one line.
 #![no_main]
 
+use std::ops::ControlFlow;
 use std::path::{Component, Path};
 
 use jianbao::input::{read_in_memory, InputOptions};
@@ -46,6 +47,7 @@ fuzz_target!(|data: &[u8]| {
             let rest = path.strip_prefix(root).expect("a page's file outside the output directory");
             assert!(rest.components().all(|c| matches!(c, Component::Normal(_))), "{}", path.display());
         }
+        ControlFlow::Continue(())
     });
     assert!(items > 0, "a file that yields nothing, not even an error");
 });

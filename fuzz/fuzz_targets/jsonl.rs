@@ -2,6 +2,8 @@
 //! in order, and every document splits into exactly one article (or is reported as empty).
 #![no_main]
 
+use std::ops::ControlFlow;
+
 use jianbao::error::InputErrorKind;
 use jianbao::input::{read_in_memory, InputOptions};
 use libfuzzer_sys::fuzz_target;
@@ -47,6 +49,7 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         }
+        ControlFlow::Continue(())
     });
     assert!(items > 0, "a file that yields nothing, not even an error");
     // Never more items than lines.
