@@ -87,7 +87,7 @@ one line names the file; --resume continues once there is room) or another run i
 with a few of its own sentences. Methods: model (a scorer learnt from hand-written summaries \
 rates each sentence on the encoder's similarities to the article and its headline, its place, \
 length and figures, and sentences are taken without repeating each other, a second one only \
-where it is worth its characters (--scorer for one from `jianbao train-summarizer`); a \
+where it is worth its characters (--summary-model for one from `jianbao train-summarizer`); a \
 short text's one-sentence summary is tightened to the run of clauses (of any of its sentences) \
 a third learnt model rates best; a longer text's best sentence over the budget keeps the run \
 of its clauses a learnt model rates best. A run cut from its sentence stops only where a \
@@ -434,10 +434,11 @@ pub struct SummaryArgs {
     #[arg(long, value_name = "N")]
     pub sentences: Option<usize>,
 
-    /// A sentence scorer fitted by `jianbao train-summarizer` (JSON), for the model method.
-    /// Default: the built-in scorer for the default model.
-    #[arg(long, value_name = "FILE")]
-    pub scorer: Option<PathBuf>,
+    /// A summary model fitted by `jianbao train-summarizer` (JSON: the sentence scorer and the
+    /// models it carries), for the model method. Default: the built-in one for the default
+    /// model. (`--scorer` is its former name.)
+    #[arg(long, value_name = "FILE", alias = "scorer")]
+    pub summary_model: Option<PathBuf>,
 
     /// Only the article's own sentences: no `文章认为，` before the summary of an article the
     /// model method judges commentary (an editorial, a column, a theory piece).
@@ -700,9 +701,10 @@ pub struct EvalArgs {
     #[arg(long, value_name = "DIR")]
     pub head: Option<PathBuf>,
 
-    /// Score the model method with this sentence scorer (from `jianbao train-summarizer`).
-    #[arg(long, value_name = "FILE")]
-    pub scorer: Option<PathBuf>,
+    /// Score the model method with this summary model (from `jianbao train-summarizer`).
+    /// (`--scorer` is its former name.)
+    #[arg(long, value_name = "FILE", alias = "scorer")]
+    pub summary_model: Option<PathBuf>,
 
     /// Write the report as JSON (a stable schema) to FILE; - for standard output, in place of
     /// the table (which then goes to standard error).

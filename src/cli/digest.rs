@@ -29,27 +29,27 @@ impl SummaryArgs {
         Ok(Budget { max_chars: self.max_chars, sentences: self.sentences })
     }
 
-    /// The scorer --scorer names, read before the model loads.
-    fn scorer(&self) -> anyhow::Result<Option<SummaryModel>> {
-        Ok(self.scorer.as_deref().map(SummaryModel::load).transpose()?)
+    /// The summary model --summary-model names, read before the model loads.
+    fn summary_model(&self) -> anyhow::Result<Option<SummaryModel>> {
+        Ok(self.summary_model.as_deref().map(SummaryModel::load).transpose()?)
     }
 
-    /// The summarizer these options ask for. A scorer from --scorer must have been fitted on
+    /// The summarizer these options ask for. A summary model from --summary-model must have been fitted on
     /// the encoder's vectors; the built-in one (fitted on e5-small's) serves any encoder, its
     /// features being similarities, places and lengths.
     fn summarizer(
         &self,
         budget: Budget,
-        scorer: Option<SummaryModel>,
+        summary_model: Option<SummaryModel>,
         encoder: Option<&dyn Encoder>,
     ) -> anyhow::Result<Summarizer> {
         let mut summarizer = Summarizer::new(self.method, budget);
         summarizer.frame_commentary = !self.extractive;
-        if let Some(scorer) = scorer {
-            if let (Some(encoder), Some(path)) = (encoder, &self.scorer) {
-                scorer.check_encoder(encoder.id()).map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
+        if let Some(summary_model) = summary_model {
+            if let (Some(encoder), Some(path)) = (encoder, &self.summary_model) {
+                summary_model.check_encoder(encoder.id()).map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
             }
-            summarizer.model = scorer;
+            summarizer.model = summary_model;
         }
         Ok(summarizer)
     }
@@ -137,11 +137,11 @@ pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
     args.input.options()?; // bad flags fail before the model loads
     let budget = args.summary.budget()?;
     let options = args.label.options()?;
-    let scorer = args.summary.scorer()?;
+    let summary_model = args.summary.summary_model()?;
     let encoder = args.model.load()?;
     let labeller = args.label.labeller(&encoder)?;
     let stages = Stages {
-        summarizer: Some(args.summary.summarizer(budget, scorer, Some(&encoder))?),
+        summarizer: Some(args.summary.summarizer(budget, summary_model, Some(&encoder))?),
         labeller: Some((&labeller, options)),
         encoder: Some(&encoder),
         timeout: None,
@@ -152,12 +152,12 @@ pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
 pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
     args.input.options()?; // bad flags fail before the model loads
     let budget = args.summary.budget()?;
-    let scorer = args.summary.scorer()?;
+    let summary_model = args.summary.summary_model()?;
     // The baselines need no model: do not load (or fetch) one for them.
     let encoder: Option<CandleEncoder> =
         if args.summary.method == Method::Model { Some(args.model.load()?) } else { None };
     let encoder = encoder.as_ref().map(|e| e as &dyn Encoder);
-    let summarizer = args.summary.summarizer(budget, scorer, encoder)?;
+    let summarizer = args.summary.summarizer(budget, summary_model, encoder)?;
     let stages = Stages { summarizer: Some(summarizer), labeller: None, encoder, timeout: None };
     process(&args.input, &args.text, stages, &args.output, &args.batch)
 }

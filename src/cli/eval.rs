@@ -54,12 +54,14 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
             if let Some(dir) = &args.head {
                 pipeline = pipeline.with_head(Head::load(dir)?)?;
             }
-            if let Some(path) = &args.scorer {
-                let scorer = SummaryModel::load(path)?;
+            if let Some(path) = &args.summary_model {
+                let summary_model = SummaryModel::load(path)?;
                 if let Some(encoder) = &encoder {
-                    scorer.check_encoder(encoder.id()).map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
+                    summary_model
+                        .check_encoder(encoder.id())
+                        .map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
                 }
-                pipeline = pipeline.with_scorer(scorer);
+                pipeline = pipeline.with_summary_model(summary_model);
             }
             let quiet = args.quiet;
             let mut report = run::run_suite(&suite, &pipeline as &dyn Systems, &opts, &mut |d| {

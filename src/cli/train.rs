@@ -97,16 +97,16 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
     let Some(trained) = trained else {
         bail!("no training rows (or all features constant): nothing to fit");
     };
-    let scorer = &trained.model;
-    let json = serde_json::to_string_pretty(scorer)?;
+    let summary_model = &trained.model;
+    let json = serde_json::to_string_pretty(summary_model)?;
     std::fs::write(&args.out, json + "\n").with_context(|| format!("cannot write {}", args.out.display()))?;
     if !held.is_empty() {
         eprintln!(
             "validation summaries: ROUGE-L F1 {:.4} (redundancy {}, min_score {})",
-            trained.validation_summaries, scorer.redundancy, scorer.min_score
+            trained.validation_summaries, summary_model.redundancy, summary_model.min_score
         );
     }
-    if let (Some(c), Some(model)) = (&trained.commentary, &scorer.commentary) {
+    if let (Some(c), Some(model)) = (&trained.commentary, &summary_model.commentary) {
         eprintln!(
             "commentary: {} of {} annotated texts; threshold {} (validation precision {:.2}, recall {:.2})",
             c.commentary, c.texts, model.threshold, c.precision, c.recall

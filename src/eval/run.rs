@@ -58,7 +58,7 @@ pub trait Systems {
 pub struct Pipeline<'e> {
     encoder: Option<&'e dyn Encoder>,
     budget: Budget,
-    scorer: SummaryModel,
+    summary_model: SummaryModel,
     head: Option<Labeller>,
     zero_shot: Option<Labeller>,
     taxonomy: Taxonomy,
@@ -81,7 +81,7 @@ impl<'e> Pipeline<'e> {
         Ok(Pipeline {
             encoder,
             budget,
-            scorer: SummaryModel::builtin(),
+            summary_model: SummaryModel::builtin(),
             head,
             zero_shot: zero,
             taxonomy,
@@ -99,9 +99,9 @@ impl<'e> Pipeline<'e> {
         Ok(self)
     }
 
-    /// Summarises with this sentence scorer instead of the built-in one.
-    pub fn with_scorer(self, scorer: SummaryModel) -> Pipeline<'e> {
-        Pipeline { scorer, ..self }
+    /// Summarises with this summary model instead of the built-in one.
+    pub fn with_summary_model(self, summary_model: SummaryModel) -> Pipeline<'e> {
+        Pipeline { summary_model, ..self }
     }
 
     /// Labels with this page context instead of the default (see [`label::Options`]).
@@ -115,7 +115,7 @@ impl Systems for Pipeline<'_> {
         if method == Method::Model && self.encoder.is_none() {
             return Err(EvalError::NeedsModel("model"));
         }
-        let summarizer = Summarizer { model: self.scorer.clone(), ..Summarizer::new(method, self.budget) };
+        let summarizer = Summarizer { model: self.summary_model.clone(), ..Summarizer::new(method, self.budget) };
         let stages =
             Stages { summarizer: Some(summarizer), labeller: None, encoder: self.encoder, timeout: self.timeout };
         // Each article is a page of its own: pages matter to labels only.

@@ -52,7 +52,7 @@ fn frame_thresholds() -> impl Iterator<Item = f32> {
 /// `None` where either part has no annotated text of each kind, or the regression cannot be
 /// fitted (then the scorer frames nothing, as one fitted without kinds).
 pub fn fit_commentary(
-    scorer: &mut SummaryModel,
+    summary_model: &mut SummaryModel,
     scored: &[FeaturedText],
     held: &[FeaturedText],
 ) -> Option<CommentaryFit> {
@@ -96,7 +96,7 @@ pub fn fit_commentary(
         recall,
         thresholds,
     };
-    scorer.commentary = Some(Commentary { threshold, ..model });
+    summary_model.commentary = Some(Commentary { threshold, ..model });
     Some(fit)
 }
 
@@ -189,9 +189,9 @@ mod tests {
 
     #[test]
     fn the_frame_threshold_is_the_lowest_with_the_precision_asked_for() {
-        let mut scorer = SummaryModel::builtin();
-        let fit = fit_commentary(&mut scorer, &texts(90), &texts(60)).expect("both kinds in both parts");
-        let threshold = scorer.commentary.as_ref().expect("a model").threshold;
+        let mut summary_model = SummaryModel::builtin();
+        let fit = fit_commentary(&mut summary_model, &texts(90), &texts(60)).expect("both kinds in both parts");
+        let threshold = summary_model.commentary.as_ref().expect("a model").threshold;
         assert!(fit.precision >= FRAME_PRECISION && fit.recall >= MIN_FRAME_RECALL, "{fit:?}");
         // Every lower threshold tried misses the precision (or the recall) asked for.
         for &(t, precision, recall) in fit.thresholds.iter().filter(|t| t.0 < threshold) {
@@ -200,7 +200,7 @@ mod tests {
         // Dispatches and reporters' pieces are left out of the fit and of its measure.
         let mut with_reports = texts(90);
         with_reports.extend((0..30).map(|_| text(false, true, 0.0)));
-        let fit = fit_commentary(&mut scorer, &with_reports, &texts(60)).expect("fits");
+        let fit = fit_commentary(&mut summary_model, &with_reports, &texts(60)).expect("fits");
         assert_eq!(fit.texts, 90);
     }
 
@@ -210,9 +210,9 @@ mod tests {
         let alike: Vec<FeaturedText> = (0..90)
             .map(|i| FeaturedText { document: Some(vec![1.0, (i % 4) as f32 / 4.0]), ..text(i % 2 == 0, false, 0.0) })
             .collect();
-        let mut scorer = SummaryModel::builtin();
-        let fit = fit_commentary(&mut scorer, &alike, &alike).expect("both kinds");
-        assert!(scorer.commentary.as_ref().expect("a model").threshold > 1.0, "{fit:?}");
+        let mut summary_model = SummaryModel::builtin();
+        let fit = fit_commentary(&mut summary_model, &alike, &alike).expect("both kinds");
+        assert!(summary_model.commentary.as_ref().expect("a model").threshold > 1.0, "{fit:?}");
         assert_eq!(fit.recall, 0.0);
     }
 }

@@ -33,14 +33,14 @@ const MAX_TRAINING_COMBOS: usize = 400;
 /// against the reference ([`rank::pairwise`]), weighing its weight. `None` where there is
 /// nothing to fit.
 pub fn fit_compressor(
-    scorer: &mut SummaryModel,
+    summary_model: &mut SummaryModel,
     scored: &[FeaturedText],
     weights: &[f32],
     budget: Budget,
 ) -> Option<CompressorFit> {
     let mut groups = Vec::new();
     for (s, &weight) in scored.iter().zip(weights) {
-        let group = with_combinations(scorer, s, budget, |text, units, all| {
+        let group = with_combinations(summary_model, s, budget, |text, units, all| {
             let step = all.len().div_ceil(MAX_TRAINING_COMBOS);
             let kept: Vec<compress::Combo> = all.into_iter().step_by(step).collect();
             let reference = rouge::char_tokens(&s.reference);
@@ -49,35 +49,40 @@ pub fn fit_compressor(
         });
         groups.extend(group);
     }
-    scorer.compressor = Some(rank::pairwise(&compress::FEATURES, &groups, &rank::Settings::default())?);
+    summary_model.compressor = Some(rank::pairwise(&compress::FEATURES, &groups, &rank::Settings::default())?);
     let combinations = groups.iter().map(|g| g.targets.len()).sum();
     Some(CompressorFit { texts: groups.len(), combinations, ..CompressorFit::default() })
 }
 
-/// Measures `scorer`'s compressor on the `held` texts it applies to (see [`CompressorFit`]).
-pub fn measure_compressor(fit: &mut CompressorFit, scorer: &SummaryModel, held: &[FeaturedText], budget: Budget) {
-    let without = SummaryModel { compressor: None, ..scorer.clone() };
+/// Measures `summary_model`'s compressor on the `held` texts it applies to (see [`CompressorFit`]).
+pub fn measure_compressor(
+    fit: &mut CompressorFit,
+    summary_model: &SummaryModel,
+    held: &[FeaturedText],
+    budget: Budget,
+) {
+    let without = SummaryModel { compressor: None, ..summary_model.clone() };
     let applies: Vec<&FeaturedText> = held
         .iter()
         .filter(|s| s.document.is_some() && compress::applies(&without_vague_openings(&s.sentences), budget))
         .collect();
     let n = applies.len().max(1) as f64;
-    let mean = |scorer: &SummaryModel| {
+    let mean = |summary_model: &SummaryModel| {
         applies
             .iter()
-            .map(|s| rouge::score_text(&summarise(scorer, s, budget).text, &s.reference).rouge_l.f1)
+            .map(|s| rouge::score_text(&summarise(summary_model, s, budget).text, &s.reference).rouge_l.f1)
             .sum::<f64>()
             / n
     };
     (fit.validation_texts, fit.validation_whole, fit.validation_compressed) =
-        (applies.len(), mean(&without), mean(scorer));
-    fit.validation_oracle = applies.iter().map(|s| f64::from(oracle(scorer, s, budget))).sum::<f64>() / n;
+        (applies.len(), mean(&without), mean(summary_model));
+    fit.validation_oracle = applies.iter().map(|s| f64::from(oracle(summary_model, s, budget))).sum::<f64>() / n;
 }
 
 /// The ROUGE-L F1 of the best of the combinations the compressor chooses among for `s`.
-fn oracle(scorer: &SummaryModel, s: &FeaturedText, budget: Budget) -> f32 {
+fn oracle(summary_model: &SummaryModel, s: &FeaturedText, budget: Budget) -> f32 {
     let reference = rouge::char_tokens(&s.reference);
-    with_combinations(scorer, s, budget, |_, units, all| {
+    with_combinations(summary_model, s, budget, |_, units, all| {
         all.into_iter().map(|c| f1(&compress::shown(units, c).0, &reference)).fold(0.0, f32::max)
     })
     .unwrap_or(0.0)
@@ -87,13 +92,13 @@ fn oracle(scorer: &SummaryModel, s: &FeaturedText, budget: Budget) -> f32 {
 /// within the budget, as the summariser sees them; `None` where the compressor does not apply
 /// or no combination fits.
 fn with_combinations<R>(
-    scorer: &SummaryModel,
+    summary_model: &SummaryModel,
     s: &FeaturedText,
     budget: Budget,
     f: impl FnOnce(&compress::Text, &[compress::Unit], Vec<compress::Combo>) -> R,
 ) -> Option<R> {
     let sentences = without_vague_openings(&s.sentences);
-    let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
+    let scores: Vec<f32> = s.features.iter().map(|f| summary_model.score(f)).collect();
     let document = s.document.as_deref().filter(|_| compress::applies(&sentences, budget))?;
     let text = compress::Text::new(&sentences, &s.vectors, &scores, document, &s.heading);
     let units = text.units(budget.max_chars);

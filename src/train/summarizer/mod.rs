@@ -176,21 +176,21 @@ pub fn score_examples(
 /// Mean ROUGE-L F1 of the summaries the summary model makes of `scored` texts, as the model method
 /// makes them (sentence openings trimmed, commentary framed, the budget filled in its pick
 /// order, a sentence over the budget trimmed to its best clauses), without the tightening of one-sentence summaries, which needs the encoder.
-pub fn summary_rouge(scorer: &SummaryModel, scored: &[FeaturedText], budget: Budget) -> f64 {
+pub fn summary_rouge(summary_model: &SummaryModel, scored: &[FeaturedText], budget: Budget) -> f64 {
     let total: f64 = scored
         .iter()
         .map(|s| {
-            let summary = summarise(scorer, s, budget);
+            let summary = summarise(summary_model, s, budget);
             rouge::score_text(&summary.text, &s.reference).rouge_l.f1
         })
         .sum();
     total / scored.len().max(1) as f64
 }
 
-/// The summary the model method makes of a scored text with `scorer`, untightened.
-fn summarise(scorer: &SummaryModel, s: &FeaturedText, budget: Budget) -> Summary {
-    let scores: Vec<f32> = s.features.iter().map(|f| scorer.score(f)).collect();
-    let order = scorer.pick_order(&scores, &s.vectors);
+/// The summary the model method makes of a scored text with `summary_model`, untightened.
+fn summarise(summary_model: &SummaryModel, s: &FeaturedText, budget: Budget) -> Summary {
+    let scores: Vec<f32> = s.features.iter().map(|f| summary_model.score(f)).collect();
+    let order = summary_model.pick_order(&scores, &s.vectors);
     let ranking = Ranking {
         order: &order,
         vectors: &s.vectors,
@@ -201,7 +201,7 @@ fn summarise(scorer: &SummaryModel, s: &FeaturedText, budget: Budget) -> Summary
         headline: s.headline.as_deref(),
         heading: &s.heading,
     };
-    compose(scorer, &without_vague_openings(&s.sentences), &ranking, budget, true)
+    compose(summary_model, &without_vague_openings(&s.sentences), &ranking, budget, true)
 }
 
 /// ROUGE-L F1 of `text` against a reference already split into characters

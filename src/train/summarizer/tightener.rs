@@ -32,7 +32,7 @@ type Choices = Vec<(usize, Vec<[f32; TIGHT_FEATURES.len()]>, Vec<f32>)>;
 
 fn choices(
     encoder: &dyn Encoder,
-    scorer: &SummaryModel,
+    summary_model: &SummaryModel,
     scored: &[FeaturedText],
     budget: Budget,
     progress: &dyn Fn(usize),
@@ -43,7 +43,7 @@ fn choices(
         let sentences: Vec<Vec<Sentence>> =
             chunk.iter().map(|&i| without_vague_openings(&scored[i].sentences)).collect();
         let scores: Vec<Vec<f32>> =
-            chunk.iter().map(|&i| scored[i].features.iter().map(|f| scorer.score(f)).collect()).collect();
+            chunk.iter().map(|&i| scored[i].features.iter().map(|f| summary_model.score(f)).collect()).collect();
         let texts: Vec<Option<tighten::Text>> = chunk
             .iter()
             .zip(&sentences)
@@ -72,7 +72,7 @@ fn choices(
 
 /// Mean ROUGE-L F1 of the texts' summaries before and after tightening by `tightener`.
 fn tightening(
-    scorer: &SummaryModel,
+    summary_model: &SummaryModel,
     tightener: &Linear,
     scored: &[FeaturedText],
     table: &Choices,
@@ -81,7 +81,7 @@ fn tightening(
     let (mut before, mut after) = (0.0, 0.0);
     for (i, features, targets) in table {
         let s = &scored[*i];
-        let summary = summarise(scorer, s, budget);
+        let summary = summarise(summary_model, s, budget);
         before += rouge::score_text(&summary.text, &s.reference).rouge_l.f1;
         after += tighten::best(tightener, features).map_or(0.0, |b| f64::from(targets[b]));
     }
@@ -93,7 +93,7 @@ fn tightening(
 /// get one sentence (their runs embedded by `encoder`), each text weighing its weight, and
 /// measures it on them. `None` where there is nothing to fit.
 pub fn fit_tightener(
-    scorer: &mut SummaryModel,
+    summary_model: &mut SummaryModel,
     encoder: &dyn Encoder,
     scored: &[FeaturedText],
     weights: &[f32],
@@ -101,13 +101,13 @@ pub fn fit_tightener(
     ridge: f64,
     progress: &dyn Fn(usize),
 ) -> Result<Option<TightenerFit>, TrainError> {
-    let table = choices(encoder, scorer, scored, budget, progress)?;
+    let table = choices(encoder, summary_model, scored, budget, progress)?;
     let rows: Vec<_> = table.iter().flat_map(|(i, features, rouge)| rows(features, rouge, weights[*i])).collect();
     let Some(tightener) = Linear::fit(&TIGHT_FEATURES, &rows, ridge) else {
         return Ok(None);
     };
-    let (untightened, tightened) = tightening(scorer, &tightener, scored, &table, budget);
-    scorer.tightener = Some(tightener);
+    let (untightened, tightened) = tightening(summary_model, &tightener, scored, &table, budget);
+    summary_model.tightener = Some(tightener);
     Ok(Some(TightenerFit {
         texts: table.len(),
         choices: rows.len(),
@@ -117,19 +117,19 @@ pub fn fit_tightener(
     }))
 }
 
-/// Measures `scorer`'s tightener on the `held` texts meant to get one sentence (see
+/// Measures `summary_model`'s tightener on the `held` texts meant to get one sentence (see
 /// [`TightenerFit`]).
 pub fn measure_tightener(
     fit: &mut TightenerFit,
-    scorer: &SummaryModel,
+    summary_model: &SummaryModel,
     encoder: &dyn Encoder,
     held: &[FeaturedText],
     budget: Budget,
     progress: &dyn Fn(usize),
 ) -> Result<(), TrainError> {
-    let Some(tightener) = &scorer.tightener else { return Ok(()) };
-    let table = choices(encoder, scorer, held, budget, progress)?;
-    (fit.validation_untightened, fit.validation_tightened) = tightening(scorer, tightener, held, &table, budget);
+    let Some(tightener) = &summary_model.tightener else { return Ok(()) };
+    let table = choices(encoder, summary_model, held, budget, progress)?;
+    (fit.validation_untightened, fit.validation_tightened) = tightening(summary_model, tightener, held, &table, budget);
     fit.validation_texts = table.len();
     Ok(())
 }

@@ -29,7 +29,7 @@ pub struct TrimmerFit {
 /// of `scored` that get more than one sentence (as the model method trims them: openings
 /// trimmed), each sentence weighing its text's weight. `None` where there is nothing to fit.
 pub fn fit_trimmer(
-    scorer: &mut SummaryModel,
+    summary_model: &mut SummaryModel,
     scored: &[FeaturedText],
     weights: &[f32],
     budget: Budget,
@@ -47,17 +47,17 @@ pub fn fit_trimmer(
         let reference = rouge::char_tokens(&s.reference);
         rows.extend(self::rows(&s.heading, &sentences, &over, budget.max_chars, weight, |run| f1(run, &reference)));
     }
-    scorer.trimmer = Some(Linear::fit(&RUN_FEATURES, &rows, ridge)?);
+    summary_model.trimmer = Some(Linear::fit(&RUN_FEATURES, &rows, ridge)?);
     Some(TrimmerFit { sentences: sentences_used, runs: rows.len(), ..TrimmerFit::default() })
 }
 
-/// Measures `scorer`'s trimmer on the `held` texts whose summary it changes (see
+/// Measures `summary_model`'s trimmer on the `held` texts whose summary it changes (see
 /// [`TrimmerFit`]).
-pub fn measure_trimmer(fit: &mut TrimmerFit, scorer: &SummaryModel, held: &[FeaturedText], budget: Budget) {
-    let without = SummaryModel { trimmer: None, ..scorer.clone() };
+pub fn measure_trimmer(fit: &mut TrimmerFit, summary_model: &SummaryModel, held: &[FeaturedText], budget: Budget) {
+    let without = SummaryModel { trimmer: None, ..summary_model.clone() };
     let (mut changed, mut cut, mut kept) = (0usize, 0.0, 0.0);
     for s in held {
-        let (before, after) = (summarise(&without, s, budget), summarise(scorer, s, budget));
+        let (before, after) = (summarise(&without, s, budget), summarise(summary_model, s, budget));
         if before.text != after.text {
             let reference = rouge::char_tokens(&s.reference);
             let f1 = |text: &str| rouge::score(&rouge::char_tokens(text), &reference).rouge_l.f1;
