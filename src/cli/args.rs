@@ -163,7 +163,8 @@ jianbao train-summarizer --data ../shared/data/summaries/lcsts_part2_train.jsonl
     #[command(
         long_about = "Score jianbao's outputs against hand-labelled references. With --suite, run \
 each dataset of a suite file (summaries, labels or pages with gold article spans) through the \
-methods it lists (model, lead, textrank; head, zero-shot, majority; the split is always scored \
+methods it lists (model, lead, textrank; head, tfidf (the head's TF-IDF character n-gram half alone, \
+a baseline trained on the same data), zero-shot, majority; the split is always scored \
 on pages) and score them: ROUGE-1/2/L on characters (CJK characters one token each, ASCII \
 letter/digit runs one token each, punctuation dropped) or jieba words; accuracy (strict, and \
 lenient where gold lists acceptable alternatives), macro-F1, per-class scores and the confusion \

@@ -16,7 +16,7 @@ use super::EvalError;
 use crate::fit::split::{part_of, Part};
 use crate::input;
 use crate::label::head::Head;
-use crate::label::{self, Labeller, Taxonomy, ZeroShot};
+use crate::label::{self, LabelError, Labeller, Taxonomy, ZeroShot};
 use crate::model::Encoder;
 use crate::segment::{self, Article};
 use crate::stages::{Results, Stages, Timeout};
@@ -39,8 +39,8 @@ pub struct ScoringOptions {
 pub trait Systems {
     /// One summary per article.
     fn summarize(&self, method: Method, articles: &[&Article]) -> Result<Vec<String>, EvalError>;
-    /// One section and its probability per article of `pages`, in order, by [`System::Head`]
-    /// or [`System::ZeroShot`].
+    /// One section and its probability per article of `pages`, in order, by [`System::Head`],
+    /// [`System::Tfidf`] or [`System::ZeroShot`].
     fn label(&self, system: System, pages: &[&[Article]]) -> Result<Vec<(String, f64)>, EvalError>;
     /// The sections labels are drawn from.
     fn sections(&self) -> Vec<String>;
@@ -60,6 +60,8 @@ pub struct Pipeline<'e> {
     budget: Budget,
     summary_model: SummaryModel,
     head: Option<Labeller>,
+    /// The head's lexical part alone.
+    tfidf: Option<Labeller>,
     zero_shot: Option<Labeller>,
     taxonomy: Taxonomy,
     page_context: f32,
@@ -71,9 +73,11 @@ impl<'e> Pipeline<'e> {
     /// needs it.
     pub fn new(encoder: Option<&'e dyn Encoder>, budget: Budget, zero_shot: bool) -> Result<Pipeline<'e>, EvalError> {
         let taxonomy = Taxonomy::default_sections();
-        let (mut head, mut zero) = (None, None);
+        let (mut head, mut tfidf, mut zero) = (None, None, None);
         if let Some(encoder) = encoder {
-            head = Some(Labeller::head(Head::builtin(), encoder, Some(&taxonomy))?);
+            let builtin = Head::builtin();
+            tfidf = Some(Labeller::lexical(&builtin)?);
+            head = Some(Labeller::head(builtin, encoder, Some(&taxonomy))?);
             if zero_shot {
                 zero = Some(Labeller::ZeroShot(ZeroShot::new(encoder, &taxonomy)?));
             }
@@ -83,6 +87,7 @@ impl<'e> Pipeline<'e> {
             budget,
             summary_model: SummaryModel::builtin(),
             head,
+            tfidf,
             zero_shot: zero,
             taxonomy,
             page_context: label::PAGE_CONTEXT,
@@ -90,10 +95,12 @@ impl<'e> Pipeline<'e> {
         })
     }
 
-    /// Labels with this head instead of the built-in one, checked as `digest` checks a head:
-    /// trained on the encoder's vectors, for the default sections.
+    /// Labels with this head (and its lexical part, for `tfidf`) instead of the built-in one,
+    /// checked as `digest` checks a head: trained on the encoder's vectors, for the default
+    /// sections.
     pub fn with_head(mut self, head: Head) -> Result<Pipeline<'e>, EvalError> {
         if let Some(encoder) = self.encoder {
+            self.tfidf = head.lexical().is_some().then(|| Labeller::lexical(&head)).transpose()?;
             self.head = Some(Labeller::head(head, encoder, Some(&self.taxonomy))?);
         }
         Ok(self)
@@ -128,10 +135,14 @@ impl Systems for Pipeline<'_> {
     fn label(&self, system: System, pages: &[&[Article]]) -> Result<Vec<(String, f64)>, EvalError> {
         let labeller = match system {
             System::Head => self.head.as_ref(),
+            System::Tfidf => self.tfidf.as_ref(),
             System::ZeroShot => self.zero_shot.as_ref(),
             _ => None,
         };
         let (Some(labeller), Some(encoder)) = (labeller, self.encoder) else {
+            if system == System::Tfidf && self.encoder.is_some() {
+                return Err(LabelError::Other("method `tfidf`: the head has no lexical part".into()).into());
+            }
             return Err(EvalError::NeedsModel(system.name()));
         };
         let options = label::Options { min_confidence: 0.0, page_context: self.page_context };
@@ -236,7 +247,7 @@ fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) -> 
                 result.metrics.extend(readability(&read, systems.max_chars()));
                 result
             }
-            System::Head | System::ZeroShot | System::Majority => {
+            System::Head | System::Tfidf | System::ZeroShot | System::Majority => {
                 let gold = gold_labels(&rows, dataset)?;
                 let (predicted, confidence) = match system {
                     System::Majority => (vec![majority(&gold); rows.len()], Vec::new()),

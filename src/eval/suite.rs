@@ -20,6 +20,8 @@
 //! - `summaries`: JSON Lines `{id, text, title?, summary | summaries: […]}`; methods `model`,
 //!   `lead`, `textrank`.
 //! - `labels`: JSON Lines `{id, text, title?, label | section, also?: […]}`; methods `head`,
+//!   `tfidf` (the head's character n-gram part alone: TF-IDF-weighted character 1–3-grams and
+//!   a logistic regression, trained on the head's data, the simplest peer of the encoder),
 //!   `zero-shot`, `majority` (the most frequent gold label, the score of always answering it).
 //! - `summaries` and `labels` may also read a `pages` gold file (below): each of its articles with
 //!   a summary (or a section) is then one row, its text cut from the page by its span and read
@@ -72,6 +74,8 @@ pub enum System {
     Summary(Method),
     /// The trained section head.
     Head,
+    /// The head's lexical part alone: TF-IDF-weighted character n-grams, no encoder.
+    Tfidf,
     /// Zero-shot labels from the sections' descriptions.
     ZeroShot,
     /// Always the most frequent gold label.
@@ -86,6 +90,7 @@ impl System {
             "lead" => System::Summary(Method::Lead),
             "textrank" => System::Summary(Method::Textrank),
             "head" => System::Head,
+            "tfidf" => System::Tfidf,
             "zero-shot" => System::ZeroShot,
             "majority" => System::Majority,
             _ => return None,
@@ -97,20 +102,21 @@ impl System {
             System::Split => "split",
             System::Summary(m) => m.as_str(),
             System::Head => "head",
+            System::Tfidf => "tfidf",
             System::ZeroShot => "zero-shot",
             System::Majority => "majority",
         }
     }
 
     pub fn needs_model(self) -> bool {
-        matches!(self, System::Summary(Method::Model) | System::Head | System::ZeroShot)
+        matches!(self, System::Summary(Method::Model) | System::Head | System::Tfidf | System::ZeroShot)
     }
 
     fn fits(self, task: Task) -> bool {
         match self {
             System::Split => task == Task::Pages,
             System::Summary(_) => task != Task::Labels,
-            System::Head | System::ZeroShot => task != Task::Summaries,
+            System::Head | System::Tfidf | System::ZeroShot => task != Task::Summaries,
             System::Majority => task == Task::Labels,
         }
     }
@@ -348,6 +354,7 @@ min = 0.9
         let err =
             |extra: &str, dir: Option<&Path>| load(&format!("{base}{extra}"), dir).expect_err("refused").to_string();
         assert!(err("methods = [\"majority\"]", None).contains("does not apply"));
+        assert!(err("methods = [\"tfidf\"]", None).contains("method `tfidf` does not apply to summaries"));
         assert!(err("methods = [\"best\"]", None).contains("unknown method `best`"));
         assert!(err("[[dataset.threshold]]\nmethod = \"model\"\nmetric = \"rougeL.f1\"\nmin = 0.1", None)
             .contains("not among its methods"));

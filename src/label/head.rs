@@ -200,6 +200,11 @@ impl Head {
         self.weight.chunks_exact(d).zip(&self.bias).map(|(row, b)| dot(row, vector) + b).collect()
     }
 
+    /// The lexical part, where there is one.
+    pub fn lexical(&self) -> Option<&Lexical> {
+        self.lexical.as_ref()
+    }
+
     /// The logits of the lexical part alone, where there is one.
     pub fn lexical_logits(&self, text: &str) -> Option<Vec<f32>> {
         self.lexical.as_ref().map(|l| l.logits(text))

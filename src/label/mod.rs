@@ -296,6 +296,13 @@ fn with_neighbours(own: &[Option<Vec<f32>>], i: usize, weight: f32) -> Option<Ve
 pub enum Labeller {
     Head(Box<head::Head>),
     ZeroShot(ZeroShot),
+    /// A head's lexical part alone ([`lexical`]): a logistic regression on the text's
+    /// TF-IDF-weighted character 1–3-grams, trained on the head's own data. It reads no vector:
+    /// it is what the simplest peer of the encoder would do, shown beside the head (`tfidf`).
+    Lexical {
+        names: Vec<String>,
+        lexical: Box<lexical::Lexical>,
+    },
 }
 
 impl Labeller {
@@ -316,22 +323,37 @@ impl Labeller {
         Ok(Labeller::Head(Box::new(head)))
     }
 
+    /// The lexical part of `head` as a labeller of its own ([`Labeller::Lexical`]); an error
+    /// where the head has none (one trained with `--no-lexical`).
+    pub fn lexical(head: &head::Head) -> Result<Labeller, LabelError> {
+        let lexical = head
+            .lexical()
+            .ok_or_else(|| LabelError::Other("the head has no lexical part (trained with --no-lexical)".to_owned()))?;
+        Ok(Labeller::Lexical { names: head.labels().to_vec(), lexical: Box::new(lexical.clone()) })
+    }
+
     pub fn names(&self) -> &[String] {
         match self {
             Labeller::Head(h) => h.labels(),
             Labeller::ZeroShot(z) => &z.names,
+            Labeller::Lexical { names, .. } => names,
         }
     }
 
     /// Probabilities over [`Labeller::names`] for each text (one of [`input_parts`]).
     pub fn probabilities(&self, encoder: &dyn Encoder, texts: &[&str]) -> Result<Vec<Vec<f32>>, LabelError> {
-        let vectors = encoder.embed(texts, Intent::Query)?;
+        // The lexical labeller reads the characters alone: nothing to embed.
+        let vectors = match self {
+            Labeller::Lexical { .. } => vec![Vec::new(); texts.len()],
+            Labeller::Head(_) | Labeller::ZeroShot(_) => encoder.embed(texts, Intent::Query)?,
+        };
         Ok(vectors
             .iter()
             .zip(texts)
             .map(|(v, text)| match self {
                 Labeller::Head(h) => h.probabilities(v, text),
                 Labeller::ZeroShot(z) => z.probabilities(v),
+                Labeller::Lexical { lexical, .. } => softmax(&lexical.logits(text)),
             })
             .collect())
     }
@@ -480,5 +502,63 @@ mod tests {
         assert_eq!(label.section, "财经");
         assert_eq!(label.top.iter().map(|s| s.section.as_str()).collect::<Vec<_>>(), ["财经", "社会", "时政"]);
         assert_eq!(label_from(&names, &[0.1, 0.4, 0.3, 0.2], 0.5).section, UNKNOWN);
+    }
+
+    /// An encoder that must not be asked: the lexical labeller reads characters only.
+    struct Refusing;
+
+    impl Encoder for Refusing {
+        fn id(&self) -> &str {
+            "refusing"
+        }
+
+        fn dim(&self) -> usize {
+            2
+        }
+
+        fn embed(&self, _: &[&str], _: Intent) -> Result<Vec<Vec<f32>>, ModelError> {
+            Err(ModelError::new(crate::model::Phase::Inference, "the lexical labeller embedded a text"))
+        }
+    }
+
+    /// A two-label head whose encoder half prefers `b` and whose lexical half says `a` for
+    /// texts with 港 and `b` otherwise.
+    fn head(with_lexical: bool) -> head::Head {
+        let manifest = head::Manifest {
+            encoder: "refusing".into(),
+            dim: 2,
+            labels: vec!["a".into(), "b".into()],
+            input: String::new(),
+            lexical: None,
+            training: serde_json::Value::Null,
+        };
+        let head = head::Head::new(manifest, vec![0.0, 0.0, 1.0, 1.0], vec![0.0, 0.0]).expect("a head");
+        if !with_lexical {
+            return head;
+        }
+        let buckets = 64;
+        let mut weight = vec![0.0; buckets * 2];
+        for (bucket, _) in lexical::counts("港", buckets) {
+            weight[bucket * 2] = 20.0;
+        }
+        let lexical = lexical::Lexical::new(buckets, vec![1.0; buckets], weight, vec![0.0, 0.5]).expect("lexical");
+        head.with_lexical(lexical, 0.5).expect("same labels")
+    }
+
+    #[test]
+    fn the_tfidf_labeller_is_the_heads_lexical_part_alone() {
+        let full = head(true);
+        let tfidf = Labeller::lexical(&full).expect("the head has a lexical part");
+        assert_eq!(tfidf.names(), ["a", "b"]);
+        let texts = ["港股大涨", "市里开会"];
+        let p = tfidf.probabilities(&Refusing, &texts).expect("no vector needed");
+        for (p, text) in p.iter().zip(texts) {
+            assert_eq!(*p, softmax(&full.lexical_logits(text).expect("lexical")));
+        }
+        assert!(p[0][0] > 0.9 && p[1][1] > 0.5, "{p:?}");
+        // The head itself mixes in its encoder half, which prefers `b`.
+        assert!(full.probabilities(&[1.0, 0.0], texts[0])[0] < p[0][0]);
+        let err = Labeller::lexical(&head(false)).err().expect("no lexical part");
+        assert!(err.to_string().contains("no lexical part"), "{err}");
     }
 }
