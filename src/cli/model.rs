@@ -41,7 +41,8 @@ impl ModelArgs {
 
     pub fn load_options(&self) -> anyhow::Result<LoadOptions> {
         let device = self.device.parse().map_err(|e| anyhow!("--device: {e}"))?;
-        Ok(LoadOptions { weights: self.weights()?, device })
+        let adapter = self.adapter.as_deref().map(crate::model::source::adapter::Adapter::load).transpose()?;
+        Ok(LoadOptions { weights: self.weights()?, device, adapter })
     }
 
     /// `--weights`, else the configured format, else the default.
@@ -166,7 +167,15 @@ fn list() -> anyhow::Result<Outcome> {
 }
 
 fn info(name: Option<String>, verify: bool) -> anyhow::Result<Outcome> {
-    let args = ModelArgs { model: name, offline: true, device: "cpu".into(), weights: None, wheels: None, quiet: true };
+    let args = ModelArgs {
+        model: name,
+        offline: true,
+        device: "cpu".into(),
+        weights: None,
+        wheels: None,
+        adapter: None,
+        quiet: true,
+    };
     let spec = args.spec()?;
     let dir = source::resolve(&spec, &args.fetch_options())?;
     println!("model      {}", dir.id);

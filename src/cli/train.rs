@@ -9,6 +9,7 @@ use super::Outcome;
 use crate::fit::logistic::Settings;
 use crate::label::Taxonomy;
 use crate::model::service::cache::Cached;
+use crate::model::source::adapter::{self, AdapterManifest};
 use crate::model::Encoder;
 use crate::train::{head, summarizer, Weights};
 
@@ -19,6 +20,9 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     };
     if args.epochs == 0 {
         bail!("--epochs must be at least 1");
+    }
+    if args.tune_layers == Some(0) || args.tune_epochs == 0 {
+        bail!("--tune-layers and --tune-epochs must be at least 1");
     }
     let weights = Weights::new(args.weight.iter().cloned(), args.data.iter().chain(&args.articles))?;
     let (mut examples, mut files) = head::read_examples(&args.data, &taxonomy, &weights)?;
@@ -33,7 +37,14 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
             f.source.file, f.rows, f.used, f.unlabelled, f.other_labels
         );
     }
-    let encoder = args.model.load()?;
+    let mut encoder = args.model.load()?;
+    if let Some(layers) = args.tune_layers {
+        // The head is then trained on the tuned encoder's vectors, as users will run it.
+        let adapter = tune(&args, &encoder, &taxonomy, &examples, layers)?;
+        let mut model = args.model.clone();
+        model.adapter = Some(adapter);
+        encoder = model.load()?;
+    }
     let settings = Settings {
         epochs: args.epochs,
         learning_rate: args.learning_rate,
@@ -164,4 +175,62 @@ fn embedding_progress(total: usize, items: &str) -> ProgressBar {
 fn console_is_terminal() -> bool {
     use std::io::IsTerminal;
     std::io::stderr().is_terminal()
+}
+
+/// `jianbao train --tune-layers N`: tunes the top layers on a sample of the training rows and
+/// writes them to --out as an adapter, whose path it returns.
+fn tune(
+    args: &TrainArgs,
+    encoder: &crate::model::CandleEncoder,
+    taxonomy: &Taxonomy,
+    examples: &[head::Example],
+    layers: usize,
+) -> anyhow::Result<std::path::PathBuf> {
+    use crate::fit::split::Part;
+    // At most --tune-rows training rows of each scheme, a seeded sample.
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut state = args.seed.max(1);
+    crate::fit::logistic::shuffle(&mut order, &mut state);
+    let mut keep = vec![true; examples.len()];
+    for i in order {
+        if examples[i].part == Part::Train {
+            let n = seen.entry(examples[i].scheme.clone()).or_default();
+            *n += 1;
+            keep[i] = *n <= args.tune_rows;
+        }
+    }
+    let examples: Vec<head::Example> =
+        examples.iter().zip(keep).filter(|(_, keep)| *keep).map(|(e, _)| e.clone()).collect();
+    let settings = crate::train::adapter::Settings {
+        layers,
+        epochs: args.tune_epochs,
+        learning_rate: args.tune_learning_rate,
+        seed: args.seed,
+        ..Default::default()
+    };
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} {elapsed_precise} (ETA {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let progress = |what: &str, done: usize, total: usize| {
+        bar.set_message(what.to_owned());
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let (tuned, report) =
+        crate::train::adapter::tune(encoder, &examples, taxonomy.sections.len(), &settings, &progress)?;
+    bar.finish_and_clear();
+    std::fs::create_dir_all(&args.out)?;
+    let manifest = AdapterManifest {
+        encoder: encoder.id().to_owned(),
+        layers: report.layers.clone(),
+        training: serde_json::to_value(&report)?,
+    };
+    let path = args.out.join("adapter.safetensors");
+    adapter::save(&path, &manifest, &tuned.layer_tensors()?)?;
+    eprintln!("{}", serde_json::to_string_pretty(&report)?);
+    eprintln!("wrote {}", path.display());
+    Ok(path)
 }

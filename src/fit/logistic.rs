@@ -147,7 +147,8 @@ pub fn fit(
     Ok(Fit { weight, bias, best_epoch, val: val_scores })
 }
 
-fn weighted_cross_entropy(logits: &Tensor, labels: &Tensor, class_weights: &Tensor) -> candle_core::Result<Tensor> {
+/// The mean cross-entropy of `logits` against `labels`, each row weighed by its class's weight.
+pub fn weighted_cross_entropy(logits: &Tensor, labels: &Tensor, class_weights: &Tensor) -> candle_core::Result<Tensor> {
     let logp = candle_nn::ops::log_softmax(logits, D::Minus1)?;
     let picked = logp.gather(&labels.unsqueeze(1)?, 1)?.squeeze(1)?;
     let w = class_weights.index_select(labels, 0)?;

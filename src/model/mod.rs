@@ -22,7 +22,7 @@ pub mod source;
 use std::fmt;
 use std::path::Path;
 
-use candle_core::{DType, Device};
+use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 
 pub use self::network::bert::WeightFormat;
@@ -100,12 +100,17 @@ impl ModelError {
 pub struct LoadOptions {
     pub weights: WeightFormat,
     pub device: service::device::DeviceSpec,
+    /// Tuned layers to load in place of the weights file's.
+    pub adapter: Option<source::adapter::Adapter>,
 }
 
 /// A BERT-family encoder run by candle.
 pub struct CandleEncoder {
     id: String,
     bert: Bert,
+    config: Config,
+    /// The weights file it was loaded from.
+    weights_file: std::path::PathBuf,
     tokens: Tokens,
     hidden: usize,
     /// How the linear layers are kept: as asked, except int8 on a GPU, which keeps f32.
@@ -134,10 +139,15 @@ impl CandleEncoder {
             ));
         }
         let weights = opts.weights.on(&device);
-        let bert = load_weights(&dir.weights, &config, weights, &device)?;
+        if let Some(adapter) = &opts.adapter {
+            adapter.check_encoder(&dir.id)?;
+        }
+        let bert = load_weights(&dir.weights, &config, weights, &device, opts.adapter.clone())?;
         Ok(CandleEncoder {
-            id: dir.id.clone(),
+            id: opts.adapter.as_ref().map_or_else(|| dir.id.clone(), |a| a.tuned_id(&dir.id)),
             bert,
+            config: config.clone(),
+            weights_file: dir.weights.clone(),
             tokens,
             hidden: config.hidden_size,
             weights,
@@ -158,6 +168,37 @@ impl CandleEncoder {
     /// The tokens and rows embedded so far, for measuring what a job costs.
     pub fn work(&self) -> &Work {
         &self.work
+    }
+
+    /// The model's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The f32 weights of the layers from `first` up, as the weights file holds them, under
+    /// their names there (`encoder.layer.{i}.…`): what training starts the tuned layers from.
+    pub fn layer_weights(&self, first: usize) -> Result<Vec<(String, Tensor)>, ModelError> {
+        let vb = encoder_weights(&self.weights_file, &Device::Cpu, None)?;
+        let fail = |e: candle_core::Error| {
+            ModelError::candle(Phase::Weights, format_args!("{}: ", self.weights_file.display()), &e)
+        };
+        let (h, ff) = (self.config.hidden_size, self.config.intermediate_size);
+        let mut out = Vec::new();
+        for i in first..self.config.num_hidden_layers {
+            for (name, shape) in network::bert::layer_tensors(h, ff) {
+                let name = format!("encoder.layer.{i}.{name}");
+                out.push((name.clone(), vb.get(shape.as_slice(), &name).map_err(fail)?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Hidden states `[tokens, hidden]` after the first `layers` layers, for token ids `ids`
+    /// of sequences back to back (`starts` as [`Bert::forward_packed`]).
+    pub fn lower_states(&self, ids: &[u32], starts: &[usize], layers: usize) -> Result<Tensor, ModelError> {
+        self.bert
+            .forward_packed_to(ids, starts, layers)
+            .map_err(|e| ModelError::candle(Phase::Inference, "the encoder's lower layers: ", &e))
     }
 
     /// The ids the model sees for a text that fits in one window, special tokens included.
@@ -191,26 +232,46 @@ fn read_config(path: &Path) -> Result<Config, ModelError> {
     Ok(config)
 }
 
-fn load_weights(path: &Path, config: &Config, format: WeightFormat, device: &Device) -> Result<Bert, ModelError> {
+fn load_weights(
+    path: &Path,
+    config: &Config,
+    format: WeightFormat,
+    device: &Device,
+    adapter: Option<source::adapter::Adapter>,
+) -> Result<Bert, ModelError> {
+    let vb = encoder_weights(path, device, adapter)?;
+    Bert::load(vb, config, format)
+        .map_err(|e| ModelError::candle(Phase::Weights, format_args!("{}: ", path.display()), &e))
+}
+
+/// The encoder's tensors in the weights file at `path`, memory-mapped, named as a bare encoder
+/// names them (`embeddings.…`, `encoder.layer.{i}.…`); with `adapter`, its tuned layers in place
+/// of the file's.
+fn encoder_weights(
+    path: &Path,
+    device: &Device,
+    adapter: Option<source::adapter::Adapter>,
+) -> Result<VarBuilder<'static>, ModelError> {
     let fail = |m: String| ModelError::new(Phase::Weights, format!("{}: {m}", path.display()));
     // Safety: the file is memory-mapped read-only; jianbao never writes a model file in place
     // (imports write a new directory and rename it).
-    let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[path], DType::F32, device) }.map_err(|e| {
+    let base = unsafe { candle_core::safetensors::MmapedSafetensors::new(path) }.map_err(|e| {
         ModelError::candle(Phase::Weights, format_args!("{}: not a readable safetensors file: ", path.display()), &e)
     })?;
     // Checkpoints saved from a task model nest the encoder under its type's name.
-    let prefix = ["", "bert", "roberta", "xlm-roberta", "model"]
+    let prefix = ["", "bert.", "roberta.", "xlm-roberta.", "model."]
         .into_iter()
-        .find(|p| {
-            let name = if p.is_empty() {
-                "embeddings.word_embeddings.weight".to_owned()
-            } else {
-                format!("{p}.embeddings.word_embeddings.weight")
-            };
-            vb.contains_tensor(&name)
-        })
+        .find(|p| base.get(&format!("{p}embeddings.word_embeddings.weight")).is_ok())
         .ok_or_else(|| fail("no tensor `embeddings.word_embeddings.weight`: not a BERT-family encoder".into()))?;
-    let vb = if prefix.is_empty() { vb } else { vb.pp(prefix) };
-    Bert::load(vb, config, format)
-        .map_err(|e| ModelError::candle(Phase::Weights, format_args!("{}: ", path.display()), &e))
+    let vb = match adapter {
+        Some(adapter) => {
+            let overlay = source::adapter::Overlay { base, prefix: prefix.to_owned(), adapter };
+            VarBuilder::from_backend(Box::new(overlay), DType::F32, device.clone())
+        }
+        None => VarBuilder::from_backend(Box::new(base), DType::F32, device.clone()),
+    };
+    Ok(match prefix.strip_suffix('.') {
+        Some(name) => vb.pp(name),
+        None => vb,
+    })
 }

@@ -7,6 +7,7 @@
 //! file is named and fingerprinted in a manifest ([`Source`]), how many times each file counts
 //! ([`Weights`]), and the errors.
 
+pub mod adapter;
 pub mod head;
 pub mod lexical;
 pub mod summarizer;
@@ -31,6 +32,9 @@ pub enum TrainError {
     Label(#[from] LabelError),
     #[error("{0}")]
     Fit(#[from] FitError),
+    /// A tensor operation of the encoder's tuning failed.
+    #[error("tuning the encoder: {0}")]
+    Tuning(#[from] candle_core::Error),
     #[error("{0}")]
     Other(String),
 }

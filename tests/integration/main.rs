@@ -2,6 +2,7 @@
 //! benches call it, on real pages and on files each test writes into its own temporary
 //! directory.
 
+mod adapter;
 mod batch;
 mod digest;
 mod eval;

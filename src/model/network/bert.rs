@@ -218,6 +218,29 @@ fn load_norm(vb: VarBuilder, size: usize, eps: f64) -> Result<LayerNorm> {
     LayerNorm::new(vb.get(size, "weight")?, vb.get(size, "bias")?, eps)
 }
 
+/// The tensors of one transformer layer, named under `encoder.layer.{i}.`, with their shapes,
+/// for a hidden size `h` and an intermediate size `ff`.
+pub fn layer_tensors(h: usize, ff: usize) -> Vec<(&'static str, Vec<usize>)> {
+    vec![
+        ("attention.self.query.weight", vec![h, h]),
+        ("attention.self.query.bias", vec![h]),
+        ("attention.self.key.weight", vec![h, h]),
+        ("attention.self.key.bias", vec![h]),
+        ("attention.self.value.weight", vec![h, h]),
+        ("attention.self.value.bias", vec![h]),
+        ("attention.output.dense.weight", vec![h, h]),
+        ("attention.output.dense.bias", vec![h]),
+        ("attention.output.LayerNorm.weight", vec![h]),
+        ("attention.output.LayerNorm.bias", vec![h]),
+        ("intermediate.dense.weight", vec![ff, h]),
+        ("intermediate.dense.bias", vec![ff]),
+        ("output.dense.weight", vec![h, ff]),
+        ("output.dense.bias", vec![h]),
+        ("output.LayerNorm.weight", vec![h]),
+        ("output.LayerNorm.bias", vec![h]),
+    ]
+}
+
 struct Layer {
     qkv: Linear,
     attention_out: Linear,
@@ -382,9 +405,16 @@ impl Bert {
     /// with 0 and closes with `ids.len()`). The same vectors as [`Bert::forward`], without the
     /// rows of padding every layer would otherwise run. CPU only ([`Bert::packs`]).
     pub fn forward_packed(&self, ids: &[u32], starts: &[usize]) -> Result<Tensor> {
+        self.forward_packed_to(ids, starts, self.layers.len())
+    }
+
+    /// [`Bert::forward_packed`] through the first `layers` layers only: the states the layers
+    /// above read, which training keeps where it tunes only those ([`crate::train::adapter`]).
+    pub fn forward_packed_to(&self, ids: &[u32], starts: &[usize], layers: usize) -> Result<Tensor> {
         if !self.packs() {
             candle_core::bail!("packed sequences run on the CPU only");
         }
+        let layers = &self.layers[..layers.min(self.layers.len())];
         attention::check_starts(starts, ids.len())?;
         let positions: Vec<u32> =
             starts.windows(2).flat_map(|w| (0..w[1] - w[0]).map(|p| (p + self.position_offset) as u32)).collect();
@@ -392,8 +422,8 @@ impl Bert {
         let ids = Tensor::from_slice(ids, ids.len(), &self.device)?;
         let x = (self.words.forward(&ids)? + self.positions.index_select(&positions, 0)?)?;
         let mut x = self.embedding_norm.forward(&x.broadcast_add(&self.token_type)?)?;
-        if !self.layers.iter().all(|layer| layer.int8().is_some()) {
-            for layer in &self.layers {
+        if !layers.iter().all(|layer| layer.int8().is_some()) {
+            for layer in layers {
                 x = layer.forward(&x, Sequences::Packed(starts))?;
             }
             return Ok(x);
@@ -404,21 +434,27 @@ impl Bert {
             Ok(ws) => ws,
             Err(_) => &mut fresh,
         };
-        self.layers_on_rows(&x, ws, starts)
+        Self::layers_on_rows(layers, &x, ws, starts, &self.device)
     }
 
     /// The layers on plain rows in `ws`, for embeddings `x` (`[tokens, hidden]`).
-    fn layers_on_rows(&self, x: &Tensor, ws: &mut Workspace, starts: &[usize]) -> Result<Tensor> {
+    fn layers_on_rows(
+        layers: &[Layer],
+        x: &Tensor,
+        ws: &mut Workspace,
+        starts: &[usize],
+        device: &Device,
+    ) -> Result<Tensor> {
         let (tokens, hidden) = x.dims2()?;
         let (storage, layout) = x.storage_and_layout();
         let candle_core::Storage::Cpu(storage) = &*storage else {
             candle_core::bail!("packed layers run on the CPU only");
         };
         ops::grown(&mut ws.x, tokens * hidden).copy_from_slice(ops::f32_slice(storage, layout, "embeddings")?);
-        for layer in &self.layers {
+        for layer in layers {
             layer.forward_rows(ws, tokens, starts)?;
         }
-        Tensor::from_slice(&ws.x[..tokens * hidden], (tokens, hidden), &self.device)
+        Tensor::from_slice(&ws.x[..tokens * hidden], (tokens, hidden), device)
     }
 }
 

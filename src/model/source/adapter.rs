@@ -1,0 +1,136 @@
+//! Tuned layers for an encoder: a safetensors file of the transformer layers `jianbao train
+//! --tune-layers` tuned (named as the weights file names them, `encoder.layer.{i}.…`, in f16),
+//! with a JSON manifest beside it that names the encoder they were tuned from. Loading an
+//! encoder with an adapter reads those tensors in place of the weights file's, before the
+//! layers are quantised: the tuned model costs nothing more to run ([`Overlay`]).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use candle_core::{safetensors::MmapedSafetensors, DType, Device, Shape, Tensor};
+use candle_nn::var_builder::SimpleBackend;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::model::{ModelError, Phase};
+
+/// What an adapter's manifest says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdapterManifest {
+    /// The encoder the layers were tuned from (its model id, e.g. `e5-small`).
+    pub encoder: String,
+    /// The layers it replaces.
+    pub layers: Vec<usize>,
+    /// How it was trained and how it scored.
+    #[serde(default)]
+    pub training: serde_json::Value,
+}
+
+/// Tuned layers, read and checked, ready to load in place of the weights file's.
+#[derive(Debug, Clone)]
+pub struct Adapter {
+    pub manifest: AdapterManifest,
+    /// The first 12 hex digits of the file's SHA-256: the tuned encoder's id names it.
+    pub fingerprint: String,
+    tensors: HashMap<String, Tensor>,
+}
+
+impl Adapter {
+    /// The manifest beside an adapter file: `adapter.json` for `adapter.safetensors`.
+    pub fn manifest_path(path: &Path) -> PathBuf {
+        path.with_extension("json")
+    }
+
+    /// Reads an adapter file and its manifest.
+    pub fn load(path: &Path) -> Result<Adapter, ModelError> {
+        let fail = |m: String| ModelError::new(Phase::Weights, format!("{}: {m}", path.display()));
+        let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+        let manifest_path = Adapter::manifest_path(path);
+        let text = std::fs::read_to_string(&manifest_path)
+            .map_err(|e| fail(format!("no manifest {} beside it: {e}", manifest_path.display())))?;
+        let manifest: AdapterManifest = serde_json::from_str(&text)
+            .map_err(|e| fail(format!("{}: not an adapter manifest: {e}", manifest_path.display())))?;
+        let tensors = candle_core::safetensors::load_buffer(&bytes, &Device::Cpu)
+            .map_err(|e| fail(format!("not a readable safetensors file: {e}")))?;
+        if tensors.is_empty() || tensors.keys().any(|name| !name.starts_with("encoder.layer.")) {
+            return Err(fail("an adapter holds encoder layers (`encoder.layer.…`) only".into()));
+        }
+        let fingerprint = format!("{:x}", Sha256::digest(&bytes))[..12].to_owned();
+        Ok(Adapter { manifest, fingerprint, tensors })
+    }
+
+    /// An adapter of `tensors` (named `encoder.layer.{i}.…`), for tests and for training.
+    pub fn new(manifest: AdapterManifest, tensors: HashMap<String, Tensor>) -> Adapter {
+        Adapter { manifest, fingerprint: String::from("unsaved"), tensors }
+    }
+
+    /// Refuses an adapter tuned from another encoder than `encoder`.
+    pub fn check_encoder(&self, encoder: &str) -> Result<(), ModelError> {
+        if self.manifest.encoder == encoder {
+            return Ok(());
+        }
+        Err(ModelError::new(
+            Phase::Weights,
+            format!("the adapter was tuned from encoder `{}`, not `{encoder}`", self.manifest.encoder),
+        ))
+    }
+
+    /// The id of `encoder` with this adapter: what heads and summary models trained on the
+    /// tuned encoder's vectors record, so that they refuse the encoder without it.
+    pub fn tuned_id(&self, encoder: &str) -> String {
+        format!("{encoder}+adapter-{}", self.fingerprint)
+    }
+}
+
+/// The weights file's tensors, with an adapter's in place of those it replaces. `prefix` is
+/// where the file nests the encoder (`bert.` in a task model's checkpoint), empty for none.
+pub struct Overlay {
+    pub base: MmapedSafetensors,
+    pub prefix: String,
+    pub adapter: Adapter,
+}
+
+impl Overlay {
+    fn tuned(&self, name: &str) -> Option<&Tensor> {
+        self.adapter.tensors.get(name.strip_prefix(self.prefix.as_str()).unwrap_or(name))
+    }
+}
+
+impl SimpleBackend for Overlay {
+    fn get(&self, s: Shape, name: &str, h: candle_nn::Init, dtype: DType, dev: &Device) -> candle_core::Result<Tensor> {
+        match self.tuned(name) {
+            Some(t) => {
+                if t.shape() != &s {
+                    candle_core::bail!("adapter tensor `{name}` has shape {:?}, the model wants {s:?}", t.shape());
+                }
+                t.to_dtype(dtype)?.to_device(dev)
+            }
+            None => SimpleBackend::get(&self.base, s, name, h, dtype, dev),
+        }
+    }
+
+    fn get_unchecked(&self, name: &str, dtype: DType, dev: &Device) -> candle_core::Result<Tensor> {
+        match self.tuned(name) {
+            Some(t) => t.to_dtype(dtype)?.to_device(dev),
+            None => SimpleBackend::get_unchecked(&self.base, name, dtype, dev),
+        }
+    }
+
+    fn contains_tensor(&self, name: &str) -> bool {
+        self.tuned(name).is_some() || SimpleBackend::contains_tensor(&self.base, name)
+    }
+}
+
+/// Writes `tensors` (f32, named `encoder.layer.{i}.…`) as an adapter file in f16, with its
+/// manifest beside it.
+pub fn save(path: &Path, manifest: &AdapterManifest, tensors: &HashMap<String, Tensor>) -> Result<(), ModelError> {
+    let fail = |m: String| ModelError::new(Phase::Weights, format!("{}: {m}", path.display()));
+    let half: HashMap<String, Tensor> = tensors
+        .iter()
+        .map(|(name, t)| Ok((name.clone(), t.to_dtype(DType::F16)?)))
+        .collect::<candle_core::Result<_>>()
+        .map_err(|e| fail(e.to_string()))?;
+    candle_core::safetensors::save(&half, path).map_err(|e| fail(e.to_string()))?;
+    let json = serde_json::to_string_pretty(manifest).map_err(|e| fail(e.to_string()))?;
+    std::fs::write(Adapter::manifest_path(path), json + "\n").map_err(|e| fail(e.to_string()))
+}

@@ -1,0 +1,129 @@
+//! Tuned layers on the tiny model: the encoder loaded with an adapter gives the vectors that
+//! training computes with the layers on the fly, and an adapter tuned from another encoder is
+//! refused with one line.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::Tensor;
+use jianbao::fit::split::Part;
+use jianbao::model::source::adapter::{self, Adapter, AdapterManifest};
+use jianbao::model::{CandleEncoder, Encoder, Intent, LoadOptions, ModelDir, WeightFormat};
+use jianbao::train::adapter::{lower_states, tune, Settings, Tuned};
+use jianbao::train::head::Example;
+
+use crate::harness::Dir;
+use crate::tiny;
+
+const TEXTS: [&str; 3] = ["青岛首单创新创业公司债券发行", "今天气很好", "市北以强作风促落实，干求效"];
+
+fn load(dir: &Path, adapter: Option<Adapter>) -> Result<CandleEncoder, String> {
+    let model = ModelDir::in_directory("tiny".into(), dir).expect("a complete model directory");
+    CandleEncoder::load(&model, &LoadOptions { weights: WeightFormat::F32, adapter, ..Default::default() })
+        .map_err(|e| e.to_string())
+}
+
+/// The top layer of the tiny model, tuned: its weights moved by a deterministic wave.
+fn tuned(encoder: &CandleEncoder) -> Tuned {
+    let mut tuned = Tuned::new(encoder, 3, &Settings { layers: 1, ..Settings::default() }).expect("tunable");
+    for (name, t) in tuned.layer_tensors().expect("tensors") {
+        let n = t.elem_count();
+        let wave = Tensor::arange(0f32, n as f32, t.device())
+            .and_then(|w| (w * 0.7)?.sin()? * 0.05)
+            .and_then(|w| w.reshape(t.shape()))
+            .expect("a wave");
+        tuned.vars.set_one(&name, (t + wave).expect("moved")).expect("set");
+    }
+    tuned
+}
+
+/// The tiny model written into a directory of its own, its path, and it loaded without an
+/// adapter.
+fn tiny_model() -> (Dir, std::path::PathBuf, CandleEncoder) {
+    let dir = Dir::new();
+    let model = dir.path("tiny");
+    tiny::write_model(&model);
+    let plain = load(&model, None).expect("loads");
+    (dir, model, plain)
+}
+
+fn max_difference(a: &[Vec<f32>], b: &[Vec<f32>]) -> f32 {
+    a.iter().flatten().zip(b.iter().flatten()).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+#[test]
+fn an_adapter_loaded_into_the_weights_gives_the_tuned_layers_vectors() {
+    let (dir, model, plain) = tiny_model();
+    let tuned = tuned(&plain);
+    let states = lower_states(&plain, &TEXTS, 1, 128, &|_| {}).expect("lower states");
+    let on_the_fly = tuned.vectors(&states).expect("vectors");
+
+    let manifest = AdapterManifest { encoder: "tiny".into(), layers: vec![1], training: serde_json::Value::Null };
+    let tensors: HashMap<String, Tensor> = tuned.layer_tensors().expect("tensors");
+    let merged = load(&model, Some(Adapter::new(manifest.clone(), tensors.clone()))).expect("loads with the adapter");
+    let vectors = merged.embed(&TEXTS, Intent::Query).expect("embeds");
+    assert!(max_difference(&vectors, &on_the_fly) < 1e-4, "{vectors:?} against {on_the_fly:?}");
+    // The tuned layer changed the vectors, and the encoder says it is another one.
+    let before = plain.embed(&TEXTS, Intent::Query).expect("embeds");
+    assert!(max_difference(&vectors, &before) > 1e-2);
+    assert_ne!(merged.id(), plain.id());
+
+    // Saved (in f16) and read back, it gives the same vectors within the rounding.
+    let file = dir.path("adapter.safetensors");
+    adapter::save(&file, &manifest, &tensors).expect("saved");
+    let read = Adapter::load(&file).expect("reads");
+    let reloaded = load(&model, Some(read)).expect("loads");
+    let again = reloaded.embed(&TEXTS, Intent::Query).expect("embeds");
+    assert!(max_difference(&again, &on_the_fly) < 1e-2);
+}
+
+#[test]
+fn an_adapter_tuned_from_another_encoder_is_refused() {
+    let (dir, model, plain) = tiny_model();
+    let tensors = tuned(&plain).layer_tensors().expect("tensors");
+    let manifest = AdapterManifest { encoder: "e5-small".into(), layers: vec![1], training: serde_json::Value::Null };
+    let Err(err) = load(&model, Some(Adapter::new(manifest, tensors))) else { panic!("a foreign adapter loaded") };
+    assert!(err.contains("tuned from encoder `e5-small`, not `tiny`"), "{err}");
+    assert!(!err.contains('\n'));
+    // A file that is not an adapter is named in its error.
+    let bogus = dir.path("adapter.safetensors");
+    std::fs::write(&bogus, b"not safetensors").expect("written");
+    std::fs::write(Adapter::manifest_path(&bogus), r#"{"encoder": "tiny", "layers": [1]}"#).expect("written");
+    let err = Adapter::load(&bogus).expect_err("refused").to_string();
+    assert!(err.contains("adapter.safetensors") && err.contains("not a readable safetensors file"), "{err}");
+}
+
+/// Two sections the tiny vocabulary can tell apart: texts about bonds and the city, and texts
+/// about the weather and people.
+fn examples() -> Vec<Example> {
+    let bonds = ["青岛首单创新创业公司债券发行", "首单公司债券发行", "青岛创新创业债券", "市北公司债券创新"];
+    let weather = ["今天气很好", "他说今天天气好", "我们今天很好", "天气好，他说很好"];
+    let mut out = Vec::new();
+    for (label, texts) in [(0, bonds), (1, weather)] {
+        for (i, text) in texts.iter().enumerate() {
+            for repeat in 0..3 {
+                let text = format!("{}{}", text, "。".repeat(repeat));
+                let part = if i == 0 { Part::Val } else { Part::Train };
+                out.push(Example { text, label, scheme: "tiny".into(), part, weight: 1, piece: false });
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn tuning_learns_the_sections_and_is_the_same_for_a_seed() {
+    let (_dir, _, plain) = tiny_model();
+    let settings = Settings { layers: 1, epochs: 6, batch: 4, learning_rate: 3e-3, ..Settings::default() };
+    let run = || tune(&plain, &examples(), 2, &settings, &|_, _, _| {}).expect("tunes");
+    let (first, report) = run();
+    assert_eq!(report.layers, [1]);
+    assert_eq!(report.validation_accuracy.len(), 6);
+    assert!(report.validation_accuracy[report.best_epoch - 1] == 1.0, "{report:?}");
+    let (second, _) = run();
+    let (a, b) = (first.layer_tensors().expect("tensors"), second.layer_tensors().expect("tensors"));
+    for (name, t) in &a {
+        let diff = (t - &b[name]).and_then(|d| d.abs()?.max_all()?.to_scalar::<f32>()).expect("compared");
+        assert_eq!(diff, 0.0, "{name} differs between two runs of one seed");
+    }
+}
