@@ -93,9 +93,13 @@ pub fn seams(source: &str) -> Vec<String> {
 }
 
 /// Whether `summary` runs a line of `source` that ends without punctuation into the next
-/// paragraph ([`seams`]).
+/// paragraph ([`seams`]). Characters that one line of `source` also holds whole are no proof:
+/// a headline broken over two lines (`…机关处理` / `检举控告…`) is often repeated whole in the body,
+/// and a summary may take it from there.
 pub fn fuses_lines(summary: &str, source: &str) -> bool {
-    seams(source).iter().any(|seam| summary.contains(seam.as_str()))
+    seams(source).iter().any(|seam| {
+        summary.contains(seam.as_str()) && !text::lines(source).iter().any(|line| line.raw.contains(seam.as_str()))
+    })
 }
 
 /// The defects of one summary.
@@ -186,6 +190,13 @@ mod tests {
         assert_eq!(seams(quoted), ["‘大白’还录了视"]);
         let defects = Defects::of("读书，让心灵也就有了寄托之所最近，在老家的岳母打来电话。", source, 80, Some(false));
         assert!(defects.fused && !defects.cut_off && !defects.frame_on_non_commentary && defects.any());
+        // A title broken over two paragraphs and written whole elsewhere: a summary that takes
+        // the whole one fuses nothing.
+        let repeated = "近日，中办印发了《纪检监察机关处理检举控告工作规则》。\n\n\u{3000}\u{3000}纪检监察机关处理\n\n\u{3000}\u{3000}检举控告工作规则\n";
+        assert_eq!(seams(repeated), ["机关处理检举控告"]);
+        assert!(!fuses_lines("中办印发了《纪检监察机关处理检举控告工作规则》。", repeated));
+        let broken_only = "纪检监察机关处理\n\n\u{3000}\u{3000}检举控告工作规则，今天发布。";
+        assert!(fuses_lines("纪检监察机关处理检举控告工作规则，今天发布。", broken_only));
         let framed = Defects::of("文章认为，读书让心灵有所寄托。", source, 10, Some(false));
         assert!(framed.frame_on_non_commentary && framed.over_budget);
         assert!(!Defects::of("文章认为，读书让心灵有所寄托。", source, 80, Some(true)).any());
