@@ -22,8 +22,13 @@ use crate::stages::{Stages, Timeout};
 /// Set by Ctrl-C; the run stops after the batch in flight.
 static STOP: AtomicBool = AtomicBool::new(false);
 
+/// Whether Ctrl-C asked the run to stop.
+pub(super) fn stopping() -> bool {
+    STOP.load(Ordering::SeqCst)
+}
+
 /// Installs the Ctrl-C handler: the first asks the run to stop cleanly, a second exits at once.
-fn catch_interrupt() {
+pub(super) fn catch_interrupt() {
     let _ = ctrlc::set_handler(|| {
         if STOP.swap(true, Ordering::SeqCst) {
             std::process::exit(130);

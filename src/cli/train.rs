@@ -1,6 +1,8 @@
 //! `jianbao train` and `train-summarizer`: their flags become calls of [`crate::train`], which
 //! they report on the console.
 
+use std::ops::ControlFlow;
+
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -11,6 +13,7 @@ use crate::label::Taxonomy;
 use crate::model::service::cache::Cached;
 use crate::model::source::adapter::{self, AdapterManifest};
 use crate::model::Encoder;
+use crate::train::adapter::Event;
 use crate::train::{head, summarizer, Weights};
 
 pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
@@ -214,14 +217,33 @@ fn tune(
         ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} {elapsed_precise} (ETA {eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let progress = |what: &str, done: usize, total: usize| {
-        bar.set_message(what.to_owned());
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
+    super::batch::catch_interrupt();
+    let progress = |event: Event| {
+        match event {
+            Event::LowerStates { done, of } => {
+                bar.set_message("lower layers");
+                bar.set_length(of as u64);
+                bar.set_position(done as u64);
+            }
+            Event::Step { done, of } => {
+                bar.set_message("tuning");
+                bar.set_length(of as u64);
+                bar.set_position(done as u64);
+            }
+            Event::Epoch { epoch, accuracy } => {
+                bar.println(format!("epoch {epoch}: validation accuracy {accuracy:.4}"));
+            }
+        }
+        if super::batch::stopping() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
     };
-    let (tuned, report) =
-        crate::train::adapter::tune(encoder, &examples, taxonomy.sections.len(), &settings, &progress)?;
+    let tuned =
+        crate::train::adapter::tune(encoder, &examples, taxonomy.sections.len(), &settings, Some(&args.out), &progress);
     bar.finish_and_clear();
+    let (tuned, report) = tuned?;
     std::fs::create_dir_all(&args.out)?;
     let manifest = AdapterManifest {
         encoder: encoder.id().to_owned(),
@@ -231,6 +253,7 @@ fn tune(
     let path = args.out.join("adapter.safetensors");
     adapter::save(&path, &manifest, &tuned.layer_tensors()?)?;
     eprintln!("{}", serde_json::to_string_pretty(&report)?);
+    crate::train::adapter::remove_checkpoint(&args.out);
     eprintln!("wrote {}", path.display());
     Ok(path)
 }

@@ -7,20 +7,29 @@
 //! tuned layers, forward and backward, as candle-nn layers on f32 variables ([`Tunable`]),
 //! initialised from the weights file. AdamW, a linear warm-up and a linear decay, batches of
 //! texts padded to their longest, balanced class weights; the epoch whose validation rows
-//! (whole texts, as the head's trainer chooses) score best is kept.
+//! (whole texts, as the head's trainer chooses) score best is kept. A run saves a checkpoint as
+//! it goes (the variables, the optimiser's moments, where it stands) and resumes from it to the
+//! same layers it would have reached without stopping.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor, Var, D};
-use candle_nn::{Optimizer, VarBuilder, VarMap};
+use candle_nn::{VarBuilder, VarMap};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::head::Example;
 use super::TrainError;
+use crate::fit::adamw::{AdamW, Params};
 use crate::fit::logistic::{balanced_weights, shuffle, weighted_cross_entropy};
 use crate::fit::split::Part;
 use crate::model::network::bert::layer_tensors;
 use crate::model::{CandleEncoder, Intent};
 
 /// How the top layers are tuned.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Settings {
     /// Layers tuned, from the top; 0 trains the head alone on the frozen encoder.
     pub layers: usize,
@@ -196,7 +205,7 @@ impl Tuned {
 }
 
 /// What tuning found: the epoch kept and its validation accuracy, each epoch's, and the time.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Report {
     /// The layers tuned.
     pub layers: Vec<usize>,
@@ -263,84 +272,168 @@ fn pad(states: &[&Tensor]) -> candle_core::Result<(Tensor, Tensor)> {
     Ok((Tensor::stack(&rows, 0)?, Tensor::from_vec(mask, (states.len(), len), &Device::Cpu)?))
 }
 
+/// What tuning tells its caller as it goes; the caller answers whether to go on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Event {
+    /// Texts whose lower states are computed, of all.
+    LowerStates { done: usize, of: usize },
+    /// Optimiser steps taken, of all.
+    Step { done: usize, of: usize },
+    /// An epoch ended with this validation accuracy.
+    Epoch { epoch: usize, accuracy: f64 },
+}
+
+/// Steps between two checkpoints, besides one at the end of each epoch.
+pub const CHECKPOINT_STEPS: usize = 200;
+
+/// Where a tuning run keeps its checkpoint, one file: the variables, the optimiser's moments,
+/// the best epoch's variables, and where the run stands (its [`Position`] as JSON bytes).
+pub fn checkpoint_path(dir: &Path) -> PathBuf {
+    dir.join("tuning.checkpoint.safetensors")
+}
+
+/// Where a run stands: what a checkpoint records besides the tensors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Position {
+    /// The data and settings it belongs to.
+    fingerprint: String,
+    /// The epoch under way (from 1), and the generator's state before its shuffle.
+    epoch: usize,
+    epoch_rng: u64,
+    /// Steps taken in all, and in this epoch.
+    step: usize,
+    epoch_step: usize,
+    accuracies: Vec<f64>,
+    /// The best epoch so far and its accuracy (0 for none).
+    best_epoch: usize,
+    best_accuracy: f64,
+}
+
 /// Tunes the top layers of `encoder` and a head on the training part of `examples` (each
 /// counted as its weight says), keeping the epoch that labels the validation part's whole
-/// texts best.
+/// texts best. With `checkpoint`, a directory, the run saves where it stands there every
+/// [`CHECKPOINT_STEPS`] steps and at each epoch's end, and resumes from what it finds there (the
+/// same data and settings give the same layers, stopped or not); it stops with
+/// [`TrainError::Interrupted`] when `progress` answers [`ControlFlow::Break`].
 pub fn tune(
     encoder: &CandleEncoder,
     examples: &[Example],
     classes: usize,
     settings: &Settings,
-    progress: &dyn Fn(&str, usize, usize),
+    checkpoint: Option<&Path>,
+    progress: &dyn Fn(Event) -> ControlFlow<()>,
 ) -> Result<(Tuned, Report), TrainError> {
     let train: Vec<&Example> = examples.iter().filter(|e| e.part == Part::Train).collect();
     let val: Vec<&Example> = examples.iter().filter(|e| e.part == Part::Val && !e.piece).collect();
     if train.is_empty() || val.is_empty() {
         return Err(TrainError::Other("tuning: the train and validation parts must not be empty".into()));
     }
+    let fingerprint = fingerprint(&train, &val, classes, settings);
+    let mut resumed = match checkpoint {
+        Some(dir) => read_checkpoint(dir, &fingerprint)?,
+        None => None,
+    };
     let frozen = encoder.config().num_hidden_layers.saturating_sub(settings.layers);
     let started = std::time::Instant::now();
     let texts: Vec<&str> = train.iter().chain(&val).map(|e| e.text.as_str()).collect();
     let done = std::cell::Cell::new(0);
     let states = lower_states(encoder, &texts, frozen, settings.max_tokens, &|n| {
         done.set(done.get() + n);
-        progress("lower states", done.get(), texts.len());
+        let _ = progress(Event::LowerStates { done: done.get(), of: texts.len() });
     })?;
     let (train_states, val_states) = states.split_at(train.len());
     let seconds_lower_states = started.elapsed().as_secs_f64();
 
     let started = std::time::Instant::now();
-    let tuned = Tuned::new(encoder, classes, settings)?;
+    let mut tuned = Tuned::new(encoder, classes, settings)?;
+    let named: Vec<(String, Var)> = {
+        let data = tuned.vars.data().lock().map_err(|_| TrainError::Other("tuning: variables poisoned".into()))?;
+        let mut named: Vec<(String, Var)> = data.iter().map(|(n, v)| (n.clone(), v.clone())).collect();
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        named
+    };
+    let mut opt = AdamW::new(named, Params::new(0.0, settings.weight_decay))?;
+    let mut best: Option<Snapshot> = None;
+    if let Some((at, tensors)) = &resumed {
+        let prefixed = |prefix: &str| -> HashMap<String, Tensor> {
+            tensors.iter().filter_map(|(k, t)| Some((k.strip_prefix(prefix)?.to_owned(), t.clone()))).collect()
+        };
+        for (name, tensor) in prefixed("var.") {
+            tuned.vars.set_one(&name, &tensor)?;
+        }
+        opt.restore(&prefixed("opt."), at.step)?;
+        let kept = prefixed("best.");
+        best = (!kept.is_empty()).then(|| kept.into_iter().collect());
+    }
+    let mut at = resumed.take().map(|(at, _)| at).unwrap_or(Position {
+        fingerprint,
+        epoch: 1,
+        epoch_rng: settings.seed.max(1),
+        step: 0,
+        epoch_step: 0,
+        accuracies: Vec::new(),
+        best_epoch: 0,
+        best_accuracy: 0.0,
+    });
     let rows: Vec<usize> = (0..train.len()).flat_map(|i| std::iter::repeat_n(i, train[i].weight as usize)).collect();
     let labels: Vec<usize> = rows.iter().map(|&i| train[i].label).collect();
     let class_weights = Tensor::new(balanced_weights(&labels, classes).as_slice(), &Device::Cpu)?;
-    let mut opt = candle_nn::AdamW::new(
-        tuned.vars.all_vars(),
-        candle_nn::ParamsAdamW { lr: 0.0, weight_decay: settings.weight_decay, ..Default::default() },
-    )?;
-    let steps_per_epoch = rows.len().div_ceil(settings.batch);
-    let total = (steps_per_epoch * settings.epochs).max(1);
+    let total = (rows.len().div_ceil(settings.batch) * settings.epochs).max(1);
     let warmup = ((total as f64 * settings.warmup) as usize).max(1);
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    let mut rng = settings.seed.max(1);
-    let mut step = 0;
-    let mut accuracies = Vec::new();
-    // The best validation accuracy so far, its epoch and its weights.
-    let mut best: Option<(f64, usize, Snapshot)> = None;
-    for epoch in 1..=settings.epochs {
+    let save = |at: &Position, opt: &AdamW, best: &Option<Snapshot>| -> Result<(), TrainError> {
+        match checkpoint {
+            Some(dir) => save_checkpoint(dir, at, &tuned.vars, opt, best.as_ref()),
+            None => Ok(()),
+        }
+    };
+    while at.epoch <= settings.epochs {
+        let mut rng = at.epoch_rng;
+        let mut order: Vec<usize> = (0..rows.len()).collect();
         shuffle(&mut order, &mut rng);
-        for batch in order.chunks(settings.batch) {
-            let lr = if step < warmup {
-                settings.learning_rate * (step + 1) as f64 / warmup as f64
+        for batch in order.chunks(settings.batch).skip(at.epoch_step) {
+            opt.params.lr = if at.step < warmup {
+                settings.learning_rate * (at.step + 1) as f64 / warmup as f64
             } else {
-                settings.learning_rate * (total - step) as f64 / (total - warmup).max(1) as f64
+                settings.learning_rate * (total - at.step) as f64 / (total - warmup).max(1) as f64
             };
-            opt.set_learning_rate(lr);
             let states: Vec<&Tensor> = batch.iter().map(|&r| &train_states[rows[r]]).collect();
             let (x, mask) = pad(&states)?;
             let y: Vec<u32> = batch.iter().map(|&r| labels[r] as u32).collect();
             let y = Tensor::new(y.as_slice(), &Device::Cpu)?;
             let loss = weighted_cross_entropy(&tuned.logits(&x, &mask)?, &y, &class_weights)?;
-            opt.backward_step(&loss)?;
-            step += 1;
-            progress("training", step, total);
+            opt.step(&loss.backward()?)?;
+            at.step += 1;
+            at.epoch_step += 1;
+            let stop = progress(Event::Step { done: at.step, of: total }).is_break();
+            if stop || at.step % CHECKPOINT_STEPS == 0 {
+                save(&at, &opt, &best)?;
+            }
+            if stop {
+                return Err(TrainError::Interrupted);
+            }
         }
         let accuracy = accuracy(&tuned, val_states, &val.iter().map(|e| e.label).collect::<Vec<_>>())?;
-        accuracies.push(accuracy);
-        if best.as_ref().is_none_or(|(a, _, _)| accuracy > *a) {
-            best = Some((accuracy, epoch, snapshot(&tuned.vars)?));
+        at.accuracies.push(accuracy);
+        // The last of equals, as the crate's argmax: the later epoch has learnt more.
+        if at.best_epoch == 0 || accuracy >= at.best_accuracy {
+            (at.best_epoch, at.best_accuracy) = (at.epoch, accuracy);
+            best = Some(snapshot(&tuned.vars)?);
+        }
+        let stop = progress(Event::Epoch { epoch: at.epoch, accuracy }).is_break();
+        (at.epoch, at.epoch_rng, at.epoch_step) = (at.epoch + 1, rng, 0);
+        save(&at, &opt, &best)?;
+        if stop && at.epoch <= settings.epochs {
+            return Err(TrainError::Interrupted);
         }
     }
-    let (_, best_epoch, weights) = best.ok_or_else(|| TrainError::Other("tuning: no epoch".into()))?;
-    let mut tuned = tuned;
-    for (name, tensor) in weights {
+    for (name, tensor) in best.unwrap_or_default() {
         tuned.vars.set_one(&name, &tensor)?;
     }
     let report = Report {
         layers: (frozen..encoder.config().num_hidden_layers).collect(),
         settings: *settings,
-        best_epoch,
-        validation_accuracy: accuracies,
+        best_epoch: at.best_epoch,
+        validation_accuracy: at.accuracies,
         training_rows: rows.len(),
         validation_rows: val.len(),
         seconds_lower_states,
@@ -348,6 +441,76 @@ pub fn tune(
     };
     Ok((tuned, report))
 }
+
+/// What a run's checkpoint must match: its settings and its training and validation rows.
+fn fingerprint(train: &[&Example], val: &[&Example], classes: usize, settings: &Settings) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(serde_json::to_string(settings).unwrap_or_default());
+    hasher.update(classes.to_le_bytes());
+    for (part, examples) in [("train", train), ("val", val)] {
+        hasher.update(part);
+        for e in examples {
+            hasher.update(e.text.as_bytes());
+            hasher.update([0]);
+            hasher.update(e.label.to_le_bytes());
+            hasher.update(e.weight.to_le_bytes());
+        }
+    }
+    format!("{:x}", hasher.finalize())
+}
+
+/// The checkpoint in `dir`, where there is one: where the run stood and its tensors; an error
+/// where it belongs to another run.
+fn read_checkpoint(dir: &Path, fingerprint: &str) -> Result<Option<(Position, Tensors)>, TrainError> {
+    let path = checkpoint_path(dir);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let fail = |m: String| super::bad(&path, m);
+    let mut tensors = candle_core::safetensors::load(&path, &Device::Cpu)
+        .map_err(|e| fail(format!("not a tuning checkpoint: {e}")))?;
+    let bytes = tensors
+        .remove("position")
+        .ok_or_else(|| fail("not a tuning checkpoint: no position".into()))?
+        .to_vec1::<u8>()?;
+    let position: Position =
+        serde_json::from_slice(&bytes).map_err(|e| fail(format!("not a tuning checkpoint: {e}")))?;
+    if position.fingerprint != fingerprint {
+        return Err(fail("a checkpoint of another run (other data or settings): remove it to start this one".into()));
+    }
+    Ok(Some((position, tensors)))
+}
+
+/// Writes the checkpoint through a temporary file renamed into place, so that a run stopped
+/// while writing leaves the last whole checkpoint.
+fn save_checkpoint(
+    dir: &Path,
+    at: &Position,
+    vars: &VarMap,
+    opt: &AdamW,
+    best: Option<&Snapshot>,
+) -> Result<(), TrainError> {
+    std::fs::create_dir_all(dir).map_err(|e| super::bad(dir, e.to_string()))?;
+    let mut tensors: HashMap<String, Tensor> = HashMap::new();
+    tensors.extend(snapshot(vars)?.into_iter().map(|(n, t)| (format!("var.{n}"), t)));
+    tensors.extend(opt.moments().into_iter().map(|(n, t)| (format!("opt.{n}"), t)));
+    tensors.extend(best.into_iter().flatten().map(|(n, t)| (format!("best.{n}"), t.clone())));
+    let json = serde_json::to_vec(at).map_err(|e| TrainError::Other(e.to_string()))?;
+    let len = json.len();
+    tensors.insert("position".into(), Tensor::from_vec(json, len, &Device::Cpu)?);
+    let path = checkpoint_path(dir);
+    let partial = path.with_extension("partial");
+    candle_core::safetensors::save(&tensors, &partial)?;
+    std::fs::rename(&partial, &path).map_err(|e| super::bad(&path, e.to_string()))
+}
+
+/// Removes a finished run's checkpoint from `dir`.
+pub fn remove_checkpoint(dir: &Path) {
+    let _ = std::fs::remove_file(checkpoint_path(dir));
+}
+
+/// Tensors by name, as a checkpoint holds them.
+type Tensors = HashMap<String, Tensor>;
 
 /// Every variable's value, by name.
 type Snapshot = Vec<(String, Tensor)>;

@@ -32,6 +32,9 @@ pub enum TrainError {
     Label(#[from] LabelError),
     #[error("{0}")]
     Fit(#[from] FitError),
+    /// A tuning run stopped before its end; its checkpoint resumes it.
+    #[error("stopped: the checkpoint in --out resumes the run where it stopped")]
+    Interrupted,
     /// A tensor operation of the encoder's tuning failed.
     #[error("tuning the encoder: {0}")]
     Tuning(#[from] candle_core::Error),

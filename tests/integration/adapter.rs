@@ -3,14 +3,16 @@
 //! refused with one line.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use candle_core::Tensor;
 use jianbao::fit::split::Part;
 use jianbao::model::source::adapter::{self, Adapter, AdapterManifest};
 use jianbao::model::{CandleEncoder, Encoder, Intent, LoadOptions, ModelDir, WeightFormat};
-use jianbao::train::adapter::{lower_states, tune, Settings, Tuned};
+use jianbao::train::adapter::{checkpoint_path, lower_states, tune, Event, Settings, Tuned};
 use jianbao::train::head::Example;
+use jianbao::train::TrainError;
 
 use crate::harness::Dir;
 use crate::tiny;
@@ -112,18 +114,56 @@ fn examples() -> Vec<Example> {
 }
 
 #[test]
-fn tuning_learns_the_sections_and_is_the_same_for_a_seed() {
-    let (_dir, _, plain) = tiny_model();
+fn tuning_learns_the_sections_and_resumes_where_it_stopped() {
+    let (dir, _, plain) = tiny_model();
     let settings = Settings { layers: 1, epochs: 6, batch: 4, learning_rate: 3e-3, ..Settings::default() };
-    let run = || tune(&plain, &examples(), 2, &settings, &|_, _, _| {}).expect("tunes");
-    let (first, report) = run();
+    let epochs = std::cell::RefCell::new(Vec::new());
+    let (whole, report) = tune(&plain, &examples(), 2, &settings, None, &|event| {
+        if let Event::Epoch { epoch, .. } = event {
+            epochs.borrow_mut().push(epoch);
+        }
+        ControlFlow::Continue(())
+    })
+    .expect("tunes");
+    assert_eq!(*epochs.borrow(), [1, 2, 3, 4, 5, 6]);
     assert_eq!(report.layers, [1]);
     assert_eq!(report.validation_accuracy.len(), 6);
-    assert!(report.validation_accuracy[report.best_epoch - 1] == 1.0, "{report:?}");
-    let (second, _) = run();
-    let (a, b) = (first.layer_tensors().expect("tensors"), second.layer_tensors().expect("tensors"));
+    // The last epoch labels the validation texts as well as any: it is kept, so that the
+    // comparison below is of the layers after every step.
+    assert_eq!(report.best_epoch, 6, "{report:?}");
+    assert_eq!(report.validation_accuracy[5], 1.0, "{report:?}");
+
+    // Stopped twice, mid-epoch, and resumed from the checkpoint each time: the same layers,
+    // to the bit, as the run that never stopped.
+    let checkpoint = dir.path("run");
+    for stop_at in [7, 18] {
+        let stopped = tune(&plain, &examples(), 2, &settings, Some(&checkpoint), &|event| match event {
+            Event::Step { done, .. } if done == stop_at => ControlFlow::Break(()),
+            _ => ControlFlow::Continue(()),
+        });
+        assert!(matches!(stopped, Err(TrainError::Interrupted)), "stopped at step {stop_at}");
+        assert!(checkpoint_path(&checkpoint).exists());
+    }
+    let first_step = std::cell::Cell::new(None);
+    let (resumed, again) = tune(&plain, &examples(), 2, &settings, Some(&checkpoint), &|event| {
+        if let Event::Step { done, .. } = event {
+            first_step.set(first_step.get().or(Some(done)));
+        }
+        ControlFlow::Continue(())
+    })
+    .expect("resumes");
+    assert_eq!(first_step.get(), Some(19), "the last run resumes after the 18th step");
+    assert_eq!(again.validation_accuracy, report.validation_accuracy);
+    let (a, b) = (whole.layer_tensors().expect("tensors"), resumed.layer_tensors().expect("tensors"));
     for (name, t) in &a {
         let diff = (t - &b[name]).and_then(|d| d.abs()?.max_all()?.to_scalar::<f32>()).expect("compared");
-        assert_eq!(diff, 0.0, "{name} differs between two runs of one seed");
+        assert_eq!(diff, 0.0, "{name} differs between the whole run and the resumed one");
     }
+    // A checkpoint of other settings is refused, with its path.
+    let other = Settings { learning_rate: 1e-3, ..settings };
+    let Err(err) = tune(&plain, &examples(), 2, &other, Some(&checkpoint), &|_| ControlFlow::Continue(())) else {
+        panic!("a checkpoint of another run was resumed");
+    };
+    let err = err.to_string();
+    assert!(err.contains("tuning.checkpoint.safetensors") && err.contains("another run"), "{err}");
 }
