@@ -49,11 +49,12 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
             let encoder: Option<CandleEncoder> = if suite.needs_model() { Some(args.model.load()?) } else { None };
             let zero_shot = suite.datasets.iter().flat_map(|d| &d.systems).any(|s| s.name() == "zero-shot");
             let budget = Budget { max_chars: args.max_chars, sentences: None };
-            let mut pipeline = Pipeline::new(encoder.as_ref().map(|e| e as &dyn Encoder), budget, zero_shot)?
+            let head = match &args.head {
+                Some(dir) => Head::load(dir)?,
+                None => Head::builtin(),
+            };
+            let mut pipeline = Pipeline::new(encoder.as_ref().map(|e| e as &dyn Encoder), budget, head, zero_shot)?
                 .with_page_context(args.page_context);
-            if let Some(dir) = &args.head {
-                pipeline = pipeline.with_head(Head::load(dir)?)?;
-            }
             if let Some(path) = &args.summary_model {
                 let summary_model = SummaryModel::load(path)?;
                 if let Some(encoder) = &encoder {

@@ -69,36 +69,36 @@ pub struct Pipeline<'e> {
 }
 
 impl<'e> Pipeline<'e> {
-    /// The default sections and the built-in head; `encoder` may be absent where no method
-    /// needs it.
-    pub fn new(encoder: Option<&'e dyn Encoder>, budget: Budget, zero_shot: bool) -> Result<Pipeline<'e>, EvalError> {
+    /// The default sections, labelled by `head` (the built-in one, or one given to score), and
+    /// the built-in summary model; `encoder` may be absent where no method needs it.
+    pub fn new(
+        encoder: Option<&'e dyn Encoder>,
+        budget: Budget,
+        head: Head,
+        zero_shot: bool,
+    ) -> Result<Pipeline<'e>, EvalError> {
         let taxonomy = Taxonomy::default_sections();
-        let (mut head, mut tfidf, mut zero) = (None, None, None);
-        if let Some(encoder) = encoder {
-            let builtin = Head::builtin();
-            tfidf = Some(Labeller::lexical(&builtin)?);
-            head = Some(Labeller::head(builtin, encoder, Some(&taxonomy))?);
-            if zero_shot {
-                zero = Some(Labeller::ZeroShot(ZeroShot::new(encoder, &taxonomy)?));
-            }
-        }
-        Ok(Pipeline {
+        let zero_shot = match encoder {
+            Some(encoder) if zero_shot => Some(Labeller::ZeroShot(ZeroShot::new(encoder, &taxonomy)?)),
+            _ => None,
+        };
+        Pipeline {
             encoder,
             budget,
             summary_model: SummaryModel::builtin(),
-            head,
-            tfidf,
-            zero_shot: zero,
+            head: None,
+            tfidf: None,
+            zero_shot,
             taxonomy,
             page_context: label::PAGE_CONTEXT,
             timeout: Timeout::default_limit(),
-        })
+        }
+        .with_head(head)
     }
 
-    /// Labels with this head (and its lexical part, for `tfidf`) instead of the built-in one,
-    /// checked as `digest` checks a head: trained on the encoder's vectors, for the default
-    /// sections.
-    pub fn with_head(mut self, head: Head) -> Result<Pipeline<'e>, EvalError> {
+    /// Labels with `head` (and its lexical part, for `tfidf`), checked as `digest` checks a
+    /// head: trained on the encoder's vectors, for the default sections.
+    fn with_head(mut self, head: Head) -> Result<Pipeline<'e>, EvalError> {
         if let Some(encoder) = self.encoder {
             self.tfidf = head.lexical().is_some().then(|| Labeller::lexical(&head)).transpose()?;
             self.head = Some(Labeller::head(head, encoder, Some(&self.taxonomy))?);

@@ -10,6 +10,7 @@ use jianbao::eval::bootstrap::Bootstrap;
 use jianbao::eval::run::{run_suite, Pipeline, ScoringOptions, Systems};
 use jianbao::eval::suite::{Suite, System};
 use jianbao::eval::EvalError;
+use jianbao::label::head::Head;
 use jianbao::model::Encoder;
 use jianbao::segment::Article;
 use jianbao::summarize::{Budget, Method};
@@ -48,7 +49,7 @@ fn ci_suite_passes_and_an_empty_summariser_fails_it() {
     let suite = Suite::load(&repo("eval/ci.toml"), None).expect("eval/ci.toml reads");
     let encoder = default_model() as &dyn Encoder;
     let opts = ScoringOptions { bootstrap: Bootstrap { resamples: 200, seed: 17 }, ..ScoringOptions::default() };
-    let pipeline = || Pipeline::new(Some(encoder), Budget::default(), true).expect("pipeline");
+    let pipeline = || Pipeline::new(Some(encoder), Budget::default(), Head::builtin(), true).expect("pipeline");
 
     let report = run_suite(&suite, &pipeline(), &opts, &mut |_| {}).expect("the suite runs");
     let failed: Vec<String> = report.failed_checks().map(ToString::to_string).collect();
@@ -419,7 +420,8 @@ fn eval_summaries_and_sections_are_those_digest_writes() {
         read.iter().map(|r| jianbao::segment::single(&r.text, r.title.as_deref()).expect("an article")).collect();
     let present: Vec<&Article> = articles.iter().collect();
     let pages: Vec<&[Article]> = articles.iter().map(std::slice::from_ref).collect();
-    let pipeline = Pipeline::new(Some(default_model() as &dyn Encoder), Budget::default(), false).expect("pipeline");
+    let pipeline = Pipeline::new(Some(default_model() as &dyn Encoder), Budget::default(), Head::builtin(), false)
+        .expect("pipeline");
     let summaries = pipeline.summarize(Method::Model, &present).expect("summaries");
     let sections: Vec<String> =
         pipeline.label(System::Head, &pages).expect("sections").into_iter().map(|(s, _)| s).collect();
@@ -438,13 +440,14 @@ fn a_head_for_other_sections_is_refused_by_eval_as_by_digest() {
         jianbao::label::Taxonomy::parse("[[section]]\nname = \"甲\"\n\n[[section]]\nname = \"乙\"\n", Path::new("two"))
             .expect("a labels file");
     let manifest = jianbao::train::head::manifest(encoder, &two, Value::Null);
-    let head = jianbao::label::head::Head::new(manifest, vec![0.0; 2 * encoder.dim()], vec![0.0; 2]).expect("a head");
+    let head = Head::new(manifest, vec![0.0; 2 * encoder.dim()], vec![0.0; 2]).expect("a head");
     let dir = Dir::new();
     let head_dir = dir.path("two-head");
     head.save(&head_dir).expect("the head is saved");
 
-    let pipeline = Pipeline::new(Some(encoder), Budget::default(), false).expect("pipeline");
-    let refused = pipeline.with_head(head).err().expect("a head for other sections is refused");
+    let refused = Pipeline::new(Some(encoder), Budget::default(), head, false)
+        .err()
+        .expect("a head for other sections is refused");
     assert!(refused.to_string().contains("the head's labels (甲 乙) are not the sections'"), "{refused}");
 
     let suite = dir.write(
