@@ -112,7 +112,6 @@ pub struct CandleEncoder {
     /// The weights file it was loaded from.
     weights_file: std::path::PathBuf,
     tokens: Tokens,
-    hidden: usize,
     /// How the linear layers are kept: as asked, except int8 on a GPU, which keeps f32.
     weights: WeightFormat,
     work: Work,
@@ -146,10 +145,9 @@ impl CandleEncoder {
         Ok(CandleEncoder {
             id: opts.adapter.as_ref().map_or_else(|| dir.id.clone(), |a| a.tuned_id(&dir.id)),
             bert,
-            config: config.clone(),
+            config,
             weights_file: dir.weights.clone(),
             tokens,
-            hidden: config.hidden_size,
             weights,
             work: Work::default(),
         })
@@ -213,14 +211,14 @@ impl Encoder for CandleEncoder {
     }
 
     fn dim(&self) -> usize {
-        self.hidden
+        self.config.hidden_size
     }
 
     fn embed(&self, texts: &[&str], intent: Intent) -> Result<Vec<Vec<f32>>, ModelError> {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
-        embed::embed(&self.bert, &self.tokens, self.hidden, texts, intent, &self.work)
+        embed::embed(&self.bert, &self.tokens, self.config.hidden_size, texts, intent, &self.work)
     }
 }
 

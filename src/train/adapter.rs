@@ -227,6 +227,7 @@ pub fn lower_states(
     max_tokens: usize,
     progress: &dyn Fn(usize),
 ) -> Result<Vec<Tensor>, TrainError> {
+    let hidden = encoder.config().hidden_size;
     let mut out = Vec::with_capacity(texts.len());
     for chunk in texts.chunks(64) {
         let mut ids = Vec::new();
@@ -242,7 +243,6 @@ pub fn lower_states(
             starts.push(ids.len());
         }
         let states = encoder.lower_states(&ids, &starts, frozen)?;
-        let hidden = encoder.config().hidden_size;
         let values = states.flatten_all().and_then(|t| t.to_vec1::<f32>())?;
         for w in starts.windows(2) {
             // A tensor of its own: a view would keep the whole batch's storage alive.
