@@ -91,9 +91,10 @@ where it is worth its characters (--summary-model for one from `jianbao train-su
 short text's one-sentence summary is tightened to the run of clauses (of any of its sentences) \
 a third learnt model rates best; a longer text's best sentence over the budget keeps the run \
 of its clauses a learnt model rates best. A run cut from its sentence stops only where a \
-sentence can (not on 表示， or 随着…，) and ends as a sentence; a summary never opens with a word \
-that points back at text the reader does not have (这, 该, 但, 此外); a line the page leaves \
-without punctuation stays a sentence of its own. An article the model is sure is commentary \
+sentence can (not on 表示， or 随着…，, nor halfway through 不仅…而且…) and ends as a sentence; a \
+summary never opens with a word that points back at text the reader does not have (这, 该, 但, \
+此外), never takes a sentence that only names who spoke a quotation it lacks (…焦急地问。), never \
+says the same thing twice; a line the page leaves without punctuation stays a sentence of its own. An article the model is sure is commentary \
 gets a summary that opens with 文章认为， (\"the article argues that\"), unless --extractive), lead (the first \
 sentences after the dateline), textrank (a graph of shared character bigrams).",
         after_long_help = "Examples:\n  jianbao summarize page.txt\n  \

@@ -51,22 +51,23 @@ const MAX_RUNS: usize = 512;
 pub const RUN_END: char = '。';
 
 /// A clause that cannot end a sentence: one that introduces what follows (`他说`, `数据显示`,
-/// `在他看来`), a time or purpose clause (`…之际`, `…以来`), or one that stops on a joining
-/// word (`的`, `和`).
+/// `在他看来`), a time or purpose clause (`…之际`, `…以来`), a place the sentence goes on to
+/// fill (`…靠近机场一隅`), or one that stops on a joining word (`的`, `和`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|获悉|了解到|提到|",
-        r"时|之时|后|之后|以后|前|之前|以来|期间|之际|过程中|当中|之中|中|里|来说|的|和|与|及|或|并|而|把|将|向|从|在|为)$"
+        r"时|之时|后|之后|以后|前|之前|以来|期间|之际|过程中|当中|之中|中|里|一隅|一角|门口|门前|脚下|深处|街头|",
+        r"来说|的|和|与|及|或|并|而|把|将|向|从|在|为)$"
     ))
     .expect("open-ended clause pattern")
 });
 
 /// A clause that opens a subordinate part the sentence completes later (`随着…`, `为了…`,
-/// `虽然…`, `在…`, `从…到…`): it cannot be a run's last.
+/// `虽然…`, `无论…`, `在…`, `从…到…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:随着|为了|如果|假如|若|虽然|尽管|只有|只要|即使|由于|因为|截至|面对|作为|通过|对于|关于|围绕|针对|当|",
-        r"从|自从|除了|经过|按照|根据|在)"
+        r"^(?:随着|为了|如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|除非|由于|因为|截至|",
+        r"面对|作为|通过|对于|关于|围绕|针对|当|从|自从|除了|经过|按照|根据|在)"
     ))
     .expect("subordinate clause pattern")
 });
@@ -90,6 +91,46 @@ static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("framing clause pattern")
 });
+
+/// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
+/// `小到…大到…`, `一方面…另一方面…`. A unit that holds the first half and not the second
+/// stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`): the sentence, or the next, says
+/// the rest.
+static CORRELATIVES: LazyLock<[(Regex, Regex); 3]> = LazyLock::new(|| {
+    let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
+    [
+        (pattern(r"不仅|不但|不只|不光|不单"), pattern(r"而且|并且|还|也|更|又|同时|甚至|亦|乃至")),
+        (pattern(r"小到|小至"), pattern(r"大到|大至")),
+        (pattern(r"(?:^|[，；：、])一方面"), pattern(r"另一方面")),
+    ]
+});
+
+/// Whether `unit` holds the first half of a correlative pair without what completes it after
+/// it ([`CORRELATIVES`]).
+fn half_correlative(unit: &str) -> bool {
+    CORRELATIVES.iter().any(|(first, second)| first.find(unit).is_some_and(|m| !second.is_match(&unit[m.end()..])))
+}
+
+/// A sentence that ends on who spoke and how, with no quotation of its own (`一名居民焦急地问。`,
+/// `他笑着说。`): it answers a quotation before it that the reader does not have. A speaker is
+/// someone (`他`, `村民`, `记者`) or the way they speak (`焦急地`, `笑着`): `疑问`, `访问`, `小说`
+/// end sentences of their own.
+static ANSWERS_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:(?:地|着|这样|如是|他|她|们|人|者|员|长|民|生|友|士)(?:问|问道|说|说道|答|答道|回答)|",
+        r"喊道|叹道|笑道|感叹道|感慨道)[。！]?$"
+    ))
+    .expect("speaker pattern")
+});
+
+/// Whether `unit` only says who spoke a quotation it does not hold ([`ANSWERS_QUOTE`]); a
+/// spokesman who `答记者问` answers questions the sentence names.
+fn answers_quote(unit: &str) -> bool {
+    let words = text::trim(unit);
+    !words.contains(['“', '"', '「', '：'])
+        && ANSWERS_QUOTE.is_match(words)
+        && !words.trim_end_matches(['。', '！']).ends_with("答记者问")
+}
 
 /// How many of `sentence`'s first clauses only frame it ([`FRAMING`], [`SUBORDINATE`]): a run
 /// may open at its start or after them, at any clause up to this one, and nowhere later.
@@ -126,7 +167,11 @@ fn reads_alone(clauses: &[&str], first: usize, end: usize, opening: usize, shown
         None => !leads_into(clauses[end - 1]),
         Some(next) => can_end(clauses[end - 1]) && !CARRIES_ON.is_match(text::trim(next)),
     };
-    ends_well && balanced(shown) && !leans_back(&clauses[first..end], opening.saturating_sub(first))
+    ends_well
+        && balanced(shown)
+        && !half_correlative(shown)
+        && !answers_quote(shown)
+        && !leans_back(&clauses[first..end], opening.saturating_sub(first))
 }
 
 /// Whether `sentence` whole reads alone as a summary's unit, by the rules its runs keep
@@ -343,5 +388,37 @@ mod tests {
         let subject = "杭州街头绿色建筑的环保节能技术，令人眼前一亮，市民纷纷称赞。";
         assert!(texts(subject).iter().all(|t| t != "杭州街头绿色建筑的环保节能技术。"), "{:?}", texts(subject));
         assert!(texts("我至亲至爱的家人和战友们：").is_empty());
+    }
+
+    #[test]
+    fn runs_complete_what_they_open() {
+        let texts = |s: &str| -> Vec<String> { runs(s, 80, 6, usize::MAX).into_iter().map(|r| r.text).collect() };
+        // Half of a correlative pair is no sentence: the other half is said later.
+        let pair = "增强金融服务实体经济的能力，不仅需要出台政策、提升服务水平，更要改进作风。";
+        let all = texts(pair);
+        assert!(all.iter().all(|t| !t.ends_with("提升服务水平。")), "{all:?}");
+        assert!(all.contains(&pair.to_owned()), "{all:?}");
+        assert!(!whole_reads_alone("增强金融服务实体经济的能力，不仅需要出台政策、提升服务水平等举措。"));
+        let range = "车站推出二十项便民服务，只要旅客有需求，小到一针一线，大到行李托运，都能帮忙解决。";
+        assert!(texts(range).iter().all(|t| !t.ends_with("一针一线。")), "{:?}", texts(range));
+        let condition = "社区志愿者每天出门巡逻，无论刮风还是下雨，他们都准时到岗。";
+        assert!(texts(condition).iter().all(|t| !t.ends_with("下雨。")), "{:?}", texts(condition));
+        // `红一方面军` opens no pair.
+        assert!(whole_reads_alone("83年前，红一方面军准备东渡黄河入晋抗日。"));
+        // A sentence that only says who asked or spoke answers a quotation the reader lacks.
+        assert!(!whole_reads_alone("河南洛阳的一名居民焦急地问。"));
+        assert!(!whole_reads_alone("一位村民笑着说。"));
+        for alone in [
+            "代表们就有关问题提出了疑问。",
+            "总统对中国进行国事访问。",
+            "作家创作了一部长篇小说。",
+            "“我们会坚持下去。”他说。",
+            "外交部发言人就有关问题答记者问。",
+        ] {
+            assert!(whole_reads_alone(alone), "{alone}");
+        }
+        // Nor does a run stop on the place the sentence goes on to fill.
+        let scene = "冬日，自然保护区管理站靠近银川河东机场一隅，几名工作人员正在巡护林地。";
+        assert!(texts(scene).iter().all(|t| !t.ends_with("一隅。")), "{:?}", texts(scene));
     }
 }

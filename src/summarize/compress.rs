@@ -17,6 +17,7 @@
 //! matters is which combination comes first, not how well each is rated.
 
 use super::clauses::{self, Lexicon, Run};
+use super::readable;
 use super::{is_short, Budget};
 use crate::fit::dot;
 use crate::fit::ridge::Linear;
@@ -195,12 +196,17 @@ pub fn applies(sentences: &[Sentence], budget: Budget) -> bool {
 }
 
 /// The combinations of `units` within `max_chars`: each unit a summary may hold ([`Unit::opens`])
-/// alone, and with each such unit of a later sentence.
+/// alone, and with each such unit of a later sentence that does not repeat it
+/// ([`readable::repeats`]).
 pub fn combos(units: &[Unit], max_chars: usize) -> Vec<Combo> {
     let mut out: Vec<Combo> = (0..units.len()).filter(|&a| units[a].opens).map(|a| (a, None)).collect();
     for (a, first) in units.iter().enumerate().filter(|(_, u)| u.opens) {
         for (b, second) in units.iter().enumerate().skip(a + 1) {
-            if second.opens && second.sentence > first.sentence && first.chars + second.chars <= max_chars {
+            if second.opens
+                && second.sentence > first.sentence
+                && first.chars + second.chars <= max_chars
+                && !readable::repeats(&first.run.text, &second.run.text)
+            {
                 out.push((a, Some(b)));
             }
         }

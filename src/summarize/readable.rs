@@ -1,7 +1,7 @@
 //! What a reader sees at once in a summary, before judging what it says: an opinion frame
 //! (`文章认为，`), a sentence cut off with `……`, an opening that points back at text the reader
 //! does not have (`这`, `此外`, `但`), two lines of the page fused into one sentence
-//! (`…寄托之所最近，…`), a summary over its budget.
+//! (`…寄托之所最近，…`), the same thing said twice, a summary over its budget.
 //!
 //! The model method's choices avoid these ([`points_back`] decides what may open a summary);
 //! `eval` counts them for every method ([`Defects`]), beside ROUGE, which barely sees them.
@@ -102,6 +102,40 @@ pub fn fuses_lines(summary: &str, source: &str) -> bool {
     })
 }
 
+/// How much of the shorter of two units the longer repeats, at or above which a summary says
+/// the same thing twice (`培养3.7万名养老专业人才。贵州省民政厅将培养3.7万名养老专业人才。`).
+/// Two sentences of one story share names and figures; on the validation articles' summaries,
+/// pairs that only share those stay below 0.75, and those at 0.75 or more repeat.
+pub const REPEAT_SHARE: f32 = 0.75;
+
+/// Whether one of `a` and `b` repeats the other: the longest common subsequence of their
+/// letters, digits and characters holds at least [`REPEAT_SHARE`] of the shorter's.
+pub fn repeats(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<char> { s.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let (a, b) = (words(a), words(b));
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return false;
+    }
+    let mut previous = vec![0u32; long.len() + 1];
+    let mut current = vec![0u32; long.len() + 1];
+    for &x in &short {
+        for (j, &y) in long.iter().enumerate() {
+            current[j + 1] = if x == y { previous[j] + 1 } else { previous[j + 1].max(current[j]) };
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[long.len()] as f32 >= REPEAT_SHARE * short.len() as f32
+}
+
+/// Whether two of the sentences of `summary` (past its commentary frame) repeat each other
+/// ([`repeats`]).
+pub fn says_twice(summary: &str) -> bool {
+    let body = summary.strip_prefix(LEAD_IN).unwrap_or(summary);
+    let sentences: Vec<&str> = body.split_inclusive(['。', '！', '？']).filter(|s| !text::trim(s).is_empty()).collect();
+    sentences.iter().enumerate().any(|(i, a)| sentences[i + 1..].iter().any(|b| repeats(a, b)))
+}
+
 /// The defects of one summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Defects {
@@ -110,6 +144,8 @@ pub struct Defects {
     pub cut_off: bool,
     pub dangling: bool,
     pub fused: bool,
+    /// Says the same thing twice ([`says_twice`]).
+    pub repeated: bool,
     pub over_budget: bool,
 }
 
@@ -122,13 +158,14 @@ impl Defects {
             cut_off: is_cut_off(summary),
             dangling: dangles(summary),
             fused: fuses_lines(summary, source),
+            repeated: says_twice(summary),
             over_budget: char_len(summary) > max_chars,
         }
     }
 
     /// Whether a reader sees any of them.
     pub fn any(&self) -> bool {
-        self.frame_on_non_commentary || self.cut_off || self.dangling || self.fused || self.over_budget
+        self.frame_on_non_commentary || self.cut_off || self.dangling || self.fused || self.repeated || self.over_budget
     }
 }
 
@@ -164,6 +201,20 @@ mod tests {
         }
         assert!(dangles("文章认为，这是一次深刻变革。"));
         assert!(!dangles("文章认为，改革必须坚持问题导向。"));
+    }
+
+    #[test]
+    fn a_summary_that_says_the_same_thing_twice_repeats() {
+        assert!(says_twice("培养3.7万名养老专业人才。贵州省民政厅将培养3.7万名养老专业人才。"));
+        assert!(says_twice("文章认为，消费扶贫，一头连着贫困地区。消费扶贫，一头连着贫困地区。"));
+        assert!(says_twice("21世纪初，新兴市场国家和发展中国家群体性崛起。新兴市场国家和发展中国家加速发展。"));
+        // Two sentences of one story share its names and figures, and say two things.
+        assert!(!says_twice(
+            "国家航天局2月15日召开新闻发布会，发布嫦娥四号着陆区域月球地理实体命名。月球地理实体命名有什么意义？"
+        ));
+        assert!(!says_twice("中老铁路全线最长隧道贯通。隧道正洞全长9384米，由中铁二局承建。"));
+        assert!(!says_twice("一句话。"));
+        assert!(Defects::of("培养3.7万名养老专业人才。民政厅将培养3.7万名养老专业人才。", "", 80, None).any());
     }
 
     #[test]
