@@ -4,7 +4,7 @@
 //! Data flows one way, one module per stage:
 //! [`input`] (paths → decoded [`input::Document`]s) → [`segment`] (page → [`segment::Article`]s)
 //! → [`model`] (texts → vectors) → [`summarize`] and [`label`] (article → summary, section) →
-//! [`output`] (records → bytes). [`stages`] runs the summariser and the labeller over a batch
+//! [`output`] (records → bytes); [`brief`] lays a digest's records out as briefings. [`stages`] runs the summariser and the labeller over a batch
 //! of articles as `digest` does (one shared model, a time budget per article); [`batch`]
 //! streams pages through them into an output, resumable and shardable; [`eval`] scores what
 //! they make against references; [`train`] fits the summariser's and the labeller's models;
@@ -33,14 +33,16 @@
 //! 11. [`train`]: fitting the summariser's models and the labeller's head on labelled data,
 //!     scored with eval's metrics and read with its gold readers.
 //! 12. [`output`]: records → bytes, their keys, and reading back an output to resume.
-//! 13. [`batch`]: pages streamed through the stages into an output.
-//! 14. [`cli`]: the command line.
+//! 13. [`brief`]: a digest's records → briefings by period and section, as Markdown and HTML.
+//! 14. [`batch`]: pages streamed through the stages into an output.
+//! 15. [`cli`]: the command line.
 //!
 //! Below the model, nothing knows of it; above the stages, [`eval`] and [`output`] each take
 //! their results without knowing of the other, [`train`] fits the inference modules' models and
 //! scores them as [`eval`] does, and only [`batch`] and [`cli`] put it all together.
 
 pub mod batch;
+pub mod brief;
 pub mod cli;
 pub mod error;
 pub mod eval;

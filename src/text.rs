@@ -276,6 +276,31 @@ fn add_span(spans: &mut Vec<(usize, usize)>, paragraph: &str, (start, end): (usi
     }
 }
 
+/// The entity HTML and XML write for one of their five markup characters (`&`, `<`, `>`, `"`,
+/// `'`); `None` for any other character.
+pub fn markup_entity(c: char) -> Option<&'static str> {
+    Some(match c {
+        '&' => "&amp;",
+        '<' => "&lt;",
+        '>' => "&gt;",
+        '"' => "&quot;",
+        '\'' => "&#39;",
+        _ => return None,
+    })
+}
+
+/// `text` for HTML and SVG, as text or a quoted attribute's value ([`markup_entity`]).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match markup_entity(c) {
+            Some(entity) => out.push_str(entity),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

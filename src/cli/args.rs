@@ -81,6 +81,29 @@ one line names the file; --resume continues once there is room) or another run i
     )]
     Digest(DigestArgs),
 
+    /// Lay pages (or a digest) out as briefings: stories by section, front page first, each once.
+    #[command(
+        long_about = "Digest pages as `digest` does, then lay the records out as briefings a reader \
+skims: one per day (or --by week, month, source, none), its stories grouped by section in the \
+labels file's order with a count each, the front page first, then by page and place on the page. \
+Each story shows its kicker, headline and deck, summary, page, dateline and byline, and its source \
+with the article's character span. A record whose `duplicate_of` names a story of the same \
+briefing is shown once, under the first, with where else it ran. Dates come from a record's \
+`date`, from page names such as 20200501-04.txt or 2020-05-01/04.txt, or from --date; records \
+with none go to the \"无日期\" (undated) briefing. --from-digest reads a digest's JSON Lines \
+instead of pages: nothing is recomputed. With --out-dir, every briefing is written as DIR/NAME.html \
+and DIR/NAME.md with an index.html of all of them (and the digest as DIR/digest.jsonl, which \
+--resume continues); without, one briefing of everything goes to standard output or --out.",
+        after_long_help = "Examples:\n  \
+jianbao brief examples/qingdao-daily-2022-11-15.txt            # Markdown on stdout\n  \
+jianbao brief --out-dir briefs/ ../shared/data/pages/peopledaily   # a day per page, index.html\n  \
+jianbao brief --out-dir briefs/ --resume pages/               # continue after Ctrl-C\n  \
+jianbao digest -f jsonl -o digest.jsonl pages/ && jianbao brief --from-digest digest.jsonl --by week --out-dir weeks/\n  \
+jianbao brief -f html -o today.html --date 2024-05-01 today/\n\n\
+Exit codes:\n  0  every input was read and briefed\n  1  some inputs or digest lines failed (each reported on stderr); the rest were briefed\n  2  every input failed, bad usage, no model, or the output could not be written\n  130  interrupted (Ctrl-C) after writing what was done"
+    )]
+    Brief(BriefArgs),
+
     /// Summarise articles: pages, JSON Lines rows, or --text.
     #[command(
         long_about = "Summarise every article of each page (or each JSON Lines row, or each --text) \
@@ -329,7 +352,7 @@ pub enum ModelCommand {
 }
 
 /// Where pages come from and how they are read; shared by every command that reads pages.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// Pages to read: files, directories (read recursively), archives (.zip, .tar, .tar.gz,
     /// .tgz; read in memory), JSON Lines files (.jsonl, or any file or standard input that opens
@@ -507,6 +530,70 @@ pub struct DigestArgs {
 
     #[command(flatten)]
     pub batch: BatchArgs,
+}
+
+/// What `brief` writes on standard output or --out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BriefFormat {
+    Md,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Brief the records of a digest's JSON Lines (`jianbao digest -f jsonl`) instead of reading
+    /// pages: no model is loaded. A line that is not JSON, or lacks `key` or `summary`, is
+    /// reported with its line number and the rest are briefed.
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    pub from_digest: Option<PathBuf>,
+
+    /// One briefing per day, ISO week, month, source (paper: archive, folder or file name), or
+    /// one of everything. Default: day with --out-dir, none without.
+    #[arg(long, value_enum)]
+    pub by: Option<crate::brief::Period>,
+
+    /// The date of the records that carry none (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+
+    /// Format on standard output or --out. With --out-dir, both are written.
+    #[arg(short, long, value_enum, default_value_t = BriefFormat::Md)]
+    pub format: BriefFormat,
+
+    /// Write the briefing (all periods in one) to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir")]
+    pub out: Option<PathBuf>,
+
+    /// Write each briefing as DIR/NAME.html and DIR/NAME.md, an index.html of them, and the
+    /// digest of the pages as DIR/digest.jsonl.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Continue an interrupted run: the pages already in DIR/digest.jsonl are not digested
+    /// again (needs --out-dir).
+    #[arg(long, requires = "out_dir")]
+    pub resume: bool,
+
+    #[command(flatten)]
+    pub summary: SummaryArgs,
+
+    #[command(flatten)]
+    pub label: LabelOptions,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+
+    /// The most time the work on one article's text may take, in seconds (0: no limit); see
+    /// `digest --help`.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::stages::DEFAULT_TIMEOUT_SECONDS)]
+    pub article_timeout: f64,
+
+    /// Do not report failed inputs on stderr (the exit code still tells).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod batch;
+mod brief;
 mod digest;
 mod eval;
 mod model;
@@ -66,6 +67,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Digest(mut args) => {
             args.model.quiet = args.output.quiet;
             digest::digest(args)
+        }
+        Command::Brief(mut args) => {
+            args.model.quiet = args.quiet;
+            brief::brief(args)
         }
         Command::Summarize(mut args) => {
             args.model.quiet = args.output.quiet;

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use super::report::{folded_into_f1, metric_groups, number, DatasetReport, LabelDetail, MethodReport, Report};
+use crate::text::escape_html;
 
 const STYLE: &str =
     "body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;color:#222;max-width:80em}\
@@ -14,37 +15,21 @@ th:first-child,td:first-child{text-align:left}.pass{color:#1a7f37}.fail{color:#c
 .ci{color:#777;font-size:.85em}.charts{display:flex;flex-wrap:wrap;gap:1.5em}.meta{color:#555}\
 .worst{background:#fdecea}h2{margin-top:2em;border-bottom:1px solid #ddd}";
 
-/// Escapes text for HTML and SVG.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\"><title>jianbao eval: {}</title><style>{STYLE}</style></head><body>\n",
-        esc(&report.suite)
+        escape_html(&report.suite)
     );
-    let _ = writeln!(out, "<h1>Evaluation: {}</h1>", esc(&report.suite));
+    let _ = writeln!(out, "<h1>Evaluation: {}</h1>", escape_html(&report.suite));
     let _ = writeln!(
         out,
         "<p class=\"meta\">jianbao {} · model {} · ROUGE on {} ({} of several references) · 95% bootstrap intervals, {} resamples, seed {}</p>",
-        esc(&report.jianbao),
-        esc(report.model.as_deref().unwrap_or("none")),
-        esc(&report.tokenizer),
-        esc(&report.references),
+        escape_html(&report.jianbao),
+        escape_html(report.model.as_deref().unwrap_or("none")),
+        escape_html(&report.tokenizer),
+        escape_html(&report.references),
         report.resamples,
         report.seed
     );
@@ -74,9 +59,9 @@ fn checks(out: &mut String, report: &Report) {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{value}</td>{mark}</tr>",
-            esc(&c.dataset),
-            esc(&c.method),
-            esc(&c.metric),
+            escape_html(&c.dataset),
+            escape_html(&c.method),
+            escape_html(&c.metric),
             c.threshold
         );
     }
@@ -99,9 +84,9 @@ fn changes(out: &mut String, report: &Report) {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.4}</td><td>{:.4}</td><td>{:+.4}</td>{flag}</tr>",
-            esc(&c.dataset),
-            esc(&c.method),
-            esc(&c.metric),
+            escape_html(&c.dataset),
+            escape_html(&c.method),
+            escape_html(&c.metric),
             c.old,
             c.new,
             c.new - c.old
@@ -115,20 +100,20 @@ fn dataset(out: &mut String, d: &DatasetReport) {
     let _ = writeln!(
         out,
         "<h2>{}</h2><p class=\"meta\">{} · <code>{}</code> · {} items{tolerance}</p>",
-        esc(&d.name),
-        esc(&d.task),
-        esc(&d.path),
+        escape_html(&d.name),
+        escape_html(&d.task),
+        escape_html(&d.path),
         d.items
     );
     for (names, results) in metric_groups(d) {
         let shown: Vec<&String> = names.iter().filter(|n| !folded_into_f1(n, &names)).collect();
         out.push_str("<table><tr><th>method</th>");
         for n in &shown {
-            let _ = write!(out, "<th>{}</th>", esc(n));
+            let _ = write!(out, "<th>{}</th>", escape_html(n));
         }
         out.push_str("<th>seconds</th></tr>\n");
         for r in results {
-            let _ = write!(out, "<tr><td>{}</td>", esc(&r.method));
+            let _ = write!(out, "<tr><td>{}</td>", escape_html(&r.method));
             for n in &shown {
                 let Some(m) = r.metric(n) else {
                     out.push_str("<td></td>");
@@ -177,14 +162,14 @@ fn per_class(out: &mut String, method: &str, labels: &LabelDetail) {
     let _ = writeln!(
         out,
         "<h3>{}: per class</h3><table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>",
-        esc(method)
+        escape_html(method)
     );
     for c in rows {
         let class = if worst.contains(&c.class.as_str()) { " class=\"worst\"" } else { "" };
         let _ = writeln!(
             out,
             "<tr{class}><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td></tr>",
-            esc(&c.class),
+            escape_html(&c.class),
             c.precision,
             c.recall,
             c.f1,
@@ -209,7 +194,7 @@ fn heat_map(method: &str, labels: &LabelDetail) -> String {
     let mut svg = format!(
         "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-size=\"12\" role=\"img\">\
 <title>{0}: confusion matrix</title><text x=\"{left}\" y=\"16\" font-weight=\"bold\">{0}: gold (rows) × predicted (columns)</text>\n",
-        esc(method)
+        escape_html(method)
     );
     for (col, &c) in used.iter().enumerate() {
         let x = left + col * cell + cell / 2;
@@ -218,7 +203,7 @@ fn heat_map(method: &str, labels: &LabelDetail) -> String {
             "<text x=\"{x}\" y=\"{}\" text-anchor=\"start\" transform=\"rotate(-60 {x} {})\">{}</text>",
             top - 6,
             top - 6,
-            esc(&labels.classes[c])
+            escape_html(&labels.classes[c])
         );
     }
     for (row, &g) in rows.iter().enumerate() {
@@ -228,7 +213,7 @@ fn heat_map(method: &str, labels: &LabelDetail) -> String {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             left - 6,
             y + cell / 2 + 4,
-            esc(&labels.classes[g])
+            escape_html(&labels.classes[g])
         );
         let total: usize = labels.confusion[g].iter().sum();
         for (col, &p) in used.iter().enumerate() {
@@ -244,8 +229,8 @@ fn heat_map(method: &str, labels: &LabelDetail) -> String {
                 mix(r),
                 mix(gg),
                 mix(b),
-                esc(&labels.classes[g]),
-                esc(&labels.classes[p])
+                escape_html(&labels.classes[g]),
+                escape_html(&labels.classes[p])
             );
             if count > 0 {
                 let color = if share > 0.5 { "#fff" } else { "#222" };
@@ -283,7 +268,7 @@ fn histogram(r: &MethodReport) -> String {
     let mut svg = format!(
         "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-size=\"11\" role=\"img\">\
 <title>{0}: {what}</title><text x=\"4\" y=\"14\" font-weight=\"bold\">{0}: {what}</text>\n",
-        esc(&r.method)
+        escape_html(&r.method)
     );
     let base = top + height;
     for b in 0..BINS {

@@ -102,12 +102,11 @@ fn testcase(out: &mut String, v: &Verdict) {
 pub fn escape(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
+        if let Some(entity) = crate::text::markup_entity(c) {
+            out.push_str(entity);
+            continue;
+        }
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             '\r' => out.push_str("&#13;"),
             '\t' if attribute => out.push_str("&#9;"),
             '\n' if attribute => out.push_str("&#10;"),
@@ -126,7 +125,7 @@ mod tests {
 
     #[test]
     fn markup_quotes_and_control_characters_are_escaped() {
-        assert_eq!(escape(r#"<a> & "b" 'c'"#, true), "&lt;a&gt; &amp; &quot;b&quot; &apos;c&apos;");
+        assert_eq!(escape(r#"<a> & "b" 'c'"#, true), "&lt;a&gt; &amp; &quot;b&quot; &#39;c&#39;");
         assert_eq!(escape("a\tb\nc\rd", true), "a&#9;b&#10;c&#13;d");
         assert_eq!(escape("a\tb\nc\rd", false), "a\tb\nc&#13;d");
         assert_eq!(escape("x\u{1}\u{1b}\u{ffff}y 新闻", false), "x\u{fffd}\u{fffd}\u{fffd}y 新闻");

@@ -4,6 +4,7 @@
 
 mod adapter;
 mod batch;
+mod brief;
 mod digest;
 mod eval;
 mod fetch;
