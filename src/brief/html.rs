@@ -40,10 +40,11 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 @media print { body { background: #fff; color: #000; } nav { display: none; } article { border-color: #999; } }
 "#;
 
-/// Colours of the sections in the chart, in the labels' order; the rest share the last.
+/// Colours of the sections in the chart, in the labels' order (d3's category 20, whose
+/// neighbours differ in hue); the rest share the last.
 const COLOURS: [&str; 17] = [
-    "#c0392b", "#2471a3", "#d68910", "#1e8449", "#7d3c98", "#148f77", "#b9770e", "#5d6d7e", "#a93226", "#2e86c1",
-    "#28b463", "#884ea0", "#ca6f1e", "#17a589", "#839192", "#6e2c00", "#aab7b8",
+    "#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf", "#bcbd22",
+    "#98df8a", "#aec7e8", "#ffbb78", "#c5b0d5", "#c49c94", "#ff9896", "#dbdb8d",
 ];
 
 /// Links around a briefing: the archive's index and the briefings before and after it.
@@ -102,7 +103,7 @@ fn story(out: &mut String, item: &Item, dated: bool, href: &dyn Fn(&str) -> Opti
     }
     let headline = if story.headline.is_empty() { "（无标题）" } else { &story.headline };
     let _ = write!(out, "<h3>{}</h3>", escape(headline));
-    if let Some(deck) = story.deck.as_deref().filter(|d| !d.is_empty()) {
+    if let Some(deck) = story.deck_shown() {
         let _ = write!(out, "<p class=\"deck\">{}</p>", escape(deck));
     }
     let _ = write!(out, "<p class=\"summary\">{}</p>", escape(&story.summary));
@@ -226,7 +227,12 @@ fn chart(entries: &[Entry], names: &[String], colour: &dyn Fn(&str) -> &'static 
             );
         }
     }
-    svg.push_str("</svg><figcaption><ul class=\"legend\">");
+    svg.push_str("</svg><figcaption>");
+    if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
+        // The columns run left to right in the briefings' order.
+        let _ = write!(svg, "<p class=\"overview\">{} → {}</p>", escape(&first.title), escape(&last.title));
+    }
+    svg.push_str("<ul class=\"legend\">");
     for name in names {
         if entries.iter().any(|e| e.sections.iter().any(|(n, _)| n == name)) {
             let _ = write!(svg, "<li><i style=\"background:{}\"></i>{}</li>", colour(name), escape(name));

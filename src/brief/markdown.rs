@@ -60,7 +60,7 @@ fn story(out: &mut String, item: &Item, dated: bool, href: &dyn Fn(&str) -> Opti
     }
     let headline = if story.headline.is_empty() { "（无标题）" } else { &story.headline };
     let _ = writeln!(out, "### {}\n", escape(headline));
-    if let Some(deck) = story.deck.as_deref().filter(|d| !d.is_empty()) {
+    if let Some(deck) = story.deck_shown() {
         let _ = writeln!(out, "*{}*\n", escape(deck));
     }
     let _ = writeln!(out, "{}\n", escape(&story.summary));

@@ -94,6 +94,12 @@ fn page_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Opti
 }
 
 impl Story {
+    /// The deck, unless the summary says it again (a page's first paragraph is often taken for
+    /// both): a reader is not given the same lines twice.
+    pub fn deck_shown(&self) -> Option<&str> {
+        self.deck.as_deref().filter(|d| !d.is_empty() && !crate::summarize::readable::repeats(d, &self.summary))
+    }
+
     /// Who filed it and from where, as printed: the dateline, then the byline's lines.
     pub fn credit(&self) -> String {
         let mut parts: Vec<&str> = Vec::new();
@@ -490,6 +496,16 @@ mod tests {
         // Days later, it is shown again with where it first ran.
         let later = &briefings[1].sections[0].items[0];
         assert_eq!(later.first.as_ref().map(|m| m.placement.date), Some(NaiveDate::from_ymd_opt(2019, 2, 1)));
+    }
+
+    #[test]
+    fn a_deck_the_summary_repeats_is_not_shown() {
+        let mut s = story("pd/20190201-01.txt", 1, "时政", "会见");
+        s.summary = "习近平强调，中方高度重视筹办北京冬奥会，目前各项工作正在扎实有序推进。".into();
+        s.deck = Some("习近平强调，中方高度重视筹办北京冬奥会，目前各项工作正在扎实有序推进".into());
+        assert_eq!(s.deck_shown(), None);
+        s.deck = Some("规模5亿元，主要投向现代物流、科技服务等产业领域".into());
+        assert!(s.deck_shown().is_some());
     }
 
     #[test]
