@@ -51,22 +51,23 @@ const MAX_RUNS: usize = 512;
 pub const RUN_END: char = '。';
 
 /// A clause that cannot end a sentence: one that introduces what follows (`他说`, `数据显示`,
-/// `在他看来`), a time or purpose clause (`…之际`, `…以来`), a place the sentence goes on to
-/// fill (`…靠近机场一隅`), or one that stops on a joining word (`的`, `和`).
+/// `在他看来`, `会议要求`), a time or purpose clause (`…之际`, `…以来`), a place the sentence
+/// goes on to fill (`…靠近机场一隅`), or one that stops on a joining word (`的`, `和`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|获悉|了解到|提到|",
         r"时|之时|后|之后|以后|前|之前|以来|期间|之际|过程中|当中|之中|中|里|一隅|一角|门口|门前|脚下|深处|街头|",
-        r"来说|的|和|与|及|或|并|而|把|将|向|从|在|为)$"
+        r"要求|提出|呼吁|号召|来说|的|和|与|及|或|并|而|把|将|向|从|在|为)$"
     ))
     .expect("open-ended clause pattern")
 });
 
 /// A clause that opens a subordinate part the sentence completes later (`随着…`, `为了…`,
-/// `虽然…`, `无论…`, `在…`, `从…到…`): it cannot be a run's last.
+/// `为促进…`, `虽然…`, `无论…`, `在…`, `从…到…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:随着|为了|如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|除非|由于|因为|截至|",
+        r"^(?:随着|为了|为(?:促进|推动|加强|确保|保障|进一步|切实|更好|满足|解决|落实|贯彻|帮助|防止|避免|应对|做好|加快)|",
+        r"如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|除非|由于|因为|截至|",
         r"面对|作为|通过|对于|关于|围绕|针对|当|从|自从|除了|经过|按照|根据|在)"
     ))
     .expect("subordinate clause pattern")
@@ -113,11 +114,13 @@ fn half_correlative(unit: &str) -> bool {
 
 /// A sentence that ends on who spoke and how, with no quotation of its own (`一名居民焦急地问。`,
 /// `他笑着说。`): it answers a quotation before it that the reader does not have. A speaker is
-/// someone (`他`, `村民`, `记者`) or the way they speak (`焦急地`, `笑着`): `疑问`, `访问`, `小说`
-/// end sentences of their own.
+/// someone (`他`, `村民`, `记者`, `负责同志`) or the way they speak (`焦急地`, `笑着`): `疑问`,
+/// `访问`, `小说` end sentences of their own. A speaker who only `介绍` or `表示`, with nothing
+/// said, answers in the same way.
 static ANSWERS_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?:(?:地|着|这样|如是|他|她|们|人|者|员|长|民|生|友|士)(?:问|问道|说|说道|答|答道|回答)|",
+        r"(?:(?:地|着|这样|如是|他|她|们|人|者|员|长|民|生|友|士|志|记|任)",
+        r"(?:问|问道|说|说道|答|答道|回答|介绍|表示|指出|透露|强调)|",
         r"喊道|叹道|笑道|感叹道|感慨道)[。！]?$"
     ))
     .expect("speaker pattern")
@@ -408,6 +411,12 @@ mod tests {
         // A sentence that only says who asked or spoke answers a quotation the reader lacks.
         assert!(!whole_reads_alone("河南洛阳的一名居民焦急地问。"));
         assert!(!whole_reads_alone("一位村民笑着说。"));
+        assert!(!whole_reads_alone("前线指挥部有关负责同志介绍。"));
+        // A purpose, or a speaker's requirement, is completed by what follows.
+        let purpose = "为促进中美经贸关系健康稳定发展，已加征关税的商品，加征税率调整为2.5%。";
+        assert!(texts(purpose).iter().all(|t| !t.ends_with("稳定发展。")), "{:?}", texts(purpose));
+        let required = "会议充分肯定了去年的工作，关于2020年工作，会议要求，坚持稳中求进。";
+        assert!(texts(required).iter().all(|t| !t.ends_with("会议要求。")), "{:?}", texts(required));
         for alone in [
             "代表们就有关问题提出了疑问。",
             "总统对中国进行国事访问。",
