@@ -338,7 +338,10 @@ pub fn number(value: f64) -> String {
 /// Whether higher is better: true of every metric but counts and lengths, which a comparison
 /// lists without calling a change good or bad.
 pub fn is_score(name: &str) -> bool {
-    !matches!(name, "chars.mean" | "empty" | "articles.expected" | "articles.found")
+    !matches!(
+        name,
+        "chars.mean" | "empty" | "articles.expected" | "articles.found" | "pairs.copies" | "pairs.different"
+    )
 }
 
 /// The figures the terminal table shows; the rest are in the JSON and Markdown.
@@ -354,6 +357,9 @@ pub fn is_headline(name: &str) -> bool {
             | "boundary.f1"
             | "headline_match"
             | "readable.defects"
+            | "duplicates.precision"
+            | "duplicates.recall"
+            | "duplicates.f1"
     )
 }
 

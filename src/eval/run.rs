@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::bootstrap::{Bootstrap, Interval};
+use super::duplicates;
 use super::gold::{self, GoldArticle, GoldPage, Prediction, Row};
 use super::labels::{confusion, lenient_accuracy, score_labels};
 use super::report::{ClassRow, DatasetReport, LabelDetail, MethodReport, Metric, Report};
@@ -13,7 +14,7 @@ use super::rouge::{self, Aggregate, Rouge, Tokenizer};
 use super::split::{match_articles, SplitItem, SplitScores};
 use super::suite::{Dataset, Suite, System, Task};
 use super::EvalError;
-use crate::fit::split::{part_of, Part};
+use crate::fit::split::part_of;
 use crate::input;
 use crate::label::head::Head;
 use crate::label::{self, LabelError, Labeller, Taxonomy, ZeroShot};
@@ -201,6 +202,7 @@ pub fn run_suite(
         let result = match dataset.task {
             Task::Summaries | Task::Labels => run_rows(dataset, systems, opts)?,
             Task::Pages => run_pages(dataset, systems, opts)?,
+            Task::Duplicates => run_duplicates(dataset, opts)?,
         };
         report.datasets.push(result);
     }
@@ -208,9 +210,9 @@ pub fn run_suite(
     Ok(report)
 }
 
-/// The rows a dataset keeps: its test part if asked, every n-th, at most `limit`.
+/// The rows a dataset keeps: its part if asked, every n-th, at most `limit`.
 fn select<T>(items: Vec<T>, dataset: &Dataset, text: impl Fn(&T) -> &str) -> Vec<T> {
-    let kept = items.into_iter().filter(|item| !dataset.test_part_only || part_of(text(item)) == Part::Test);
+    let kept = items.into_iter().filter(|item| dataset.part.is_none_or(|part| part_of(text(item)) == part));
     kept.step_by(dataset.every).take(dataset.limit.unwrap_or(usize::MAX)).collect()
 }
 
@@ -262,7 +264,7 @@ fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) -> 
                 let also: Vec<Vec<String>> = rows.iter().map(|r| r.also.clone()).collect();
                 label_result(system.name(), &predicted, &confidence, &gold, &also, &systems.sections(), opts)
             }
-            System::Split => unreachable!("split is a method of pages only"),
+            System::Split | System::Minhash => unreachable!("split and minhash score pages and pairs"),
         };
         result.seconds = started.elapsed().as_secs_f64();
         results.push(result);
@@ -322,6 +324,26 @@ fn majority(gold: &[String]) -> String {
         _ => Some((l, n)),
     });
     best.map(|(l, _)| l.to_owned()).unwrap_or_default()
+}
+
+/// Pairs of spans scored for near-duplicate detection: their half if asked, every n-th, at
+/// most `limit`; one detector with the default settings reads them all.
+fn run_duplicates(dataset: &Dataset, opts: &ScoringOptions) -> Result<DatasetReport, EvalError> {
+    let pairs = duplicates::read_pairs(&dataset.path)?;
+    let pairs: Vec<duplicates::Pair> =
+        pairs.into_iter().filter(|p| dataset.part.is_none_or(|part| p.part() == part)).collect();
+    let pairs: Vec<duplicates::Pair> =
+        pairs.into_iter().step_by(dataset.every).take(dataset.limit.unwrap_or(usize::MAX)).collect();
+    let texts = duplicates::texts(&pairs, &pages_dir(dataset))?;
+    let mut results = Vec::new();
+    for &system in &dataset.systems {
+        let started = Instant::now();
+        let predicted = duplicates::predict(&texts, crate::dedup::Settings::default());
+        let mut result = duplicates::score(system.name(), &pairs, &predicted, &opts.bootstrap);
+        result.seconds = started.elapsed().as_secs_f64();
+        results.push(result);
+    }
+    Ok(dataset_report(dataset, pairs.len(), results))
 }
 
 /// A page read, its gold and what the segmenter found.
