@@ -68,9 +68,12 @@ pub struct Settings {
     /// ... where the shorter has at least this share of the longer's shingles (a copy cut to
     /// half is still one; a short notice is not a copy of a long report that quotes it).
     pub length_ratio: f32,
-    /// Where both texts have a vector, their cosine must reach this too. Not yet measured: the
-    /// pair set is scored on shingles alone; 0.9 is a placeholder that a copy's vector, nearly
-    /// its original's, passes.
+    /// Where both texts have a vector, their cosine must reach this too. With e5-small's passage
+    /// vectors on the validation half, copies keep a cosine of 0.983 or more to their original
+    /// (all edits at once the lowest), random pairs of articles reach 0.944, and two stories on
+    /// one subject anything from 0.906 to 0.998: the vectors cannot tell a copy from a story on
+    /// its subject, only from an unrelated text. 0.95 lies between the random pairs and the
+    /// copies, a veto on shingles shared by texts that have nothing else in common.
     pub cosine: f32,
 }
 
@@ -84,7 +87,7 @@ impl Default for Settings {
             sample: 4,
             containment: 0.75,
             length_ratio: 0.4,
-            cosine: 0.9,
+            cosine: 0.95,
         }
     }
 }

@@ -102,13 +102,35 @@ pub fn texts(pairs: &[Pair], pages: &Path) -> Result<Vec<(String, String)>, Eval
     pairs.iter().map(|p| Ok((text_of(&p.a)?, text_of(&p.b)?))).collect()
 }
 
+/// A pair's two texts' vectors.
+pub type PairVectors = (Vec<f32>, Vec<f32>);
+
+/// The vectors of each pair's two texts, by `embed`, each distinct text embedded once.
+pub fn vectors(
+    texts: &[(String, String)],
+    embed: impl Fn(&[&str]) -> Result<Vec<Vec<f32>>, EvalError>,
+) -> Result<Vec<PairVectors>, EvalError> {
+    let mut distinct: Vec<&str> = texts.iter().flat_map(|(a, b)| [a.as_str(), b.as_str()]).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let embedded = embed(&distinct)?;
+    let of = |text: &str| distinct.binary_search(&text).ok().and_then(|i| embedded.get(i)).cloned().unwrap_or_default();
+    Ok(texts.iter().map(|(a, b)| (of(a), of(b))).collect())
+}
+
 /// Whether each pair is predicted one story: one detector reads every first text, then every
-/// second one, and a pair is a copy where both resolve to the same first occurrence.
-pub fn predict(texts: &[(String, String)], settings: Settings) -> Vec<bool> {
+/// second one (with its vector, where given), and a pair is a copy where both resolve to the
+/// same first occurrence.
+pub fn predict(texts: &[(String, String)], vectors: Option<&[PairVectors]>, settings: Settings) -> Vec<bool> {
     let mut detector = Detector::new(settings);
-    let mut root = |key: String, text: &str| detector.check(&key, text, None).map_or(key, |found| found.of);
-    let first: Vec<String> = texts.iter().enumerate().map(|(i, (a, _))| root(format!("a{i}"), a)).collect();
-    let second: Vec<String> = texts.iter().enumerate().map(|(i, (_, b))| root(format!("b{i}"), b)).collect();
+    let mut root = |key: String, text: &str, vector: Option<&Vec<f32>>| {
+        detector.check(&key, text, vector.map(Vec::as_slice)).map_or(key, |found| found.of)
+    };
+    let vector = |i: usize, second: bool| vectors.and_then(|v| v.get(i)).map(|(a, b)| if second { b } else { a });
+    let first: Vec<String> =
+        texts.iter().enumerate().map(|(i, (a, _))| root(format!("a{i}"), a, vector(i, false))).collect();
+    let second: Vec<String> =
+        texts.iter().enumerate().map(|(i, (_, b))| root(format!("b{i}"), b, vector(i, true))).collect();
     first.iter().zip(&second).map(|(a, b)| a == b).collect()
 }
 
@@ -274,7 +296,11 @@ mod tests {
             (story.to_owned(), other.to_owned()),
             (other.to_owned(), other.replace("县人民政府", "县政府")),
         ];
-        assert_eq!(predict(&texts, Settings::default()), [true, false, true]);
+        assert_eq!(predict(&texts, None, Settings::default()), [true, false, true]);
+        // Vectors that disagree keep the first pair apart.
+        let (x, y) = (vec![1.0, 0.0], vec![0.0, 1.0]);
+        let vectors = [(x.clone(), y), (x.clone(), x.clone()), (x.clone(), x)];
+        assert_eq!(predict(&texts, Some(&vectors), Settings::default()), [false, false, true]);
     }
 
     #[test]
@@ -328,7 +354,7 @@ mod tests {
             for sample in [1, 4, 8] {
                 for containment in [0.5, 0.6, 0.7, 0.75, 0.8, 0.85] {
                     let settings = Settings { shingle, sample, containment, ..Settings::default() };
-                    let r = score("minhash", &pairs, &predict(&texts, settings), &bootstrap);
+                    let r = score("minhash", &pairs, &predict(&texts, None, settings), &bootstrap);
                     let v = |n: &str| r.metric(&format!("duplicates.{n}")).map_or(f64::NAN, |m| m.value);
                     println!(
                         "n={shingle} sample={sample} C={containment}: P {:.3} R {:.3} R_all {:.3} F1 {:.3}",

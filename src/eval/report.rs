@@ -58,7 +58,8 @@ pub struct MethodReport {
     pub metrics: Vec<Metric>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<LabelDetail>,
-    /// Per item: ROUGE-L F1 (summaries) or the predicted label's probability (labels).
+    /// Per item: ROUGE-L F1 (summaries), the predicted label's probability (labels), or the
+    /// cosine of a pair's two vectors (duplicates, `minhash+cosine`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub distribution: Vec<f64>,
     /// For labels: whether each item's prediction was right, in the order of `distribution`.

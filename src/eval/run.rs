@@ -18,7 +18,7 @@ use crate::fit::split::part_of;
 use crate::input;
 use crate::label::head::Head;
 use crate::label::{self, LabelError, Labeller, Taxonomy, ZeroShot};
-use crate::model::Encoder;
+use crate::model::{Encoder, Intent};
 use crate::segment::{self, Article};
 use crate::stages::{Results, Stages, Timeout};
 use crate::summarize::learnt::SummaryModel;
@@ -49,6 +49,8 @@ pub trait Systems {
     fn model_id(&self) -> Option<String>;
     /// The summaries' length budget, in characters.
     fn max_chars(&self) -> usize;
+    /// Each text's L2-normalised passage vector, for methods that compare texts by meaning.
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EvalError>;
 }
 
 /// jianbao's own summariser and labellers, run as `digest` runs them: through [`Stages`], so
@@ -171,6 +173,11 @@ impl Systems for Pipeline<'_> {
     fn model_id(&self) -> Option<String> {
         self.encoder.map(|e| e.id().to_owned())
     }
+
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EvalError> {
+        let encoder = self.encoder.ok_or(EvalError::NeedsModel("minhash+cosine"))?;
+        Ok(encoder.embed(texts, Intent::Passage)?)
+    }
 }
 
 fn empty_report(suite: &str, model: Option<String>, opts: &ScoringOptions) -> Report {
@@ -202,7 +209,7 @@ pub fn run_suite(
         let result = match dataset.task {
             Task::Summaries | Task::Labels => run_rows(dataset, systems, opts)?,
             Task::Pages => run_pages(dataset, systems, opts)?,
-            Task::Duplicates => run_duplicates(dataset, opts)?,
+            Task::Duplicates => run_duplicates(dataset, systems, opts)?,
         };
         report.datasets.push(result);
     }
@@ -264,7 +271,9 @@ fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) -> 
                 let also: Vec<Vec<String>> = rows.iter().map(|r| r.also.clone()).collect();
                 label_result(system.name(), &predicted, &confidence, &gold, &also, &systems.sections(), opts)
             }
-            System::Split | System::Minhash => unreachable!("split and minhash score pages and pairs"),
+            System::Split | System::Minhash | System::MinhashCosine => {
+                unreachable!("split and minhash score pages and pairs")
+            }
         };
         result.seconds = started.elapsed().as_secs_f64();
         results.push(result);
@@ -327,8 +336,9 @@ fn majority(gold: &[String]) -> String {
 }
 
 /// Pairs of spans scored for near-duplicate detection: their half if asked, every n-th, at
-/// most `limit`; one detector with the default settings reads them all.
-fn run_duplicates(dataset: &Dataset, opts: &ScoringOptions) -> Result<DatasetReport, EvalError> {
+/// most `limit`; one detector with the default settings reads them all, with each text's
+/// vector for `minhash+cosine`.
+fn run_duplicates(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) -> Result<DatasetReport, EvalError> {
     let pairs = duplicates::read_pairs(&dataset.path)?;
     let pairs: Vec<duplicates::Pair> =
         pairs.into_iter().filter(|p| dataset.part.is_none_or(|part| p.part() == part)).collect();
@@ -338,8 +348,14 @@ fn run_duplicates(dataset: &Dataset, opts: &ScoringOptions) -> Result<DatasetRep
     let mut results = Vec::new();
     for &system in &dataset.systems {
         let started = Instant::now();
-        let predicted = duplicates::predict(&texts, crate::dedup::Settings::default());
+        let vectors = match system {
+            System::MinhashCosine => Some(duplicates::vectors(&texts, |t| systems.embed(t))?),
+            _ => None,
+        };
+        let predicted = duplicates::predict(&texts, vectors.as_deref(), crate::dedup::Settings::default());
         let mut result = duplicates::score(system.name(), &pairs, &predicted, &opts.bootstrap);
+        // Per pair, the cosine of its two texts' vectors.
+        result.distribution = vectors.iter().flatten().map(|(a, b)| f64::from(crate::fit::dot(a, b))).collect();
         result.seconds = started.elapsed().as_secs_f64();
         results.push(result);
     }

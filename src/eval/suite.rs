@@ -33,9 +33,10 @@
 //!   summary and label methods run on the articles found, scored where the gold has a summary
 //!   or a section.
 //! - `duplicates`: pairs of article spans, the second perhaps edited into a copy
-//!   ([`super::duplicates`]), the pages in `pages`; method `minhash` (the default), the
-//!   [`crate::dedup::Detector`]. `part` keeps one half of the pairs, split by their first
-//!   article.
+//!   ([`super::duplicates`]), the pages in `pages`; methods `minhash` (the default), the
+//!   [`crate::dedup::Detector`] on shingles alone, and `minhash+cosine`, which also holds a
+//!   copy's passage vector to its original's. `part` keeps one half of the pairs, split by
+//!   their first article.
 
 use std::path::{Path, PathBuf};
 
@@ -90,6 +91,8 @@ pub enum System {
     Majority,
     /// Near-duplicate detection: MinHash candidates confirmed on shingle sets.
     Minhash,
+    /// The same, each text also embedded, two texts' vectors held to a cosine.
+    MinhashCosine,
 }
 
 impl System {
@@ -104,6 +107,7 @@ impl System {
             "zero-shot" => System::ZeroShot,
             "majority" => System::Majority,
             "minhash" => System::Minhash,
+            "minhash+cosine" => System::MinhashCosine,
             _ => return None,
         })
     }
@@ -117,11 +121,15 @@ impl System {
             System::ZeroShot => "zero-shot",
             System::Majority => "majority",
             System::Minhash => "minhash",
+            System::MinhashCosine => "minhash+cosine",
         }
     }
 
     pub fn needs_model(self) -> bool {
-        matches!(self, System::Summary(Method::Model) | System::Head | System::Tfidf | System::ZeroShot)
+        matches!(
+            self,
+            System::Summary(Method::Model) | System::Head | System::Tfidf | System::ZeroShot | System::MinhashCosine
+        )
     }
 
     fn fits(self, task: Task) -> bool {
@@ -130,7 +138,7 @@ impl System {
             System::Summary(_) => matches!(task, Task::Summaries | Task::Pages),
             System::Head | System::Tfidf | System::ZeroShot => matches!(task, Task::Labels | Task::Pages),
             System::Majority => task == Task::Labels,
-            System::Minhash => task == Task::Duplicates,
+            System::Minhash | System::MinhashCosine => task == Task::Duplicates,
         }
     }
 }

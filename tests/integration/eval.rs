@@ -42,6 +42,9 @@ impl Systems for EmptySummaries<'_> {
     fn max_chars(&self) -> usize {
         self.0.max_chars()
     }
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EvalError> {
+        self.0.embed(texts)
+    }
 }
 
 #[test]
