@@ -4,7 +4,9 @@
 //! Data flows one way, one module per stage:
 //! [`input`] (paths → decoded [`input::Document`]s) → [`segment`] (page → [`segment::Article`]s)
 //! → [`model`] (texts → vectors) → [`summarize`] and [`label`] (article → summary, section) →
-//! [`output`] (records → bytes); [`brief`] lays a digest's records out as briefings. [`stages`] runs the summariser and the labeller over a batch
+//! [`output`] (records → bytes); [`dedup`] finds the copies of a story among a stream of
+//! articles, and [`brief`] lays a digest's records out as briefings. [`stages`] runs the
+//! summariser and the labeller over a batch
 //! of articles as `digest` does (one shared model, a time budget per article); [`batch`]
 //! streams pages through them into an output, resumable and shardable; [`eval`] scores what
 //! they make against references; [`train`] fits the summariser's and the labeller's models;
@@ -26,7 +28,8 @@
 //!    named features (by least squares, or ranking the items of a group pairwise), logistic
 //!    regression on vectors, the split of labelled data into training, validation and test
 //!    parts, and one `dot`, `argmax` and seeded generator for the crate.
-//! 8. [`summarize`], [`label`]: an article → its summary; an article → its section.
+//! 8. [`summarize`], [`label`], [`dedup`]: an article → its summary; an article → its section;
+//!    a stream of articles → the first occurrence of each one's story.
 //! 9. [`stages`]: a batch of articles → their summaries and sections, with one shared model
 //!    and within a time budget per article, as `digest` makes them.
 //! 10. [`eval`]: scores of summaries, labels and splits against references.
@@ -44,6 +47,7 @@
 pub mod batch;
 pub mod brief;
 pub mod cli;
+pub mod dedup;
 pub mod error;
 pub mod eval;
 pub mod fit;

@@ -183,16 +183,18 @@ jianbao train-summarizer --data ../shared/data/summaries/lcsts_part2_train.jsonl
 --out models/e5-small/summarizer.json"
     )]
     TrainSummarizer(TrainSummarizerArgs),
-    /// Score summaries, labels and article splits against references.
+    /// Score summaries, labels, article splits and duplicate detection against references.
     #[command(
         long_about = "Score jianbao's outputs against hand-labelled references. With --suite, run \
-each dataset of a suite file (summaries, labels or pages with gold article spans) through the \
-methods it lists (model, lead, textrank; head, tfidf (the head's TF-IDF character n-gram half alone, \
-a baseline trained on the same data), zero-shot, majority; the split is always scored \
-on pages) and score them: ROUGE-1/2/L on characters (CJK characters one token each, ASCII \
+each dataset of a suite file (summaries, labels, pages with gold article spans, or pairs of \
+article spans that may be copies of one story) through the methods it lists (model, lead, \
+textrank; head, tfidf (the head's TF-IDF character n-gram half alone, a baseline trained on the \
+same data), zero-shot, majority; the split is always scored on pages; minhash on pairs) and \
+score them: ROUGE-1/2/L on characters (CJK characters one token each, ASCII \
 letter/digit runs one token each, punctuation dropped) or jieba words; accuracy (strict, and \
 lenient where gold lists acceptable alternatives), macro-F1, per-class scores and the confusion \
-matrix; boundary precision/recall/F1 within a tolerance, headline and header-field match. \
+matrix; boundary precision/recall/F1 within a tolerance, headline and header-field match; \
+precision and recall of the pairs found to be copies. \
 Headline figures get 95% bootstrap intervals (seeded). With --predictions and --gold, score \
 outputs made elsewhere (`jianbao digest --format jsonl`, or another tool's rows with an id).",
         after_long_help = "Examples:\n  \

@@ -1,10 +1,13 @@
 //! Scoring jianbao's outputs against hand-labelled references. Metrics ([`rouge`], [`labels`],
-//! [`split`], with [`bootstrap`] intervals) are pure functions of predictions and gold;
+//! [`split`], [`duplicates`], with [`bootstrap`] intervals) are pure functions of predictions
+//! and gold ([`edits`] make the copies that duplicate detection is scored on);
 //! [`suite`] reads what to evaluate, [`gold`] the references, [`run`] produces and scores the
 //! outputs, [`report`] holds the results and the terminal table; [`verdicts`] gathers the checks
 //! per figure for [`junit`] and [`markdown`]; [`html`] writes the page.
 
 pub mod bootstrap;
+pub mod duplicates;
+pub mod edits;
 pub mod gold;
 pub mod html;
 pub mod junit;

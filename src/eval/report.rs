@@ -58,7 +58,8 @@ pub struct MethodReport {
     pub metrics: Vec<Metric>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<LabelDetail>,
-    /// Per item: ROUGE-L F1 (summaries) or the predicted label's probability (labels).
+    /// Per item: ROUGE-L F1 (summaries), the predicted label's probability (labels), or the
+    /// cosine of a pair's two vectors (duplicates, `minhash+cosine`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub distribution: Vec<f64>,
     /// For labels: whether each item's prediction was right, in the order of `distribution`.
@@ -338,7 +339,10 @@ pub fn number(value: f64) -> String {
 /// Whether higher is better: true of every metric but counts and lengths, which a comparison
 /// lists without calling a change good or bad.
 pub fn is_score(name: &str) -> bool {
-    !matches!(name, "chars.mean" | "empty" | "articles.expected" | "articles.found")
+    !matches!(
+        name,
+        "chars.mean" | "empty" | "articles.expected" | "articles.found" | "pairs.copies" | "pairs.different"
+    )
 }
 
 /// The figures the terminal table shows; the rest are in the JSON and Markdown.
@@ -354,6 +358,9 @@ pub fn is_headline(name: &str) -> bool {
             | "boundary.f1"
             | "headline_match"
             | "readable.defects"
+            | "duplicates.precision"
+            | "duplicates.recall"
+            | "duplicates.f1"
     )
 }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::bootstrap::{Bootstrap, Interval};
+use super::duplicates;
 use super::gold::{self, GoldArticle, GoldPage, Prediction, Row};
 use super::labels::{confusion, lenient_accuracy, score_labels};
 use super::report::{ClassRow, DatasetReport, LabelDetail, MethodReport, Metric, Report};
@@ -13,11 +14,11 @@ use super::rouge::{self, Aggregate, Rouge, Tokenizer};
 use super::split::{match_articles, SplitItem, SplitScores};
 use super::suite::{Dataset, Suite, System, Task};
 use super::EvalError;
-use crate::fit::split::{part_of, Part};
+use crate::fit::split::part_of;
 use crate::input;
 use crate::label::head::Head;
 use crate::label::{self, LabelError, Labeller, Taxonomy, ZeroShot};
-use crate::model::Encoder;
+use crate::model::{Encoder, Intent};
 use crate::segment::{self, Article};
 use crate::stages::{Results, Stages, Timeout};
 use crate::summarize::learnt::SummaryModel;
@@ -48,6 +49,8 @@ pub trait Systems {
     fn model_id(&self) -> Option<String>;
     /// The summaries' length budget, in characters.
     fn max_chars(&self) -> usize;
+    /// Each text's L2-normalised passage vector, for methods that compare texts by meaning.
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EvalError>;
 }
 
 /// jianbao's own summariser and labellers, run as `digest` runs them: through [`Stages`], so
@@ -170,6 +173,11 @@ impl Systems for Pipeline<'_> {
     fn model_id(&self) -> Option<String> {
         self.encoder.map(|e| e.id().to_owned())
     }
+
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EvalError> {
+        let encoder = self.encoder.ok_or(EvalError::NeedsModel("minhash+cosine"))?;
+        Ok(encoder.embed(texts, Intent::Passage)?)
+    }
 }
 
 fn empty_report(suite: &str, model: Option<String>, opts: &ScoringOptions) -> Report {
@@ -201,6 +209,7 @@ pub fn run_suite(
         let result = match dataset.task {
             Task::Summaries | Task::Labels => run_rows(dataset, systems, opts)?,
             Task::Pages => run_pages(dataset, systems, opts)?,
+            Task::Duplicates => run_duplicates(dataset, systems, opts)?,
         };
         report.datasets.push(result);
     }
@@ -208,9 +217,9 @@ pub fn run_suite(
     Ok(report)
 }
 
-/// The rows a dataset keeps: its test part if asked, every n-th, at most `limit`.
+/// The rows a dataset keeps: its part if asked, every n-th, at most `limit`.
 fn select<T>(items: Vec<T>, dataset: &Dataset, text: impl Fn(&T) -> &str) -> Vec<T> {
-    let kept = items.into_iter().filter(|item| !dataset.test_part_only || part_of(text(item)) == Part::Test);
+    let kept = items.into_iter().filter(|item| dataset.part.is_none_or(|part| part_of(text(item)) == part));
     kept.step_by(dataset.every).take(dataset.limit.unwrap_or(usize::MAX)).collect()
 }
 
@@ -262,7 +271,9 @@ fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) -> 
                 let also: Vec<Vec<String>> = rows.iter().map(|r| r.also.clone()).collect();
                 label_result(system.name(), &predicted, &confidence, &gold, &also, &systems.sections(), opts)
             }
-            System::Split => unreachable!("split is a method of pages only"),
+            System::Split | System::Minhash | System::MinhashCosine => {
+                unreachable!("split and minhash score pages and pairs")
+            }
         };
         result.seconds = started.elapsed().as_secs_f64();
         results.push(result);
@@ -322,6 +333,33 @@ fn majority(gold: &[String]) -> String {
         _ => Some((l, n)),
     });
     best.map(|(l, _)| l.to_owned()).unwrap_or_default()
+}
+
+/// Pairs of spans scored for near-duplicate detection: their half if asked, every n-th, at
+/// most `limit`; one detector with the default settings reads them all, with each text's
+/// vector for `minhash+cosine`.
+fn run_duplicates(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) -> Result<DatasetReport, EvalError> {
+    let pairs = duplicates::read_pairs(&dataset.path)?;
+    let pairs: Vec<duplicates::Pair> =
+        pairs.into_iter().filter(|p| dataset.part.is_none_or(|part| p.part() == part)).collect();
+    let pairs: Vec<duplicates::Pair> =
+        pairs.into_iter().step_by(dataset.every).take(dataset.limit.unwrap_or(usize::MAX)).collect();
+    let texts = duplicates::texts(&pairs, &pages_dir(dataset))?;
+    let mut results = Vec::new();
+    for &system in &dataset.systems {
+        let started = Instant::now();
+        let vectors = match system {
+            System::MinhashCosine => Some(duplicates::vectors(&texts, |t| systems.embed(t))?),
+            _ => None,
+        };
+        let predicted = duplicates::predict(&texts, vectors.as_deref(), crate::dedup::Settings::default());
+        let mut result = duplicates::score(system.name(), &pairs, &predicted, &opts.bootstrap);
+        // Per pair, the cosine of its two texts' vectors.
+        result.distribution = vectors.iter().flatten().map(|(a, b)| f64::from(crate::fit::dot(a, b))).collect();
+        result.seconds = started.elapsed().as_secs_f64();
+        results.push(result);
+    }
+    Ok(dataset_report(dataset, pairs.len(), results))
 }
 
 /// A page read, its gold and what the segmenter found.

@@ -5,10 +5,11 @@
 //!
 //! [[dataset]]
 //! name = "lcsts"
-//! task = "summaries"                 # summaries | labels | pages
+//! task = "summaries"                 # summaries | labels | pages | duplicates
 //! path = "data/lcsts-sample.jsonl"   # relative to this file; "$DATA/…" is under --data-dir
 //! methods = ["model", "lead", "textrank"]
 //! limit = 200                        # optional: the first N rows (after `every`)
+//! part = "test"                      # optional: only the test (or "val") part
 //!
 //! [[dataset.threshold]]
 //! method = "model"
@@ -31,12 +32,18 @@
 //!   `pages` (default: the gold file's directory). The split is always scored (method `split`);
 //!   summary and label methods run on the articles found, scored where the gold has a summary
 //!   or a section.
+//! - `duplicates`: pairs of article spans, the second perhaps edited into a copy
+//!   ([`super::duplicates`]), the pages in `pages`; methods `minhash` (the default), the
+//!   [`crate::dedup::Detector`] on shingles alone, and `minhash+cosine`, which also holds a
+//!   copy's passage vector to its original's. `part` keeps one half of the pairs, split by
+//!   their first article.
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use super::EvalError;
+use crate::fit::split::Part;
 use crate::summarize::Method;
 
 /// A suite, read and resolved.
@@ -54,6 +61,7 @@ pub enum Task {
     Summaries,
     Labels,
     Pages,
+    Duplicates,
 }
 
 impl Task {
@@ -62,6 +70,7 @@ impl Task {
             Task::Summaries => "summaries",
             Task::Labels => "labels",
             Task::Pages => "pages",
+            Task::Duplicates => "duplicates",
         }
     }
 }
@@ -80,6 +89,10 @@ pub enum System {
     ZeroShot,
     /// Always the most frequent gold label.
     Majority,
+    /// Near-duplicate detection: MinHash candidates confirmed on shingle sets.
+    Minhash,
+    /// The same, each text also embedded, two texts' vectors held to a cosine.
+    MinhashCosine,
 }
 
 impl System {
@@ -93,6 +106,8 @@ impl System {
             "tfidf" => System::Tfidf,
             "zero-shot" => System::ZeroShot,
             "majority" => System::Majority,
+            "minhash" => System::Minhash,
+            "minhash+cosine" => System::MinhashCosine,
             _ => return None,
         })
     }
@@ -105,19 +120,25 @@ impl System {
             System::Tfidf => "tfidf",
             System::ZeroShot => "zero-shot",
             System::Majority => "majority",
+            System::Minhash => "minhash",
+            System::MinhashCosine => "minhash+cosine",
         }
     }
 
     pub fn needs_model(self) -> bool {
-        matches!(self, System::Summary(Method::Model) | System::Head | System::Tfidf | System::ZeroShot)
+        matches!(
+            self,
+            System::Summary(Method::Model) | System::Head | System::Tfidf | System::ZeroShot | System::MinhashCosine
+        )
     }
 
     fn fits(self, task: Task) -> bool {
         match self {
             System::Split => task == Task::Pages,
-            System::Summary(_) => task != Task::Labels,
-            System::Head | System::Tfidf | System::ZeroShot => task != Task::Summaries,
+            System::Summary(_) => matches!(task, Task::Summaries | Task::Pages),
+            System::Head | System::Tfidf | System::ZeroShot => matches!(task, Task::Labels | Task::Pages),
             System::Majority => task == Task::Labels,
+            System::Minhash | System::MinhashCosine => task == Task::Duplicates,
         }
     }
 }
@@ -133,8 +154,9 @@ pub struct Dataset {
     pub systems: Vec<System>,
     pub limit: Option<usize>,
     pub every: usize,
-    /// Keep only rows of the label-training split's test part.
-    pub test_part_only: bool,
+    /// Keep only one part: rows of the label-training split's validation or test part, or one
+    /// half of a duplicates set's pairs.
+    pub part: Option<Part>,
     /// Characters by which an article boundary may miss and still count.
     pub tolerance: usize,
     pub thresholds: Vec<Threshold>,
@@ -265,6 +287,9 @@ impl Suite {
             if d.task == Task::Pages {
                 systems.insert(0, System::Split);
             }
+            if d.task == Task::Duplicates && systems.is_empty() {
+                systems.push(System::Minhash);
+            }
             for t in &d.thresholds {
                 if t.min.is_some() == t.max.is_some() {
                     return Err(bad(format!(
@@ -279,12 +304,11 @@ impl Suite {
                     )));
                 }
             }
-            let test_part_only = match d.part.as_deref() {
-                None => false,
-                Some("test") => true,
-                Some(other) => {
-                    return Err(bad(format!("dataset `{}`: part `{other}` (only \"test\" is known)", d.name)))
-                }
+            let part = match d.part.as_deref() {
+                None => None,
+                Some("test") => Some(Part::Test),
+                Some("val") => Some(Part::Val),
+                Some(other) => return Err(bad(format!("dataset `{}`: part `{other}` (\"test\" or \"val\")", d.name))),
             };
             if d.every == Some(0) {
                 return Err(bad(format!("dataset `{}`: every must be at least 1", d.name)));
@@ -298,7 +322,7 @@ impl Suite {
                 systems,
                 limit: d.limit,
                 every: d.every.unwrap_or(1),
-                test_part_only,
+                part,
                 tolerance: d.tolerance.unwrap_or(DEFAULT_TOLERANCE),
                 thresholds: d.thresholds,
             });
@@ -346,6 +370,20 @@ min = 0.9
         assert_eq!(d.systems, [System::Split, System::Summary(Method::Lead), System::Head]);
         assert_eq!(d.tolerance, DEFAULT_TOLERANCE);
         assert!(suite.needs_model());
+    }
+
+    #[test]
+    fn duplicates_default_to_minhash_and_keep_a_part() {
+        let suite =
+            load("[[dataset]]\nname = \"d\"\ntask = \"duplicates\"\npath = \"pairs.jsonl\"\npart = \"val\"", None)
+                .expect("suite");
+        assert_eq!(suite.datasets[0].systems, [System::Minhash]);
+        assert_eq!(suite.datasets[0].part, Some(Part::Val));
+        assert!(!suite.needs_model());
+        let wrong = "[[dataset]]\nname = \"d\"\ntask = \"duplicates\"\npath = \"p.jsonl\"\nmethods = [\"lead\"]";
+        assert!(load(wrong, None).expect_err("lead on pairs").to_string().contains("does not apply to duplicates"));
+        let part = "[[dataset]]\nname = \"d\"\ntask = \"labels\"\npath = \"p.jsonl\"\npart = \"train\"";
+        assert!(load(part, None).expect_err("no train part").to_string().contains("part `train`"));
     }
 
     #[test]

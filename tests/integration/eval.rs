@@ -42,6 +42,9 @@ impl Systems for EmptySummaries<'_> {
     fn max_chars(&self) -> usize {
         self.0.max_chars()
     }
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EvalError> {
+        self.0.embed(texts)
+    }
 }
 
 #[test]
@@ -475,4 +478,53 @@ fn a_head_for_other_sections_is_refused_by_eval_as_by_digest() {
         assert!(refused.stderr.contains("the head's labels (甲 乙) are not the sections'"), "{}", refused.stderr);
         assert_eq!(refused.stderr.lines().count(), 1, "{}", refused.stderr);
     }
+}
+
+#[test]
+fn duplicates_are_scored_on_pairs_of_spans_and_edits() {
+    let dir = Dir::new();
+    let page = "qingdao-daily-2022-11-15.txt";
+    let span = |start: usize, end: usize, edits: &str| {
+        format!("{{\"file\": \"{page}\", \"start\": {start}, \"end\": {end}, \"edits\": [{edits}]}}")
+    };
+    let pair = |id: &str, a: String, b: String, duplicate: bool, variant: &str| {
+        format!(
+            "{{\"id\": \"{id}\", \"a\": {a}, \"b\": {b}, \"duplicate\": {duplicate}, \"variant\": \"{variant}\"}}\n"
+        )
+    };
+    // Three copies of the example page's articles (one cut to half) and two different stories.
+    let pairs = [
+        pair("d1", span(0, 1368, ""), span(0, 1368, r#"{"op": "cut", "keep": 0.7}"#), true, "cut"),
+        pair(
+            "d2",
+            span(1368, 2491, ""),
+            span(1368, 2491, r#"{"op": "retitle", "headline": "青岛新闻"}, {"op": "noise", "rate": 0.01, "seed": 3}"#),
+            true,
+            "combined",
+        ),
+        pair("d3", span(3606, 5921, ""), span(3606, 5921, r#"{"op": "cut", "keep": 0.5}"#), true, "cut-0.5"),
+        pair("d4", span(2491, 3012, ""), span(3012, 3606, ""), false, "random"),
+        pair("d5", span(0, 1368, ""), span(3606, 5921, ""), false, "random"),
+    ]
+    .concat();
+    let pairs = dir.write("pairs.jsonl", pairs);
+    let pages = path_str(&repo("examples")).to_owned();
+    let suite = dir.write(
+        "dup.toml",
+        format!(
+            "[[dataset]]\nname = \"dup\"\ntask = \"duplicates\"\npath = \"{}\"\npages = \"{pages}\"\n\n\
+[[dataset.threshold]]\nmethod = \"minhash\"\nmetric = \"duplicates.precision\"\nmin = 1.0\n",
+            path_str(&pairs)
+        ),
+    );
+    let report = dir.path("report.json");
+    let r = run(&dir, &["eval", "--suite", path_str(&suite), "--json", path_str(&report), "--check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("duplicates.recall 1.0000"), "{}", r.stdout);
+    let report = read_json(&report);
+    assert_eq!(report["datasets"][0]["items"], 5);
+    for name in ["duplicates.precision", "duplicates.recall", "duplicates.recall_all", "duplicates.f1"] {
+        assert_eq!(metric(&report, 0, "minhash", name), 1.0, "{name}");
+    }
+    assert_eq!(metric(&report, 0, "minhash", "duplicates.false_positives.random"), 0.0);
 }
