@@ -130,6 +130,7 @@ fn child(what: &str) {
         resume: None,
         fail_fast: false,
         stop: None,
+        duplicates: Some(jianbao::dedup::Settings::default()),
     };
     let (mut sink, _) = Sink::file(&out, Format::Jsonl, false).expect("the output opens");
     let report = batch::run(&job, &mut sink, &mut Unobserved).expect("the run completes");

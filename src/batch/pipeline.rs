@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use super::reader::{self, Item, Pending};
 use super::Shard;
+use crate::dedup::{self, Detector, Duplicate};
 use crate::input::InputOptions;
 use crate::output::sink::UNNAMED;
 use crate::output::{article_key, DigestPage, Done, ErrorRecord, Page, Sink, SinkError};
@@ -50,6 +51,10 @@ pub struct Job<'a> {
     /// Checked after each page: once set, the run finishes the batch in flight, flushes and
     /// returns, [`Tally::interrupted`] set.
     pub stop: Option<&'a AtomicBool>,
+    /// Look for copies of earlier stories ([`Detector`]) with these settings: each record of a
+    /// copy names its story's first record. Every article read is checked, in input order,
+    /// those an earlier run wrote too, so that a resumed run finds what a whole one would.
+    pub duplicates: Option<dedup::Settings>,
 }
 
 impl Job<'_> {
@@ -142,7 +147,15 @@ pub fn run(job: &Job<'_>, sink: &mut Sink<'_>, observer: &mut dyn Observer) -> R
     let started = Instant::now();
     let sources = &job.sources;
     let items = reader::spawn(sources.paths.to_vec(), sources.input.clone(), sources.shard);
-    let mut batch = Batch { job, sink, observer, report: Tally::default(), pending: Vec::new(), queued: 0 };
+    let mut batch = Batch {
+        job,
+        sink,
+        observer,
+        report: Tally::default(),
+        pending: Vec::new(),
+        queued: 0,
+        detector: job.duplicates.map(Detector::new),
+    };
     for item in items.iter() {
         // A page or failure already done is passed over without a word.
         if !batch.take(item)? {
@@ -169,9 +182,11 @@ struct Batch<'j, 's, 'w> {
     sink: &'s mut Sink<'w>,
     observer: &'s mut dyn Observer,
     report: Tally,
-    pending: Vec<Pending>,
+    /// Pages waiting for the stages, each with what the detector found of its articles.
+    pending: Vec<(Pending, Vec<Option<Duplicate>>)>,
     /// Articles in `pending`.
     queued: usize,
+    detector: Option<Detector>,
 }
 
 impl Batch<'_, '_, '_> {
@@ -188,19 +203,24 @@ impl Batch<'_, '_, '_> {
         match item {
             Item::Page(mut page) => {
                 let before = page.articles.len();
+                let mut duplicates = self.find_copies(&page);
                 if let Some(done) = self.job.resume {
-                    if self.sink.holds(&page.source, "json") {
-                        page.articles.clear();
+                    let keep: Vec<bool> = if self.sink.holds(&page.source, "json") {
+                        vec![false; before]
                     } else {
-                        page.articles.retain(|a| !done.has(&article_key(&page.source, a)));
-                    }
+                        page.articles.iter().map(|a| !done.has(&article_key(&page.source, a))).collect()
+                    };
+                    let mut kept = keep.iter();
+                    page.articles.retain(|_| kept.next().copied().unwrap_or(true));
+                    let mut kept = keep.iter();
+                    duplicates.retain(|_| kept.next().copied().unwrap_or(true));
                 }
                 self.report.skipped += before - page.articles.len();
                 if page.articles.is_empty() {
                     return Ok(false);
                 }
                 self.queued += page.articles.len();
-                self.pending.push(page);
+                self.pending.push((page, duplicates));
                 if self.queued >= BATCH_ARTICLES {
                     self.flush()?;
                 }
@@ -228,32 +248,62 @@ impl Batch<'_, '_, '_> {
     fn flush(&mut self) -> Result<(), PipelineError> {
         self.queued = 0;
         let pending = std::mem::take(&mut self.pending);
-        let pages: Vec<&[Article]> = pending.iter().map(|p| p.articles.as_slice()).collect();
+        let pages: Vec<&[Article]> = pending.iter().map(|(p, _)| p.articles.as_slice()).collect();
         let started = Instant::now();
         let results = self.job.stages.run(&pages)?;
         self.report.model_time += started.elapsed();
         let mut at = 0;
-        for page in &pending {
-            self.write(page, &results, at)?;
+        for (page, duplicates) in &pending {
+            self.write(page, duplicates, &results, at)?;
             at += page.articles.len();
         }
         Ok(self.sink.checkpoint()?)
     }
 
-    /// Writes `page`, whose results start at `at` in `results`: its records, then an error
-    /// record for each article that ran out of time.
-    fn write(&mut self, page: &Pending, results: &Results, at: usize) -> Result<(), SinkError> {
+    /// What the detector finds of each of `page`'s articles (nothing where the job looks for no
+    /// copies): its headline and paragraphs are the text compared.
+    fn find_copies(&mut self, page: &Pending) -> Vec<Option<Duplicate>> {
+        let Some(detector) = &mut self.detector else {
+            return vec![None; page.articles.len()];
+        };
+        page.articles
+            .iter()
+            .map(|article| {
+                let text: String = std::iter::once(article.headline.as_str())
+                    .chain(article.paragraphs.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                detector.check(&article_key(&page.source, article), &text, None)
+            })
+            .collect()
+    }
+
+    /// Writes `page`, whose results start at `at` in `results` (with what the detector found of
+    /// its articles): its records, then an error record for each article that ran out of time.
+    fn write(
+        &mut self,
+        page: &Pending,
+        duplicates: &[Option<Duplicate>],
+        results: &Results,
+        at: usize,
+    ) -> Result<(), SinkError> {
         let range = at..at + page.articles.len();
         let late = &results.timed_out[range.clone()];
         let articles = on_time(&page.articles, late);
         let summaries = results.summaries.as_deref().map(|s| on_time(&s[range.clone()], late));
         let labels = results.labels.as_deref().map(|l| on_time(&l[range], late));
+        let duplicates = self.detector.is_some().then(|| on_time(duplicates, late));
         self.report.pages += 1;
         if !articles.is_empty() {
             let record =
                 Page { source: &page.source, id: page.id.as_deref(), encoding: page.encoding, articles: &articles };
-            let digest =
-                DigestPage { page: record, of: page.of, summaries: summaries.as_deref(), labels: labels.as_deref() };
+            let digest = DigestPage {
+                page: record,
+                of: page.of,
+                summaries: summaries.as_deref(),
+                labels: labels.as_deref(),
+                duplicates: duplicates.as_deref(),
+            };
             self.sink.page(&digest)?;
             self.report.articles += articles.len();
             self.observer.written(&digest);

@@ -65,7 +65,9 @@ Exit codes:\n  0  every input was read and processed\n  1  some inputs failed (e
 summary (a few of its own sentences, in article order, without bylines, datelines or credits; \
 a commentary's opens with 文章认为，) and a section label (时政, 财经, 社会, … from the labels file) with its probability and the \
 runners-up. Records carry the source, the article's index and span, headline, byline, \
-dateline, summary, section and confidence.",
+dateline, summary, section and confidence. An article that copies an earlier one of the run (a \
+reprint, the same story on another page or days later, retitled, re-paragraphed or cut) also \
+carries duplicate_of, the key of the story's first record, and similarity.",
         after_long_help = "Examples:\n  \
 jianbao digest examples/qingdao-daily-2022-11-15.txt\n  \
 jianbao digest --format jsonl --out digest.jsonl pages/\n  \

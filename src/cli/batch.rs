@@ -51,6 +51,8 @@ pub struct BatchSetup<'a> {
     pub output: &'a OutputArgs,
     pub batch: &'a BatchArgs,
     pub stages: &'a Stages<'a>,
+    /// Look for copies of earlier stories, with these settings (`digest`).
+    pub duplicates: Option<crate::dedup::Settings>,
 }
 
 /// Runs the pipeline over `paths`, showing its progress and summary on stderr.
@@ -65,6 +67,7 @@ pub fn process(paths: &[PathBuf], run: &BatchSetup<'_>) -> anyhow::Result<Outcom
         resume: args.resume.then_some(&done),
         fail_fast: args.fail_fast,
         stop: Some(&STOP),
+        duplicates: run.duplicates,
     };
     let report = batch::run(&job, &mut sink, &mut console);
     // Cleared whatever happened, so that an error's line is the last word on stderr.

@@ -86,19 +86,21 @@ impl LabelOptions {
 }
 
 /// Runs `stages` over the pages of `input` (through the batch pipeline, each article within
-/// --article-timeout) or over `texts`.
+/// --article-timeout, looking for copies of earlier stories where `duplicates` says how) or
+/// over `texts`.
 fn process(
     input: &InputArgs,
     texts: &[String],
     mut stages: Stages<'_>,
     output: &OutputArgs,
     batch_args: &BatchArgs,
+    duplicates: Option<crate::dedup::Settings>,
 ) -> anyhow::Result<Outcome> {
     let opts = input.options()?;
     let timeout = batch_args.article_timeout()?;
     if texts.is_empty() {
         stages.timeout = timeout;
-        let run = BatchSetup { opts: &opts, output, batch: batch_args, stages: &stages };
+        let run = BatchSetup { opts: &opts, output, batch: batch_args, stages: &stages, duplicates };
         return batch::process(&input.sources(), &run);
     }
     // A few texts from the command line: one batch, no pipeline.
@@ -126,6 +128,7 @@ fn process(
             of: 1,
             summaries: summaries.as_deref().map(|s| &s[i..i + 1]),
             labels: labels.as_deref().map(|l| &l[i..i + 1]),
+            duplicates: None,
         };
         writer.digest(&digest).with_context(|| format!("{name}: cannot write"))?;
     }
@@ -146,7 +149,7 @@ pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
         encoder: Some(&encoder),
         timeout: None,
     };
-    process(&args.input, &args.text, stages, &args.output, &args.batch)
+    process(&args.input, &args.text, stages, &args.output, &args.batch, Some(crate::dedup::Settings::default()))
 }
 
 pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
@@ -159,7 +162,7 @@ pub fn summarize(args: SummarizeArgs) -> anyhow::Result<Outcome> {
     let encoder = encoder.as_ref().map(|e| e as &dyn Encoder);
     let summarizer = args.summary.summarizer(budget, summary_model, encoder)?;
     let stages = Stages { summarizer: Some(summarizer), labeller: None, encoder, timeout: None };
-    process(&args.input, &args.text, stages, &args.output, &args.batch)
+    process(&args.input, &args.text, stages, &args.output, &args.batch, None)
 }
 
 pub fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
@@ -169,5 +172,5 @@ pub fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
     let labeller = args.label.labeller(&encoder)?;
     let stages =
         Stages { summarizer: None, labeller: Some((&labeller, options)), encoder: Some(&encoder), timeout: None };
-    process(&args.input, &args.text, stages, &args.output, &args.batch)
+    process(&args.input, &args.text, stages, &args.output, &args.batch, None)
 }

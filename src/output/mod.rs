@@ -15,6 +15,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::dedup::Duplicate;
 use crate::label::{Label, Scored};
 use crate::segment::{Article, Byline, Dateline, Span};
 use crate::summarize::Summary;
@@ -89,6 +90,8 @@ pub struct DigestPage<'a> {
     pub summaries: Option<&'a [Summary]>,
     /// One per article, where labels were given.
     pub labels: Option<&'a [Label]>,
+    /// One per article, where copies were looked for: the story's first occurrence, for a copy.
+    pub duplicates: Option<&'a [Option<Duplicate>]>,
 }
 
 /// One article's digest as the machine-readable formats write it: where it is, what it is
@@ -120,12 +123,19 @@ pub struct DigestRecord<'a> {
     pub confidence: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub top: Option<&'a [Scored]>,
+    /// For a copy of an earlier record's story (a reprint, the same story on another page):
+    /// the key of the story's first record, and how much of the shorter text the longer holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f32>,
 }
 
 impl<'a> DigestPage<'a> {
     pub fn records(&self) -> impl Iterator<Item = DigestRecord<'a>> + '_ {
         self.page.articles.iter().enumerate().map(|(i, a)| {
             let label = self.labels.and_then(|l| l.get(i));
+            let duplicate = self.duplicates.and_then(|d| d.get(i)).and_then(Option::as_ref);
             DigestRecord {
                 source: self.page.source,
                 id: self.page.id,
@@ -142,6 +152,8 @@ impl<'a> DigestPage<'a> {
                 section: label.map(|l| l.section.as_str()),
                 confidence: label.map(|l| l.confidence),
                 top: label.map(|l| l.top.as_slice()),
+                duplicate_of: duplicate.map(|d| d.of.as_str()),
+                similarity: duplicate.map(|d| d.similarity),
             }
         })
     }

@@ -386,7 +386,7 @@ mod tests {
 
     fn digest<'a>(source: &'a str, articles: &'a [Article]) -> DigestPage<'a> {
         let page = Page { source, id: None, encoding: "UTF-8", articles };
-        DigestPage { page, of: articles.len(), summaries: None, labels: None }
+        DigestPage { page, of: articles.len(), summaries: None, labels: None, duplicates: None }
     }
 
     #[test]

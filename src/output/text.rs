@@ -98,9 +98,11 @@ impl Writer for Text<'_> {
                 "── {} · {}/{}{} · chars {}–{}",
                 page.page.source, a.index, total, id, a.span.start, a.span.end
             )?;
+            let copy = page.duplicates.and_then(|d| d.get(i)).and_then(Option::as_ref);
             let results = [
                 ("section", page.labels.and_then(|l| l.get(i)).map(label_text)),
                 ("summary", page.summaries.and_then(|s| s.get(i)).map(|s| s.text.clone())),
+                ("copy of", copy.map(|d| format!("{} ({:.2})", d.of, d.similarity))),
             ];
             for (name, value) in head_fields(a).into_iter().chain(results) {
                 if let Some(value) = value {
@@ -168,6 +170,9 @@ impl Writer for Markdown<'_> {
             meta.extend(a.dateline.as_ref().map(|d| d.text.clone()));
             if let Some(label) = page.labels.and_then(|l| l.get(i)) {
                 meta.push(format!("**{}** {:.2}", label.section, label.confidence));
+            }
+            if let Some(copy) = page.duplicates.and_then(|d| d.get(i)).and_then(Option::as_ref) {
+                meta.push(format!("copy of `{}`", copy.of));
             }
             writeln!(self.out, "> {}\n", meta.join(" · "))?;
             if let Some(summary) = page.summaries.and_then(|s| s.get(i)) {

@@ -49,7 +49,14 @@ impl Pages {
 }
 
 fn job<'a>(paths: &'a [PathBuf], input: &'a InputOptions, stages: &'a Stages<'a>) -> Job<'a> {
-    Job { sources: Sources { paths, input, shard: None }, stages, resume: None, fail_fast: false, stop: None }
+    Job {
+        sources: Sources { paths, input, shard: None },
+        stages,
+        resume: None,
+        fail_fast: false,
+        stop: None,
+        duplicates: None,
+    }
 }
 
 /// Runs `job` into a fresh JSON Lines file at `out`.
@@ -233,4 +240,35 @@ fn digest_through_the_pipeline_with_the_default_model() {
     let lib = fields(&dir.path("lib.jsonl"));
     assert!(lib.iter().all(|(_, summary, section)| !summary.is_empty() && !section.is_empty()), "{lib:?}");
     assert_eq!(lib, fields(&dir.path("cli.jsonl")), "the pipeline and `jianbao digest` agree");
+}
+
+#[test]
+fn copies_name_their_first_record_in_a_whole_run_and_a_resumed_one() {
+    // The three pages are the example page with one figure changed: each article of the
+    // second and third is a copy of the first page's.
+    let pages = Pages::new();
+    let job = || Job { duplicates: Some(jianbao::dedup::Settings::default()), ..pages.job() };
+    let full = pages.dir.path("full.jsonl");
+    into_file(&job(), &full);
+    let whole = std::fs::read_to_string(&full).expect("full");
+    let records: Vec<Value> = whole
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .filter(|r: &Value| r.get("key").is_some())
+        .collect();
+    assert_eq!(records.len(), 15);
+    let first: Vec<&str> = records[..5].iter().map(|r| r["key"].as_str().unwrap()).collect();
+    assert!(records[..5].iter().all(|r| r.get("duplicate_of").is_none()), "{records:?}");
+    for copy in &records[5..] {
+        let index = copy["index"].as_u64().unwrap() as usize;
+        assert_eq!(copy["duplicate_of"].as_str(), Some(first[index - 1]), "{copy}");
+        assert!(copy["similarity"].as_f64().unwrap() >= 0.75, "{copy}");
+    }
+    // Cut after the first page and resumed: the copies still name the first page's records.
+    let out = pages.dir.path("out.jsonl");
+    let cut: usize = whole.split_inclusive('\n').take(5).map(str::len).sum();
+    std::fs::write(&out, &whole[..cut]).expect("write");
+    let (mut sink, done) = Sink::file(&out, Format::Jsonl, true).expect("the output opens");
+    batch::run(&Job { resume: Some(&done), ..job() }, &mut sink, &mut Unobserved).expect("the run completes");
+    assert_eq!(std::fs::read_to_string(&out).expect("out"), whole, "the resumed output is the whole run's");
 }
