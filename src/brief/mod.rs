@@ -477,6 +477,19 @@ mod tests {
         assert_eq!(all[0].name.title, "2020-05");
         let week = gather(vec![story("pd/20190203-01.txt", 1, "社会", "甲")], Period::Week, &order, None);
         assert_eq!(week[0].name.title, "2019-W05");
+        // One briefing per paper, named after its folder or file, dated or not.
+        let papers = gather(
+            vec![
+                story("pd/20190203-01.txt", 1, "社会", "甲"),
+                story("qd/qingdao-daily-2022-11-15.txt", 1, "时政", "乙"),
+                story("pd/20190204-02.txt", 1, "时政", "丙"),
+            ],
+            Period::Source,
+            &order,
+            None,
+        );
+        let named: Vec<(&str, usize)> = papers.iter().map(|b| (b.name.file.as_str(), b.stories())).collect();
+        assert_eq!(named, [("pd", 2), ("qingdao-daily", 1)]);
     }
 
     #[test]
