@@ -16,6 +16,11 @@ pub(super) fn read_rows(
 ) -> Result<(), InputErrorKind> {
     let mut rows = 0;
     let mut buf = Vec::new();
+    // Rows without a "text" field, held back until a row with one comes: a file none of whose
+    // rows has one holds no articles (annotations kept beside the pages, a gold file) and is
+    // one failure, not one per row.
+    let mut held: Vec<InputError> = Vec::new();
+    let mut any_text = false;
     for number in 1.. {
         if feed.stopped() {
             return Ok(());
@@ -28,6 +33,7 @@ pub(super) fn read_rows(
         let here = origin.line(number);
         if buf.len() as u64 > opts.max_bytes {
             skip_line(&mut reader)?;
+            release(&mut held, feed);
             feed.send(Err(InputError::new(&here, InputErrorKind::TooLarge { limit: opts.max_bytes })));
             rows += 1;
             continue;
@@ -37,16 +43,44 @@ pub(super) fn read_rows(
             continue;
         }
         rows += 1;
-        feed.send(
-            parse_row(line)
-                .map(|(text, record)| Document { origin: here.clone(), text, encoding: "UTF-8", record: Some(record) })
-                .map_err(|message| InputError::new(&here, InputErrorKind::BadRow(message))),
-        );
+        match parse_row(line) {
+            Ok((text, record)) => {
+                any_text = true;
+                release(&mut held, feed);
+                feed.send(Ok(Document { origin: here.clone(), text, encoding: "UTF-8", record: Some(record) }));
+            }
+            Err(message) => {
+                let error = InputError::new(&here, InputErrorKind::BadRow(message.clone()));
+                if message == NO_TEXT && !any_text && held.len() < MAX_HELD {
+                    held.push(error);
+                } else {
+                    release(&mut held, feed);
+                    feed.send(Err(error));
+                }
+            }
+        }
     }
     if rows == 0 {
         return Err(InputErrorKind::Empty);
     }
+    if held.len() == rows {
+        return Err(InputErrorKind::BadRow(format!("none of its {rows} rows has a \"text\" field: no article rows")));
+    }
+    release(&mut held, feed);
     Ok(())
+}
+
+/// Why a row without a `text` field is bad.
+const NO_TEXT: &str = "no \"text\" field";
+
+/// Rows without text held back at most; past it, each is reported as it comes.
+const MAX_HELD: usize = 100_000;
+
+/// Reports the rows held back, in their order.
+fn release(held: &mut Vec<InputError>, feed: &mut Feed<'_, '_>) {
+    for error in held.drain(..) {
+        feed.send(Err(error));
+    }
 }
 
 fn skip_line(reader: &mut impl BufRead) -> std::io::Result<()> {
@@ -69,7 +103,7 @@ fn parse_row(line: &[u8]) -> Result<(String, Record), String> {
         Some(Value::String(s)) if !crate::text::trim(s).is_empty() => s.clone(),
         Some(Value::String(_)) => return Err("empty \"text\"".into()),
         Some(_) => return Err("\"text\" is not a string".into()),
-        None => return Err("no \"text\" field".into()),
+        None => return Err(NO_TEXT.into()),
     };
     let id = match map.get("id") {
         None | Some(Value::Null) => None,
@@ -112,6 +146,31 @@ mod tests {
         assert_eq!(err, "rows.jsonl:3: bad JSON Lines row: no \"text\" field");
         assert!(got[2].is_err());
         assert_eq!(got[3].as_ref().unwrap().origin.line, Some(5));
+    }
+
+    #[test]
+    fn a_file_without_any_text_field_is_one_failure() {
+        let origin = Origin::file("gold.jsonl");
+        let rows = "{\"file\": \"a.txt\", \"articles\": []}\n{\"file\": \"b.txt\", \"articles\": []}\n";
+        let mut out = Vec::new();
+        let sink = &mut |r| {
+            out.push(r);
+            std::ops::ControlFlow::Continue(())
+        };
+        let result = read_rows(rows.as_bytes(), &origin, &InputOptions::default(), &mut Feed::new(sink));
+        let message = result.expect_err("one failure for the file").to_string();
+        assert!(message.contains("none of its 2 rows"), "{message}");
+        assert!(out.is_empty(), "no row is reported alone");
+        // Rows without text before one with text are each reported, in order.
+        let got = collect("{\"title\": \"x\"}\n{\"text\": \"正文。\"}\n{\"title\": \"y\"}\n");
+        let lines: Vec<(Option<usize>, bool)> = got
+            .iter()
+            .map(|r| match r {
+                Ok(d) => (d.origin.line, true),
+                Err(e) => (e.to_string().split(':').nth(1).and_then(|n| n.parse().ok()), false),
+            })
+            .collect();
+        assert_eq!(lines, [(Some(1), false), (Some(2), true), (Some(3), false)]);
     }
 
     #[test]
