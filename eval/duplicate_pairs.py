@@ -24,6 +24,13 @@ whose headlines share most of their character pairs (`similar-title`: each artic
 headline at most three times; those the hand-read file
 already holds are dropped), and random pairs of articles (`random`); no pair of these two kinds is
 a known reprint.
+
+The hand-read pairs live on in the file this writes: to write it again, take them back from it,
+
+    grep '"variant": "same-subject"' eval/data/duplicate-pairs.jsonl > same-subject.jsonl
+    grep '"variant": "reprint"' eval/data/duplicate-pairs.jsonl > reprints.jsonl
+
+(their ids are given afresh).
 """
 
 import argparse
