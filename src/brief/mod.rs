@@ -132,15 +132,23 @@ pub struct Digest {
 }
 
 /// Reads a digest's JSON Lines; a bad line is recorded and the rest read on.
-pub fn read_digest(reader: impl BufRead) -> std::io::Result<Digest> {
+pub fn read_digest(mut reader: impl BufRead) -> std::io::Result<Digest> {
     let mut digest = Digest::default();
-    for (number, line) in reader.lines().enumerate() {
-        let line = line?;
+    let mut buf = Vec::new();
+    for number in 0.. {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        let bad = |message: String| BadLine { line: number + 1, message };
+        let Ok(line) = std::str::from_utf8(&buf) else {
+            digest.bad.push(bad("not UTF-8".into()));
+            continue;
+        };
         if line.trim().is_empty() {
             continue;
         }
-        let bad = |message: String| BadLine { line: number + 1, message };
-        let value: serde_json::Value = match serde_json::from_str(&line) {
+        let value: serde_json::Value = match serde_json::from_str(line) {
             Ok(value) => value,
             Err(e) => {
                 digest.bad.push(bad(format!("not JSON ({e})")));
@@ -531,12 +539,15 @@ mod tests {
             "{\"source\":\"b.txt\",\"error\":\"no articles\",\"kind\":\"no-articles\"}\n",
             "{\"source\":\"a.txt\",\"key\":\"a.txt#3@0\",\"headline\":\"丙\",\"summary\":\"丙。\"}\n",
         );
-        let digest = read_digest(text.as_bytes()).expect("reads");
+        let mut bytes = text.as_bytes().to_vec();
+        bytes.extend_from_slice(b"{\"summary\": \"\xff\"}\n");
+        let digest = read_digest(bytes.as_slice()).expect("reads");
         assert_eq!(digest.stories.len(), 2);
         assert_eq!(digest.stories[0].page, Some(4));
         assert_eq!(digest.failures, 1);
         let lines: Vec<usize> = digest.bad.iter().map(|b| b.line).collect();
-        assert_eq!(lines, [2, 3]);
+        assert_eq!(lines, [2, 3, 7]);
+        assert_eq!(digest.bad[2].message, "not UTF-8");
         assert!(digest.bad[1].message.contains("summary"), "{:?}", digest.bad);
     }
 }
