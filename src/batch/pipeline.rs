@@ -295,8 +295,14 @@ impl Batch<'_, '_, '_> {
         let duplicates = self.detector.is_some().then(|| on_time(duplicates, late));
         self.report.pages += 1;
         if !articles.is_empty() {
-            let record =
-                Page { source: &page.source, id: page.id.as_deref(), encoding: page.encoding, articles: &articles };
+            let record = Page {
+                source: &page.source,
+                id: page.id.as_deref(),
+                date: page.date.as_deref(),
+                page_number: page.page.as_deref(),
+                encoding: page.encoding,
+                articles: &articles,
+            };
             let digest = DigestPage {
                 page: record,
                 of: page.of,

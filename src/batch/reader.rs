@@ -17,6 +17,9 @@ const QUEUE_PAGES: usize = 64;
 pub(super) struct Pending {
     pub source: String,
     pub id: Option<String>,
+    /// A row's date and page, where it gives them.
+    pub date: Option<String>,
+    pub page: Option<String>,
     pub encoding: &'static str,
     /// The articles still to write (on resume, those not written before).
     pub articles: Vec<Article>,
@@ -45,6 +48,8 @@ pub(super) fn spawn(paths: Vec<PathBuf>, opts: InputOptions, shard: Option<Shard
                     match crate::split_document(&doc) {
                         Ok(articles) => Item::Page(Pending {
                             id: doc.record.as_ref().and_then(|r| r.id.clone()),
+                            date: doc.record.as_ref().and_then(|r| r.date.clone()),
+                            page: doc.record.as_ref().and_then(|r| r.page.clone()),
                             encoding: doc.encoding,
                             of: articles.len(),
                             articles,

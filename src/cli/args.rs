@@ -360,9 +360,9 @@ pub enum ModelCommand {
 pub struct InputArgs {
     /// Pages to read: files, directories (read recursively), archives (.zip, .tar, .tar.gz,
     /// .tgz; read in memory), JSON Lines files (.jsonl, or any file or standard input that opens
-    /// with `{`: one article per row, with a `text` field and optional `id` and `title`; without
-    /// a title a short first line is taken for the headline, `"title": ""` says there is none),
-    /// or - for standard input (also what no PATH means).
+    /// with `{`: one article per row, with a `text` field and optional `id`, `title`, `date` and
+    /// `page`; without a title a short first line is taken for the headline, `"title": ""` says
+    /// there is none), or - for standard input (also what no PATH means).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 

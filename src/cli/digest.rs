@@ -122,7 +122,14 @@ fn process(
     let (out, name) = open_output(output.out.as_deref())?;
     let mut writer = output::writer(output.format, out);
     for (i, (source, article)) in articles.iter().enumerate() {
-        let page = Page { source, id: None, encoding: "utf-8", articles: std::slice::from_ref(article) };
+        let page = Page {
+            source,
+            id: None,
+            date: None,
+            page_number: None,
+            encoding: "utf-8",
+            articles: std::slice::from_ref(article),
+        };
         let digest = DigestPage {
             page,
             of: 1,

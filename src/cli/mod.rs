@@ -180,8 +180,15 @@ fn split(args: SplitArgs) -> anyhow::Result<Outcome> {
         match result {
             Ok((doc, articles)) => {
                 let source = doc.origin.to_string();
-                let id = doc.record.as_ref().and_then(|r| r.id.as_deref());
-                let page = Page { source: &source, id, encoding: doc.encoding, articles: &articles };
+                let record = doc.record.as_ref();
+                let page = Page {
+                    source: &source,
+                    id: record.and_then(|r| r.id.as_deref()),
+                    date: record.and_then(|r| r.date.as_deref()),
+                    page_number: record.and_then(|r| r.page.as_deref()),
+                    encoding: doc.encoding,
+                    articles: &articles,
+                };
                 if let Err(err) = writer.page(&page) {
                     // Nothing more can be written: stop reading.
                     write_error = Some(err);

@@ -105,19 +105,26 @@ fn parse_row(line: &[u8]) -> Result<(String, Record), String> {
         Some(_) => return Err("\"text\" is not a string".into()),
         None => return Err(NO_TEXT.into()),
     };
-    let id = match map.get("id") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        Some(_) => return Err("\"id\" is neither a string nor a number".into()),
-    };
+    let id = string_or_number(&map, "id")?;
+    let date = string_or_number(&map, "date")?;
+    let page = string_or_number(&map, "page")?;
     let title = match map.get("title") {
         None | Some(Value::Null) => None,
         // `""` says the text has no headline: none is looked for at its top.
         Some(Value::String(s)) => Some(crate::text::trim(s).to_owned()),
         Some(_) => return Err("\"title\" is not a string".into()),
     };
-    Ok((text, Record { id, title }))
+    Ok((text, Record { id, title, date, page }))
+}
+
+/// The row's `field` as text: a string as it is, a number written out; absent or null: none.
+fn string_or_number(map: &serde_json::Map<String, Value>, field: &str) -> Result<Option<String>, String> {
+    match map.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(_) => Err(format!("\"{field}\" is neither a string nor a number")),
+    }
 }
 
 #[cfg(test)]
@@ -140,7 +147,10 @@ mod tests {
         let got = collect("{\"id\": 7, \"title\": \"标题\", \"text\": \"正文。\"}\n\n{\"title\": \"x\"}\n[1]\n{\"id\": \"b\", \"text\": \"二。\"}\n");
         assert_eq!(got.len(), 4);
         let first = got[0].as_ref().unwrap();
-        assert_eq!(first.record, Some(Record { id: Some("7".into()), title: Some("标题".into()) }));
+        assert_eq!(
+            first.record,
+            Some(Record { id: Some("7".into()), title: Some("标题".into()), ..Record::default() })
+        );
         assert_eq!(first.origin.to_string(), "rows.jsonl:1");
         let err = got[1].as_ref().unwrap_err().to_string();
         assert_eq!(err, "rows.jsonl:3: bad JSON Lines row: no \"text\" field");

@@ -100,6 +100,10 @@ pub struct Document {
 pub struct Record {
     pub id: Option<String>,
     pub title: Option<String>,
+    /// The row's date and page, as it gives them (`"2020-05-01"`, `4`, `"A04"`), carried to the
+    /// records for briefings.
+    pub date: Option<String>,
+    pub page: Option<String>,
 }
 
 /// Receives each document, or the error that stopped one, in input order, and says whether

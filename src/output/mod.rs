@@ -46,6 +46,9 @@ pub struct Page<'a> {
     pub source: &'a str,
     /// The JSON Lines row's `id`, if it had one.
     pub id: Option<&'a str>,
+    /// The row's `date` and `page`, if it had them.
+    pub date: Option<&'a str>,
+    pub page_number: Option<&'a str>,
     /// The encoding the text was decoded from.
     pub encoding: &'a str,
     pub articles: &'a [Article],
@@ -59,6 +62,11 @@ pub struct ArticleRecord<'a> {
     /// The JSON Lines row's `id`, when the input had one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<&'a str>,
+    /// The row's `date` and `page`, when it had them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none", rename = "page")]
+    pub page_number: Option<&'a str>,
     /// The encoding the page was decoded from.
     pub encoding: &'a str,
     /// The article: index, headline, kicker, deck, byline, dateline, subheads, paragraphs,
@@ -72,6 +80,8 @@ impl<'a> Page<'a> {
         self.articles.iter().map(|article| ArticleRecord {
             source: self.source,
             id: self.id,
+            date: self.date,
+            page_number: self.page_number,
             encoding: self.encoding,
             article,
         })
@@ -102,6 +112,11 @@ pub struct DigestRecord<'a> {
     pub source: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<&'a str>,
+    /// The row's `date` and `page`, when it had them: a briefing places the story by them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none", rename = "page")]
+    pub page_number: Option<&'a str>,
     /// Stable across runs: source, index and a hash of the article ([`article_key`]).
     pub key: String,
     pub index: usize,
@@ -139,6 +154,8 @@ impl<'a> DigestPage<'a> {
             DigestRecord {
                 source: self.page.source,
                 id: self.page.id,
+                date: self.page.date,
+                page_number: self.page.page_number,
                 key: article_key(self.page.source, a),
                 index: a.index,
                 of: self.of,

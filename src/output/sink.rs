@@ -385,7 +385,7 @@ mod tests {
     }
 
     fn digest<'a>(source: &'a str, articles: &'a [Article]) -> DigestPage<'a> {
-        let page = Page { source, id: None, encoding: "UTF-8", articles };
+        let page = Page { source, id: None, date: None, page_number: None, encoding: "UTF-8", articles };
         DigestPage { page, of: articles.len(), summaries: None, labels: None, duplicates: None }
     }
 

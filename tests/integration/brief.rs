@@ -69,6 +69,38 @@ fn the_example_page_briefs_into_five_stories_under_their_sections() {
     assert_eq!(read(&briefs.join("2022-11-15.md")), md);
 }
 
+#[test]
+fn rows_are_briefed_by_their_own_date_and_page() {
+    let dir = Dir::new();
+    let row = |date: &str, page: Value, title: &str, text: &str| {
+        json!({"id": title, "date": date, "page": page, "title": title, "text": text}).to_string()
+    };
+    let rows = [
+        row(
+            "2021-03-05",
+            json!(2),
+            "全国两会开幕",
+            "十三届全国人大四次会议5日上午在人民大会堂开幕。国务院总理作政府工作报告，代表们认真审议。",
+        ),
+        row(
+            "2021年3月6日",
+            json!("A01"),
+            "春耕备耕有序推进",
+            "各地抢抓农时推进春耕备耕，农资供应充足，农机具检修到位，小麦返青长势良好。",
+        ),
+    ];
+    dir.write("rows.jsonl", rows.join("\n") + "\n");
+    let out = run(&dir, &["brief", "--out-dir", "briefs", "rows.jsonl"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let records: Vec<Value> =
+        read(&dir.path("briefs/digest.jsonl")).lines().map(|l| serde_json::from_str(l).expect("a record")).collect();
+    assert_eq!((records[0]["date"].as_str(), records[0]["page"].as_str()), (Some("2021-03-05"), Some("2")));
+    let first = read(&dir.path("briefs/2021-03-05.md"));
+    assert!(first.contains("### 全国两会开幕") && first.contains("第2版"), "{first}");
+    let second = read(&dir.path("briefs/2021-03-06.md"));
+    assert!(second.contains("### 春耕备耕有序推进") && second.contains("第1版"), "{second}");
+}
+
 /// A digest of two days' pages, a page with no date, a reprint on the same day and one days
 /// later, a failed page's record, a line that is not JSON and one without a summary.
 fn digest_lines(dir: &Dir) -> (PathBuf, Vec<Value>) {
