@@ -42,19 +42,12 @@ fn data_dir() -> PathBuf {
 /// The sentences of every gold article of the shared pages, or `None` without them.
 fn page_sentences() -> Option<Vec<String>> {
     let dir = data_dir().join("pages/peopledaily");
-    let gold = std::fs::read_to_string(dir.join("gold.jsonl")).ok()?;
+    let articles = jianbao::eval::gold::article_texts(&dir.join("gold.jsonl"), &dir, |_| true).ok()?;
     let mut out = Vec::new();
-    for line in gold.lines() {
-        let row: serde_json::Value = serde_json::from_str(line).ok()?;
-        let text = std::fs::read_to_string(dir.join(row["file"].as_str()?)).ok()?;
-        let chars: Vec<char> = text.chars().collect();
-        for a in row["articles"].as_array()? {
-            let (start, end) = (a["start"].as_u64()? as usize, a["end"].as_u64()? as usize);
-            let span: String = chars.get(start..end)?.iter().collect();
-            for paragraph in span.lines().skip(1) {
-                let sentences = jianbao::text::sentences(jianbao::text::trim(paragraph));
-                out.extend(sentences.into_iter().filter(|s| s.chars().count() >= 8).map(str::to_owned));
-            }
+    for (_, span) in articles {
+        for paragraph in span.lines().skip(1) {
+            let sentences = jianbao::text::sentences(jianbao::text::trim(paragraph));
+            out.extend(sentences.into_iter().filter(|s| s.chars().count() >= 8).map(str::to_owned));
         }
     }
     Some(out)

@@ -203,17 +203,18 @@ impl Batch<'_, '_, '_> {
         match item {
             Item::Page(mut page) => {
                 let before = page.articles.len();
-                let mut duplicates = self.find_copies(&page);
+                // Each article's key, computed once, where copies are looked for or a run resumed.
+                let keys: Vec<String> = if self.detector.is_some() || self.job.resume.is_some() {
+                    page.articles.iter().map(|a| article_key(&page.source, a)).collect()
+                } else {
+                    Vec::new()
+                };
+                let mut duplicates = self.find_copies(&page, &keys);
                 if let Some(done) = self.job.resume {
-                    let keep: Vec<bool> = if self.sink.holds(&page.source, "json") {
-                        vec![false; before]
-                    } else {
-                        page.articles.iter().map(|a| !done.has(&article_key(&page.source, a))).collect()
-                    };
-                    let mut kept = keep.iter();
-                    page.articles.retain(|_| kept.next().copied().unwrap_or(true));
-                    let mut kept = keep.iter();
-                    duplicates.retain(|_| kept.next().copied().unwrap_or(true));
+                    let whole_page = self.sink.holds(&page.source, "json");
+                    let keep: Vec<bool> = keys.iter().map(|key| !whole_page && !done.has(key)).collect();
+                    retain_kept(&mut page.articles, &keep);
+                    retain_kept(&mut duplicates, &keep);
                 }
                 self.report.skipped += before - page.articles.len();
                 if page.articles.is_empty() {
@@ -260,20 +261,22 @@ impl Batch<'_, '_, '_> {
         Ok(self.sink.checkpoint()?)
     }
 
-    /// What the detector finds of each of `page`'s articles (nothing where the job looks for no
-    /// copies): its headline and paragraphs are the text compared.
-    fn find_copies(&mut self, page: &Pending) -> Vec<Option<Duplicate>> {
+    /// What the detector finds of each of `page`'s articles, whose `keys` they are (nothing
+    /// where the job looks for no copies): its headline and paragraphs are the text compared.
+    fn find_copies(&mut self, page: &Pending, keys: &[String]) -> Vec<Option<Duplicate>> {
         let Some(detector) = &mut self.detector else {
             return vec![None; page.articles.len()];
         };
         page.articles
             .iter()
-            .map(|article| {
-                let text: String = std::iter::once(article.headline.as_str())
-                    .chain(article.paragraphs.iter().map(String::as_str))
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                detector.check(&article_key(&page.source, article), &text, None)
+            .zip(keys)
+            .map(|(article, key)| {
+                let mut text = article.headline.clone();
+                for paragraph in &article.paragraphs {
+                    text.push('\n');
+                    text.push_str(paragraph);
+                }
+                detector.check(key, &text, None)
             })
             .collect()
     }
@@ -331,6 +334,12 @@ impl Batch<'_, '_, '_> {
         self.observer.failed(record);
         Ok(())
     }
+}
+
+/// `items` without those whose `keep` is false (one flag per item, in order).
+fn retain_kept<T>(items: &mut Vec<T>, keep: &[bool]) {
+    let mut flags = keep.iter();
+    items.retain(|_| flags.next().copied().unwrap_or(true));
 }
 
 /// The items whose article is not `late`: borrowed as they are where none is, the common case.

@@ -130,8 +130,7 @@ fn story(out: &mut String, item: &Item, dated: bool, href: &dyn Fn(&str) -> Opti
 }
 
 fn source_link(source: &str, span: Option<Span>, href: &dyn Fn(&str) -> Option<String>) -> String {
-    let name = source.rsplit(['/', '\\']).next().unwrap_or(source);
-    let span = span.map(|s| format!("，第 {}–{} 字", s.start, s.end)).unwrap_or_default();
+    let (name, span) = super::source_label(source, span);
     match href(source) {
         Some(link) => format!("<a href=\"{}\">{}</a>{span}", escape(&link), escape(name)),
         None => format!("{}{span}", escape(name)),

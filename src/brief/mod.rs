@@ -159,12 +159,12 @@ pub fn read_digest(mut reader: impl BufRead) -> std::io::Result<Digest> {
             digest.failures += 1;
             continue;
         }
-        for field in ["key", "summary"] {
-            if !value.get(field).is_some_and(serde_json::Value::is_string) {
-                digest.bad.push(bad(format!("no \"{field}\" string")));
-            }
-        }
-        if digest.bad.last().is_some_and(|b| b.line == number + 1) {
+        let missing: Vec<&str> = ["key", "summary"]
+            .into_iter()
+            .filter(|f| !value.get(*f).is_some_and(serde_json::Value::is_string))
+            .collect();
+        if !missing.is_empty() {
+            digest.bad.extend(missing.iter().map(|field| bad(format!("no \"{field}\" string"))));
             continue;
         }
         match serde_json::from_value(value) {
@@ -398,12 +398,7 @@ pub fn gather(stories: Vec<Story>, period: Period, sections: &[String], date: Op
 /// working directory): the page's file, or the archive or JSON Lines file that holds it, by a
 /// relative path where one exists. `None` where the file is not there to link to.
 pub fn source_href(source: &str, dir: Option<&Path>) -> Option<String> {
-    let file = match source.rsplit_once(':') {
-        Some((file, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => file,
-        _ => source,
-    };
-    let file = file.split_once('!').map_or(file, |(archive, _)| archive);
-    let target = std::fs::canonicalize(file).ok()?;
+    let target = std::fs::canonicalize(place::file_of(source)).ok()?;
     let base = match dir {
         Some(dir) => std::fs::canonicalize(dir).ok()?,
         None => std::env::current_dir().ok()?.canonicalize().ok()?,
@@ -423,6 +418,13 @@ pub fn source_href(source: &str, dir: Option<&Path>) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// How a story's source is named beside its link: the file name, and the article's span in
+/// characters (`，第 0–1076 字`) where the record has one.
+pub fn source_label(source: &str, span: Option<Span>) -> (&str, String) {
+    let name = source.rsplit(['/', '\\']).next().unwrap_or(source);
+    (name, span.map(|s| format!("，第 {}–{} 字", s.start, s.end)).unwrap_or_default())
 }
 
 /// The source part of a record key (`SOURCE#INDEX@HASH`).

@@ -62,6 +62,15 @@ fn page_path(source: &str) -> (&str, &str) {
     }
 }
 
+/// The file on disk that holds the page a record's `source` names: the archive for an archive
+/// entry, the JSON Lines file for a row, the page's own file otherwise.
+pub fn file_of(source: &str) -> &str {
+    match page_path(source) {
+        ("", file) => file,
+        (archive, _) => archive,
+    }
+}
+
 /// Where the story of a record from `source` ran, `date` and `page` being the record's own
 /// fields where it has them.
 pub fn place(source: &str, date: Option<&str>, page: Option<u32>) -> Placement {

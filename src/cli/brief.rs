@@ -32,7 +32,7 @@ pub fn brief(args: BriefArgs) -> anyhow::Result<Outcome> {
     if let Some(dir) = &args.out_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     }
-    let (digest, source, outcome) = match &args.from_digest {
+    let (digest, source, mut outcome) = match &args.from_digest {
         Some(path) => (read(path)?, path.clone(), Outcome::Done),
         None => {
             let (path, kept) = match &args.out_dir {
@@ -40,11 +40,8 @@ pub fn brief(args: BriefArgs) -> anyhow::Result<Outcome> {
                 None => (std::env::temp_dir().join(format!("jianbao-brief-{}.jsonl", std::process::id())), false),
             };
             let outcome = digest_pages(&args, &path);
-            let digest = outcome
-                .as_ref()
-                .ok()
-                .filter(|o| !matches!(o, Outcome::Interrupted | Outcome::Failed))
-                .map(|_| read(&path));
+            // An interrupted or wholly failed digest is not briefed.
+            let digest = matches!(outcome, Ok(Outcome::Done | Outcome::Partial)).then(|| read(&path));
             if !kept {
                 let _ = std::fs::remove_file(&path);
             }
@@ -55,7 +52,6 @@ pub fn brief(args: BriefArgs) -> anyhow::Result<Outcome> {
             }
         }
     };
-    let mut outcome = outcome;
     if !digest.bad.is_empty() {
         outcome = Outcome::Partial;
         if !args.quiet {
