@@ -55,11 +55,21 @@ pub const RUN_END: char = '。';
 /// goes on to fill (`…靠近机场一隅`), or one that stops on a joining word (`的`, `和`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|获悉|了解到|提到|",
+        r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|获悉|了解到|提到|告诉记者|",
         r"时|之时|后|之后|以后|前|之前|以来|期间|之际|过程中|当中|之中|中|里|一隅|一角|门口|门前|脚下|深处|街头|",
         r"要求|提出|呼吁|号召|来说|的|和|与|及|或|并|而|把|将|向|从|在|为)$"
     ))
     .expect("open-ended clause pattern")
+});
+
+/// A clause that only says when (`2019年`, `去年11月`, `今年以来`): the sentence goes on to
+/// say what happened then, and a run cannot stop there (`…主任指出，2019年。`).
+static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日|号|时)|近日|日前|近期|目前|当前|如今|今年|去年|明年|",
+        r"当天|当日|昨天|今天|上午|下午|晚上|凌晨|前三季度|上半年|下半年)+(?:以来|期间|底|初|末)?$"
+    ))
+    .expect("time clause pattern")
 });
 
 /// A clause that opens a subordinate part the sentence completes later (`随着…`, `为了…`,
@@ -186,12 +196,15 @@ pub fn whole_reads_alone(sentence: &str) -> bool {
 
 /// Whether a run may stop after `clause` (with its break) as a sentence of its own: the break is
 /// a comma or semicolon, not a colon that leads into what follows, and the clause neither
-/// introduces nor subordinates.
+/// introduces nor subordinates, nor only says when.
 pub fn can_end(clause: &str) -> bool {
     let bare = text::trim(clause);
     let Some(stop) = bare.chars().last() else { return false };
     let words = text::trim(bare.trim_end_matches(CLAUSE_BREAKS));
-    matches!(stop, '，' | '；' | ',' | ';') && !OPEN_ENDED.is_match(words) && !SUBORDINATE.is_match(words)
+    matches!(stop, '，' | '；' | ',' | ';')
+        && !OPEN_ENDED.is_match(words)
+        && !SUBORDINATE.is_match(words)
+        && !WHEN_ONLY.is_match(words)
 }
 
 /// `text` as a sentence of its own: a trailing clause break (`；`, `，`) gives way to a
@@ -417,6 +430,20 @@ mod tests {
         assert!(texts(purpose).iter().all(|t| !t.ends_with("稳定发展。")), "{:?}", texts(purpose));
         let required = "会议充分肯定了去年的工作，关于2020年工作，会议要求，坚持稳中求进。";
         assert!(texts(required).iter().all(|t| !t.ends_with("会议要求。")), "{:?}", texts(required));
+        // Nor on when something happened, before the sentence says what.
+        for when in [
+            "要努力开创新时代政法事业新局面，习近平总书记指出，2019年，政法战线取得新成效。",
+            "前进村党总支书记姜森耀告诉记者，去年11月，村里建起了蔬菜大棚。",
+            "合心村地处秦巴深处，1984年，老晏开始种桑养蚕。",
+        ] {
+            let all = texts(when);
+            assert!(
+                all.iter().all(|t| !t.ends_with("年。") && !t.ends_with("月。") && !t.ends_with("记者。")),
+                "{all:?}"
+            );
+            assert!(all.contains(&when.to_owned()), "{all:?}");
+        }
+        assert!(can_end("他们在2019年，") && !can_end("2019年，") && !can_end("今年以来，"));
         for alone in [
             "代表们就有关问题提出了疑问。",
             "总统对中国进行国事访问。",
