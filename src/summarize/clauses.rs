@@ -72,11 +72,29 @@ static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("time clause pattern")
 });
 
+/// A clause that ends on a noun after its modifier (`负责感控检查的护士吴亚玲`, `过年的母亲`,
+/// `以春节为标志的新春佳节`) and says nothing of it (no `是`, `有`): the subject of a predicate
+/// the sentence goes on to give (`…，明显加快了…`), and a run cannot stop there.
+static BARE_NOUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"的[^的，。；、“”‘’《》]{1,6}$").expect("bare noun clause pattern"));
+
+/// What makes a clause that ends on a noun say something of it: a copula anywhere, or a verb
+/// that opens it and takes the noun as its object (`坚持党的集中统一领导`, `努力做新时代的好战士`).
+static SAYS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"是|有|成为|像|叫|名为|属于|担任|出任|^(?:要|要求|努力|积极|大力|不断|进一步|全面|切实|着力|",
+        r"坚持|做|抓住|抓好|举办|举行|召开|加强|推进|推动|深化|建设|打造|提高|提升|实现|发挥|贯彻|落实|",
+        r"完善|保持|构建|增强|坚定|弘扬|传承|守护|维护|保障|促进|支持|开展|开启|迎接|展现|展示|彰显|",
+        r"发布|出台|印发|通过|启动|签署|参加|出席|看望|慰问|会见|走进|来到|回到|赶赴|奔赴|接到|收到)"
+    ))
+    .expect("copula pattern")
+});
+
 /// A clause that opens a subordinate part the sentence completes later (`随着…`, `为了…`,
 /// `为促进…`, `虽然…`, `无论…`, `在…`, `从…到…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:随着|为了|为(?:促进|推动|加强|确保|保障|进一步|切实|更好|满足|解决|落实|贯彻|帮助|防止|避免|应对|做好|加快)|",
+        r"^(?:随着|为了|为(?:促进|推动|加强|确保|保障|进一步|切实|充分|更好|满足|解决|落实|贯彻|帮助|防止|避免|应对|做好|加快)|",
         r"如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|除非|由于|因为|截至|",
         r"面对|作为|通过|对于|关于|围绕|针对|当|从|自从|除了|经过|按照|根据|在)"
     ))
@@ -205,6 +223,7 @@ pub fn can_end(clause: &str) -> bool {
         && !OPEN_ENDED.is_match(words)
         && !SUBORDINATE.is_match(words)
         && !WHEN_ONLY.is_match(words)
+        && (!BARE_NOUN.is_match(words) || SAYS.is_match(words))
 }
 
 /// `text` as a sentence of its own: a trailing clause break (`；`, `，`) gives way to a
@@ -444,6 +463,24 @@ mod tests {
             assert!(all.contains(&when.to_owned()), "{all:?}");
         }
         assert!(can_end("他们在2019年，") && !can_end("2019年，") && !can_end("今年以来，"));
+        // Nor on a subject before its predicate: a noun after its modifier that the clause says
+        // nothing of.
+        for subject in [
+            "在火神山医院重症医学二科，负责感控准备检查的护士吴亚玲，明显加快了准备防护物资的速度。",
+            "从中华传统文化的语境出发，以春节为标志的新春佳节，可谓一年之中最为重要的节日。",
+            "在安置房整治项目现场，身为社区党委书记的她，为了项目的推进走街串户。",
+        ] {
+            let all = texts(subject);
+            assert!(
+                all.iter().all(|t| !t.ends_with("吴亚玲。") && !t.ends_with("佳节。") && !t.ends_with("的她。")),
+                "{all:?}"
+            );
+        }
+        // What says something of its noun ends a sentence: a copula, or a verb that takes it.
+        for said in ["杨润身就是电影《白毛女》的编剧之一，", "坚持党的集中统一领导，", "努力做新时代的好战士，"]
+        {
+            assert!(can_end(said), "{said}");
+        }
         for alone in [
             "代表们就有关问题提出了疑问。",
             "总统对中国进行国事访问。",
