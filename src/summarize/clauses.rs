@@ -67,7 +67,8 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
 static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日|号|时)|近日|日前|近期|目前|当前|如今|今年|去年|明年|",
-        r"当天|当日|昨天|今天|上午|下午|晚上|凌晨|前三季度|上半年|下半年)+(?:以来|期间|底|初|末)?$"
+        r"当天|当日|昨天|今天|上午|下午|晚上|凌晨|前三季度|上半年|下半年|春节|春运|元旦|国庆|清明|端午|中秋|",
+        r"五一|寒假|暑假|假期|节日)+(?:以来|期间|底|初|末|前夕)?$"
     ))
     .expect("time clause pattern")
 });
@@ -91,11 +92,11 @@ static SAYS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that opens a subordinate part the sentence completes later (`随着…`, `为了…`,
-/// `为促进…`, `虽然…`, `无论…`, `在…`, `从…到…`): it cannot be a run's last.
+/// `为促进…`, `虽然…`, `因…`, `无论…`, `在…`, `从…到…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:随着|为了|为(?:促进|推动|加强|确保|保障|进一步|切实|充分|更好|满足|解决|落实|贯彻|帮助|防止|避免|应对|做好|加快)|",
-        r"如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|除非|由于|因为|截至|",
+        r"如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|除非|由于|因为|因[^此而地时人势]|截至|",
         r"面对|作为|通过|对于|关于|围绕|针对|当|从|自从|除了|经过|按照|根据|在)"
     ))
     .expect("subordinate clause pattern")
@@ -122,13 +123,14 @@ static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
-/// `小到…大到…`, `一方面…另一方面…`. A unit that holds the first half and not the second
+/// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`. A unit that holds the first half and not the second
 /// stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`): the sentence, or the next, says
 /// the rest.
-static CORRELATIVES: LazyLock<[(Regex, Regex); 3]> = LazyLock::new(|| {
+static CORRELATIVES: LazyLock<[(Regex, Regex); 4]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
         (pattern(r"不仅|不但|不只|不光|不单"), pattern(r"而且|并且|还|也|更|又|同时|甚至|亦|乃至")),
+        (pattern(r"既(?:要|有|是|能|可|讲|注重|重视|包括|包含|抓)"), pattern(r"又|也|还|更|同时|亦")),
         (pattern(r"小到|小至"), pattern(r"大到|大至")),
         (pattern(r"(?:^|[，；：、])一方面"), pattern(r"另一方面")),
     ]
@@ -436,6 +438,11 @@ mod tests {
         assert!(!whole_reads_alone("增强金融服务实体经济的能力，不仅需要出台政策、提升服务水平等举措。"));
         let range = "车站推出二十项便民服务，只要旅客有需求，小到一针一线，大到行李托运，都能帮忙解决。";
         assert!(texts(range).iter().all(|t| !t.ends_with("一针一线。")), "{:?}", texts(range));
+        let both = "新时代纪检监察干部既要敢于担当，又要善于担当。";
+        assert!(texts(both).iter().all(|t| !t.ends_with("敢于担当。")), "{:?}", texts(both));
+        let cause = "消防车无法及时抵达，因消防通道被违停车辆占用，延误了救援。";
+        assert!(texts(cause).iter().all(|t| !t.ends_with("占用。")), "{:?}", texts(cause));
+        assert!(can_end("因地制宜发展特色产业，") && !can_end("因道路结冰，"));
         let condition = "社区志愿者每天出门巡逻，无论刮风还是下雨，他们都准时到岗。";
         assert!(texts(condition).iter().all(|t| !t.ends_with("下雨。")), "{:?}", texts(condition));
         // `红一方面军` opens no pair.
@@ -463,6 +470,7 @@ mod tests {
             assert!(all.contains(&when.to_owned()), "{all:?}");
         }
         assert!(can_end("他们在2019年，") && !can_end("2019年，") && !can_end("今年以来，"));
+        assert!(!can_end("2019年春节假期，") && !can_end("国庆期间，"));
         // Nor on a subject before its predicate: a noun after its modifier that the clause says
         // nothing of.
         for subject in [
