@@ -4,15 +4,13 @@
 //! [`ridge`] fits a linear model over named features by weighted ridge least squares
 //! ([`ridge::Linear`], the form the summariser's scorers are stored in); [`logistic`] fits a
 //! class-weighted multinomial logistic regression on vectors with candle (the labeller's head
-//! and the summariser's commentary classifier); [`lexical`] reads one on hashed character
-//! n-grams (the head's lexical half and the commentary model's second reader); [`rank`] fits a linear model that orders the
+//! and the summariser's commentary classifier); [`rank`] fits a linear model that orders the
 //! items of a group (the summariser's compressor); [`adamw`] is the optimiser that tunes the
 //! encoder's layers, its state saved and restored. None knows what its features mean. [`split`]
 //! puts each labelled text in a training, validation or test part, for the trainers and for
 //! `eval`'s test parts.
 
 pub mod adamw;
-pub mod lexical;
 pub mod logistic;
 pub mod rank;
 pub mod ridge;

@@ -15,9 +15,9 @@ use std::path::Path;
 use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
+use super::lexical::{self, Lexical};
 use super::{softmax, LabelError};
 use crate::fit::dot;
-use crate::fit::lexical::{self, Lexical};
 use crate::model::Encoder;
 
 pub const WEIGHTS_FILE: &str = "head.safetensors";
@@ -148,7 +148,6 @@ impl Head {
             ));
         }
         Lexical::new(spec.buckets, read("lexical.idf")?, read("lexical.weight")?, read("lexical.bias")?)
-            .map_err(LabelError::from)
             .and_then(|l| head.with_lexical(l, spec.mix))
             .map_err(|e| LabelError::file(&path, e.to_string()))
     }

@@ -4,7 +4,7 @@
 //! `models/sections.toml`, built into the binary). Two classifiers read the encoder's vector of
 //! [`input_parts`]:
 //! - a trained head ([`head::Head`]): logistic regression on frozen embeddings, mixed with one
-//!   on the text's character n-grams ([`crate::fit::lexical`]), trained by `jianbao train`
+//!   on the text's character n-grams ([`lexical`]), trained by `jianbao train`
 //!   ([`crate::train::head`]); the head for the default model and taxonomy is built in;
 //! - zero-shot ([`ZeroShot`]): similarity between the article and each label's description,
 //!   for a labels file without training data.
@@ -13,13 +13,13 @@
 //! its page ([`Options::page_context`]): newspapers lay their pages out by section.
 
 pub mod head;
+pub mod lexical;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::fit::dot;
-use crate::fit::lexical;
 use crate::model::{Encoder, Intent, ModelError};
 use crate::segment::Article;
 
@@ -42,8 +42,6 @@ pub enum LabelError {
     File { path: PathBuf, message: String },
     #[error("{0}")]
     Model(#[from] ModelError),
-    #[error("{0}")]
-    Lexical(#[from] crate::fit::lexical::LexicalError),
     #[error("{0}")]
     Other(String),
 }

@@ -406,7 +406,7 @@ pub fn frames(model: &learnt::SummaryModel, candidates: &[Sentence], ranking: &R
     };
     !candidates.is_empty()
         && wanted_sentences(candidates, budget) != 1
-        && commentary.frames(document, ranking.headline, &ranking.signs, budget.max_chars)
+        && commentary.frames(document, ranking.headline, &ranking.cues, budget.max_chars)
 }
 
 /// [`fill`], or, for a `framed` article, [`commentary::LEAD_IN`] followed by a fill of the rest
@@ -479,8 +479,8 @@ pub struct Ranking<'a> {
     /// Whether the article is a dispatch or a reporter's (a dateline `本报北京1月31日电`, a byline
     /// `本报记者 张三`): it reports.
     pub reported: bool,
-    /// What the article says of itself that tells commentary apart ([`commentary::signs`]).
-    pub signs: commentary::Signs,
+    /// What the article says of itself that tells commentary apart ([`commentary::cues`]).
+    pub cues: [f32; commentary::CUES.len()],
     pub document: Option<&'a [f32]>,
     pub headline: Option<&'a [f32]>,
     pub heading: &'a str,
@@ -494,7 +494,7 @@ impl<'a> Ranking<'a> {
             vectors: &ranked.vectors,
             scores: &ranked.scores,
             reported: article.dateline.is_some() || article.byline.is_reporters(),
-            signs: commentary::signs(article),
+            cues: commentary::cues(article),
             document: ranked.document.as_deref(),
             headline: ranked.headline.as_deref(),
             heading: &ranked.heading,
@@ -611,19 +611,14 @@ mod tests {
         // Whether to frame: a model that tells commentary apart, a passage vector, room, and a
         // text long enough for more than one sentence.
         let mut model = learnt::SummaryModel::builtin();
-        model.commentary = Some(commentary::Commentary {
-            weights: vec![1.0, 0.0, 0.0, 0.0],
-            bias: 0.0,
-            threshold: 0.6,
-            words: None,
-            words_share: 0.0,
-        });
+        model.commentary =
+            Some(commentary::Commentary { weights: vec![1.0, 0.0, 0.0, 0.0], bias: 0.0, threshold: 0.6 });
         let ranking = |document: Option<&'static [f32]>| Ranking {
             order: &[],
             vectors: &[],
             scores: &[],
             reported: false,
-            signs: commentary::Signs::default(),
+            cues: [0.0; commentary::CUES.len()],
             document,
             headline: None,
             heading: "",

@@ -313,7 +313,7 @@ pub fn train(
         let settings = LexicalSettings { seed: settings.seed, ..LexicalSettings::default() };
         let (lexical, epoch) =
             lexical::fit((&train_texts, &train_labels), (&chooser_texts, &chooser_labels), classes, &settings)?;
-        head = head.with_lexical(lexical.rounded_to_f16().map_err(crate::label::LabelError::from)?, 0.0)?;
+        head = head.with_lexical(lexical.rounded_to_f16()?, 0.0)?;
         // The mix that labels the validation part best.
         let (mix, accuracy) = choose_mix(&mut head, &chooser_vectors, &chooser_examples);
         lexical_report = Some((epoch, mix, accuracy));

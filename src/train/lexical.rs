@@ -4,8 +4,8 @@
 
 use super::TrainError;
 use crate::fit::argmax;
-use crate::fit::lexical::{self, Lexical};
 use crate::fit::logistic::{balanced_weights, shuffle};
+use crate::label::lexical::{self, Lexical};
 use crate::label::softmax;
 
 /// Smoothed inverse document frequency, `ln((1 + n) / (1 + df)) + 1`, over `texts`.

@@ -275,7 +275,7 @@ fn train_a_head_for_a_tiny_model_and_refuse_heads_of_other_encoders() {
     assert_eq!(manifest["labels"], serde_json::json!(["甲", "乙"]));
     assert_eq!(manifest["encoder"].as_str().unwrap(), model);
     // With its lexical part (character n-grams), the mix chosen on the validation part.
-    assert_eq!(manifest["lexical"]["buckets"], jianbao::fit::lexical::DEFAULT_BUCKETS);
+    assert_eq!(manifest["lexical"]["buckets"], jianbao::label::lexical::DEFAULT_BUCKETS);
     let mix = manifest["lexical"]["mix"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&mix), "{mix}");
     let rows_used = &manifest["training"]["rows"];

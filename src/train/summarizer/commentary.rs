@@ -5,12 +5,9 @@ use serde::Serialize;
 
 use super::FeaturedText;
 use crate::eval::labels::score_labels;
-use crate::fit::lexical::Lexical;
 use crate::fit::logistic::{fit as fit_logistic, FitError, Set, Settings};
 use crate::summarize::commentary::{self, Commentary};
 use crate::summarize::learnt::SummaryModel;
-use crate::train::lexical::{self, LexicalSettings};
-use crate::train::TrainError;
 
 /// How the commentary model was fitted and how it does on the validation texts.
 #[derive(Debug, Clone, Serialize)]
@@ -18,10 +15,8 @@ pub struct CommentaryFit {
     /// Annotated texts it was fitted on, and how many of them are commentary.
     pub texts: usize,
     pub commentary: usize,
-    pub validation_texts: usize,
-    /// The n-gram reader's share of the probability chosen (0 without it).
-    pub words_share: f32,
     /// On the validation texts at the chosen threshold: precision and recall of commentary.
+    pub validation_texts: usize,
     pub precision: f64,
     pub recall: f64,
     /// Each threshold tried, with the validation texts' precision and recall at it.
@@ -50,23 +45,12 @@ fn frame_thresholds() -> impl Iterator<Item = f32> {
     (50..100).map(|t| t as f32 / 100.0).chain([1.1])
 }
 
-/// Each threshold tried, with the validation texts' precision and recall at it.
-type Thresholds = Vec<(f32, f64, f64)>;
-
-/// The n-gram reader's shares of the probability tried, the vectors' the rest.
-const WORDS_SHARES: [f32; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
-
-/// Buckets of the n-gram reader: on the validation articles 2^13 to 2^15 read alike, and 2^13
-/// keeps the summary model file small.
-const WORDS_BUCKETS: usize = 1 << 13;
-
 /// Fits the scorer's commentary model on the annotated texts of `scored`, stopping by those of
-/// `held`, and chooses on `held` the n-gram reader's share and the threshold: the lowest
-/// threshold at which at least [`FRAME_PRECISION`] of the texts it frames are commentary, where
-/// that frames at least [`MIN_FRAME_RECALL`] of the commentaries (else a threshold over 1, which
-/// frames nothing); of the shares, the one that frames most commentaries so (the smallest of
-/// equals). `None` where either part has no annotated text of each kind, or the vectors'
-/// regression cannot be fitted (then the scorer frames nothing, as one fitted without kinds).
+/// `held`, and chooses its threshold on `held`: the lowest at which at least
+/// [`FRAME_PRECISION`] of the texts it frames are commentary, where that frames at least
+/// [`MIN_FRAME_RECALL`] of the commentaries; else a threshold over 1, which frames nothing.
+/// `None` where either part has no annotated text of each kind, or the regression cannot be
+/// fitted (then the scorer frames nothing, as one fitted without kinds).
 pub fn fit_commentary(
     summary_model: &mut SummaryModel,
     scored: &[FeaturedText],
@@ -75,7 +59,7 @@ pub fn fit_commentary(
     let (train, val) = (annotated(scored), annotated(held));
     let inputs = |part: &[(&FeaturedText, &[f32], bool)]| -> (Vec<Vec<f32>>, Vec<bool>) {
         part.iter()
-            .map(|(s, document, flag)| (commentary::input(document, s.headline.as_deref(), &s.signs.cues), *flag))
+            .map(|(s, document, flag)| (commentary::input(document, s.headline.as_deref(), &s.cues), *flag))
             .unzip()
     };
     let ((train_inputs, flags), (val_inputs, val_flags)) = (inputs(&train), inputs(&val));
@@ -83,75 +67,37 @@ pub fn fit_commentary(
     if !both(&flags) || !both(&val_flags) {
         return None;
     }
-    let mut model = fit_model(&train_inputs, &flags, &val_inputs, &val_flags).ok()?;
-    let (train_openings, val_openings): (Vec<&str>, Vec<&str>) = (
-        train.iter().map(|(s, _, _)| s.signs.opening.as_str()).collect(),
-        val.iter().map(|(s, _, _)| s.signs.opening.as_str()).collect(),
-    );
-    model.words = fit_words(&train_openings, &flags, &val_openings, &val_flags).ok();
-    let shares: &[f32] = if model.words.is_some() { &WORDS_SHARES } else { &[0.0] };
-    // The best share so far: the model at its threshold, its validation precision and recall,
-    // and the thresholds tried.
-    let mut best: Option<(Commentary, (f64, f64), Thresholds)> = None;
-    for &share in shares {
-        let candidate = Commentary { words_share: share, ..model.clone() };
-        let probabilities: Vec<f32> = val
-            .iter()
-            .map(|(s, document, _)| candidate.probability(document, s.headline.as_deref(), &s.signs))
-            .collect();
-        let thresholds: Thresholds = frame_thresholds()
-            .map(|t| {
-                let (precision, recall) = precision_recall(&probabilities, &val_flags, t);
-                (t, precision, recall)
-            })
-            .collect();
-        let (threshold, precision, recall) = thresholds
-            .iter()
-            .copied()
-            .find(|&(_, precision, recall)| precision >= FRAME_PRECISION && recall >= MIN_FRAME_RECALL)
-            .unwrap_or((1.1, 1.0, 0.0));
-        if best.as_ref().is_none_or(|(_, (_, best_recall), _)| recall > *best_recall) {
-            best = Some((Commentary { threshold, ..candidate }, (precision, recall), thresholds));
-        }
-    }
-    let (model, (precision, recall), thresholds) = best?;
+    let model = fit_model(&train_inputs, &flags, &val_inputs, &val_flags).ok()?;
+    let probabilities: Vec<f32> =
+        val.iter().map(|(s, document, _)| model.probability(document, s.headline.as_deref(), &s.cues)).collect();
+    let at = |threshold: f32| -> (f64, f64) {
+        let said: Vec<bool> = probabilities.iter().map(|&p| p >= threshold).collect();
+        let hits = said.iter().zip(&val_flags).filter(|(s, f)| **s && **f).count() as f64;
+        let framed = said.iter().filter(|s| **s).count();
+        let precision = if framed == 0 { 1.0 } else { hits / framed as f64 };
+        (precision, hits / val_flags.iter().filter(|f| **f).count().max(1) as f64)
+    };
+    let thresholds: Vec<(f32, f64, f64)> = frame_thresholds()
+        .map(|t| {
+            let (precision, recall) = at(t);
+            (t, precision, recall)
+        })
+        .collect();
+    let threshold = thresholds
+        .iter()
+        .find(|&&(_, precision, recall)| precision >= FRAME_PRECISION && recall >= MIN_FRAME_RECALL)
+        .map_or(1.1, |t| t.0);
+    let (precision, recall) = at(threshold);
     let fit = CommentaryFit {
         texts: flags.len(),
         commentary: flags.iter().filter(|f| **f).count(),
         validation_texts: val_flags.len(),
-        words_share: model.words_share,
         precision,
         recall,
         thresholds,
     };
-    summary_model.commentary = Some(model);
+    summary_model.commentary = Some(Commentary { threshold, ..model });
     Some(fit)
-}
-
-/// Precision and recall of commentary where the texts at or above `threshold` are framed
-/// (precision 1 where none is).
-fn precision_recall(probabilities: &[f32], flags: &[bool], threshold: f32) -> (f64, f64) {
-    let said: Vec<bool> = probabilities.iter().map(|&p| p >= threshold).collect();
-    let hits = said.iter().zip(flags).filter(|(s, f)| **s && **f).count() as f64;
-    let framed = said.iter().filter(|s| **s).count();
-    let precision = if framed == 0 { 1.0 } else { hits / framed as f64 };
-    (precision, hits / flags.iter().filter(|f| **f).count().max(1) as f64)
-}
-
-/// Fits the n-gram reader on the openings of the `train` texts and whether each is
-/// commentary, keeping the epoch that labels `val` best, as one label whose logit is the
-/// log-odds of commentary.
-pub fn fit_words(
-    train: &[&str],
-    commentary: &[bool],
-    val: &[&str],
-    val_commentary: &[bool],
-) -> Result<Lexical, TrainError> {
-    let labels = |flags: &[bool]| flags.iter().map(|&c| usize::from(c)).collect::<Vec<_>>();
-    let settings = LexicalSettings { buckets: WORDS_BUCKETS, ..LexicalSettings::default() };
-    let (two, _) = lexical::fit((train, &labels(commentary)), (val, &labels(val_commentary)), 2, &settings)?;
-    let weight = two.weight.chunks(2).map(|w| w[1] - w[0]).collect();
-    Ok(Lexical { weight, bias: vec![two.bias[1] - two.bias[0]], ..two })
 }
 
 /// Fits the regression on `train` inputs ([`commentary::input`]) and whether each is commentary, keeping
@@ -175,13 +121,13 @@ pub fn fit_model(
     // Two classes' logits: their difference is the log-odds of the second.
     let d = fitted.weight.len() / 2;
     let weights = (0..d).map(|j| fitted.weight[d + j] - fitted.weight[j]).collect();
-    Ok(Commentary { weights, bias: fitted.bias[1] - fitted.bias[0], threshold: 0.5, words: None, words_share: 0.0 })
+    Ok(Commentary { weights, bias: fitted.bias[1] - fitted.bias[0], threshold: 0.5 })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::summarize::commentary::{input, Signs, CUES};
+    use crate::summarize::commentary::{input, CUES};
 
     #[test]
     fn the_regression_learns_which_side_commentary_lies_on() {
@@ -203,55 +149,19 @@ mod tests {
         let model = fit_model(&inputs[..150], &flags[..150], &inputs[150..], &flags[150..]).expect("fits");
         assert_eq!(model.weights.len(), 4 + CUES.len());
         let (argues, reports) = (
-            model.probability(&[1.0, 0.0], Some(&[1.0, 0.0]), &none()),
-            model.probability(&[0.0, 1.0], Some(&[0.0, 1.0]), &none()),
+            model.probability(&[1.0, 0.0], Some(&[1.0, 0.0]), &NONE),
+            model.probability(&[0.0, 1.0], Some(&[0.0, 1.0]), &NONE),
         );
         assert!(argues > 0.5 && reports < 0.5, "{argues} {reports}");
         assert!(
-            model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), &none(), 80)
-                && !model.frames(&[0.0, 1.0], Some(&[0.0, 1.0]), &none(), 80)
+            model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), &NONE, 80)
+                && !model.frames(&[0.0, 1.0], Some(&[0.0, 1.0]), &NONE, 80)
         );
-        assert!(!model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), &none(), 24), "too small a budget to frame");
-        assert_eq!(model.probability(&[1.0, 0.0, 0.0], None, &none()), 0.0, "another encoder's vectors");
+        assert!(!model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), &NONE, 24), "too small a budget to frame");
+        assert_eq!(model.probability(&[1.0, 0.0, 0.0], None, &NONE), 0.0, "another encoder's vectors");
     }
 
     const NONE: [f32; CUES.len()] = [0.0; CUES.len()];
-
-    fn none() -> Signs {
-        Signs::default()
-    }
-
-    /// An opening that argues (a call on the reader, a question) or reports (a dispatch of a
-    /// meeting), varied by `i`.
-    fn opening(argues: bool, i: usize) -> String {
-        let topics = ["乡村振兴", "营商环境", "生态保护", "基层治理", "科技创新", "文化传承", "民生保障"];
-        let topic = topics[i % topics.len()];
-        if argues {
-            format!("让{topic}行稳致远\n我们必须认识到，{topic}是一篇大文章。怎样做好这篇文章？关键在于久久为功，要把功夫下在平时。")
-        } else {
-            format!("{topic}工作会议召开\n本报讯 {}月{}日，全省{topic}工作会议在省城召开，会议通报了上半年{topic}进展情况。", i % 12 + 1, i % 28 + 1)
-        }
-    }
-
-    #[test]
-    fn the_words_are_heard_where_the_vectors_cannot_tell() {
-        // Every text has the same vectors; only its opening tells an argument from a report.
-        let with_opening = |i: usize| {
-            let argues = i.is_multiple_of(3);
-            FeaturedText { signs: Signs { cues: NONE, opening: opening(argues, i) }, ..text(argues, false, 0.5) }
-        };
-        let alike = |t: FeaturedText| FeaturedText { document: Some(vec![0.5, 0.5]), ..t };
-        let (train, held): (Vec<_>, Vec<_>) =
-            ((0..120).map(|i| alike(with_opening(i))).collect(), (120..180).map(|i| alike(with_opening(i))).collect());
-        let mut summary_model = SummaryModel::builtin();
-        let fit = fit_commentary(&mut summary_model, &train, &held).expect("both kinds");
-        assert!(fit.words_share > 0.0 && fit.recall >= MIN_FRAME_RECALL, "{fit:?}");
-        let model = summary_model.commentary.expect("a model");
-        assert!(model.is_whole());
-        let signs = |argues| Signs { cues: NONE, opening: opening(argues, 500) };
-        assert!(model.frames(&[0.5, 0.5], None, &signs(true), 80));
-        assert!(!model.frames(&[0.5, 0.5], None, &signs(false), 80));
-    }
 
     /// A text whose passage vector leans to the first axis when it argues, to the second when
     /// it reports, blurred by `noise` (so that some fall on the wrong side).
@@ -268,7 +178,7 @@ mod tests {
             reference: String::new(),
             commentary: Some(argues),
             reported,
-            signs: none(),
+            cues: [0.0; CUES.len()],
         }
     }
 

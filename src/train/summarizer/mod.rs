@@ -30,7 +30,7 @@ use crate::eval::rouge;
 use crate::model::Encoder;
 use crate::segment::{self, Article};
 use crate::sentences::{candidates, Sentence};
-use crate::summarize::commentary::Signs;
+use crate::summarize::commentary::CUES;
 use crate::summarize::learnt::SummaryModel;
 use crate::summarize::scorer::{features, Context, FEATURES};
 use crate::summarize::{compose, cut_to_fit, is_short, ranked, without_vague_openings, Budget, Ranking, Summary};
@@ -122,8 +122,8 @@ pub struct FeaturedText {
     /// reports, and is never framed as commentary.
     pub reported: bool,
     /// What the article says of itself that tells commentary apart
-    /// ([`crate::summarize::commentary::signs`]).
-    pub signs: Signs,
+    /// ([`crate::summarize::commentary::cues`]).
+    pub cues: [f32; CUES.len()],
 }
 
 /// Embeds the examples (in chunks, so that memory stays flat) and computes each embedded
@@ -165,7 +165,7 @@ pub fn score_examples(
                 reference: example.reference.clone(),
                 commentary: example.kind.as_deref().map(|k| k == "commentary"),
                 reported: example.article.dateline.is_some() || example.article.byline.is_reporters(),
-                signs: crate::summarize::commentary::signs(&example.article),
+                cues: crate::summarize::commentary::cues(&example.article),
             });
         }
         progress(chunk.len());
@@ -196,7 +196,7 @@ fn summarise(summary_model: &SummaryModel, s: &FeaturedText, budget: Budget) -> 
         vectors: &s.vectors,
         scores: &scores,
         reported: s.reported,
-        signs: s.signs.clone(),
+        cues: s.cues,
         document: s.document.as_deref(),
         headline: s.headline.as_deref(),
         heading: &s.heading,
@@ -333,14 +333,11 @@ pub fn fit(
         budget_chars: crate::summarize::DEFAULT_MAX_CHARS,
         commentary: commentary.clone().map(|fit| CommentaryTraining {
             fit,
-            model: "logistic regression on the passage and headline vectors and the cues, classes weighted to \
-                    balance, the epoch chosen by the validation texts' macro-F1; mixed with a logistic regression on \
-                    the opening's hashed character 1- to 3-grams (tf-idf, AdaGrad, classes weighted to balance, the \
-                    epoch chosen by the validation texts' accuracy) in the share that frames most validation \
-                    commentaries at the precision asked for",
+            model: "logistic regression on the passage and headline vectors, classes weighted to balance, \
+                    the epoch chosen by the validation texts' macro-F1",
             selection: format!(
-                "the n-gram share and the lowest threshold at which the validation texts framed are commentary \
-                 at a precision of at least {} with a recall of at least {} (above 1: never framed)",
+                "the lowest threshold at which the validation texts framed are commentary at a precision of at \
+                 least {} with a recall of at least {} (above 1: never framed)",
                 commentary::FRAME_PRECISION,
                 commentary::MIN_FRAME_RECALL
             ),

@@ -1,6 +1,5 @@
-//! A lexical classifier: multinomial logistic regression on hashed character n-grams of the
-//! text itself. It is the lexical half of a trained head (`label::head`), and the commentary
-//! model's second reader (`summarize::commentary`).
+//! The lexical half of a trained head: multinomial logistic regression on hashed character
+//! n-grams of the text itself.
 //!
 //! The encoder's vector says what a headline is about in general; the characters say which
 //! words it uses, and a newspaper section is much a matter of vocabulary (`固投`, `市委`,
@@ -12,10 +11,7 @@
 //!
 //! The weights are trained by [`crate::train::lexical`].
 
-/// A classifier whose parts do not agree in size, or that could not be rounded.
-#[derive(Debug, thiserror::Error)]
-#[error("lexical head: {0}")]
-pub struct LexicalError(String);
+use super::LabelError;
 
 /// Buckets of the default lexical head: 2^17, which keeps the built-in head file under 5 MB
 /// (4.5 MB in f16). Against 2^18 the mixed head's test accuracy is 0.2 to 0.5 points lower
@@ -27,7 +23,7 @@ pub const DEFAULT_BUCKETS: usize = 1 << 17;
 pub const MAX_N: usize = 3;
 
 /// A fitted lexical classifier.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Lexical {
     pub buckets: usize,
     /// Inverse document frequency per bucket, from the training texts.
@@ -78,33 +74,29 @@ impl Lexical {
         self.bias.len()
     }
 
-    /// Whether its parts agree in size (a classifier read from a file may not).
-    pub fn is_whole(&self) -> bool {
-        self.buckets > 0 && self.idf.len() == self.buckets && self.weight.len() == self.buckets * self.bias.len()
-    }
-
-    pub fn new(buckets: usize, idf: Vec<f32>, weight: Vec<f32>, bias: Vec<f32>) -> Result<Lexical, LexicalError> {
-        let lexical = Lexical { buckets, idf, weight, bias };
-        if !lexical.is_whole() {
-            return Err(LexicalError(format!(
-                "{} idf values and {} weights for {buckets} buckets × {} labels",
-                lexical.idf.len(),
-                lexical.weight.len(),
-                lexical.bias.len()
+    pub fn new(buckets: usize, idf: Vec<f32>, weight: Vec<f32>, bias: Vec<f32>) -> Result<Lexical, LabelError> {
+        if buckets == 0 || idf.len() != buckets || weight.len() != buckets * bias.len() {
+            return Err(LabelError::Other(format!(
+                "lexical head: {} idf values and {} weights for {buckets} buckets × {} labels",
+                idf.len(),
+                weight.len(),
+                bias.len()
             )));
         }
-        Ok(lexical)
+        Ok(Lexical { buckets, idf, weight, bias })
     }
 
     /// The same classifier with its idf and weights rounded to half precision, as a head file
     /// keeps them, so that the scores measured at training are those of the head as shipped.
-    pub fn rounded_to_f16(mut self) -> Result<Lexical, LexicalError> {
+    pub fn rounded_to_f16(mut self) -> Result<Lexical, LabelError> {
         let round = |v: &mut Vec<f32>| -> candle_core::Result<()> {
             let t = candle_core::Tensor::from_slice(v.as_slice(), v.len(), &candle_core::Device::Cpu)?;
             *v = t.to_dtype(candle_core::DType::F16)?.to_dtype(candle_core::DType::F32)?.to_vec1()?;
             Ok(())
         };
-        round(&mut self.idf).and_then(|()| round(&mut self.weight)).map_err(|e| LexicalError(e.to_string()))?;
+        round(&mut self.idf)
+            .and_then(|()| round(&mut self.weight))
+            .map_err(|e| LabelError::Other(format!("lexical head: {e}")))?;
         Ok(self)
     }
 
