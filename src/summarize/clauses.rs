@@ -123,9 +123,9 @@ static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
-/// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`. A unit that holds the first half and not the second
-/// stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`): the sentence, or the next, says
-/// the rest.
+/// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`. A unit that holds the first half and not
+/// the second stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`): the sentence, or the
+/// next, says the rest.
 static CORRELATIVES: LazyLock<[(Regex, Regex); 4]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
@@ -216,7 +216,8 @@ pub fn whole_reads_alone(sentence: &str) -> bool {
 
 /// Whether a run may stop after `clause` (with its break) as a sentence of its own: the break is
 /// a comma or semicolon, not a colon that leads into what follows, and the clause neither
-/// introduces nor subordinates, nor only says when.
+/// introduces nor subordinates, nor only says when, nor is a subject awaiting its predicate
+/// ([`BARE_NOUN`] unless [`SAYS`]).
 pub fn can_end(clause: &str) -> bool {
     let bare = text::trim(clause);
     let Some(stop) = bare.chars().last() else { return false };
