@@ -73,6 +73,19 @@ static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("time clause pattern")
 });
 
+/// A clause that ends on when the next one happens: a time opened by `到了` or `每到`
+/// (`到了干旱季`, `每到冬天`), a date after a dash (`祭奠长眠的父亲许庆——1995年9月12日`), which
+/// the dash hands to what the sentence says next, or a period after a colon (`公告称：自1月1日至
+/// 3月31日`).
+static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:^(?:到了|每到|每逢|一到)[^，。；]{0,6}(?:季|季节|天|时|时候|期|节|年|月|晚|晚上|夜里|早上|清晨|冬|夏|春|秋)|",
+        r"——(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日)[\d〇一二三四五六七八九十年月日号]*|",
+        r"(?:^|[：:])(?:自|从)[\d〇一二三四五六七八九十年月日号]+(?:至|到)[\d〇一二三四五六七八九十年月日号]+)$"
+    ))
+    .expect("next-time clause pattern")
+});
+
 /// A clause that ends on a noun after its modifier (`负责感控检查的护士吴亚玲`, `过年的母亲`,
 /// `以春节为标志的新春佳节`) and says nothing of it (no `是`, `有`): the subject of a predicate
 /// the sentence goes on to give (`…，明显加快了…`), and a run cannot stop there.
@@ -123,16 +136,17 @@ static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
-/// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`. A unit that holds the first half and not
+/// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`. A unit that holds the first half and not
 /// the second stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`): the sentence, or the
 /// next, says the rest.
-static CORRELATIVES: LazyLock<[(Regex, Regex); 4]> = LazyLock::new(|| {
+static CORRELATIVES: LazyLock<[(Regex, Regex); 5]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
         (pattern(r"不仅|不但|不只|不光|不单"), pattern(r"而且|并且|还|也|更|又|同时|甚至|亦|乃至")),
         (pattern(r"既(?:要|有|是|能|可|讲|注重|重视|包括|包含|抓)"), pattern(r"又|也|还|更|同时|亦")),
         (pattern(r"小到|小至"), pattern(r"大到|大至")),
         (pattern(r"(?:^|[，；：、])一方面"), pattern(r"另一方面")),
+        (pattern(r"虽然|虽|尽管"), pattern(r"但|却|仍|还|也|可|不过|然而|依然|依旧|犹")),
     ]
 });
 
@@ -155,6 +169,21 @@ static ANSWERS_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("speaker pattern")
 });
+
+/// A sentence that announces what comes next (`有这样两则案例。`, `情况如下：`): the reader of a
+/// summary never gets it.
+static POINTS_AHEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:(?:这样|这么|以下|下面)[一两二三四五六七八九十几]+[个则件组条项点种位句段幅群]",
+        r"[^，。；！？“”]{0,6}|如下)[。！：:]?$"
+    ))
+    .expect("announcing pattern")
+});
+
+/// Whether `unit` ends by announcing what comes next ([`POINTS_AHEAD`]).
+fn points_ahead(unit: &str) -> bool {
+    POINTS_AHEAD.is_match(text::trim(unit))
+}
 
 /// Whether `unit` only says who spoke a quotation it does not hold ([`ANSWERS_QUOTE`]); a
 /// spokesman who `答记者问` answers questions the sentence names.
@@ -204,6 +233,7 @@ fn reads_alone(clauses: &[&str], first: usize, end: usize, opening: usize, shown
         && balanced(shown)
         && !half_correlative(shown)
         && !answers_quote(shown)
+        && !points_ahead(shown)
         && !leans_back(&clauses[first..end], opening.saturating_sub(first))
 }
 
@@ -216,8 +246,8 @@ pub fn whole_reads_alone(sentence: &str) -> bool {
 
 /// Whether a run may stop after `clause` (with its break) as a sentence of its own: the break is
 /// a comma or semicolon, not a colon that leads into what follows, and the clause neither
-/// introduces nor subordinates, nor only says when, nor is a subject awaiting its predicate
-/// ([`BARE_NOUN`] unless [`SAYS`]).
+/// introduces nor subordinates, nor only says when ([`WHEN_ONLY`], [`WHEN_NEXT`]), nor is a
+/// subject awaiting its predicate ([`BARE_NOUN`] unless [`SAYS`]).
 pub fn can_end(clause: &str) -> bool {
     let bare = text::trim(clause);
     let Some(stop) = bare.chars().last() else { return false };
@@ -226,6 +256,7 @@ pub fn can_end(clause: &str) -> bool {
         && !OPEN_ENDED.is_match(words)
         && !SUBORDINATE.is_match(words)
         && !WHEN_ONLY.is_match(words)
+        && !WHEN_NEXT.is_match(words)
         && (!BARE_NOUN.is_match(words) || SAYS.is_match(words))
 }
 
@@ -446,6 +477,14 @@ mod tests {
         assert!(can_end("因地制宜发展特色产业，") && !can_end("因道路结冰，"));
         let condition = "社区志愿者每天出门巡逻，无论刮风还是下雨，他们都准时到岗。";
         assert!(texts(condition).iter().all(|t| !t.ends_with("下雨。")), "{:?}", texts(condition));
+        let despite = "刘永定虽已退休10年，但仍然十分忙碌，每周都去实验室。";
+        assert!(texts(despite).iter().all(|t| !t.ends_with("退休10年。")), "{:?}", texts(despite));
+        assert!(!whole_reads_alone("今年75岁的刘永定虽已从事藻类研究40年。"));
+        // A sentence that announces what follows is no summary of it.
+        for ahead in ["文章列举了这样两则案例。", "有这么一群热心人。", "具体情况如下："] {
+            assert!(!whole_reads_alone(ahead), "{ahead}");
+        }
+        assert!(whole_reads_alone("老周就是这样的人。"));
         // `红一方面军` opens no pair.
         assert!(whole_reads_alone("83年前，红一方面军准备东渡黄河入晋抗日。"));
         // A sentence that only says who asked or spoke answers a quotation the reader lacks.
@@ -472,6 +511,15 @@ mod tests {
         }
         assert!(can_end("他们在2019年，") && !can_end("2019年，") && !can_end("今年以来，"));
         assert!(!can_end("2019年春节假期，") && !can_end("国庆期间，"));
+        for next in [
+            "渔村只靠一口浅井吃水，到了枯水期，渔民要划船去岛外挑水。",
+            "老人守护着烈士墓——1987年5月3日，他的战友牺牲在这里。",
+        ] {
+            let all = texts(next);
+            assert!(all.iter().all(|t| !t.ends_with("枯水期。") && !t.ends_with("3日。")), "{all:?}");
+        }
+        assert!(!can_end("每到冬天，") && can_end("他们到了北京，") && can_end("我们每到一处都受到欢迎，"));
+        assert!(!can_end("通知称：自2021年3月1日至5月31日，") && can_end("展览自3月1日开幕，"));
         // Nor on a subject before its predicate: a noun after its modifier that the clause says
         // nothing of.
         for subject in [

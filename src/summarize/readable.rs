@@ -18,7 +18,7 @@ pub const CUT: &str = "……";
 
 /// Words that open a clause by pointing back at what came before: a pronoun or determiner
 /// (`这`, `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `但`, `因此`), or a reference
-/// (`上述`). A summary that opens with one leaves the reader asking "what?". `其实` ("in fact"),
+/// (`上述`), or an item of a list (`二是`, `第二，`). A summary that opens with one leaves the reader asking "what?". `其实` ("in fact"),
 /// `他人` ("others") and place names such as `那曲` do not point back.
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -27,7 +27,9 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
         r"他们|她们|它们|他(?:[^乡国人])|她|",
         r"那(?:么|些|个|时|里|天|样)|",
         r"对此|为此|由此|据此|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
-        r"但|而|然而|不过|可是|并且|而且|同样|随后|接着|上述|以上|其中",
+        r"但|而|然而|不过|可是|并且|而且|同样|随后|接着|上述|以上|其中|",
+        // An item of a list whose lead-in the reader lacks (`二是…`, `一则是…`, `第二，…`).
+        r"[一二三四五六七八九十]是|[一二]则|另一则|第[一二三四五六七八九十]+[，,、]",
         r")"
     ))
     .expect("points-back pattern")
@@ -186,6 +188,9 @@ mod tests {
             "但这并不意味着放松。",
             "因此，必须坚持问题导向。",
             "上述措施自3月1日起施行。",
+            "二是对进口的防疫物资免征关税。",
+            "一则是，新区规划经过多次论证。",
+            "第二，要压实责任。",
             "“这是我们的责任。”他说。",
         ] {
             assert!(points_back(s), "{s}");
@@ -196,6 +201,7 @@ mod tests {
             "他人的评价不必太在意。",
             "那曲市海拔4500米。",
             "同比增长12%。",
+            "第二届进博会在上海开幕。",
         ] {
             assert!(!points_back(s), "{s}");
         }
