@@ -105,11 +105,11 @@ static SAYS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that opens a subordinate part the sentence completes later (`随着…`, `为了…`,
-/// `为促进…`, `虽然…`, `因…`, `无论…`, `在…`, `从…到…`): it cannot be a run's last.
+/// `为促进…`, `虽然…`, `因…`, `无论…`, `一有…`, `在…`, `从…到…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:随着|为了|为(?:促进|推动|加强|确保|保障|进一步|切实|充分|更好|满足|解决|落实|贯彻|帮助|防止|避免|应对|做好|加快)|",
-        r"如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|除非|由于|因为|因[^此而地时人势]|截至|",
+        r"如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|一有|每当|除非|由于|因为|因[^此而地时人势]|截至|",
         r"面对|作为|通过|对于|关于|围绕|针对|当|从|自从|除了|经过|按照|根据|在)"
     ))
     .expect("subordinate clause pattern")
@@ -130,14 +130,14 @@ static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
         r"^(?:据|按照|根据|依据|截至|经过|近日|日前|近期|目前|当前|如今|今年|去年|明年|当天|当日|昨天|今天|",
         r"前不久|不久前|此前|记者|\d|[一二三四五六七八九十]+月)|",
         r"(?:日|月|年|时|上午|下午|晚上|晚|凌晨|期间|以来|之际|季度|年度|获悉|了解到|介绍|报道|消息|统计|",
-        r"说|表示|指出|认为|强调|透露|显示|表明|发现|看来)$"
+        r"说|表示|指出|认为|强调|透露|显示|表明|发现|看来|得知|才知|知道|听说)$"
     ))
     .expect("framing clause pattern")
 });
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
-/// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`. A unit that holds the first half and not
-/// the second stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`): the sentence, or the
+/// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`. A unit that holds
+/// the first half and not the second stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`): the sentence, or the
 /// next, says the rest.
 static CORRELATIVES: LazyLock<[(Regex, Regex); 5]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
@@ -485,6 +485,11 @@ mod tests {
             assert!(!whole_reads_alone(ahead), "{ahead}");
         }
         assert!(whole_reads_alone("老周就是这样的人。"));
+        // A condition opened by `一有` is completed by what follows; after `一问才知`, `她` points
+        // back as at a sentence's start.
+        let on_call = "他要24小时待命，一有群众求助，就立即赶到现场。";
+        assert!(texts(on_call).iter().all(|t| !t.ends_with("求助。")), "{:?}", texts(on_call));
+        assert!(!whole_reads_alone("一问才知，她是老人的女儿。"));
         // `红一方面军` opens no pair.
         assert!(whole_reads_alone("83年前，红一方面军准备东渡黄河入晋抗日。"));
         // A sentence that only says who asked or spoke answers a quotation the reader lacks.
