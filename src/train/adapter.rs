@@ -206,7 +206,7 @@ impl Tuned {
 
 /// What tuning found: the epoch kept and its validation accuracy, each epoch's, and the time.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub struct TuningReport {
     /// The layers tuned.
     pub layers: Vec<usize>,
     pub settings: Settings,
@@ -322,7 +322,7 @@ pub fn tune(
     settings: &Settings,
     checkpoint: Option<&Path>,
     progress: &dyn Fn(Event) -> ControlFlow<()>,
-) -> Result<(Tuned, Report), TrainError> {
+) -> Result<(Tuned, TuningReport), TrainError> {
     let train: Vec<&Example> = examples.iter().filter(|e| e.part == Part::Train).collect();
     let val: Vec<&Example> = examples.iter().filter(|e| e.part == Part::Val && !e.piece).collect();
     if train.is_empty() || val.is_empty() {
@@ -429,7 +429,7 @@ pub fn tune(
     for (name, tensor) in best.unwrap_or_default() {
         tuned.vars.set_one(&name, &tensor)?;
     }
-    let report = Report {
+    let report = TuningReport {
         layers: (frozen..encoder.config().num_hidden_layers).collect(),
         settings: *settings,
         best_epoch: at.best_epoch,
