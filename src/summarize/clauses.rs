@@ -75,13 +75,14 @@ static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A clause that ends on when the next one happens: a time opened by `到了` or `每到`
 /// (`到了干旱季`, `每到冬天`), a date after a dash (`祭奠长眠的父亲许庆——1995年9月12日`), which
-/// the dash hands to what the sentence says next, or a period after a colon (`公告称：自1月1日至
-/// 3月31日`).
+/// the dash hands to what the sentence says next, a period after a colon (`公告称：自1月1日至
+/// 3月31日`), or the time something took (`总书记用3天时间`, what was done in it comes next).
 static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:^(?:到了|每到|每逢|一到)[^，。；]{0,6}(?:季|季节|天|时|时候|期|节|年|月|晚|晚上|夜里|早上|清晨|冬|夏|春|秋)|",
         r"——(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日)[\d〇一二三四五六七八九十年月日号]*|",
-        r"(?:^|[：:])(?:自|从)[\d〇一二三四五六七八九十年月日号]+(?:至|到)[\d〇一二三四五六七八九十年月日号]+)$"
+        r"(?:^|[：:])(?:自|从)[\d〇一二三四五六七八九十年月日号]+(?:至|到)[\d〇一二三四五六七八九十年月日号]+|",
+        r"用了?[^，。；]{1,8}(?:时间|工夫))$"
     ))
     .expect("next-time clause pattern")
 });
@@ -525,6 +526,7 @@ mod tests {
         }
         assert!(!can_end("每到冬天，") && can_end("他们到了北京，") && can_end("我们每到一处都受到欢迎，"));
         assert!(!can_end("通知称：自2021年3月1日至5月31日，") && can_end("展览自3月1日开幕，"));
+        assert!(!can_end("工作组用两周时间，") && can_end("新流程节省了大量时间，"));
         // Nor on a subject before its predicate: a noun after its modifier that the clause says
         // nothing of.
         for subject in [

@@ -190,13 +190,27 @@ pub fn drop_vague_opening(sentence: &str) -> &str {
     rest
 }
 
-/// The sentences with [`drop_vague_opening`] applied.
+/// A bracketed aside that only serves the article's later text or its layout: the short name
+/// it will use (`（以下简称《条例》）`, `（简称“盖茨基金会”）`) or a pointer to a picture
+/// (`（见图，资料照片）`). A summary has no later text and no picture; it spends the characters
+/// better.
+static ASIDE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[（(](?:以下简称|以下称|下称|简称|见图|图为|资料照片|本报资料照片)[^（）()]{0,30}[）)]")
+        .expect("aside pattern")
+});
+
+/// `sentence` without its asides ([`ASIDE`]).
+pub fn drop_asides(sentence: &str) -> std::borrow::Cow<'_, str> {
+    ASIDE.replace_all(sentence, "")
+}
+
+/// The sentences as a summary shows them: [`drop_vague_opening`] and [`drop_asides`] applied.
 pub fn without_vague_openings(sentences: &[Sentence]) -> Vec<Sentence> {
     sentences
         .iter()
         .map(|s| {
-            let text = drop_vague_opening(&s.text);
-            Sentence { text: text.to_owned(), chars: char_len(text), ..s.clone() }
+            let text = drop_asides(drop_vague_opening(&s.text)).into_owned();
+            Sentence { chars: char_len(&text), text, ..s.clone() }
         })
         .collect()
 }
@@ -734,6 +748,13 @@ mod tests {
         assert_eq!(drop_vague_opening("近日，会议召开。"), "近日，会议召开。");
         let kept = "春耕备耕不能松懈，要做好个人防护和农资准备工作。";
         assert_eq!(drop_vague_opening(kept), kept);
+        assert_eq!(
+            drop_asides("国务院印发《关于加强监管的意见》（以下简称《意见》），自公布之日起施行。"),
+            "国务院印发《关于加强监管的意见》，自公布之日起施行。"
+        );
+        assert_eq!(drop_asides("59岁的张锐（见图，资料照片）中等个头。"), "59岁的张锐中等个头。");
+        let named = "西南四省份（云贵川渝）的进出境货物增长33.8%。";
+        assert_eq!(drop_asides(named), named, "an aside that names is kept");
     }
 
     #[test]
