@@ -57,7 +57,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|获悉|了解到|提到|告诉记者|",
         r"时|之时|后|之后|以后|前|之前|以来|期间|之际|过程中|当中|之中|中|里|一隅|一角|门口|门前|脚下|深处|街头|",
-        r"要求|提出|呼吁|号召|来说|的|和|与|及|或|并|而|把|将|向|从|在|为)$"
+        r"要求|提出|呼吁|号召|来说|而言|的|和|与|及|或|并|而|把|将|向|从|在|为)$"
     ))
     .expect("open-ended clause pattern")
 });
@@ -144,7 +144,10 @@ static CORRELATIVES: LazyLock<[(Regex, Regex); 5]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
         (pattern(r"不仅|不但|不只|不光|不单"), pattern(r"而且|并且|还|也|更|又|同时|甚至|亦|乃至")),
-        (pattern(r"既(?:要|有|是|能|可|讲|注重|重视|包括|包含|抓)"), pattern(r"又|也|还|更|同时|亦")),
+        (
+            pattern(r"既(?:要|有|是|能|可|讲|注重|重视|包括|包含|抓|具有|具备|体现|需要)"),
+            pattern(r"又|也|还|更|同时|亦"),
+        ),
         (pattern(r"小到|小至"), pattern(r"大到|大至")),
         (pattern(r"(?:^|[，；：、])一方面"), pattern(r"另一方面")),
         (pattern(r"虽然|虽|尽管"), pattern(r"但|却|仍|还|也|可|不过|然而|依然|依旧|犹")),
@@ -473,6 +476,10 @@ mod tests {
         assert!(texts(range).iter().all(|t| !t.ends_with("一针一线。")), "{:?}", texts(range));
         let both = "新时代纪检监察干部既要敢于担当，又要善于担当。";
         assert!(texts(both).iter().all(|t| !t.ends_with("敢于担当。")), "{:?}", texts(both));
+        let traits = "“燃”作为一种审美特质，既具有流行文化的共通属性，又有青年文化的鲜明个性。";
+        let all = texts(traits);
+        assert!(all.iter().all(|t| !t.ends_with("共通属性。")) && all.contains(&traits.to_owned()), "{all:?}");
+        assert!(!can_end("对所有年龄段的人群而言，"));
         let cause = "消防车无法及时抵达，因消防通道被违停车辆占用，延误了救援。";
         assert!(texts(cause).iter().all(|t| !t.ends_with("占用。")), "{:?}", texts(cause));
         assert!(can_end("因地制宜发展特色产业，") && !can_end("因道路结冰，"));
