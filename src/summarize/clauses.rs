@@ -106,12 +106,14 @@ static SAYS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that opens a subordinate part the sentence completes later (`随着…`, `为了…`,
-/// `为促进…`, `虽然…`, `因…`, `无论…`, `一有…`, `在…`, `从…到…`): it cannot be a run's last.
+/// `为促进…`, `虽然…`, `因…`, `无论…`, `一有…`, `在…`, `从…到…`, `经国务院批准`): it cannot be a
+/// run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:随着|为了|为(?:促进|推动|加强|确保|保障|进一步|切实|充分|更好|满足|解决|落实|贯彻|帮助|防止|避免|应对|做好|加快)|",
         r"如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|一有|每当|除非|由于|因为|因[^此而地时人势]|截至|",
-        r"面对|作为|通过|对于|关于|围绕|针对|当|从|自从|除了|经过|按照|根据|在)"
+        r"面对|作为|通过|对于|关于|围绕|针对|当|从|自从|除了|经过|按照|根据|在|",
+        r"经[^，。；]{1,12}(?:批准|同意|签批|研究决定)$)"
     ))
     .expect("subordinate clause pattern")
 });
@@ -223,6 +225,17 @@ fn leads_into(clause: &str) -> bool {
     text::trim(clause).ends_with(['：', ':'])
 }
 
+/// The clause that ends with `clauses[end - 1]`, with the clauses before it that a quotation
+/// or bracket it closes began in: the commas of `根据党中央关于“加大资金投入，保障好…”的精神，`
+/// are the quotation's, and the clause is opened by `根据`.
+fn whole_clause(clauses: &[&str], end: usize) -> String {
+    let mut start = end - 1;
+    while start > 0 && !balanced(&clauses[start..end].concat()) {
+        start -= 1;
+    }
+    clauses[start..end].concat()
+}
+
 /// Whether the run of `clauses[first..end]` of a sentence (of which `opening` first clauses
 /// only frame it), shown as `shown`, reads alone: it ends where a sentence can ([`can_end`],
 /// not before a clause that carries it on, [`CARRIES_ON`]; where it closes the sentence, not on
@@ -231,7 +244,7 @@ fn leads_into(clause: &str) -> bool {
 fn reads_alone(clauses: &[&str], first: usize, end: usize, opening: usize, shown: &str) -> bool {
     let ends_well = match clauses.get(end) {
         None => !leads_into(clauses[end - 1]),
-        Some(next) => can_end(clauses[end - 1]) && !CARRIES_ON.is_match(text::trim(next)),
+        Some(next) => can_end(&whole_clause(clauses, end)) && !CARRIES_ON.is_match(text::trim(next)),
     };
     ends_well
         && balanced(shown)
@@ -479,7 +492,12 @@ mod tests {
         let traits = "“燃”作为一种审美特质，既具有流行文化的共通属性，又有青年文化的鲜明个性。";
         let all = texts(traits);
         assert!(all.iter().all(|t| !t.ends_with("共通属性。")) && all.contains(&traits.to_owned()), "{all:?}");
-        assert!(!can_end("对所有年龄段的人群而言，"));
+        assert!(!can_end("对所有年龄段的人群而言，") && !can_end("经国务院批准，") && can_end("经济稳中向好，"));
+        // A clause's commas inside a quotation are the quotation's: `根据…“…，…”的精神` is one
+        // clause, opened by 根据.
+        let quoted = "根据省委关于“加大投入，保障需要”的部署，各级财政已安排专项资金9亿元。";
+        let all = texts(quoted);
+        assert!(all.iter().all(|t| !t.ends_with("的部署。")) && all.contains(&quoted.to_owned()), "{all:?}");
         let cause = "消防车无法及时抵达，因消防通道被违停车辆占用，延误了救援。";
         assert!(texts(cause).iter().all(|t| !t.ends_with("占用。")), "{:?}", texts(cause));
         assert!(can_end("因地制宜发展特色产业，") && !can_end("因道路结冰，"));
