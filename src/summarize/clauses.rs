@@ -140,8 +140,8 @@ static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
 /// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`. A unit that holds
-/// the first half and not the second stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`): the sentence, or the
-/// next, says the rest.
+/// the first half and not the second stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`):
+/// the sentence, or the next, says the rest.
 static CORRELATIVES: LazyLock<[(Regex, Regex); 5]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
@@ -236,17 +236,25 @@ fn whole_clause(clauses: &[&str], end: usize) -> String {
     clauses[start..end].concat()
 }
 
-/// Whether the run of `clauses[first..end]` of a sentence (of which `opening` first clauses
-/// only frame it), shown as `shown`, reads alone: it ends where a sentence can ([`can_end`],
-/// not before a clause that carries it on, [`CARRIES_ON`]; where it closes the sentence, not on
-/// a colon, [`leads_into`]), closes the quotations and brackets it opens and none it does not,
-/// and does not point back ([`leans_back`]).
-fn reads_alone(clauses: &[&str], first: usize, end: usize, opening: usize, shown: &str) -> bool {
-    let ends_well = match clauses.get(end) {
+/// Whether a run of a sentence's `clauses` may stop after `clauses[end - 1]`: where the
+/// sentence goes on, after a clause that can end one ([`can_end`], asked of the whole clause a
+/// closing quotation belongs to, [`whole_clause`]) and not before a clause that carries it on
+/// ([`CARRIES_ON`]); where it closes the sentence, not on a colon ([`leads_into`]). It depends
+/// on `end` alone, so [`runs`] asks it once for each clause.
+fn stops_well(clauses: &[&str], end: usize) -> bool {
+    match clauses.get(end) {
         None => !leads_into(clauses[end - 1]),
         Some(next) => can_end(&whole_clause(clauses, end)) && !CARRIES_ON.is_match(text::trim(next)),
-    };
-    ends_well
+    }
+}
+
+/// Whether the run of `clauses[first..end]` of a sentence (of which `opening` first clauses
+/// only frame it), shown as `shown`, reads alone: it `stops` well ([`stops_well`]), closes the
+/// quotations and brackets it opens and none it does not, completes the pairs it opens, and
+/// neither answers a quotation it lacks, announces what follows nor points back
+/// ([`leans_back`]).
+fn reads_alone(clauses: &[&str], first: usize, end: usize, opening: usize, shown: &str, stops: bool) -> bool {
+    stops
         && balanced(shown)
         && !half_correlative(shown)
         && !answers_quote(shown)
@@ -258,7 +266,8 @@ fn reads_alone(clauses: &[&str], first: usize, end: usize, opening: usize, shown
 /// ([`runs`]).
 pub fn whole_reads_alone(sentence: &str) -> bool {
     let clauses = text::clauses(sentence);
-    !clauses.is_empty() && reads_alone(&clauses, 0, clauses.len(), opening_clauses(sentence), &ended(sentence))
+    let end = clauses.len();
+    end > 0 && reads_alone(&clauses, 0, end, opening_clauses(sentence), &ended(sentence), stops_well(&clauses, end))
 }
 
 /// Whether a run may stop after `clause` (with its break) as a sentence of its own: the break is
@@ -338,6 +347,7 @@ pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usi
     let clauses = text::clauses(sentence);
     let of = clauses.len();
     let opening = opening_clauses(sentence);
+    let stops: Vec<bool> = (1..=of).map(|end| stops_well(&clauses, end)).collect();
     let mut out = Vec::new();
     for first in 0..of {
         let mut run = String::new();
@@ -353,7 +363,7 @@ pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usi
             }
             if chars < min_chars
                 || !shown.chars().any(text::is_han)
-                || !reads_alone(&clauses, first, end, opening, shown)
+                || !reads_alone(&clauses, first, end, opening, shown, stops[end - 1])
             {
                 continue;
             }

@@ -200,12 +200,12 @@ static ASIDE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `sentence` without its asides ([`ASIDE`]).
-pub fn drop_asides(sentence: &str) -> std::borrow::Cow<'_, str> {
+fn drop_asides(sentence: &str) -> std::borrow::Cow<'_, str> {
     ASIDE.replace_all(sentence, "")
 }
 
 /// The sentences as a summary shows them: [`drop_vague_opening`] and [`drop_asides`] applied.
-pub fn without_vague_openings(sentences: &[Sentence]) -> Vec<Sentence> {
+pub fn as_shown(sentences: &[Sentence]) -> Vec<Sentence> {
     sentences
         .iter()
         .map(|s| {
@@ -332,8 +332,8 @@ impl Summarizer {
 
     /// The model method, step by step: rank each article's sentences with the encoder and the
     /// sentence scorer ([`ranked::rankings`]); drop the openings that only say when or on whose
-    /// word, which the ranking saw whole ([`without_vague_openings`]); compose each summary from
-    /// the ranking ([`compose`]); then tighten a short text's one sentence to the run of
+    /// word and the asides, which the ranking saw whole ([`as_shown`]); compose each summary
+    /// from the ranking ([`compose`]); then tighten a short text's one sentence to the run of
     /// clauses the tightener rates best ([`tighten_short_texts`]).
     fn model_summaries(
         &self,
@@ -343,7 +343,7 @@ impl Summarizer {
     ) -> Result<Vec<Summary>, ModelError> {
         let (model, budget) = (&self.model, self.budget);
         let ranked = ranked::rankings(encoder, articles, candidates, model, &self.embed_limits, budget.max_chars)?;
-        let shown: Vec<Vec<Sentence>> = candidates.iter().map(|c| without_vague_openings(c)).collect();
+        let shown: Vec<Vec<Sentence>> = candidates.iter().map(|c| as_shown(c)).collect();
         let mut summaries: Vec<Summary> = (shown.iter().zip(&ranked).zip(articles))
             .map(|((sentences, r), article)| {
                 compose(model, sentences, &Ranking::new(r, article), budget, self.frame_commentary)
@@ -354,7 +354,7 @@ impl Summarizer {
     }
 }
 
-/// The model method's summary of one article's `sentences` (vague openings dropped), before a
+/// The model method's summary of one article's `sentences` (as shown, [`as_shown`]), before a
 /// short text's tightening, in four steps: frame it as commentary where `frame` allows, the
 /// article is no dispatch nor a reporter's (a dateline, a reporter's byline) and the commentary
 /// model is sure ([`frames`]); for a text long enough for more than one sentence, take the
@@ -806,7 +806,7 @@ mod tests {
         // The best-rated sentence points back: the next that stands alone leads. A connective
         // opening comes off first, as the model method trims openings.
         assert_eq!(standing_alone(&article, &[0, 1, 2]), [1]);
-        assert_eq!(standing_alone(&without_vague_openings(&article), &[0, 1, 2]), [1, 2]);
+        assert_eq!(standing_alone(&as_shown(&article), &[0, 1, 2]), [1, 2]);
         // A connective opening comes off; a pronoun cannot.
         assert_eq!(drop_vague_opening(&article[2].text), "还将新建养老服务中心二十处。");
         assert_eq!(drop_vague_opening(&article[0].text), article[0].text);

@@ -18,8 +18,9 @@ pub const CUT: &str = "……";
 
 /// Words that open a clause by pointing back at what came before: a pronoun or determiner
 /// (`这`, `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `但`, `因此`), or a reference
-/// (`上述`), or an item of a list (`二是`, `第二，`). A summary that opens with one leaves the reader asking "what?". `其实` ("in fact"),
-/// `他人` ("others") and place names such as `那曲` do not point back.
+/// (`上述`), or an item of a list (`二是`, `第二，`). A summary that opens with one leaves the
+/// reader asking "what?". `其实` ("in fact"), `他人` ("others") and place names such as `那曲`
+/// do not point back.
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:",

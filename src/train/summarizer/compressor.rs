@@ -8,7 +8,7 @@ use crate::eval::rouge;
 use crate::fit::rank::{self, Group};
 use crate::summarize::compress;
 use crate::summarize::learnt::SummaryModel;
-use crate::summarize::{without_vague_openings, Budget};
+use crate::summarize::{as_shown, Budget};
 
 /// How the compressor was fitted, and how the summaries score on the validation texts it
 /// applies to: with it, without it (whole sentences in pick order, the best one trimmed where
@@ -62,10 +62,8 @@ pub fn measure_compressor(
     budget: Budget,
 ) {
     let without = SummaryModel { compressor: None, ..summary_model.clone() };
-    let applies: Vec<&FeaturedText> = held
-        .iter()
-        .filter(|s| s.document.is_some() && compress::applies(&without_vague_openings(&s.sentences), budget))
-        .collect();
+    let applies: Vec<&FeaturedText> =
+        held.iter().filter(|s| s.document.is_some() && compress::applies(&as_shown(&s.sentences), budget)).collect();
     let n = applies.len().max(1) as f64;
     let mean = |summary_model: &SummaryModel| {
         applies
@@ -97,7 +95,7 @@ fn with_combinations<R>(
     budget: Budget,
     f: impl FnOnce(&compress::Text, &[compress::Unit], Vec<compress::Combo>) -> R,
 ) -> Option<R> {
-    let sentences = without_vague_openings(&s.sentences);
+    let sentences = as_shown(&s.sentences);
     let scores: Vec<f32> = s.features.iter().map(|f| summary_model.score(f)).collect();
     let document = s.document.as_deref().filter(|_| compress::applies(&sentences, budget))?;
     let text = compress::Text::new(&sentences, &s.vectors, &scores, document, &s.heading);

@@ -33,7 +33,7 @@ use crate::sentences::{candidates, Sentence};
 use crate::summarize::commentary::CUES;
 use crate::summarize::learnt::SummaryModel;
 use crate::summarize::scorer::{features, Context, FEATURES};
-use crate::summarize::{compose, cut_to_fit, is_short, ranked, without_vague_openings, Budget, Ranking, Summary};
+use crate::summarize::{as_shown, compose, cut_to_fit, is_short, ranked, Budget, Ranking, Summary};
 
 /// One text with its reference summary.
 pub struct SummarizedText {
@@ -201,7 +201,7 @@ fn summarise(summary_model: &SummaryModel, s: &FeaturedText, budget: Budget) -> 
         headline: s.headline.as_deref(),
         heading: &s.heading,
     };
-    compose(summary_model, &without_vague_openings(&s.sentences), &ranking, budget, true)
+    compose(summary_model, &as_shown(&s.sentences), &ranking, budget, true)
 }
 
 /// ROUGE-L F1 of `text` against a reference already split into characters

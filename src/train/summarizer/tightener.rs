@@ -9,7 +9,7 @@ use crate::model::{Encoder, Intent};
 use crate::sentences::Sentence;
 use crate::summarize::learnt::SummaryModel;
 use crate::summarize::tighten::{self, Choice, TIGHT_FEATURES};
-use crate::summarize::{without_vague_openings, Budget};
+use crate::summarize::{as_shown, Budget};
 use crate::train::TrainError;
 
 /// How the tightener was fitted, and how the one-sentence summaries it makes score, against
@@ -40,8 +40,7 @@ fn choices(
     let mut out = Vec::new();
     let indices: Vec<usize> = (0..scored.len()).collect();
     for chunk in indices.chunks(256) {
-        let sentences: Vec<Vec<Sentence>> =
-            chunk.iter().map(|&i| without_vague_openings(&scored[i].sentences)).collect();
+        let sentences: Vec<Vec<Sentence>> = chunk.iter().map(|&i| as_shown(&scored[i].sentences)).collect();
         let scores: Vec<Vec<f32>> =
             chunk.iter().map(|&i| scored[i].features.iter().map(|f| summary_model.score(f)).collect()).collect();
         let texts: Vec<Option<tighten::Text>> = chunk

@@ -9,7 +9,7 @@ use crate::fit::ridge::Linear;
 use crate::sentences::Sentence;
 use crate::summarize::clauses::{self, Lexicon, MIN_RUN_CHARS, RUN_FEATURES};
 use crate::summarize::learnt::SummaryModel;
-use crate::summarize::{is_short, without_vague_openings, Budget};
+use crate::summarize::{as_shown, is_short, Budget};
 
 /// How the trimmer was fitted, and what it does on the validation texts whose summary it
 /// changes.
@@ -38,7 +38,7 @@ pub fn fit_trimmer(
     let mut rows = Vec::new();
     let mut sentences_used = 0;
     for (s, &weight) in scored.iter().zip(weights) {
-        let sentences = without_vague_openings(&s.sentences);
+        let sentences = as_shown(&s.sentences);
         if is_short(&sentences, budget.max_chars) {
             continue;
         }
