@@ -71,7 +71,7 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// What a page sets before a lead-in's sentences: a bullet (`■`, `●`) or a label (`编者按：`).
 static LEAD_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[■●◆▲□◇○◎★☆]|(?:编者按|编者的话|编后|导语|提要)\s*[：:])\s*").expect("lead mark pattern")
+    Regex::new(r"^(?:[■●◆▲□◇○◎★☆]|(?:编者按|编者的话|编后|导语|内容提要|提要)\s*[：:])\s*").expect("lead mark pattern")
 });
 
 /// How a reporter says where the news came from: `记者从人社部获悉：`, `记者8日获悉，`,

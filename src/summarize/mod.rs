@@ -401,14 +401,19 @@ fn compress_longer_text(
 
 /// `ranking` without the sentences that open by pointing back at text before them
 /// ([`readable::points_back`]: `这`, `该`, `但`): a reader of the summary does not have what they
-/// point at. `ranking` itself where every sentence does.
+/// point at. `ranking` itself where every sentence does. Nor, after the first, the sentences
+/// that repeat one ranked before them ([`readable::repeats`]: `到2024年，贵州省民政厅将培养3.7万
+/// 名养老专业人才。` and `贵州省民政厅将培养3.7万名养老专业人才。`): a summary says each thing once.
 pub fn standing_alone(candidates: &[Sentence], ranking: &[usize]) -> Vec<usize> {
     let alone: Vec<usize> = ranking.iter().copied().filter(|&i| !readable::points_back(&candidates[i].text)).collect();
-    if alone.is_empty() {
-        ranking.to_vec()
-    } else {
-        alone
+    let alone = if alone.is_empty() { ranking.to_vec() } else { alone };
+    let mut kept: Vec<usize> = Vec::with_capacity(alone.len());
+    for i in alone {
+        if !kept.iter().any(|&k| readable::repeats(&candidates[k].text, &candidates[i].text)) {
+            kept.push(i);
+        }
     }
+    kept
 }
 
 /// Whether the model method frames the summary of an article with these `candidates` and
@@ -812,6 +817,13 @@ mod tests {
         assert_eq!(drop_vague_opening(&article[0].text), article[0].text);
         // Where every sentence points back, the ranking is kept.
         assert_eq!(standing_alone(&article[..1], &[0]), [0]);
+        // A sentence that repeats one ranked before it is left out.
+        let twice = sentences(&[
+            "到2024年，贵州省民政厅将培养3.7万名养老专业人才。",
+            "贵州省民政厅将培养3.7万名养老专业人才。",
+            "全省养老机构床位将达到20万张。",
+        ]);
+        assert_eq!(standing_alone(&twice, &[0, 1, 2]), [0, 2]);
     }
 
     #[test]

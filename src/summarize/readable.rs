@@ -17,18 +17,18 @@ use crate::text::{self, char_len};
 pub const CUT: &str = "……";
 
 /// Words that open a clause by pointing back at what came before: a pronoun or determiner
-/// (`这`, `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `但`, `因此`), or a reference
-/// (`上述`), or an item of a list (`二是`, `第二，`). A summary that opens with one leaves the
-/// reader asking "what?". `其实` ("in fact"), `他人` ("others") and place names such as `那曲`
-/// do not point back.
+/// (`这`, `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `但`, `因此`, `并`), or a
+/// reference (`上述`), or an item of a list (`二是`, `第二，`). A summary that opens with one
+/// leaves the reader asking "what?". `其实` ("in fact"), `他人` ("others"), `并购` ("a merger")
+/// and place names such as `那曲` do not point back.
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:",
         r"这|此(?:次|前|后|时|外|举|项|类)|该|其(?:[^实])|它|",
         r"他们|她们|它们|他(?:[^乡国人])|她|",
         r"那(?:么|些|个|时|里|天|样)|",
-        r"对此|为此|由此|据此|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
-        r"但|而|然而|不过|可是|并且|而且|同样|随后|接着|上述|以上|其中|",
+        r"对此|为此|由此|据此|至此|自此|从此|届时|当时|彼时|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
+        r"但|而|然而|不过|可是|并(?:[^购列肩非])|且|而且|同样|随后|接着|上述|以上|其中|原来|",
         // An item of a list whose lead-in the reader lacks (`二是…`, `一则是…`, `第二，…`).
         r"[一二三四五六七八九十]是|[一二]则|另一则|第[一二三四五六七八九十]+[，,、]",
         r")"
@@ -36,10 +36,17 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
     .expect("points-back pattern")
 });
 
-/// Whether `sentence` opens with a word that points back at text before it ([`POINTS_BACK`]).
+/// A place named by pointing at it (`在这里`, `那儿`, `此地`): in a sentence's first clause, it
+/// points back at a place named before (`中共中央、国务院在这里举行…`), wherever it stands.
+static PLACE_POINTED_AT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"这里|这儿|那里|那儿|此地|此处").expect("pointed place pattern"));
+
+/// Whether `sentence` opens with a word that points back at text before it ([`POINTS_BACK`]),
+/// or names a place in its first clause only by pointing at it ([`PLACE_POINTED_AT`]).
 pub fn points_back(sentence: &str) -> bool {
     let opening = text::trim(sentence).trim_start_matches(['“', '"', '「', '‘']);
-    POINTS_BACK.is_match(opening)
+    let first_clause = opening.split(['，', '；', '。', '！', '？', '：', ',', ';']).next().unwrap_or(opening);
+    POINTS_BACK.is_match(opening) || PLACE_POINTED_AT.is_match(first_clause)
 }
 
 /// Whether `summary` opens with the commentary frame.
@@ -193,6 +200,11 @@ mod tests {
             "一则是，新区规划经过多次论证。",
             "第二，要压实责任。",
             "“这是我们的责任。”他说。",
+            "并抵达文昌航天发射场，船队完成了运输任务。",
+            "至此，4艘在役测量船全部凯旋。",
+            "原来，这些箱子里装满了医用物资。",
+            "中共中央、国务院在这里举行2019年春节团拜会。",
+            "“这里是我的第二故乡。”",
         ] {
             assert!(points_back(s), "{s}");
         }
@@ -203,6 +215,8 @@ mod tests {
             "那曲市海拔4500米。",
             "同比增长12%。",
             "第二届进博会在上海开幕。",
+            "并购重组市场持续活跃。",
+            "大家来到广场，在这里合影留念。",
         ] {
             assert!(!points_back(s), "{s}");
         }
