@@ -52,23 +52,27 @@ pub const RUN_END: char = '。';
 
 /// A clause that cannot end a sentence: one that introduces what follows (`他说`, `数据显示`,
 /// `在他看来`, `会议要求`), a time or purpose clause (`…之际`, `…以来`), a place the sentence
-/// goes on to fill (`…靠近机场一隅`), or one that stops on a joining word (`的`, `和`).
+/// goes on to fill (`…靠近机场一隅`), one that stops on a joining word (`的`, `和`), or on the
+/// means of an action still to come (`目前贵州借助网络信息技术`, `消防员顺着6米拉梯`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|获悉|了解到|提到|告诉记者|",
         r"时|之时|后|之后|以后|前|之前|以来|期间|之际|过程中|当中|之中|中|里|一隅|一角|门口|门前|脚下|深处|街头|",
-        r"要求|提出|呼吁|号召|来说|而言|的|和|与|及|或|并|而|把|将|向|从|在|为)$"
+        r"要求|提出|呼吁|号召|来说|而言|的|和|与|及|或|并|而|把|将|向|从|在|为|",
+        r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10})$"
     ))
     .expect("open-ended clause pattern")
 });
 
-/// A clause that only says when (`2019年`, `去年11月`, `今年以来`): the sentence goes on to
-/// say what happened then, and a run cannot stop there (`…主任指出，2019年。`).
+/// A clause that only says when (`2019年`, `去年11月`, `今年以来`, `11日下午4时50分`,
+/// `2014年至2018年`, `今年2月起`): the sentence goes on to say what happened then, and a run
+/// cannot stop there (`…主任指出，2019年。`).
 static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日|号|时)|近日|日前|近期|目前|当前|如今|今年|去年|明年|",
-        r"当天|当日|昨天|今天|上午|下午|晚上|凌晨|前三季度|上半年|下半年|春节|春运|元旦|国庆|清明|端午|中秋|",
-        r"五一|寒假|暑假|假期|节日)+(?:以来|期间|底|初|末|前夕)?$"
+        r"^(?:(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日|号|时|点|分|秒)|近日|日前|近期|目前|当前|如今|今年|去年|",
+        r"明年|前年|当天|当日|昨天|今天|上午|下午|晚上|凌晨|前三季度|上半年|下半年|年初|年底|年末|月初|月底|",
+        r"上旬|中旬|下旬|此前|前不久|不久前|春节|春运|元旦|国庆|清明|端午|中秋|五一|寒假|暑假|假期|节日|至|到|—)+",
+        r"(?:以来|期间|底|初|末|前夕|起|许|左右)?$"
     ))
     .expect("time clause pattern")
 });
@@ -88,10 +92,12 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that ends on a noun after its modifier (`负责感控检查的护士吴亚玲`, `过年的母亲`,
-/// `以春节为标志的新春佳节`) and says nothing of it (no `是`, `有`): the subject of a predicate
+/// `以春节为标志的新春佳节`, `所属的两艘测量船“远望3号”“远望7号”`, the noun's names in
+/// quotation marks after it) and says nothing of it (no `是`, `有`): the subject of a predicate
 /// the sentence goes on to give (`…，明显加快了…`), and a run cannot stop there.
-static BARE_NOUN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"的[^的，。；、“”‘’《》]{1,6}$").expect("bare noun clause pattern"));
+static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"的[^的，。；、“”‘’《》]{1,6}(?:[“《][^“”《》]{1,12}[”》])*$").expect("bare noun clause pattern")
+});
 
 /// What makes a clause that ends on a noun say something of it: a copula anywhere, or a verb
 /// that opens it and takes the noun as its object (`坚持党的集中统一领导`, `努力做新时代的好战士`).
@@ -106,17 +112,31 @@ static SAYS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that opens a subordinate part the sentence completes later (`随着…`, `为了…`,
-/// `为促进…`, `虽然…`, `因…`, `无论…`, `一有…`, `在…`, `从…到…`, `经国务院批准`): it cannot be a
-/// run's last.
+/// `为促进…`, `虽然…`, `因…`, `无论…`, `一有…`, `在…`, `从…到…`, `当…时`, `经国务院批准`; not
+/// `当前…`, `当地…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:随着|为了|为(?:促进|推动|加强|确保|保障|进一步|切实|充分|更好|满足|解决|落实|贯彻|帮助|防止|避免|应对|做好|加快)|",
         r"如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|一有|每当|除非|由于|因为|因[^此而地时人势]|截至|",
-        r"面对|作为|通过|对于|关于|围绕|针对|当|从|自从|除了|经过|按照|根据|在|",
+        r"面对|作为|通过|对于|关于|围绕|针对|当[^前地天日年时然即下场初代]|从|自从|除了|经过|按照|根据|在|",
         r"经[^，。；]{1,12}(?:批准|同意|签批|研究决定)$)"
     ))
     .expect("subordinate clause pattern")
 });
+
+/// A clause opened by `在` that goes on past its time or setting (`在延期开学期间严禁…提前到校`,
+/// `在这种情况下各地加强了…`): the setting frames a predicate the clause itself holds, so it is
+/// no subordinate part, and says something.
+static SETTING_THEN_SAYS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^在[^，；]*?(?:期间|之际|过程中|背景下|基础上|情况下|条件下|的时候|之时|之下|之中)[^，；]{4,}$")
+        .expect("setting clause pattern")
+});
+
+/// Whether `words`, a clause without its break, opens a subordinate part ([`SUBORDINATE`],
+/// unless [`SETTING_THEN_SAYS`]).
+fn subordinate(words: &str) -> bool {
+    SUBORDINATE.is_match(words) && !SETTING_THEN_SAYS.is_match(words)
+}
 
 /// A clause that carries on the one before it as its predicate (`…的环保节能技术，令人眼前一亮`,
 /// `…道德规范，对解决…具有重要价值`, `排船，是…的俗称`): the clause before is its subject, and
@@ -124,35 +144,39 @@ static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
 static CARRIES_ON: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:是|正|令|让人|对|均|都是)").expect("predicate clause pattern"));
 
-/// A clause that only frames what the sentence says: when (`今天下午，`, `前三季度，`), on whose
-/// word or by what arrangement (`据新华社报道，`, `按照省委统一安排，`, `他表示，`), or under what
-/// condition (`随着春节临近，`, `在疫情防控中，`). A run may open after such clauses; after
-/// any other, it would open without its subject (`与企业职工面对面互动交流，…`).
+/// A clause that only frames what the sentence says: when (`今天下午，`, `前三季度，`, and every
+/// clause that only says when, [`WHEN_ONLY`]), on whose word or by what arrangement
+/// (`据新华社报道，`, `按照省委统一安排，`, `他表示，`), or under what condition (`随着春节临近，`,
+/// `在疫情防控中，`). A run may open after such clauses; after any other, it would open without
+/// its subject (`与企业职工面对面互动交流，…`), or leave out what the sentence says: a clause
+/// that opens with a time and goes on (`去年全村旅游收入6500万元，`, `当前正是关键时期，`)
+/// says something, and frames nothing.
 static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:据|按照|根据|依据|截至|经过|近日|日前|近期|目前|当前|如今|今年|去年|明年|当天|当日|昨天|今天|",
-        r"前不久|不久前|此前|记者|\d|[一二三四五六七八九十]+月)|",
-        r"(?:日|月|年|时|上午|下午|晚上|晚|凌晨|期间|以来|之际|季度|年度|获悉|了解到|介绍|报道|消息|统计|",
-        r"说|表示|指出|认为|强调|透露|显示|表明|发现|看来|得知|才知|知道|听说)$"
+        r"^(?:据|按照|根据|依据|截至|经过)|",
+        r"(?:[\d〇一二三四五六七八九十](?:日|月|年|分)|时|上午|下午|晚上|晚|凌晨|期间|以来|之际|季度|年度|获悉|",
+        r"了解到|介绍|报道|消息|统计|",
+        r"说|表示|指出|认为|强调|透露|显示|表明|发现|看到|看来|得知|才知|知道|听说)$"
     ))
     .expect("framing clause pattern")
 });
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
-/// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`. A unit that holds
-/// the first half and not the second stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`):
-/// the sentence, or the next, says the rest.
-static CORRELATIVES: LazyLock<[(Regex, Regex); 5]> = LazyLock::new(|| {
+/// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`, `只有…才…`,
+/// `只要…就…`, `无论…都…`. A unit that holds the first half and not the second stops halfway
+/// (`…不仅需要出台政策。`, `…小到一针一线。`, `只有聚焦难题，打好组合拳。`): the sentence, or
+/// the next, says the rest.
+static CORRELATIVES: LazyLock<[(Regex, Regex); 8]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
         (pattern(r"不仅|不但|不只|不光|不单"), pattern(r"而且|并且|还|也|更|又|同时|甚至|亦|乃至")),
-        (
-            pattern(r"既(?:要|有|是|能|可|讲|注重|重视|包括|包含|抓|具有|具备|体现|需要)"),
-            pattern(r"又|也|还|更|同时|亦"),
-        ),
+        (pattern(r"既[^然往]"), pattern(r"又|也|还|更|同时|亦")),
         (pattern(r"小到|小至"), pattern(r"大到|大至")),
         (pattern(r"(?:^|[，；：、])一方面"), pattern(r"另一方面")),
         (pattern(r"虽然|虽|尽管"), pattern(r"但|却|仍|还|也|可|不过|然而|依然|依旧|犹")),
+        (pattern(r"(?:^|[，；：、])(?:只有|唯有)"), pattern(r"才")),
+        (pattern(r"(?:^|[，；：、])只要"), pattern(r"就|便|都|即可|总")),
+        (pattern(r"(?:^|[，；：、])(?:无论|不论|不管)"), pattern(r"都|也|均|总|始终|一律|全")),
     ]
 });
 
@@ -200,14 +224,30 @@ fn answers_quote(unit: &str) -> bool {
         && !words.trim_end_matches(['。', '！']).ends_with("答记者问")
 }
 
-/// How many of `sentence`'s first clauses only frame it ([`FRAMING`], [`SUBORDINATE`]): a run
-/// may open at its start or after them, at any clause up to this one, and nowhere later.
+/// A subordinate clause that what follows depends on, so that a run leaving it out would say
+/// something the sentence does not: a condition or concession (`如果…`, `只有…`, `一旦…`,
+/// `无论…`, `虽然…`), which the main clause answers (`只有聚焦难题顽疾，才能…`), and a
+/// starting point without where it goes (`从一个资不抵债的肉联厂，蜕变为…`; `从今年起，` and
+/// `从全局来看，` only frame).
+static HELD_BY_WHAT_FOLLOWS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|一有|每当|除非)|",
+        r"^(?:从|自从)[^到至起始以看说言]*$"
+    ))
+    .expect("dependent clause pattern")
+});
+
+/// How many of `sentence`'s first clauses only frame it ([`FRAMING`], [`SUBORDINATE`] unless
+/// what follows depends on it, [`HELD_BY_WHAT_FOLLOWS`]): a run may open at its start or
+/// after them, at any clause up to this one, and nowhere later.
 pub fn opening_clauses(sentence: &str) -> usize {
     text::clauses(sentence)
         .iter()
         .take_while(|clause| {
             let words = text::trim(text::trim(clause).trim_end_matches(CLAUSE_BREAKS));
-            FRAMING.is_match(words) || SUBORDINATE.is_match(words)
+            FRAMING.is_match(words)
+                || WHEN_ONLY.is_match(words)
+                || (subordinate(words) && !HELD_BY_WHAT_FOLLOWS.is_match(words))
         })
         .count()
 }
@@ -248,11 +288,19 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
     }
 }
 
+/// What someone does, said without who (`明确提出…`, `主持召开…`): a clause that opens so
+/// after a frame that held its subject (`习近平总书记在参加审议时，明确提出…`) has lost it.
+static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:明确提出|提出|强调|指出|主持|出席|会见|看望|慰问|考察|视察|发表|作出|签署|宣布|来到|走进)")
+        .expect("predicate opening pattern")
+});
+
 /// Whether the run of `clauses[first..end]` of a sentence (of which `opening` first clauses
 /// only frame it), shown as `shown`, reads alone: it `stops` well ([`stops_well`]), closes the
 /// quotations and brackets it opens and none it does not, completes the pairs it opens, and
-/// neither answers a quotation it lacks, announces what follows nor points back
-/// ([`leans_back`]).
+/// neither answers a quotation it lacks, announces what follows, points back
+/// ([`leans_back`]) nor, cut from its sentence's start, opens on a predicate
+/// ([`PREDICATE_FIRST`]).
 fn reads_alone(clauses: &[&str], first: usize, end: usize, opening: usize, shown: &str, stops: bool) -> bool {
     stops
         && balanced(shown)
@@ -260,6 +308,7 @@ fn reads_alone(clauses: &[&str], first: usize, end: usize, opening: usize, shown
         && !answers_quote(shown)
         && !points_ahead(shown)
         && !leans_back(&clauses[first..end], opening.saturating_sub(first))
+        && (first == 0 || !PREDICATE_FIRST.is_match(text::trim(clauses[first])))
 }
 
 /// Whether `sentence` whole reads alone as a summary's unit, by the rules its runs keep
@@ -280,7 +329,7 @@ pub fn can_end(clause: &str) -> bool {
     let words = text::trim(bare.trim_end_matches(CLAUSE_BREAKS));
     matches!(stop, '，' | '；' | ',' | ';')
         && !OPEN_ENDED.is_match(words)
-        && !SUBORDINATE.is_match(words)
+        && !subordinate(words)
         && !WHEN_ONLY.is_match(words)
         && !WHEN_NEXT.is_match(words)
         && (!BARE_NOUN.is_match(words) || SAYS.is_match(words))
@@ -468,6 +517,50 @@ mod tests {
             texts(pointing)
         );
         assert!(texts(pointing).contains(&"无数党员坚守初心使命。".to_owned()));
+        // A condition, or a starting point without where it goes, is not left out: what
+        // follows depends on it. A time, a source or a cause is.
+        for (held, rest) in [
+            ("只有聚焦难题顽疾，打好“组合拳”，才能让教师安心从教。", "打好"),
+            ("如果不及时采取措施，疫情将进一步扩散。", "疫情将"),
+            ("从一个资不抵债的内陆小城肉联厂，蜕变为跨国公司。", "蜕变为"),
+        ] {
+            assert_eq!(opening_clauses(held), 0, "{held}");
+            let opening: Vec<Run> = runs(held, 80, 6, usize::MAX).into_iter().filter(|r| r.first == 0).collect();
+            assert!(!opening.is_empty() && opening.iter().all(|r| !r.text.starts_with(rest)), "{opening:?}");
+        }
+        // Nor does a run stop between a condition and what answers it.
+        let answered = texts("只有聚焦难题顽疾，打好“组合拳”，才能让教师安心从教。");
+        assert!(answered.iter().all(|t| !t.starts_with("只有") || !t.ends_with("组合拳”。")), "{answered:?}");
+        for framed in ["从今年起，全市中小学推行课后服务。", "由于历史原因，9个行政村没有开通公交车。"]
+        {
+            assert_eq!(opening_clauses(framed), 1, "{framed}");
+        }
+        // A clause that opens with a time or a figure frames only where it says nothing else.
+        assert_eq!(opening_clauses("2019年初，3名干警中弹，英勇牺牲。"), 1);
+        assert_eq!(opening_clauses("1月16日11时02分，我国成功发射卫星。"), 1);
+        assert_eq!(opening_clauses("今年2月起，北京市再取消21项证明。"), 1);
+        assert_eq!(opening_clauses("近日，记者从市教育局获悉，全市新建学校30所。"), 2);
+        let met = "记者见到她时，这个从未来过湖北的姑娘，正在重症病房穿梭。";
+        assert_eq!(opening_clauses(met), 1);
+        assert!(leans_back(&text::clauses(met), 1));
+        for said in [
+            "今年是全面建成小康社会目标实现之年，是全面打赢脱贫攻坚战收官之年。",
+            "去年全村旅游收入6500万元，村民人均收入3万元。",
+            "9天内旗下公司纷纷加入捐赠行列，累计捐赠7.4亿元款物。",
+            "当前正是疫情防控的关键时期，更需要基层干部发挥作用。",
+        ] {
+            assert_eq!(opening_clauses(said), 0, "{said}");
+        }
+        assert!(!can_end("11日下午4时50分，") && !can_end("2014年至2018年，"));
+        // A run cut after a frame that held its subject does not open on the predicate.
+        let who = "习近平总书记在参加审议时，明确提出“三严三实”的要求，强调领导干部要树立好的作风。";
+        let cut: Vec<Run> = runs(who, 80, 6, usize::MAX).into_iter().filter(|r| r.first > 0).collect();
+        assert!(cut.iter().all(|r| !r.text.starts_with("明确提出")), "{cut:?}");
+        assert!(runs(who, 80, 6, usize::MAX).iter().any(|r| r.first == 0));
+        // A clause opened by a setting that goes on to say something is no frame.
+        let setting = "在延期开学期间严禁中小学组织学生提前到校，严禁组织线下教学，违者将被追责。";
+        assert_eq!(opening_clauses(setting), 0);
+        assert!(can_end("在延期开学期间严禁中小学组织学生提前到校，") && !can_end("在疫情防控期间，"));
         // A quotation closed without a sentence end is no end: the cut run gets its full stop.
         let quoted = "是长春站派出所一名“新人”，负责候车室的巡逻工作。";
         assert!(texts(quoted).contains(&"是长春站派出所一名“新人”。".to_owned()), "{:?}", texts(quoted));
@@ -499,6 +592,10 @@ mod tests {
         assert!(texts(range).iter().all(|t| !t.ends_with("一针一线。")), "{:?}", texts(range));
         let both = "新时代纪检监察干部既要敢于担当，又要善于担当。";
         assert!(texts(both).iter().all(|t| !t.ends_with("敢于担当。")), "{:?}", texts(both));
+        assert!(!whole_reads_alone("改革开放精神，既继承和体现了伟大民族精神。"));
+        assert!(whole_reads_alone("既然来了，就要把工作做好。"));
+        let either = "无论是SARS冠状病毒引起的肺炎、流感肺炎，还是新冠肺炎，都是病毒惹的祸。";
+        assert!(texts(either).iter().all(|t| !t.ends_with("新冠肺炎。")), "{:?}", texts(either));
         let traits = "“燃”作为一种审美特质，既具有流行文化的共通属性，又有青年文化的鲜明个性。";
         let all = texts(traits);
         assert!(all.iter().all(|t| !t.ends_with("共通属性。")) && all.contains(&traits.to_owned()), "{all:?}");
@@ -562,16 +659,22 @@ mod tests {
         assert!(!can_end("每到冬天，") && can_end("他们到了北京，") && can_end("我们每到一处都受到欢迎，"));
         assert!(!can_end("通知称：自2021年3月1日至5月31日，") && can_end("展览自3月1日开幕，"));
         assert!(!can_end("工作组用两周时间，") && can_end("新流程节省了大量时间，"));
+        assert!(!can_end("目前贵州借助网络信息技术，") && !can_end("10余位消防员顺着6米拉梯，"));
+        assert!(can_end("依托丰富的红色文化资源和绿色生态资源发展乡村旅游，"));
         // Nor on a subject before its predicate: a noun after its modifier that the clause says
         // nothing of.
         for subject in [
             "在火神山医院重症医学二科，负责感控准备检查的护士吴亚玲，明显加快了准备防护物资的速度。",
             "从中华传统文化的语境出发，以春节为标志的新春佳节，可谓一年之中最为重要的节日。",
             "在安置房整治项目现场，身为社区党委书记的她，为了项目的推进走街串户。",
+            "20日下午，测控部所属的两艘测量船“远望3号”“远望7号”，完成任务后返回母港。",
         ] {
             let all = texts(subject);
             assert!(
-                all.iter().all(|t| !t.ends_with("吴亚玲。") && !t.ends_with("佳节。") && !t.ends_with("的她。")),
+                all.iter().all(|t| !t.ends_with("吴亚玲。")
+                    && !t.ends_with("佳节。")
+                    && !t.ends_with("的她。")
+                    && !t.ends_with("7号”。")),
                 "{all:?}"
             );
         }
