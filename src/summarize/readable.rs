@@ -36,17 +36,20 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
     .expect("points-back pattern")
 });
 
-/// A place named by pointing at it (`在这里`, `那儿`, `此地`): in a sentence's first clause, it
-/// points back at a place named before (`中共中央、国务院在这里举行…`), wherever it stands.
-static PLACE_POINTED_AT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"这里|这儿|那里|那儿|此地|此处").expect("pointed place pattern"));
+/// A place or thing named by pointing at it (`在这里`, `那儿`, `此地`, `这些答案`, `这个项目`):
+/// in a sentence's first clause, it points back at what was named before
+/// (`中共中央、国务院在这里举行…`, `寻找这些答案的过程，…`), wherever it stands.
+static POINTED_AT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"这里|这儿|那里|那儿|此地|此处|这(?:些|个|种|类|项|次|位|名|座|条|件|样的)|那(?:些|个|种|位)")
+        .expect("pointed-at pattern")
+});
 
 /// Whether `sentence` opens with a word that points back at text before it ([`POINTS_BACK`]),
-/// or names a place in its first clause only by pointing at it ([`PLACE_POINTED_AT`]).
+/// or names something in its first clause only by pointing at it ([`POINTED_AT`]).
 pub fn points_back(sentence: &str) -> bool {
     let opening = text::trim(sentence).trim_start_matches(['“', '"', '「', '‘']);
     let first_clause = opening.split(['，', '；', '。', '！', '？', '：', ',', ';']).next().unwrap_or(opening);
-    POINTS_BACK.is_match(opening) || PLACE_POINTED_AT.is_match(first_clause)
+    POINTS_BACK.is_match(opening) || POINTED_AT.is_match(first_clause)
 }
 
 /// Whether `summary` opens with the commentary frame.
@@ -203,6 +206,7 @@ mod tests {
             "并抵达文昌航天发射场，船队完成了运输任务。",
             "至此，4艘在役测量船全部凯旋。",
             "原来，这些箱子里装满了医用物资。",
+            "寻找这些答案的过程，也是观察体育产业发展的过程。",
             "中共中央、国务院在这里举行2019年春节团拜会。",
             "“这里是我的第二故乡。”",
         ] {
