@@ -56,7 +56,7 @@ pub const RUN_END: char = '。';
 /// means of an action still to come (`目前贵州借助网络信息技术`, `消防员顺着6米拉梯`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|获悉|了解到|提到|告诉记者|",
+        r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
         r"时|之时|后|之后|以后|前|之前|以来|期间|之际|过程中|当中|之中|中|里|一隅|一角|门口|门前|脚下|深处|街头|",
         r"要求|提出|呼吁|号召|来说|而言|的|和|与|及|或|并|而|把|将|向|从|在|为|",
         r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10})$"
@@ -617,7 +617,7 @@ mod tests {
         for ahead in ["文章列举了这样两则案例。", "有这么一群热心人。", "具体情况如下："] {
             assert!(!whole_reads_alone(ahead), "{ahead}");
         }
-        assert!(whole_reads_alone("老周就是这样的人。"));
+        assert!(!points_ahead("老周就是这样的人。"));
         // A condition opened by `一有` is completed by what follows; after `一问才知`, `她` points
         // back as at a sentence's start.
         let on_call = "他要24小时待命，一有群众求助，就立即赶到现场。";
@@ -660,6 +660,7 @@ mod tests {
         assert!(!can_end("通知称：自2021年3月1日至5月31日，") && can_end("展览自3月1日开幕，"));
         assert!(!can_end("工作组用两周时间，") && can_end("新流程节省了大量时间，"));
         assert!(!can_end("目前贵州借助网络信息技术，") && !can_end("10余位消防员顺着6米拉梯，"));
+        assert!(!can_end("记者看到，") && can_end("游客看到了大熊猫，"));
         assert!(can_end("依托丰富的红色文化资源和绿色生态资源发展乡村旅游，"));
         // Nor on a subject before its predicate: a noun after its modifier that the clause says
         // nothing of.
