@@ -111,13 +111,21 @@ static SAYS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("copula pattern")
 });
 
-/// A clause that opens a subordinate part the sentence completes later (`随着…`, `为了…`,
-/// `为促进…`, `虽然…`, `因…`, `无论…`, `一有…`, `在…`, `从…到…`, `当…时`, `经国务院批准`; not
-/// `当前…`, `当地…`): it cannot be a run's last.
+/// A clause that opens a condition or a concession the sentence answers later (`如果…`,
+/// `只有…`, `虽然…`, `无论…`, `一有…`): it cannot be a run's last, and a run cannot leave it
+/// out either, since what follows depends on it (`只有聚焦难题顽疾，才能…`).
+static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|一有|每当|除非)")
+        .expect("condition clause pattern")
+});
+
+/// A clause that opens the setting of what the sentence says later (`随着…`, `为了…`,
+/// `为促进…`, `因…`, `在…`, `从…到…`, `当…时`, `经国务院批准`; not `当前…`, `当地…`): it cannot
+/// be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:随着|为了|为(?:促进|推动|加强|确保|保障|进一步|切实|充分|更好|满足|解决|落实|贯彻|帮助|防止|避免|应对|做好|加快)|",
-        r"如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|一有|每当|除非|由于|因为|因[^此而地时人势]|截至|",
+        r"由于|因为|因[^此而地时人势]|截至|",
         r"面对|作为|通过|对于|关于|围绕|针对|当[^前地天日年时然即下场初代]|从|自从|除了|经过|按照|根据|在|",
         r"经[^，。；]{1,12}(?:批准|同意|签批|研究决定)$)"
     ))
@@ -132,10 +140,22 @@ static SETTING_THEN_SAYS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("setting clause pattern")
 });
 
-/// Whether `words`, a clause without its break, opens a subordinate part ([`SUBORDINATE`],
-/// unless [`SETTING_THEN_SAYS`]).
-fn subordinate(words: &str) -> bool {
+/// A starting point without where it goes (`从一个资不抵债的肉联厂，蜕变为…`): the clause
+/// after it completes it, so a run cannot leave it out (`从今年起，` and `从全局来看，` only
+/// frame).
+static START_WITHOUT_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:从|自从)[^到至起始以看说言]*$").expect("starting point pattern"));
+
+/// Whether `words`, a clause without its break, sets the scene of what the sentence says later
+/// ([`SUBORDINATE`], unless [`SETTING_THEN_SAYS`]).
+fn sets_the_scene(words: &str) -> bool {
     SUBORDINATE.is_match(words) && !SETTING_THEN_SAYS.is_match(words)
+}
+
+/// Whether `words`, a clause without its break, opens a part the sentence completes later: a
+/// condition ([`CONDITION`]) or a setting ([`sets_the_scene`]).
+fn subordinate(words: &str) -> bool {
+    CONDITION.is_match(words) || sets_the_scene(words)
 }
 
 /// A clause that carries on the one before it as its predicate (`…的环保节能技术，令人眼前一亮`,
@@ -224,22 +244,9 @@ fn answers_quote(unit: &str) -> bool {
         && !words.trim_end_matches(['。', '！']).ends_with("答记者问")
 }
 
-/// A subordinate clause that what follows depends on, so that a run leaving it out would say
-/// something the sentence does not: a condition or concession (`如果…`, `只有…`, `一旦…`,
-/// `无论…`, `虽然…`), which the main clause answers (`只有聚焦难题顽疾，才能…`), and a
-/// starting point without where it goes (`从一个资不抵债的肉联厂，蜕变为…`; `从今年起，` and
-/// `从全局来看，` only frame).
-static HELD_BY_WHAT_FOLLOWS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"^(?:如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|一有|每当|除非)|",
-        r"^(?:从|自从)[^到至起始以看说言]*$"
-    ))
-    .expect("dependent clause pattern")
-});
-
-/// How many of `sentence`'s first clauses only frame it ([`FRAMING`], [`SUBORDINATE`] unless
-/// what follows depends on it, [`HELD_BY_WHAT_FOLLOWS`]): a run may open at its start or
-/// after them, at any clause up to this one, and nowhere later.
+/// How many of `sentence`'s first clauses only frame it ([`FRAMING`], [`WHEN_ONLY`], or a
+/// setting, [`sets_the_scene`], that is no [`START_WITHOUT_END`]; never a [`CONDITION`]): a
+/// run may open at its start or after them, at any clause up to this one, and nowhere later.
 pub fn opening_clauses(sentence: &str) -> usize {
     text::clauses(sentence)
         .iter()
@@ -247,7 +254,7 @@ pub fn opening_clauses(sentence: &str) -> usize {
             let words = text::trim(text::trim(clause).trim_end_matches(CLAUSE_BREAKS));
             FRAMING.is_match(words)
                 || WHEN_ONLY.is_match(words)
-                || (subordinate(words) && !HELD_BY_WHAT_FOLLOWS.is_match(words))
+                || (sets_the_scene(words) && !START_WITHOUT_END.is_match(words))
         })
         .count()
 }

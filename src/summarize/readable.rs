@@ -48,7 +48,8 @@ static POINTED_AT: LazyLock<Regex> = LazyLock::new(|| {
 /// or names something in its first clause only by pointing at it ([`POINTED_AT`]).
 pub fn points_back(sentence: &str) -> bool {
     let opening = text::trim(sentence).trim_start_matches(['“', '"', '「', '‘']);
-    let first_clause = opening.split(['，', '；', '。', '！', '？', '：', ',', ';']).next().unwrap_or(opening);
+    let first_clause =
+        opening.split(|c| text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c)).next().unwrap_or(opening);
     POINTS_BACK.is_match(opening) || POINTED_AT.is_match(first_clause)
 }
 
