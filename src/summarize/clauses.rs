@@ -52,14 +52,17 @@ pub const RUN_END: char = '。';
 
 /// A clause that cannot end a sentence: one that introduces what follows (`他说`, `数据显示`,
 /// `在他看来`, `会议要求`), a time or purpose clause (`…之际`, `…以来`), a place the sentence
-/// goes on to fill (`…靠近机场一隅`), one that stops on a joining word (`的`, `和`), or on the
-/// means of an action still to come (`目前贵州借助网络信息技术`, `消防员顺着6米拉梯`).
+/// goes on to fill (`…靠近机场一隅`), one that stops on a joining word (`的`, `和`), on the
+/// means of an action still to come (`目前贵州借助网络信息技术`, `消防员顺着6米拉梯`), on whom
+/// someone leads to what the sentence says next (`教导员许奎率领10名突击队队员`), or on a
+/// surprise whose point comes next (`于翠没想到自己60多岁了，还能在家门口挣工资`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
         r"时|之时|后|之后|以后|前|之前|以来|期间|之际|过程中|当中|之中|中|里|一隅|一角|门口|门前|脚下|深处|街头|",
         r"要求|提出|呼吁|号召|来说|而言|的|和|与|及|或|并|而|把|将|向|从|在|为|",
-        r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10})$"
+        r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
+        r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*)$"
     ))
     .expect("open-ended clause pattern")
 });
@@ -99,11 +102,12 @@ static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"的[^的，。；、“”‘’《》]{1,6}(?:[“《][^“”《》]{1,12}[”》])*$").expect("bare noun clause pattern")
 });
 
-/// What makes a clause that ends on a noun say something of it: a copula anywhere, or a verb
-/// that opens it and takes the noun as its object (`坚持党的集中统一领导`, `努力做新时代的好战士`).
+/// What makes a clause that ends on a noun say something of it: a copula anywhere (not the `有`
+/// of `有关`, `所有`), or a verb that opens it and takes the noun as its object
+/// (`坚持党的集中统一领导`, `努力做新时代的好战士`).
 static SAYS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"是|有|成为|像|叫|名为|属于|担任|出任|^(?:要|要求|努力|积极|大力|不断|进一步|全面|切实|着力|",
+        r"是|(?:^|[^所])有(?:[^关]|$)|成为|像|叫|名为|属于|担任|出任|^(?:要|要求|努力|积极|大力|不断|进一步|全面|切实|着力|",
         r"坚持|做|抓住|抓好|举办|举行|召开|加强|推进|推动|深化|建设|打造|提高|提升|实现|发挥|贯彻|落实|",
         r"完善|保持|构建|增强|坚定|弘扬|传承|守护|维护|保障|促进|支持|开展|开启|迎接|展现|展示|彰显|",
         r"发布|出台|印发|通过|启动|签署|参加|出席|看望|慰问|会见|走进|来到|回到|赶赴|奔赴|接到|收到)"
@@ -120,11 +124,11 @@ static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that opens the setting of what the sentence says later (`随着…`, `为了…`,
-/// `为促进…`, `因…`, `在…`, `从…到…`, `当…时`, `经国务院批准`; not `当前…`, `当地…`): it cannot
-/// be a run's last.
+/// `为促进…`, `因…`, `在…`, `从…到…`, `当…时`, `经国务院批准`, `现就…`; not `当前…`,
+/// `当地…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:随着|为了|为(?:促进|推动|加强|确保|保障|进一步|切实|充分|更好|满足|解决|落实|贯彻|帮助|防止|避免|应对|做好|加快)|",
+        r"^(?:现就|特就|随着|为了|为(?:促进|推动|加强|确保|保障|进一步|切实|充分|更好|满足|解决|落实|贯彻|帮助|防止|避免|应对|做好|加快)|",
         r"由于|因为|因[^此而地时人势]|截至|",
         r"面对|作为|通过|对于|关于|围绕|针对|当[^前地天日年时然即下场初代]|从|自从|除了|经过|按照|根据|在|",
         r"经[^，。；]{1,12}(?:批准|同意|签批|研究决定)$)"
@@ -158,6 +162,10 @@ fn subordinate(words: &str) -> bool {
     CONDITION.is_match(words) || sets_the_scene(words)
 }
 
+/// A clause that closes a range (`从…摘帽，到减税降费总额超过2万亿元；`): what the range
+/// holds is said after it, and a run cannot stop there.
+static RANGE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:到|至)[^了今]").expect("range end pattern"));
+
 /// A clause that carries on the one before it as its predicate (`…的环保节能技术，令人眼前一亮`,
 /// `…道德规范，对解决…具有重要价值`, `排船，是…的俗称`): the clause before is its subject, and
 /// a run cannot stop there.
@@ -173,7 +181,7 @@ static CARRIES_ON: LazyLock<Regex> =
 /// says something, and frames nothing.
 static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:据|按照|根据|依据|截至|经过)|",
+        r"^(?:据|按照|根据|依据|截至|经过|正值|正逢|时值|适逢)|",
         r"(?:[\d〇一二三四五六七八九十](?:日|月|年|分)|时|上午|下午|晚上|晚|凌晨|期间|以来|之际|季度|年度|获悉|",
         r"了解到|介绍|报道|消息|统计|",
         r"说|表示|指出|认为|强调|透露|显示|表明|发现|看到|看来|得知|才知|知道|听说)$"
@@ -225,7 +233,7 @@ static ANSWERS_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
 static POINTS_AHEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:(?:这样|这么|以下|下面)[一两二三四五六七八九十几]+[个则件组条项点种位句段幅群]",
-        r"[^，。；！？“”]{0,6}|如下)[。！：:]?$"
+        r"[^，。；！？“”]{0,6}|如下[^，。；！？“”]{0,6})[。！：:]?$"
     ))
     .expect("announcing pattern")
 });
@@ -286,20 +294,32 @@ fn whole_clause(clauses: &[&str], end: usize) -> String {
 /// Whether a run of a sentence's `clauses` may stop after `clauses[end - 1]`: where the
 /// sentence goes on, after a clause that can end one ([`can_end`], asked of the whole clause a
 /// closing quotation belongs to, [`whole_clause`]) and not before a clause that carries it on
-/// ([`CARRIES_ON`]); where it closes the sentence, not on a colon ([`leads_into`]). It depends
-/// on `end` alone, so [`runs`] asks it once for each clause.
+/// ([`CARRIES_ON`]); where it closes the sentence, not on a colon ([`leads_into`]), and on a
+/// semicolon only after a clause that can end one (`从…，到减税降费总额超过2万亿元；` is part of
+/// a longer sentence). It depends on `end` alone, so [`runs`] asks it once for each clause.
 fn stops_well(clauses: &[&str], end: usize) -> bool {
     match clauses.get(end) {
+        None if text::trim(clauses[end - 1]).ends_with(['；', ';']) => can_end(&whole_clause(clauses, end)),
         None => !leads_into(clauses[end - 1]),
         Some(next) => can_end(&whole_clause(clauses, end)) && !CARRIES_ON.is_match(text::trim(next)),
     }
 }
 
-/// What someone does, said without who (`明确提出…`, `主持召开…`): a clause that opens so
-/// after a frame that held its subject (`习近平总书记在参加审议时，明确提出…`) has lost it.
+/// What someone does or says, said without who (`明确提出…`, `主持召开…`, `赞赏并支持…`): a
+/// clause that opens so after a frame that held its subject (`习近平总书记在参加审议时，明确
+/// 提出…`, `埃塞俄比亚总统表示，赞赏…`) has lost it.
 static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:明确提出|提出|强调|指出|主持|出席|会见|看望|慰问|考察|视察|发表|作出|签署|宣布|来到|走进)")
-        .expect("predicate opening pattern")
+    Regex::new(concat!(
+        r"^(?:明确提出|提出|强调|指出|主持|出席|会见|看望|慰问|考察|视察|发表|作出|签署|宣布|来到|走进|",
+        r"赞赏|赞扬|感谢|祝贺|欢迎|坚信|相信|愿意|愿同|愿与|愿为|希望)"
+    ))
+    .expect("predicate opening pattern")
+});
+
+/// A place in a ranking (`位列第132位`, `排名第三`): without the list it is a place in, which a
+/// frame cut from the sentence named (`在…“中国企业500强”榜单上，`), it says nothing.
+static RANK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"位列|名列|位居|跃居|排名(?:第|前|跃升|上升|提升|升至)|排在第|排第|居第|列第").expect("rank pattern")
 });
 
 /// Whether the run of `clauses[first..end]` of a sentence (of which `opening` first clauses
@@ -307,15 +327,16 @@ static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
 /// quotations and brackets it opens and none it does not, completes the pairs it opens, and
 /// neither answers a quotation it lacks, announces what follows, points back
 /// ([`leans_back`]) nor, cut from its sentence's start, opens on a predicate
-/// ([`PREDICATE_FIRST`]).
+/// ([`PREDICATE_FIRST`]) or gives a place in a ranking whose list it left behind ([`RANK`]).
 fn reads_alone(clauses: &[&str], first: usize, end: usize, opening: usize, shown: &str, stops: bool) -> bool {
+    let cut_from_start = |opens: &str| PREDICATE_FIRST.is_match(opens) || RANK.is_match(opens);
     stops
         && balanced(shown)
         && !half_correlative(shown)
         && !answers_quote(shown)
         && !points_ahead(shown)
         && !leans_back(&clauses[first..end], opening.saturating_sub(first))
-        && (first == 0 || !PREDICATE_FIRST.is_match(text::trim(clauses[first])))
+        && (first == 0 || !cut_from_start(text::trim(clauses[first])))
 }
 
 /// Whether `sentence` whole reads alone as a summary's unit, by the rules its runs keep
@@ -339,6 +360,7 @@ pub fn can_end(clause: &str) -> bool {
         && !subordinate(words)
         && !WHEN_ONLY.is_match(words)
         && !WHEN_NEXT.is_match(words)
+        && !RANGE_END.is_match(words)
         && (!BARE_NOUN.is_match(words) || SAYS.is_match(words))
 }
 
@@ -550,6 +572,9 @@ mod tests {
         let met = "记者见到她时，这个从未来过湖北的姑娘，正在重症病房穿梭。";
         assert_eq!(opening_clauses(met), 1);
         assert!(leans_back(&text::clauses(met), 1));
+        // `正值…` frames as a time does.
+        let peak = "正值春运返程高峰，因这两条输电线路是重要供电线路，线路断落后电力不足。";
+        assert!(FRAMING.is_match("正值春运返程高峰") && leans_back(&text::clauses(peak), 1));
         for said in [
             "今年是全面建成小康社会目标实现之年，是全面打赢脱贫攻坚战收官之年。",
             "去年全村旅游收入6500万元，村民人均收入3万元。",
@@ -559,11 +584,34 @@ mod tests {
             assert_eq!(opening_clauses(said), 0, "{said}");
         }
         assert!(!can_end("11日下午4时50分，") && !can_end("2014年至2018年，"));
+        // `有关` is no copula: the clause names something and says nothing of it.
+        assert!(!can_end("本报刊登过的知名人士有关“一带一路”倡议的精彩观点，"));
+        assert!(can_end("这里有全国最大的蓝莓园，"));
         // A run cut after a frame that held its subject does not open on the predicate.
         let who = "习近平总书记在参加审议时，明确提出“三严三实”的要求，强调领导干部要树立好的作风。";
         let cut: Vec<Run> = runs(who, 80, 6, usize::MAX).into_iter().filter(|r| r.first > 0).collect();
         assert!(cut.iter().all(|r| !r.text.starts_with("明确提出")), "{cut:?}");
         assert!(runs(who, 80, 6, usize::MAX).iter().any(|r| r.first == 0));
+        // Nor on what a speaker did, without the speaker, nor on the end of a range.
+        let speaker = "埃塞俄比亚总统萨赫勒—沃克表示，赞赏并坚定支持中方为防控疫情所作庄严承诺和超常努力。";
+        assert!(texts(speaker).iter().all(|t| !t.starts_with("赞赏")), "{:?}", texts(speaker));
+        let range = "从340个左右贫困县将摘帽，到减税降费总额超过2万亿元，我们收获了累累硕果。";
+        assert!(texts(range).iter().all(|t| !t.ends_with("2万亿元。")), "{:?}", texts(range));
+        assert!(!whole_reads_alone("从340个左右贫困县将摘帽，到减税降费总额超过2万亿元；"));
+        assert!(!whole_reads_alone("现就推进基层整合审批服务执法力量，提出如下实施意见。"));
+        let about = "根据党中央的部署要求，现就推进基层整合审批服务执法力量，提出如下实施意见。";
+        assert!(texts(about).iter().all(|t| !t.ends_with("执法力量。")), "{:?}", texts(about));
+        // Nor on a place in a ranking whose list it left out.
+        let ranked = "在不久前发布的2019“中国企业500强”榜单上，盛虹集团位列第132位，十年间排名跃升361位。";
+        assert_eq!(opening_clauses(ranked), 1);
+        assert!(texts(ranked).iter().all(|t| t.starts_with("在不久前")), "{:?}", texts(ranked));
+        // Nor on whom someone leads, nor on a surprise, before what the sentence says of them.
+        for (s, stop) in [
+            ("2月13日下午1时许，教导员许奎率领10名突击队队员，列队进入方舱医院污染区。", "队员。"),
+            ("种了大半辈子地，于翠没想到自己60多岁了，还能在自家门口挣工资。", "60多岁了。"),
+        ] {
+            assert!(texts(s).iter().all(|t| !t.ends_with(stop)), "{:?}", texts(s));
+        }
         // A clause opened by a setting that goes on to say something is no frame.
         let setting = "在延期开学期间严禁中小学组织学生提前到校，严禁组织线下教学，违者将被追责。";
         assert_eq!(opening_clauses(setting), 0);

@@ -36,11 +36,12 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
     .expect("points-back pattern")
 });
 
-/// A place or thing named by pointing at it (`在这里`, `那儿`, `此地`, `这些答案`, `这个项目`):
+/// A place or thing named by pointing at it (`在这里`, `那儿`, `此地`, `这些答案`, `这个项目`,
+/// `这一数据`, `这两条线路`):
 /// in a sentence's first clause, it points back at what was named before
 /// (`中共中央、国务院在这里举行…`, `寻找这些答案的过程，…`), wherever it stands.
 static POINTED_AT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"这里|这儿|那里|那儿|此地|此处|这(?:些|个|种|类|项|次|位|名|座|条|件|样的)|那(?:些|个|种|位)")
+    Regex::new(r"这里|这儿|那里|那儿|此地|此处|这(?:些|个|种|类|项|次|位|名|座|条|件|样的|[一两二三四五六七八九十几])|那(?:些|个|种|位)")
         .expect("pointed-at pattern")
 });
 
@@ -210,6 +211,8 @@ mod tests {
             "寻找这些答案的过程，也是观察体育产业发展的过程。",
             "中共中央、国务院在这里举行2019年春节团拜会。",
             "“这里是我的第二故乡。”",
+            "这一数据引人关注。",
+            "因这两条输电线路是重要供电线路，线路断落。",
         ] {
             assert!(points_back(s), "{s}");
         }
