@@ -83,23 +83,31 @@ static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// A clause that ends on when the next one happens: a time opened by `到了` or `每到`
 /// (`到了干旱季`, `每到冬天`), a date after a dash (`祭奠长眠的父亲许庆——1995年9月12日`), which
 /// the dash hands to what the sentence says next, a period after a colon (`公告称：自1月1日至
-/// 3月31日`), or the time something took (`总书记用3天时间`, what was done in it comes next).
+/// 3月31日`), the time something took (`总书记用3天时间`, what was done in it comes next), or a
+/// deadline whose goal comes next (`力争到2021年底，…超过50%的库存采用标准化周转筐`).
 static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:^(?:到了|每到|每逢|一到)[^，。；]{0,6}(?:季|季节|天|时|时候|期|节|年|月|晚|晚上|夜里|早上|清晨|冬|夏|春|秋)|",
         r"——(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日)[\d〇一二三四五六七八九十年月日号]*|",
         r"(?:^|[：:])(?:自|从)[\d〇一二三四五六七八九十年月日号]+(?:至|到)[\d〇一二三四五六七八九十年月日号]+|",
-        r"用了?[^，。；]{1,8}(?:时间|工夫))$"
+        r"用了?[^，。；]{1,8}(?:时间|工夫)|",
+        r"(?:力争|争取|计划|预计|确保|将|要)(?:到|至|于|在)?(?:\d+|[〇一二三四五六七八九十]+)年[^，。；]{0,3})$"
     ))
     .expect("next-time clause pattern")
 });
 
 /// A clause that ends on a noun after its modifier (`负责感控检查的护士吴亚玲`, `过年的母亲`,
 /// `以春节为标志的新春佳节`, `所属的两艘测量船“远望3号”“远望7号”`, the noun's names in
-/// quotation marks after it) and says nothing of it (no `是`, `有`): the subject of a predicate
-/// the sentence goes on to give (`…，明显加快了…`), and a run cannot stop there.
+/// quotation marks after it; longer people, where nothing after the `的` reads as a verb's mark,
+/// `驻守在附近的北部战区陆军某边防旅八岔边防连官兵们`) and says nothing of it (no `是`, `有`):
+/// the subject of a predicate the sentence goes on to give (`…，明显加快了…`), and a run cannot
+/// stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"的[^的，。；、“”‘’《》]{1,6}(?:[“《][^“”《》]{1,12}[”》])*$").expect("bare noun clause pattern")
+    Regex::new(concat!(
+        r"的(?:[^的，。；、“”‘’《》]{1,6}|[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{6,20}(?:们|员|者|人|官兵|干部|群众|代表|专家|师生|职工|工人|农民|居民))",
+        r"(?:[“《][^“”《》]{1,12}[”》])*$"
+    ))
+    .expect("bare noun clause pattern")
 });
 
 /// What makes a clause that ends on a noun say something of it: a copula anywhere (not the `有`
@@ -124,17 +132,49 @@ static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that opens the setting of what the sentence says later (`随着…`, `为了…`,
-/// `为促进…`, `因…`, `在…`, `从…到…`, `当…时`, `经国务院批准`, `现就…`; not `当前…`,
-/// `当地…`): it cannot be a run's last.
+/// `为促进…`, `因…`, `在…`, `从…到…`, `当…时`, `经国务院批准`, `现就…`, `走进…`; not
+/// `当前…`, `当地…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:现就|特就|随着|为了|为(?:促进|推动|加强|确保|保障|进一步|切实|充分|更好|满足|解决|落实|贯彻|帮助|防止|避免|应对|做好|加快)|",
+        r"^(?:现就|特就|走进|走入|步入|踏进|踏入|来到|随着|",
         r"由于|因为|因[^此而地时人势]|截至|",
         r"面对|作为|通过|对于|关于|围绕|针对|当[^前地天日年时然即下场初代]|从|自从|除了|经过|按照|根据|在|",
         r"经[^，。；]{1,12}(?:批准|同意|签批|研究决定)$)"
     ))
     .expect("subordinate clause pattern")
 });
+
+/// A clause that opens a purpose (`为了…`, `为促进…`, `为更好地推动…`): a setting
+/// ([`sets_the_scene`]), which the clauses after it may carry on ([`continues_purpose`]).
+static PURPOSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:为了|为(?:促进|推动|加强|确保|保障|进一步|切实|充分|更好|满足|解决|落实|贯彻|帮助|防止|避免|应对|",
+        r"做好|加快))"
+    ))
+    .expect("purpose clause pattern")
+});
+
+/// A clause that goes on with the purpose the clause before it opened, as the next item of it
+/// (`为更好地推动…，帮助零售企业提升…效率，`, `为促进…，改善消费者用餐体验，`).
+static PURPOSE_GOES_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:帮助|推动|促进|加强|提升|提高|改善|满足|确保|保障|加快|增强|实现|推进|做好|解决|落实|助力|",
+        r"引导|鼓励|支持|方便|丰富|打造|营造|构建|完善|弘扬|传承|进一步|更好)"
+    ))
+    .expect("purpose item pattern")
+});
+
+/// Whether `clauses[k]` carries on a purpose opened before it ([`PURPOSE`], then
+/// [`PURPOSE_GOES_ON`] up to it): it belongs to the setting, and no run opens there.
+fn continues_purpose(clauses: &[&str], k: usize) -> bool {
+    let words = |clause: &str| text::trim(text::trim(clause).trim_end_matches(CLAUSE_BREAKS)).to_owned();
+    PURPOSE_GOES_ON.is_match(&words(clauses[k]))
+        && clauses[..k]
+            .iter()
+            .rev()
+            .find(|clause| !PURPOSE_GOES_ON.is_match(&words(clause)))
+            .is_some_and(|clause| PURPOSE.is_match(&words(clause)))
+}
 
 /// A clause opened by `在` that goes on past its time or setting (`在延期开学期间严禁…提前到校`,
 /// `在这种情况下各地加强了…`): the setting frames a predicate the clause itself holds, so it is
@@ -144,16 +184,18 @@ static SETTING_THEN_SAYS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("setting clause pattern")
 });
 
-/// A starting point without where it goes (`从一个资不抵债的肉联厂，蜕变为…`): the clause
-/// after it completes it, so a run cannot leave it out (`从今年起，` and `从全局来看，` only
-/// frame).
-static START_WITHOUT_END: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:从|自从)[^到至起始以看说言]*$").expect("starting point pattern"));
+/// A setting the clause after it completes, so that a run cannot leave it out: a starting
+/// point without where it goes (`从一个资不抵债的肉联厂，蜕变为…`; `从今年起，` and
+/// `从全局来看，` only frame), or the place a reader is taken into, whose sight comes next
+/// (`走进…苹果园，顿时眼前一亮`).
+static HELD_SETTING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:从|自从)[^到至起始以看说言]*$|走进|走入|步入|踏进|踏入|来到)").expect("held setting pattern")
+});
 
 /// Whether `words`, a clause without its break, sets the scene of what the sentence says later
-/// ([`SUBORDINATE`], unless [`SETTING_THEN_SAYS`]).
+/// ([`SUBORDINATE`] or [`PURPOSE`], unless [`SETTING_THEN_SAYS`]).
 fn sets_the_scene(words: &str) -> bool {
-    SUBORDINATE.is_match(words) && !SETTING_THEN_SAYS.is_match(words)
+    (SUBORDINATE.is_match(words) || PURPOSE.is_match(words)) && !SETTING_THEN_SAYS.is_match(words)
 }
 
 /// Whether `words`, a clause without its break, opens a part the sentence completes later: a
@@ -252,17 +294,19 @@ fn answers_quote(unit: &str) -> bool {
         && !words.trim_end_matches(['。', '！']).ends_with("答记者问")
 }
 
-/// How many of `sentence`'s first clauses only frame it ([`FRAMING`], [`WHEN_ONLY`], or a
-/// setting, [`sets_the_scene`], that is no [`START_WITHOUT_END`]; never a [`CONDITION`]): a
-/// run may open at its start or after them, at any clause up to this one, and nowhere later.
+/// How many of `sentence`'s first clauses only frame it ([`FRAMING`], [`WHEN_ONLY`], a
+/// setting, [`sets_the_scene`], that is no [`HELD_SETTING`], or what carries on a purpose,
+/// [`continues_purpose`]; never a [`CONDITION`]): a run may open at its start or after them, at
+/// any clause up to this one (not one that carries on a purpose), and nowhere later.
 pub fn opening_clauses(sentence: &str) -> usize {
-    text::clauses(sentence)
-        .iter()
-        .take_while(|clause| {
-            let words = text::trim(text::trim(clause).trim_end_matches(CLAUSE_BREAKS));
+    let clauses = text::clauses(sentence);
+    (0..clauses.len())
+        .take_while(|&k| {
+            let words = text::trim(text::trim(clauses[k]).trim_end_matches(CLAUSE_BREAKS));
             FRAMING.is_match(words)
                 || WHEN_ONLY.is_match(words)
-                || (sets_the_scene(words) && !START_WITHOUT_END.is_match(words))
+                || (sets_the_scene(words) && !HELD_SETTING.is_match(words))
+                || continues_purpose(&clauses, k)
         })
         .count()
 }
@@ -293,15 +337,20 @@ fn whole_clause(clauses: &[&str], end: usize) -> String {
 
 /// Whether a run of a sentence's `clauses` may stop after `clauses[end - 1]`: where the
 /// sentence goes on, after a clause that can end one ([`can_end`], asked of the whole clause a
-/// closing quotation belongs to, [`whole_clause`]) and not before a clause that carries it on
-/// ([`CARRIES_ON`]); where it closes the sentence, not on a colon ([`leads_into`]), and on a
-/// semicolon only after a clause that can end one (`从…，到减税降费总额超过2万亿元；` is part of
-/// a longer sentence). It depends on `end` alone, so [`runs`] asks it once for each clause.
+/// closing quotation belongs to, [`whole_clause`]) that carries on no purpose
+/// ([`continues_purpose`]), and not before a clause that carries it on ([`CARRIES_ON`]); where
+/// it closes the sentence, not on a colon ([`leads_into`]), and on a semicolon only after a
+/// clause that can end one (`从…，到减税降费总额超过2万亿元；` is part of a longer sentence).
+/// It depends on `end` alone, so [`runs`] asks it once for each clause.
 fn stops_well(clauses: &[&str], end: usize) -> bool {
     match clauses.get(end) {
         None if text::trim(clauses[end - 1]).ends_with(['；', ';']) => can_end(&whole_clause(clauses, end)),
         None => !leads_into(clauses[end - 1]),
-        Some(next) => can_end(&whole_clause(clauses, end)) && !CARRIES_ON.is_match(text::trim(next)),
+        Some(next) => {
+            can_end(&whole_clause(clauses, end))
+                && !continues_purpose(clauses, end - 1)
+                && !CARRIES_ON.is_match(text::trim(next))
+        }
     }
 }
 
@@ -327,7 +376,8 @@ static RANK: LazyLock<Regex> = LazyLock::new(|| {
 /// quotations and brackets it opens and none it does not, completes the pairs it opens, and
 /// neither answers a quotation it lacks, announces what follows, points back
 /// ([`leans_back`]) nor, cut from its sentence's start, opens on a predicate
-/// ([`PREDICATE_FIRST`]) or gives a place in a ranking whose list it left behind ([`RANK`]).
+/// ([`PREDICATE_FIRST`]), on what carries on a purpose ([`continues_purpose`]), or on a place in
+/// a ranking whose list it left behind ([`RANK`]).
 fn reads_alone(clauses: &[&str], first: usize, end: usize, opening: usize, shown: &str, stops: bool) -> bool {
     let cut_from_start = |opens: &str| PREDICATE_FIRST.is_match(opens) || RANK.is_match(opens);
     stops
@@ -336,7 +386,7 @@ fn reads_alone(clauses: &[&str], first: usize, end: usize, opening: usize, shown
         && !answers_quote(shown)
         && !points_ahead(shown)
         && !leans_back(&clauses[first..end], opening.saturating_sub(first))
-        && (first == 0 || !cut_from_start(text::trim(clauses[first])))
+        && (first == 0 || !(cut_from_start(text::trim(clauses[first])) || continues_purpose(clauses, first)))
 }
 
 /// Whether `sentence` whole reads alone as a summary's unit, by the rules its runs keep
@@ -601,6 +651,26 @@ mod tests {
         assert!(!whole_reads_alone("现就推进基层整合审批服务执法力量，提出如下实施意见。"));
         let about = "根据党中央的部署要求，现就推进基层整合审批服务执法力量，提出如下实施意见。";
         assert!(texts(about).iter().all(|t| !t.ends_with("执法力量。")), "{:?}", texts(about));
+        // Nor on a long subject, a deadline before its goal, or the place a reader is taken to.
+        for (s, stop) in [
+            ("驻守在附近的北部战区陆军某边防旅八岔边防连官兵们，每天与冰雪为伴，守卫着祖国领土。", "官兵们。"),
+            ("供应链企业统一采用标准化周转筐，力争到2021年底，超过50%的库存采用标准化周转筐。", "年底。"),
+            ("走进山西省运城市临猗县西村的标准化苹果园，顿时眼前一亮，棚里的电脑屏幕上一目了然。", "苹果园。"),
+        ] {
+            assert!(texts(s).iter().all(|t| !t.ends_with(stop)), "{:?}", texts(s));
+        }
+        // Nor on the next item of a purpose, which is part of the setting.
+        let purpose = "为更好地推动标准化行动，帮助零售企业提升流通效率，中国连锁经营协会日前发布《实施指引》。";
+        assert_eq!(opening_clauses(purpose), 2);
+        assert!(
+            texts(purpose).iter().all(|t| !t.starts_with("帮助") && !t.ends_with("效率。")),
+            "{:?}",
+            texts(purpose)
+        );
+        assert!(texts(purpose).contains(&"中国连锁经营协会日前发布《实施指引》。".to_owned()), "{:?}", texts(purpose));
+        // Nor leaves out the place a reader is taken into.
+        let entering = "走进西村的标准化苹果园，顿时眼前一亮，棚里的电脑屏幕上，苹果的生长情况一目了然。";
+        assert_eq!(opening_clauses(entering), 0);
         // Nor on a place in a ranking whose list it left out.
         let ranked = "在不久前发布的2019“中国企业500强”榜单上，盛虹集团位列第132位，十年间排名跃升361位。";
         assert_eq!(opening_clauses(ranked), 1);
