@@ -144,36 +144,36 @@ static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("subordinate clause pattern")
 });
 
-/// A clause that opens a purpose (`为了…`, `为促进…`, `为更好地推动…`): a setting
-/// ([`sets_the_scene`]), which the clauses after it may carry on ([`continues_purpose`]).
-static PURPOSE: LazyLock<Regex> = LazyLock::new(|| {
+/// What a purpose aims at, after the `为` that opens it (`为促进…`, `为更好地推动…`,
+/// `为引导…`), or as the next item of one (`为更好地推动…，帮助零售企业提升…效率，`,
+/// `为促进…，改善消费者用餐体验，`).
+static PURPOSE_AIM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:为了|为(?:促进|推动|加强|确保|保障|进一步|切实|充分|更好|满足|解决|落实|贯彻|帮助|防止|避免|应对|",
-        r"做好|加快))"
+        r"^(?:帮助|推动|促进|加强|提升|提高|改善|满足|确保|保障|加快|增强|实现|推进|做好|解决|落实|贯彻|助力|",
+        r"引导|鼓励|支持|方便|丰富|打造|营造|构建|完善|弘扬|传承|防止|避免|应对|迎接|庆祝|纪念|保护|提振|",
+        r"激发|扩大|降低|减少|缓解|稳定|打赢|打好|培育|践行|树立|宣传|表彰|深入|全面|有效|切实|充分|进一步|更好)"
     ))
-    .expect("purpose clause pattern")
+    .expect("purpose aim pattern")
 });
 
-/// A clause that goes on with the purpose the clause before it opened, as the next item of it
-/// (`为更好地推动…，帮助零售企业提升…效率，`, `为促进…，改善消费者用餐体验，`).
-static PURPOSE_GOES_ON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"^(?:帮助|推动|促进|加强|提升|提高|改善|满足|确保|保障|加快|增强|实现|推进|做好|解决|落实|助力|",
-        r"引导|鼓励|支持|方便|丰富|打造|营造|构建|完善|弘扬|传承|进一步|更好)"
-    ))
-    .expect("purpose item pattern")
-});
+/// Whether `words`, a clause without its break, opens a purpose (`为了…`, `为` and its aim,
+/// [`PURPOSE_AIM`]): a setting ([`sets_the_scene`]), which the clauses after it may carry on
+/// ([`continues_purpose`]).
+fn opens_purpose(words: &str) -> bool {
+    words.starts_with("为了") || words.strip_prefix('为').is_some_and(|aim| PURPOSE_AIM.is_match(aim))
+}
 
-/// Whether `clauses[k]` carries on a purpose opened before it ([`PURPOSE`], then
-/// [`PURPOSE_GOES_ON`] up to it): it belongs to the setting, and no run opens there.
+/// Whether `clauses[k]` carries on a purpose opened before it ([`opens_purpose`], then the next
+/// items of its aim up to it, [`PURPOSE_AIM`]): it belongs to the setting, and no run opens
+/// there.
 fn continues_purpose(clauses: &[&str], k: usize) -> bool {
     let words = |clause: &str| text::trim(text::trim(clause).trim_end_matches(CLAUSE_BREAKS)).to_owned();
-    PURPOSE_GOES_ON.is_match(&words(clauses[k]))
+    PURPOSE_AIM.is_match(&words(clauses[k]))
         && clauses[..k]
             .iter()
             .rev()
-            .find(|clause| !PURPOSE_GOES_ON.is_match(&words(clause)))
-            .is_some_and(|clause| PURPOSE.is_match(&words(clause)))
+            .find(|clause| !PURPOSE_AIM.is_match(&words(clause)))
+            .is_some_and(|clause| opens_purpose(&words(clause)))
 }
 
 /// A clause opened by `在` that goes on past its time or setting (`在延期开学期间严禁…提前到校`,
@@ -193,9 +193,9 @@ static HELD_SETTING: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Whether `words`, a clause without its break, sets the scene of what the sentence says later
-/// ([`SUBORDINATE`] or [`PURPOSE`], unless [`SETTING_THEN_SAYS`]).
+/// ([`SUBORDINATE`] or a purpose, [`opens_purpose`], unless [`SETTING_THEN_SAYS`]).
 fn sets_the_scene(words: &str) -> bool {
-    (SUBORDINATE.is_match(words) || PURPOSE.is_match(words)) && !SETTING_THEN_SAYS.is_match(words)
+    (SUBORDINATE.is_match(words) || opens_purpose(words)) && !SETTING_THEN_SAYS.is_match(words)
 }
 
 /// Whether `words`, a clause without its break, opens a part the sentence completes later: a
@@ -233,10 +233,10 @@ static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
 /// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`, `只有…才…`,
-/// `只要…就…`, `无论…都…`. A unit that holds the first half and not the second stops halfway
+/// `只要…就…`, `无论…都…`, `越是…越…`. A unit that holds the first half and not the second stops halfway
 /// (`…不仅需要出台政策。`, `…小到一针一线。`, `只有聚焦难题，打好组合拳。`): the sentence, or
 /// the next, says the rest.
-static CORRELATIVES: LazyLock<[(Regex, Regex); 8]> = LazyLock::new(|| {
+static CORRELATIVES: LazyLock<[(Regex, Regex); 9]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
         (pattern(r"不仅|不但|不只|不光|不单"), pattern(r"而且|并且|还|也|更|又|同时|甚至|亦|乃至")),
@@ -247,6 +247,7 @@ static CORRELATIVES: LazyLock<[(Regex, Regex); 8]> = LazyLock::new(|| {
         (pattern(r"(?:^|[，；：、])(?:只有|唯有)"), pattern(r"才")),
         (pattern(r"(?:^|[，；：、])只要"), pattern(r"就|便|都|即可|总")),
         (pattern(r"(?:^|[，；：、])(?:无论|不论|不管)"), pattern(r"都|也|均|总|始终|一律|全")),
+        (pattern(r"越是"), pattern(r"越")),
     ]
 });
 
@@ -662,6 +663,7 @@ mod tests {
         // Nor on the next item of a purpose, which is part of the setting.
         let purpose = "为更好地推动标准化行动，帮助零售企业提升流通效率，中国连锁经营协会日前发布《实施指引》。";
         assert_eq!(opening_clauses(purpose), 2);
+        assert!(!can_end("为引导广大群众深入了解疫情防控有关法律知识，"));
         assert!(
             texts(purpose).iter().all(|t| !t.starts_with("帮助") && !t.ends_with("效率。")),
             "{:?}",
@@ -719,6 +721,9 @@ mod tests {
         assert!(texts(both).iter().all(|t| !t.ends_with("敢于担当。")), "{:?}", texts(both));
         assert!(!whole_reads_alone("改革开放精神，既继承和体现了伟大民族精神。"));
         assert!(whole_reads_alone("既然来了，就要把工作做好。"));
+        let more = "疫情防控越是到最吃劲的时候，越要坚持依法防控。";
+        assert!(texts(more).iter().all(|t| !t.ends_with("的时候。")), "{:?}", texts(more));
+        assert!(texts(more).contains(&more.to_owned()));
         let either = "无论是SARS冠状病毒引起的肺炎、流感肺炎，还是新冠肺炎，都是病毒惹的祸。";
         assert!(texts(either).iter().all(|t| !t.ends_with("新冠肺炎。")), "{:?}", texts(either));
         let traits = "“燃”作为一种审美特质，既具有流行文化的共通属性，又有青年文化的鲜明个性。";
