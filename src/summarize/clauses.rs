@@ -136,7 +136,7 @@ static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 /// `当前…`, `当地…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:现就|特就|走进|走入|步入|踏进|踏入|来到|随着|",
+        r"^(?:现就|特就|走进|走入|步入|踏进|踏入|来到|行至|随着|",
         r"由于|因为|因[^此而地时人势]|截至|",
         r"面对|作为|通过|对于|关于|围绕|针对|当[^前地天日年时然即下场初代]|从|自从|除了|经过|按照|根据|在|",
         r"经[^，。；]{1,12}(?:批准|同意|签批|研究决定)$)"
@@ -189,7 +189,8 @@ static SETTING_THEN_SAYS: LazyLock<Regex> = LazyLock::new(|| {
 /// `从全局来看，` only frame), or the place a reader is taken into, whose sight comes next
 /// (`走进…苹果园，顿时眼前一亮`).
 static HELD_SETTING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?:从|自从)[^到至起始以看说言]*$|走进|走入|步入|踏进|踏入|来到)").expect("held setting pattern")
+    Regex::new(r"^(?:(?:从|自从)[^到至起始以看说言]*$|走进|走入|步入|踏进|踏入|来到|行至)")
+        .expect("held setting pattern")
 });
 
 /// Whether `words`, a clause without its break, sets the scene of what the sentence says later
@@ -209,10 +210,10 @@ fn subordinate(words: &str) -> bool {
 static RANGE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:到|至)[^了今]").expect("range end pattern"));
 
 /// A clause that carries on the one before it as its predicate (`…的环保节能技术，令人眼前一亮`,
-/// `…道德规范，对解决…具有重要价值`, `排船，是…的俗称`): the clause before is its subject, and
-/// a run cannot stop there.
+/// `…道德规范，对解决…具有重要价值`, `排船，是…的俗称`, `一幅新品年画《诸事如意》，吸引了几位
+/// 年轻人`): the clause before is its subject, and a run cannot stop there.
 static CARRIES_ON: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:是|正|令|让人|对|均|都是)").expect("predicate clause pattern"));
+    LazyLock::new(|| Regex::new(r"^(?:是|正|令|让人|对|均|都是|吸引|引来|引得)").expect("predicate clause pattern"));
 
 /// A clause that only frames what the sentence says: when (`今天下午，`, `前三季度，`, and every
 /// clause that only says when, [`WHEN_ONLY`]), on whose word or by what arrangement
@@ -703,6 +704,8 @@ mod tests {
         // Nor before the predicate of what it holds, nor on a colon that leads into the rest.
         let subject = "杭州街头绿色建筑的环保节能技术，令人眼前一亮，市民纷纷称赞。";
         assert!(texts(subject).iter().all(|t| t != "杭州街头绿色建筑的环保节能技术。"), "{:?}", texts(subject));
+        let drawing = "行至年画作坊，一幅贺岁生肖主题新品年画《诸事如意》，吸引了几位年轻人驻足欣赏。";
+        assert!(texts(drawing).iter().all(|t| !t.ends_with("》。")), "{:?}", texts(drawing));
         assert!(texts("我至亲至爱的家人和战友们：").is_empty());
     }
 

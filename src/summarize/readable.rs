@@ -18,8 +18,8 @@ pub const CUT: &str = "……";
 
 /// Words that open a clause by pointing back at what came before: a pronoun or determiner
 /// (`这`, `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `但`, `因此`, `并`, `也`), an
-/// example of what was said (`比如`), a reference (`上述`), or an item of a list (`二是`,
-/// `第二，`). A summary that opens with one leaves the reader asking "what?". `其实` ("in
+/// example or a part of what was said (`比如`, `有的`), a comparison with it (`更重要的是`), a
+/// reference (`上述`), or an item of a list (`二是`, `第二，`). A summary that opens with one leaves the reader asking "what?". `其实` ("in
 /// fact"), `也许` ("perhaps"), `他人` ("others"), `并购` ("a merger") and place names such as
 /// `那曲` do not point back.
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
@@ -29,7 +29,7 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
         r"他们|她们|它们|他(?:[^乡国人])|她|",
         r"那(?:么|些|个|时|里|天|样)|",
         r"对此|为此|由此|据此|至此|自此|从此|届时|当时|彼时|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
-        r"但|而|然而|不过|可是|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|同样|随后|接着|上述|以上|其中|原来|",
+        r"但|而|然而|不过|可是|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|接着|上述|以上|其中|原来|",
         // An item of a list whose lead-in the reader lacks (`二是…`, `一则是…`, `第二，…`).
         r"[一二三四五六七八九十]是|[一二]则|另一则|第[一二三四五六七八九十]+[，,、]",
         r")"
@@ -211,6 +211,8 @@ mod tests {
             "原来，这些箱子里装满了医用物资。",
             "也为了实现“停课不停学”的目标，贵州开通线上学习平台。",
             "比如北京出台“夜间13条”，进一步繁荣夜间经济。",
+            "有的服务农民工，开通高铁专列。",
+            "更急迫的是缺水，村民饮水就靠一口咸水井。",
             "寻找这些答案的过程，也是观察体育产业发展的过程。",
             "中共中央、国务院在这里举行2019年春节团拜会。",
             "“这里是我的第二故乡。”",
@@ -228,6 +230,7 @@ mod tests {
             "第二届进博会在上海开幕。",
             "并购重组市场持续活跃。",
             "也许，这就是答案。",
+            "更多的村民用上了自来水。",
             "大家来到广场，在这里合影留念。",
         ] {
             assert!(!points_back(s), "{s}");
