@@ -74,7 +74,7 @@ static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日|号|时|点|分|秒)|近日|日前|近期|目前|当前|如今|今年|去年|",
         r"明年|前年|当天|当日|昨天|今天|上午|下午|晚上|凌晨|前三季度|上半年|下半年|年初|年底|年末|月初|月底|",
-        r"上旬|中旬|下旬|此前|前不久|不久前|春节|春运|元旦|国庆|清明|端午|中秋|五一|寒假|暑假|假期|节日|至|到|—)+",
+        r"上旬|中旬|下旬|岁末|岁尾|年关|除夕|此前|前不久|不久前|春节|春运|元旦|国庆|清明|端午|中秋|五一|寒假|暑假|假期|节日|至|到|—)+",
         r"(?:以来|期间|底|初|末|前夕|起|许|左右)?$"
     ))
     .expect("time clause pattern")
@@ -167,13 +167,12 @@ fn opens_purpose(words: &str) -> bool {
 /// items of its aim up to it, [`PURPOSE_AIM`]): it belongs to the setting, and no run opens
 /// there.
 fn continues_purpose(clauses: &[&str], k: usize) -> bool {
-    let words = |clause: &str| text::trim(text::trim(clause).trim_end_matches(CLAUSE_BREAKS)).to_owned();
-    PURPOSE_AIM.is_match(&words(clauses[k]))
+    PURPOSE_AIM.is_match(words_of(clauses[k]))
         && clauses[..k]
             .iter()
             .rev()
-            .find(|clause| !PURPOSE_AIM.is_match(&words(clause)))
-            .is_some_and(|clause| opens_purpose(&words(clause)))
+            .find(|clause| !PURPOSE_AIM.is_match(words_of(clause)))
+            .is_some_and(|clause| opens_purpose(words_of(clause)))
 }
 
 /// A clause opened by `在` that goes on past its time or setting (`在延期开学期间严禁…提前到校`,
@@ -211,9 +210,34 @@ static RANGE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:到|至)[^
 
 /// A clause that carries on the one before it as its predicate (`…的环保节能技术，令人眼前一亮`,
 /// `…道德规范，对解决…具有重要价值`, `排船，是…的俗称`, `一幅新品年画《诸事如意》，吸引了几位
-/// 年轻人`): the clause before is its subject, and a run cannot stop there.
+/// 年轻人`, `…龙树画苑，就坐落在…东岸`): the clause before is its subject, and a run cannot stop
+/// there.
 static CARRIES_ON: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:是|正|令|让人|对|均|都是|吸引|引来|引得)").expect("predicate clause pattern"));
+    LazyLock::new(|| Regex::new(r"^(?:是|正|令|让人|对|均|都是|吸引|引来|引得|就)").expect("predicate clause pattern"));
+
+/// A clause that only names a place (`新郑国际机场`, `北京中南海`): after clauses that only say
+/// when, it sets a scene (`2月21日6时20分，新郑国际机场。`) and says nothing of it.
+static PLACE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^[^，。；：！？“”]{0,12}(?:机场|车站|火车站|码头|港口|村|镇|乡|县|市|街道|社区|医院|工地|现场|广场|车间|",
+        r"基地|大厅|路口|中南海|大会堂)$"
+    ))
+    .expect("place clause pattern")
+});
+
+/// A clause's words, without the break or sentence end after it.
+fn words_of(clause: &str) -> &str {
+    text::trim(text::trim(clause).trim_end_matches(|c| CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c)))
+}
+
+/// Whether `clauses`, a unit, only say when and where ([`WHEN_ONLY`], then [`PLACE_ONLY`]).
+fn only_when_and_where(clauses: &[&str]) -> bool {
+    clauses.split_last().is_some_and(|(last, before)| {
+        !before.is_empty()
+            && before.iter().all(|clause| WHEN_ONLY.is_match(words_of(clause)))
+            && PLACE_ONLY.is_match(words_of(last))
+    })
+}
 
 /// A clause that only frames what the sentence says: when (`今天下午，`, `前三季度，`, and every
 /// clause that only says when, [`WHEN_ONLY`]), on whose word or by what arrangement
@@ -376,7 +400,8 @@ static RANK: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether the run of `clauses[first..end]` of a sentence (of which `opening` first clauses
 /// only frame it), shown as `shown`, reads alone: it `stops` well ([`stops_well`]), closes the
 /// quotations and brackets it opens and none it does not, completes the pairs it opens, and
-/// neither answers a quotation it lacks, announces what follows, points back
+/// neither answers a quotation it lacks, announces what follows, only says when and where
+/// ([`only_when_and_where`]), points back
 /// ([`leans_back`]) nor, cut from its sentence's start, opens on a predicate
 /// ([`PREDICATE_FIRST`]), on what carries on a purpose ([`continues_purpose`]), or on a place in
 /// a ranking whose list it left behind ([`RANK`]).
@@ -387,6 +412,7 @@ fn reads_alone(clauses: &[&str], first: usize, end: usize, opening: usize, shown
         && !half_correlative(shown)
         && !answers_quote(shown)
         && !points_ahead(shown)
+        && !only_when_and_where(&clauses[first..end])
         && !leans_back(&clauses[first..end], opening.saturating_sub(first))
         && (first == 0 || !(cut_from_start(text::trim(clauses[first])) || continues_purpose(clauses, first)))
 }
@@ -704,6 +730,11 @@ mod tests {
         // Nor before the predicate of what it holds, nor on a colon that leads into the rest.
         let subject = "杭州街头绿色建筑的环保节能技术，令人眼前一亮，市民纷纷称赞。";
         assert!(texts(subject).iter().all(|t| t != "杭州街头绿色建筑的环保节能技术。"), "{:?}", texts(subject));
+        assert!(!whole_reads_alone("2月21日6时20分，新郑国际机场。"));
+        assert!(!whole_reads_alone("2019年岁末，北京中南海。"));
+        assert!(whole_reads_alone("2019年初，全市新建学校30所。"));
+        let placed = "青海省黄南藏族自治州同仁县龙树画苑，就坐落在这条黄河支流的东岸。";
+        assert!(texts(placed).iter().all(|t| !t.ends_with("画苑。")), "{:?}", texts(placed));
         let drawing = "行至年画作坊，一幅贺岁生肖主题新品年画《诸事如意》，吸引了几位年轻人驻足欣赏。";
         assert!(texts(drawing).iter().all(|t| !t.ends_with("》。")), "{:?}", texts(drawing));
         assert!(texts("我至亲至爱的家人和战友们：").is_empty());
