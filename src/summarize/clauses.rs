@@ -54,7 +54,8 @@ pub const RUN_END: char = '。';
 /// `在他看来`, `会议要求`), a time or purpose clause (`…之际`, `…以来`), a place the sentence
 /// goes on to fill (`…靠近机场一隅`), one that stops on a joining word (`的`, `和`), on the
 /// means of an action still to come (`目前贵州借助网络信息技术`, `消防员顺着6米拉梯`), on whom
-/// someone leads to what the sentence says next (`教导员许奎率领10名突击队队员`), or on a
+/// someone leads or gathers to what the sentence says next (`教导员许奎率领10名突击队队员`,
+/// `推广总站组织市县农技人员`), or on a
 /// surprise whose point comes next (`于翠没想到自己60多岁了，还能在家门口挣工资`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -62,6 +63,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"时|之时|后|之后|以后|前|之前|以来|期间|之际|过程中|当中|之中|中|里|一隅|一角|门口|门前|脚下|深处|街头|",
         r"要求|提出|呼吁|号召|来说|而言|的|和|与|及|或|并|而|把|将|向|从|在|为|",
         r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
+        r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*)$"
     ))
     .expect("open-ended clause pattern")
@@ -83,14 +85,15 @@ static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// A clause that ends on when the next one happens: a time opened by `到了` or `每到`
 /// (`到了干旱季`, `每到冬天`), a date after a dash (`祭奠长眠的父亲许庆——1995年9月12日`), which
 /// the dash hands to what the sentence says next, a period after a colon (`公告称：自1月1日至
-/// 3月31日`), the time something took (`总书记用3天时间`, what was done in it comes next), or a
+/// 3月31日`), the time something took (`总书记用3天时间`, `工作组组织专家，历时两年`: what
+/// was done in it comes next), or a
 /// deadline whose goal comes next (`力争到2021年底，…超过50%的库存采用标准化周转筐`).
 static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:^(?:到了|每到|每逢|一到)[^，。；]{0,6}(?:季|季节|天|时|时候|期|节|年|月|晚|晚上|夜里|早上|清晨|冬|夏|春|秋)|",
         r"——(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日)[\d〇一二三四五六七八九十年月日号]*|",
         r"(?:^|[：:])(?:自|从)[\d〇一二三四五六七八九十年月日号]+(?:至|到)[\d〇一二三四五六七八九十年月日号]+|",
-        r"用了?[^，。；]{1,8}(?:时间|工夫)|",
+        r"用了?[^，。；]{1,8}(?:时间|工夫)|(?:^|[^的])(?:历时|耗时|历经)[^，。；]{1,8}|",
         r"(?:力争|争取|计划|预计|确保|将|要)(?:到|至|于|在)?(?:\d+|[〇一二三四五六七八九十]+)年[^，。；]{0,3})$"
     ))
     .expect("next-time clause pattern")
@@ -99,12 +102,14 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// A clause that ends on a noun after its modifier (`负责感控检查的护士吴亚玲`, `过年的母亲`,
 /// `以春节为标志的新春佳节`, `所属的两艘测量船“远望3号”“远望7号”`, the noun's names in
 /// quotation marks after it; longer people, where nothing after the `的` reads as a verb's mark,
-/// `驻守在附近的北部战区陆军某边防旅八岔边防连官兵们`) and says nothing of it (no `是`, `有`):
+/// `驻守在附近的北部战区陆军某边防旅八岔边防连官兵们`; someone or something a count brings in,
+/// `…时代色彩：一处穷乡僻壤`) and says nothing of it (no `是`, `有`):
 /// the subject of a predicate the sentence goes on to give (`…，明显加快了…`), and a run cannot
 /// stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"的(?:[^的，。；、“”‘’《》]{1,6}|[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{6,20}(?:们|员|者|人|官兵|干部|群众|代表|专家|师生|职工|工人|农民|居民))",
+        r"(?:的(?:[^的，。；、“”‘’《》]{1,6}|[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{6,20}(?:们|员|者|人|官兵|干部|群众|代表|专家|师生|职工|工人|农民|居民))|",
+        r"(?:^|[：:])一(?:处|个|位|名|座|条|群|批|支|家|所|片|种)[^，。；：是有在了着过]{1,10})",
         r"(?:[“《][^“”《》]{1,12}[”》])*$"
     ))
     .expect("bare noun clause pattern")
@@ -132,14 +137,14 @@ static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that opens the setting of what the sentence says later (`随着…`, `为了…`,
-/// `为促进…`, `因…`, `在…`, `从…到…`, `当…时`, `经国务院批准`, `现就…`, `走进…`; not
+/// `为促进…`, `因…`, `在…`, `从…到…`, `当…时`, `经国务院批准`, `经50余次研讨`, `现就…`, `走进…`; not
 /// `当前…`, `当地…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:现就|特就|走进|走入|步入|踏进|踏入|来到|行至|随着|",
         r"由于|因为|因[^此而地时人势]|截至|",
         r"面对|作为|通过|对于|关于|围绕|针对|当[^前地天日年时然即下场初代]|从|自从|除了|经过|按照|根据|在|",
-        r"经[^，。；]{1,12}(?:批准|同意|签批|研究决定)$)"
+        r"经[^，。；]{1,12}(?:批准|同意|签批|研究决定|研讨|讨论|论证|修改|审议|努力|攻关|磋商|评审)$)"
     ))
     .expect("subordinate clause pattern")
 });
@@ -708,6 +713,10 @@ mod tests {
         for (s, stop) in [
             ("2月13日下午1时许，教导员许奎率领10名突击队队员，列队进入方舱医院污染区。", "队员。"),
             ("种了大半辈子地，于翠没想到自己60多岁了，还能在自家门口挣工资。", "60多岁了。"),
+            ("河北省农业技术推广总站组织市县农技人员，通过微信群开展技术指导。", "农技人员。"),
+            ("工作组组织相关领域专家，历时两年，经50余次研讨，制定了《人胚胎干细胞》标准。", "两年。"),
+            ("工作组组织相关领域专家，历时两年，经50余次研讨，制定了《人胚胎干细胞》标准。", "研讨。"),
+            ("《天渠》具有很强的时代色彩：一处穷乡僻壤，在支部书记的带领下，修成了一条天渠。", "僻壤。"),
         ] {
             assert!(texts(s).iter().all(|t| !t.ends_with(stop)), "{:?}", texts(s));
         }
