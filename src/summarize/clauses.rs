@@ -53,10 +53,10 @@ pub const RUN_END: char = '。';
 /// A clause that cannot end a sentence: one that introduces what follows (`他说`, `数据显示`,
 /// `在他看来`, `会议要求`), a time or purpose clause (`…之际`, `…以来`), a place the sentence
 /// goes on to fill (`…靠近机场一隅`), one that stops on a joining word (`的`, `和`), on the
-/// means of an action still to come (`目前贵州借助网络信息技术`, `消防员顺着6米拉梯`), on whom
-/// someone leads or gathers to what the sentence says next (`教导员许奎率领10名突击队队员`,
-/// `推广总站组织市县农技人员`), or on a
-/// surprise whose point comes next (`于翠没想到自己60多岁了，还能在家门口挣工资`).
+/// means of an action still to come (`目前贵州借助网络信息技术`, `消防员顺着6米拉梯`), on
+/// whom someone leads or gathers for what the sentence says next (`教导员许奎率领10名突击队
+/// 队员`, `推广总站组织市县农技人员`), or on a surprise whose point comes next
+/// (`于翠没想到自己60多岁了，还能在家门口挣工资`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
@@ -86,8 +86,8 @@ static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// (`到了干旱季`, `每到冬天`), a date after a dash (`祭奠长眠的父亲许庆——1995年9月12日`), which
 /// the dash hands to what the sentence says next, a period after a colon (`公告称：自1月1日至
 /// 3月31日`), the time something took (`总书记用3天时间`, `工作组组织专家，历时两年`: what
-/// was done in it comes next), or a
-/// deadline whose goal comes next (`力争到2021年底，…超过50%的库存采用标准化周转筐`).
+/// was done in it comes next), or a deadline whose goal comes next (`力争到2021年底，…超过50%
+/// 的库存采用标准化周转筐`).
 static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:^(?:到了|每到|每逢|一到)[^，。；]{0,6}(?:季|季节|天|时|时候|期|节|年|月|晚|晚上|夜里|早上|清晨|冬|夏|春|秋)|",
@@ -103,9 +103,8 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// `以春节为标志的新春佳节`, `所属的两艘测量船“远望3号”“远望7号”`, the noun's names in
 /// quotation marks after it; longer people, where nothing after the `的` reads as a verb's mark,
 /// `驻守在附近的北部战区陆军某边防旅八岔边防连官兵们`; someone or something a count brings in,
-/// `…时代色彩：一处穷乡僻壤`) and says nothing of it (no `是`, `有`):
-/// the subject of a predicate the sentence goes on to give (`…，明显加快了…`), and a run cannot
-/// stop there.
+/// `…时代色彩：一处穷乡僻壤`) and says nothing of it (no `是`, `有`): the subject of a
+/// predicate the sentence goes on to give (`…，明显加快了…`), and a run cannot stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:的(?:[^的，。；、“”‘’《》]{1,6}|[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{6,20}(?:们|员|者|人|官兵|干部|群众|代表|专家|师生|职工|工人|农民|居民))|",
@@ -137,8 +136,8 @@ static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that opens the setting of what the sentence says later (`随着…`, `为了…`,
-/// `为促进…`, `因…`, `在…`, `从…到…`, `当…时`, `经国务院批准`, `经50余次研讨`, `现就…`, `走进…`; not
-/// `当前…`, `当地…`): it cannot be a run's last.
+/// `为促进…`, `因…`, `在…`, `从…到…`, `当…时`, `经国务院批准`, `经50余次研讨`, `现就…`,
+/// `走进…`; not `当前…`, `当地…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:现就|特就|走进|走入|步入|踏进|踏入|来到|行至|随着|",
@@ -263,9 +262,9 @@ static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
 /// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`, `只有…才…`,
-/// `只要…就…`, `无论…都…`, `越是…越…`. A unit that holds the first half and not the second stops halfway
-/// (`…不仅需要出台政策。`, `…小到一针一线。`, `只有聚焦难题，打好组合拳。`): the sentence, or
-/// the next, says the rest.
+/// `只要…就…`, `无论…都…`, `越是…越…`. A unit that holds the first half and not the second
+/// stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`, `只有聚焦难题，打好组合拳。`): the
+/// sentence, or the next, says the rest.
 static CORRELATIVES: LazyLock<[(Regex, Regex); 9]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
@@ -333,7 +332,7 @@ pub fn opening_clauses(sentence: &str) -> usize {
     let clauses = text::clauses(sentence);
     (0..clauses.len())
         .take_while(|&k| {
-            let words = text::trim(text::trim(clauses[k]).trim_end_matches(CLAUSE_BREAKS));
+            let words = words_of(clauses[k]);
             FRAMING.is_match(words)
                 || WHEN_ONLY.is_match(words)
                 || (sets_the_scene(words) && !HELD_SETTING.is_match(words))
