@@ -19,9 +19,9 @@ pub const CUT: &str = "……";
 /// Words that open a clause by pointing back at what came before: a pronoun or determiner
 /// (`这`, `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `但`, `因此`, `并`, `也`), an
 /// example or a part of what was said (`比如`, `有的`), a comparison with it (`更重要的是`), a
-/// reference (`上述`), or an item of a list (`二是`, `第二，`). A summary that opens with one leaves the reader asking "what?". `其实` ("in
-/// fact"), `也许` ("perhaps"), `他人` ("others"), `并购` ("a merger") and place names such as
-/// `那曲` do not point back.
+/// reference (`上述`), or an item of a list (`二是`, `第二，`). A summary that opens with one
+/// leaves the reader asking "what?". `其实` ("in fact"), `也许` ("perhaps"), `他人` ("others"),
+/// `并购` ("a merger") and place names such as `那曲` do not point back.
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:",
@@ -38,9 +38,8 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A place or thing named by pointing at it (`在这里`, `那儿`, `此地`, `这些答案`, `这个项目`,
-/// `这一数据`, `这两条线路`):
-/// in a sentence's first clause, it points back at what was named before
-/// (`中共中央、国务院在这里举行…`, `寻找这些答案的过程，…`), wherever it stands.
+/// `这一数据`, `这两条线路`): in a sentence's first clause, it points back at what was named
+/// before (`中共中央、国务院在这里举行…`, `寻找这些答案的过程，…`), wherever it stands.
 static POINTED_AT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"这里|这儿|这附近|这一带|那里|那儿|此地|此处|这(?:些|个|种|类|项|次|位|名|座|条|件|样的|[一两二三四五六七八九十几])|那(?:些|个|种|位)")
         .expect("pointed-at pattern")
