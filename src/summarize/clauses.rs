@@ -88,15 +88,16 @@ static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// (`到了干旱季`, `每到冬天`), a date after a dash (`祭奠长眠的父亲许庆——1995年9月12日`), which
 /// the dash hands to what the sentence says next, a period after a colon (`公告称：自1月1日至
 /// 3月31日`), the time something took (`总书记用3天时间`, `工作组组织专家，历时两年`: what
-/// was done in it comes next), or a deadline whose goal comes next (`力争到2021年底，…超过50%
-/// 的库存采用标准化周转筐`).
+/// was done in it comes next), a deadline whose goal comes next (`力争到2021年底，…超过50%
+/// 的库存采用标准化周转筐`), or the time from which it holds (`自2020年起`, `从去年开始`).
 static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:^(?:到了|每到|每逢|一到)[^，。；]{0,6}(?:季|季节|天|时|时候|期|节|年|月|晚|晚上|夜里|早上|清晨|冬|夏|春|秋)|",
         r"——(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日)[\d〇一二三四五六七八九十年月日号]*|",
         r"(?:^|[：:])(?:自|从)[\d〇一二三四五六七八九十年月日号]+(?:至|到)[\d〇一二三四五六七八九十年月日号]+|",
         r"用了?[^，。；]{1,8}(?:时间|工夫)|(?:^|[^的])(?:历时|耗时|历经)[^，。；]{1,8}|",
-        r"(?:力争|争取|计划|预计|确保|将|要)(?:到|至|于|在)?(?:\d+|[〇一二三四五六七八九十]+)年[^，。；]{0,3})$"
+        r"(?:力争|争取|计划|预计|确保|将|要)(?:到|至|于|在)?(?:\d+|[〇一二三四五六七八九十]+)年[^，。；]{0,3}|",
+        r"^(?:自|从)[^，。；]{1,12}(?:起|开始))$"
     ))
     .expect("next-time clause pattern")
 });
@@ -220,6 +221,19 @@ static RANGE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:到|至)[^
 /// there.
 static CARRIES_ON: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:是|正|令|让人|对|均|都是|吸引|引来|引得|就)").expect("predicate clause pattern"));
+
+/// A clause that says what something is taken as (`作为…`, `列为…`), after one that takes it
+/// (`要把推动…服务大提升，作为…改革的当头炮`): the two are one predicate, and a run cannot stop
+/// between them.
+static TAKEN_AS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:作为|当作|当成|视为|列为|看作|看成)").expect("taken-as clause pattern"));
+
+/// Whether `clause` is opened by [`TAKEN_AS`] and completes `before`, which takes something
+/// (`把…`, `将…`).
+fn completes(clause: &str, before: &str) -> bool {
+    static TAKES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[^握手])把|将").expect("disposal pattern"));
+    TAKEN_AS.is_match(text::trim(clause)) && TAKES.is_match(words_of(before))
+}
 
 /// A clause that only names a place (`新郑国际机场`, `北京中南海`): after clauses that only say
 /// when, it sets a scene (`2月21日6时20分，新郑国际机场。`) and says nothing of it.
@@ -370,7 +384,8 @@ fn whole_clause(clauses: &[&str], end: usize) -> String {
 /// Whether a run of a sentence's `clauses` may stop after `clauses[end - 1]`: where the
 /// sentence goes on, after a clause that can end one ([`can_end`], asked of the whole clause a
 /// closing quotation belongs to, [`whole_clause`]) that carries on no purpose
-/// ([`continues_purpose`]), and not before a clause that carries it on ([`CARRIES_ON`]); where
+/// ([`continues_purpose`]), and not before a clause that carries it on ([`CARRIES_ON`]) or
+/// completes what it takes ([`TAKEN_AS`]); where
 /// it closes the sentence, not on a colon ([`leads_into`]), and on a semicolon only after a
 /// clause that can end one (`从…，到减税降费总额超过2万亿元；` is part of a longer sentence).
 /// It depends on `end` alone, so [`runs`] asks it once for each clause.
@@ -382,6 +397,7 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
             can_end(&whole_clause(clauses, end))
                 && !continues_purpose(clauses, end - 1)
                 && !CARRIES_ON.is_match(text::trim(next))
+                && !completes(next, clauses[end - 1])
         }
     }
 }
@@ -405,11 +421,16 @@ static RANK: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether a run may open at `clauses[first]`: at its sentence's start, or, cut from it, not on
 /// a predicate whose subject it left behind ([`PREDICATE_FIRST`]), on what carries on a purpose
-/// ([`continues_purpose`]), or on a place in a ranking whose list it left behind ([`RANK`]). It
+/// ([`continues_purpose`]), on what completes a clause it left behind ([`TAKEN_AS`]), or on a
+/// place in a ranking whose list it left behind ([`RANK`]). It
 /// depends on `first` alone, so [`runs`] asks it once for each clause.
 fn opens_well(clauses: &[&str], first: usize) -> bool {
     let words = words_of(clauses[first]);
-    first == 0 || !(PREDICATE_FIRST.is_match(words) || RANK.is_match(words) || continues_purpose(clauses, first))
+    first == 0
+        || !(PREDICATE_FIRST.is_match(words)
+            || RANK.is_match(words)
+            || continues_purpose(clauses, first)
+            || completes(words, clauses[first - 1]))
 }
 
 /// Whether the run of `clauses[first..end]` of a sentence (of which `opening` first clauses
@@ -685,6 +706,7 @@ mod tests {
         }
         assert!(!can_end("11日下午4时50分，") && !can_end("2014年至2018年，"));
         assert!(!can_end("全国科普日举办14年来，") && can_end("春天来了，"));
+        assert!(!can_end("自2020年起，") && !can_end("从去年开始，") && can_end("新学期从9月1日开始，"));
         // `有关` is no copula: the clause names something and says nothing of it.
         assert!(!can_end("本报刊登过的知名人士有关“一带一路”倡议的精彩观点，"));
         assert!(can_end("这里有全国最大的蓝莓园，"));
@@ -696,6 +718,8 @@ mod tests {
         // Nor on what a speaker did, without the speaker, nor on the end of a range.
         let speaker = "埃塞俄比亚总统萨赫勒—沃克表示，赞赏并坚定支持中方为防控疫情所作庄严承诺和超常努力。";
         assert!(texts(speaker).iter().all(|t| !t.starts_with("赞赏")), "{:?}", texts(speaker));
+        let taken = "会议明确，要把推动杭州东站服务大提升，作为“最多跑一次”改革的当头炮。";
+        assert!(texts(taken).iter().all(|t| !t.starts_with("作为")), "{:?}", texts(taken));
         let range = "从340个左右贫困县将摘帽，到减税降费总额超过2万亿元，我们收获了累累硕果。";
         assert!(texts(range).iter().all(|t| !t.ends_with("2万亿元。")), "{:?}", texts(range));
         assert!(!whole_reads_alone("从340个左右贫困县将摘帽，到减税降费总额超过2万亿元；"));
@@ -732,6 +756,8 @@ mod tests {
             ("工作组组织相关领域专家，历时两年，经50余次研讨，制定了《人胚胎干细胞》标准。", "两年。"),
             ("工作组组织相关领域专家，历时两年，经50余次研讨，制定了《人胚胎干细胞》标准。", "研讨。"),
             ("《天渠》具有很强的时代色彩：一处穷乡僻壤，在支部书记的带领下，修成了一条天渠。", "僻壤。"),
+            ("《通知》明确，为贯彻落实《改革方案》，自2020年起，在一些地方和企业开展改革试点。", "年起。"),
+            ("会议明确，要把推动杭州东站服务大提升，作为“最多跑一次”改革的当头炮。", "大提升。"),
         ] {
             assert!(texts(s).iter().all(|t| !t.ends_with(stop)), "{:?}", texts(s));
         }
