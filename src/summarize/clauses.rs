@@ -222,6 +222,11 @@ static RANGE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:到|至)[^
 static CARRIES_ON: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:是|正|令|让人|对|均|都是|吸引|引来|引得|就)").expect("predicate clause pattern"));
 
+/// A sentence's first clause that says what is about to happen to one the sentence names next
+/// (`即将出战…系列赛，他依然保持…`): a run cannot stop there. Later in a sentence, `即将` says
+/// it of the subject before it (`新郎桑杰卡…，学画唐卡6年，即将出师`).
+static ABOUT_TO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^即将").expect("about-to clause pattern"));
+
 /// A clause that says what something is taken as (`作为…`, `列为…`), after one that takes it
 /// (`要把推动…服务大提升，作为…改革的当头炮`): the two are one predicate, and a run cannot stop
 /// between them.
@@ -385,7 +390,7 @@ fn whole_clause(clauses: &[&str], end: usize) -> String {
 /// sentence goes on, after a clause that can end one ([`can_end`], asked of the whole clause a
 /// closing quotation belongs to, [`whole_clause`]) that carries on no purpose
 /// ([`continues_purpose`]), and not before a clause that carries it on ([`CARRIES_ON`]) or
-/// completes what it takes ([`TAKEN_AS`]); where
+/// completes what it takes ([`TAKEN_AS`]), nor on a first clause that is [`ABOUT_TO`]; where
 /// it closes the sentence, not on a colon ([`leads_into`]), and on a semicolon only after a
 /// clause that can end one (`从…，到减税降费总额超过2万亿元；` is part of a longer sentence).
 /// It depends on `end` alone, so [`runs`] asks it once for each clause.
@@ -398,6 +403,7 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
                 && !continues_purpose(clauses, end - 1)
                 && !CARRIES_ON.is_match(text::trim(next))
                 && !completes(next, clauses[end - 1])
+                && (end > 1 || !ABOUT_TO.is_match(words_of(clauses[0])))
         }
     }
 }
@@ -720,6 +726,8 @@ mod tests {
         assert!(texts(speaker).iter().all(|t| !t.starts_with("赞赏")), "{:?}", texts(speaker));
         let taken = "会议明确，要把推动杭州东站服务大提升，作为“最多跑一次”改革的当头炮。";
         assert!(texts(taken).iter().all(|t| !t.starts_with("作为")), "{:?}", texts(taken));
+        let soon = "新郎桑杰卡，来自同仁县保安镇麻巴村，学画唐卡6年，即将出师，去年工资领了近6万元。";
+        assert!(texts(soon).iter().any(|t| t.ends_with("即将出师。")), "{:?}", texts(soon));
         let range = "从340个左右贫困县将摘帽，到减税降费总额超过2万亿元，我们收获了累累硕果。";
         assert!(texts(range).iter().all(|t| !t.ends_with("2万亿元。")), "{:?}", texts(range));
         assert!(!whole_reads_alone("从340个左右贫困县将摘帽，到减税降费总额超过2万亿元；"));
@@ -758,6 +766,7 @@ mod tests {
             ("《天渠》具有很强的时代色彩：一处穷乡僻壤，在支部书记的带领下，修成了一条天渠。", "僻壤。"),
             ("《通知》明确，为贯彻落实《改革方案》，自2020年起，在一些地方和企业开展改革试点。", "年起。"),
             ("会议明确，要把推动杭州东站服务大提升，作为“最多跑一次”改革的当头炮。", "大提升。"),
+            ("即将出战14日开幕的冠军游泳系列赛（深圳站），他依然保持“劳模”作风。", "（深圳站）。"),
         ] {
             assert!(texts(s).iter().all(|t| !t.ends_with(stop)), "{:?}", texts(s));
         }
