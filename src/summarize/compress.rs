@@ -196,10 +196,12 @@ pub fn applies(sentences: &[Sentence], budget: Budget) -> bool {
 }
 
 /// The combinations of `units` within `max_chars`: each unit a summary may hold ([`Unit::opens`])
-/// alone, and with each such unit of a later sentence that does not repeat it
+/// alone where it keeps [`MIN_CHARS`] (a sentence whole may be shorter: `“打铁火喽！”` alone says
+/// nothing of the article), and with each such unit of a later sentence that does not repeat it
 /// ([`readable::repeats`]).
 pub fn combos(units: &[Unit], max_chars: usize) -> Vec<Combo> {
-    let mut out: Vec<Combo> = (0..units.len()).filter(|&a| units[a].opens).map(|a| (a, None)).collect();
+    let mut out: Vec<Combo> =
+        (0..units.len()).filter(|&a| units[a].opens && units[a].chars >= MIN_CHARS).map(|a| (a, None)).collect();
     for (a, first) in units.iter().enumerate().filter(|(_, u)| u.opens) {
         for (b, second) in units.iter().enumerate().skip(a + 1) {
             if second.opens
@@ -290,6 +292,15 @@ mod tests {
         // (`部署冬季供暖工作，…`), first or second.
         assert!(combos.iter().all(|&(a, b)| units[a].opens && b.is_none_or(|b| units[b].opens)));
         assert!(units.iter().any(|u| !u.opens && u.run.text.starts_with("部署")), "{units:?}");
+        // A cry too short to say anything is a unit, but no summary alone.
+        let cry = sentences(&["“打铁火喽！”", "罗庄村的村民最期待的当数新春庙会晚上那场打铁火仪式了。"]);
+        let embedded = Embedded::new(&[0.3, 0.1]);
+        let t = embedded.text(&cry, "打铁火");
+        let units = t.units(80);
+        assert!(units.iter().any(|u| u.run.text == "“打铁火喽！”"), "{units:?}");
+        let cried = super::combos(&units, 80);
+        assert!(cried.iter().all(|&c| c.1.is_some() || units[c.0].chars >= MIN_CHARS), "{cried:?}");
+        assert!(!cried.is_empty());
     }
 
     #[test]
