@@ -240,12 +240,13 @@ fn completes(clause: &str, before: &str) -> bool {
     TAKEN_AS.is_match(text::trim(clause)) && TAKES.is_match(words_of(before))
 }
 
-/// A clause that only names a place (`新郑国际机场`, `北京中南海`): after clauses that only say
-/// when, it sets a scene (`2月21日6时20分，新郑国际机场。`) and says nothing of it.
+/// A clause that only names a place (`新郑国际机场`, `北京中南海`, `天津站北2出站口`): after
+/// clauses that only say when, it sets a scene (`2月21日6时20分，新郑国际机场。`) and says
+/// nothing of it.
 static PLACE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^[^，。；：！？“”]{0,12}(?:机场|车站|火车站|码头|港口|村|镇|乡|县|市|街道|社区|医院|工地|现场|广场|车间|",
-        r"基地|大厅|路口|中南海|大会堂)$"
+        r"基地|大厅|路口|出站口|进站口|站台|候车室|候车厅|停车场|服务区|收费站|检查站|卡口|中南海|大会堂)$"
     ))
     .expect("place clause pattern")
 });
@@ -408,13 +409,15 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
     }
 }
 
-/// What someone does or says, said without who (`明确提出…`, `主持召开…`, `赞赏并支持…`): a
+/// What someone does or says, said without who (`明确提出…`, `主持召开…`, `赞赏并支持…`,
+/// `对…工作作出全面部署`): a
 /// clause that opens so after a frame that held its subject (`习近平总书记在参加审议时，明确
 /// 提出…`, `埃塞俄比亚总统表示，赞赏…`) has lost it.
 static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:明确提出|提出|强调|指出|主持|出席|会见|看望|慰问|考察|视察|发表|作出|签署|宣布|来到|走进|",
-        r"赞赏|赞扬|感谢|祝贺|欢迎|坚信|相信|愿意|愿同|愿与|愿为|希望)"
+        r"赞赏|赞扬|感谢|祝贺|欢迎|坚信|相信|愿意|愿同|愿与|愿为|希望|",
+        r"对[^，。；]{1,30}(?:作出|做出|进行|开展|给予|提出)(?:了)?(?:全面|具体|专门|系统)?(?:部署|安排|要求|批示|指示))"
     ))
     .expect("predicate opening pattern")
 });
@@ -724,6 +727,8 @@ mod tests {
         // Nor on what a speaker did, without the speaker, nor on the end of a range.
         let speaker = "埃塞俄比亚总统萨赫勒—沃克表示，赞赏并坚定支持中方为防控疫情所作庄严承诺和超常努力。";
         assert!(texts(speaker).iter().all(|t| !t.starts_with("赞赏")), "{:?}", texts(speaker));
+        let planned = "黄委召开专题会议，对黄河下游春灌供水工作作出全面部署，加大小浪底水库下泄流量。";
+        assert!(texts(planned).iter().all(|t| !t.starts_with("对黄河")), "{:?}", texts(planned));
         let taken = "会议明确，要把推动杭州东站服务大提升，作为“最多跑一次”改革的当头炮。";
         assert!(texts(taken).iter().all(|t| !t.starts_with("作为")), "{:?}", texts(taken));
         let soon = "新郎桑杰卡，来自同仁县保安镇麻巴村，学画唐卡6年，即将出师，去年工资领了近6万元。";
@@ -792,6 +797,7 @@ mod tests {
         assert!(!whole_reads_alone("2月21日6时20分，新郑国际机场。"));
         assert!(!whole_reads_alone("2019年岁末，北京中南海。"));
         assert!(whole_reads_alone("2019年初，全市新建学校30所。"));
+        assert!(!whole_reads_alone("2月18日上午，天津站北2出站口。"));
         let placed = "青海省黄南藏族自治州同仁县龙树画苑，就坐落在这条黄河支流的东岸。";
         assert!(texts(placed).iter().all(|t| !t.ends_with("画苑。")), "{:?}", texts(placed));
         let drawing = "行至年画作坊，一幅贺岁生肖主题新品年画《诸事如意》，吸引了几位年轻人驻足欣赏。";
