@@ -142,14 +142,20 @@ static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 /// `为促进…`, `因…`, `在…`, `从…到…`, `当…时`, `经国务院批准`, `经50余次研讨`, `现就…`,
 /// `走进…`; not `当前…`, `当地…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"^(?:现就|特就|走进|走入|步入|踏进|踏入|来到|行至|随着|",
-        r"由于|因为|因[^此而地时人势]|截至|",
-        r"面对|作为|通过|对于|关于|围绕|针对|当[^前地天日年时然即下场初代]|从|自从|除了|经过|按照|根据|在|",
-        r"经[^，。；]{1,12}(?:批准|同意|签批|研究决定|研讨|讨论|论证|修改|审议|努力|攻关|磋商|评审)$)"
+    Regex::new(&format!(
+        "^(?:{}|{ENTERING}|{})",
+        concat!(
+            r"现就|特就|随着|由于|因为|因[^此而地时人势]|截至|面对|作为|通过|对于|关于|围绕|针对|",
+            r"当[^前地天日年时然即下场初代]|从|自从|除了|经过|按照|根据|在"
+        ),
+        r"经[^，。；]{1,12}(?:批准|同意|签批|研究决定|研讨|讨论|论证|修改|审议|努力|攻关|磋商|评审)$"
     ))
     .expect("subordinate clause pattern")
 });
+
+/// The verbs that take a reader into a place (`走进…苹果园，`, `行至…作坊，`): a setting
+/// ([`SUBORDINATE`]) the clause after it completes ([`HELD_SETTING`]).
+const ENTERING: &str = "走进|走入|步入|踏进|踏入|来到|行至";
 
 /// What a purpose aims at, after the `为` that opens it (`为促进…`, `为更好地推动…`,
 /// `为引导…`), or as the next item of one (`为更好地推动…，帮助零售企业提升…效率，`,
@@ -195,8 +201,7 @@ static SETTING_THEN_SAYS: LazyLock<Regex> = LazyLock::new(|| {
 /// `从全局来看，` only frame), or the place a reader is taken into, whose sight comes next
 /// (`走进…苹果园，顿时眼前一亮`).
 static HELD_SETTING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?:从|自从)[^到至起始以看说言]*$|走进|走入|步入|踏进|踏入|来到|行至)")
-        .expect("held setting pattern")
+    Regex::new(&format!(r"^(?:(?:从|自从)[^到至起始以看说言]*$|{ENTERING})")).expect("held setting pattern")
 });
 
 /// Whether `words`, a clause without its break, sets the scene of what the sentence says later
@@ -410,9 +415,8 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
 }
 
 /// What someone does or says, said without who (`明确提出…`, `主持召开…`, `赞赏并支持…`,
-/// `对…工作作出全面部署`): a
-/// clause that opens so after a frame that held its subject (`习近平总书记在参加审议时，明确
-/// 提出…`, `埃塞俄比亚总统表示，赞赏…`) has lost it.
+/// `对…工作作出全面部署`): a clause that opens so after a frame that held its subject
+/// (`习近平总书记在参加审议时，明确提出…`, `埃塞俄比亚总统表示，赞赏…`) has lost it.
 static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:明确提出|提出|强调|指出|主持|出席|会见|看望|慰问|考察|视察|发表|作出|签署|宣布|来到|走进|",
@@ -431,8 +435,8 @@ static RANK: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether a run may open at `clauses[first]`: at its sentence's start, or, cut from it, not on
 /// a predicate whose subject it left behind ([`PREDICATE_FIRST`]), on what carries on a purpose
 /// ([`continues_purpose`]), on what completes a clause it left behind ([`TAKEN_AS`]), or on a
-/// place in a ranking whose list it left behind ([`RANK`]). It
-/// depends on `first` alone, so [`runs`] asks it once for each clause.
+/// place in a ranking whose list it left behind ([`RANK`]). It depends on `first` alone, so
+/// [`runs`] asks it once for each clause.
 fn opens_well(clauses: &[&str], first: usize) -> bool {
     let words = words_of(clauses[first]);
     first == 0
