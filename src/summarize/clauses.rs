@@ -287,6 +287,14 @@ static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("framing clause pattern")
 });
 
+/// A clause that ends on a date because it says when something was done (`我出生于1936年`,
+/// `工程始建于1925年`): a predicate, not a frame, though it ends as a frame does (`于2019年，`
+/// alone is one).
+static DONE_ON_A_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[^，。；]于(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日)[\d〇一二三四五六七八九十年月日号]*$")
+        .expect("dated predicate pattern")
+});
+
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
 /// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`, `只有…才…`,
 /// `只要…就…`, `无论…都…`, `越是…越…`. A unit that holds the first half and not the second
@@ -360,7 +368,7 @@ pub fn opening_clauses(sentence: &str) -> usize {
     (0..clauses.len())
         .take_while(|&k| {
             let words = words_of(clauses[k]);
-            FRAMING.is_match(words)
+            (FRAMING.is_match(words) && !DONE_ON_A_DATE.is_match(words))
                 || WHEN_ONLY.is_match(words)
                 || (sets_the_scene(words) && !HELD_SETTING.is_match(words))
                 || continues_purpose(&clauses, k)
@@ -487,7 +495,7 @@ pub fn whole_reads_alone(sentence: &str) -> bool {
 pub fn can_end(clause: &str) -> bool {
     let bare = text::trim(clause);
     let Some(stop) = bare.chars().last() else { return false };
-    let words = text::trim(bare.trim_end_matches(CLAUSE_BREAKS));
+    let words = after_inner_end(text::trim(bare.trim_end_matches(CLAUSE_BREAKS)));
     matches!(stop, '，' | '；' | ',' | ';')
         && !OPEN_ENDED.is_match(words)
         && !subordinate(words)
@@ -495,6 +503,23 @@ pub fn can_end(clause: &str) -> bool {
         && !WHEN_NEXT.is_match(words)
         && !RANGE_END.is_match(words)
         && (!BARE_NOUN.is_match(words) || SAYS.is_match(words))
+}
+
+/// What a clause says after the last sentence end inside it, where a quotation holds more than
+/// one sentence (`是中国…结束的那一年。1949年` of `“我出生于1936年，是…那一年。1949年，…”`): how
+/// the clause ends is how that last sentence goes on.
+fn after_inner_end(words: &str) -> &str {
+    match words.rfind(text::is_sentence_end) {
+        Some(at) => {
+            let tail = text::trim(words[at..].trim_start_matches(|c| text::is_sentence_end(c) || text::is_closing(c)));
+            if tail.is_empty() {
+                words
+            } else {
+                tail
+            }
+        }
+        None => words,
+    }
 }
 
 /// `text` as a sentence of its own: a trailing clause break (`；`, `，`) gives way to a
@@ -703,6 +728,10 @@ mod tests {
         assert_eq!(opening_clauses("1月16日11时02分，我国成功发射卫星。"), 1);
         assert_eq!(opening_clauses("今年2月起，北京市再取消21项证明。"), 1);
         assert_eq!(opening_clauses("近日，记者从市教育局获悉，全市新建学校30所。"), 2);
+        // A clause that says when something was done is no frame; `于…`, alone, is one.
+        assert_eq!(opening_clauses("“我出生于1936年，是中国历史性的万里长征结束的那一年。”"), 0);
+        assert_eq!(opening_clauses("该公司成立于2010年3月，是全国首家民营银行。"), 0);
+        assert_eq!(opening_clauses("于2019年，全市新建学校30所。"), 1);
         let met = "记者见到她时，这个从未来过湖北的姑娘，正在重症病房穿梭。";
         assert_eq!(opening_clauses(met), 1);
         assert!(leans_back(&text::clauses(met), 1));
@@ -881,6 +910,13 @@ mod tests {
             assert!(all.contains(&when.to_owned()), "{all:?}");
         }
         assert!(can_end("他们在2019年，") && !can_end("2019年，") && !can_end("今年以来，"));
+        // A clause is judged by how its last sentence goes on, where a quotation holds several.
+        assert!(
+            !can_end("是中国历史性的万里长征结束的那一年。1949年，") && can_end("这是我们的责任。我们会坚持下去，")
+        );
+        assert!(can_end("他说：“我们会坚持下去。”，"));
+        let quoted = "“我生于北方，是中国历史性的万里长征结束的那一年。1949年，中华人民共和国成立时，我在哪里？”";
+        assert!(texts(quoted).iter().all(|t| !t.ends_with("1949年。")), "{:?}", texts(quoted));
         assert!(!can_end("2019年春节假期，") && !can_end("国庆期间，"));
         for next in [
             "渔村只靠一口浅井吃水，到了枯水期，渔民要划船去岛外挑水。",
