@@ -57,7 +57,8 @@ pub const RUN_END: char = '。';
 /// whom someone leads or gathers for what the sentence says next (`教导员许奎率领10名突击队
 /// 队员`, `推广总站组织市县农技人员`), on a surprise whose point comes next
 /// (`于翠没想到自己60多岁了，还能在家门口挣工资`), or on the circumstance of an action still to
-/// come (`专机在2架缅甸战机护航下`).
+/// come (`专机在2架缅甸战机护航下`), or on the height or angle from which someone goes on to
+/// act (`习近平总书记从…全局和战略高度`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
@@ -66,7 +67,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
         r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
-        r"在[^，。；]{1,24}下)$"
+        r"在[^，。；]{1,24}下|从[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?)$"
     ))
     .expect("open-ended clause pattern")
 });
@@ -805,6 +806,7 @@ mod tests {
             ("《通知》明确，为贯彻落实《改革方案》，自2020年起，在一些地方和企业开展改革试点。", "年起。"),
             ("会议明确，要把推动杭州东站服务大提升，作为“最多跑一次”改革的当头炮。", "大提升。"),
             ("即将出战14日开幕的冠军游泳系列赛（深圳站），他依然保持“劳模”作风。", "（深圳站）。"),
+            ("总结大会上，习近平总书记从全局和战略高度，充分肯定了主题教育取得的成效。", "战略高度。"),
         ] {
             assert!(texts(s).iter().all(|t| !t.ends_with(stop)), "{:?}", texts(s));
         }
