@@ -105,14 +105,16 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A clause that ends on a noun after its modifier (`负责感控检查的护士吴亚玲`, `过年的母亲`,
 /// `以春节为标志的新春佳节`, `所属的两艘测量船“远望3号”“远望7号”`, the noun's names in
-/// quotation marks after it; longer people, where nothing after the `的` reads as a verb's mark,
+/// quotation marks after it, or its gloss in brackets, `自主研发的高血压专利药玄宁（马来酸左旋
+/// 氨氯地平）`; longer people, where nothing after the `的` reads as a verb's mark,
 /// `驻守在附近的北部战区陆军某边防旅八岔边防连官兵们`; someone or something a count brings in,
 /// `…时代色彩：一处穷乡僻壤`) and says nothing of it (no `是`, `有`): the subject of a
 /// predicate the sentence goes on to give (`…，明显加快了…`), and a run cannot stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:的(?:[^的，。；、“”‘’《》]{1,6}|[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{6,20}(?:们|员|者|人|官兵|干部|群众|代表|专家|师生|职工|工人|农民|居民))|",
-        r"(?:^|[：:])一(?:处|个|位|名|座|条|群|批|支|家|所|片|种)[^，。；：是有在了着过]{1,10})",
+        r"(?:^|[：:])一(?:处|个|位|名|座|条|群|批|支|家|所|片|种)[^，。；：是有在了着过]{1,10}|",
+        r"的[^的，。；、“”‘’《》（）]{1,10}（[^（）]{1,24}）)",
         r"(?:[“《][^“”《》]{1,12}[”》])*$"
     ))
     .expect("bare noun clause pattern")
@@ -298,10 +300,10 @@ static DONE_ON_A_DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
 /// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`, `只有…才…`,
-/// `只要…就…`, `无论…都…`, `越是…越…`. A unit that holds the first half and not the second
+/// `只要…就…`, `无论…都…`, `越是…越…`, `一手抓…一手抓…`. A unit that holds the first half and not the second
 /// stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`, `只有聚焦难题，打好组合拳。`): the
 /// sentence, or the next, says the rest.
-static CORRELATIVES: LazyLock<[(Regex, Regex); 9]> = LazyLock::new(|| {
+static CORRELATIVES: LazyLock<[(Regex, Regex); 10]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
         (pattern(r"不仅|不但|不只|不光|不单"), pattern(r"而且|并且|还|也|更|又|同时|甚至|亦|乃至")),
@@ -313,6 +315,7 @@ static CORRELATIVES: LazyLock<[(Regex, Regex); 9]> = LazyLock::new(|| {
         (pattern(r"(?:^|[，；：、])只要"), pattern(r"就|便|都|即可|总")),
         (pattern(r"(?:^|[，；：、])(?:无论|不论|不管)"), pattern(r"都|也|均|总|始终|一律|全")),
         (pattern(r"越是"), pattern(r"越")),
+        (pattern(r"一手(?:抓|握|托|牵|拿|提)"), pattern(r"一手|另一手|两手")),
     ]
 });
 
@@ -855,6 +858,8 @@ mod tests {
         assert!(texts(both).iter().all(|t| !t.ends_with("敢于担当。")), "{:?}", texts(both));
         assert!(!whole_reads_alone("改革开放精神，既继承和体现了伟大民族精神。"));
         assert!(whole_reads_alone("既然来了，就要把工作做好。"));
+        let hands = "近来，体育产业一手抓疫情防控，一手抓企业经营，努力实现产业平稳有序发展。";
+        assert!(texts(hands).iter().all(|t| !t.ends_with("疫情防控。")), "{:?}", texts(hands));
         let more = "疫情防控越是到最吃劲的时候，越要坚持依法防控。";
         assert!(texts(more).iter().all(|t| !t.ends_with("的时候。")), "{:?}", texts(more));
         assert!(texts(more).contains(&more.to_owned()));
@@ -940,13 +945,15 @@ mod tests {
             "从中华传统文化的语境出发，以春节为标志的新春佳节，可谓一年之中最为重要的节日。",
             "在安置房整治项目现场，身为社区党委书记的她，为了项目的推进走街串户。",
             "20日下午，测控部所属的两艘测量船“远望3号”“远望7号”，完成任务后返回母港。",
+            "日前，石药集团自主研发的高血压专利药玄宁（马来酸左旋氨氯地平），通过了上市申请。",
         ] {
             let all = texts(subject);
             assert!(
                 all.iter().all(|t| !t.ends_with("吴亚玲。")
                     && !t.ends_with("佳节。")
                     && !t.ends_with("的她。")
-                    && !t.ends_with("7号”。")),
+                    && !t.ends_with("7号”。")
+                    && !t.ends_with("）。")),
                 "{all:?}"
             );
         }
