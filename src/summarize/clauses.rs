@@ -88,15 +88,15 @@ static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// A clause that ends on when the next one happens: a time opened by `到了` or `每到`
 /// (`到了干旱季`, `每到冬天`), a date after a dash (`祭奠长眠的父亲许庆——1995年9月12日`), which
 /// the dash hands to what the sentence says next, a period after a colon (`公告称：自1月1日至
-/// 3月31日`), the time something took (`总书记用3天时间`, `工作组组织专家，历时两年`: what
-/// was done in it comes next), a deadline whose goal comes next (`力争到2021年底，…超过50%
+/// 3月31日`), the time something took or was set aside (`总书记用3天时间`, `党员干部集中时间`,
+/// `工作组组织专家，历时两年`: what was done in it comes next), a deadline whose goal comes next (`力争到2021年底，…超过50%
 /// 的库存采用标准化周转筐`), or the time from which it holds (`自2020年起`, `从去年开始`).
 static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:^(?:到了|每到|每逢|一到)[^，。；]{0,6}(?:季|季节|天|时|时候|期|节|年|月|晚|晚上|夜里|早上|清晨|冬|夏|春|秋)|",
         r"——(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日)[\d〇一二三四五六七八九十年月日号]*|",
         r"(?:^|[：:])(?:自|从)[\d〇一二三四五六七八九十年月日号]+(?:至|到)[\d〇一二三四五六七八九十年月日号]+|",
-        r"用了?[^，。；]{1,8}(?:时间|工夫)|(?:^|[^的])(?:历时|耗时|历经)[^，。；]{1,8}|",
+        r"(?:用了?|集中|抽出|挤出|腾出|花了?)[^，。；]{0,8}(?:时间|工夫)|(?:^|[^的])(?:历时|耗时|历经)[^，。；]{1,8}|",
         r"(?:力争|争取|计划|预计|确保|将|要)(?:到|至|于|在)?(?:\d+|[〇一二三四五六七八九十]+)年[^，。；]{0,3}|",
         r"^(?:自|从)[^，。；]{1,12}(?:起|开始))$"
     ))
@@ -108,13 +108,15 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// quotation marks after it, or its gloss in brackets, `自主研发的高血压专利药玄宁（马来酸左旋
 /// 氨氯地平）`; longer people, where nothing after the `的` reads as a verb's mark,
 /// `驻守在附近的北部战区陆军某边防旅八岔边防连官兵们`; someone or something a count brings in,
-/// `…时代色彩：一处穷乡僻壤`) and says nothing of it (no `是`, `有`): the subject of a
+/// `…时代色彩：一处穷乡僻壤`; a noun after a name in quotation marks, `…为重点的“不忘初心、
+/// 牢记使命”主题教育`; people a role names, `党和国家领导人习近平、李克强…等`) and says nothing of it (no `是`, `有`): the subject of a
 /// predicate the sentence goes on to give (`…，明显加快了…`), and a run cannot stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?:的(?:[^的，。；、“”‘’《》]{1,6}|[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{6,20}(?:们|员|者|人|官兵|干部|群众|代表|专家|师生|职工|工人|农民|居民))|",
+        r"(?:的(?:(?:[“《][^“”《》]{1,16}[”》])?[^的，。；、“”‘’《》]{1,6}|[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{6,20}(?:们|员|者|人|官兵|干部|群众|代表|专家|师生|职工|工人|农民|居民))|",
         r"(?:^|[：:])一(?:处|个|位|名|座|条|群|批|支|家|所|片|种)[^，。；：是有在了着过]{1,10}|",
-        r"的[^的，。；、“”‘’《》（）]{1,10}（[^（）]{1,24}）)",
+        r"的[^的，。；、“”‘’《》（）]{1,10}（[^（）]{1,24}）|",
+        r"(?:领导人|领导同志|负责人|代表|嘉宾)[^，。；]*、[^，。；]*等)",
         r"(?:[“《][^“”《》]{1,12}[”》])*$"
     ))
     .expect("bare noun clause pattern")
@@ -935,6 +937,7 @@ mod tests {
         assert!(!can_end("每到冬天，") && can_end("他们到了北京，") && can_end("我们每到一处都受到欢迎，"));
         assert!(!can_end("通知称：自2021年3月1日至5月31日，") && can_end("展览自3月1日开幕，"));
         assert!(!can_end("工作组用两周时间，") && can_end("新流程节省了大量时间，"));
+        assert!(!can_end("主题教育中，广大党员干部集中时间，") && can_end("重点监管食品卫生、经营交易行为等，"));
         assert!(!can_end("目前贵州借助网络信息技术，") && !can_end("10余位消防员顺着6米拉梯，"));
         assert!(!can_end("记者看到，") && can_end("游客看到了大熊猫，"));
         assert!(can_end("依托丰富的红色文化资源和绿色生态资源发展乡村旅游，"));
@@ -946,6 +949,8 @@ mod tests {
             "在安置房整治项目现场，身为社区党委书记的她，为了项目的推进走街串户。",
             "20日下午，测控部所属的两艘测量船“远望3号”“远望7号”，完成任务后返回母港。",
             "日前，石药集团自主研发的高血压专利药玄宁（马来酸左旋氨氯地平），通过了上市申请。",
+            "从2019年6月起，一场以领导干部为重点的“不忘初心、牢记使命”主题教育，在全党自上而下展开。",
+            "党和国家领导人习近平、李克强、栗战书、汪洋等，同首都观众一起观看演出。",
         ] {
             let all = texts(subject);
             assert!(
@@ -953,7 +958,9 @@ mod tests {
                     && !t.ends_with("佳节。")
                     && !t.ends_with("的她。")
                     && !t.ends_with("7号”。")
-                    && !t.ends_with("）。")),
+                    && !t.ends_with("）。")
+                    && !t.ends_with("主题教育。")
+                    && !t.ends_with("汪洋等。")),
                 "{all:?}"
             );
         }
