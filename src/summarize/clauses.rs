@@ -90,7 +90,8 @@ static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// the dash hands to what the sentence says next, a period after a colon (`公告称：自1月1日至
 /// 3月31日`), the time something took or was set aside (`总书记用3天时间`, `党员干部集中时间`,
 /// `工作组组织专家，历时两年`: what was done in it comes next), a deadline whose goal comes next (`力争到2021年底，…超过50%
-/// 的库存采用标准化周转筐`), or the time from which it holds (`自2020年起`, `从去年开始`).
+/// 的库存采用标准化周转筐`), the time from which it holds (`自2020年起`, `从去年开始`), or each
+/// time something happens (`习近平总书记每次考察调研`: what happens then comes next).
 static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:^(?:到了|每到|每逢|一到)[^，。；]{0,6}(?:季|季节|天|时|时候|期|节|年|月|晚|晚上|夜里|早上|清晨|冬|夏|春|秋)|",
@@ -98,7 +99,7 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:^|[：:])(?:自|从)[\d〇一二三四五六七八九十年月日号]+(?:至|到)[\d〇一二三四五六七八九十年月日号]+|",
         r"(?:用了?|集中|抽出|挤出|腾出|花了?)[^，。；]{0,8}(?:时间|工夫)|(?:^|[^的])(?:历时|耗时|历经)[^，。；]{1,8}|",
         r"(?:力争|争取|计划|预计|确保|将|要)(?:到|至|于|在)?(?:\d+|[〇一二三四五六七八九十]+)年[^，。；]{0,3}|",
-        r"^(?:自|从)[^，。；]{1,12}(?:起|开始))$"
+        r"^(?:自|从)[^，。；]{1,12}(?:起|开始)|每(?:次|当|回)[^，。；都也总就便]{1,16})$"
     ))
     .expect("next-time clause pattern")
 });
@@ -935,6 +936,7 @@ mod tests {
             assert!(all.iter().all(|t| !t.ends_with("枯水期。") && !t.ends_with("3日。")), "{all:?}");
         }
         assert!(!can_end("每到冬天，") && can_end("他们到了北京，") && can_end("我们每到一处都受到欢迎，"));
+        assert!(!can_end("习近平总书记每次考察调研，") && can_end("他每次都准时到岗，"));
         assert!(!can_end("通知称：自2021年3月1日至5月31日，") && can_end("展览自3月1日开幕，"));
         assert!(!can_end("工作组用两周时间，") && can_end("新流程节省了大量时间，"));
         assert!(!can_end("主题教育中，广大党员干部集中时间，") && can_end("重点监管食品卫生、经营交易行为等，"));
