@@ -58,7 +58,8 @@ pub const RUN_END: char = '。';
 /// 队员`, `推广总站组织市县农技人员`), on a surprise whose point comes next
 /// (`于翠没想到自己60多岁了，还能在家门口挣工资`), or on the circumstance of an action still to
 /// come (`专机在2架缅甸战机护航下`), or on the height or angle from which someone goes on to
-/// act (`习近平总书记从…全局和战略高度`).
+/// act (`习近平总书记从…全局和战略高度`), or on what someone or something is in a role
+/// (`双周协商座谈会作为协商民主平台`; not what is taken as something, `把创新作为第一动力`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
@@ -67,7 +68,8 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
         r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
-        r"在[^，。；]{1,24}下|从[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?)$"
+        r"在[^，。；]{1,24}下|从[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?|",
+        r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24})$"
     ))
     .expect("open-ended clause pattern")
 });
@@ -939,6 +941,11 @@ mod tests {
         assert!(!can_end("习近平总书记每次考察调研，") && can_end("他每次都准时到岗，"));
         assert!(!can_end("通知称：自2021年3月1日至5月31日，") && can_end("展览自3月1日开幕，"));
         assert!(!can_end("工作组用两周时间，") && can_end("新流程节省了大量时间，"));
+        assert!(!can_end("双周协商座谈会作为协商民主平台，") && !can_end("作为一名老党员，"));
+        assert!(can_end("我们把创新作为第一动力，") && can_end("他作为代表发了言，"));
+        // Nor is a role a frame to leave out: it holds the subject.
+        let role = "“燃”作为一种审美特质，既具有流行文化的共通属性，又有青年文化的鲜明个性。";
+        assert_eq!(opening_clauses(role), 0);
         assert!(!can_end("主题教育中，广大党员干部集中时间，") && can_end("重点监管食品卫生、经营交易行为等，"));
         assert!(!can_end("目前贵州借助网络信息技术，") && !can_end("10余位消防员顺着6米拉梯，"));
         assert!(!can_end("记者看到，") && can_end("游客看到了大熊猫，"));
