@@ -51,7 +51,7 @@ const MAX_RUNS: usize = 512;
 pub const RUN_END: char = '。';
 
 /// A clause that cannot end a sentence: one that introduces what follows (`他说`, `数据显示`,
-/// `在他看来`, `会议要求`), a time or purpose clause (`…之际`, `…以来`), a place the sentence
+/// `在他看来`, `会议要求`, `每一名党员干部都应当意识到`), a time or purpose clause (`…之际`, `…以来`), a place the sentence
 /// goes on to fill (`…靠近机场一隅`), one that stops on a joining word (`的`, `和`), on the
 /// means of an action still to come (`目前贵州借助网络信息技术`, `消防员顺着6米拉梯`), on
 /// whom someone leads or gathers for what the sentence says next (`教导员许奎率领10名突击队
@@ -63,6 +63,7 @@ pub const RUN_END: char = '。';
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
+        r"意识到|认识到|体会到|感受到|深知|相信|坚信|确信|懂得|",
         r"时|之时|后|之后|以后|前|之前|以来|[年月天日周]来|期间|之际|过程中|当中|之中|中|里|一隅|一角|门口|门前|脚下|深处|街头|",
         r"要求|提出|呼吁|号召|来说|而言|的|和|与|及|或|并|而|把|将|向|从|在|为|",
         r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
@@ -949,6 +950,7 @@ mod tests {
         assert!(!can_end("主题教育中，广大党员干部集中时间，") && can_end("重点监管食品卫生、经营交易行为等，"));
         assert!(!can_end("目前贵州借助网络信息技术，") && !can_end("10余位消防员顺着6米拉梯，"));
         assert!(!can_end("记者看到，") && can_end("游客看到了大熊猫，"));
+        assert!(!can_end("每一名党员干部都应当意识到，") && can_end("他们意识到了问题，"));
         assert!(can_end("依托丰富的红色文化资源和绿色生态资源发展乡村旅游，"));
         // Nor on a subject before its predicate: a noun after its modifier that the clause says
         // nothing of.
