@@ -139,7 +139,7 @@ pub fn score_examples(
     for chunk in examples.chunks(256) {
         let articles: Vec<&Article> = chunk.iter().map(|e| &e.article).collect();
         let sentences: Vec<Vec<Sentence>> = articles.iter().map(|a| candidates(a)).collect();
-        let embedded = ranked::embed(encoder, &articles, &sentences, limits.max_candidates)?;
+        let embedded = ranked::embed(encoder, &articles, &sentences, limits)?;
         for ((example, sentences), e) in chunk.iter().zip(sentences).zip(embedded) {
             let context = Context {
                 vectors: &e.vectors,
