@@ -58,7 +58,8 @@ pub const RUN_END: char = '。';
 /// 队员`, `推广总站组织市县农技人员`), on a surprise whose point comes next
 /// (`于翠没想到自己60多岁了，还能在家门口挣工资`), or on the circumstance of an action still to
 /// come (`专机在2架缅甸战机护航下`), or on the height or angle from which someone goes on to
-/// act (`习近平总书记从…全局和战略高度`), or on what someone or something is in a role
+/// act (`习近平总书记从…全局和战略高度`), or on whom someone speaks for (`习近平总书记首先代表
+/// 党中央和国务院`), or on what someone or something is in a role
 /// (`双周协商座谈会作为协商民主平台`; not what is taken as something, `把创新作为第一动力`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -70,6 +71,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
         r"在[^，。；]{1,24}下|从[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?|",
+        r"代表(?:党中央|中共中央|中央|国务院|中央军委|政府|全国|全体|各族|本人|我们|我|公司|集团)[^，。；了着过]{0,16}|",
         r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24})$"
     ))
     .expect("open-ended clause pattern")
@@ -231,10 +233,12 @@ static RANGE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:到|至)[^
 
 /// A clause that carries on the one before it as its predicate (`…的环保节能技术，令人眼前一亮`,
 /// `…道德规范，对解决…具有重要价值`, `排船，是…的俗称`, `一幅新品年画《诸事如意》，吸引了几位
-/// 年轻人`, `…龙树画苑，就坐落在…东岸`): the clause before is its subject, and a run cannot stop
-/// there.
-static CARRIES_ON: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:是|正|令|让人|对|均|都是|吸引|引来|引得|就)").expect("predicate clause pattern"));
+/// 年轻人`, `…龙树画苑，就坐落在…东岸`, `我国马克思主义哲学文本研究，从一开始就与…紧密相连`): the
+/// clause before is its subject, and a run cannot stop there.
+static CARRIES_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:是|正|令|让人|对|均|都是|吸引|引来|引得|就|从一开始|一直|始终|历来|向来|从来)")
+        .expect("predicate clause pattern")
+});
 
 /// A sentence's first clause that says what is about to happen to one the sentence names next
 /// (`即将出战…系列赛，他依然保持…`): a run cannot stop there. Later in a sentence, `即将` says
@@ -816,6 +820,8 @@ mod tests {
             ("会议明确，要把推动杭州东站服务大提升，作为“最多跑一次”改革的当头炮。", "大提升。"),
             ("即将出战14日开幕的冠军游泳系列赛（深圳站），他依然保持“劳模”作风。", "（深圳站）。"),
             ("总结大会上，习近平总书记从全局和战略高度，充分肯定了主题教育取得的成效。", "战略高度。"),
+            ("面带微笑，习近平总书记首先代表党中央和国务院，向全国各族人民致以新春祝福。", "国务院。"),
+            ("我国马克思主义哲学文本研究，从一开始就与我国经济发展和社会进步紧密相连。", "文本研究。"),
         ] {
             assert!(texts(s).iter().all(|t| !t.ends_with(stop)), "{:?}", texts(s));
         }
