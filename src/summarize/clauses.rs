@@ -240,6 +240,20 @@ static CARRIES_ON: LazyLock<Regex> = LazyLock::new(|| {
         .expect("predicate clause pattern")
 });
 
+/// A clause of a question that asks (`党风廉政建设有哪些新的规律，…需要注意哪些问题？`): cut there
+/// and ended with a full stop, the question would read as a statement. (In a statement, the same
+/// words ask nothing: `重点讲授疫情期间如何进行远程授课`.)
+static ASKS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"哪|什么|如何|怎么|怎样|为何|为什么|多少|是否|能否|[吗呢]$").expect("question pattern")
+});
+
+/// Whether a run of `clauses` that stops after `clauses[end - 1]` stops on what a question asks
+/// ([`ASKS`]), the sentence ending in a question mark.
+fn stops_mid_question(clauses: &[&str], end: usize) -> bool {
+    clauses.last().is_some_and(|last| text::trim(last).trim_end_matches(text::is_closing).ends_with(['？', '?']))
+        && ASKS.is_match(words_of(clauses[end - 1]))
+}
+
 /// A sentence's first clause that says what is about to happen to one the sentence names next
 /// (`即将出战…系列赛，他依然保持…`): a run cannot stop there. Later in a sentence, `即将` says
 /// it of the subject before it (`新郎桑杰卡…，学画唐卡6年，即将出师`).
@@ -418,7 +432,8 @@ fn whole_clause(clauses: &[&str], end: usize) -> String {
 /// sentence goes on, after a clause that can end one ([`can_end`], asked of the whole clause a
 /// closing quotation belongs to, [`whole_clause`]) that carries on no purpose
 /// ([`continues_purpose`]), and not before a clause that carries it on ([`CARRIES_ON`]) or
-/// completes what it takes ([`TAKEN_AS`]), nor on a first clause that is [`ABOUT_TO`]; where
+/// completes what it takes ([`TAKEN_AS`]), nor on a first clause that is [`ABOUT_TO`], nor on
+/// what a question asks ([`stops_mid_question`]); where
 /// it closes the sentence, not on a colon ([`leads_into`]), and on a semicolon only after a
 /// clause that can end one (`从…，到减税降费总额超过2万亿元；` is part of a longer sentence).
 /// It depends on `end` alone, so [`runs`] asks it once for each clause.
@@ -432,6 +447,7 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
                 && !CARRIES_ON.is_match(text::trim(next))
                 && !completes(next, clauses[end - 1])
                 && (end > 1 || !ABOUT_TO.is_match(words_of(clauses[0])))
+                && !stops_mid_question(clauses, end)
         }
     }
 }
@@ -957,6 +973,10 @@ mod tests {
         assert!(!can_end("目前贵州借助网络信息技术，") && !can_end("10余位消防员顺着6米拉梯，"));
         assert!(!can_end("记者看到，") && can_end("游客看到了大熊猫，"));
         assert!(!can_end("每一名党员干部都应当意识到，") && can_end("他们意识到了问题，"));
+        let asked = "新形势下，党风廉政建设有哪些新的规律，一体推进“三不”需要注意哪些问题？";
+        assert!(texts(asked).iter().all(|t| !t.ends_with("规律。")), "{:?}", texts(asked));
+        let told = "教育厅开展远程培训，重点讲授疫情期间如何进行远程授课，受到教师欢迎。";
+        assert!(texts(told).iter().any(|t| t.ends_with("远程授课。")), "{:?}", texts(told));
         assert!(can_end("依托丰富的红色文化资源和绿色生态资源发展乡村旅游，"));
         // Nor on a subject before its predicate: a noun after its modifier that the clause says
         // nothing of.
