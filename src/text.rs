@@ -167,8 +167,10 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
                 break;
             }
         }
-        // Still inside a quotation that goes on: the sentence goes on too.
-        if depth > 0 && chars_in < MAX_QUOTED_CHARS {
+        // Still inside a quotation that goes on, or after one the sentence goes on from
+        // (`推出“中国加油！我们在一起！”的整版海报`, `“……！”，他说`): the sentence goes on too.
+        let goes_on = closed && chars.peek().is_some_and(|&(_, next)| matches!(next, '的' | '等' | '、' | '，' | ','));
+        if (depth > 0 || goes_on) && chars_in < MAX_QUOTED_CHARS {
             continue;
         }
         let end = chars.peek().map_or(paragraph.len(), |&(j, _)| j);
@@ -313,6 +315,13 @@ mod tests {
             vec!["他说：“高质量发展离不开数字化转型。”", "近日，青岛发布报告。", "真的吗？！", "是的……", "好"]
         );
         assert_eq!(sentences("一、二，三"), vec!["一、二，三"]);
+        // A quotation the sentence goes on from is part of it.
+        let p = "《俄罗斯报》推出“中国加油！我们在一起！”的整版海报，声援中国抗击疫情。该报还刊文。";
+        assert_eq!(
+            sentences(p),
+            vec!["《俄罗斯报》推出“中国加油！我们在一起！”的整版海报，声援中国抗击疫情。", "该报还刊文。"]
+        );
+        assert_eq!(sentences("“加油！”，他喊道。好。"), vec!["“加油！”，他喊道。", "好。"]);
     }
 
     #[test]
