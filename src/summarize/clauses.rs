@@ -51,16 +51,16 @@ const MAX_RUNS: usize = 512;
 pub const RUN_END: char = '。';
 
 /// A clause that cannot end a sentence: one that introduces what follows (`他说`, `数据显示`,
-/// `在他看来`, `会议要求`, `每一名党员干部都应当意识到`), a time or purpose clause (`…之际`, `…以来`), a place the sentence
-/// goes on to fill (`…靠近机场一隅`), one that stops on a joining word (`的`, `和`), on the
-/// means of an action still to come (`目前贵州借助网络信息技术`, `消防员顺着6米拉梯`), on
-/// whom someone leads or gathers for what the sentence says next (`教导员许奎率领10名突击队
-/// 队员`, `推广总站组织市县农技人员`), on a surprise whose point comes next
-/// (`于翠没想到自己60多岁了，还能在家门口挣工资`), or on the circumstance of an action still to
-/// come (`专机在2架缅甸战机护航下`), or on the height or angle from which someone goes on to
-/// act (`习近平总书记从…全局和战略高度`), or on whom someone speaks for (`习近平总书记首先代表
-/// 党中央和国务院`), or on what someone or something is in a role
-/// (`双周协商座谈会作为协商民主平台`; not what is taken as something, `把创新作为第一动力`).
+/// `在他看来`, `会议要求`, `每一名党员干部都应当意识到`), a time or purpose clause (`…之际`,
+/// `…以来`), a place the sentence goes on to fill (`…靠近机场一隅`), one that stops on a
+/// joining word (`的`, `和`), on the means of an action still to come (`目前贵州借助网络信息
+/// 技术`, `消防员顺着6米拉梯`), on whom someone leads or gathers for what the sentence says next
+/// (`教导员许奎率领10名突击队队员`, `推广总站组织市县农技人员`), on a surprise whose point comes
+/// next (`于翠没想到自己60多岁了，还能在家门口挣工资`), on the circumstance of an action still
+/// to come (`专机在2架缅甸战机护航下`), on the height or angle from which someone goes on to act
+/// (`习近平总书记从…全局和战略高度`), on whom someone speaks for (`习近平总书记首先代表党中央和
+/// 国务院`), or on what someone or something is in a role (`双周协商座谈会作为协商民主平台`;
+/// not what is taken as something, `把创新作为第一动力`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
@@ -94,9 +94,10 @@ static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// (`到了干旱季`, `每到冬天`), a date after a dash (`祭奠长眠的父亲许庆——1995年9月12日`), which
 /// the dash hands to what the sentence says next, a period after a colon (`公告称：自1月1日至
 /// 3月31日`), the time something took or was set aside (`总书记用3天时间`, `党员干部集中时间`,
-/// `工作组组织专家，历时两年`: what was done in it comes next), a deadline whose goal comes next (`力争到2021年底，…超过50%
-/// 的库存采用标准化周转筐`), the time from which it holds (`自2020年起`, `从去年开始`), or each
-/// time something happens (`习近平总书记每次考察调研`: what happens then comes next).
+/// `工作组组织专家，历时两年`: what was done in it comes next), a deadline whose goal comes
+/// next (`力争到2021年底，…超过50%的库存采用标准化周转筐`), the time from which it holds
+/// (`自2020年起`, `从去年开始`), or each time something happens (`习近平总书记每次考察调研`:
+/// what happens then comes next).
 static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:^(?:到了|每到|每逢|一到)[^，。；]{0,6}(?:季|季节|天|时|时候|期|节|年|月|晚|晚上|夜里|早上|清晨|冬|夏|春|秋)|",
@@ -115,8 +116,9 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// 氨氯地平）`; longer people, where nothing after the `的` reads as a verb's mark,
 /// `驻守在附近的北部战区陆军某边防旅八岔边防连官兵们`; someone or something a count brings in,
 /// `…时代色彩：一处穷乡僻壤`; a noun after a name in quotation marks, `…为重点的“不忘初心、
-/// 牢记使命”主题教育`; people a role names, `党和国家领导人习近平、李克强…等`) and says nothing of it (no `是`, `有`): the subject of a
-/// predicate the sentence goes on to give (`…，明显加快了…`), and a run cannot stop there.
+/// 牢记使命”主题教育`; people a role names, `党和国家领导人习近平、李克强…等`) and says
+/// nothing of it (no `是`, `有`): the subject of a predicate the sentence goes on to give
+/// (`…，明显加快了…`), and a run cannot stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:的(?:(?:[“《][^“”《》]{1,16}[”》])?[^的，。；、“”‘’《》]{1,6}|[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{6,20}(?:们|员|者|人|官兵|干部|群众|代表|专家|师生|职工|工人|农民|居民))|",
@@ -324,9 +326,9 @@ static DONE_ON_A_DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
 /// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`, `只有…才…`,
-/// `只要…就…`, `无论…都…`, `越是…越…`, `一手抓…一手抓…`. A unit that holds the first half and not the second
-/// stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`, `只有聚焦难题，打好组合拳。`): the
-/// sentence, or the next, says the rest.
+/// `只要…就…`, `无论…都…`, `越是…越…`, `一手抓…一手抓…`. A unit that holds the first half
+/// and not the second stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`, `只有聚焦难题，
+/// 打好组合拳。`): the sentence, or the next, says the rest.
 static CORRELATIVES: LazyLock<[(Regex, Regex); 10]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
@@ -949,7 +951,7 @@ mod tests {
         assert!(
             !can_end("是中国历史性的万里长征结束的那一年。1949年，") && can_end("这是我们的责任。我们会坚持下去，")
         );
-        assert!(can_end("他说：“我们会坚持下去。”，"));
+        assert!(can_end("他们喊出“我们会坚持下去。”，"));
         let quoted = "“我生于北方，是中国历史性的万里长征结束的那一年。1949年，中华人民共和国成立时，我在哪里？”";
         assert!(texts(quoted).iter().all(|t| !t.ends_with("1949年。")), "{:?}", texts(quoted));
         assert!(!can_end("2019年春节假期，") && !can_end("国庆期间，"));

@@ -38,8 +38,9 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A place or thing named by pointing at it (`在这里`, `那儿`, `此地`, `这些答案`, `这个项目`,
-/// `这一数据`, `这两条线路`, `远不止于此`): in a sentence's first clause, it points back at what was named
-/// before (`中共中央、国务院在这里举行…`, `寻找这些答案的过程，…`), wherever it stands.
+/// `这一数据`, `这两条线路`, `远不止于此`): in a sentence's first clause, it points back at
+/// what was named before (`中共中央、国务院在这里举行…`, `寻找这些答案的过程，…`), wherever it
+/// stands.
 static POINTED_AT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"这里|这儿|这附近|这一带|那里|那儿|此地|此处|于此|这(?:些|个|种|类|项|次|位|名|座|条|件|样的|[一两二三四五六七八九十几])|那(?:些|个|种|位)")
         .expect("pointed-at pattern")
