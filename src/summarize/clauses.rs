@@ -326,10 +326,10 @@ static DONE_ON_A_DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
 /// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`, `只有…才…`,
-/// `只要…就…`, `无论…都…`, `越是…越…`, `一手抓…一手抓…`. A unit that holds the first half
-/// and not the second stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`, `只有聚焦难题，
+/// `只要…就…`, `无论…都…`, `越是…越…`, `一手抓…一手抓…`, `一边…一边…`. A unit that holds the
+/// first half and not the second stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`, `只有聚焦难题，
 /// 打好组合拳。`): the sentence, or the next, says the rest.
-static CORRELATIVES: LazyLock<[(Regex, Regex); 10]> = LazyLock::new(|| {
+static CORRELATIVES: LazyLock<[(Regex, Regex); 11]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
         (pattern(r"不仅|不但|不只|不光|不单"), pattern(r"而且|并且|还|也|更|又|同时|甚至|亦|乃至")),
@@ -342,6 +342,7 @@ static CORRELATIVES: LazyLock<[(Regex, Regex); 10]> = LazyLock::new(|| {
         (pattern(r"(?:^|[，；：、])(?:无论|不论|不管)"), pattern(r"都|也|均|总|始终|一律|全")),
         (pattern(r"越是"), pattern(r"越")),
         (pattern(r"一手(?:抓|握|托|牵|拿|提)"), pattern(r"一手|另一手|两手")),
+        (pattern(r"一边"), pattern(r"一边")),
     ]
 });
 
@@ -353,12 +354,12 @@ fn half_correlative(unit: &str) -> bool {
 
 /// A sentence that ends on who spoke and how, with no quotation of its own (`一名居民焦急地问。`,
 /// `他笑着说。`): it answers a quotation before it that the reader does not have. A speaker is
-/// someone (`他`, `村民`, `记者`, `负责同志`) or the way they speak (`焦急地`, `笑着`): `疑问`,
-/// `访问`, `小说` end sentences of their own. A speaker who only `介绍` or `表示`, with nothing
-/// said, answers in the same way.
+/// someone (`他`, `村民`, `记者`, `负责同志`) or the way they speak (`焦急地`, `笑着`,
+/// `一边`): `疑问`, `访问`, `小说` end sentences of their own. A speaker who only `介绍` or
+/// `表示`, with nothing said, answers in the same way.
 static ANSWERS_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?:(?:地|着|这样|如是|他|她|们|人|者|员|长|民|生|友|士|志|记|任)",
+        r"(?:(?:地|着|边|这样|如是|他|她|们|人|者|员|长|民|生|友|士|志|记|任)",
         r"(?:问|问道|说|说道|答|答道|回答|介绍|表示|指出|透露|强调)|",
         r"喊道|叹道|笑道|感叹道|感慨道)[。！]?$"
     ))
@@ -927,6 +928,8 @@ mod tests {
         // A sentence that only says who asked or spoke answers a quotation the reader lacks.
         assert!(!whole_reads_alone("河南洛阳的一名居民焦急地问。"));
         assert!(!whole_reads_alone("一位村民笑着说。"));
+        assert!(!whole_reads_alone("71岁的王明德一边拿刮刀打磨扇骨，一边介绍。"));
+        assert!(!whole_reads_alone("71岁的王明德一边拿刮刀打磨扇骨。"));
         assert!(!whole_reads_alone("前线指挥部有关负责同志介绍。"));
         // A purpose, or a speaker's requirement, is completed by what follows.
         let purpose = "为促进中美经贸关系健康稳定发展，已加征关税的商品，加征税率调整为2.5%。";
