@@ -59,8 +59,9 @@ pub const RUN_END: char = '。';
 /// next (`于翠没想到自己60多岁了，还能在家门口挣工资`), on the circumstance of an action still
 /// to come (`专机在2架缅甸战机护航下`), on the height or angle from which someone goes on to act
 /// (`习近平总书记从…全局和战略高度`), on whom someone speaks for (`习近平总书记首先代表党中央和
-/// 国务院`), or on what someone or something is in a role (`双周协商座谈会作为协商民主平台`;
-/// not what is taken as something, `把创新作为第一动力`).
+/// 国务院`), on what someone or something is in a role (`双周协商座谈会作为协商民主平台`; not
+/// what is taken as something, `把创新作为第一动力`), or on whom the sentence goes on to speak of
+/// (`说起…主任付秀秀`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
@@ -72,7 +73,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
         r"在[^，。；]{1,24}下|从[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?|",
         r"代表(?:党中央|中共中央|中央|国务院|中央军委|政府|全国|全体|各族|本人|我们|我|公司|集团)[^，。；了着过]{0,16}|",
-        r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24})$"
+        r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24}|^(?:说起|提起|谈起|讲起|说到|谈到)[^，。；]+)$"
     ))
     .expect("open-ended clause pattern")
 });
@@ -116,15 +117,16 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// 氨氯地平）`; longer people, where nothing after the `的` reads as a verb's mark,
 /// `驻守在附近的北部战区陆军某边防旅八岔边防连官兵们`; someone or something a count brings in,
 /// `…时代色彩：一处穷乡僻壤`; a noun after a name in quotation marks, `…为重点的“不忘初心、
-/// 牢记使命”主题教育`; people a role names, `党和国家领导人习近平、李克强…等`) and says
-/// nothing of it (no `是`, `有`): the subject of a predicate the sentence goes on to give
+/// 牢记使命”主题教育`; people a role names, `党和国家领导人习近平、李克强…等`; a case,
+/// `陕西省人民政府原副省长陈国强涉嫌受贿一案`) and says nothing of it (no `是`, `有`): the subject of a predicate the sentence goes on to give
 /// (`…，明显加快了…`), and a run cannot stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:的(?:(?:[“《][^“”《》]{1,16}[”》])?[^的，。；、“”‘’《》]{1,6}|[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{6,20}(?:们|员|者|人|官兵|干部|群众|代表|专家|师生|职工|工人|农民|居民))|",
         r"(?:^|[：:])一(?:处|个|位|名|座|条|群|批|支|家|所|片|种)[^，。；：是有在了着过]{1,10}|",
         r"的[^的，。；、“”‘’《》（）]{1,10}（[^（）]{1,24}）|",
-        r"(?:领导人|领导同志|负责人|代表|嘉宾)[^，。；]*、[^，。；]*等)",
+        r"(?:领导人|领导同志|负责人|代表|嘉宾)[^，。；]*、[^，。；]*等|",
+        r"^[^，。；了过着]{2,30}一案)",
         r"(?:[“《][^“”《》]{1,12}[”》])*$"
     ))
     .expect("bare noun clause pattern")
@@ -993,6 +995,8 @@ mod tests {
             "日前，石药集团自主研发的高血压专利药玄宁（马来酸左旋氨氯地平），通过了上市申请。",
             "从2019年6月起，一场以领导干部为重点的“不忘初心、牢记使命”主题教育，在全党自上而下展开。",
             "党和国家领导人习近平、李克强、栗战书、汪洋等，同首都观众一起观看演出。",
+            "陕西省人民政府原副省长陈国强涉嫌受贿一案，由国家监委调查终结，移送检察机关审查起诉。",
+            "说起筠泉社区的党委书记付秀秀，居民们都竖起大拇指。",
         ] {
             let all = texts(subject);
             assert!(
@@ -1002,7 +1006,9 @@ mod tests {
                     && !t.ends_with("7号”。")
                     && !t.ends_with("）。")
                     && !t.ends_with("主题教育。")
-                    && !t.ends_with("汪洋等。")),
+                    && !t.ends_with("汪洋等。")
+                    && !t.ends_with("一案。")
+                    && !t.ends_with("付秀秀。")),
                 "{all:?}"
             );
         }
