@@ -39,7 +39,8 @@ use crate::text;
 pub struct EmbedLimits {
     /// Sentences embedded per article as queries, from the top: what a summary is made of.
     pub max_candidates: usize,
-    /// How many of those make up the article's passage: what the sentences are compared with.
+    /// How many of those (at most `max_candidates`) make up the article's passage: what the
+    /// sentences are compared with.
     pub passage_candidates: usize,
 }
 
@@ -107,13 +108,16 @@ pub fn embed(
     candidates: &[Vec<Sentence>],
     limits: &EmbedLimits,
 ) -> Result<Vec<Embedded>, ModelError> {
-    let passages: Vec<usize> = candidates.iter().map(|c| considered(c, limits.passage_candidates)).collect();
     let considered: Vec<usize> = candidates.iter().map(|c| considered(c, limits.max_candidates)).collect();
     let texts: Vec<&str> =
         candidates.iter().zip(&considered).flat_map(|(c, &n)| c[..n].iter().map(|s| s.text.as_str())).collect();
     let vectors = encoder.embed(&texts, Intent::Query)?;
-    let bodies: Vec<String> =
-        candidates.iter().zip(&passages).map(|(c, &n)| c[..n].iter().map(|s| s.text.as_str()).collect()).collect();
+    // The passage is a prefix of what is considered: the same characters' cap, fewer sentences.
+    let bodies: Vec<String> = candidates
+        .iter()
+        .zip(&considered)
+        .map(|(c, &n)| c[..n.min(limits.passage_candidates)].iter().map(|s| s.text.as_str()).collect())
+        .collect();
     let documents = embed_present(encoder, &bodies, Intent::Passage)?;
     // Articles without candidates have nothing to rank: their headline need not be embedded.
     let headings: Vec<String> = articles
