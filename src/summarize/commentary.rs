@@ -12,6 +12,10 @@
 //! hand-annotated newspaper articles, its threshold chosen by the validation articles'
 //! summaries. An article it judges commentary at or above
 //! the threshold gets a summary that opens with [`LEAD_IN`] and fills the rest of the budget.
+//! So does an article of a column the annotated articles know as commentary only
+//! ([`Commentary::columns`]): a newspaper prints its editorials and signed opinion under the same
+//! bracketed names day after day (`（快评）`, `（人民时评）`, `（钟声）`), and a name that has
+//! only ever headed commentary says what the vectors leave in doubt.
 //! Texts meant to get one sentence (posts, briefs: [`super::wanted_sentences`]) are never framed.
 
 use std::sync::LazyLock;
@@ -44,6 +48,16 @@ static SIGNED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"作者(?:为|系|
 /// Characters at the end of an article where its author's note is looked for.
 const SIGNED_TAIL_CHARS: usize = 300;
 
+/// A column's name as a heading carries it, in brackets (`党旗是我们的底气（快评）`): 2 to 14
+/// characters, none of them a bracket.
+static COLUMN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[（(]([^（）()]{2,14})[）)]").expect("column name pattern"));
+
+/// The bracketed names in `heading` that may be a column's (`快评`, `人民时评`).
+pub fn columns(heading: &str) -> impl Iterator<Item = &str> {
+    COLUMN.captures_iter(heading).filter_map(|c| c.get(1)).map(|m| m.as_str())
+}
+
 /// The article's [`CUES`].
 pub fn cues(article: &Article) -> [f32; CUES.len()] {
     let body = article.paragraphs.join("\n");
@@ -68,6 +82,10 @@ pub struct Commentary {
     pub bias: f32,
     /// An article is framed where its probability of being commentary is at least this.
     pub threshold: f32,
+    /// Columns ([`columns`]) that head only commentary among the annotated articles (and at
+    /// least a few of them): an article under one is framed whatever its probability.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
 }
 
 impl Commentary {
@@ -86,16 +104,23 @@ impl Commentary {
         1.0 / (1.0 + (-z).exp())
     }
 
-    /// Whether a summary of `max_chars` of an article with these vectors and cues opens with
-    /// [`LEAD_IN`].
+    /// Whether `heading` names one of the commentary [`Commentary::columns`].
+    pub fn in_column(&self, heading: &str) -> bool {
+        columns(heading).any(|c| self.columns.iter().any(|known| known == c))
+    }
+
+    /// Whether a summary of `max_chars` of an article with these vectors, cues and heading opens
+    /// with [`LEAD_IN`].
     pub fn frames(
         &self,
         document: &[f32],
         headline: Option<&[f32]>,
         cues: &[f32; CUES.len()],
+        heading: &str,
         max_chars: usize,
     ) -> bool {
-        max_chars >= LEAD_IN_CHARS + MIN_FRAMED_CHARS && self.probability(document, headline, cues) >= self.threshold
+        max_chars >= LEAD_IN_CHARS + MIN_FRAMED_CHARS
+            && (self.in_column(heading) || self.probability(document, headline, cues) >= self.threshold)
     }
 }
 
@@ -126,6 +151,21 @@ mod tests {
             crate::segment::single("市里召开会议\n\n\u{3000}\u{3000}本报讯 市里召开会议部署供暖工作。\n", None)
                 .expect("an article");
         assert_eq!(cues(&report)[0], 0.0);
+    }
+
+    #[test]
+    fn a_column_is_the_bracketed_name_of_a_heading() {
+        let names: Vec<&str> = columns("党旗是我们的底气（快评） 全国上下(人民时评)（上）").collect();
+        assert_eq!(names, ["快评", "人民时评"], "one character is no column: `（上）`");
+        let model =
+            Commentary {
+                weights: vec![0.0; 2 + CUES.len()], bias: -9.0, threshold: 0.9, columns: vec!["快评".into()]
+            };
+        let none = [0.0; CUES.len()];
+        assert!(model.frames(&[1.0], Some(&[1.0]), &none, "党旗是我们的底气（快评）", 80));
+        assert!(!model.frames(&[1.0], Some(&[1.0]), &none, "快评：党旗是我们的底气", 80), "named outside brackets");
+        assert!(!model.frames(&[1.0], Some(&[1.0]), &none, "党旗是我们的底气（新春走基层）", 80));
+        assert!(!model.frames(&[1.0], Some(&[1.0]), &none, "党旗是我们的底气（快评）", 24), "too small a budget");
     }
 
     #[test]

@@ -425,7 +425,7 @@ pub fn frames(model: &learnt::SummaryModel, candidates: &[Sentence], ranking: &R
     };
     !candidates.is_empty()
         && wanted_sentences(candidates, budget) != 1
-        && commentary.frames(document, ranking.headline, &ranking.cues, budget.max_chars)
+        && commentary.frames(document, ranking.headline, &ranking.cues, ranking.heading, budget.max_chars)
 }
 
 /// [`fill`], or, for a `framed` article, [`commentary::LEAD_IN`] followed by a fill of the rest
@@ -630,8 +630,12 @@ mod tests {
         // Whether to frame: a model that tells commentary apart, a passage vector, room, and a
         // text long enough for more than one sentence.
         let mut model = learnt::SummaryModel::builtin();
-        model.commentary =
-            Some(commentary::Commentary { weights: vec![1.0, 0.0, 0.0, 0.0], bias: 0.0, threshold: 0.6 });
+        model.commentary = Some(commentary::Commentary {
+            weights: vec![1.0, 0.0, 0.0, 0.0],
+            bias: 0.0,
+            threshold: 0.6,
+            columns: Vec::new(),
+        });
         let ranking = |document: Option<&'static [f32]>| Ranking {
             order: &[],
             vectors: &[],

@@ -21,6 +21,8 @@ pub struct CommentaryFit {
     pub recall: f64,
     /// Each threshold tried, with the validation texts' precision and recall at it.
     pub thresholds: Vec<(f32, f64, f64)>,
+    /// The columns learnt as commentary only ([`Commentary::columns`]).
+    pub columns: Vec<String>,
 }
 
 /// The texts of `scored` that the commentary model reads (annotated with a kind, with a
@@ -40,14 +42,38 @@ pub const FRAME_PRECISION: f64 = 0.93;
 /// Below this share of the validation commentaries framed, the frame is left out altogether.
 pub const MIN_FRAME_RECALL: f64 = 0.6;
 
+/// Annotated training texts a column must head, all of them commentary, to be learnt as a
+/// commentary column ([`commentary_columns`]). Two can be chance: the two training articles
+/// under `（名医讲堂）` are commentary, and a validation article under it is a feature.
+pub const MIN_COLUMN_TEXTS: usize = 3;
+
+/// The columns ([`commentary::columns`]) that head at least [`MIN_COLUMN_TEXTS`] of the annotated
+/// `texts` (dispatches and reporters' pieces counted too) and only commentary, in order.
+pub fn commentary_columns(texts: &[FeaturedText]) -> Vec<String> {
+    let mut seen: std::collections::BTreeMap<&str, (usize, bool)> = std::collections::BTreeMap::new();
+    for s in texts {
+        let Some(argues) = s.commentary else { continue };
+        // A name twice in one heading counts once.
+        let mut names: Vec<&str> = commentary::columns(&s.heading).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            let entry = seen.entry(name).or_insert((0, true));
+            *entry = (entry.0 + 1, entry.1 && argues);
+        }
+    }
+    seen.into_iter().filter(|(_, (n, only))| *n >= MIN_COLUMN_TEXTS && *only).map(|(c, _)| c.to_owned()).collect()
+}
+
 /// The thresholds tried, in steps of 0.01 from 0.5; over 1, nothing is framed.
 fn frame_thresholds() -> impl Iterator<Item = f32> {
     (50..100).map(|t| t as f32 / 100.0).chain([1.1])
 }
 
 /// Fits the scorer's commentary model on the annotated texts of `scored`, stopping by those of
-/// `held`, and chooses its threshold on `held`: the lowest at which at least
-/// [`FRAME_PRECISION`] of the texts it frames are commentary, where that frames at least
+/// `held`, learns its commentary columns from `scored` ([`commentary_columns`]), and chooses its
+/// threshold on `held`: the lowest at which at least [`FRAME_PRECISION`] of the texts it frames
+/// (by the threshold or by their column) are commentary, where that frames at least
 /// [`MIN_FRAME_RECALL`] of the commentaries; else a threshold over 1, which frames nothing.
 /// `None` where either part has no annotated text of each kind, or the regression cannot be
 /// fitted (then the scorer frames nothing, as one fitted without kinds).
@@ -67,11 +93,16 @@ pub fn fit_commentary(
     if !both(&flags) || !both(&val_flags) {
         return None;
     }
-    let model = fit_model(&train_inputs, &flags, &val_inputs, &val_flags).ok()?;
+    let model = Commentary {
+        columns: commentary_columns(scored),
+        ..fit_model(&train_inputs, &flags, &val_inputs, &val_flags).ok()?
+    };
     let probabilities: Vec<f32> =
         val.iter().map(|(s, document, _)| model.probability(document, s.headline.as_deref(), &s.cues)).collect();
+    let in_column: Vec<bool> = val.iter().map(|(s, _, _)| model.in_column(&s.heading)).collect();
     let at = |threshold: f32| -> (f64, f64) {
-        let said: Vec<bool> = probabilities.iter().map(|&p| p >= threshold).collect();
+        let said: Vec<bool> =
+            probabilities.iter().zip(&in_column).map(|(&p, &column)| column || p >= threshold).collect();
         let hits = said.iter().zip(&val_flags).filter(|(s, f)| **s && **f).count() as f64;
         let framed = said.iter().filter(|s| **s).count();
         let precision = if framed == 0 { 1.0 } else { hits / framed as f64 };
@@ -95,6 +126,7 @@ pub fn fit_commentary(
         precision,
         recall,
         thresholds,
+        columns: model.columns.clone(),
     };
     summary_model.commentary = Some(Commentary { threshold, ..model });
     Some(fit)
@@ -121,7 +153,7 @@ pub fn fit_model(
     // Two classes' logits: their difference is the log-odds of the second.
     let d = fitted.weight.len() / 2;
     let weights = (0..d).map(|j| fitted.weight[d + j] - fitted.weight[j]).collect();
-    Ok(Commentary { weights, bias: fitted.bias[1] - fitted.bias[0], threshold: 0.5 })
+    Ok(Commentary { weights, bias: fitted.bias[1] - fitted.bias[0], threshold: 0.5, columns: Vec::new() })
 }
 
 #[cfg(test)]
@@ -154,10 +186,10 @@ mod tests {
         );
         assert!(argues > 0.5 && reports < 0.5, "{argues} {reports}");
         assert!(
-            model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), &NONE, 80)
-                && !model.frames(&[0.0, 1.0], Some(&[0.0, 1.0]), &NONE, 80)
+            model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), &NONE, "", 80)
+                && !model.frames(&[0.0, 1.0], Some(&[0.0, 1.0]), &NONE, "", 80)
         );
-        assert!(!model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), &NONE, 24), "too small a budget to frame");
+        assert!(!model.frames(&[1.0, 0.0], Some(&[1.0, 0.0]), &NONE, "", 24), "too small a budget to frame");
         assert_eq!(model.probability(&[1.0, 0.0, 0.0], None, &NONE), 0.0, "another encoder's vectors");
     }
 
@@ -214,5 +246,43 @@ mod tests {
         let fit = fit_commentary(&mut summary_model, &alike, &alike).expect("both kinds");
         assert!(summary_model.commentary.as_ref().expect("a model").threshold > 1.0, "{fit:?}");
         assert_eq!(fit.recall, 0.0);
+    }
+
+    #[test]
+    fn columns_that_head_only_commentary_are_learnt() {
+        let under = |heading: &str, argues: bool, reported: bool| FeaturedText {
+            heading: heading.to_owned(),
+            ..text(argues, reported, 0.0)
+        };
+        let mut labelled = Vec::new();
+        for i in 0..3 {
+            labelled.push(under(&format!("第{i}篇（快评）"), true, false));
+            // A column the dispatches under it still count against.
+            labelled.push(under(&format!("第{i}篇（钟声）"), i != 0, i == 0));
+            labelled.push(under(&format!("第{i}篇（新春走基层）（快评）"), i != 2, false));
+        }
+        labelled.push(under("第3篇（钟声）", true, false));
+        labelled.push(under("一篇（名医讲堂）", true, false));
+        labelled.push(under("另一篇（名医讲堂）", true, false));
+        labelled.push(under("头一篇（人民时评）", true, false));
+        labelled.push(FeaturedText { commentary: None, ..under("未标注（人民时评）", true, false) });
+        // `新春走基层` heads a feature; `快评` five commentaries and a feature; `名医讲堂` too few.
+        assert_eq!(commentary_columns(&labelled), Vec::<String>::new());
+        labelled.retain(|t| !t.heading.contains("新春走基层"));
+        labelled.push(under("一篇（人民时评）", true, false));
+        labelled.push(under("又一篇（人民时评）（人民时评）", true, false));
+        assert_eq!(commentary_columns(&labelled), ["人民时评", "快评"]);
+
+        // An article under a learnt column is framed whatever its vectors say.
+        let mut summary_model = SummaryModel::builtin();
+        let held = texts(60);
+        let mut scored = texts(90);
+        scored.extend((0..3).map(|i| under(&format!("第{i}篇（快评）"), true, false)));
+        let fit = fit_commentary(&mut summary_model, &scored, &held).expect("both kinds in both parts");
+        assert_eq!(fit.columns, ["快评"]);
+        let model = summary_model.commentary.as_ref().expect("a model");
+        let reports = [0.0, 1.0];
+        assert!(!model.frames(&reports, None, &NONE, "一篇", 80));
+        assert!(model.frames(&reports, None, &NONE, "一篇（快评）", 80));
     }
 }

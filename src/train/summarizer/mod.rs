@@ -334,10 +334,11 @@ pub fn fit(
         commentary: commentary.clone().map(|fit| CommentaryTraining {
             fit,
             model: "logistic regression on the passage and headline vectors, classes weighted to balance, \
-                    the epoch chosen by the validation texts' macro-F1",
+                    the epoch chosen by the validation texts' macro-F1; and the bracketed column names that head \
+                    only commentary among the annotated training texts, at least three of them",
             selection: format!(
-                "the lowest threshold at which the validation texts framed are commentary at a precision of at \
-                 least {} with a recall of at least {} (above 1: never framed)",
+                "the lowest threshold at which the validation texts framed (by it or by their column) are \
+                 commentary at a precision of at least {} with a recall of at least {} (above 1: never framed)",
                 commentary::FRAME_PRECISION,
                 commentary::MIN_FRAME_RECALL
             ),
