@@ -57,7 +57,7 @@ pub const RUN_END: char = '。';
 /// 技术`, `消防员顺着6米拉梯`), on whom someone leads or gathers for what the sentence says next
 /// (`教导员许奎率领10名突击队队员`, `推广总站组织市县农技人员`), on a surprise whose point comes
 /// next (`于翠没想到自己60多岁了，还能在家门口挣工资`), on the circumstance of an action still
-/// to come (`专机在2架缅甸战机护航下`), on the height or angle from which someone goes on to act
+/// to come (`专机在2架缅甸战机护航下`, `当室内有较大空间，并有开窗条件情况下`), on the height or angle from which someone goes on to act
 /// (`习近平总书记从…全局和战略高度`), on whom someone speaks for (`习近平总书记首先代表党中央和
 /// 国务院`), on what someone or something is in a role (`双周协商座谈会作为协商民主平台`; not
 /// what is taken as something, `把创新作为第一动力`), or on whom the sentence goes on to speak of
@@ -71,7 +71,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
         r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
-        r"在[^，。；]{1,24}下|从[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?|",
+        r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|从[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?|",
         r"代表(?:党中央|中共中央|中央|国务院|中央军委|政府|全国|全体|各族|本人|我们|我|公司|集团)[^，。；了着过]{0,16}|",
         r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24}|^(?:说起|提起|谈起|讲起|说到|谈到)[^，。；]+)$"
     ))
@@ -244,18 +244,27 @@ static CARRIES_ON: LazyLock<Regex> = LazyLock::new(|| {
         .expect("predicate clause pattern")
 });
 
-/// A clause of a question that asks (`党风廉政建设有哪些新的规律，…需要注意哪些问题？`): cut there
-/// and ended with a full stop, the question would read as a statement. (In a statement, the same
-/// words ask nothing: `重点讲授疫情期间如何进行远程授课`.)
+/// A clause of a question that asks (`党风廉政建设有哪些新的规律，…需要注意哪些问题？`): cut from
+/// its question and ended with a full stop, it would read as a statement. (In a statement, the
+/// same words ask nothing: `重点讲授疫情期间如何进行远程授课`.)
 static ASKS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"哪|什么|如何|怎么|怎样|为何|为什么|多少|是否|能否|[吗呢]$").expect("question pattern")
+    Regex::new(r"哪|什么|如何|怎么|怎样|为何|为什么|多少|是否|能否|会不会|是不是|有没有|能不能|究竟|[吗呢]$")
+        .expect("question pattern")
 });
 
-/// Whether a run of `clauses` that stops after `clauses[end - 1]` stops on what a question asks
-/// ([`ASKS`]), the sentence ending in a question mark.
-fn stops_mid_question(clauses: &[&str], end: usize) -> bool {
-    clauses.last().is_some_and(|last| text::trim(last).trim_end_matches(text::is_closing).ends_with(['？', '?']))
-        && ASKS.is_match(words_of(clauses[end - 1]))
+/// Whether `text` asks: it ends in a question mark (before closing quotes and brackets).
+pub fn asks(text: &str) -> bool {
+    text::trim(text).trim_end_matches(text::is_closing).ends_with(['？', '?'])
+}
+
+/// Whether the run of `clauses[first..end]` is cut from a question (the sentence ends in a
+/// question mark after it) and holds a clause that asks ([`ASKS`]): `党风廉政建设有哪些新的规律。`,
+/// `使用医用酒精消毒究竟会不会引起火灾。` The question's other clauses may still make a run
+/// (`剩下24人都是密切接触者，社区应该如何防控？`).
+fn cut_from_question(clauses: &[&str], first: usize, end: usize) -> bool {
+    end < clauses.len()
+        && clauses.last().is_some_and(|last| asks(last))
+        && clauses[first..end].iter().any(|c| ASKS.is_match(words_of(c)))
 }
 
 /// A sentence's first clause that says what is about to happen to one the sentence names next
@@ -437,8 +446,7 @@ fn whole_clause(clauses: &[&str], end: usize) -> String {
 /// sentence goes on, after a clause that can end one ([`can_end`], asked of the whole clause a
 /// closing quotation belongs to, [`whole_clause`]) that carries on no purpose
 /// ([`continues_purpose`]), and not before a clause that carries it on ([`CARRIES_ON`]) or
-/// completes what it takes ([`TAKEN_AS`]), nor on a first clause that is [`ABOUT_TO`], nor on
-/// what a question asks ([`stops_mid_question`]); where
+/// completes what it takes ([`TAKEN_AS`]), nor on a first clause that is [`ABOUT_TO`]; where
 /// it closes the sentence, not on a colon ([`leads_into`]), and on a semicolon only after a
 /// clause that can end one (`从…，到减税降费总额超过2万亿元；` is part of a longer sentence).
 /// It depends on `end` alone, so [`runs`] asks it once for each clause.
@@ -452,7 +460,6 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
                 && !CARRIES_ON.is_match(text::trim(next))
                 && !completes(next, clauses[end - 1])
                 && (end > 1 || !ABOUT_TO.is_match(words_of(clauses[0])))
-                && !stops_mid_question(clauses, end)
         }
     }
 }
@@ -493,8 +500,8 @@ fn opens_well(clauses: &[&str], first: usize) -> bool {
 /// only frame it), shown as `shown`, reads alone: it `opens` well ([`opens_well`]) and `stops`
 /// well ([`stops_well`]), closes the quotations and brackets it opens and none it does not,
 /// completes the pairs it opens, and neither answers a quotation it lacks, announces what
-/// follows, only says when and where ([`only_when_and_where`]), nor points back
-/// ([`leans_back`]).
+/// follows, only says when and where ([`only_when_and_where`]), points back ([`leans_back`]),
+/// nor asks without its question mark ([`cut_from_question`]).
 fn reads_alone(
     clauses: &[&str],
     first: usize,
@@ -512,6 +519,7 @@ fn reads_alone(
         && !points_ahead(shown)
         && !only_when_and_where(&clauses[first..end])
         && !leans_back(&clauses[first..end], opening.saturating_sub(first))
+        && !cut_from_question(clauses, first, end)
 }
 
 /// Whether `sentence` whole reads alone as a summary's unit, by the rules its runs keep
@@ -834,6 +842,7 @@ mod tests {
             ("种了大半辈子地，于翠没想到自己60多岁了，还能在自家门口挣工资。", "60多岁了。"),
             ("河北省农业技术推广总站组织市县农技人员，通过微信群开展技术指导。", "农技人员。"),
             ("国家主席习近平乘坐的专机在2架缅甸战机护航下，抵达内比都国际机场。", "护航下。"),
+            ("家庭使用医用酒精消毒，当室内有较大空间，并有开窗条件情况下，可以擦拭消毒。", "情况下。"),
             ("工作组组织相关领域专家，历时两年，经50余次研讨，制定了《人胚胎干细胞》标准。", "两年。"),
             ("工作组组织相关领域专家，历时两年，经50余次研讨，制定了《人胚胎干细胞》标准。", "研讨。"),
             ("《天渠》具有很强的时代色彩：一处穷乡僻壤，在支部书记的带领下，修成了一条天渠。", "僻壤。"),
@@ -984,6 +993,12 @@ mod tests {
         assert!(texts(asked).iter().all(|t| !t.ends_with("规律。")), "{:?}", texts(asked));
         let told = "教育厅开展远程培训，重点讲授疫情期间如何进行远程授课，受到教师欢迎。";
         assert!(texts(told).iter().any(|t| t.ends_with("远程授课。")), "{:?}", texts(told));
+        // Nor does a run cut from a question hold what it asks, wherever it stops.
+        let fire = "不少家庭使用医用酒精进行居家消毒，使用75%的医用酒精消毒究竟会不会引起火灾，应该如何正确使用？";
+        assert!(texts(fire).iter().all(|t| !t.contains("火灾") || t.ends_with('？')), "{:?}", texts(fire));
+        assert!(texts(fire).contains(&"不少家庭使用医用酒精进行居家消毒。".to_owned()), "{:?}", texts(fire));
+        let board = "如何准确把握新三板定位，补齐资本市场服务中小企业的短板，新三板改革要重点解决哪些问题？";
+        assert!(texts(board).iter().all(|t| !t.contains("定位") || t.ends_with('？')), "{:?}", texts(board));
         assert!(can_end("依托丰富的红色文化资源和绿色生态资源发展乡村旅游，"));
         // Nor on a subject before its predicate: a noun after its modifier that the clause says
         // nothing of.

@@ -198,13 +198,15 @@ pub fn applies(sentences: &[Sentence], budget: Budget) -> bool {
 /// The combinations of `units` within `max_chars`: each unit a summary may hold ([`Unit::opens`])
 /// alone where it keeps [`MIN_CHARS`] (a sentence whole may be shorter: `“打铁火喽！”` alone says
 /// nothing of the article), and with each such unit of a later sentence that does not repeat it
-/// ([`readable::repeats`]).
+/// ([`readable::repeats`]). A summary tells: no unit that asks is in one (`方舱医院内部保障如何，
+/// 患者生活怎么样？`), though the article asks it to open what it tells.
 pub fn combos(units: &[Unit], max_chars: usize) -> Vec<Combo> {
+    let may = |u: &Unit| u.opens && !clauses::asks(&u.run.text);
     let mut out: Vec<Combo> =
-        (0..units.len()).filter(|&a| units[a].opens && units[a].chars >= MIN_CHARS).map(|a| (a, None)).collect();
-    for (a, first) in units.iter().enumerate().filter(|(_, u)| u.opens) {
+        (0..units.len()).filter(|&a| may(&units[a]) && units[a].chars >= MIN_CHARS).map(|a| (a, None)).collect();
+    for (a, first) in units.iter().enumerate().filter(|(_, u)| may(u)) {
         for (b, second) in units.iter().enumerate().skip(a + 1) {
-            if second.opens
+            if may(second)
                 && second.sentence > first.sentence
                 && first.chars + second.chars <= max_chars
                 && !readable::repeats(&first.run.text, &second.run.text)
@@ -266,6 +268,13 @@ mod tests {
         }
     }
 
+    /// The units within 80 characters of a text of `texts` with the sentences' `scores`.
+    fn units_of(texts: &[&str], scores: &[f32], heading: &str) -> Vec<Unit> {
+        let article = sentences(texts);
+        let embedded = Embedded::new(scores);
+        embedded.text(&article, heading).units(80)
+    }
+
     #[test]
     fn units_and_combinations_fit_and_read_alone() {
         let article = sentences(&[
@@ -293,14 +302,23 @@ mod tests {
         assert!(combos.iter().all(|&(a, b)| units[a].opens && b.is_none_or(|b| units[b].opens)));
         assert!(units.iter().any(|u| !u.opens && u.run.text.starts_with("部署")), "{units:?}");
         // A cry too short to say anything is a unit, but no summary alone.
-        let cry = sentences(&["“打铁火喽！”", "罗庄村的村民最期待的当数新春庙会晚上那场打铁火仪式了。"]);
-        let embedded = Embedded::new(&[0.3, 0.1]);
-        let t = embedded.text(&cry, "打铁火");
-        let units = t.units(80);
+        let cry = ["“打铁火喽！”", "罗庄村的村民最期待的当数新春庙会晚上那场打铁火仪式了。"];
+        let units = units_of(&cry, &[0.3, 0.1], "打铁火");
         assert!(units.iter().any(|u| u.run.text == "“打铁火喽！”"), "{units:?}");
         let cried = super::combos(&units, 80);
         assert!(cried.iter().all(|&c| c.1.is_some() || units[c.0].chars >= MIN_CHARS), "{cried:?}");
         assert!(!cried.is_empty());
+        // A question is no part of a summary.
+        let asked = [
+            "武汉已建成16家方舱医院，累计收治患者1万余人。",
+            "方舱医院内部保障如何，患者生活怎么样？",
+            "记者走进武昌方舱医院，看到患者在医护人员带领下做操。",
+        ];
+        let units = units_of(&asked, &[0.1, 0.3, 0.0], "方舱医院");
+        assert!(units.iter().any(|u| u.sentence == 1), "the question is a unit: {units:?}");
+        let told = super::combos(&units, 80);
+        assert!(!told.is_empty());
+        assert!(told.iter().all(|&(a, b)| units[a].sentence != 1 && b.is_none_or(|b| units[b].sentence != 1)));
     }
 
     #[test]
