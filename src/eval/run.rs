@@ -557,8 +557,8 @@ pub struct Read<'a> {
 /// What a reader sees at once ([`readable::Defects`]), as shares of the summaries: the
 /// commentary frame on an article annotated as not commentary (of those annotated), and its
 /// precision and recall where kinds are annotated; a sentence cut off with `……`; an opening
-/// that points back; two lines of the source fused; the same thing said twice; over
-/// `max_chars`; any of these.
+/// that points back; two lines of the source fused; the same thing said twice; a question of
+/// its own; over `max_chars`; any of these.
 pub fn readability(read: &[Read], max_chars: usize) -> Vec<Metric> {
     let defects: Vec<Defects> =
         read.iter().map(|r| Defects::of(r.summary, r.source, max_chars, r.kind.map(|k| k == "commentary"))).collect();
@@ -581,6 +581,7 @@ pub fn readability(read: &[Read], max_chars: usize) -> Vec<Metric> {
     out.push(metric("dangling", share(|d| d.dangling)));
     out.push(metric("fused", share(|d| d.fused)));
     out.push(metric("repeated", share(|d| d.repeated)));
+    out.push(metric("asks", share(|d| d.asks)));
     out.push(metric("over_budget", share(|d| d.over_budget)));
     out.push(metric("defects", share(Defects::any)));
     out

@@ -1,7 +1,8 @@
 //! What a reader sees at once in a summary, before judging what it says: an opinion frame
 //! (`文章认为，`), a sentence cut off with `……`, an opening that points back at text the reader
 //! does not have (`这`, `此外`, `但`), two lines of the page fused into one sentence
-//! (`…寄托之所最近，…`), the same thing said twice, a summary over its budget.
+//! (`…寄托之所最近，…`), the same thing said twice, a question where a summary should tell, a
+//! summary over its budget.
 //!
 //! The model method's choices avoid these ([`points_back`] decides what may open a summary);
 //! `eval` counts them for every method ([`Defects`]), beside ROUGE, which barely sees them.
@@ -63,6 +64,22 @@ pub fn is_framed(summary: &str) -> bool {
 /// Whether `summary` stops in the middle of a sentence (ends with `……` or `…`).
 pub fn is_cut_off(summary: &str) -> bool {
     text::trim(summary).trim_end_matches(text::is_closing).ends_with('…')
+}
+
+/// Whether `summary` asks where it should tell: one of its sentences, outside a quotation, ends
+/// in a question mark (`方舱医院内部保障如何，患者生活怎么样？`). A quoted question (`领导问：
+/// “你能去吗？”`) is someone's words, and tells what was asked.
+pub fn asks(summary: &str) -> bool {
+    let mut quoted = 0usize;
+    for c in summary.chars() {
+        match c {
+            '“' | '「' | '『' | '‘' => quoted += 1,
+            '”' | '」' | '』' | '’' => quoted = quoted.saturating_sub(1),
+            '？' | '?' if quoted == 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether `summary`, past its commentary frame, opens with a word that points back.
@@ -162,6 +179,8 @@ pub struct Defects {
     pub fused: bool,
     /// Says the same thing twice ([`says_twice`]).
     pub repeated: bool,
+    /// Asks a question of its own ([`asks`]).
+    pub asks: bool,
     pub over_budget: bool,
 }
 
@@ -175,13 +194,20 @@ impl Defects {
             dangling: dangles(summary),
             fused: fuses_lines(summary, source),
             repeated: says_twice(summary),
+            asks: asks(summary),
             over_budget: char_len(summary) > max_chars,
         }
     }
 
     /// Whether a reader sees any of them.
     pub fn any(&self) -> bool {
-        self.frame_on_non_commentary || self.cut_off || self.dangling || self.fused || self.repeated || self.over_budget
+        self.frame_on_non_commentary
+            || self.cut_off
+            || self.dangling
+            || self.fused
+            || self.repeated
+            || self.asks
+            || self.over_budget
     }
 }
 
@@ -255,6 +281,15 @@ mod tests {
         assert!(!says_twice("中老铁路全线最长隧道贯通。隧道正洞全长9384米，由中铁二局承建。"));
         assert!(!says_twice("一句话。"));
         assert!(Defects::of("培养3.7万名养老专业人才。民政厅将培养3.7万名养老专业人才。", "", 80, None).any());
+    }
+
+    #[test]
+    fn a_summary_asks_where_a_sentence_of_its_own_is_a_question() {
+        assert!(asks("武汉已建成16家方舱医院。方舱医院内部保障如何，患者生活怎么样？"));
+        assert!(asks("乡村治理如何添动力？浚县织起一张直通农户的大网。"));
+        assert!(!asks("领导找他谈话：“援疆前方指挥部需要一位农业技术人员，你能去吗？”“我能去！”"));
+        assert!(!asks("武汉已建成16家方舱医院。"));
+        assert!(Defects::of("龙潭水乡将如何规划？", "", 80, None).any());
     }
 
     #[test]
