@@ -237,10 +237,11 @@ static RANGE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:到|至)[^
 
 /// A clause that carries on the one before it as its predicate (`…的环保节能技术，令人眼前一亮`,
 /// `…道德规范，对解决…具有重要价值`, `排船，是…的俗称`, `一幅新品年画《诸事如意》，吸引了几位
-/// 年轻人`, `…龙树画苑，就坐落在…东岸`, `我国马克思主义哲学文本研究，从一开始就与…紧密相连`): the
-/// clause before is its subject, and a run cannot stop there.
+/// 年轻人`, `…龙树画苑，就坐落在…东岸`, `我国马克思主义哲学文本研究，从一开始就与…紧密相连`,
+/// `深化改革开放的重要战略机遇，将为经济发展再注强大势能`): the clause before is its subject, and
+/// a run cannot stop there.
 static CARRIES_ON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:是|正|令|让人|对|均|都是|吸引|引来|引得|就|从一开始|一直|始终|历来|向来|从来)")
+    Regex::new(r"^(?:是|正|令|让人|对|均|都是|吸引|引来|引得|就|从一开始|一直|始终|历来|向来|从来|将为|将成为)")
         .expect("predicate clause pattern")
 });
 
@@ -377,12 +378,12 @@ static ANSWERS_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("speaker pattern")
 });
 
-/// A sentence that announces what comes next (`有这样两则案例。`, `情况如下：`): the reader of a
-/// summary never gets it.
+/// A sentence that announces what comes next (`有这样两则案例。`, `情况如下：`, `获奖项目有以下
+/// 五大特点——`): the reader of a summary never gets it.
 static POINTS_AHEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?:(?:这样|这么|以下|下面)[一两二三四五六七八九十几]+[个则件组条项点种位句段幅群]",
-        r"[^，。；！？“”]{0,6}|如下[^，。；！？“”]{0,6})[。！：:]?$"
+        r"(?:(?:这样|这么|以下|下面)[一两二三四五六七八九十几]+大?[个则件组条项点种位句段幅群方特]",
+        r"[^，。；！？“”]{0,6}|如下[^，。；！？“”]{0,6})[—…]*[。！：:]?$"
     ))
     .expect("announcing pattern")
 });
@@ -852,6 +853,7 @@ mod tests {
             ("总结大会上，习近平总书记从全局和战略高度，充分肯定了主题教育取得的成效。", "战略高度。"),
             ("面带微笑，习近平总书记首先代表党中央和国务院，向全国各族人民致以新春祝福。", "国务院。"),
             ("我国马克思主义哲学文本研究，从一开始就与我国经济发展和社会进步紧密相连。", "文本研究。"),
+            ("踏上新征程，深化改革开放的重要战略机遇，将为经济发展长河再注强大势能。", "战略机遇。"),
         ] {
             assert!(texts(s).iter().all(|t| !t.ends_with(stop)), "{:?}", texts(s));
         }
@@ -925,7 +927,8 @@ mod tests {
         assert!(texts(despite).iter().all(|t| !t.ends_with("退休10年。")), "{:?}", texts(despite));
         assert!(!whole_reads_alone("今年75岁的刘永定虽已从事藻类研究40年。"));
         // A sentence that announces what follows is no summary of it.
-        for ahead in ["文章列举了这样两则案例。", "有这么一群热心人。", "具体情况如下："] {
+        for ahead in ["文章列举了这样两则案例。", "有这么一群热心人。", "具体情况如下：", "获奖项目有以下五大特点——"]
+        {
             assert!(!whole_reads_alone(ahead), "{ahead}");
         }
         assert!(!points_ahead("老周就是这样的人。"));
