@@ -57,11 +57,11 @@ pub const RUN_END: char = '。';
 /// 技术`, `消防员顺着6米拉梯`), on whom someone leads or gathers for what the sentence says next
 /// (`教导员许奎率领10名突击队队员`, `推广总站组织市县农技人员`), on a surprise whose point comes
 /// next (`于翠没想到自己60多岁了，还能在家门口挣工资`), on the circumstance of an action still
-/// to come (`专机在2架缅甸战机护航下`, `当室内有较大空间，并有开窗条件情况下`), on the height or angle from which someone goes on to act
-/// (`习近平总书记从…全局和战略高度`), on whom someone speaks for (`习近平总书记首先代表党中央和
-/// 国务院`), on what someone or something is in a role (`双周协商座谈会作为协商民主平台`; not
-/// what is taken as something, `把创新作为第一动力`), or on whom the sentence goes on to speak of
-/// (`说起…主任付秀秀`).
+/// to come (`专机在2架缅甸战机护航下`, `当室内有较大空间，并有开窗条件情况下`), on the height or
+/// angle from which someone goes on to act (`习近平总书记从…全局和战略高度`), on whom someone
+/// speaks for (`习近平总书记首先代表党中央和国务院`), on what someone or something is in a role
+/// (`双周协商座谈会作为协商民主平台`; not what is taken as something, `把创新作为第一动力`), or on
+/// whom the sentence goes on to speak of (`说起…主任付秀秀`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
@@ -253,9 +253,10 @@ static ASKS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("question pattern")
 });
 
-/// Whether `text` asks: it ends in a question mark (before closing quotes and brackets).
-pub fn asks(text: &str) -> bool {
-    text::trim(text).trim_end_matches(text::is_closing).ends_with(['？', '?'])
+/// Whether `clause` (or a run, or a sentence) ends in a question mark, before closing quotes and
+/// brackets: its own question or one it quotes.
+pub fn ends_in_question(clause: &str) -> bool {
+    text::trim(clause).trim_end_matches(text::is_closing).ends_with(['？', '?'])
 }
 
 /// Whether the run of `clauses[first..end]` is cut from a question (the sentence ends in a
@@ -264,7 +265,7 @@ pub fn asks(text: &str) -> bool {
 /// (`剩下24人都是密切接触者，社区应该如何防控？`).
 fn cut_from_question(clauses: &[&str], first: usize, end: usize) -> bool {
     end < clauses.len()
-        && clauses.last().is_some_and(|last| asks(last))
+        && clauses.last().is_some_and(|last| ends_in_question(last))
         && clauses[first..end].iter().any(|c| ASKS.is_match(words_of(c)))
 }
 

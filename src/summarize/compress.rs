@@ -198,10 +198,12 @@ pub fn applies(sentences: &[Sentence], budget: Budget) -> bool {
 /// The combinations of `units` within `max_chars`: each unit a summary may hold ([`Unit::opens`])
 /// alone where it keeps [`MIN_CHARS`] (a sentence whole may be shorter: `“打铁火喽！”` alone says
 /// nothing of the article), and with each such unit of a later sentence that does not repeat it
-/// ([`readable::repeats`]). A summary tells: no unit that asks is in one (`方舱医院内部保障如何，
-/// 患者生活怎么样？`), though the article asks it to open what it tells.
+/// ([`readable::repeats`]). A summary tells: no unit that ends in a question is in one
+/// ([`clauses::ends_in_question`]: `方舱医院内部保障如何，患者生活怎么样？`, nor a quoted one, which
+/// leaves the reader with the question too), though an article may ask one to open what it goes
+/// on to tell.
 pub fn combos(units: &[Unit], max_chars: usize) -> Vec<Combo> {
-    let may = |u: &Unit| u.opens && !clauses::asks(&u.run.text);
+    let may = |u: &Unit| u.opens && !clauses::ends_in_question(&u.run.text);
     let mut out: Vec<Combo> =
         (0..units.len()).filter(|&a| may(&units[a]) && units[a].chars >= MIN_CHARS).map(|a| (a, None)).collect();
     for (a, first) in units.iter().enumerate().filter(|(_, u)| may(u)) {
