@@ -203,12 +203,13 @@ pub fn applies(sentences: &[Sentence], budget: Budget) -> bool {
 /// leaves the reader with the question too), though an article may ask one to open what it goes
 /// on to tell.
 pub fn combos(units: &[Unit], max_chars: usize) -> Vec<Combo> {
-    let may = |u: &Unit| u.opens && !clauses::ends_in_question(&u.run.text);
+    // Asked once for each unit, not for each pair.
+    let may: Vec<bool> = units.iter().map(|u| u.opens && !clauses::ends_in_question(&u.run.text)).collect();
     let mut out: Vec<Combo> =
-        (0..units.len()).filter(|&a| may(&units[a]) && units[a].chars >= MIN_CHARS).map(|a| (a, None)).collect();
-    for (a, first) in units.iter().enumerate().filter(|(_, u)| may(u)) {
+        (0..units.len()).filter(|&a| may[a] && units[a].chars >= MIN_CHARS).map(|a| (a, None)).collect();
+    for (a, first) in units.iter().enumerate().filter(|&(a, _)| may[a]) {
         for (b, second) in units.iter().enumerate().skip(a + 1) {
-            if may(second)
+            if may[b]
                 && second.sentence > first.sentence
                 && first.chars + second.chars <= max_chars
                 && !readable::repeats(&first.run.text, &second.run.text)
