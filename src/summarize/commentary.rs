@@ -7,7 +7,7 @@
 //! argument as news.
 //!
 //! [`Commentary`] is a logistic regression on the two vectors the model method already has for
-//! an article (its passage vector and its headline's query vector), fitted by
+//! an article (its centroid and its headline's query vector), fitted by
 //! `jianbao train-summarizer` ([`crate::train::summarizer::commentary`]) on the `kind` of
 //! hand-annotated newspaper articles, its threshold chosen by the validation articles'
 //! summaries. An article it judges commentary at or above
@@ -72,11 +72,11 @@ pub fn cues(article: &Article) -> [f32; CUES.len()] {
     [flag(noted || SIGNED.is_match(&tail)), flag(article.kind == Kind::Commentary), questions]
 }
 
-/// Tells commentary from reporting by an article's passage and headline vectors and its
+/// Tells commentary from reporting by an article's vector and its headline's, and by its
 /// [`CUES`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Commentary {
-    /// Weights over the passage vector, then over the headline's vector (zeros where the
+    /// Weights over the article's vector, then over the headline's vector (zeros where the
     /// article has no heading), then over the [`CUES`] (absent in a model fitted without them).
     pub weights: Vec<f32>,
     pub bias: f32,
@@ -124,7 +124,7 @@ impl Commentary {
     }
 }
 
-/// The input [`Commentary`] reads: the passage vector, then the headline's (zeros without
+/// The input [`Commentary`] reads: the article's vector, then the headline's (zeros without
 /// one), then the cues.
 pub fn input(document: &[f32], headline: Option<&[f32]>, cues: &[f32; CUES.len()]) -> Vec<f32> {
     let mut x = document.to_vec();

@@ -418,7 +418,7 @@ pub fn standing_alone(candidates: &[Sentence], ranking: &[usize]) -> Vec<usize> 
 
 /// Whether the model method frames the summary of an article with these `candidates` and
 /// vectors as commentary ([`commentary`]): the model has a commentary model, the article has
-/// its passage vector, its summary may take more than one sentence, and the budget has room.
+/// its vector, its summary may take more than one sentence, and the budget has room.
 pub fn frames(model: &learnt::SummaryModel, candidates: &[Sentence], ranking: &Ranking, budget: Budget) -> bool {
     let (Some(commentary), Some(document)) = (&model.commentary, ranking.document) else {
         return false;
@@ -489,7 +489,7 @@ fn tighten_short_texts(
 }
 
 /// What the model method knows of an article when it composes the summary: its sentences' pick
-/// order and the article's passage and headline vectors and heading.
+/// order, the article's vector and its headline's, and its heading.
 pub struct Ranking<'a> {
     pub order: &'a [usize],
     /// The query vector and the scorer's score of each embedded sentence.
@@ -585,13 +585,12 @@ mod tests {
             let summarizer = Summarizer::new(Method::Model, Budget::default());
             let summary = summarizer.summarize(Some(&encoder), &[&article]).expect("summary").remove(0);
             let seen = encoder.texts.lock().expect("lock");
-            // At most the candidates, their passage, the headline and the choices of a
-            // one-sentence summary.
-            let limit = ranked::EmbedLimits::default().max_candidates + 2 + tighten::MAX_CHOICES;
+            // At most the candidates, the headline and the choices of a one-sentence summary.
+            let limit = ranked::EmbedLimits::default().max_candidates + 1 + tighten::MAX_CHOICES;
             assert!(seen.len() <= limit, "{} texts embedded", seen.len());
-            // The candidates and their passage, the heading and those choices.
+            // The candidates, the heading and those choices.
             let total: usize = seen.iter().sum();
-            let most = 2 * ranked::MAX_EMBEDDED_CHARS + MAX_SENTENCE_CHARS + tighten::MAX_CHOICES * DEFAULT_MAX_CHARS;
+            let most = ranked::MAX_EMBEDDED_CHARS + MAX_SENTENCE_CHARS + tighten::MAX_CHOICES * DEFAULT_MAX_CHARS;
             assert!(total <= most, "{total} chars");
             assert!(char_len(&summary.text) <= DEFAULT_MAX_CHARS, "{}", summary.text);
             // Made of the article's own characters (its heading's, where it has no body text).
@@ -627,7 +626,7 @@ mod tests {
         // The rest is a fill of what the lead-in leaves.
         let rest = Budget { max_chars: budget.max_chars - commentary::LEAD_IN_CHARS, ..budget };
         assert_eq!(framed.text[commentary::LEAD_IN.len()..], fill(&article, &[0, 1, 2, 3, 4, 5, 6], rest).text);
-        // Whether to frame: a model that tells commentary apart, a passage vector, room, and a
+        // Whether to frame: a model that tells commentary apart, the article's vector, room, and a
         // text long enough for more than one sentence.
         let mut model = learnt::SummaryModel::builtin();
         model.commentary = Some(commentary::Commentary {
@@ -650,7 +649,7 @@ mod tests {
         const REPORTS: &[f32] = &[0.0, 1.0];
         assert!(frames(&model, &article, &ranking(Some(ARGUES)), budget));
         assert!(!frames(&model, &article, &ranking(Some(REPORTS)), budget), "a report");
-        assert!(!frames(&model, &article, &ranking(None), budget), "no passage vector");
+        assert!(!frames(&model, &article, &ranking(None), budget), "no vector");
         assert!(!frames(&model, &article[1..2], &ranking(Some(ARGUES)), budget), "one sentence's text");
         assert!(!frames(&model, &article, &ranking(Some(ARGUES)), Budget { max_chars: 20, sentences: None }));
         // A dispatch or a reporter's piece is never framed, however it reads.

@@ -124,7 +124,7 @@ pub struct Text<'a> {
     /// The query vector and the scorer's score of each embedded sentence.
     pub vectors: &'a [Vec<f32>],
     pub scores: &'a [f32],
-    /// The passage vector of the embedded sentences.
+    /// The article's vector: the centroid of the embedded sentences' ([`super::ranked::centroid`]).
     pub document: &'a [f32],
 }
 
@@ -236,8 +236,8 @@ pub fn applies(candidates: &[Sentence], budget: Budget) -> bool {
 }
 
 /// The text whose summary is tightened, for an article with these `candidates` (openings
-/// trimmed), the query vectors and scores of those embedded and their passage vector: `None`
-/// where the summary is not meant to be one sentence, or the article has no passage vector.
+/// trimmed), the query vectors and scores of those embedded and the article's vector: `None`
+/// where the summary is not meant to be one sentence, or the article has no vector.
 pub fn text<'a>(
     candidates: &'a [Sentence],
     vectors: &'a [Vec<f32>],
@@ -283,12 +283,11 @@ pub(crate) mod tests {
         texts.iter().map(|t| Sentence { text: (*t).to_owned(), paragraph: 0, chars: char_len(t) }).collect()
     }
 
-    /// The vectors a text's choices are scored with: its sentences' and its passage's.
+    /// The vectors a text's choices are scored with: its sentences' and their centroid.
     pub(crate) fn embedded(sentences: &[Sentence]) -> (Vec<Vec<f32>>, Vec<f32>) {
         let texts: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
         let vectors = CharCounts.embed(&texts, Intent::Query).unwrap();
-        let passage: String = texts.concat();
-        let document = CharCounts.embed(&[&passage], Intent::Passage).unwrap().remove(0);
+        let document = crate::summarize::ranked::centroid(&vectors).unwrap();
         (vectors, document)
     }
 
