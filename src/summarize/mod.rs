@@ -585,12 +585,13 @@ mod tests {
             let summarizer = Summarizer::new(Method::Model, Budget::default());
             let summary = summarizer.summarize(Some(&encoder), &[&article]).expect("summary").remove(0);
             let seen = encoder.texts.lock().expect("lock");
-            // At most the candidates, the headline and the choices of a one-sentence summary.
-            let limit = ranked::EmbedLimits::default().max_candidates + 1 + tighten::MAX_CHOICES;
+            // At most the candidates, a short text's passage, the headline and the choices of a
+            // one-sentence summary.
+            let limit = ranked::EmbedLimits::default().max_candidates + 2 + tighten::MAX_CHOICES;
             assert!(seen.len() <= limit, "{} texts embedded", seen.len());
-            // The candidates, the heading and those choices.
+            // The candidates and a short text's passage, the heading and those choices.
             let total: usize = seen.iter().sum();
-            let most = ranked::MAX_EMBEDDED_CHARS + MAX_SENTENCE_CHARS + tighten::MAX_CHOICES * DEFAULT_MAX_CHARS;
+            let most = 2 * ranked::MAX_EMBEDDED_CHARS + MAX_SENTENCE_CHARS + tighten::MAX_CHOICES * DEFAULT_MAX_CHARS;
             assert!(total <= most, "{total} chars");
             assert!(char_len(&summary.text) <= DEFAULT_MAX_CHARS, "{}", summary.text);
             // Made of the article's own characters (its heading's, where it has no body text).

@@ -2,8 +2,9 @@
 //!
 //! Each candidate sentence is embedded as a query (`query: `), and the article's vector is the
 //! mean of those vectors (their centroid, normalised): the sentence that lies closest to it is
-//! the one that best says what the others say. The headline, kicker and deck are embedded as a
-//! query too. Every text goes through the encoder once. Each sentence is then scored by a model learnt from hand-written summaries
+//! the one that best says what the others say. A short text (a post, a brief) is embedded whole
+//! as a passage (`passage: `) for its vector instead. The headline, kicker and deck are embedded
+//! as a query too. Each sentence is then scored by a model learnt from hand-written summaries
 //! ([`SummaryModel::score`]: its similarity to the article and to the headline, its place, length, figures
 //! and quotation marks), and sentences are picked by maximal marginal relevance: each next
 //! pick maximises `score - redundancy · max cos(s, picked)`.
@@ -17,6 +18,7 @@
 
 use super::learnt::SummaryModel;
 use super::scorer::{self, Context};
+use super::{DEFAULT_MAX_CHARS, SHORT_TEXT_BUDGETS};
 use crate::model::{Encoder, Intent, ModelError};
 use crate::segment::Article;
 use crate::sentences::{Sentence, MAX_SENTENCE_CHARS};
@@ -40,11 +42,18 @@ pub struct EmbedLimits {
     /// Sentences embedded per article as queries, from the top: what a summary is made of, and
     /// what the article's vector is the centroid of.
     pub max_candidates: usize,
+    /// An article whose embedded candidates hold fewer characters than this (a post, a brief:
+    /// what gets a one-sentence summary under the default budget) is embedded whole as a
+    /// passage too, and that is its vector: the centroid of a few sentences is mostly each of
+    /// them. With the centroid alone, LCSTS posts' summaries fell from ROUGE-L 0.2387 to 0.2219
+    /// on the validation part; with the passage below 160, 240 or 320 characters, 0.2387, 0.2387
+    /// and 0.2386, the newspaper articles' 0.3391, 0.3395 and 0.3391.
+    pub passage_below_chars: usize,
 }
 
 impl Default for EmbedLimits {
     fn default() -> EmbedLimits {
-        EmbedLimits { max_candidates: 12 }
+        EmbedLimits { max_candidates: 12, passage_below_chars: SHORT_TEXT_BUDGETS * DEFAULT_MAX_CHARS }
     }
 }
 
@@ -98,7 +107,9 @@ fn considered(candidates: &[Sentence], max_candidates: usize) -> usize {
 }
 
 /// Embeds, for each article, its first candidates ([`considered`]) and its heading as queries,
-/// in two calls, and takes the centroid of the candidates' vectors for the article's.
+/// and takes the centroid of the candidates' vectors for the article's; a short article's
+/// candidates are embedded together as a passage for it instead
+/// ([`EmbedLimits::passage_below_chars`]). Three calls in all.
 pub fn embed(
     encoder: &dyn Encoder,
     articles: &[&Article],
@@ -116,13 +127,28 @@ pub fn embed(
         .map(|(a, &n)| if n > 0 { text::prefix(&a.heading(), MAX_SENTENCE_CHARS).to_owned() } else { String::new() })
         .collect();
     let headlines = embed_present(encoder, &headings, Intent::Query)?;
+    // A short text is embedded whole as a passage too: the centroid of a few sentences is
+    // mostly each of them.
+    let passages: Vec<String> = candidates
+        .iter()
+        .zip(&considered)
+        .map(|(c, &n)| {
+            let chosen = &c[..n];
+            if chosen.iter().map(|s| s.chars).sum::<usize>() < limits.passage_below_chars {
+                chosen.iter().map(|s| s.text.as_str()).collect()
+            } else {
+                String::new()
+            }
+        })
+        .collect();
+    let passages = embed_present(encoder, &passages, Intent::Passage)?;
     let mut vectors = vectors.into_iter();
     Ok(considered
         .iter()
-        .zip(headlines.into_iter().zip(headings))
-        .map(|(&n, (headline, heading))| {
+        .zip(headlines.into_iter().zip(headings).zip(passages))
+        .map(|(&n, ((headline, heading), passage))| {
             let vectors: Vec<Vec<f32>> = vectors.by_ref().take(n).collect();
-            Embedded { document: centroid(&vectors), headline, heading, vectors }
+            Embedded { document: passage.or_else(|| centroid(&vectors)), headline, heading, vectors }
         })
         .collect())
 }
@@ -206,13 +232,17 @@ mod tests {
 
         fn embed(&self, texts: &[&str], intent: Intent) -> Result<Vec<Vec<f32>>, ModelError> {
             self.seen.lock().expect("lock").extend(texts.iter().map(|t| (intent, (*t).to_owned())));
-            Ok(texts.iter().map(|_| vec![0.6, 0.8]).collect())
+            let v = match intent {
+                Intent::Query => vec![0.6, 0.8],
+                Intent::Passage => vec![0.8, 0.6],
+            };
+            Ok(texts.iter().map(|_| v.clone()).collect())
         }
     }
 
     #[test]
-    fn each_text_goes_through_the_encoder_once_as_a_query() {
-        let texts: Vec<String> = (1..=14).map(|k| format!("第{k}句话说了一件事。")).collect();
+    fn a_longer_text_is_embedded_once_as_queries() {
+        let texts: Vec<String> = (1..=14).map(|k| format!("第{k}句话说了一件事，它发生在一个寒冷的冬天。")).collect();
         let candidates: Vec<Sentence> =
             texts.iter().map(|t| Sentence { text: t.clone(), paragraph: 0, chars: char_len(t) }).collect();
         let article = crate::segment::single(&texts.concat(), Some("标题")).expect("an article");
@@ -228,6 +258,22 @@ mod tests {
         assert!(
             queries.contains(&&texts[limits.max_candidates - 1]) && !queries.contains(&&texts[limits.max_candidates])
         );
+    }
+
+    #[test]
+    fn a_short_text_is_embedded_whole_as_a_passage() {
+        let texts = ["春节假期，全国铁路发送旅客1.2亿人次。", "同比增长8%。"];
+        let candidates: Vec<Sentence> =
+            texts.iter().map(|t| Sentence { text: (*t).to_owned(), paragraph: 0, chars: char_len(t) }).collect();
+        let article = crate::segment::single(&texts.concat(), Some("标题")).expect("an article");
+        let encoder = Recording::default();
+        let limits = EmbedLimits::default();
+        let embedded = embed(&encoder, &[&article], &[candidates], &limits).expect("embedded").remove(0);
+        assert_eq!(embedded.vectors.len(), 2);
+        let seen = encoder.seen.lock().expect("lock");
+        let passages: Vec<&String> = seen.iter().filter(|(i, _)| *i == Intent::Passage).map(|(_, t)| t).collect();
+        assert_eq!(passages, [&texts.concat()]);
+        assert_eq!(embedded.document, Some(vec![0.8, 0.6]), "the passage's vector, not the centroid");
     }
 
     #[test]
