@@ -63,9 +63,9 @@ pub const RUN_END: char = '。';
 /// (`双周协商座谈会作为协商民主平台`; not what is taken as something, `把创新作为第一动力`), or on
 /// whom the sentence goes on to speak of (`说起…主任付秀秀`), on the meeting at which what the
 /// sentence reports took place (`…新气息：会上`) or the sky above which it happens (`…麦田上空`),
-/// on the case whose course comes next (`…涉嫌受贿一案`),
-/// on what is left aside for what comes next (`除采用双防抖技术`, which goes on `还…`), or on
-/// the look whose finding comes next (`…运回了地坪乡，一清理`).
+/// on the case whose course comes next (`…涉嫌受贿一案`), on what is left aside for what comes
+/// next (`除采用双防抖技术`, which goes on `还…`), or on the look whose finding comes next
+/// (`…运回了地坪乡，一清理`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",

@@ -88,7 +88,7 @@ pub struct Text<'a> {
     /// The query vector and the scorer's score of each embedded sentence.
     pub vectors: &'a [Vec<f32>],
     pub scores: &'a [f32],
-    /// The article's vector: the centroid of the embedded sentences' ([`super::ranked::centroid`]).
+    /// The article's vector ([`super::ranked::Embedded::document`]).
     pub document: &'a [f32],
     /// The headline's bigrams and the sentences' shared words.
     pub lexicon: Lexicon,

@@ -62,8 +62,7 @@ impl Default for EmbedLimits {
 pub struct Ranked {
     /// Indices into the candidates, best first.
     pub order: Vec<usize>,
-    /// The article's vector, the centroid of its candidates' ([`centroid`]); `None` without
-    /// candidates.
+    /// The article's vector ([`Embedded::document`]).
     pub document: Option<Vec<f32>>,
     /// The query vector of the headline, kicker and deck; `None` without a heading.
     pub headline: Option<Vec<f32>>,
@@ -78,8 +77,9 @@ pub struct Ranked {
 /// An article's embedded sentences: what the scorer's features are computed from.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Embedded {
-    /// The article's vector, the centroid of its candidates' ([`centroid`]); `None` without
-    /// candidates.
+    /// The article's vector: the centroid of its candidates' ([`centroid`]), or for a short
+    /// article its candidates embedded together as a passage
+    /// ([`EmbedLimits::passage_below_chars`]); `None` without candidates.
     pub document: Option<Vec<f32>>,
     /// The query vector of the headline, kicker and deck; `None` without a heading.
     pub headline: Option<Vec<f32>>,

@@ -65,7 +65,7 @@ pub const FEATURES: [&str; 27] = [
 pub struct Context<'a> {
     /// The query vectors of the first sentences (those the model embeds).
     pub vectors: &'a [Vec<f32>],
-    /// The article's vector: the centroid of its first sentences' ([`super::ranked::centroid`]).
+    /// The article's vector ([`super::ranked::Embedded::document`]).
     pub document: Option<&'a [f32]>,
     /// The query vector of the headline, kicker and deck.
     pub headline: Option<&'a [f32]>,

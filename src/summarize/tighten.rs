@@ -124,7 +124,7 @@ pub struct Text<'a> {
     /// The query vector and the scorer's score of each embedded sentence.
     pub vectors: &'a [Vec<f32>],
     pub scores: &'a [f32],
-    /// The article's vector: the centroid of the embedded sentences' ([`super::ranked::centroid`]).
+    /// The text's vector ([`super::ranked::Embedded::document`]).
     pub document: &'a [f32],
 }
 
@@ -283,11 +283,12 @@ pub(crate) mod tests {
         texts.iter().map(|t| Sentence { text: (*t).to_owned(), paragraph: 0, chars: char_len(t) }).collect()
     }
 
-    /// The vectors a text's choices are scored with: its sentences' and their centroid.
+    /// The vectors a short text's choices are scored with: its sentences' and its passage's.
     pub(crate) fn embedded(sentences: &[Sentence]) -> (Vec<Vec<f32>>, Vec<f32>) {
         let texts: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
         let vectors = CharCounts.embed(&texts, Intent::Query).unwrap();
-        let document = crate::summarize::ranked::centroid(&vectors).unwrap();
+        let passage: String = texts.concat();
+        let document = CharCounts.embed(&[&passage], Intent::Passage).unwrap().remove(0);
         (vectors, document)
     }
 

@@ -110,7 +110,7 @@ pub struct FeaturedText {
     pub targets: Vec<f32>,
     /// The query vector of each embedded sentence.
     pub vectors: Vec<Vec<f32>>,
-    /// The centroid of the embedded sentences' vectors and the heading's query vector.
+    /// The article's vector ([`ranked::Embedded::document`]) and the heading's query vector.
     pub document: Option<Vec<f32>>,
     pub headline: Option<Vec<f32>>,
     /// The headline, kicker and deck, as embedded.
@@ -333,7 +333,7 @@ pub fn fit(
         budget_chars: crate::summarize::DEFAULT_MAX_CHARS,
         commentary: commentary.clone().map(|fit| CommentaryTraining {
             fit,
-            model: "logistic regression on the article's centroid and headline vectors, classes weighted to balance, \
+            model: "logistic regression on the article's and the headline's vectors, classes weighted to balance, \
                     the epoch chosen by the validation texts' macro-F1; and the bracketed column names that head \
                     only commentary among the annotated training texts, at least three of them",
             selection: format!(
