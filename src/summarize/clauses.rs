@@ -267,12 +267,19 @@ pub fn ends_in_question(clause: &str) -> bool {
 
 /// Whether the run of `clauses[first..end]` is cut from a question (the sentence ends in a
 /// question mark after it) and holds a clause that asks ([`ASKS`]): `党风廉政建设有哪些新的规律。`,
-/// `使用医用酒精消毒究竟会不会引起火灾。` The question's other clauses may still make a run
+/// `使用医用酒精消毒究竟会不会引起火灾。`, or is cut from an interview's question
+/// ([`put_as_question`]). The question's other clauses may still make a run
 /// (`剩下24人都是密切接触者，社区应该如何防控？`).
 fn cut_from_question(clauses: &[&str], first: usize, end: usize) -> bool {
     end < clauses.len()
         && clauses.last().is_some_and(|last| ends_in_question(last))
-        && clauses[first..end].iter().any(|c| ASKS.is_match(words_of(c)))
+        && (clauses[first..end].iter().any(|c| ASKS.is_match(words_of(c))) || put_as_question(clauses))
+}
+
+/// Whether a sentence is an interview's question (`问：我在多家银行重复预约，能顺利兑换纪念币
+/// 吗？`): what its first clauses say is what the asker supposes, not what the text tells.
+fn put_as_question(clauses: &[&str]) -> bool {
+    clauses.first().is_some_and(|c| text::trim(c).strip_prefix('问').is_some_and(|rest| rest.starts_with(['：', ':'])))
 }
 
 /// A sentence's first clause that says what is about to happen to one the sentence names next
@@ -1014,6 +1021,9 @@ mod tests {
         assert!(texts(fire).contains(&"不少家庭使用医用酒精进行居家消毒。".to_owned()), "{:?}", texts(fire));
         let board = "如何准确把握新三板定位，补齐资本市场服务中小企业的短板，新三板改革要重点解决哪些问题？";
         assert!(texts(board).iter().all(|t| !t.contains("定位") || t.ends_with('？')), "{:?}", texts(board));
+        // Nor is an interview's question cut into what it supposes.
+        let interview = "问：我在多家银行重复预约，能顺利兑换纪念币吗？";
+        assert!(texts(interview).iter().all(|t| t.ends_with('？')), "{:?}", texts(interview));
         assert!(can_end("依托丰富的红色文化资源和绿色生态资源发展乡村旅游，"));
         // Nor on a subject before its predicate: a noun after its modifier that the clause says
         // nothing of.
