@@ -50,6 +50,7 @@ pub fn rows(scored: &[FeaturedText], weights: &[f32]) -> Vec<Row> {
 pub fn fit(encoder: &dyn Encoder, rows: &[Row], ridge: f64) -> Option<SummaryModel> {
     Some(SummaryModel {
         encoder: encoder.id().to_owned(),
+        article_vector: crate::summarize::learnt::ARTICLE_VECTOR.to_owned(),
         sentence_scorer: Linear::fit(&FEATURES, rows, ridge)?,
         redundancy: 0.0,
         min_score: f32::MIN,
