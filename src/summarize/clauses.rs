@@ -279,7 +279,7 @@ fn cut_from_question(clauses: &[&str], first: usize, end: usize) -> bool {
 /// Whether a sentence is an interview's question (`问：我在多家银行重复预约，能顺利兑换纪念币
 /// 吗？`): what its first clauses say is what the asker supposes, not what the text tells.
 fn put_as_question(clauses: &[&str]) -> bool {
-    clauses.first().is_some_and(|c| text::trim(c).strip_prefix('问').is_some_and(|rest| rest.starts_with(['：', ':'])))
+    clauses.first().is_some_and(|c| ["问：", "问:"].iter().any(|q| text::trim(c).starts_with(q)))
 }
 
 /// A sentence's first clause that says what is about to happen to one the sentence names next
