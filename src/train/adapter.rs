@@ -7,10 +7,9 @@
 //! tuned layers, forward and backward, as candle-nn layers on f32 variables ([`Tunable`]),
 //! initialised from the weights file. AdamW, a linear warm-up and a linear decay, batches of
 //! texts of about the same length padded to their longest, balanced class weights; the epoch
-//! whose validation rows
-//! (whole texts, as the head's trainer chooses) score best is kept. A run saves a checkpoint as
-//! it goes (the variables, the optimiser's moments, where it stands) and resumes from it to the
-//! same layers it would have reached without stopping.
+//! whose validation rows (whole texts, as the head's trainer chooses) score best is kept. A run
+//! saves a checkpoint as it goes (the variables, the optimiser's moments, where it stands) and
+//! resumes from it to the same layers it would have reached without stopping.
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
