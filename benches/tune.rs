@@ -12,7 +12,6 @@
 
 use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::time::Instant;
 
 use jianbao::fit::split::Part;
 use jianbao::label::Taxonomy;
@@ -87,18 +86,17 @@ fn main() {
 
     let length_pool = arg(&args, "--length-pool", Settings::default().length_pool);
     let settings = Settings { layers, epochs: 1, length_pool, ..Settings::default() };
-    let steps = std::cell::RefCell::new(Vec::new());
-    let started = Instant::now();
+    let steps = std::cell::Cell::new(0usize);
     let progress = |event: Event| {
         if let Event::Step { .. } = event {
-            steps.borrow_mut().push(started.elapsed().as_secs_f64());
+            steps.set(steps.get() + 1);
         }
         ControlFlow::Continue(())
     };
     let (_, report) =
         adapter::tune(&encoder, &examples, taxonomy.sections.len(), &settings, None, &progress).expect("tuning");
-    let steps = steps.into_inner();
-    let per_step = report.seconds_training / steps.len().max(1) as f64;
+    let steps = steps.get();
+    let per_step = report.seconds_training / steps.max(1) as f64;
     let per_row = per_step / settings.batch as f64;
     println!(
         "layers {layers}, length pool {length_pool}: {} training rows ({mean_tokens:.1} tokens each), lower layers {:.1} s, \
@@ -106,7 +104,7 @@ fn main() {
          validation accuracy {:.3}",
         report.training_rows,
         report.seconds_lower_states,
-        steps.len(),
+        steps,
         1.0 / per_row,
         README_ROWS * per_row / 60.0,
         report.validation_accuracy.last().copied().unwrap_or(0.0),
