@@ -183,8 +183,8 @@ mod tests {
 
     #[test]
     fn a_model_fitted_on_another_article_vector_is_refused() {
-        let dir = std::env::temp_dir().join(format!("jianbao-article-vector-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let dir = dir.path();
         let mut json = serde_json::to_value(SummaryModel::builtin()).expect("serialised");
         let same = dir.join("same.json");
         std::fs::write(&same, json.to_string()).expect("written");
@@ -198,6 +198,5 @@ mod tests {
         assert!(message.starts_with(&old.display().to_string()), "{message}");
         assert!(message.contains("its passage") && message.contains("jianbao train-summarizer"), "{message}");
         assert!(!message.contains('\n'), "one line: {message}");
-        std::fs::remove_dir_all(&dir).ok();
     }
 }
