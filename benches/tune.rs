@@ -18,7 +18,7 @@ use jianbao::label::Taxonomy;
 use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
 use jianbao::model::{CandleEncoder, Intent, LoadOptions};
 use jianbao::train::adapter::{self, Event, Settings};
-use jianbao::train::{head, Weights};
+use jianbao::train::{head, Sample, Weights};
 
 /// The allocator the `jianbao` binary uses, so that the bench measures what users run.
 #[global_allocator]
@@ -50,7 +50,8 @@ fn main() {
     let weights = Weights::default();
     let data = root.join("eval/data");
     let (mut examples, _) =
-        head::read_examples(&[data.join("labels-sample.jsonl")], &taxonomy, &weights).expect("headlines");
+        head::read_examples(&[data.join("labels-sample.jsonl")], &taxonomy, &weights, &Sample::default())
+            .expect("headlines");
     let (pieces, _) =
         head::read_articles(&[data.join("peopledaily-annotated-train.jsonl")], &pages, &taxonomy, &weights)
             .expect("articles");

@@ -666,6 +666,12 @@ pub struct TrainArgs {
     #[arg(long, value_name = "NAME=N", value_parser = parse_weight)]
     pub weight: Vec<(String, u32)>,
 
+    /// Read at most N of the rows of the --data file named NAME, a sample drawn with --seed,
+    /// e.g. --rows toutiao_tnews.jsonl=2500, so that a large headline set does not outweigh
+    /// the newspaper's rows. Repeat for several.
+    #[arg(long, value_name = "NAME=N", value_parser = parse_weight)]
+    pub rows: Vec<(String, u32)>,
+
     /// Labels file (default: the 16 built-in sections).
     #[arg(long, value_name = "FILE")]
     pub labels: Option<PathBuf>,

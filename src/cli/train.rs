@@ -14,7 +14,7 @@ use crate::model::service::cache::Cached;
 use crate::model::source::adapter::{self, AdapterManifest};
 use crate::model::Encoder;
 use crate::train::adapter::Event;
-use crate::train::{head, summarizer, Weights};
+use crate::train::{head, summarizer, Sample, Weights};
 
 pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     let taxonomy = match &args.labels {
@@ -28,7 +28,9 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
         bail!("--tune-layers and --tune-epochs must be at least 1");
     }
     let weights = Weights::new(args.weight.iter().cloned(), args.data.iter().chain(&args.articles))?;
-    let (mut examples, mut files) = head::read_examples(&args.data, &taxonomy, &weights)?;
+    let rows = args.rows.iter().map(|(name, n)| (name.clone(), *n as usize));
+    let sample = Sample::new(rows, &args.data, args.seed)?;
+    let (mut examples, mut files) = head::read_examples(&args.data, &taxonomy, &weights, &sample)?;
     if let Some(pages) = &args.pages {
         let (articles, article_files) = head::read_articles(&args.articles, pages, &taxonomy, &weights)?;
         examples.extend(articles);

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::lexical::{self, LexicalSettings};
-use super::{bad, read_source, Source, TrainError, Weights};
+use super::{bad, read_source, Sample, Source, TrainError, Weights};
 use crate::eval::labels::{score_labels, LabelScores};
 use crate::fit::argmax;
 use crate::fit::logistic::{self, Set, Settings};
@@ -63,13 +63,15 @@ impl FileStats {
     }
 }
 
-/// Reads labelled rows from JSON Lines files.
+/// Reads labelled rows from JSON Lines files, keeping the `sample` of each file's usable rows.
 pub fn read_examples(
     paths: &[PathBuf],
     taxonomy: &Taxonomy,
     weights: &Weights,
+    sample: &Sample,
 ) -> Result<(Vec<Example>, Vec<FileStats>), TrainError> {
     each_file(paths, weights, |path, bytes, file, weight, examples| {
+        let first = examples.len();
         for (n, line) in bytes.lines().enumerate() {
             let line = line.map_err(|e| bad(path, format!("line {}: {e}", n + 1)))?;
             if line.trim().is_empty() {
@@ -96,6 +98,10 @@ pub fn read_examples(
             });
             file.used += 1;
         }
+        let read = examples.split_off(first);
+        let keep = sample.keep(&file.source.file, read.len());
+        examples.extend(read.into_iter().zip(keep).filter_map(|(e, keep)| keep.then_some(e)));
+        file.used = examples.len() - first;
         Ok(())
     })
 }

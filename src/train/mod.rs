@@ -5,7 +5,7 @@
 //! [`summarizer`] fits the [`crate::summarize::learnt::SummaryModel`]: its sentence scorer and the
 //! models it carries. Both read data files named on the command line; what they share is here: how a
 //! file is named and fingerprinted in a manifest ([`Source`]), how many times each file counts
-//! ([`Weights`]), and the errors.
+//! ([`Weights`]) and how many of its rows are read ([`Sample`]), and the errors.
 
 pub mod adapter;
 pub mod head;
@@ -77,17 +77,85 @@ impl Weights {
         files: impl IntoIterator<Item = &'a PathBuf> + Clone,
     ) -> Result<Weights, TrainError> {
         let weights = Weights(given.into_iter().collect());
-        for name in weights.0.keys() {
-            if !files.clone().into_iter().any(|p| file_name(p) == *name) {
-                return Err(TrainError::Other(format!(
-                    "--weight {name}=…: no --data or --articles file is named {name}"
-                )));
-            }
-        }
+        check_names("--weight", weights.0.keys(), files)?;
         Ok(weights)
     }
 
     pub fn of(&self, file: &str) -> u32 {
         self.0.get(file).copied().unwrap_or(1)
+    }
+}
+
+/// How many of each file's rows training reads at most, by file name (all where not named): a
+/// seeded sample, so that a large headline set can be cut to a share of the mix that its
+/// weight alone could only raise.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Sample {
+    pub rows: BTreeMap<String, usize>,
+    pub seed: u64,
+}
+
+impl Sample {
+    /// The limits `--rows NAME=N` gives, each checked to name one of `files`.
+    pub fn new<'a>(
+        given: impl IntoIterator<Item = (String, usize)>,
+        files: impl IntoIterator<Item = &'a PathBuf> + Clone,
+        seed: u64,
+    ) -> Result<Sample, TrainError> {
+        let sample = Sample { rows: given.into_iter().collect(), seed };
+        check_names("--rows", sample.rows.keys(), files)?;
+        Ok(sample)
+    }
+
+    /// Which of the `n` rows read from `file` are kept: all, or a seeded draw of the limit,
+    /// the same for the same seed and file.
+    pub fn keep(&self, file: &str, n: usize) -> Vec<bool> {
+        let Some(&limit) = self.rows.get(file).filter(|&&limit| limit < n) else {
+            return vec![true; n];
+        };
+        let mut order: Vec<usize> = (0..n).collect();
+        let salt = u64::from_le_bytes(Sha256::digest(file)[..8].try_into().unwrap_or_default());
+        let mut state = (self.seed ^ salt).max(1);
+        crate::fit::logistic::shuffle(&mut order, &mut state);
+        let mut keep = vec![false; n];
+        for &i in &order[..limit] {
+            keep[i] = true;
+        }
+        keep
+    }
+}
+
+/// Checks that each of `names`, given with `flag NAME=N`, names one of `files`.
+fn check_names<'a, 'b>(
+    flag: &str,
+    mut names: impl Iterator<Item = &'b String>,
+    files: impl IntoIterator<Item = &'a PathBuf> + Clone,
+) -> Result<(), TrainError> {
+    match names.find(|name| !files.clone().into_iter().any(|p| file_name(p) == **name)) {
+        Some(name) => Err(TrainError::Other(format!("{flag} {name}=…: no --data or --articles file is named {name}"))),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sample_keeps_the_limit_of_a_named_files_rows_the_same_for_the_same_seed() {
+        let files = [PathBuf::from("data/a.jsonl"), PathBuf::from("b.jsonl")];
+        let sample = Sample::new([("a.jsonl".to_owned(), 30)], &files, 17).expect("a.jsonl is given");
+        let keep = sample.keep("a.jsonl", 100);
+        assert_eq!(keep.iter().filter(|&&k| k).count(), 30);
+        assert_eq!(keep, sample.keep("a.jsonl", 100));
+        // Spread over the file, not its first rows.
+        assert!(keep[50..].iter().any(|&k| k) && keep[..50].iter().any(|&k| k));
+        let other = Sample { seed: 18, ..sample.clone() };
+        assert_ne!(keep, other.keep("a.jsonl", 100));
+        // Files not named, and files shorter than their limit, are read whole.
+        assert!(sample.keep("b.jsonl", 100).iter().all(|&k| k));
+        assert!(sample.keep("a.jsonl", 20).iter().all(|&k| k));
+        let err = Sample::new([("c.jsonl".to_owned(), 5)], &files, 17).expect_err("no file is named c.jsonl");
+        assert!(err.to_string().contains("--rows c.jsonl=…"), "{err}");
     }
 }

@@ -414,6 +414,17 @@ fn train_on_newspaper_articles_with_weights() {
     let r = run(&dir, &[&base[..], &["--weight", "other.jsonl=2"]].concat());
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("other.jsonl"), "{}", r.stderr);
+
+    // --rows reads a sample of a file's usable rows, and the manifest says how many.
+    let r = run(&dir, &[&base[..], &["--rows", "data.jsonl=50"]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("data.jsonl: 201 rows, 50 used, 1 unlabelled"), "{}", r.stderr);
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(out.join("head.json")).unwrap()).unwrap();
+    let files = manifest["training"]["data"].as_array().unwrap();
+    assert!(files.iter().any(|f| f["file"] == "data.jsonl" && f["used"] == 50), "{files:?}");
+    let r = run(&dir, &[&base[..], &["--rows", "other.jsonl=50"]].concat());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--rows other.jsonl"), "{}", r.stderr);
 }
 
 #[test]
