@@ -716,6 +716,12 @@ pub struct TrainArgs {
     #[arg(long, value_name = "N", default_value_t = 2000)]
     pub tune_rows: usize,
 
+    /// Write each tuned weight matrix to the adapter as the change tuning made to it cut to
+    /// rank N (its largest singular values; two factors, merged into the weights at load),
+    /// instead of whole: 12 tuned layers of e5-small take 8 MB at rank 48 and 42 MB whole.
+    #[arg(long, value_name = "N", requires = "tune_layers", value_parser = clap::value_parser!(u32).range(1..))]
+    pub tune_rank: Option<u32>,
+
     /// Passes over the training rows for --tune-layers.
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub tune_epochs: usize,

@@ -247,13 +247,18 @@ fn tune(
     bar.finish_and_clear();
     let (tuned, report) = tuned?;
     std::fs::create_dir_all(&args.out)?;
-    let manifest = AdapterManifest {
-        encoder: encoder.id().to_owned(),
-        layers: report.layers.clone(),
-        training: serde_json::to_value(&report)?,
-    };
+    let mut training = serde_json::to_value(&report)?;
+    let mut tensors = tuned.layer_tensors()?;
+    if let Some(rank) = args.tune_rank {
+        let (cut, kept) = crate::train::adapter::low_rank(encoder, tensors, rank as usize)?;
+        eprintln!("cut to rank {rank}: each weight's change keeps at least {:.1}% of its squared norm", kept * 100.0);
+        training["rank"] = rank.into();
+        training["least_norm_kept"] = kept.into();
+        tensors = cut;
+    }
+    let manifest = AdapterManifest { encoder: encoder.id().to_owned(), layers: report.layers.clone(), training };
     let path = args.out.join("adapter.safetensors");
-    adapter::save(&path, &manifest, &tuned.layer_tensors()?)?;
+    adapter::save(&path, &manifest, &tensors)?;
     eprintln!("{}", serde_json::to_string_pretty(&report)?);
     crate::train::adapter::remove_checkpoint(&args.out);
     eprintln!("wrote {}", path.display());

@@ -6,12 +6,14 @@
 //! class-weighted multinomial logistic regression on vectors with candle (the labeller's head
 //! and the summariser's commentary classifier); [`rank`] fits a linear model that orders the
 //! items of a group (the summariser's compressor); [`adamw`] is the optimiser that tunes the
-//! encoder's layers, its state saved and restored. None knows what its features mean. [`split`]
+//! encoder's layers, its state saved and restored; [`low_rank`] cuts what tuning changed in a
+//! layer's weights to two thin factors. None knows what its features mean. [`split`]
 //! puts each labelled text in a training, validation or test part, for the trainers and for
 //! `eval`'s test parts.
 
 pub mod adamw;
 pub mod logistic;
+pub mod low_rank;
 pub mod rank;
 pub mod ridge;
 pub mod split;

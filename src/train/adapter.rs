@@ -258,6 +258,32 @@ pub fn lower_states(
     Ok(out)
 }
 
+/// Tuned layers' tensors (as [`Tuned::layer_tensors`] gives them) with each weight matrix cut
+/// to the change tuning made to `encoder`'s, as two factors of rank `rank` at most
+/// ([`crate::model::source::adapter`]'s `NAME.lora_a` and `NAME.lora_b`); biases and norms
+/// stay whole. Also the least share of a change's squared norm that a cut kept.
+pub fn low_rank(
+    encoder: &CandleEncoder,
+    tuned: HashMap<String, Tensor>,
+    rank: usize,
+) -> Result<(HashMap<String, Tensor>, f64), TrainError> {
+    let base: HashMap<String, Tensor> = encoder.layer_weights(0)?.into_iter().collect();
+    let mut out = HashMap::new();
+    let mut least = 1f64;
+    for (name, t) in tuned {
+        let (Some(own), &[rows, cols]) = (base.get(&name), t.dims()) else {
+            out.insert(name, t);
+            continue;
+        };
+        let change = (&t - own)?.flatten_all()?.to_vec1::<f32>()?;
+        let cut = crate::fit::low_rank::factors(&change, rows, cols, rank);
+        least = least.min(cut.kept);
+        out.insert(format!("{name}.lora_b"), Tensor::from_vec(cut.b, (rows, cut.rank), &Device::Cpu)?);
+        out.insert(format!("{name}.lora_a"), Tensor::from_vec(cut.a, (cut.rank, cols), &Device::Cpu)?);
+    }
+    Ok((out, least))
+}
+
 /// Pads `states` (each `[tokens, hidden]`) into `[batch, len, hidden]`, with its mask.
 fn pad(states: &[&Tensor]) -> candle_core::Result<(Tensor, Tensor)> {
     let len = states.iter().map(|s| s.dim(0).unwrap_or(0)).max().unwrap_or(0);

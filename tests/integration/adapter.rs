@@ -1,6 +1,6 @@
-//! Tuned layers on the tiny model: the encoder loaded with an adapter gives the vectors that
-//! training computes with the layers on the fly, and an adapter tuned from another encoder is
-//! refused with one line.
+//! Tuned layers on the tiny model: the encoder loaded with an adapter, whole or cut to low-rank
+//! factors, gives the vectors that training computes with the layers on the fly, and an
+//! adapter tuned from another encoder is refused with one line.
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -10,7 +10,7 @@ use candle_core::Tensor;
 use jianbao::fit::split::Part;
 use jianbao::model::source::adapter::{self, Adapter, AdapterManifest};
 use jianbao::model::{CandleEncoder, Encoder, Intent, LoadOptions, ModelDir, WeightFormat};
-use jianbao::train::adapter::{checkpoint_path, lower_states, tune, Event, Settings, Tuned};
+use jianbao::train::adapter::{checkpoint_path, low_rank, lower_states, tune, Event, Settings, Tuned};
 use jianbao::train::head::Example;
 use jianbao::train::TrainError;
 
@@ -77,6 +77,75 @@ fn an_adapter_loaded_into_the_weights_gives_the_tuned_layers_vectors() {
     let reloaded = load(&model, Some(read)).expect("loads");
     let again = reloaded.embed(&TEXTS, Intent::Query).expect("embeds");
     assert!(max_difference(&again, &on_the_fly) < 1e-2);
+}
+
+/// The top layer of the tiny model, each weight matrix moved by a change of rank 2 (two outer
+/// products of waves), its biases and norms by a wave.
+fn tuned_by_rank_two(encoder: &CandleEncoder) -> Tuned {
+    let mut tuned = Tuned::new(encoder, 3, &Settings { layers: 1, ..Settings::default() }).expect("tunable");
+    let wave = |n: usize, f: f32| {
+        Tensor::arange(0f32, n as f32, &candle_core::Device::Cpu)
+            .and_then(|w| (w * f64::from(f))?.sin())
+            .expect("a wave")
+    };
+    for (name, t) in tuned.layer_tensors().expect("tensors") {
+        let change = match *t.dims() {
+            [rows, cols] => {
+                let outer = |f: f32, g: f32| wave(rows, f).unsqueeze(1)?.matmul(&wave(cols, g).unsqueeze(0)?);
+                ((outer(0.7, 1.3).expect("outer") * 0.05).expect("scaled") + outer(2.1, 0.4).expect("outer") * 0.03)
+                    .expect("a change of rank 2")
+            }
+            _ => (wave(t.elem_count(), 0.9) * 0.05).and_then(|w| w.reshape(t.shape())).expect("a wave"),
+        };
+        tuned.vars.set_one(&name, (t + change).expect("moved")).expect("set");
+    }
+    tuned
+}
+
+#[test]
+fn a_low_rank_adapter_merged_at_load_gives_the_tuned_layers_vectors() {
+    let (dir, model, plain) = tiny_model();
+    let tuned = tuned_by_rank_two(&plain);
+    let states = lower_states(&plain, &TEXTS, 1, 128, &|_| {}).expect("lower states");
+    let on_the_fly = tuned.vectors(&states).expect("vectors");
+    let whole = tuned.layer_tensors().expect("tensors");
+    let manifest = AdapterManifest { encoder: "tiny".into(), layers: vec![1], training: serde_json::Value::Null };
+    let size = |t: &HashMap<String, Tensor>| t.values().map(Tensor::elem_count).sum::<usize>();
+    let vectors_at = |rank: usize| {
+        let (cut, kept) = low_rank(&plain, whole.clone(), rank).expect("cut");
+        let encoder = load(&model, Some(Adapter::new(manifest.clone(), cut.clone()))).expect("loads");
+        (encoder.embed(&TEXTS, Intent::Query).expect("embeds"), cut, kept)
+    };
+
+    // Rank 2 holds every change: the merged encoder gives the tuned layer's vectors, from a
+    // quarter of the tensors.
+    let (vectors, cut, kept) = vectors_at(2);
+    assert!(max_difference(&vectors, &on_the_fly) < 1e-4, "{vectors:?} against {on_the_fly:?}");
+    assert!(kept > 0.999_99, "{kept}");
+    assert!(cut.keys().any(|name| name.ends_with("intermediate.dense.weight.lora_a")));
+    assert!(!cut.contains_key("encoder.layer.1.intermediate.dense.weight"));
+    assert!(size(&cut) * 4 < size(&whole), "{} of {}", size(&cut), size(&whole));
+    // Rank 1 drops part of each change: the vectors move away from the tuned layer's.
+    let (coarse, _, kept) = vectors_at(1);
+    assert!(kept < 0.95, "{kept}");
+    assert!(max_difference(&coarse, &on_the_fly) > 1e-3);
+
+    // Saved (in f16) and read back, it gives the same vectors within the rounding.
+    let file = dir.path("adapter.safetensors");
+    adapter::save(&file, &manifest, &cut).expect("saved");
+    let reloaded = load(&model, Some(Adapter::load(&file).expect("reads"))).expect("loads");
+    let again = reloaded.embed(&TEXTS, Intent::Query).expect("embeds");
+    assert!(max_difference(&again, &on_the_fly) < 1e-2);
+
+    // A factor without its pair is refused, named.
+    let mut lone = cut.clone();
+    lone.remove("encoder.layer.1.output.dense.weight.lora_b");
+    adapter::save(&file, &manifest, &lone).expect("saved");
+    let err = Adapter::load(&file).expect_err("refused").to_string();
+    assert!(
+        err.contains("adapter.safetensors") && err.contains("output.dense.weight.lora_a` without its pair"),
+        "{err}"
+    );
 }
 
 #[test]

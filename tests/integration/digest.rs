@@ -428,6 +428,35 @@ fn train_on_newspaper_articles_with_weights() {
 }
 
 #[test]
+fn tune_the_top_layer_into_a_low_rank_adapter_and_label_with_it() {
+    let dir = Dir::new();
+    let model = dir.path("tiny");
+    tiny::write_model(&model);
+    let (labels, data) = two_labels(&dir);
+    let out = dir.path("tuned");
+    let (model, out_dir) = (model.to_str().unwrap(), out.to_str().unwrap());
+    let common = ["--model", model, "--data", data.to_str().unwrap(), "--labels", labels.to_str().unwrap()];
+    let tuning = ["--epochs", "5", "--tune-layers", "1", "--tune-epochs", "1", "--tune-rank", "3", "--out", out_dir];
+    let r = run(&dir, &[&["train"], &common[..], &tuning[..]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("cut to rank 3"), "{}", r.stderr);
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(out.join("adapter.json")).unwrap()).unwrap();
+    assert_eq!(manifest["layers"], serde_json::json!([1]));
+    assert_eq!(manifest["training"]["rank"], 3);
+    let adapter = jianbao::model::source::adapter::Adapter::load(&out.join("adapter.safetensors")).unwrap();
+    // The head was trained on the tuned encoder, and labels with it, not without it.
+    let head: Value = serde_json::from_str(&std::fs::read_to_string(out.join("head.json")).unwrap()).unwrap();
+    assert_eq!(head["encoder"], adapter.tuned_id(model));
+    let adapter_file = out.join("adapter.safetensors");
+    let label = ["label", "--format", "jsonl", "--head", out_dir, "--text", "公司债券发行"];
+    let r = run(&dir, &[&label[..], &["--model", model, "--adapter", adapter_file.to_str().unwrap()]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\"section\""), "{}", r.stdout);
+    let r = run(&dir, &[&label[..], &["--model", model]].concat());
+    assert_eq!(r.code, 2, "{}", r.stdout);
+}
+
+#[test]
 fn fit_a_summary_scorer_and_report_it_against_lead_and_oracle() {
     let dir = Dir::new();
     let model = dir.path("tiny");

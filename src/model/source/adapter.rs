@@ -1,7 +1,10 @@
 //! Tuned layers for an encoder: a safetensors file of the transformer layers `jianbao train
 //! --tune-layers` tuned (named as the weights file names them, `encoder.layer.{i}.…`, in f16),
-//! with a JSON manifest beside it that names the encoder they were tuned from. Loading an
-//! encoder with an adapter reads those tensors in place of the weights file's, before the
+//! with a JSON manifest beside it that names the encoder they were tuned from. A weight matrix
+//! is held whole, or as the change tuning made to it in two thin factors, `NAME.lora_a`
+//! `[rank, in]` and `NAME.lora_b` `[out, rank]` (the tuned weight is the file's plus `b · a`):
+//! twelve tuned layers of e5-small take 42 MB whole and 8 MB at rank 48. Loading an encoder
+//! with an adapter reads those tensors in place of the weights file's, merged, before the
 //! layers are quantised: the tuned model costs nothing more to run ([`Overlay`]).
 
 use std::collections::HashMap;
@@ -55,6 +58,7 @@ impl Adapter {
         if tensors.is_empty() || tensors.keys().any(|name| !name.starts_with("encoder.layer.")) {
             return Err(fail("an adapter holds encoder layers (`encoder.layer.…`) only".into()));
         }
+        check_factors(&tensors).map_err(fail)?;
         let fingerprint = format!("{:x}", Sha256::digest(&bytes))[..12].to_owned();
         Ok(Adapter { manifest, fingerprint, tensors })
     }
@@ -82,6 +86,22 @@ impl Adapter {
     }
 }
 
+/// Checks that each low-rank factor has its pair, of the same rank.
+fn check_factors(tensors: &HashMap<String, Tensor>) -> Result<(), String> {
+    for name in tensors.keys() {
+        let Some(weight) = name.strip_suffix(".lora_a").or_else(|| name.strip_suffix(".lora_b")) else { continue };
+        let pair = (tensors.get(&format!("{weight}.lora_a")), tensors.get(&format!("{weight}.lora_b")));
+        let (Some(a), Some(b)) = pair else {
+            return Err(format!("`{name}` without its pair: a tuned weight needs both `.lora_a` and `.lora_b`"));
+        };
+        match (a.dims(), b.dims()) {
+            ([rank, _], [_, r]) if rank == r => {}
+            (a, b) => return Err(format!("`{weight}`: factors of shapes {a:?} and {b:?} do not multiply")),
+        }
+    }
+    Ok(())
+}
+
 /// The weights file's tensors, with an adapter's in place of those it replaces. `prefix` is
 /// where the file nests the encoder (`bert.` in a task model's checkpoint), empty for none.
 pub struct Overlay {
@@ -91,14 +111,33 @@ pub struct Overlay {
 }
 
 impl Overlay {
-    fn tuned(&self, name: &str) -> Option<&Tensor> {
-        self.adapter.tensors.get(name.strip_prefix(self.prefix.as_str()).unwrap_or(name))
+    /// The adapter's tensor `name` (as the weights file names it), in f32: held whole, or the
+    /// file's own plus the product of its two factors. `None` where the adapter leaves it.
+    fn tuned(&self, name: &str) -> candle_core::Result<Option<Tensor>> {
+        let own = name.strip_prefix(self.prefix.as_str()).unwrap_or(name);
+        let tensors = &self.adapter.tensors;
+        if let Some(t) = tensors.get(own) {
+            return Ok(Some(t.to_dtype(DType::F32)?));
+        }
+        let (Some(a), Some(b)) = (tensors.get(&format!("{own}.lora_a")), tensors.get(&format!("{own}.lora_b"))) else {
+            return Ok(None);
+        };
+        let base = SimpleBackend::get_unchecked(&self.base, name, DType::F32, &Device::Cpu)?;
+        let change = b.to_dtype(DType::F32)?.matmul(&a.to_dtype(DType::F32)?)?;
+        if change.shape() != base.shape() {
+            candle_core::bail!(
+                "adapter factors of `{own}` make {:?}, the weight is {:?}",
+                change.shape(),
+                base.shape()
+            );
+        }
+        Ok(Some((base + change)?))
     }
 }
 
 impl SimpleBackend for Overlay {
     fn get(&self, s: Shape, name: &str, h: candle_nn::Init, dtype: DType, dev: &Device) -> candle_core::Result<Tensor> {
-        match self.tuned(name) {
+        match self.tuned(name)? {
             Some(t) => {
                 if t.shape() != &s {
                     candle_core::bail!("adapter tensor `{name}` has shape {:?}, the model wants {s:?}", t.shape());
@@ -110,19 +149,20 @@ impl SimpleBackend for Overlay {
     }
 
     fn get_unchecked(&self, name: &str, dtype: DType, dev: &Device) -> candle_core::Result<Tensor> {
-        match self.tuned(name) {
+        match self.tuned(name)? {
             Some(t) => t.to_dtype(dtype)?.to_device(dev),
             None => SimpleBackend::get_unchecked(&self.base, name, dtype, dev),
         }
     }
 
     fn contains_tensor(&self, name: &str) -> bool {
-        self.tuned(name).is_some() || SimpleBackend::contains_tensor(&self.base, name)
+        SimpleBackend::contains_tensor(&self.base, name)
+            || self.adapter.tensors.contains_key(name.strip_prefix(self.prefix.as_str()).unwrap_or(name))
     }
 }
 
-/// Writes `tensors` (f32, named `encoder.layer.{i}.…`) as an adapter file in f16, with its
-/// manifest beside it.
+/// Writes `tensors` (f32, named `encoder.layer.{i}.…`, weights whole or as factors) as an
+/// adapter file in f16, with its manifest beside it.
 pub fn save(path: &Path, manifest: &AdapterManifest, tensors: &HashMap<String, Tensor>) -> Result<(), ModelError> {
     let fail = |m: String| ModelError::new(Phase::Weights, format!("{}: {m}", path.display()));
     let half: HashMap<String, Tensor> = tensors
