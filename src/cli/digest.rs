@@ -36,7 +36,8 @@ impl SummaryArgs {
 
     /// The summarizer these options ask for. A summary model from --summary-model must have been fitted on
     /// the encoder's vectors; the built-in one (fitted on e5-small's) serves any encoder, its
-    /// features being similarities, places and lengths.
+    /// features being similarities, places and lengths, but frames commentary on e5-small's
+    /// vectors only.
     fn summarizer(
         &self,
         budget: Budget,

@@ -268,7 +268,8 @@ pub struct Summarizer {
     pub embed_limits: ranked::EmbedLimits,
     pub model: learnt::SummaryModel,
     /// Whether the model method opens a commentary's summary with `文章认为，`
-    /// ([`commentary`]); without it, every summary is the article's own sentences.
+    /// ([`commentary`]); without it, or with an encoder other than the one the summary model
+    /// was fitted on, every summary is the article's own sentences.
     pub frame_commentary: bool,
 }
 
@@ -344,10 +345,12 @@ impl Summarizer {
         let (model, budget) = (&self.model, self.budget);
         let ranked = ranked::rankings(encoder, articles, candidates, model, &self.embed_limits, budget.max_chars)?;
         let shown: Vec<Vec<Sentence>> = candidates.iter().map(|c| as_shown(c)).collect();
+        // The commentary model reads the vectors of the encoder it was fitted on: on another's
+        // (a tuned one's too) it framed a quarter to a third of the validation reports as opinion,
+        // and a frame on a report is the worse mistake, so it frames nothing there.
+        let frame = self.frame_commentary && encoder.id() == model.encoder;
         let mut summaries: Vec<Summary> = (shown.iter().zip(&ranked).zip(articles))
-            .map(|((sentences, r), article)| {
-                compose(model, sentences, &Ranking::new(r, article), budget, self.frame_commentary)
-            })
+            .map(|((sentences, r), article)| compose(model, sentences, &Ranking::new(r, article), budget, frame))
             .collect();
         tighten_short_texts(encoder, model, &mut summaries, &shown, &ranked, budget)?;
         Ok(summaries)

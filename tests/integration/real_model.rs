@@ -120,3 +120,37 @@ fn int8_weights_keep_the_f32_vectors() {
         assert!(a.iter().zip(&b).any(|(x, y)| x != y), "int8 must not be f32 under another name");
     }
 }
+
+/// A column piece (`（快评）`), written for this test: the built-in summary model frames it as
+/// the article's argument on e5-small's vectors.
+const COLUMN: &str = concat!(
+    "文明城市要从细处着手（快评）\n\n",
+    "\u{3000}\u{3000}创建文明城市，不能只盯着大工程、大场面。在我们看来，真正决定一座城市文明程度的，",
+    "往往是街角的一盏路灯、楼道里的一块告示牌。\n",
+    "\u{3000}\u{3000}细处见真章。如果只重视迎检时的突击整治，检查一过便恢复原样，群众自然不会买账。\n",
+    "\u{3000}\u{3000}我们认为，文明创建应当回到居民的日常生活中去，让每一处改变都经得起时间检验。\n",
+    "\u{3000}\u{3000}说到底，城市是人民的城市，文明创建的成效，最终要由群众来评判。\n",
+);
+
+#[test]
+fn the_built_in_summary_model_frames_commentary_on_its_own_encoders_vectors_only() {
+    use jianbao::model::source::adapter::{Adapter, AdapterManifest};
+    use jianbao::summarize::{Budget, Method, Summarizer};
+    let article = jianbao::segment::single(COLUMN, None).expect("an article");
+    let summarizer = Summarizer::new(Method::Model, Budget::default());
+    let plain = default_model();
+    let summary =
+        |encoder: &CandleEncoder| summarizer.summarize(Some(encoder), &[&article]).expect("summarised").remove(0).text;
+    let framed = summary(plain);
+    assert!(framed.starts_with("文章认为，"), "{framed}");
+
+    // The same vectors under another encoder's id (an adapter that holds the top layer's own
+    // weights): the commentary model does not read them, and nothing is framed.
+    let manifest = AdapterManifest { encoder: plain.id().into(), layers: vec![11], training: serde_json::Value::Null };
+    let own = plain.layer_weights(11).expect("the top layer").into_iter().collect();
+    let options = LoadOptions { adapter: Some(Adapter::new(manifest, own)), ..LoadOptions::default() };
+    let relabelled = load_default(options);
+    assert_ne!(relabelled.id(), plain.id());
+    let unframed = summary(&relabelled);
+    assert!(!unframed.starts_with("文章认为，") && !unframed.is_empty(), "{unframed}");
+}
