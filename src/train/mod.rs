@@ -77,7 +77,7 @@ impl Weights {
         files: impl IntoIterator<Item = &'a PathBuf> + Clone,
     ) -> Result<Weights, TrainError> {
         let weights = Weights(given.into_iter().collect());
-        check_names("--weight", weights.0.keys(), files)?;
+        check_names("--weight", weights.0.keys(), files, "--data or --articles")?;
         Ok(weights)
     }
 
@@ -103,7 +103,7 @@ impl Sample {
         seed: u64,
     ) -> Result<Sample, TrainError> {
         let sample = Sample { rows: given.into_iter().collect(), seed };
-        check_names("--rows", sample.rows.keys(), files)?;
+        check_names("--rows", sample.rows.keys(), files, "--data")?;
         Ok(sample)
     }
 
@@ -125,14 +125,16 @@ impl Sample {
     }
 }
 
-/// Checks that each of `names`, given with `flag NAME=N`, names one of `files`.
+/// Checks that each of `names`, given with `flag NAME=N`, names one of `files` (given with
+/// the flags `given`).
 fn check_names<'a, 'b>(
     flag: &str,
     mut names: impl Iterator<Item = &'b String>,
     files: impl IntoIterator<Item = &'a PathBuf> + Clone,
+    given: &str,
 ) -> Result<(), TrainError> {
     match names.find(|name| !files.clone().into_iter().any(|p| file_name(p) == **name)) {
-        Some(name) => Err(TrainError::Other(format!("{flag} {name}=…: no --data or --articles file is named {name}"))),
+        Some(name) => Err(TrainError::Other(format!("{flag} {name}=…: no {given} file is named {name}"))),
         None => Ok(()),
     }
 }
@@ -156,6 +158,6 @@ mod tests {
         assert!(sample.keep("b.jsonl", 100).iter().all(|&k| k));
         assert!(sample.keep("a.jsonl", 20).iter().all(|&k| k));
         let err = Sample::new([("c.jsonl".to_owned(), 5)], &files, 17).expect_err("no file is named c.jsonl");
-        assert!(err.to_string().contains("--rows c.jsonl=…"), "{err}");
+        assert!(err.to_string().contains("--rows c.jsonl=…: no --data file"), "{err}");
     }
 }
