@@ -3,6 +3,7 @@
 //! cargo bench --bench encoder                 # every weight format at 1 and 2 threads
 //! cargo bench --bench encoder -- --ort        # and ONNX Runtime on the same inputs
 //! cargo bench --bench encoder -- --only f32@2 # one weight format at one thread count
+//! cargo bench --bench encoder -- --adapter F  # the encoder with tuned layers laid over it
 //!
 //! Workloads: the first 60 sentences of the example page embedded together (sentences/s);
 //! 64 texts of exactly 256 and of exactly 512 tokens (tokens/s); model load time; peak RSS.
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use jianbao::model::source::adapter::Adapter;
 use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
 use jianbao::model::{CandleEncoder, Encoder, Intent, LoadOptions, WeightFormat};
 use serde_json::{json, Value};
@@ -44,6 +46,7 @@ fn main() {
     let with_ort = args.iter().any(|a| a == "--ort");
     // `--only f32@1` and the like restrict the runs: weight format @ threads.
     let only: Vec<&str> = args.windows(2).filter(|w| w[0] == "--only").map(|w| w[1].as_str()).collect();
+    let adapter = args.windows(2).find(|w| w[0] == "--adapter").map(|w| w[1].clone()).unwrap_or_default();
     let exe = std::env::current_exe().expect("bench executable");
     println!(
         "{:<7} {:>7} {:>9} {:>14} {:>14} {:>14} {:>9} {:>12}",
@@ -59,6 +62,7 @@ fn main() {
                 .env("JIANBAO_BENCH_CHILD", "1")
                 .env("RAYON_NUM_THREADS", threads.to_string())
                 .env("JIANBAO_BENCH_WEIGHTS", weights)
+                .env("JIANBAO_BENCH_ADAPTER", &adapter)
                 .output()
                 .expect("run the bench child");
             let stdout = String::from_utf8_lossy(&out.stdout);
@@ -210,7 +214,10 @@ fn child() {
     };
     let dir = source::resolve(&spec, &opts).expect("the default model");
     let started = Instant::now();
-    let encoder = CandleEncoder::load(&dir, &LoadOptions { weights, ..Default::default() }).expect("load");
+    let adapter = std::env::var_os("JIANBAO_BENCH_ADAPTER")
+        .filter(|path| !path.is_empty())
+        .map(|path| Adapter::load(Path::new(&path)).expect("the adapter"));
+    let encoder = CandleEncoder::load(&dir, &LoadOptions { weights, adapter, ..Default::default() }).expect("load");
     let load_s = started.elapsed().as_secs_f64();
     let sentences = seed_sentences();
     let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
