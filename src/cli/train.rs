@@ -44,8 +44,13 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     }
     let mut encoder = args.model.load()?;
     if let Some(layers) = args.tune_layers {
+        if args.model.adapter.is_some() {
+            // The tuned layers start from the weights file's, not from another adapter's.
+            bail!("--tune-layers tunes the encoder's own layers: give no --adapter");
+        }
         // The head is then trained on the tuned encoder's vectors, as users will run it.
-        let adapter = tune(&args, &encoder, &taxonomy, &examples, layers)?;
+        let data = serde_json::json!({ "data": &files, "weights": &weights });
+        let adapter = tune(&args, &encoder, &taxonomy, &examples, layers, data)?;
         let mut model = args.model.clone();
         model.adapter = Some(adapter);
         encoder = model.load()?;
@@ -183,13 +188,15 @@ fn console_is_terminal() -> bool {
 }
 
 /// `jianbao train --tune-layers N`: tunes the top layers on a sample of the training rows and
-/// writes them to --out as an adapter, whose path it returns.
+/// writes them to --out as an adapter, whose path it returns; its manifest records `data` (the
+/// files read, with their SHA-256, and their weights) as a head's does.
 fn tune(
     args: &TrainArgs,
     encoder: &crate::model::CandleEncoder,
     taxonomy: &Taxonomy,
     examples: &[head::Example],
     layers: usize,
+    data: serde_json::Value,
 ) -> anyhow::Result<std::path::PathBuf> {
     use crate::fit::split::Part;
     // At most --tune-rows training rows of each scheme, a seeded sample.
@@ -248,6 +255,8 @@ fn tune(
     let (tuned, report) = tuned?;
     std::fs::create_dir_all(&args.out)?;
     let mut training = serde_json::to_value(&report)?;
+    training["data"] = data["data"].clone();
+    training["weights"] = data["weights"].clone();
     let mut tensors = tuned.layer_tensors()?;
     if let Some(rank) = args.tune_rank {
         let (cut, kept) = crate::train::adapter::low_rank(encoder, tensors, rank as usize)?;

@@ -443,6 +443,7 @@ fn tune_the_top_layer_into_a_low_rank_adapter_and_label_with_it() {
     let manifest: Value = serde_json::from_str(&std::fs::read_to_string(out.join("adapter.json")).unwrap()).unwrap();
     assert_eq!(manifest["layers"], serde_json::json!([1]));
     assert_eq!(manifest["training"]["rank"], 3);
+    assert!(manifest["training"]["data"][0]["sha256"].as_str().is_some_and(|s| s.len() == 64), "{manifest}");
     let adapter = jianbao::model::source::adapter::Adapter::load(&out.join("adapter.safetensors")).unwrap();
     // The head was trained on the tuned encoder, and labels with it, not without it.
     let head: Value = serde_json::from_str(&std::fs::read_to_string(out.join("head.json")).unwrap()).unwrap();
@@ -454,6 +455,11 @@ fn tune_the_top_layer_into_a_low_rank_adapter_and_label_with_it() {
     assert!(r.stdout.contains("\"section\""), "{}", r.stdout);
     let r = run(&dir, &[&label[..], &["--model", model]].concat());
     assert_eq!(r.code, 2, "{}", r.stdout);
+    // Tuning starts from the weights file's layers, not from an adapter's.
+    let again = ["--adapter", adapter_file.to_str().unwrap()];
+    let r = run(&dir, &[&["train"], &common[..], &tuning[..], &again[..]].concat());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("give no --adapter"), "{}", r.stderr);
 }
 
 #[test]
