@@ -276,6 +276,9 @@ pub fn low_rank(
             continue;
         };
         let change = (&t - own)?.flatten_all()?.to_vec1::<f32>()?;
+        if !change.iter().all(|x| x.is_finite()) {
+            return Err(TrainError::Other(format!("the tuned `{name}` is not finite: the run diverged")));
+        }
         let cut = crate::fit::low_rank::factors(&change, rows, cols, rank);
         least = least.min(cut.kept);
         out.insert(format!("{name}.lora_b"), Tensor::from_vec(cut.b, (rows, cut.rank), &Device::Cpu)?);

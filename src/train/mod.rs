@@ -87,9 +87,9 @@ impl Weights {
 }
 
 /// How many of each file's rows training reads at most, by file name (all where not named): a
-/// seeded sample, so that a large headline set can be cut to a share of the mix that its
-/// weight alone could only raise.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// seeded sample, so that a large headline set can be cut to a smaller share of the mix than
+/// its rows would take (a weight only multiplies them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sample {
     pub rows: BTreeMap<String, usize>,
     pub seed: u64,

@@ -137,6 +137,13 @@ fn a_low_rank_adapter_merged_at_load_gives_the_tuned_layers_vectors() {
     let again = reloaded.embed(&TEXTS, Intent::Query).expect("embeds");
     assert!(max_difference(&again, &on_the_fly) < 1e-2);
 
+    // A run that diverged is not cut, but named.
+    let mut diverged = whole.clone();
+    let name = "encoder.layer.1.output.dense.weight";
+    diverged.insert(name.into(), (&whole[name] * f64::NAN).expect("NaN"));
+    let Err(err) = low_rank(&plain, diverged, 2) else { panic!("NaN weights were cut") };
+    assert!(err.to_string().contains("output.dense.weight` is not finite"), "{err}");
+
     // A factor without its pair is refused, named.
     let mut lone = cut.clone();
     lone.remove("encoder.layer.1.output.dense.weight.lora_b");
