@@ -49,8 +49,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
             bail!("--tune-layers tunes the encoder's own layers: give no --adapter");
         }
         // The head is then trained on the tuned encoder's vectors, as users will run it.
-        let data = serde_json::json!({ "data": &files, "weights": &weights });
-        let adapter = tune(&args, &encoder, &taxonomy, &examples, layers, data)?;
+        let adapter = tune(&args, &encoder, &taxonomy, &examples, &files, &weights, layers)?;
         let mut model = args.model.clone();
         model.adapter = Some(adapter);
         encoder = model.load()?;
@@ -188,15 +187,16 @@ fn console_is_terminal() -> bool {
 }
 
 /// `jianbao train --tune-layers N`: tunes the top layers on a sample of the training rows and
-/// writes them to --out as an adapter, whose path it returns; its manifest records `data` (the
-/// files read, with their SHA-256, and their weights) as a head's does.
+/// writes them to --out as an adapter, whose path it returns; its manifest records the files
+/// read (with their SHA-256) and their weights, as a head's does.
 fn tune(
     args: &TrainArgs,
     encoder: &crate::model::CandleEncoder,
     taxonomy: &Taxonomy,
     examples: &[head::Example],
+    files: &[head::FileStats],
+    weights: &Weights,
     layers: usize,
-    data: serde_json::Value,
 ) -> anyhow::Result<std::path::PathBuf> {
     use crate::fit::split::Part;
     // At most --tune-rows training rows of each scheme, a seeded sample.
@@ -255,8 +255,8 @@ fn tune(
     let (tuned, report) = tuned?;
     std::fs::create_dir_all(&args.out)?;
     let mut training = serde_json::to_value(&report)?;
-    training["data"] = data["data"].clone();
-    training["weights"] = data["weights"].clone();
+    training["data"] = serde_json::to_value(files)?;
+    training["weights"] = serde_json::to_value(weights)?;
     let mut tensors = tuned.layer_tensors()?;
     if let Some(rank) = args.tune_rank {
         let (cut, kept) = crate::train::adapter::low_rank(encoder, tensors, rank as usize)?;

@@ -49,6 +49,11 @@ fn tiny_model() -> (Dir, std::path::PathBuf, CandleEncoder) {
     (dir, model, plain)
 }
 
+/// The manifest of an adapter of the tiny model's top layer, tuned from `encoder`.
+fn manifest(encoder: &str) -> AdapterManifest {
+    AdapterManifest { encoder: encoder.into(), layers: vec![1], training: serde_json::Value::Null }
+}
+
 fn max_difference(a: &[Vec<f32>], b: &[Vec<f32>]) -> f32 {
     a.iter().flatten().zip(b.iter().flatten()).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
 }
@@ -60,7 +65,7 @@ fn an_adapter_loaded_into_the_weights_gives_the_tuned_layers_vectors() {
     let states = lower_states(&plain, &TEXTS, 1, 128, &|_| {}).expect("lower states");
     let on_the_fly = tuned.vectors(&states).expect("vectors");
 
-    let manifest = AdapterManifest { encoder: "tiny".into(), layers: vec![1], training: serde_json::Value::Null };
+    let manifest = manifest("tiny");
     let tensors: HashMap<String, Tensor> = tuned.layer_tensors().expect("tensors");
     let merged = load(&model, Some(Adapter::new(manifest.clone(), tensors.clone()))).expect("loads with the adapter");
     let vectors = merged.embed(&TEXTS, Intent::Query).expect("embeds");
@@ -109,7 +114,7 @@ fn a_low_rank_adapter_merged_at_load_gives_the_tuned_layers_vectors() {
     let states = lower_states(&plain, &TEXTS, 1, 128, &|_| {}).expect("lower states");
     let on_the_fly = tuned.vectors(&states).expect("vectors");
     let whole = tuned.layer_tensors().expect("tensors");
-    let manifest = AdapterManifest { encoder: "tiny".into(), layers: vec![1], training: serde_json::Value::Null };
+    let manifest = manifest("tiny");
     let size = |t: &HashMap<String, Tensor>| t.values().map(Tensor::elem_count).sum::<usize>();
     let vectors_at = |rank: usize| {
         let (cut, kept) = low_rank(&plain, whole.clone(), rank).expect("cut");
@@ -159,8 +164,9 @@ fn a_low_rank_adapter_merged_at_load_gives_the_tuned_layers_vectors() {
 fn an_adapter_tuned_from_another_encoder_is_refused() {
     let (dir, model, plain) = tiny_model();
     let tensors = tuned(&plain).layer_tensors().expect("tensors");
-    let manifest = AdapterManifest { encoder: "e5-small".into(), layers: vec![1], training: serde_json::Value::Null };
-    let Err(err) = load(&model, Some(Adapter::new(manifest, tensors))) else { panic!("a foreign adapter loaded") };
+    let Err(err) = load(&model, Some(Adapter::new(manifest("e5-small"), tensors))) else {
+        panic!("a foreign adapter loaded")
+    };
     assert!(err.contains("tuned from encoder `e5-small`, not `tiny`"), "{err}");
     assert!(!err.contains('\n'));
     // A file that is not an adapter is named in its error.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::harness::{run, seed_page, seed_text, Dir};
+use crate::harness::{read_json, run, seed_page, seed_text, Dir};
 use crate::tiny;
 
 fn repo(path: &str) -> PathBuf {
@@ -271,7 +271,7 @@ fn train_a_head_for_a_tiny_model_and_refuse_heads_of_other_encoders() {
     );
     assert_eq!(run2.code, 0, "{}", run2.stderr);
     assert!(run2.stderr.contains("1 unlabelled"), "{}", run2.stderr);
-    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(out.join("head.json")).unwrap()).unwrap();
+    let manifest: Value = read_json(&out.join("head.json"));
     assert_eq!(manifest["labels"], serde_json::json!(["甲", "乙"]));
     assert_eq!(manifest["encoder"].as_str().unwrap(), model);
     // With its lexical part (character n-grams), the mix chosen on the validation part.
@@ -313,7 +313,7 @@ fn train_a_head_for_a_tiny_model_and_refuse_heads_of_other_encoders() {
         &[&["train", "--model", &model, "--no-lexical", "--out", plain.to_str().unwrap()], &args[..]].concat(),
     );
     assert_eq!(run4.code, 0, "{}", run4.stderr);
-    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(plain.join("head.json")).unwrap()).unwrap();
+    let manifest: Value = read_json(&plain.join("head.json"));
     assert!(manifest.get("lexical").is_none(), "{manifest}");
     let run4 = run(
         &dir,
@@ -399,7 +399,7 @@ fn train_on_newspaper_articles_with_weights() {
     let r = run(&dir, &[&base[..], &["--weight", "articles.jsonl=3"]].concat());
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("articles.jsonl: 5 rows, 5 used"), "{}", r.stderr);
-    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(out.join("head.json")).unwrap()).unwrap();
+    let manifest: Value = read_json(&out.join("head.json"));
     let training = &manifest["training"];
     assert_eq!(training["weights"]["articles.jsonl"], 3);
     let files = training["data"].as_array().unwrap();
@@ -419,7 +419,7 @@ fn train_on_newspaper_articles_with_weights() {
     let r = run(&dir, &[&base[..], &["--rows", "data.jsonl=50"]].concat());
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("data.jsonl: 201 rows, 50 used, 1 unlabelled"), "{}", r.stderr);
-    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(out.join("head.json")).unwrap()).unwrap();
+    let manifest: Value = read_json(&out.join("head.json"));
     let files = manifest["training"]["data"].as_array().unwrap();
     assert!(files.iter().any(|f| f["file"] == "data.jsonl" && f["used"] == 50), "{files:?}");
     let r = run(&dir, &[&base[..], &["--rows", "other.jsonl=50"]].concat());
@@ -440,13 +440,13 @@ fn tune_the_top_layer_into_a_low_rank_adapter_and_label_with_it() {
     let r = run(&dir, &[&["train"], &common[..], &tuning[..]].concat());
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("cut to rank 3"), "{}", r.stderr);
-    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(out.join("adapter.json")).unwrap()).unwrap();
+    let manifest: Value = read_json(&out.join("adapter.json"));
     assert_eq!(manifest["layers"], serde_json::json!([1]));
     assert_eq!(manifest["training"]["rank"], 3);
     assert!(manifest["training"]["data"][0]["sha256"].as_str().is_some_and(|s| s.len() == 64), "{manifest}");
     let adapter = jianbao::model::source::adapter::Adapter::load(&out.join("adapter.safetensors")).unwrap();
     // The head was trained on the tuned encoder, and labels with it, not without it.
-    let head: Value = serde_json::from_str(&std::fs::read_to_string(out.join("head.json")).unwrap()).unwrap();
+    let head: Value = read_json(&out.join("head.json"));
     assert_eq!(head["encoder"], adapter.tuned_id(model));
     let adapter_file = out.join("adapter.safetensors");
     let label = ["label", "--format", "jsonl", "--head", out_dir, "--text", "公司债券发行"];
@@ -490,7 +490,7 @@ fn fit_a_summary_scorer_and_report_it_against_lead_and_oracle() {
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let scorer: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let scorer: Value = read_json(&out);
     let features: Vec<&str> = scorer["features"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
     assert_eq!(features, jianbao::summarize::scorer::FEATURES);
     assert!(scorer["weights"].as_array().unwrap().iter().all(|w| w.as_f64().is_some_and(f64::is_finite)));

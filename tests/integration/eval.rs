@@ -16,7 +16,7 @@ use jianbao::segment::Article;
 use jianbao::summarize::{Budget, Method};
 use serde_json::Value;
 
-use crate::harness::{path_str, run, seed_page, Dir};
+use crate::harness::{path_str, read_json, run, seed_page, Dir};
 use crate::real_model::default_model;
 
 fn repo(path: &str) -> PathBuf {
@@ -101,10 +101,6 @@ fn metric(report: &Value, dataset: usize, method: &str, name: &str) -> f64 {
     let r = results.iter().find(|r| r["method"].as_str().is_some_and(|m| m.starts_with(method))).expect(method);
     let m = r["metrics"].as_array().expect("metrics").iter().find(|m| m["name"] == name).expect(name);
     m["value"].as_f64().expect("value")
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("report written")).expect("report is JSON")
 }
 
 #[test]

@@ -5,6 +5,11 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// A JSON file a run wrote (a report, a manifest).
+pub fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("a file written")).expect("JSON")
+}
+
 /// The example page shipped with the project.
 pub fn seed_page() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/qingdao-daily-2022-11-15.txt")
