@@ -722,6 +722,12 @@ pub struct TrainArgs {
     #[arg(long, value_name = "N", requires = "tune_layers", value_parser = clap::value_parser!(u32).range(1..))]
     pub tune_rank: Option<u32>,
 
+    /// The share of tuning's change that the adapter merges into the encoder's own weights, in
+    /// (0, 1] (its manifest's `scale`): less keeps the encoder nearer what it was, and better at
+    /// what the tuning data does not hold. The head is trained on the encoder so merged.
+    #[arg(long, value_name = "SHARE", default_value_t = 1.0, requires = "tune_layers", value_parser = parse_scale)]
+    pub tune_scale: f64,
+
     /// Passes over the training rows for --tune-layers.
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub tune_epochs: usize,
@@ -770,6 +776,12 @@ pub struct TrainSummarizerArgs {
 
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+fn parse_scale(given: &str) -> Result<f64, String> {
+    let scale: f64 = given.parse().map_err(|e| format!("`{given}`: {e}"))?;
+    crate::model::source::adapter::check_scale(scale)?;
+    Ok(scale)
 }
 
 fn parse_weight(given: &str) -> Result<(String, u32), String> {

@@ -265,7 +265,10 @@ fn tune(
         training["least_norm_kept"] = kept.into();
         tensors = cut;
     }
-    let manifest = AdapterManifest { encoder: encoder.id().to_owned(), layers: report.layers.clone(), training };
+    let manifest = AdapterManifest {
+        scale: args.tune_scale,
+        ..AdapterManifest::new(encoder.id(), report.layers.clone(), training)
+    };
     let path = args.out.join("adapter.safetensors");
     adapter::save(&path, &manifest, &tensors)?;
     eprintln!("{}", serde_json::to_string_pretty(&report)?);

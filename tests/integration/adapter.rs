@@ -51,7 +51,7 @@ fn tiny_model() -> (Dir, std::path::PathBuf, CandleEncoder) {
 
 /// The manifest of an adapter of the tiny model's top layer, tuned from `encoder`.
 fn manifest(encoder: &str) -> AdapterManifest {
-    AdapterManifest { encoder: encoder.into(), layers: vec![1], training: serde_json::Value::Null }
+    AdapterManifest::new(encoder, vec![1], serde_json::Value::Null)
 }
 
 fn max_difference(a: &[Vec<f32>], b: &[Vec<f32>]) -> f32 {
@@ -158,6 +158,46 @@ fn a_low_rank_adapter_merged_at_load_gives_the_tuned_layers_vectors() {
         err.contains("adapter.safetensors") && err.contains("output.dense.weight.lora_a` without its pair"),
         "{err}"
     );
+}
+
+#[test]
+fn an_adapter_merges_the_share_of_the_change_its_manifest_scales() {
+    let (dir, model, plain) = tiny_model();
+    let tuned = tuned_by_rank_two(&plain);
+    let whole = tuned.layer_tensors().expect("tensors");
+    let (cut, _) = low_rank(&plain, whole.clone(), 2).expect("cut");
+    // The top layer moved half as far, computed on the fly.
+    let mut half = Tuned::new(&plain, 3, &Settings { layers: 1, ..Settings::default() }).expect("tunable");
+    for (name, own) in half.layer_tensors().expect("tensors") {
+        let moved = ((&whole[&name] - &own).expect("change") * 0.5).and_then(|c| c + &own).expect("half");
+        half.vars.set_one(&name, moved).expect("set");
+    }
+    let states = lower_states(&plain, &TEXTS, 1, 128, &|_| {}).expect("lower states");
+    let on_the_fly = half.vectors(&states).expect("vectors");
+
+    // Whole tensors and low-rank factors, each merged at half their change, give those vectors.
+    let scaled = AdapterManifest { scale: 0.5, ..manifest("tiny") };
+    for tensors in [&whole, &cut] {
+        let encoder = load(&model, Some(Adapter::new(scaled.clone(), tensors.clone()))).expect("loads");
+        let vectors = encoder.embed(&TEXTS, Intent::Query).expect("embeds");
+        assert!(max_difference(&vectors, &on_the_fly) < 1e-4, "{vectors:?} against {on_the_fly:?}");
+    }
+    let full = load(&model, Some(Adapter::new(manifest("tiny"), cut.clone()))).expect("loads");
+    assert!(max_difference(&full.embed(&TEXTS, Intent::Query).expect("embeds"), &on_the_fly) > 1e-3);
+
+    // Saved, the scale goes with the manifest and into the encoder's id.
+    let file = dir.path("adapter.safetensors");
+    adapter::save(&file, &scaled, &cut).expect("saved");
+    let read = Adapter::load(&file).expect("reads");
+    assert_eq!(read.manifest.scale, 0.5);
+    let id = load(&model, Some(read.clone())).expect("loads").id().to_owned();
+    assert_eq!(id, format!("tiny+adapter-{}@0.5", read.fingerprint));
+
+    // A scale out of (0, 1] is refused, naming the manifest.
+    let manifest_path = Adapter::manifest_path(&file);
+    std::fs::write(&manifest_path, r#"{"encoder": "tiny", "layers": [1], "scale": 1.5}"#).expect("written");
+    let err = Adapter::load(&file).expect_err("refused").to_string();
+    assert!(err.contains("adapter.json") && err.contains("in (0, 1], not 1.5"), "{err}");
 }
 
 #[test]

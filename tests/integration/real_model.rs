@@ -146,7 +146,7 @@ fn the_built_in_summary_model_frames_commentary_on_its_own_encoders_vectors_only
 
     // The same vectors under another encoder's id (an adapter that holds the top layer's own
     // weights): the commentary model does not read them, and nothing is framed.
-    let manifest = AdapterManifest { encoder: plain.id().into(), layers: vec![11], training: serde_json::Value::Null };
+    let manifest = AdapterManifest::new(plain.id(), vec![11], serde_json::Value::Null);
     let own = plain.layer_weights(11).expect("the top layer").into_iter().collect();
     let options = LoadOptions { adapter: Some(Adapter::new(manifest, own)), ..LoadOptions::default() };
     let relabelled = load_default(options);

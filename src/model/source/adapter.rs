@@ -5,7 +5,10 @@
 //! `[rank, in]` and `NAME.lora_b` `[out, rank]` (the tuned weight is the file's plus `b · a`):
 //! twelve tuned layers of e5-small take 42 MB whole and 8 MB at rank 48. Loading an encoder
 //! with an adapter reads those tensors in place of the weights file's, merged, before the
-//! layers are quantised: the tuned model costs nothing more to run ([`Overlay`]).
+//! layers are quantised: the tuned model costs nothing more to run ([`Overlay`]). The manifest's
+//! `scale` merges a share of tuning's change only (the weights file's plus `scale` times the
+//! change): an encoder between its own weights and the tuned ones, which keeps more of what it
+//! knew outside the tuning data (weight-space ensembling).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -27,6 +30,33 @@ pub struct AdapterManifest {
     /// How it was trained and how it scored.
     #[serde(default)]
     pub training: serde_json::Value,
+    /// The share of tuning's change that loading merges into the weights, in (0, 1].
+    #[serde(default = "whole_change", skip_serializing_if = "is_whole_change")]
+    pub scale: f64,
+}
+
+impl AdapterManifest {
+    /// The manifest of layers tuned from `encoder`, merged whole.
+    pub fn new(encoder: &str, layers: Vec<usize>, training: serde_json::Value) -> AdapterManifest {
+        AdapterManifest { encoder: encoder.to_owned(), layers, training, scale: whole_change() }
+    }
+}
+
+fn whole_change() -> f64 {
+    1.0
+}
+
+fn is_whole_change(scale: &f64) -> bool {
+    *scale == 1.0
+}
+
+/// Checks a share of tuning's change to merge: in (0, 1].
+pub fn check_scale(scale: f64) -> Result<(), String> {
+    if scale > 0.0 && scale <= 1.0 {
+        Ok(())
+    } else {
+        Err(format!("a scale of tuning's change is in (0, 1], not {scale}"))
+    }
 }
 
 /// Tuned layers, read and checked, ready to load in place of the weights file's.
@@ -59,6 +89,7 @@ impl Adapter {
             return Err(fail("an adapter holds encoder layers (`encoder.layer.…`) only".into()));
         }
         check_factors(&tensors).map_err(fail)?;
+        check_scale(manifest.scale).map_err(|m| fail(format!("{}: {m}", manifest_path.display())))?;
         let fingerprint = format!("{:x}", Sha256::digest(&bytes))[..12].to_owned();
         Ok(Adapter { manifest, fingerprint, tensors })
     }
@@ -80,9 +111,15 @@ impl Adapter {
     }
 
     /// The id of `encoder` with this adapter: what heads and summary models trained on the
-    /// tuned encoder's vectors record, so that they refuse the encoder without it.
+    /// tuned encoder's vectors record, so that they refuse the encoder without it. A share of
+    /// the change follows it (`@0.5`).
     pub fn tuned_id(&self, encoder: &str) -> String {
-        format!("{encoder}+adapter-{}", self.fingerprint)
+        let scale = self.manifest.scale;
+        if is_whole_change(&scale) {
+            format!("{encoder}+adapter-{}", self.fingerprint)
+        } else {
+            format!("{encoder}+adapter-{}@{scale}", self.fingerprint)
+        }
     }
 }
 
@@ -111,19 +148,27 @@ pub struct Overlay {
 }
 
 impl Overlay {
-    /// The adapter's tensor `name` (as the weights file names it), in f32: held whole, or the
-    /// file's own plus the product of its two factors. `None` where the adapter leaves it.
+    /// The adapter's tensor `name` (as the weights file names it), in f32: the file's own plus
+    /// the manifest's scale of the change, held whole or as the product of its two factors.
+    /// `None` where the adapter leaves it.
     fn tuned(&self, name: &str) -> candle_core::Result<Option<Tensor>> {
         let own = name.strip_prefix(self.prefix.as_str()).unwrap_or(name);
         let tensors = &self.adapter.tensors;
+        let scale = self.adapter.manifest.scale;
+        let base = || SimpleBackend::get_unchecked(&self.base, name, DType::F32, &Device::Cpu);
         if let Some(t) = tensors.get(own) {
-            return Ok(Some(t.to_dtype(DType::F32)?));
+            let t = t.to_dtype(DType::F32)?;
+            if is_whole_change(&scale) {
+                return Ok(Some(t));
+            }
+            let base = base()?;
+            return Ok(Some((((t - &base)? * scale)? + base)?));
         }
         let (Some(a), Some(b)) = (tensors.get(&format!("{own}.lora_a")), tensors.get(&format!("{own}.lora_b"))) else {
             return Ok(None);
         };
-        let base = SimpleBackend::get_unchecked(&self.base, name, DType::F32, &Device::Cpu)?;
-        let change = b.to_dtype(DType::F32)?.matmul(&a.to_dtype(DType::F32)?)?;
+        let base = base()?;
+        let change = (b.to_dtype(DType::F32)?.matmul(&a.to_dtype(DType::F32)?)? * scale)?;
         if change.shape() != base.shape() {
             candle_core::bail!(
                 "adapter factors of `{own}` make {:?}, the weight is {:?}",
