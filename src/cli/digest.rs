@@ -51,6 +51,8 @@ impl SummaryArgs {
                 summary_model.check_encoder(encoder.id()).map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
             }
             summarizer.model = summary_model;
+        } else if let Some(encoder) = encoder {
+            summarizer.model = SummaryModel::builtin_for(encoder.id());
         }
         Ok(summarizer)
     }
@@ -72,7 +74,7 @@ impl LabelOptions {
             None if taxonomy.is_some() => {
                 bail!("--labels needs --zero-shot, or a --head trained on those labels (`jianbao train`)")
             }
-            None => Head::builtin(),
+            None => Head::builtin_for(encoder.id()),
         };
         Ok(Labeller::head(head, encoder, taxonomy.as_ref())?)
     }

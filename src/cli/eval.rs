@@ -51,7 +51,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
             let budget = Budget { max_chars: args.max_chars, sentences: None };
             let head = match &args.head {
                 Some(dir) => Head::load(dir)?,
-                None => Head::builtin(),
+                None => encoder.as_ref().map_or_else(Head::builtin, |e| Head::builtin_for(e.id())),
             };
             let mut pipeline = Pipeline::new(encoder.as_ref().map(|e| e as &dyn Encoder), budget, head, zero_shot)?
                 .with_page_context(args.page_context);

@@ -8,6 +8,7 @@ use clap::ValueEnum;
 
 use super::args::{EmbedArgs, IntentArg, ModelArgs, ModelCommand};
 use super::{open_output, Outcome};
+use crate::model::source::adapter::Adapter;
 use crate::model::source::fetch;
 use crate::model::source::{self, FetchOptions, ModelSpec, BUILTIN, DEFAULT_MODEL};
 use crate::model::{CandleEncoder, Encoder, Intent, LoadOptions, WeightFormat};
@@ -41,7 +42,11 @@ impl ModelArgs {
 
     pub fn load_options(&self) -> anyhow::Result<LoadOptions> {
         let device = self.device.parse().map_err(|e| anyhow!("--device: {e}"))?;
-        let adapter = self.adapter.as_deref().map(crate::model::source::adapter::Adapter::load).transpose()?;
+        let adapter = match &self.adapter {
+            Some(path) => Some(Adapter::load(path)?),
+            None if self.no_adapter => None,
+            None => matches!(self.spec()?, ModelSpec::Builtin(name) if name == DEFAULT_MODEL).then(Adapter::builtin),
+        };
         Ok(LoadOptions { weights: self.weights()?, device, adapter })
     }
 
@@ -174,6 +179,7 @@ fn info(name: Option<String>, verify: bool) -> anyhow::Result<Outcome> {
         weights: None,
         wheels: None,
         adapter: None,
+        no_adapter: true,
         quiet: true,
     };
     let spec = args.spec()?;

@@ -42,18 +42,22 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
             f.source.file, f.rows, f.used, f.unlabelled, f.other_labels
         );
     }
-    let mut encoder = args.model.load()?;
-    if let Some(layers) = args.tune_layers {
-        if args.model.adapter.is_some() {
-            // The tuned layers start from the weights file's, not from another adapter's.
-            bail!("--tune-layers tunes the encoder's own layers: give no --adapter");
+    let encoder = match args.tune_layers {
+        None => args.model.load()?,
+        Some(_) if args.model.adapter.is_some() => {
+            bail!("--tune-layers tunes the encoder's own layers: give no --adapter")
         }
-        // The head is then trained on the tuned encoder's vectors, as users will run it.
-        let adapter = tune(&args, &encoder, &taxonomy, &examples, &files, &weights, layers)?;
-        let mut model = args.model.clone();
-        model.adapter = Some(adapter);
-        encoder = model.load()?;
-    }
+        Some(layers) => {
+            // From the encoder's own layers, not the built-in tuned ones; the head is then
+            // trained on the tuned encoder's vectors, as users will run it.
+            let mut model = args.model.clone();
+            model.no_adapter = true;
+            let adapter = tune(&args, &model.load()?, &taxonomy, &examples, &files, &weights, layers)?;
+            model.no_adapter = false;
+            model.adapter = Some(adapter);
+            model.load()?
+        }
+    };
     let settings = Settings {
         epochs: args.epochs,
         learning_rate: args.learning_rate,

@@ -88,7 +88,7 @@ impl<'e> Pipeline<'e> {
         Pipeline {
             encoder,
             budget,
-            summary_model: SummaryModel::builtin(),
+            summary_model: encoder.map_or_else(SummaryModel::builtin, |e| SummaryModel::builtin_for(e.id())),
             head: None,
             tfidf: None,
             zero_shot,

@@ -26,6 +26,8 @@ pub const MANIFEST_FILE: &str = "head.json";
 /// The head for the default model and sections, built into the binary.
 const BUILTIN_WEIGHTS: &[u8] = include_bytes!("../../models/e5-small/head.safetensors");
 const BUILTIN_MANIFEST: &str = include_str!("../../models/e5-small/head.json");
+const TUNED_WEIGHTS: &[u8] = include_bytes!("../../models/e5-small/tuned/head.safetensors");
+const TUNED_MANIFEST: &str = include_str!("../../models/e5-small/tuned/head.json");
 
 /// What a head is, where it came from and how well it does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,10 +109,23 @@ impl Head {
         &self.manifest.labels
     }
 
-    /// The head for the default model (`e5-small`) and the default sections.
+    /// The head for the default model (`e5-small`, without its tuned layers) and the default
+    /// sections.
     pub fn builtin() -> Head {
         Head::parse(BUILTIN_WEIGHTS, BUILTIN_MANIFEST, Path::new("models/e5-small"))
             .expect("the built-in head is well-formed")
+    }
+
+    /// The built-in head for `encoder` (its id): the one trained on the default model with its
+    /// built-in tuned layers where that is the encoder, else [`Head::builtin`].
+    pub fn builtin_for(encoder: &str) -> Head {
+        let tuned = Head::parse(TUNED_WEIGHTS, TUNED_MANIFEST, Path::new("models/e5-small/tuned"))
+            .expect("the built-in tuned head is well-formed");
+        if tuned.manifest.encoder == encoder {
+            tuned
+        } else {
+            Head::builtin()
+        }
     }
 
     /// Reads a head directory.

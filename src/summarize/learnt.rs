@@ -26,6 +26,7 @@ pub const ARTICLE_VECTOR: &str = "centroid";
 
 /// The summary model built in for the default encoder.
 const BUILTIN: &str = include_str!("../../models/e5-small/summarizer.json");
+const TUNED: &str = include_str!("../../models/e5-small/tuned/summarizer.json");
 
 /// A summary model file that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -86,11 +87,23 @@ fn before_named() -> String {
 }
 
 impl SummaryModel {
-    /// The built-in summary model for the default encoder.
+    /// The built-in summary model for the default encoder, without its tuned layers.
     pub fn builtin() -> SummaryModel {
         let model: SummaryModel = serde_json::from_str(BUILTIN).expect("the built-in summary model parses");
         debug_assert!(model.fits());
         model
+    }
+
+    /// The built-in summary model for `encoder` (its id): the one fitted on the default model
+    /// with its built-in tuned layers where that is the encoder, else [`SummaryModel::builtin`].
+    pub fn builtin_for(encoder: &str) -> SummaryModel {
+        let tuned: SummaryModel = serde_json::from_str(TUNED).expect("the built-in tuned summary model parses");
+        debug_assert!(tuned.fits());
+        if tuned.encoder == encoder {
+            tuned
+        } else {
+            SummaryModel::builtin()
+        }
     }
 
     /// Reads a summary model written by `jianbao train-summarizer`.

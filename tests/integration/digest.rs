@@ -332,7 +332,7 @@ fn train_a_head_for_a_tiny_model_and_refuse_heads_of_other_encoders() {
     // And the default model refuses it.
     let run4 = run(&dir, &["label", "--head", out.to_str().unwrap(), "--text", "青岛债券发行"]);
     assert_eq!(run4.code, 2);
-    assert!(run4.stderr.contains("not `e5-small`"), "{}", run4.stderr);
+    assert!(run4.stderr.contains("not `e5-small+adapter-"), "{}", run4.stderr);
 }
 
 #[test]

@@ -17,7 +17,7 @@ use jianbao::summarize::{Budget, Method};
 use serde_json::Value;
 
 use crate::harness::{path_str, read_json, run, seed_page, Dir};
-use crate::real_model::default_model;
+use crate::real_model::{default_model, tuned_default_model};
 
 fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -419,8 +419,11 @@ fn eval_summaries_and_sections_are_those_digest_writes() {
         read.iter().map(|r| jianbao::segment::single(&r.text, r.title.as_deref()).expect("an article")).collect();
     let present: Vec<&Article> = articles.iter().collect();
     let pages: Vec<&[Article]> = articles.iter().map(std::slice::from_ref).collect();
-    let pipeline = Pipeline::new(Some(default_model() as &dyn Encoder), Budget::default(), Head::builtin(), false)
-        .expect("pipeline");
+    // The default model as the command line runs it: with its tuned layers and their head.
+    let encoder = tuned_default_model();
+    let pipeline =
+        Pipeline::new(Some(encoder as &dyn Encoder), Budget::default(), Head::builtin_for(encoder.id()), false)
+            .expect("pipeline");
     let summaries = pipeline.summarize(Method::Model, &present).expect("summaries");
     let sections: Vec<String> =
         pipeline.label(System::Head, &pages).expect("sections").into_iter().map(|(s, _)| s).collect();
@@ -434,7 +437,7 @@ fn eval_summaries_and_sections_are_those_digest_writes() {
 /// refuses one for other sections than the labels file's, with the same one-line message.
 #[test]
 fn a_head_for_other_sections_is_refused_by_eval_as_by_digest() {
-    let encoder = default_model() as &dyn Encoder;
+    let encoder = tuned_default_model() as &dyn Encoder;
     let two =
         jianbao::label::Taxonomy::parse("[[section]]\nname = \"甲\"\n\n[[section]]\nname = \"乙\"\n", Path::new("two"))
             .expect("a labels file");

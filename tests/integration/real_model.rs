@@ -11,6 +11,13 @@ pub fn default_model() -> &'static CandleEncoder {
     MODEL.get_or_init(|| load_default(LoadOptions::default()))
 }
 
+/// The default model with its built-in tuned layers, as the command line runs it.
+pub fn tuned_default_model() -> &'static CandleEncoder {
+    static MODEL: std::sync::OnceLock<CandleEncoder> = std::sync::OnceLock::new();
+    let adapter = jianbao::model::source::adapter::Adapter::builtin();
+    MODEL.get_or_init(|| load_default(LoadOptions { adapter: Some(adapter), ..LoadOptions::default() }))
+}
+
 fn load_default(options: LoadOptions) -> CandleEncoder {
     let spec: ModelSpec = DEFAULT_MODEL.parse().unwrap();
     let opts = FetchOptions {
@@ -153,4 +160,27 @@ fn the_built_in_summary_model_frames_commentary_on_its_own_encoders_vectors_only
     assert_ne!(relabelled.id(), plain.id());
     let unframed = summary(&relabelled);
     assert!(!unframed.starts_with("文章认为，") && !unframed.is_empty(), "{unframed}");
+}
+
+#[test]
+fn the_default_model_runs_with_its_tuned_layers_and_their_head_and_summary_model() {
+    use jianbao::label::head::Head;
+    use jianbao::model::source::adapter::Adapter;
+    use jianbao::summarize::learnt::SummaryModel;
+    let (plain, tuned) = (default_model(), tuned_default_model());
+    let adapter = Adapter::builtin();
+    assert_eq!(tuned.id(), adapter.tuned_id(plain.id()));
+    // The built-in head and summary model follow the encoder they were made for.
+    assert_eq!(Head::builtin_for(tuned.id()).manifest.encoder, tuned.id());
+    assert_eq!(Head::builtin_for(plain.id()).manifest.encoder, plain.id());
+    assert_eq!(SummaryModel::builtin_for(tuned.id()).encoder, tuned.id());
+    assert_eq!(SummaryModel::builtin_for(plain.id()).encoder, plain.id());
+    // The tuned layers move the vectors, and int8 keeps the f32 ones.
+    let texts = ["青岛首单创新创业公司债券发行", "省委宣讲团成员在青岛宣讲党的二十大精神"];
+    let (a, b) = (plain.embed(&texts, Intent::Query).unwrap(), tuned.embed(&texts, Intent::Query).unwrap());
+    assert!(a.iter().zip(&b).all(|(x, y)| dot(x, y) < 0.99), "the tuned layers changed nothing");
+    let f32 =
+        load_default(LoadOptions { weights: WeightFormat::F32, adapter: Some(adapter), ..LoadOptions::default() });
+    let c = f32.embed(&texts, Intent::Query).unwrap();
+    assert!(b.iter().zip(&c).all(|(x, y)| dot(x, y) > 0.995));
 }

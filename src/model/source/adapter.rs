@@ -20,6 +20,9 @@ use sha2::{Digest, Sha256};
 
 use crate::model::{ModelError, Phase};
 
+const BUILTIN_WEIGHTS: &[u8] = include_bytes!("../../../models/e5-small/tuned/adapter.safetensors");
+const BUILTIN_MANIFEST: &str = include_str!("../../../models/e5-small/tuned/adapter.json");
+
 /// What an adapter's manifest says.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdapterManifest {
@@ -83,14 +86,25 @@ impl Adapter {
             .map_err(|e| fail(format!("no manifest {} beside it: {e}", manifest_path.display())))?;
         let manifest: AdapterManifest = serde_json::from_str(&text)
             .map_err(|e| fail(format!("{}: not an adapter manifest: {e}", manifest_path.display())))?;
-        let tensors = candle_core::safetensors::load_buffer(&bytes, &Device::Cpu)
-            .map_err(|e| fail(format!("not a readable safetensors file: {e}")))?;
-        if tensors.is_empty() || tensors.keys().any(|name| !name.starts_with("encoder.layer.")) {
-            return Err(fail("an adapter holds encoder layers (`encoder.layer.…`) only".into()));
-        }
-        check_factors(&tensors).map_err(fail)?;
         check_scale(manifest.scale).map_err(|m| fail(format!("{}: {m}", manifest_path.display())))?;
-        let fingerprint = format!("{:x}", Sha256::digest(&bytes))[..12].to_owned();
+        Adapter::parse(&bytes, manifest).map_err(fail)
+    }
+
+    /// The tuned layers built into jianbao for the default encoder (`models/e5-small/tuned/`),
+    /// which the default model runs with unless told otherwise.
+    pub fn builtin() -> Adapter {
+        let manifest = serde_json::from_str(BUILTIN_MANIFEST).expect("the built-in adapter's manifest parses");
+        Adapter::parse(BUILTIN_WEIGHTS, manifest).expect("the built-in adapter is well-formed")
+    }
+
+    fn parse(bytes: &[u8], manifest: AdapterManifest) -> Result<Adapter, String> {
+        let tensors = candle_core::safetensors::load_buffer(bytes, &Device::Cpu)
+            .map_err(|e| format!("not a readable safetensors file: {e}"))?;
+        if tensors.is_empty() || tensors.keys().any(|name| !name.starts_with("encoder.layer.")) {
+            return Err("an adapter holds encoder layers (`encoder.layer.…`) only".into());
+        }
+        check_factors(&tensors)?;
+        let fingerprint = format!("{:x}", Sha256::digest(bytes))[..12].to_owned();
         Ok(Adapter { manifest, fingerprint, tensors })
     }
 
