@@ -23,9 +23,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use jianbao::eval::rouge;
+use jianbao::model::source::adapter::Adapter;
 use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
 use jianbao::model::{CandleEncoder, Encoder, LoadOptions};
 use jianbao::segment::{self, Article};
+use jianbao::summarize::learnt::SummaryModel;
 use jianbao::summarize::{Budget, Method, Summarizer, DEFAULT_MAX_CHARS};
 
 #[global_allocator]
@@ -93,7 +95,8 @@ fn report(encoder: &CandleEncoder, name: &str, budget: Budget, rows: (Vec<Articl
     let mut lead_l = 0.0;
     for method in [Method::Lead, Method::Textrank, Method::Model] {
         let started = Instant::now();
-        let summarizer = Summarizer::new(method, budget);
+        let summarizer =
+            Summarizer { model: SummaryModel::builtin_for(encoder.id()), ..Summarizer::new(method, budget) };
         let mut totals = [0.0f64; 4];
         for (chunk, refs) in articles.chunks(64).zip(references.chunks(64)) {
             let batch: Vec<&Article> = chunk.iter().collect();
@@ -133,7 +136,9 @@ fn main() {
     let spec: ModelSpec = DEFAULT_MODEL.parse().expect("default model");
     let opts = FetchOptions { offline: false, wheels: None, progress: true, force: false };
     let dir = source::resolve(&spec, &opts).expect("the default model");
-    let encoder = CandleEncoder::load(&dir, &LoadOptions::default()).expect("load");
+    let encoder =
+        CandleEncoder::load(&dir, &LoadOptions { adapter: Some(Adapter::builtin()), ..LoadOptions::default() })
+            .expect("load");
     let default = Budget::default();
     let one = Budget { max_chars: DEFAULT_MAX_CHARS, sentences: Some(1) };
     if on_tuning_sets {

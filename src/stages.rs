@@ -95,12 +95,16 @@ pub struct Results {
 }
 
 impl<'e> Stages<'e> {
-    /// What `jianbao digest` does by default: model summaries (the built-in scorer, the
-    /// default budget), sections from `labeller` with the default options, and the default
-    /// time budget per article.
+    /// What `jianbao digest` does by default: model summaries (the built-in summary model for
+    /// `encoder`, the default budget), sections from `labeller` with the default options, and
+    /// the default time budget per article.
     pub fn digest(encoder: &'e dyn Encoder, labeller: &'e Labeller) -> Stages<'e> {
+        let summarizer = Summarizer {
+            model: summarize::learnt::SummaryModel::builtin_for(encoder.id()),
+            ..Summarizer::new(summarize::Method::Model, summarize::Budget::default())
+        };
         Stages {
-            summarizer: Some(Summarizer::new(summarize::Method::Model, summarize::Budget::default())),
+            summarizer: Some(summarizer),
             labeller: Some((labeller, label::Options::default())),
             encoder: Some(encoder),
             timeout: Timeout::default_limit(),

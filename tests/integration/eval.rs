@@ -17,7 +17,7 @@ use jianbao::summarize::{Budget, Method};
 use serde_json::Value;
 
 use crate::harness::{path_str, read_json, run, seed_page, Dir};
-use crate::real_model::{default_model, tuned_default_model};
+use crate::real_model::tuned_default_model;
 
 fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -50,9 +50,11 @@ impl Systems for EmptySummaries<'_> {
 #[test]
 fn ci_suite_passes_and_an_empty_summariser_fails_it() {
     let suite = Suite::load(&repo("eval/ci.toml"), None).expect("eval/ci.toml reads");
-    let encoder = default_model() as &dyn Encoder;
+    // The default model as the command line runs it: with its tuned layers and their head.
+    let encoder = tuned_default_model() as &dyn Encoder;
     let opts = ScoringOptions { bootstrap: Bootstrap { resamples: 200, seed: 17 }, ..ScoringOptions::default() };
-    let pipeline = || Pipeline::new(Some(encoder), Budget::default(), Head::builtin(), true).expect("pipeline");
+    let head = || Head::builtin_for(encoder.id());
+    let pipeline = || Pipeline::new(Some(encoder), Budget::default(), head(), true).expect("pipeline");
 
     let report = run_suite(&suite, &pipeline(), &opts, &mut |_| {}).expect("the suite runs");
     let failed: Vec<String> = report.failed_checks().map(ToString::to_string).collect();

@@ -175,6 +175,10 @@ fn the_default_model_runs_with_its_tuned_layers_and_their_head_and_summary_model
     assert_eq!(Head::builtin_for(plain.id()).manifest.encoder, plain.id());
     assert_eq!(SummaryModel::builtin_for(tuned.id()).encoder, tuned.id());
     assert_eq!(SummaryModel::builtin_for(plain.id()).encoder, plain.id());
+    // And the stages `digest` runs take the summary model for their encoder.
+    let labeller = jianbao::label::Labeller::Head(Box::new(Head::builtin_for(tuned.id())));
+    let stages = jianbao::stages::Stages::digest(tuned, &labeller);
+    assert_eq!(stages.summarizer.as_ref().map(|s| s.model.encoder.as_str()), Some(tuned.id()));
     // The tuned layers move the vectors, and int8 keeps the f32 ones.
     let texts = ["青岛首单创新创业公司债券发行", "省委宣讲团成员在青岛宣讲党的二十大精神"];
     let (a, b) = (plain.embed(&texts, Intent::Query).unwrap(), tuned.embed(&texts, Intent::Query).unwrap());
