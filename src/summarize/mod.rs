@@ -192,10 +192,10 @@ pub fn drop_vague_opening(sentence: &str) -> &str {
 
 /// A bracketed aside that only serves the article's later text or its layout: the short name
 /// it will use (`（以下简称《条例》）`, `（简称“盖茨基金会”）`) or a pointer to a picture
-/// (`（见图，资料照片）`). A summary has no later text and no picture; it spends the characters
-/// better.
+/// (`（见图，资料照片）`, `（见上图）`, `（上图，资料图片）`). A summary has no later text and no
+/// picture; it spends the characters better.
 static ASIDE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[（(](?:以下简称|以下称|下称|简称|见图|图为|资料照片|本报资料照片)[^（）()]{0,30}[）)]")
+    Regex::new(r"[（(](?:以下简称|以下称|下称|简称|见[上下左右]?图|[上下左右]图|图为|资料照片|本报资料照片)[^（）()]{0,30}[）)]")
         .expect("aside pattern")
 });
 
@@ -765,6 +765,8 @@ mod tests {
             "国务院印发《关于加强监管的意见》，自公布之日起施行。"
         );
         assert_eq!(drop_asides("59岁的张锐（见图，资料照片）中等个头。"), "59岁的张锐中等个头。");
+        assert_eq!(drop_asides("成飞公司钳工刘时勇（见上图，资料照片）手持气钻。"), "成飞公司钳工刘时勇手持气钻。");
+        assert_eq!(drop_asides("展区一角（上图，资料图片）。"), "展区一角。");
         let named = "西南四省份（云贵川渝）的进出境货物增长33.8%。";
         assert_eq!(drop_asides(named), named, "an aside that names is kept");
     }
