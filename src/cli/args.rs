@@ -191,7 +191,8 @@ jianbao train-summarizer --data ../shared/data/summaries/lcsts_part2_train.jsonl
 each dataset of a suite file (summaries, labels, pages with gold article spans, or pairs of \
 article spans that may be copies of one story) through the methods it lists (model, lead, \
 textrank; head, tfidf (the head's TF-IDF character n-gram half alone, a baseline trained on the \
-same data), zero-shot, majority; the split is always scored on pages; minhash on pairs) and \
+same data), zero-shot, majority, untuned (e5-small without the default's tuned layers, with its own \
+head); the split is always scored on pages; minhash on pairs) and \
 score them: ROUGE-1/2/L on characters (CJK characters one token each, ASCII \
 letter/digit runs one token each, punctuation dropped) or jieba words; accuracy (strict, and \
 lenient where gold lists acceptable alternatives), macro-F1, per-class scores and the confusion \

@@ -53,8 +53,20 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
                 Some(dir) => Head::load(dir)?,
                 None => encoder.as_ref().map_or_else(Head::builtin, |e| Head::builtin_for(e.id())),
             };
+            // `untuned`: e5-small without the default's tuned layers, with its own head.
+            let untuned = suite.datasets.iter().flat_map(|d| &d.systems).any(|s| s.name() == "untuned");
+            let plain: Option<CandleEncoder> = if untuned {
+                let mut plain = args.model.clone();
+                (plain.adapter, plain.no_adapter) = (None, true);
+                Some(plain.load()?)
+            } else {
+                None
+            };
             let mut pipeline = Pipeline::new(encoder.as_ref().map(|e| e as &dyn Encoder), budget, head, zero_shot)?
                 .with_page_context(args.page_context);
+            if let Some(plain) = &plain {
+                pipeline = pipeline.with_untuned(plain, Head::builtin_for(plain.id()))?;
+            }
             if let Some(path) = &args.summary_model {
                 let summary_model = SummaryModel::load(path)?;
                 if let Some(encoder) = &encoder {

@@ -41,7 +41,7 @@ pub trait Systems {
     /// One summary per article.
     fn summarize(&self, method: Method, articles: &[&Article]) -> Result<Vec<String>, EvalError>;
     /// One section and its probability per article of `pages`, in order, by [`System::Head`],
-    /// [`System::Tfidf`] or [`System::ZeroShot`].
+    /// [`System::Tfidf`], [`System::ZeroShot`] or [`System::Untuned`].
     fn label(&self, system: System, pages: &[&[Article]]) -> Result<Vec<(String, f64)>, EvalError>;
     /// The sections labels are drawn from.
     fn sections(&self) -> Vec<String>;
@@ -66,6 +66,8 @@ pub struct Pipeline<'e> {
     /// The head's lexical part alone.
     tfidf: Option<Labeller>,
     zero_shot: Option<Labeller>,
+    /// `untuned`: e5-small without the tuned layers, and its head.
+    untuned: Option<(&'e dyn Encoder, Labeller)>,
     taxonomy: Taxonomy,
     page_context: f32,
     timeout: Option<Timeout>,
@@ -92,6 +94,7 @@ impl<'e> Pipeline<'e> {
             head: None,
             tfidf: None,
             zero_shot,
+            untuned: None,
             taxonomy,
             page_context: label::PAGE_CONTEXT,
             timeout: Timeout::default_limit(),
@@ -106,6 +109,13 @@ impl<'e> Pipeline<'e> {
             self.tfidf = head.lexical().is_some().then(|| Labeller::lexical(&head)).transpose()?;
             self.head = Some(Labeller::head(head, encoder, Some(&self.taxonomy))?);
         }
+        Ok(self)
+    }
+
+    /// Labels `untuned` with `head` on `encoder`: e5-small without the default's tuned layers,
+    /// and the head built in for it, to score beside the default.
+    pub fn with_untuned(mut self, encoder: &'e dyn Encoder, head: Head) -> Result<Pipeline<'e>, EvalError> {
+        self.untuned = Some((encoder, Labeller::head(head, encoder, Some(&self.taxonomy))?));
         Ok(self)
     }
 
@@ -136,13 +146,14 @@ impl Systems for Pipeline<'_> {
     }
 
     fn label(&self, system: System, pages: &[&[Article]]) -> Result<Vec<(String, f64)>, EvalError> {
-        let labeller = match system {
-            System::Head => self.head.as_ref(),
-            System::Tfidf => self.tfidf.as_ref(),
-            System::ZeroShot => self.zero_shot.as_ref(),
-            _ => None,
+        let (labeller, encoder) = match system {
+            System::Head => (self.head.as_ref(), self.encoder),
+            System::Tfidf => (self.tfidf.as_ref(), self.encoder),
+            System::ZeroShot => (self.zero_shot.as_ref(), self.encoder),
+            System::Untuned => self.untuned.as_ref().map_or((None, None), |(e, l)| (Some(l), Some(*e))),
+            _ => (None, None),
         };
-        let (Some(labeller), Some(encoder)) = (labeller, self.encoder) else {
+        let (Some(labeller), Some(encoder)) = (labeller, encoder) else {
             if system == System::Tfidf && self.encoder.is_some() {
                 return Err(LabelError::Other("method `tfidf`: the head has no lexical part".into()).into());
             }
@@ -256,7 +267,7 @@ fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) -> 
                 result.metrics.extend(readability(&read, systems.max_chars()));
                 result
             }
-            System::Head | System::Tfidf | System::ZeroShot | System::Majority => {
+            System::Head | System::Tfidf | System::ZeroShot | System::Untuned | System::Majority => {
                 let gold = gold_labels(&rows, dataset)?;
                 let (predicted, confidence) = match system {
                     System::Majority => (vec![majority(&gold); rows.len()], Vec::new()),

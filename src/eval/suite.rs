@@ -23,7 +23,9 @@
 //! - `labels`: JSON Lines `{id, text, title?, label | section, also?: […]}`; methods `head`,
 //!   `tfidf` (the head's character n-gram part alone: TF-IDF-weighted character 1–3-grams and
 //!   a logistic regression, trained on the head's data, the simplest peer of the encoder),
-//!   `zero-shot`, `majority` (the most frequent gold label, the score of always answering it).
+//!   `zero-shot`, `majority` (the most frequent gold label, the score of always answering it),
+//!   `untuned` (e5-small without the default's tuned layers, labelling with the head built in
+//!   for it: what the tuned layers replaced).
 //! - `summaries` and `labels` may also read a `pages` gold file (below): each of its articles with
 //!   a summary (or a section) is then one row, its text cut from the page by its span and read
 //!   alone, as a JSON Lines row without a title would be — no page context.
@@ -87,6 +89,9 @@ pub enum System {
     Tfidf,
     /// Zero-shot labels from the sections' descriptions.
     ZeroShot,
+    /// The built-in head for e5-small's own layers, on e5-small without the default's tuned
+    /// layers: the labeller the tuned layers replaced, scored beside them.
+    Untuned,
     /// Always the most frequent gold label.
     Majority,
     /// Near-duplicate detection: MinHash candidates confirmed on shingle sets.
@@ -105,6 +110,7 @@ impl System {
             "head" => System::Head,
             "tfidf" => System::Tfidf,
             "zero-shot" => System::ZeroShot,
+            "untuned" => System::Untuned,
             "majority" => System::Majority,
             "minhash" => System::Minhash,
             "minhash+cosine" => System::MinhashCosine,
@@ -119,6 +125,7 @@ impl System {
             System::Head => "head",
             System::Tfidf => "tfidf",
             System::ZeroShot => "zero-shot",
+            System::Untuned => "untuned",
             System::Majority => "majority",
             System::Minhash => "minhash",
             System::MinhashCosine => "minhash+cosine",
@@ -128,7 +135,12 @@ impl System {
     pub fn needs_model(self) -> bool {
         matches!(
             self,
-            System::Summary(Method::Model) | System::Head | System::Tfidf | System::ZeroShot | System::MinhashCosine
+            System::Summary(Method::Model)
+                | System::Head
+                | System::Tfidf
+                | System::ZeroShot
+                | System::Untuned
+                | System::MinhashCosine
         )
     }
 
@@ -136,7 +148,9 @@ impl System {
         match self {
             System::Split => task == Task::Pages,
             System::Summary(_) => matches!(task, Task::Summaries | Task::Pages),
-            System::Head | System::Tfidf | System::ZeroShot => matches!(task, Task::Labels | Task::Pages),
+            System::Head | System::Tfidf | System::ZeroShot | System::Untuned => {
+                matches!(task, Task::Labels | Task::Pages)
+            }
             System::Majority => task == Task::Labels,
             System::Minhash | System::MinhashCosine => task == Task::Duplicates,
         }

@@ -529,3 +529,28 @@ fn duplicates_are_scored_on_pairs_of_spans_and_edits() {
     }
     assert_eq!(metric(&report, 0, "minhash", "duplicates.false_positives.random"), 0.0);
 }
+
+/// `untuned` scores, in the same run as the default, what `--no-adapter` scores as `head`:
+/// e5-small without its tuned layers, with the head built in for it.
+#[test]
+fn untuned_labels_as_the_default_did_before_its_tuned_layers() {
+    let dir = Dir::new();
+    let suite = |methods: &str| {
+        format!(
+            "[[dataset]]\nname = \"headlines\"\ntask = \"labels\"\npath = \"{}\"\nmethods = [{methods}]\n",
+            path_str(&repo("eval/data/labels-sample.jsonl"))
+        )
+    };
+    let both = dir.write("both.toml", suite("\"head\", \"untuned\""));
+    let r = run(&dir, &["eval", "--suite", path_str(&both), "--json", "both.json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let plain = dir.write("plain.toml", suite("\"head\""));
+    let r = run(&dir, &["eval", "--suite", path_str(&plain), "--no-adapter", "--json", "plain.json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (both, plain) = (read_json(&dir.path("both.json")), read_json(&dir.path("plain.json")));
+    assert!(both["model"].as_str().is_some_and(|m| m.starts_with("e5-small+adapter-")), "{}", both["model"]);
+    let figures =
+        |report: &Value, method: &str| (metric(report, 0, method, "accuracy"), metric(report, 0, method, "macro_f1"));
+    assert_eq!(figures(&both, "untuned"), figures(&plain, "head"));
+    assert_ne!(figures(&both, "untuned"), figures(&both, "head"));
+}
