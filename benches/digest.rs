@@ -30,7 +30,6 @@ use std::time::{Duration, Instant};
 use jianbao::batch::{self, Job, Sources, Unobserved};
 use jianbao::input::InputOptions;
 use jianbao::label::{head::Head, Labeller};
-use jianbao::model::source::adapter::Adapter;
 use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
 use jianbao::model::{CandleEncoder, Encoder, LoadOptions};
 use jianbao::output::{Format, Sink};
@@ -107,8 +106,7 @@ fn child(what: &str) {
         let spec: ModelSpec = DEFAULT_MODEL.parse().expect("default model");
         let opts = FetchOptions { offline: false, wheels: None, progress: true, force: false };
         let dir = source::resolve(&spec, &opts).expect("the default model");
-        CandleEncoder::load(&dir, &LoadOptions { adapter: Some(Adapter::builtin()), ..LoadOptions::default() })
-            .expect("load")
+        CandleEncoder::load(&dir, &LoadOptions::default_model()).expect("load")
     });
     // As `jianbao digest` and `jianbao summarize --method lead` run them by default.
     let labeller;

@@ -12,7 +12,6 @@ use std::time::Instant;
 
 use jianbao::input::decode::decode;
 use jianbao::label::{head::Head, Labeller};
-use jianbao::model::source::adapter::Adapter;
 use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
 use jianbao::model::{CandleEncoder, Encoder, LoadOptions};
 use jianbao::segment;
@@ -35,9 +34,7 @@ fn main() {
     let spec: ModelSpec = DEFAULT_MODEL.parse().expect("default model");
     let opts = FetchOptions { offline: false, wheels: None, progress: true, force: false };
     let dir = source::resolve(&spec, &opts).expect("the default model");
-    let encoder =
-        CandleEncoder::load(&dir, &LoadOptions { adapter: Some(Adapter::builtin()), ..LoadOptions::default() })
-            .expect("load");
+    let encoder = CandleEncoder::load(&dir, &LoadOptions::default_model()).expect("load");
     let labeller = Labeller::Head(Box::new(Head::builtin_for(encoder.id())));
     let stages = Stages::digest(&encoder, &labeller);
     let mut slow = 0;

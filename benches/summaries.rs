@@ -23,7 +23,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use jianbao::eval::rouge;
-use jianbao::model::source::adapter::Adapter;
 use jianbao::model::source::{self, FetchOptions, ModelSpec, DEFAULT_MODEL};
 use jianbao::model::{CandleEncoder, Encoder, LoadOptions};
 use jianbao::segment::{self, Article};
@@ -136,9 +135,7 @@ fn main() {
     let spec: ModelSpec = DEFAULT_MODEL.parse().expect("default model");
     let opts = FetchOptions { offline: false, wheels: None, progress: true, force: false };
     let dir = source::resolve(&spec, &opts).expect("the default model");
-    let encoder =
-        CandleEncoder::load(&dir, &LoadOptions { adapter: Some(Adapter::builtin()), ..LoadOptions::default() })
-            .expect("load");
+    let encoder = CandleEncoder::load(&dir, &LoadOptions::default_model()).expect("load");
     let default = Budget::default();
     let one = Budget { max_chars: DEFAULT_MAX_CHARS, sentences: Some(1) };
     if on_tuning_sets {

@@ -12,7 +12,7 @@ use crate::eval::bootstrap::Bootstrap;
 use crate::eval::report::Report;
 use crate::eval::rouge::Aggregate;
 use crate::eval::run::{self, Pipeline, ScoringOptions, Systems};
-use crate::eval::suite::Suite;
+use crate::eval::suite::{Suite, System};
 use crate::label::head::Head;
 use crate::label::Taxonomy;
 use crate::model::{CandleEncoder, Encoder};
@@ -47,21 +47,15 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
             let suite = Suite::load(path, args.data_dir.as_deref())?;
             // Load (and if need be fetch) the model only when a method uses it.
             let encoder: Option<CandleEncoder> = if suite.needs_model() { Some(args.model.load()?) } else { None };
-            let zero_shot = suite.datasets.iter().flat_map(|d| &d.systems).any(|s| s.name() == "zero-shot");
+            let zero_shot = suite.uses(System::ZeroShot);
             let budget = Budget { max_chars: args.max_chars, sentences: None };
             let head = match &args.head {
                 Some(dir) => Head::load(dir)?,
                 None => encoder.as_ref().map_or_else(Head::builtin, |e| Head::builtin_for(e.id())),
             };
             // `untuned`: e5-small without the default's tuned layers, with its own head.
-            let untuned = suite.datasets.iter().flat_map(|d| &d.systems).any(|s| s.name() == "untuned");
-            let plain: Option<CandleEncoder> = if untuned {
-                let mut plain = args.model.clone();
-                (plain.adapter, plain.no_adapter) = (None, true);
-                Some(plain.load()?)
-            } else {
-                None
-            };
+            let plain: Option<CandleEncoder> =
+                if suite.uses(System::Untuned) { Some(args.model.without_adapter().load()?) } else { None };
             let mut pipeline = Pipeline::new(encoder.as_ref().map(|e| e as &dyn Encoder), budget, head, zero_shot)?
                 .with_page_context(args.page_context);
             if let Some(plain) = &plain {

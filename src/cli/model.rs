@@ -40,6 +40,11 @@ impl ModelArgs {
         FetchOptions { offline: self.offline, wheels: self.wheels.clone(), progress: !self.quiet, force: false }
     }
 
+    /// The same model without tuned layers: neither `--adapter` nor the built-in ones.
+    pub fn without_adapter(&self) -> ModelArgs {
+        ModelArgs { adapter: None, no_adapter: true, ..self.clone() }
+    }
+
     pub fn load_options(&self) -> anyhow::Result<LoadOptions> {
         let device = self.device.parse().map_err(|e| anyhow!("--device: {e}"))?;
         let adapter = match &self.adapter {

@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::args::{TrainArgs, TrainSummarizerArgs};
+use super::args::{ModelArgs, TrainArgs, TrainSummarizerArgs};
 use super::Outcome;
 use crate::fit::logistic::Settings;
 use crate::label::Taxonomy;
@@ -50,12 +50,9 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
         Some(layers) => {
             // From the encoder's own layers, not the built-in tuned ones; the head is then
             // trained on the tuned encoder's vectors, as users will run it.
-            let mut model = args.model.clone();
-            model.no_adapter = true;
-            let adapter = tune(&args, &model.load()?, &taxonomy, &examples, &files, &weights, layers)?;
-            model.no_adapter = false;
-            model.adapter = Some(adapter);
-            model.load()?
+            let plain = args.model.without_adapter().load()?;
+            let adapter = tune(&args, &plain, &taxonomy, &examples, &files, &weights, layers)?;
+            ModelArgs { adapter: Some(adapter), ..args.model.clone() }.load()?
         }
     };
     let settings = Settings {

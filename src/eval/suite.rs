@@ -349,6 +349,11 @@ impl Suite {
     pub fn needs_model(&self) -> bool {
         self.datasets.iter().flat_map(|d| &d.systems).any(|s| s.needs_model())
     }
+
+    /// Whether any dataset lists `system`.
+    pub fn uses(&self, system: System) -> bool {
+        self.datasets.iter().flat_map(|d| &d.systems).any(|&s| s == system)
+    }
 }
 
 #[cfg(test)]

@@ -119,13 +119,12 @@ impl Head {
     /// The built-in head for `encoder` (its id): the one trained on the default model with its
     /// built-in tuned layers where that is the encoder, else [`Head::builtin`].
     pub fn builtin_for(encoder: &str) -> Head {
-        let tuned = Head::parse(TUNED_WEIGHTS, TUNED_MANIFEST, Path::new("models/e5-small/tuned"))
-            .expect("the built-in tuned head is well-formed");
-        if tuned.manifest.encoder == encoder {
-            tuned
-        } else {
-            Head::builtin()
+        let tuned: Manifest = serde_json::from_str(TUNED_MANIFEST).expect("the built-in tuned head's manifest parses");
+        if tuned.encoder != encoder {
+            return Head::builtin();
         }
+        Head::parse(TUNED_WEIGHTS, TUNED_MANIFEST, Path::new("models/e5-small/tuned"))
+            .expect("the built-in tuned head is well-formed")
     }
 
     /// Reads a head directory.

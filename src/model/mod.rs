@@ -104,6 +104,14 @@ pub struct LoadOptions {
     pub adapter: Option<source::adapter::Adapter>,
 }
 
+impl LoadOptions {
+    /// How jianbao runs its default model unless told otherwise: with the tuned layers built in
+    /// for it ([`source::adapter::Adapter::builtin`]).
+    pub fn default_model() -> LoadOptions {
+        LoadOptions { adapter: Some(source::adapter::Adapter::builtin()), ..LoadOptions::default() }
+    }
+}
+
 /// A BERT-family encoder run by candle.
 pub struct CandleEncoder {
     id: String,

@@ -98,12 +98,11 @@ impl SummaryModel {
     /// with its built-in tuned layers where that is the encoder, else [`SummaryModel::builtin`].
     pub fn builtin_for(encoder: &str) -> SummaryModel {
         let tuned: SummaryModel = serde_json::from_str(TUNED).expect("the built-in tuned summary model parses");
-        debug_assert!(tuned.fits());
-        if tuned.encoder == encoder {
-            tuned
-        } else {
-            SummaryModel::builtin()
+        if tuned.encoder != encoder {
+            return SummaryModel::builtin();
         }
+        debug_assert!(tuned.fits());
+        tuned
     }
 
     /// Reads a summary model written by `jianbao train-summarizer`.

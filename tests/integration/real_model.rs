@@ -14,8 +14,7 @@ pub fn default_model() -> &'static CandleEncoder {
 /// The default model with its built-in tuned layers, as the command line runs it.
 pub fn tuned_default_model() -> &'static CandleEncoder {
     static MODEL: std::sync::OnceLock<CandleEncoder> = std::sync::OnceLock::new();
-    let adapter = jianbao::model::source::adapter::Adapter::builtin();
-    MODEL.get_or_init(|| load_default(LoadOptions { adapter: Some(adapter), ..LoadOptions::default() }))
+    MODEL.get_or_init(|| load_default(LoadOptions::default_model()))
 }
 
 fn load_default(options: LoadOptions) -> CandleEncoder {
