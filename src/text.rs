@@ -3,6 +3,12 @@
 //! Nothing here knows about pages or articles: it answers questions such as "does this
 //! line end a sentence?" and "where, in characters, does each line start?".
 
+/// jieba's word cutter and part-of-speech tagger, with its built-in dictionary, loaded once.
+pub fn jieba() -> &'static jieba_rs::Jieba {
+    static JIEBA: std::sync::OnceLock<jieba_rs::Jieba> = std::sync::OnceLock::new();
+    JIEBA.get_or_init(jieba_rs::Jieba::new)
+}
+
 /// One line of a decoded document, located by character offsets (Unicode scalar values).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineSpan<'a> {

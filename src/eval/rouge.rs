@@ -14,7 +14,6 @@
 //! does), or averages precision, recall and F1 over them ([`Aggregate::Average`]).
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -110,10 +109,8 @@ pub fn char_tokens(text: &str) -> Vec<String> {
 /// Words for ROUGE: jieba's cut (HMM on), full-width forms folded and ASCII lower-cased,
 /// tokens with no letter or digit (punctuation, spaces) dropped.
 pub fn jieba_tokens(text: &str) -> Vec<String> {
-    static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
-    let jieba = JIEBA.get_or_init(jieba_rs::Jieba::new);
     let folded: String = text.chars().map(|c| fold_width(c).to_ascii_lowercase()).collect();
-    jieba
+    crate::text::jieba()
         .cut(&folded, true)
         .into_iter()
         .filter(|token| token.word.chars().any(char::is_alphanumeric))

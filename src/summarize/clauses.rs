@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::readable::points_back;
+use super::readable::{points_back, speaks_of_someone_unnamed};
 use super::words::{bigrams, holders, Bigram};
 use crate::fit::argmax;
 use crate::fit::ridge::Linear;
@@ -435,9 +435,11 @@ pub fn opening_clauses(sentence: &str) -> usize {
 
 /// Whether `clauses` open by pointing back at text before them ([`points_back`]): the first, or
 /// the first after the `framing` clauses that only say when or on whose word
-/// (`在社区大院，这句话被重复了千万遍` points back as `这句话…` would).
+/// (`在社区大院，这句话被重复了千万遍` points back as `这句话…` would); or speak of someone as
+/// `他` or `她` before naming anyone ([`speaks_of_someone_unnamed`]: `即将出战…，他依然…`).
 pub fn leans_back(clauses: &[&str], framing: usize) -> bool {
     clauses.iter().take(framing + 1).any(|clause| points_back(text::trim(clause)))
+        || speaks_of_someone_unnamed(&clauses.concat())
 }
 
 /// Whether a sentence ending with `clause` ends on a colon, leading into what follows
@@ -1061,7 +1063,7 @@ mod tests {
             "代表们就有关问题提出了疑问。",
             "总统对中国进行国事访问。",
             "作家创作了一部长篇小说。",
-            "“我们会坚持下去。”他说。",
+            "“我们会坚持下去。”老党员王建国说。",
             "外交部发言人就有关问题答记者问。",
         ] {
             assert!(whole_reads_alone(alone), "{alone}");

@@ -53,7 +53,45 @@ pub fn points_back(sentence: &str) -> bool {
     let opening = text::trim(sentence).trim_start_matches(['“', '"', '「', '‘']);
     let first_clause =
         opening.split(|c| text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c)).next().unwrap_or(opening);
-    POINTS_BACK.is_match(opening) || POINTED_AT.is_match(first_clause)
+    POINTS_BACK.is_match(opening) || POINTED_AT.is_match(first_clause) || speaks_of_someone_unnamed(opening)
+}
+
+/// Where `sentence` first speaks of a person as `他` or `她` outside a quotation: not `其他`,
+/// `吉他`, nor `他们`, `他人`, `他乡`, `他国`, `他山`, `他者`, `他日`, `他方`, `他物`, where the
+/// character names no one already spoken of. The byte offset.
+fn personal_pronoun(sentence: &str) -> Option<usize> {
+    let mut quoted = 0usize;
+    let mut previous = None;
+    let mut chars = sentence.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '“' | '「' | '『' | '‘' => quoted += 1,
+            '”' | '」' | '』' | '’' => quoted = quoted.saturating_sub(1),
+            '他' | '她' if quoted == 0 => {
+                let next = chars.peek().map(|&(_, n)| n);
+                let compound = matches!(previous, Some('其' | '吉'))
+                    || matches!(next, Some('们' | '人' | '乡' | '国' | '山' | '者' | '日' | '方' | '物'));
+                if !compound {
+                    return Some(at);
+                }
+            }
+            _ => {}
+        }
+        previous = Some(c);
+    }
+    None
+}
+
+/// Whether `sentence` speaks of someone as `他` or `她` before naming anyone: no word before
+/// the pronoun is a person's name to jieba's tagger (`nr`, `nrt`, `nrfg`). A feature that
+/// opens on its subject unnamed (`40多年来，他先后前往全国各地勘探`, `看到她在朋友圈里发的照片`)
+/// names them later, in text a summary's reader does not have; `罗浩就出门了，开始他一天的工作`
+/// names him first.
+pub fn speaks_of_someone_unnamed(sentence: &str) -> bool {
+    let Some(at) = personal_pronoun(sentence) else {
+        return false;
+    };
+    !text::jieba().tag(&sentence[..at], true).iter().any(|word| word.tag.starts_with("nr"))
 }
 
 /// Whether `summary` opens with the commentary frame.
@@ -214,6 +252,34 @@ impl Defects {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_person_spoken_of_before_being_named_points_back() {
+        for s in [
+            "40多年来，他先后前往全国各地勘探，探寻“地球宝藏”。",
+            "2月6日早晨，看到她在朋友圈里发的照片，身边堆着十三个大纸箱。",
+            "冒着海湾的严寒大雪，他高标准完成了工程任务。",
+            "在项目现场，身为社区党委书记的她，为了项目的推进走街串户。",
+            // Who said it, the reader of the summary cannot tell.
+            "“我们会坚持下去。”他说。",
+        ] {
+            assert!(speaks_of_someone_unnamed(s) && points_back(s), "{s}");
+        }
+        for s in [
+            "每天早上6点钟，罗浩就出门了，开始他一天的工作。",
+            "信送到了武汉协和医院西院医生王维慈的手上，看到信的一刹那，她热泪盈眶。",
+            "记者专访北京大学医学部党委书记刘玉村，听他讲述医学部如何培养人才。",
+            "其他地区将陆续恢复开放。",
+            "南川区人社局安排两辆客车，专程送他们前往台州返岗复工。",
+            "“越了解中国，越觉得她是善良的天使”——英国纪录片导演柯文思屡屡将镜头对准中国。",
+            "不少游客选择在他乡过年。",
+        ] {
+            assert!(!speaks_of_someone_unnamed(s), "{s}");
+        }
+        // A summary that names the person in its first sentence may go on with the pronoun.
+        assert!(!dangles("窦铁成1979年到中铁一局。冒着严寒大雪，他高标准完成了工程任务。"));
+        assert!(dangles("冒着严寒大雪，他高标准完成了工程任务。窦铁成1979年到中铁一局。"));
+    }
 
     #[test]
     fn openings_that_point_back_are_told_from_those_that_do_not() {
