@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::readable::{points_back, speaks_of_someone_unnamed};
+use super::readable::{is_cut_off, points_back, speaks_of_someone_unnamed};
 use super::words::{bigrams, holders, Bigram};
 use crate::fit::argmax;
 use crate::fit::ridge::Linear;
@@ -518,7 +518,8 @@ fn opens_well(clauses: &[&str], first: usize) -> bool {
 /// well ([`stops_well`]), closes the quotations and brackets it opens and none it does not,
 /// completes the pairs it opens, and neither answers a quotation it lacks, announces what
 /// follows, only says when and where ([`only_when_and_where`]), points back ([`leans_back`]),
-/// nor asks without its question mark ([`cut_from_question`]).
+/// nor asks without its question mark ([`cut_from_question`]), nor trails off as the page's own
+/// sentence may (`资金支持、金融扶持、税费优惠……`: [`is_cut_off`]).
 fn reads_alone(
     clauses: &[&str],
     first: usize,
@@ -537,6 +538,7 @@ fn reads_alone(
         && !only_when_and_where(&clauses[first..end])
         && !leans_back(&clauses[first..end], opening.saturating_sub(first))
         && !cut_from_question(clauses, first, end)
+        && !is_cut_off(shown)
 }
 
 /// Whether `sentence` whole reads alone as a summary's unit, by the rules its runs keep
@@ -1068,6 +1070,10 @@ mod tests {
         ] {
             assert!(whole_reads_alone(alone), "{alone}");
         }
+        // A sentence the page lets trail off is no summary's unit, whole or in part.
+        let trailing = "资金支持、金融扶持、税费优惠、社会保障、稳岗就业……";
+        assert!(!whole_reads_alone(trailing));
+        assert!(whole_reads_alone("北京市文化改革和发展领导小组办公室发布28项措施。"));
         // Nor does a run stop on the place the sentence goes on to fill.
         let scene = "冬日，自然保护区管理站靠近银川河东机场一隅，几名工作人员正在巡护林地。";
         assert!(texts(scene).iter().all(|t| !t.ends_with("一隅。")), "{:?}", texts(scene));

@@ -404,11 +404,16 @@ fn compress_longer_text(
 
 /// `ranking` without the sentences that open by pointing back at text before them
 /// ([`readable::points_back`]: `这`, `该`, `但`): a reader of the summary does not have what they
-/// point at. `ranking` itself where every sentence does. Nor, after the first, the sentences
+/// point at; nor those that trail off as the page may let a list do (`…稳岗就业……`:
+/// [`readable::is_cut_off`]), which read as a summary cut short. `ranking` itself where every sentence does. Nor, after the first, the sentences
 /// that repeat one ranked before them ([`readable::repeats`]: `到2024年，贵州省民政厅将培养3.7万
 /// 名养老专业人才。` and `贵州省民政厅将培养3.7万名养老专业人才。`): a summary says each thing once.
 pub fn standing_alone(candidates: &[Sentence], ranking: &[usize]) -> Vec<usize> {
-    let alone: Vec<usize> = ranking.iter().copied().filter(|&i| !readable::points_back(&candidates[i].text)).collect();
+    let alone: Vec<usize> = ranking
+        .iter()
+        .copied()
+        .filter(|&i| !readable::points_back(&candidates[i].text) && !readable::is_cut_off(&candidates[i].text))
+        .collect();
     let alone = if alone.is_empty() { ranking.to_vec() } else { alone };
     let mut kept: Vec<usize> = Vec::with_capacity(alone.len());
     for i in alone {
@@ -833,6 +838,13 @@ mod tests {
             "全省养老机构床位将达到20万张。",
         ]);
         assert_eq!(standing_alone(&twice, &[0, 1, 2]), [0, 2]);
+        // Nor does a list the page lets trail off stand as a sentence of the summary.
+        let trailing = sentences(&[
+            "各地多措并举，为文旅企业复工复产创造有利条件。",
+            "资金支持、金融扶持、税费优惠、社会保障、稳岗就业……",
+            "北京市文化改革和发展领导小组办公室发布28项措施。",
+        ]);
+        assert_eq!(standing_alone(&trailing, &[0, 1, 2]), [0, 2]);
     }
 
     #[test]
