@@ -361,7 +361,11 @@ fn pages_of(path: &str) -> HashSet<String> {
 
 #[test]
 fn no_training_article_is_on_a_page_that_is_measured() {
-    let training = ["models/data/peopledaily-articles.jsonl", "models/data/peopledaily-more-articles.jsonl"];
+    let training = [
+        "models/data/peopledaily-articles.jsonl",
+        "models/data/peopledaily-more-articles.jsonl",
+        "models/data/peopledaily-added-articles.jsonl",
+    ];
     let measured = [
         "eval/data/peopledaily-annotated-val.jsonl",
         "eval/data/peopledaily-annotated-test.jsonl",
