@@ -405,9 +405,10 @@ fn compress_longer_text(
 /// `ranking` without the sentences that open by pointing back at text before them
 /// ([`readable::points_back`]: `这`, `该`, `但`): a reader of the summary does not have what they
 /// point at; nor those that trail off as the page may let a list do (`…稳岗就业……`:
-/// [`readable::is_cut_off`]), which read as a summary cut short. `ranking` itself where every sentence does. Nor, after the first, the sentences
-/// that repeat one ranked before them ([`readable::repeats`]: `到2024年，贵州省民政厅将培养3.7万
-/// 名养老专业人才。` and `贵州省民政厅将培养3.7万名养老专业人才。`): a summary says each thing once.
+/// [`readable::is_cut_off`]), which read as a summary cut short. `ranking` itself where every
+/// sentence does. Nor, after the first, the sentences that repeat one ranked before them
+/// ([`readable::repeats`]: `到2024年，贵州省民政厅将培养3.7万名养老专业人才。` and
+/// `贵州省民政厅将培养3.7万名养老专业人才。`): a summary says each thing once.
 pub fn standing_alone(candidates: &[Sentence], ranking: &[usize]) -> Vec<usize> {
     let alone: Vec<usize> = ranking
         .iter()

@@ -1,6 +1,6 @@
 //! What a reader sees at once in a summary, before judging what it says: an opinion frame
 //! (`文章认为，`), a sentence cut off with `……`, an opening that points back at text the reader
-//! does not have (`这`, `此外`, `但`), two lines of the page fused into one sentence
+//! does not have (`这`, `此外`, `但`, a `他` not yet named), two lines of the page fused into one sentence
 //! (`…寄托之所最近，…`), the same thing said twice, a question where a summary should tell, a
 //! summary over its budget.
 //!
@@ -18,8 +18,8 @@ use crate::text::{self, char_len};
 pub const CUT: &str = "……";
 
 /// Words that open a clause by pointing back at what came before: a pronoun or determiner
-/// (`这`, `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `但`, `因此`, `并`, `也`, `又提出`), an
-/// example or a part of what was said (`比如`, `有的`), a comparison with it (`更重要的是`), a
+/// (`这`, `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `但`, `因此`, `并`, `也`,
+/// `又提出`), an example or a part of what was said (`比如`, `有的`), a comparison with it (`更重要的是`), a
 /// reference (`上述`), or an item of a list (`二是`, `第二，`). A summary that opens with one
 /// leaves the reader asking "what?". `其实` ("in fact"), `也许` ("perhaps"), `他人` ("others"),
 /// `并购` ("a merger") and place names such as `那曲` do not point back.
