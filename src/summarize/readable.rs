@@ -56,30 +56,35 @@ pub fn points_back(sentence: &str) -> bool {
     POINTS_BACK.is_match(opening) || POINTED_AT.is_match(first_clause) || speaks_of_someone_unnamed(opening)
 }
 
+/// The characters of `text` outside its quotations (`“…”`, `「…」`, `『…』`, `‘…’`, the marks
+/// themselves left out), with their byte offsets.
+fn outside_quotations(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut quoted = 0usize;
+    text.char_indices().filter(move |&(_, c)| match c {
+        '“' | '「' | '『' | '‘' => {
+            quoted += 1;
+            false
+        }
+        '”' | '」' | '』' | '’' => {
+            quoted = quoted.saturating_sub(1);
+            false
+        }
+        _ => quoted == 0,
+    })
+}
+
 /// Where `sentence` first speaks of a person as `他` or `她` outside a quotation: not `其他`,
 /// `吉他`, nor `他们`, `他人`, `他乡`, `他国`, `他山`, `他者`, `他日`, `他方`, `他物`, where the
 /// character names no one already spoken of. The byte offset.
 fn personal_pronoun(sentence: &str) -> Option<usize> {
-    let mut quoted = 0usize;
-    let mut previous = None;
-    let mut chars = sentence.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        match c {
-            '“' | '「' | '『' | '‘' => quoted += 1,
-            '”' | '」' | '』' | '’' => quoted = quoted.saturating_sub(1),
-            '他' | '她' if quoted == 0 => {
-                let next = chars.peek().map(|&(_, n)| n);
-                let compound = matches!(previous, Some('其' | '吉'))
-                    || matches!(next, Some('们' | '人' | '乡' | '国' | '山' | '者' | '日' | '方' | '物'));
-                if !compound {
-                    return Some(at);
-                }
-            }
-            _ => {}
-        }
-        previous = Some(c);
-    }
-    None
+    let compound = |at: usize, c: char| {
+        matches!(sentence[..at].chars().next_back(), Some('其' | '吉'))
+            || matches!(
+                sentence[at + c.len_utf8()..].chars().next(),
+                Some('们' | '人' | '乡' | '国' | '山' | '者' | '日' | '方' | '物')
+            )
+    };
+    outside_quotations(sentence).find(|&(at, c)| matches!(c, '他' | '她') && !compound(at, c)).map(|(at, _)| at)
 }
 
 /// Whether `sentence` speaks of someone as `他` or `她` before naming anyone: no word before
@@ -108,16 +113,7 @@ pub fn is_cut_off(summary: &str) -> bool {
 /// in a question mark (`方舱医院内部保障如何，患者生活怎么样？`). A quoted question (`领导问：
 /// “你能去吗？”`) is someone's words, and tells what was asked.
 pub fn asks(summary: &str) -> bool {
-    let mut quoted = 0usize;
-    for c in summary.chars() {
-        match c {
-            '“' | '「' | '『' | '‘' => quoted += 1,
-            '”' | '」' | '』' | '’' => quoted = quoted.saturating_sub(1),
-            '？' | '?' if quoted == 0 => return true,
-            _ => {}
-        }
-    }
-    false
+    outside_quotations(summary).any(|(_, c)| matches!(c, '？' | '?'))
 }
 
 /// Whether `summary`, past its commentary frame, opens with a word that points back.
