@@ -381,6 +381,48 @@ fn no_training_article_is_on_a_page_that_is_measured() {
     }
 }
 
+/// The blind test part is on pages that hold no article anything is trained on, and
+/// annotates no article another set annotates.
+#[test]
+fn the_blind_test_part_shares_no_page_with_training() {
+    let blind = pages_of("eval/data/peopledaily-annotated-blind.jsonl");
+    assert!(blind.len() >= 100, "{}", blind.len());
+    for set in [
+        "eval/data/peopledaily-annotated-train.jsonl",
+        "models/data/peopledaily-articles.jsonl",
+        "models/data/peopledaily-added-articles.jsonl",
+    ] {
+        let shared: Vec<_> = pages_of(set).intersection(&blind).cloned().collect();
+        assert!(shared.is_empty(), "{set} has articles on the blind part's pages: {shared:?}");
+    }
+    let spans = |path: &str| -> HashSet<(String, u64)> {
+        let text = std::fs::read_to_string(repo(path)).unwrap();
+        text.lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .flat_map(|page| {
+                let file = page["file"].as_str().unwrap().to_owned();
+                let annotated: Vec<Value> = match page["articles"].as_array() {
+                    Some(articles) => articles.iter().filter(|a| a.get("summary").is_some()).cloned().collect(),
+                    None => vec![page.clone()],
+                };
+                annotated.into_iter().map(move |a| (file.clone(), a["start"].as_u64().unwrap()))
+            })
+            .collect()
+    };
+    let blind_spans = spans("eval/data/peopledaily-annotated-blind.jsonl");
+    assert_eq!(blind_spans.len(), 440);
+    for set in [
+        "eval/data/peopledaily-annotated-val.jsonl",
+        "eval/data/peopledaily-annotated-test.jsonl",
+        "eval/data/peopledaily-annotated-sealed.jsonl",
+        "eval/data/peopledaily-annotated-unseen.jsonl",
+        "eval/data/peopledaily-annotated-reserve.jsonl",
+        "models/data/peopledaily-more-articles.jsonl",
+    ] {
+        assert_eq!(spans(set).intersection(&blind_spans).count(), 0, "{set}");
+    }
+}
+
 /// `count` rows of a JSON Lines file of the repository, as written there.
 fn rows_of(path: &str, count: usize) -> Vec<Value> {
     let text = std::fs::read_to_string(repo(path)).expect("eval data is in the repository");
