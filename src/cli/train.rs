@@ -129,8 +129,8 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
     }
     if let (Some(c), Some(model)) = (&trained.commentary, &summary_model.commentary) {
         eprintln!(
-            "commentary: {} of {} annotated texts; threshold {} (validation precision {:.2}, recall {:.2})",
-            c.commentary, c.texts, model.threshold, c.precision, c.recall
+            "commentary: {} of {} annotated texts, {} epochs; threshold {} (out of {} folds: precision {:.2}, recall {:.2})",
+            c.commentary, c.texts, c.epochs, model.threshold, c.folds, c.precision, c.recall
         );
     }
     if let Some(t) = &trained.trimmer {

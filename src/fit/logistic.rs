@@ -59,10 +59,28 @@ pub fn fit(
     settings: &Settings,
     score: impl Fn(&[usize], &[usize]) -> f64,
 ) -> Result<Fit, FitError> {
+    if val.vectors.is_empty() {
+        return Err(FitError::Empty);
+    }
+    fit_keeping(train, Some((val, &score)), classes, settings)
+}
+
+/// Fits class-weighted logistic regression on `train` for exactly `settings.epochs`, keeping
+/// the last: for an epoch count chosen before, as cross-validation's folds need. The fit's
+/// `val` is 0.
+pub fn fit_epochs(train: &Set<'_>, classes: usize, settings: &Settings) -> Result<Fit, FitError> {
+    fit_keeping(train, None, classes, settings)
+}
+
+/// A validation part and how its predictions are scored.
+type Scored<'a> = (&'a Set<'a>, &'a dyn Fn(&[usize], &[usize]) -> f64);
+
+/// [`fit`] where `val` is given; else every epoch is kept over the one before.
+fn fit_keeping(train: &Set<'_>, val: Option<Scored<'_>>, classes: usize, settings: &Settings) -> Result<Fit, FitError> {
     let fail = FitError::Candle;
     let dev = Device::Cpu;
     let (n, d) = (train.vectors.len(), train.vectors.first().map_or(0, Vec::len));
-    if n == 0 || val.vectors.is_empty() {
+    if n == 0 {
         return Err(FitError::Empty);
     }
     let mut mean = vec![0f32; d];
@@ -80,7 +98,7 @@ pub fn fit(
         Tensor::from_vec(flat, (vs.len(), d), &dev).map_err(fail)
     };
     let x = standardise(train.vectors)?;
-    let x_val = standardise(val.vectors)?;
+    let x_val = val.map(|(val, _)| standardise(val.vectors)).transpose()?;
     let class_weights = Tensor::new(balanced_weights(train.labels, classes).as_slice(), &dev).map_err(fail)?;
 
     // Zero initial weights: the problem is convex, and a random start would make training
@@ -118,16 +136,21 @@ pub fn fit(
                     .map_err(fail)?;
             opt.backward_step(&loss).map_err(fail)?;
         }
-        let logits = candle_nn::Module::forward(&layer, &x_val).map_err(fail)?;
-        let predicted: Vec<usize> = logits
-            .argmax(D::Minus1)
-            .and_then(|t| t.to_vec1::<u32>())
-            .map_err(fail)?
-            .into_iter()
-            .map(|p| p as usize)
-            .collect();
-        let scores = score(&predicted, val.labels);
-        if best.as_ref().is_none_or(|b| scores > b.val) {
+        let scores = match (val, &x_val) {
+            (Some((val, score)), Some(x_val)) => {
+                let logits = candle_nn::Module::forward(&layer, x_val).map_err(fail)?;
+                let predicted: Vec<usize> = logits
+                    .argmax(D::Minus1)
+                    .and_then(|t| t.to_vec1::<u32>())
+                    .map_err(fail)?
+                    .into_iter()
+                    .map(|p| p as usize)
+                    .collect();
+                score(&predicted, val.labels)
+            }
+            _ => 0.0,
+        };
+        if val.is_none() || best.as_ref().is_none_or(|b| scores > b.val) {
             let w = layer.weight().flatten_all().and_then(|t| t.to_vec1::<f32>()).map_err(fail)?;
             let b = layer.bias().map(|b| b.to_vec1::<f32>()).transpose().map_err(fail)?.unwrap_or(vec![0.0; classes]);
             best = Some(Fit { weight: w, bias: b, best_epoch: epoch, val: scores });
@@ -200,5 +223,11 @@ mod tests {
             argmax(&logits) == Some(l)
         });
         assert_eq!(correct.count(), 300);
+
+        // Fitted for a number of epochs, it keeps the last, the first epoch's by the best score.
+        let last = fit_epochs(&set, 3, &settings).unwrap();
+        assert_eq!(last.best_epoch, 30);
+        let first = super::fit(&set, &set, 3, &settings, |_, _| 1.0).unwrap();
+        assert_eq!(first.best_epoch, 1, "the first of equals");
     }
 }

@@ -9,8 +9,8 @@
 //! [`Commentary`] is a logistic regression on the two vectors the model method already has for
 //! an article (its centroid and its headline's query vector), fitted by
 //! `jianbao train-summarizer` ([`crate::train::summarizer::commentary`]) on the `kind` of
-//! hand-annotated newspaper articles, its threshold chosen by the validation articles'
-//! summaries. An article it judges commentary at or above
+//! hand-annotated newspaper articles, its threshold chosen by cross-validation over them for a
+//! precision that keeps the frame off reports. An article it judges commentary at or above
 //! the threshold gets a summary that opens with [`LEAD_IN`] and fills the rest of the budget.
 //! So does an article of a column the annotated articles know as commentary only
 //! ([`Commentary::columns`]): a newspaper prints its editorials and signed opinion under the same
