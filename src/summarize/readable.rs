@@ -19,10 +19,11 @@ pub const CUT: &str = "……";
 
 /// Words that open a clause by pointing back at what came before: a pronoun or determiner
 /// (`这`, `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `但`, `因此`, `并`, `也`,
-/// `又提出`), an example or a part of what was said (`比如`, `有的`), a comparison with it (`更重要的是`), a
-/// reference (`上述`), or an item of a list (`二是`, `第二，`). A summary that opens with one
-/// leaves the reader asking "what?". `其实` ("in fact"), `也许` ("perhaps"), `他人` ("others"),
-/// `并购` ("a merger") and place names such as `那曲` do not point back.
+/// `又提出`), an example or a part of what was said (`比如`, `有的`), a comparison with it
+/// (`更重要的是`, `与之相比`, `相比之下`), a reference (`上述`), or an item of a list (`二是`,
+/// `第二，`). A summary that opens with one leaves the reader asking "what?". `其实` ("in
+/// fact"), `也许` ("perhaps"), `他人` ("others"), `并购` ("a merger") and place names such as
+/// `那曲` do not point back.
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:",
@@ -30,7 +31,7 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
         r"他们|她们|它们|他(?:[^乡国人])|她|",
         r"那(?:么|些|个|时|里|天|样)|",
         r"对此|为此|由此|据此|至此|自此|从此|届时|当时|彼时|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
-        r"但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:一次|提出|强调|指出|表示|要求|说|称|作出|发出)|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|接着|上述|以上|其中|原来|",
+        r"与之|与此相比|相比之下|相较之下|对比之下|但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:一次|提出|强调|指出|表示|要求|说|称|作出|发出)|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|接着|上述|以上|其中|原来|",
         // An item of a list whose lead-in the reader lacks (`二是…`, `一则是…`, `第二，…`).
         r"[一二三四五六七八九十]是|[一二]则|另一则|第[一二三四五六七八九十]+[，,、]",
         r")"
@@ -310,6 +311,8 @@ mod tests {
             "因这两条输电线路是重要供电线路，线路断落。",
             "记者就此专访了安徽省委书记李锦斌。",
             "可就在一年前，同一个院子，上演的却是一场完全不和谐的景象。",
+            "与之相比，正面描写中国工人的文艺作品却不多。",
+            "相比之下，东部地区增速放缓。",
         ] {
             assert!(points_back(s), "{s}");
         }
