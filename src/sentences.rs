@@ -2,8 +2,12 @@
 //! read, without datelines, bylines, credits, subheadings between paragraphs and repeats
 //! ([`candidates`]), each with the paragraph it is in ([`Sentence`]).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::LazyLock;
 use std::time::Instant;
+
+use regex::Regex;
 
 use crate::segment::{self, Article};
 use crate::text::{self, char_len};
@@ -78,9 +82,10 @@ pub fn candidates_within(article: &Article, deadline: Option<Instant>) -> Option
     // Kept aside: a body made of nothing but short lines (a poem, a list) is summarised from them.
     let mut subheadings = Vec::new();
     let mut seen = HashSet::new();
-    for (p, paragraph) in article.paragraphs.iter().enumerate() {
-        // A dateline opens the first paragraph, or a later one where dispatches are merged.
-        let paragraph = segment::after_dateline(paragraph);
+    // A dateline opens the first paragraph, or a later one where dispatches are merged.
+    let paragraphs: Vec<Cow<'_, str>> =
+        article.paragraphs.iter().map(|p| without_picture_notes(segment::after_dateline(p))).collect();
+    for (p, paragraph) in paragraphs.iter().enumerate() {
         let sentences = text::sentences(paragraph);
         let alone = sentences.len() == 1 && article.paragraphs.len() > 1;
         let pieces = sentences.into_iter().flat_map(|sentence| {
@@ -113,6 +118,19 @@ pub fn candidates_within(article: &Article, deadline: Option<Instant>) -> Option
     Some(if out.is_empty() { subheadings } else { out })
 }
 
+/// A bracketed note that points the reader at a picture on the page, with its caption or credit
+/// if any: `（图②，本报记者李纵摄）`, `（见上图，资料图片）`, `（图⑦：西周鲁司徒伯吴盨）`. Not
+/// `（图书馆）` nor `（地图）`.
+static PICTURE_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[（(]见?[左右上下]?图[①-⑳0-9]*(?:[，,：:、][^（）()]{0,40})?[）)]").expect("picture note pattern")
+});
+
+/// `paragraph` without the [`PICTURE_NOTE`]s in it: a summary read apart from the page has no
+/// picture to point at.
+fn without_picture_notes(paragraph: &str) -> Cow<'_, str> {
+    PICTURE_NOTE.replace_all(paragraph, "")
+}
+
 /// Removes a trailing bracketed credit such as `（记者 张三）` or `（新华社）` from a sentence.
 fn strip_credit_tail(sentence: &str) -> &str {
     let trimmed = text::trim(sentence);
@@ -143,6 +161,18 @@ mod tests {
         sourced.paragraphs = vec!["记者从市发改委获悉：今年以来全市固定资产投资增长15%。记者获悉，暂无。".into()];
         let texts: Vec<String> = candidates(&sourced).into_iter().map(|s| s.text).collect();
         assert_eq!(texts, ["今年以来全市固定资产投资增长15%。", "记者获悉，暂无。"]);
+        // A note pointing at a picture is not read, wherever it stands; a library or a map in
+        // brackets is.
+        sourced.paragraphs = vec![
+            "在绣球街，符小艳（图②，本报记者李纵摄）也是排得上号的巧手。一件青铜簋（图⑦：西周鲁司徒伯吴盨）入藏。"
+                .into(),
+            "新馆（见上图）设有阅览室（图书馆）和展厅（地图）。".into(),
+        ];
+        let texts: Vec<String> = candidates(&sourced).into_iter().map(|s| s.text).collect();
+        assert_eq!(
+            texts,
+            ["在绣球街，符小艳也是排得上号的巧手。", "一件青铜簋入藏。", "新馆设有阅览室（图书馆）和展厅（地图）。"]
+        );
         // A sentence printed twice is one candidate.
         sourced.paragraphs = vec![
             "严谨细致，是科学家基本的专业素养。".into(),
