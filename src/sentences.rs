@@ -63,7 +63,8 @@ pub const MAX_SENTENCE_CHARS: usize = 256;
 /// The body's sentences in order, without what is not summary text: the dateline opening the
 /// first paragraph (`本报11月14日讯` goes, the sentence after it stays), a reporter's source
 /// or a lead-in's bullet or label opening a sentence (`记者从人社部获悉：`, `■`, `编者按：`),
-/// bylines, credits (photo, chart, editor lines) and sign-offs inside paragraphs, subheadings
+/// bylines, credits (photo, chart, editor lines), notes that point at a picture
+/// ([`PICTURE_NOTE`]) and sign-offs inside paragraphs, subheadings
 /// between paragraphs, fragments without a Chinese character, and a sentence's second copy.
 /// A sentence over [`MAX_SENTENCE_CHARS`] comes in pieces.
 pub fn candidates(article: &Article) -> Vec<Sentence> {

@@ -224,7 +224,7 @@ mod tests {
         });
         assert_eq!(correct.count(), 300);
 
-        // Fitted for a number of epochs, it keeps the last, the first epoch's by the best score.
+        // Fitted for a number of epochs, it keeps the last; by a score, the first of equals.
         let last = fit_epochs(&set, 3, &settings).unwrap();
         assert_eq!(last.best_epoch, 30);
         let first = super::fit(&set, &set, 3, &settings, |_, _| 1.0).unwrap();

@@ -30,8 +30,8 @@ pub struct CommentaryFit {
     pub columns: Vec<String>,
 }
 
-/// The texts of `scored` that the commentary model reads (annotated with a kind, with a
-/// passage vector, not a dispatch or a reporter's, which are never framed), with their passage vectors
+/// The texts of `scored` that the commentary model reads (annotated with a kind, with a passage
+/// vector, not a dispatch or a reporter's, which are never framed), with their passage vectors
 /// and whether each is commentary.
 fn annotated<'a>(scored: impl IntoIterator<Item = &'a FeaturedText>) -> Vec<(&'a FeaturedText, &'a [f32], bool)> {
     scored
@@ -204,6 +204,7 @@ pub fn fit_model_for(train: &[Vec<f32>], commentary: &[bool], epochs: usize) -> 
     Ok(log_odds(&fitted))
 }
 
+/// The regression's classes: 1 for commentary, 0 for the rest.
 fn labels(flags: &[bool]) -> Vec<usize> {
     flags.iter().map(|&c| usize::from(c)).collect()
 }
