@@ -4,10 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::sync::LazyLock;
 use std::time::Instant;
-
-use regex::Regex;
 
 use crate::segment::{self, Article};
 use crate::text::{self, char_len};
@@ -34,7 +31,7 @@ pub const LINE_END: char = '。';
 /// `sentence`, ending with [`LINE_END`] where it ends on a letter, digit or character, or on a
 /// quotation or bracket closed without sentence punctuation (`叫它‘大白’`), rather than on
 /// punctuation: a line without an end of its own (a deck, a pull quote) reads as a sentence.
-fn as_sentence(sentence: &str) -> std::borrow::Cow<'_, str> {
+fn as_sentence(sentence: &str) -> Cow<'_, str> {
     if ends_bare(sentence) {
         format!("{sentence}{LINE_END}").into()
     } else {
@@ -64,7 +61,7 @@ pub const MAX_SENTENCE_CHARS: usize = 256;
 /// first paragraph (`本报11月14日讯` goes, the sentence after it stays), a reporter's source
 /// or a lead-in's bullet or label opening a sentence (`记者从人社部获悉：`, `■`, `编者按：`),
 /// bylines, credits (photo, chart, editor lines), notes that point at a picture
-/// ([`PICTURE_NOTE`]) and sign-offs inside paragraphs, subheadings
+/// ([`segment::without_picture_notes`]) and sign-offs inside paragraphs, subheadings
 /// between paragraphs, fragments without a Chinese character, and a sentence's second copy.
 /// A sentence over [`MAX_SENTENCE_CHARS`] comes in pieces.
 pub fn candidates(article: &Article) -> Vec<Sentence> {
@@ -85,7 +82,7 @@ pub fn candidates_within(article: &Article, deadline: Option<Instant>) -> Option
     let mut seen = HashSet::new();
     // A dateline opens the first paragraph, or a later one where dispatches are merged.
     let paragraphs: Vec<Cow<'_, str>> =
-        article.paragraphs.iter().map(|p| without_picture_notes(segment::after_dateline(p))).collect();
+        article.paragraphs.iter().map(|p| segment::without_picture_notes(segment::after_dateline(p))).collect();
     for (p, paragraph) in paragraphs.iter().enumerate() {
         let sentences = text::sentences(paragraph);
         let alone = sentences.len() == 1 && article.paragraphs.len() > 1;
@@ -117,19 +114,6 @@ pub fn candidates_within(article: &Article, deadline: Option<Instant>) -> Option
         }
     }
     Some(if out.is_empty() { subheadings } else { out })
-}
-
-/// A bracketed note that points the reader at a picture on the page, with its caption or credit
-/// if any: `（图②，本报记者李纵摄）`, `（见上图，资料图片）`, `（图⑦：西周鲁司徒伯吴盨）`. Not
-/// `（图书馆）` nor `（地图）`.
-static PICTURE_NOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[（(]见?[左右上下]?图[①-⑳0-9]*(?:[，,：:、][^（）()]{0,40})?[）)]").expect("picture note pattern")
-});
-
-/// `paragraph` without the [`PICTURE_NOTE`]s in it: a summary read apart from the page has no
-/// picture to point at.
-fn without_picture_notes(paragraph: &str) -> Cow<'_, str> {
-    PICTURE_NOTE.replace_all(paragraph, "")
 }
 
 /// Removes a trailing bracketed credit such as `（记者 张三）` or `（新华社）` from a sentence.

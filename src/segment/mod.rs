@@ -123,6 +123,13 @@ pub fn after_dateline(paragraph: &str) -> &str {
     }
 }
 
+/// `paragraph` without the notes in it that point at a picture on the page, with their caption
+/// or credit (`（图②，本报记者李纵摄）`, `（见上图，资料图片）`): read apart from the page, they
+/// point at nothing.
+pub fn without_picture_notes(paragraph: &str) -> std::borrow::Cow<'_, str> {
+    patterns::PICTURE_NOTE.replace_all(paragraph, "")
+}
+
 /// `sentence` without what opens it but is not its text: a lead-in's bullet or label (`■`,
 /// `编者按：`) and a reporter's source (`记者从人社部获悉：`, kept where little would remain).
 pub fn after_lead_in(sentence: &str) -> &str {

@@ -133,6 +133,13 @@ pub(super) struct DatelineMatch {
     pub len: usize,
 }
 
+/// A bracketed note that points the reader at a picture on the page, with its caption or credit
+/// if any: `（图②，本报记者李纵摄）`, `（见上图，资料图片）`, `（图⑦：西周鲁司徒伯吴盨）`. Not
+/// `（图书馆）` nor `（地图）`.
+pub(super) static PICTURE_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[（(]见?[左右上下]?图[①-⑳0-9]*(?:[，,：:、][^（）()]{0,40})?[）)]").expect("picture note pattern")
+});
+
 pub(super) fn is_byline(line: &str) -> bool {
     line.chars().count() <= 64 && BYLINE.is_match(line) && !line.contains('。')
 }
