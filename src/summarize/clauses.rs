@@ -54,11 +54,14 @@ pub const RUN_END: char = '。';
 /// `在他看来`, `会议要求`, `每一名党员干部都应当意识到`), a time or purpose clause (`…之际`,
 /// `…以来`), a place the sentence goes on to fill (`…靠近机场一隅`), one that stops on a
 /// joining word (`的`, `和`), on the means of an action still to come (`目前贵州借助网络信息
-/// 技术`, `消防员顺着6米拉梯`), on whom someone leads or gathers for what the sentence says next
-/// (`教导员许奎率领10名突击队队员`, `推广总站组织市县农技人员`), on a surprise whose point comes
-/// next (`于翠没想到自己60多岁了，还能在家门口挣工资`), on the circumstance of an action still
-/// to come (`专机在2架缅甸战机护航下`, `当室内有较大空间，并有开窗条件情况下`), on the height or
-/// angle from which someone goes on to act (`习近平总书记从…全局和战略高度`), on whom someone
+/// 技术`, `消防员顺着6米拉梯`, `靠着外出务工和采摘鲜竹笋`), on a walk through the place the
+/// sentence goes on to describe (`走在…青石桥社区`; not `走在全国前列`), on whom an action
+/// still to come is for (`县委发文，对4名…实绩突出人员`, which goes on `予以提拔重用`), on whom
+/// someone leads or gathers for what the sentence says next (`教导员许奎率领10名突击队队员`,
+/// `推广总站组织市县农技人员`), on a surprise whose point comes next (`于翠没想到自己60多岁了，
+/// 还能在家门口挣工资`), on the circumstance of an action still to come (`专机在2架缅甸战机
+/// 护航下`, `当室内有较大空间，并有开窗条件情况下`), on the height or angle from which someone
+/// goes on to act (`习近平总书记从…全局和战略高度`), on whom someone
 /// speaks for (`习近平总书记首先代表党中央和国务院`), on what someone or something is in a role
 /// (`双周协商座谈会作为协商民主平台`; not what is taken as something, `把创新作为第一动力`), or on
 /// whom the sentence goes on to speak of (`说起…主任付秀秀`), on the meeting at which what the
@@ -74,7 +77,9 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:会|仪式|典礼)上|上空|一案|^除了?[^夕，。；][^，。；]*|",
         r"^一(?:[看问听查算瞧摸量比试测]|清理|清点|打听|了解|询问|统计|调查|核实|检查|排查|对比|核算|盘点|走访|打量)|",
         r"要求|提出|呼吁|号召|来说|而言|的|和|与|及|或|并|而|把|将|向|从|在|为|",
-        r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
+        r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|^(?:靠着|凭着|依靠|借着)[^，。；了着过]{1,20}|",
+        r"^(?:走在|行走在|穿行在|漫步在?|徜徉在)[^，。；]{1,30}(?:社区|小区|村|村头|村里|街|街道|街头|路上|巷|胡同|镇|乡间|校园|园区|厂区|田间|田埂|广场|公园|山间|林间|江边|河畔|湖畔)|",
+        r"^(?:对|向|给)[^，。；了着过]{1,30}(?:人员|同志|干部|个人|集体|单位|企业|党员|群众)|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
         r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
         r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|从[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?|",
@@ -393,11 +398,12 @@ static ANSWERS_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A sentence that announces what comes next (`有这样两则案例。`, `情况如下：`, `获奖项目有以下
-/// 五大特点——`): the reader of a summary never gets it.
+/// 五大特点——`, `随处可见这样的提示。`): the reader of a summary never gets it.
 static POINTS_AHEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:(?:这样|这么|以下|下面)[一两二三四五六七八九十几]+大?[个则件组条项点种位句段幅群方特]",
-        r"[^，。；！？“”]{0,6}|如下[^，。；！？“”]{0,6})[—…]*[。！：:]?$"
+        r"[^，。；！？“”]{0,6}|",
+        r"(?:可见|看到|看见|见到|听到|听见|写着|贴着|挂着|响起|传来|收到|发出)了?这样的[^，。；！？“”的]{1,6}|如下[^，。；！？“”]{0,6})[—…]*[。！：:]?$"
     ))
     .expect("announcing pattern")
 });
@@ -950,8 +956,13 @@ mod tests {
         assert!(texts(despite).iter().all(|t| !t.ends_with("退休10年。")), "{:?}", texts(despite));
         assert!(!whole_reads_alone("今年75岁的刘永定虽已从事藻类研究40年。"));
         // A sentence that announces what follows is no summary of it.
-        for ahead in ["文章列举了这样两则案例。", "有这么一群热心人。", "具体情况如下：", "获奖项目有以下五大特点——"]
-        {
+        for ahead in [
+            "文章列举了这样两则案例。",
+            "有这么一群热心人。",
+            "具体情况如下：",
+            "获奖项目有以下五大特点——",
+            "随处可见这样的提示。",
+        ] {
             assert!(!whole_reads_alone(ahead), "{ahead}");
         }
         assert!(!points_ahead("老周就是这样的人。"));
@@ -1013,6 +1024,10 @@ mod tests {
         assert_eq!(opening_clauses(role), 0);
         assert!(!can_end("主题教育中，广大党员干部集中时间，") && can_end("重点监管食品卫生、经营交易行为等，"));
         assert!(!can_end("目前贵州借助网络信息技术，") && !can_end("10余位消防员顺着6米拉梯，"));
+        assert!(!can_end("靠着外出务工和采摘鲜竹笋，") && can_end("他家靠着这份收入脱了贫，"));
+        assert!(!can_end("对4名在疫情防控一线实绩突出人员，") && can_end("对4名突出人员予以表彰，"));
+        assert!(can_end("向中国人民祝贺农历新年，") && can_end("我出生在农村，"));
+        assert!(!can_end("走在成都市锦江区春熙路青石桥社区，") && can_end("走在全国前列，"));
         assert!(!can_end("记者看到，") && can_end("游客看到了大熊猫，"));
         assert!(!can_end("每一名党员干部都应当意识到，") && can_end("他们意识到了问题，"));
         let asked = "新形势下，党风廉政建设有哪些新的规律，一体推进“三不”需要注意哪些问题？";
