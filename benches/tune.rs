@@ -52,9 +52,14 @@ fn main() {
     let (mut examples, _) =
         head::read_examples(&[data.join("labels-sample.jsonl")], &taxonomy, &weights, &Sample::default())
             .expect("headlines");
-    let (pieces, _) =
-        head::read_articles(&[data.join("peopledaily-annotated-train.jsonl")], &pages, &taxonomy, &weights)
-            .expect("articles");
+    let (pieces, _) = head::read_articles(
+        &[data.join("peopledaily-annotated-train.jsonl")],
+        &pages,
+        &taxonomy,
+        &weights,
+        &Default::default(),
+    )
+    .expect("articles");
     examples.extend(pieces);
     // The sample is drawn from the headline sets' test part: every tenth headline scores the
     // epoch here instead, as the validation part does in a real run.

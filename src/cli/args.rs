@@ -669,6 +669,12 @@ pub struct TrainArgs {
     #[arg(long, value_name = "DIR")]
     pub pages: Option<PathBuf>,
 
+    /// Pages gold files of evaluation sets: leave out each --articles article on a page that
+    /// one of them annotates, so that no page a set is scored on was trained on (articles on
+    /// one page share its section). Each file's count of those left out is printed.
+    #[arg(long = "away-from", value_name = "FILE", num_args = 1.., requires = "articles")]
+    pub away_from: Vec<PathBuf>,
+
     /// Count the training rows of the file named NAME (its file name, as --data or --articles
     /// gives it) N times, e.g. --weight peopledaily_2025_titles.jsonl=4. Repeat for several.
     #[arg(long, value_name = "NAME=N", value_parser = parse_weight)]
@@ -761,6 +767,11 @@ pub struct TrainSummarizerArgs {
     /// Held-out pages gold files (pages under --pages): scored, never trained on.
     #[arg(long, value_name = "FILE", num_args = 1.., requires = "pages")]
     pub validation: Vec<PathBuf>,
+
+    /// Pages gold files of evaluation sets: leave out each --articles article on a page that
+    /// one of them annotates, so that no page a set is scored on was trained on.
+    #[arg(long = "away-from", value_name = "FILE", num_args = 1.., requires = "articles")]
+    pub away_from: Vec<PathBuf>,
 
     /// The directory of the pages that --articles and --validation point into.
     #[arg(long, value_name = "DIR")]

@@ -32,14 +32,15 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     let sample = Sample::new(rows, &args.data, args.seed)?;
     let (mut examples, mut files) = head::read_examples(&args.data, &taxonomy, &weights, &sample)?;
     if let Some(pages) = &args.pages {
-        let (articles, article_files) = head::read_articles(&args.articles, pages, &taxonomy, &weights)?;
+        let away = crate::eval::gold::annotated_pages(&args.away_from)?;
+        let (articles, article_files) = head::read_articles(&args.articles, pages, &taxonomy, &weights, &away)?;
         examples.extend(articles);
         files.extend(article_files);
     }
     for f in &files {
         eprintln!(
-            "{}: {} rows, {} used, {} unlabelled, {} with other labels",
-            f.source.file, f.rows, f.used, f.unlabelled, f.other_labels
+            "{}: {} rows, {} used, {} unlabelled, {} with other labels, {} on pages kept apart",
+            f.source.file, f.rows, f.used, f.unlabelled, f.other_labels, f.away
         );
     }
     let encoder = match args.tune_layers {
@@ -76,7 +77,10 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
         &tick,
     );
     progress.finish_and_clear();
-    let trained = trained?;
+    let mut trained = trained?;
+    if !args.away_from.is_empty() {
+        trained.head.manifest.training["away_from"] = sources(&args.away_from)?;
+    }
     if let Some((epoch, mix, accuracy)) = trained.lexical {
         eprintln!("lexical part: best epoch {epoch}, mix {mix:.1} (validation accuracy {accuracy:.4})");
     }
@@ -97,9 +101,13 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
     }
     let weights = Weights::new(args.weight.iter().cloned(), args.data.iter().chain(&args.articles))?;
     let pages = args.pages.clone().unwrap_or_default();
-    let data = summarizer::read(&args.data, &args.articles, &args.validation, &pages, &weights)?;
+    let away = crate::eval::gold::annotated_pages(&args.away_from)?;
+    let data = summarizer::read(&args.data, &args.articles, &args.validation, &pages, &weights, &away)?;
     for f in data.files.iter().chain(&data.held_files) {
-        eprintln!("{}: {} texts with a summary (weight {})", f.source.file, f.texts, f.weight);
+        eprintln!(
+            "{}: {} texts with a summary (weight {}), {} on pages kept apart",
+            f.source.file, f.texts, f.weight, f.away
+        );
     }
     let loaded = args.model.load()?;
     let cached = args.cache.clone().map(|dir| Cached { encoder: &loaded, dir });
@@ -115,9 +123,12 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
     let progress = embedding_progress(total, "texts' clause runs");
     let trained = summarizer::fit(encoder, &data, &scored, &held, args.ridge, &|n| progress.inc(n as u64))?;
     progress.finish_and_clear();
-    let Some(trained) = trained else {
+    let Some(mut trained) = trained else {
         bail!("no training rows (or all features constant): nothing to fit");
     };
+    if !args.away_from.is_empty() {
+        trained.model.training["away_from"] = sources(&args.away_from)?;
+    }
     let summary_model = &trained.model;
     let json = serde_json::to_string_pretty(summary_model)?;
     std::fs::write(&args.out, json + "\n").with_context(|| format!("cannot write {}", args.out.display()))?;
@@ -276,4 +287,12 @@ fn tune(
     crate::train::adapter::remove_checkpoint(&args.out);
     eprintln!("wrote {}", path.display());
     Ok(path)
+}
+
+/// The files that training kept articles' pages apart from (`--away-from`), named and
+/// fingerprinted as the training data are, for the manifest: a test of the shipped models
+/// checks that what they were measured on was kept apart.
+fn sources(paths: &[std::path::PathBuf]) -> anyhow::Result<serde_json::Value> {
+    let sources = paths.iter().map(|p| Ok(crate::train::read_source(p)?.1)).collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(serde_json::to_value(sources)?)
 }

@@ -9,7 +9,8 @@
 //! `kicker`, `deck`, `byline`, `dateline`, `summary`, `section`), or any rows with an `id` and a
 //! `summary` and/or `section` (or `label`).
 
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -207,16 +208,17 @@ pub fn read_predictions(path: &Path) -> Result<Vec<Prediction>, EvalError> {
         .collect())
 }
 
-/// The gold articles of a pages gold file that `wanted` keeps, each with its text: its span of
-/// its page (pages under `pages`, each read once, only where one of its articles is wanted).
+/// The gold articles of a pages gold file that `wanted` keeps (given each article's page file
+/// and the article), each with its text: its span of its page (pages under `pages`, each read
+/// once, only where one of its articles is wanted).
 pub fn article_texts(
     path: &Path,
     pages: &Path,
-    wanted: impl Fn(&GoldArticle) -> bool,
+    mut wanted: impl FnMut(&str, &GoldArticle) -> bool,
 ) -> Result<Vec<(GoldArticle, String)>, EvalError> {
     let mut out = Vec::new();
     for page in read_pages(path)? {
-        let kept: Vec<GoldArticle> = page.articles.into_iter().filter(|a| wanted(a)).collect();
+        let kept: Vec<GoldArticle> = page.articles.into_iter().filter(|a| wanted(&page.file, a)).collect();
         if kept.is_empty() {
             continue;
         }
@@ -237,6 +239,20 @@ pub fn article_texts(
         }
     }
     Ok(out)
+}
+
+/// The pages (their file names) on which the pages gold files `paths` annotate an article,
+/// with a section or a summary.
+pub fn annotated_pages(paths: &[PathBuf]) -> Result<HashSet<String>, EvalError> {
+    let mut pages = HashSet::new();
+    for path in paths {
+        for page in read_pages(path)? {
+            if page.articles.iter().any(|a| a.section.is_some() || !a.summaries.is_empty()) {
+                pages.insert(page.file);
+            }
+        }
+    }
+    Ok(pages)
 }
 
 /// Whether a file holds pages gold (its first row has `articles`).

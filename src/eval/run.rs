@@ -297,7 +297,7 @@ fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) -> 
 /// page and no title given, as a JSON Lines row `{id, text}` would bring it. The same gold then
 /// scores articles read alone as well as on their pages, without the text in the gold file.
 fn span_rows(dataset: &Dataset) -> Result<Vec<Row>, EvalError> {
-    let wanted = |a: &GoldArticle| match dataset.task {
+    let wanted = |_: &str, a: &GoldArticle| match dataset.task {
         Task::Labels => a.section.is_some(),
         _ => !a.summaries.is_empty(),
     };

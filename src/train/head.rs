@@ -7,7 +7,7 @@
 //! optionally with `scheme` naming the source's label set so that scores are reported per
 //! scheme. Rows whose label is `null` or not in the labels file are dropped and counted.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -52,6 +52,9 @@ pub struct FileStats {
     pub unlabelled: usize,
     /// Rows whose label is not in the labels file.
     pub other_labels: usize,
+    /// Articles left out for their page, which an evaluation set annotates (`--away-from`).
+    #[serde(default, skip_serializing_if = "super::is_zero")]
+    pub away: usize,
 }
 
 impl FileStats {
@@ -109,7 +112,8 @@ pub fn read_examples(
 /// Reads labelled newspaper articles: a pages gold file (`{file, articles: [{id, start, end,
 /// section}]}`, see [`crate::eval::gold`]) and the pages it points into, under `pages`. Each
 /// article is cut from its page by its span and segmented as a JSON Lines row without a title
-/// would be; every one of its [`input_parts`](crate::label::input_parts) becomes an example
+/// would be, unless its page is one of `away` (an evaluation set's, that training keeps
+/// off); every one of its [`input_parts`](crate::label::input_parts) becomes an example
 /// with the article's section, so that the head learns from what it reads at run time (a
 /// newspaper's headline, its deck, the body's opening sentences), not from headline sets alone.
 pub fn read_articles(
@@ -117,10 +121,18 @@ pub fn read_articles(
     pages: &Path,
     taxonomy: &Taxonomy,
     weights: &Weights,
+    away: &HashSet<String>,
 ) -> Result<(Vec<Example>, Vec<FileStats>), TrainError> {
     each_file(paths, weights, |path, _, file, weight, examples| {
-        let articles = crate::eval::gold::article_texts(path, pages, |a| a.section.is_some())
-            .map_err(|e| TrainError::Other(e.to_string()))?;
+        let mut apart = 0;
+        let articles = crate::eval::gold::article_texts(path, pages, |page, a| {
+            let wanted = a.section.is_some() && !away.contains(page);
+            apart += usize::from(a.section.is_some() && !wanted);
+            wanted
+        })
+        .map_err(|e| TrainError::Other(e.to_string()))?;
+        file.away = apart;
+        file.rows += apart;
         for (article, span) in articles {
             let Some(section) = article.section else { continue };
             file.rows += 1;

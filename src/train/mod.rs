@@ -53,6 +53,11 @@ pub struct Source {
     pub sha256: String,
 }
 
+/// Whether a count is zero: a manifest leaves out what did not happen.
+pub(crate) fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// Reads a data file: its bytes and how a manifest names it.
 pub fn read_source(path: &Path) -> Result<(Vec<u8>, Source), TrainError> {
     let bytes = std::fs::read(path).map_err(|e| bad(path, e.to_string()))?;

@@ -425,6 +425,24 @@ fn train_on_newspaper_articles_with_weights() {
     let r = run(&dir, &[&base[..], &["--rows", "other.jsonl=50"]].concat());
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--rows other.jsonl"), "{}", r.stderr);
+
+    // --away-from leaves out the articles on the pages an evaluation set annotates (here the
+    // example page's), counted, and the manifest names the set it kept apart from.
+    let measured = dir.write("measured.jsonl", std::fs::read_to_string(&articles).unwrap());
+    let r = run(&dir, &[&base[..], &["--away-from", measured.to_str().unwrap()]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("articles.jsonl: 5 rows, 0 used, 0 unlabelled, 0 with other labels, 5 on pages kept apart"),
+        "{}",
+        r.stderr
+    );
+    let training = &read_json(&out.join("head.json"))["training"];
+    assert_eq!(training["away_from"][0]["file"], "measured.jsonl", "{training}");
+    assert!(training["data"].as_array().unwrap().iter().any(|f| f["file"] == "articles.jsonl" && f["away"] == 5));
+    // An evaluation set that cannot be read is named.
+    let r = run(&dir, &[&base[..], &["--away-from", "missing.jsonl"]].concat());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("missing.jsonl"), "{}", r.stderr);
 }
 
 #[test]
@@ -469,26 +487,22 @@ fn fit_a_summary_scorer_and_report_it_against_lead_and_oracle() {
     tiny::write_model(&model);
     let articles = example_articles(&dir);
     let out = dir.path("scorer.json");
-    let r = run(
-        &dir,
-        &[
-            "train-summarizer",
-            "--model",
-            model.to_str().unwrap(),
-            "--data",
-            repo("eval/data/lcsts-sample.jsonl").to_str().unwrap(),
-            "--articles",
-            articles.to_str().unwrap(),
-            "--validation",
-            articles.to_str().unwrap(),
-            "--pages",
-            repo("examples").to_str().unwrap(),
-            "--weight",
-            "articles.jsonl=4",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let (lcsts, examples) = (repo("eval/data/lcsts-sample.jsonl"), repo("examples"));
+    let base = [
+        "train-summarizer",
+        "--model",
+        model.to_str().unwrap(),
+        "--data",
+        lcsts.to_str().unwrap(),
+        "--articles",
+        articles.to_str().unwrap(),
+        "--pages",
+        examples.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let validation = ["--validation", articles.to_str().unwrap(), "--weight", "articles.jsonl=4"];
+    let r = run(&dir, &[&base[..], &validation[..]].concat());
     assert_eq!(r.code, 0, "{}", r.stderr);
     let scorer: Value = read_json(&out);
     let features: Vec<&str> = scorer["features"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
@@ -529,6 +543,19 @@ fn fit_a_summary_scorer_and_report_it_against_lead_and_oracle() {
     let names: Vec<&str> =
         scorer["tightener"]["features"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
     assert_eq!(names, jianbao::summarize::tighten::TIGHT_FEATURES);
+    // Kept apart from the pages an evaluation set annotates (the example page's), the articles
+    // are left out, counted, and the manifest names the set.
+    let measured = dir.write("measured.jsonl", std::fs::read_to_string(&articles).unwrap());
+    let r = run(&dir, &[&base[..], &["--away-from", measured.to_str().unwrap()]].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("articles.jsonl: 0 texts with a summary (weight 1), 5 on pages kept apart"),
+        "{}",
+        r.stderr
+    );
+    let training = &read_json(&out)["training"];
+    assert_eq!(training["away_from"][0]["file"], "measured.jsonl", "{training}");
+    assert_eq!(training["data"][1]["away"], 5, "{training}");
     // Nothing to learn from is refused.
     let r = run(&dir, &["train-summarizer", "--model", model.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(r.code, 2);

@@ -16,6 +16,7 @@ pub mod scorer;
 pub mod tightener;
 pub mod trimmer;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -52,12 +53,15 @@ pub struct SummaryFileStats {
     pub source: Source,
     pub texts: usize,
     pub weight: f32,
+    /// Articles left out for their page, which an evaluation set annotates (`--away-from`).
+    #[serde(default, skip_serializing_if = "crate::train::is_zero")]
+    pub away: usize,
 }
 
 /// Reads `{text, title?, summary}` rows (the first reference where a row has several).
 pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<SummarizedText>, SummaryFileStats), TrainError> {
     let (_, source) = read_source(path)?;
-    let mut stats = SummaryFileStats { source, texts: 0, weight };
+    let mut stats = SummaryFileStats { source, texts: 0, weight, away: 0 };
     let rows = crate::eval::gold::read_rows(path).map_err(|e| bad(path, e.to_string()))?;
     let mut out = Vec::new();
     for row in rows {
@@ -77,17 +81,22 @@ pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<SummarizedText>, Summa
     Ok((out, stats))
 }
 
-/// Reads the summarised articles of a pages gold file, cut from the pages under `pages` and
-/// read as JSON Lines rows without a title are.
+/// Reads the summarised articles of a pages gold file that are not on one of the pages `away`,
+/// cut from the pages under `pages` and read as JSON Lines rows without a title are.
 pub fn read_articles(
     path: &Path,
     pages: &Path,
     weight: f32,
+    away: &HashSet<String>,
 ) -> Result<(Vec<SummarizedText>, SummaryFileStats), TrainError> {
     let (_, source) = read_source(path)?;
-    let mut stats = SummaryFileStats { source, texts: 0, weight };
-    let articles = crate::eval::gold::article_texts(path, pages, |a| !a.summaries.is_empty())
-        .map_err(|e| bad(path, e.to_string()))?;
+    let mut stats = SummaryFileStats { source, texts: 0, weight, away: 0 };
+    let articles = crate::eval::gold::article_texts(path, pages, |page, a| {
+        let apart = away.contains(page) && !a.summaries.is_empty();
+        stats.away += usize::from(apart);
+        !a.summaries.is_empty() && !apart
+    })
+    .map_err(|e| bad(path, e.to_string()))?;
     let mut out = Vec::new();
     for (a, span) in articles {
         if let Some(article) = segment::single(&span, None) {
@@ -243,6 +252,7 @@ pub fn read(
     validation: &[PathBuf],
     pages: &Path,
     weights: &Weights,
+    away: &HashSet<String>,
 ) -> Result<Data, TrainError> {
     let mut out = Data::default();
     let weight_of = |path: &Path| weights.of(&super::file_name(path)) as f32;
@@ -255,10 +265,10 @@ pub fn read(
         add(read_rows(path, weight_of(path))?, &mut out);
     }
     for path in articles {
-        add(read_articles(path, pages, weight_of(path))?, &mut out);
+        add(read_articles(path, pages, weight_of(path), away)?, &mut out);
     }
     for path in validation {
-        let (examples, stats) = read_articles(path, pages, 1.0)?;
+        let (examples, stats) = read_articles(path, pages, 1.0, &HashSet::new())?;
         out.held.extend(examples);
         out.held_files.push(stats);
     }
