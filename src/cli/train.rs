@@ -31,8 +31,8 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     let rows = args.rows.iter().map(|(name, n)| (name.clone(), *n as usize));
     let sample = Sample::new(rows, &args.data, args.seed)?;
     let (mut examples, mut files) = head::read_examples(&args.data, &taxonomy, &weights, &sample)?;
+    let (away, away_from) = kept_apart(&args.away_from)?;
     if let Some(pages) = &args.pages {
-        let away = crate::eval::gold::annotated_pages(&args.away_from)?;
         let (articles, article_files) = head::read_articles(&args.articles, pages, &taxonomy, &weights, &away)?;
         examples.extend(articles);
         files.extend(article_files);
@@ -78,8 +78,8 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     );
     progress.finish_and_clear();
     let mut trained = trained?;
-    if !args.away_from.is_empty() {
-        trained.head.manifest.training["away_from"] = sources(&args.away_from)?;
+    if let Some(sources) = away_from {
+        trained.head.manifest.training["away_from"] = sources;
     }
     if let Some((epoch, mix, accuracy)) = trained.lexical {
         eprintln!("lexical part: best epoch {epoch}, mix {mix:.1} (validation accuracy {accuracy:.4})");
@@ -101,7 +101,7 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
     }
     let weights = Weights::new(args.weight.iter().cloned(), args.data.iter().chain(&args.articles))?;
     let pages = args.pages.clone().unwrap_or_default();
-    let away = crate::eval::gold::annotated_pages(&args.away_from)?;
+    let (away, away_from) = kept_apart(&args.away_from)?;
     let data = summarizer::read(&args.data, &args.articles, &args.validation, &pages, &weights, &away)?;
     for f in data.files.iter().chain(&data.held_files) {
         eprintln!(
@@ -126,8 +126,8 @@ pub fn train_summarizer(args: TrainSummarizerArgs) -> anyhow::Result<Outcome> {
     let Some(mut trained) = trained else {
         bail!("no training rows (or all features constant): nothing to fit");
     };
-    if !args.away_from.is_empty() {
-        trained.model.training["away_from"] = sources(&args.away_from)?;
+    if let Some(sources) = away_from {
+        trained.model.training["away_from"] = sources;
     }
     let summary_model = &trained.model;
     let json = serde_json::to_string_pretty(summary_model)?;
@@ -289,10 +289,16 @@ fn tune(
     Ok(path)
 }
 
-/// The files that training kept articles' pages apart from (`--away-from`), named and
-/// fingerprinted as the training data are, for the manifest: a test of the shipped models
-/// checks that what they were measured on was kept apart.
-fn sources(paths: &[std::path::PathBuf]) -> anyhow::Result<serde_json::Value> {
+/// What `--away-from` keeps training off: the pages its files annotate, and, where it names
+/// any, those files named and fingerprinted as the training data are, for the manifest (a test
+/// of the shipped models checks that what they were measured on was kept apart).
+fn kept_apart(
+    paths: &[std::path::PathBuf],
+) -> anyhow::Result<(std::collections::HashSet<String>, Option<serde_json::Value>)> {
+    let pages = crate::eval::gold::annotated_pages(paths)?;
+    if paths.is_empty() {
+        return Ok((pages, None));
+    }
     let sources = paths.iter().map(|p| Ok(crate::train::read_source(p)?.1)).collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(serde_json::to_value(sources)?)
+    Ok((pages, Some(serde_json::to_value(sources)?)))
 }

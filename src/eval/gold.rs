@@ -241,6 +241,24 @@ pub fn article_texts(
     Ok(out)
 }
 
+/// The gold articles of a pages gold file that `wanted` keeps, less those on one of the pages
+/// `away` (an evaluation set's, which training keeps off), each with its text; and how many
+/// of those wanted it left out for their page.
+pub fn article_texts_off(
+    path: &Path,
+    pages: &Path,
+    away: &HashSet<String>,
+    wanted: impl Fn(&GoldArticle) -> bool,
+) -> Result<(Vec<(GoldArticle, String)>, usize), EvalError> {
+    let mut apart = 0;
+    let kept = article_texts(path, pages, |page, a| {
+        let (wanted, off) = (wanted(a), away.contains(page));
+        apart += usize::from(wanted && off);
+        wanted && !off
+    })?;
+    Ok((kept, apart))
+}
+
 /// The pages (their file names) on which the pages gold files `paths` annotate an article,
 /// with a section or a summary.
 pub fn annotated_pages(paths: &[PathBuf]) -> Result<HashSet<String>, EvalError> {

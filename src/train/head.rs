@@ -124,13 +124,8 @@ pub fn read_articles(
     away: &HashSet<String>,
 ) -> Result<(Vec<Example>, Vec<FileStats>), TrainError> {
     each_file(paths, weights, |path, _, file, weight, examples| {
-        let mut apart = 0;
-        let articles = crate::eval::gold::article_texts(path, pages, |page, a| {
-            let wanted = a.section.is_some() && !away.contains(page);
-            apart += usize::from(a.section.is_some() && !wanted);
-            wanted
-        })
-        .map_err(|e| TrainError::Other(e.to_string()))?;
+        let (articles, apart) = crate::eval::gold::article_texts_off(path, pages, away, |a| a.section.is_some())
+            .map_err(|e| TrainError::Other(e.to_string()))?;
         file.away = apart;
         file.rows += apart;
         for (article, span) in articles {

@@ -3,7 +3,7 @@
 //! with a JSON manifest beside it that names the encoder they were tuned from. A weight matrix
 //! is held whole, or as the change tuning made to it in two thin factors, `NAME.lora_a`
 //! `[rank, in]` and `NAME.lora_b` `[out, rank]` (the tuned weight is the file's plus `b · a`),
-//! each saved as 8-bit codes with a scale per row ([`encode_factor`]): twelve tuned layers of
+//! each saved as 8-bit codes with a scale per row (`encode_factor`): twelve tuned layers of
 //! e5-small take 42 MB whole in f16, 8 MB at rank 48 in f16 and 4.3 MB in 8 bits. Loading an encoder
 //! with an adapter reads those tensors in place of the weights file's, merged, before the
 //! layers are quantised: the tuned model costs nothing more to run ([`Overlay`]). The manifest's
@@ -255,7 +255,7 @@ fn is_factor(name: &str) -> bool {
 /// times its row's scale. A low-rank factor's rows are smooth (a row of `a` is a direction of
 /// the change, one of `b` an output's share of each direction): within a row, 8 bits keep
 /// each value to within half a percent of the row's largest.
-pub fn encode_factor(t: &Tensor) -> candle_core::Result<(Tensor, Tensor)> {
+fn encode_factor(t: &Tensor) -> candle_core::Result<(Tensor, Tensor)> {
     let rows = t.to_dtype(DType::F32)?.to_vec2::<f32>()?;
     let cols = t.dim(1)?;
     let mut codes = Vec::with_capacity(rows.len() * cols);

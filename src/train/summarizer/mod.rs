@@ -90,13 +90,9 @@ pub fn read_articles(
     away: &HashSet<String>,
 ) -> Result<(Vec<SummarizedText>, SummaryFileStats), TrainError> {
     let (_, source) = read_source(path)?;
-    let mut stats = SummaryFileStats { source, texts: 0, weight, away: 0 };
-    let articles = crate::eval::gold::article_texts(path, pages, |page, a| {
-        let apart = away.contains(page) && !a.summaries.is_empty();
-        stats.away += usize::from(apart);
-        !a.summaries.is_empty() && !apart
-    })
-    .map_err(|e| bad(path, e.to_string()))?;
+    let (articles, apart) = crate::eval::gold::article_texts_off(path, pages, away, |a| !a.summaries.is_empty())
+        .map_err(|e| bad(path, e.to_string()))?;
+    let mut stats = SummaryFileStats { source, texts: 0, weight, away: apart };
     let mut out = Vec::new();
     for (a, span) in articles {
         if let Some(article) = segment::single(&span, None) {
