@@ -67,8 +67,12 @@ pub const RUN_END: char = '。';
 /// whom the sentence goes on to speak of (`说起…主任付秀秀`), on the meeting at which what the
 /// sentence reports took place (`…新气息：会上`) or the sky above which it happens (`…麦田上空`),
 /// on the case whose course comes next (`…涉嫌受贿一案`), on what is left aside for what comes
-/// next (`除采用双防抖技术`, which goes on `还…`), or on the look whose finding comes next
-/// (`…运回了地坪乡，一清理`).
+/// next (`除采用双防抖技术`, which goes on `还…`), on the look whose finding comes next
+/// (`…运回了地坪乡，一清理`), on the means by which the sentence goes on to say what was done
+/// (`…服务平台”通过打破部门壁垒`, `通过…这种方式`; not `顺利通过验收`), on one who advises
+/// before the advice (`研究员张流波建议`; not `提出了100多条建议`), inside a place or beyond one
+/// (`3日的人民大会堂宴会厅内`, `决定在海河医院以外`; not `降至2000例以内`, `畅销国内`), or on
+/// a list still to come (`第二条  下列各项个人所得`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
@@ -76,10 +80,14 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"时|之时|后|之后|以后|前|之前|以来|[年月天日周]来|期间|之际|过程中|当中|之中|中|里|一隅|一角|门口|门前|脚下|深处|街头|",
         r"(?:会|仪式|典礼)上|上空|一案|^除了?[^夕，。；][^，。；]*|",
         r"^一(?:[看问听查算瞧摸量比试测]|清理|清点|打听|了解|询问|统计|调查|核实|检查|排查|对比|核算|盘点|走访|打量)|",
-        r"要求|提出|呼吁|号召|来说|而言|的|和|与|及|或|并|而|把|将|向|从|在|为|",
+        r"要求|提出|呼吁|号召|[^条项份点的出些化性]建议|提醒|来说|而言|的|和|与|及|或|并|而|把|将|向|从|在|为|",
+        r"[^国对以之]内|在[^，。；]{1,24}(?:以外|之外|以内|之内)|^(?:第[一二三四五六七八九十百]+条\s*)?(?:下列|以下)[^，。；]{1,20}|",
+        r"通过(?:就近|积极|大力|不断|开展|实施|建立|建设|发展|引进|推广|加强|组织|举办|利用|借助|采取|搭建|打造|设立|",
+        r"打破|整合|完善|创新|强化|推行|推进|引导|培育|探索|运用|实行|将|把|对|与|和|在|向)[^，。；]*|",
+        r"通过[^，。；]{1,20}(?:方式|途径|渠道|平台|形式|手段|措施|办法|机制|举措|模式)|",
         r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|^(?:靠着|凭着|依靠|借着)[^，。；了着过]{1,20}|",
         r"^(?:走在|行走在|穿行在|漫步在?|徜徉在)[^，。；]{1,30}(?:社区|小区|村|村头|村里|街|街道|街头|路上|巷|胡同|镇|乡间|校园|园区|厂区|田间|田埂|广场|公园|山间|林间|江边|河畔|湖畔)|",
-        r"^(?:对|向|给)[^，。；了着过]{1,30}(?:人员|同志|干部|个人|集体|单位|企业|党员|群众)|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
+        r"^(?:对|向|给)[^，。；了着过]{1,40}(?:人员|同志|干部|个人|集体|单位|企业|党员|群众)|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
         r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
         r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|从[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?|",
@@ -108,11 +116,11 @@ static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// 3月31日`), the time something took or was set aside (`总书记用3天时间`, `党员干部集中时间`,
 /// `工作组组织专家，历时两年`: what was done in it comes next), a deadline whose goal comes
 /// next (`力争到2021年底，…超过50%的库存采用标准化周转筐`), the time from which it holds
-/// (`自2020年起`, `从去年开始`), or each time something happens (`习近平总书记每次考察调研`:
-/// what happens then comes next).
+/// (`自2020年起`, `从去年开始`), or each time something happens (`习近平总书记每次考察调研`,
+/// `现在每逢年节`: what happens then comes next).
 static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?:^(?:到了|每到|每逢|一到)[^，。；]{0,6}(?:季|季节|天|时|时候|期|节|年|月|晚|晚上|夜里|早上|清晨|冬|夏|春|秋)|",
+        r"(?:^(?:到了|一到|[^，。；]{0,4}(?:每到|每逢))[^，。；]{0,6}(?:季|季节|天|时|时候|期|节|年|月|晚|晚上|夜里|早上|清晨|冬|夏|春|秋)|",
         r"——(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日)[\d〇一二三四五六七八九十年月日号]*|",
         r"(?:^|[：:])(?:自|从)[\d〇一二三四五六七八九十年月日号]+(?:至|到)[\d〇一二三四五六七八九十年月日号]+|",
         r"(?:用了?|集中|抽出|挤出|腾出|花了?)[^，。；]{0,8}(?:时间|工夫)|(?:^|[^的])(?:历时|耗时|历经)[^，。；]{1,8}|",
@@ -129,11 +137,19 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// `驻守在附近的北部战区陆军某边防旅八岔边防连官兵们`; someone or something a count brings in,
 /// `…时代色彩：一处穷乡僻壤`; a noun after a name in quotation marks, `…为重点的“不忘初心、
 /// 牢记使命”主题教育`; people a role names, `党和国家领导人习近平、李克强…等`; a case,
-/// `陕西省人民政府原副省长陈国强涉嫌受贿一案`) and says nothing of it (no `是`, `有`): the subject of a predicate the sentence goes on to give
+/// `陕西省人民政府原副省长陈国强涉嫌受贿一案`; a place or body after a long modifier,
+/// `建村700多年的江西赣州市于都县梓山镇潭头村`, where nothing after the `的` reads as a verb
+/// or a move, `从…园丁村嫁到尧禄村`; someone named by a role alone, `新华社西藏分社记者陈尚才`)
+/// and says nothing of it (no `是`, `有`): the subject of a predicate the sentence goes on to give
 /// (`…，明显加快了…`), and a run cannot stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?:的(?:(?:[“《][^“”《》]{1,16}[”》])?[^的，。；、“”‘’《》]{1,6}|[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{6,20}(?:们|员|者|人|官兵|干部|群众|代表|专家|师生|职工|工人|农民|居民))|",
+        r"(?:的(?:(?:[“《][^“”《》]{1,16}[”》])?[^的，。；、“”‘’《》]{1,6}|[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{6,20}(?:们|员|者|人|官兵|干部|群众|代表|专家|师生|职工|工人|农民|居民)|",
+        r"[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也还就再又到进入往至去回来住居位]{6,20}",
+        r"(?:村|镇|乡|县|市|区|省|街道|社区|小区|公司|集团|企业|医院|学校|大学|工厂|基地|园区|景区|中心))|",
+        r"^[^，。；：的\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又说]{2,30}(?:记者|书记|主任|院长|局长|部长|",
+        r"县长|市长|乡长|镇长|村长|校长|经理|董事长|研究员|教授|医生|护士|队长|站长|所长|社长|厂长|主席|总裁|负责人|民警|",
+        r"警长|支书)\p{Han}{2,3}|",
         r"(?:^|[：:])一(?:处|个|位|名|座|条|群|批|支|家|所|片|种)[^，。；：是有在了着过]{1,10}|",
         r"的[^的，。；、“”‘’《》（）]{1,10}（[^（）]{1,24}）|",
         r"(?:领导人|领导同志|负责人|代表|嘉宾)[^，。；]*、[^，。；]*等|",
@@ -157,11 +173,15 @@ static SAYS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that opens a condition or a concession the sentence answers later (`如果…`,
-/// `只有…`, `虽然…`, `无论…`, `一有…`): it cannot be a run's last, and a run cannot leave it
-/// out either, since what follows depends on it (`只有聚焦难题顽疾，才能…`).
+/// `只有…`, `虽然…`, `无论…`, `一有…`, or after a short subject, `德国若…`, `疫情一旦…`; not
+/// `若干`): it cannot be a run's last, and a run cannot leave it out either, since what follows
+/// depends on it (`只有聚焦难题顽疾，才能…`).
 static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|一有|每当|除非)")
-        .expect("condition clause pattern")
+    Regex::new(concat!(
+        r"^(?:如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|一有|每当|除非)|",
+        r"^[^，。；宛恍仿置]{1,8}(?:若[^干]|如果|假如|倘若|一旦)"
+    ))
+    .expect("condition clause pattern")
 });
 
 /// A clause that opens the setting of what the sentence says later (`随着…`, `为了…`,
@@ -190,7 +210,8 @@ static PURPOSE_AIM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:帮助|推动|促进|加强|提升|提高|改善|满足|确保|保障|加快|增强|实现|推进|做好|解决|落实|贯彻|助力|",
         r"引导|鼓励|支持|方便|丰富|打造|营造|构建|完善|弘扬|传承|防止|避免|应对|迎接|庆祝|纪念|保护|提振|",
-        r"激发|扩大|降低|减少|缓解|稳定|打赢|打好|培育|践行|树立|宣传|表彰|深入|全面|有效|切实|充分|进一步|更好)"
+        r"激发|扩大|降低|减少|缓解|稳定|打赢|打好|培育|践行|树立|宣传|表彰|深入|全面|有效|切实|充分|进一步|更好|",
+        r"激励|引领|有序|规范|维护|加大|推广|优化|强化|巩固|服务|保证|深化|发挥|加速|拓展|拓宽|释放|回应|决胜|夺取)"
     ))
     .expect("purpose aim pattern")
 });
@@ -310,8 +331,9 @@ fn completes(clause: &str, before: &str) -> bool {
 /// nothing of it.
 static PLACE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^[^，。；：！？“”]{0,12}(?:机场|车站|火车站|码头|港口|村|镇|乡|县|市|街道|社区|医院|工地|现场|广场|车间|",
-        r"基地|大厅|路口|出站口|进站口|站台|候车室|候车厅|停车场|服务区|收费站|检查站|卡口|中南海|大会堂)$"
+        r"^[^，。；：！？“”]{0,20}(?:机场|车站|火车站|码头|港口|村|镇|乡|县|市|街道|社区|医院|工地|现场|广场|车间|",
+        r"基地|大厅|路口|出站口|进站口|站台|候车室|候车厅|停车场|服务区|收费站|检查站|卡口|中南海|大会堂|",
+        r"中心|景区|会场|会议室|展厅|博物馆|纪念馆|礼堂|校园|园区|厂区|病房|实验室|教室|食堂|超市|农场|果园|大棚|哨所|口岸)$"
     ))
     .expect("place clause pattern")
 });
@@ -914,6 +936,54 @@ mod tests {
         let drawing = "行至年画作坊，一幅贺岁生肖主题新品年画《诸事如意》，吸引了几位年轻人驻足欣赏。";
         assert!(texts(drawing).iter().all(|t| !t.ends_with("》。")), "{:?}", texts(drawing));
         assert!(texts("我至亲至爱的家人和战友们：").is_empty());
+    }
+
+    #[test]
+    fn runs_keep_a_subject_with_its_predicate() {
+        let texts = |s: &str| -> Vec<String> { runs(s, 80, 6, usize::MAX).into_iter().map(|r| r.text).collect() };
+        // Someone named by a role, a body or place after a long modifier, and something done by
+        // a means, are subjects whose predicate comes next.
+        let named = "新华社西藏分社记者陈尚才，还清楚记得一年多前那通电话。";
+        assert!(texts(named).iter().all(|t| !t.ends_with("陈尚才。")), "{:?}", texts(named));
+        for subject in [
+            "新华社西藏分社记者陈尚才，",
+            "武汉市东湖高新区花山街道杏园社区党委书记许正文，",
+            "建村700多年的江西赣州市于都县梓山镇潭头村，",
+            "“朝阳区国际人才一站式服务平台”通过打破部门壁垒，",
+            "张江海一家通过就近将鲜竹笋卖给竹笋加工厂，",
+            "村里通过合作社这种方式，",
+        ] {
+            assert!(!can_end(subject), "{subject}");
+        }
+        for said in [
+            "节目聚焦派出所民警日常工作，",
+            "24岁的钟兰英从相邻的园丁村嫁到尧禄村，",
+            "该项目顺利通过验收，",
+            "会议审议通过了《决定》，",
+            "国务院印发若干意见，",
+            "代表们提出了100多条建议，",
+            "全国单日新增确诊病例首次降至2000例以内，",
+            "产品畅销国内，",
+        ] {
+            assert!(can_end(said), "{said}");
+        }
+        // Nor on a place, a time, a condition or a purpose what follows completes, nor on a
+        // speaker without what was said.
+        for open in [
+            "3日的人民大会堂宴会厅内，",
+            "天津市疫情防控指挥部决定在海河医院以外，",
+            "现在每逢年节，",
+            "德国若出于政治考量将华为排除在5G建设之外，",
+            "为激励和引领广大青少年以中国女排为榜样，",
+            "为有序推进疫情防控工作、保障受疫情影响地区的正常运行，",
+            "中国疾控中心消毒学首席专家、研究员张流波建议，",
+            "下列各项个人所得，",
+            "第二条  下列各项个人所得，",
+        ] {
+            assert!(!can_end(open), "{open}");
+        }
+        assert!(!whole_reads_alone("2019年11月12日，湖南省人大会议中心。"));
+        assert!(whole_reads_alone("2019年11月12日，湖南省人大会议中心举行立法座谈会。"));
     }
 
     #[test]
