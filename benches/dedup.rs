@@ -42,7 +42,7 @@ fn data_dir() -> PathBuf {
 /// The sentences of every gold article of the shared pages, or `None` without them.
 fn page_sentences() -> Option<Vec<String>> {
     let dir = data_dir().join("pages/peopledaily");
-    let articles = jianbao::eval::gold::article_texts(&dir.join("gold.jsonl"), &dir, |_, _| true).ok()?;
+    let articles = jianbao::annotated::article_texts(&dir.join("gold.jsonl"), &dir, |_, _| true).ok()?;
     let mut out = Vec::new();
     for (_, span) in articles {
         for paragraph in span.lines().skip(1) {

@@ -9,7 +9,7 @@
 //! summariser and the labeller over a batch
 //! of articles as `digest` does (one shared model, a time budget per article); [`batch`]
 //! streams pages through them into an output, resumable and shardable; [`eval`] scores what
-//! they make against references; [`train`] fits the summariser's and the labeller's models;
+//! they make against references ([`annotated`], which [`train`] learns from too); [`train`] fits the summariser's and the labeller's models;
 //! [`cli`] turns the command line into calls of the above.
 //!
 //! # Layers
@@ -20,7 +20,8 @@
 //!
 //! 1. [`error`], [`text`]: input errors; character classes and line splitting.
 //! 2. [`input`]: paths, archives and JSON Lines → decoded documents.
-//! 3. [`segment`]: a page → its articles.
+//! 3. [`annotated`], [`segment`]: references (labelled rows, and the articles of pages with
+//!    their spans) → rows and article texts; a page → its articles.
 //! 4. [`crate`]'s own items: [`split_document`], a document → its articles.
 //! 5. [`sentences`]: an article → its candidate sentences.
 //! 6. [`model`]: texts → vectors.
@@ -33,8 +34,8 @@
 //! 9. [`stages`]: a batch of articles → their summaries and sections, with one shared model
 //!    and within a time budget per article, as `digest` makes them.
 //! 10. [`eval`]: scores of summaries, labels and splits against references.
-//! 11. [`train`]: fitting the summariser's models and the labeller's head on labelled data,
-//!     scored with eval's metrics and read with its gold readers.
+//! 11. [`train`]: fitting the summariser's models and the labeller's head on labelled data
+//!     ([`annotated`]), scored with eval's metrics.
 //! 12. [`output`]: records → bytes, their keys, and reading back an output to resume.
 //! 13. [`brief`]: a digest's records → briefings by period and section, as Markdown and HTML.
 //! 14. [`batch`]: pages streamed through the stages into an output.
@@ -44,6 +45,7 @@
 //! their results without knowing of the other, [`train`] fits the inference modules' models and
 //! scores them as [`eval`] does, and only [`batch`] and [`cli`] put it all together.
 
+pub mod annotated;
 pub mod batch;
 pub mod brief;
 pub mod cli;

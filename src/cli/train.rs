@@ -295,7 +295,7 @@ fn tune(
 fn kept_apart(
     paths: &[std::path::PathBuf],
 ) -> anyhow::Result<(std::collections::HashSet<String>, Option<serde_json::Value>)> {
-    let pages = crate::eval::gold::annotated_pages(paths)?;
+    let pages = crate::annotated::annotated_pages(paths)?;
     if paths.is_empty() {
         return Ok((pages, None));
     }

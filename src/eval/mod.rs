@@ -1,18 +1,19 @@
 //! Scoring jianbao's outputs against hand-labelled references. Metrics ([`rouge`], [`labels`],
 //! [`split`], [`duplicates`], with [`bootstrap`] intervals) are pure functions of predictions
 //! and gold ([`edits`] make the copies that duplicate detection is scored on);
-//! [`suite`] reads what to evaluate, [`gold`] the references, [`run`] produces and scores the
+//! [`suite`] reads what to evaluate, [`predictions`] outputs made before (the references are
+//! [`crate::annotated`]), [`run`] produces and scores the
 //! outputs, [`report`] holds the results and the terminal table; [`verdicts`] gathers the checks
 //! per figure for [`junit`] and [`markdown`]; [`html`] writes the page.
 
 pub mod bootstrap;
 pub mod duplicates;
 pub mod edits;
-pub mod gold;
 pub mod html;
 pub mod junit;
 pub mod labels;
 pub mod markdown;
+pub mod predictions;
 pub mod report;
 pub mod rouge;
 pub mod run;
@@ -45,6 +46,12 @@ impl From<StageError> for EvalError {
             StageError::Summary(err) => EvalError::Model(err),
             StageError::Label(err) => EvalError::Label(err),
         }
+    }
+}
+
+impl From<crate::annotated::AnnotatedError> for EvalError {
+    fn from(err: crate::annotated::AnnotatedError) -> EvalError {
+        EvalError::File { path: err.path, line: err.line, message: err.message }
     }
 }
 

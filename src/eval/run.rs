@@ -7,13 +7,14 @@ use std::time::Instant;
 
 use super::bootstrap::{Bootstrap, Interval};
 use super::duplicates;
-use super::gold::{self, GoldArticle, GoldPage, Prediction, Row};
 use super::labels::{confusion, lenient_accuracy, score_labels};
+use super::predictions::{self, Prediction};
 use super::report::{ClassRow, DatasetReport, LabelDetail, MethodReport, Metric, Report};
 use super::rouge::{self, Aggregate, Rouge, Tokenizer};
 use super::split::{match_articles, SplitItem, SplitScores};
 use super::suite::{Dataset, Suite, System, Task};
 use super::EvalError;
+use crate::annotated::{self, GoldArticle, GoldPage, Row};
 use crate::fit::split::part_of;
 use crate::input;
 use crate::label::head::Head;
@@ -235,8 +236,11 @@ fn select<T>(items: Vec<T>, dataset: &Dataset, text: impl Fn(&T) -> &str) -> Vec
 }
 
 fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) -> Result<DatasetReport, EvalError> {
-    let mut rows =
-        if gold::is_pages_gold(&dataset.path)? { span_rows(dataset)? } else { gold::read_rows(&dataset.path)? };
+    let mut rows = if annotated::is_pages_gold(&dataset.path)? {
+        span_rows(dataset)?
+    } else {
+        annotated::read_rows(&dataset.path)?
+    };
     if dataset.task == Task::Labels {
         rows.retain(|r| r.label.is_some());
     }
@@ -301,7 +305,7 @@ fn span_rows(dataset: &Dataset) -> Result<Vec<Row>, EvalError> {
         Task::Labels => a.section.is_some(),
         _ => !a.summaries.is_empty(),
     };
-    Ok(gold::article_texts(&dataset.path, &pages_dir(dataset), wanted)?
+    Ok(annotated::article_texts(&dataset.path, &pages_dir(dataset), wanted)?
         .into_iter()
         .map(|(a, text)| Row {
             id: a.id,
@@ -384,7 +388,7 @@ struct PageRun {
 }
 
 fn run_pages(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) -> Result<DatasetReport, EvalError> {
-    let gold_pages = select(gold::read_pages(&dataset.path)?, dataset, |p: &GoldPage| p.file.as_str());
+    let gold_pages = select(annotated::read_pages(&dataset.path)?, dataset, |p: &GoldPage| p.file.as_str());
     let dir = pages_dir(dataset);
     let started = Instant::now();
     let mut pages = Vec::new();
@@ -706,7 +710,7 @@ pub fn score_predictions(
     sections: &[String],
     opts: &ScoringOptions,
 ) -> Result<Report, EvalError> {
-    let preds = gold::read_predictions(predictions)?;
+    let preds = predictions::read_predictions(predictions)?;
     let method = predictions.file_stem().map_or_else(|| "predictions".to_owned(), |s| s.to_string_lossy().into_owned());
     let mut report = empty_report("predictions", None, opts);
     // Per gold item: its references, its label and alternatives, and the matched prediction.
@@ -714,9 +718,9 @@ pub fn score_predictions(
     let mut items: Vec<Item> = Vec::new();
     let task;
     let mut extra = Vec::new();
-    if gold::is_pages_gold(gold_path)? {
+    if annotated::is_pages_gold(gold_path)? {
         task = Task::Pages;
-        let pages = gold::read_pages(gold_path)?;
+        let pages = annotated::read_pages(gold_path)?;
         let mut split = SplitScores::default();
         for page in &pages {
             let found: Vec<&Prediction> =
@@ -748,7 +752,7 @@ pub fn score_predictions(
         });
     } else {
         task = Task::Labels;
-        for row in gold::read_rows(gold_path)? {
+        for row in annotated::read_rows(gold_path)? {
             let m = preds.iter().find(|p| p.id.as_deref() == Some(row.id.as_str()));
             items.push((row.summaries, row.label.map(|l| (l, row.also)), m));
         }

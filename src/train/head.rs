@@ -110,7 +110,7 @@ pub fn read_examples(
 }
 
 /// Reads labelled newspaper articles: a pages gold file (`{file, articles: [{id, start, end,
-/// section}]}`, see [`crate::eval::gold`]) and the pages it points into, under `pages`. Each
+/// section}]}`, see [`crate::annotated`]) and the pages it points into, under `pages`. Each
 /// article is cut from its page by its span and segmented as a JSON Lines row without a title
 /// would be, unless its page is one of `away` (an evaluation set's, that training keeps
 /// off); every one of its [`input_parts`](crate::label::input_parts) becomes an example
@@ -124,7 +124,7 @@ pub fn read_articles(
     away: &HashSet<String>,
 ) -> Result<(Vec<Example>, Vec<FileStats>), TrainError> {
     each_file(paths, weights, |path, _, file, weight, examples| {
-        let (articles, apart) = crate::eval::gold::article_texts_off(path, pages, away, |a| a.section.is_some())
+        let (articles, apart) = crate::annotated::article_texts_off(path, pages, away, |a| a.section.is_some())
             .map_err(|e| TrainError::Other(e.to_string()))?;
         file.away = apart;
         file.rows += apart;

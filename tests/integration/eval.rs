@@ -492,7 +492,7 @@ fn eval_summaries_and_sections_are_those_digest_writes() {
     };
 
     // The rows read as the evaluation reads a dataset's rows, each a page of its own.
-    let read = jianbao::eval::gold::read_rows(&path).expect("the rows read");
+    let read = jianbao::annotated::read_rows(&path).expect("the rows read");
     let articles: Vec<Article> =
         read.iter().map(|r| jianbao::segment::single(&r.text, r.title.as_deref()).expect("an article")).collect();
     let present: Vec<&Article> = articles.iter().collect();
