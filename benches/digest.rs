@@ -106,7 +106,7 @@ fn child(what: &str) {
         let spec: ModelSpec = DEFAULT_MODEL.parse().expect("default model");
         let opts = FetchOptions { offline: false, wheels: None, progress: true, force: false };
         let dir = source::resolve(&spec, &opts).expect("the default model");
-        CandleEncoder::load(&dir, &LoadOptions::default_model()).expect("load")
+        CandleEncoder::load(&dir, &LoadOptions::default()).expect("load")
     });
     // As `jianbao digest` and `jianbao summarize --method lead` run them by default.
     let labeller;

@@ -34,7 +34,7 @@ fn main() {
     let spec: ModelSpec = DEFAULT_MODEL.parse().expect("default model");
     let opts = FetchOptions { offline: false, wheels: None, progress: true, force: false };
     let dir = source::resolve(&spec, &opts).expect("the default model");
-    let encoder = CandleEncoder::load(&dir, &LoadOptions::default_model()).expect("load");
+    let encoder = CandleEncoder::load(&dir, &LoadOptions::default()).expect("load");
     let labeller = Labeller::Head(Box::new(Head::builtin_for(encoder.id())));
     let stages = Stages::digest(&encoder, &labeller);
     let mut slow = 0;

@@ -135,7 +135,7 @@ fn main() {
     let spec: ModelSpec = DEFAULT_MODEL.parse().expect("default model");
     let opts = FetchOptions { offline: false, wheels: None, progress: true, force: false };
     let dir = source::resolve(&spec, &opts).expect("the default model");
-    let encoder = CandleEncoder::load(&dir, &LoadOptions::default_model()).expect("load");
+    let encoder = CandleEncoder::load(&dir, &LoadOptions::default()).expect("load");
     let default = Budget::default();
     let one = Budget { max_chars: DEFAULT_MAX_CHARS, sentences: Some(1) };
     if on_tuning_sets {

@@ -53,13 +53,13 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
                 Some(dir) => Head::load(dir)?,
                 None => encoder.as_ref().map_or_else(Head::builtin, |e| Head::builtin_for(e.id())),
             };
-            // `untuned`: e5-small without the default's tuned layers, with its own head.
-            let plain: Option<CandleEncoder> =
-                if suite.uses(System::Untuned) { Some(args.model.without_adapter().load()?) } else { None };
+            // `tuned`: e5-small with its built-in tuned layers, with their head.
+            let tuned: Option<CandleEncoder> =
+                if suite.uses(System::Tuned) { Some(args.model.with_tuned().load()?) } else { None };
             let mut pipeline = Pipeline::new(encoder.as_ref().map(|e| e as &dyn Encoder), budget, head, zero_shot)?
                 .with_page_context(args.page_context);
-            if let Some(plain) = &plain {
-                pipeline = pipeline.with_untuned(plain, Head::builtin_for(plain.id()))?;
+            if let Some(tuned) = &tuned {
+                pipeline = pipeline.with_tuned(tuned, Head::builtin_for(tuned.id()))?;
             }
             if let Some(path) = &args.summary_model {
                 let summary_model = SummaryModel::load(path)?;

@@ -40,17 +40,22 @@ impl ModelArgs {
         FetchOptions { offline: self.offline, wheels: self.wheels.clone(), progress: !self.quiet, force: false }
     }
 
-    /// The same model without tuned layers: neither `--adapter` nor the built-in ones.
-    pub fn without_adapter(&self) -> ModelArgs {
-        ModelArgs { adapter: None, no_adapter: true, ..self.clone() }
+    /// The same model with its built-in tuned layers (`--tuned`), neither `--adapter` nor none.
+    pub fn with_tuned(&self) -> ModelArgs {
+        ModelArgs { adapter: None, tuned: true, no_adapter: false, ..self.clone() }
     }
 
     pub fn load_options(&self) -> anyhow::Result<LoadOptions> {
         let device = self.device.parse().map_err(|e| anyhow!("--device: {e}"))?;
         let adapter = match &self.adapter {
             Some(path) => Some(Adapter::load(path)?),
-            None if self.no_adapter => None,
-            None => matches!(self.spec()?, ModelSpec::Builtin(name) if name == DEFAULT_MODEL).then(Adapter::builtin),
+            None if self.tuned && !self.no_adapter => {
+                if !matches!(self.spec()?, ModelSpec::Builtin(name) if name == DEFAULT_MODEL) {
+                    anyhow::bail!("--tuned: the built-in tuned layers are made for {DEFAULT_MODEL} only");
+                }
+                Some(Adapter::builtin())
+            }
+            None => None,
         };
         Ok(LoadOptions { weights: self.weights()?, device, adapter })
     }
@@ -184,6 +189,7 @@ fn info(name: Option<String>, verify: bool) -> anyhow::Result<Outcome> {
         weights: None,
         wheels: None,
         adapter: None,
+        tuned: false,
         no_adapter: true,
         quiet: true,
     };

@@ -45,13 +45,13 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     }
     let encoder = match args.tune_layers {
         None => args.model.load()?,
-        Some(_) if args.model.adapter.is_some() => {
-            bail!("--tune-layers tunes the encoder's own layers: give no --adapter")
+        Some(_) if args.model.adapter.is_some() || args.model.tuned => {
+            bail!("--tune-layers tunes the encoder's own layers: give no --adapter or --tuned")
         }
         Some(layers) => {
-            // From the encoder's own layers, not the built-in tuned ones; the head is then
-            // trained on the tuned encoder's vectors, as users will run it.
-            let plain = args.model.without_adapter().load()?;
+            // From the encoder's own layers; the head is then trained on the tuned encoder's
+            // vectors, as users will run it.
+            let plain = args.model.load()?;
             let adapter = tune(&args, &plain, &taxonomy, &examples, &files, &weights, layers)?;
             ModelArgs { adapter: Some(adapter), ..args.model.clone() }.load()?
         }

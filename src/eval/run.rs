@@ -42,7 +42,7 @@ pub trait Systems {
     /// One summary per article.
     fn summarize(&self, method: Method, articles: &[&Article]) -> Result<Vec<String>, EvalError>;
     /// One section and its probability per article of `pages`, in order, by [`System::Head`],
-    /// [`System::Tfidf`], [`System::ZeroShot`] or [`System::Untuned`].
+    /// [`System::Tfidf`], [`System::ZeroShot`] or [`System::Tuned`].
     fn label(&self, system: System, pages: &[&[Article]]) -> Result<Vec<(String, f64)>, EvalError>;
     /// The sections labels are drawn from.
     fn sections(&self) -> Vec<String>;
@@ -67,8 +67,8 @@ pub struct Pipeline<'e> {
     /// The head's lexical part alone.
     tfidf: Option<Labeller>,
     zero_shot: Option<Labeller>,
-    /// `untuned`: e5-small without the tuned layers, and its head.
-    untuned: Option<(&'e dyn Encoder, Labeller)>,
+    /// `tuned`: e5-small with its built-in tuned layers, and their head.
+    tuned: Option<(&'e dyn Encoder, Labeller)>,
     taxonomy: Taxonomy,
     page_context: f32,
     timeout: Option<Timeout>,
@@ -95,7 +95,7 @@ impl<'e> Pipeline<'e> {
             head: None,
             tfidf: None,
             zero_shot,
-            untuned: None,
+            tuned: None,
             taxonomy,
             page_context: label::PAGE_CONTEXT,
             timeout: Timeout::default_limit(),
@@ -113,10 +113,10 @@ impl<'e> Pipeline<'e> {
         Ok(self)
     }
 
-    /// Labels `untuned` with `head` on `encoder`: e5-small without the default's tuned layers,
-    /// and the head built in for it, to score beside the default.
-    pub fn with_untuned(mut self, encoder: &'e dyn Encoder, head: Head) -> Result<Pipeline<'e>, EvalError> {
-        self.untuned = Some((encoder, Labeller::head(head, encoder, Some(&self.taxonomy))?));
+    /// Labels `tuned` with `head` on `encoder`: e5-small with its built-in tuned layers, and
+    /// the head built in for them, to score beside the default.
+    pub fn with_tuned(mut self, encoder: &'e dyn Encoder, head: Head) -> Result<Pipeline<'e>, EvalError> {
+        self.tuned = Some((encoder, Labeller::head(head, encoder, Some(&self.taxonomy))?));
         Ok(self)
     }
 
@@ -151,7 +151,7 @@ impl Systems for Pipeline<'_> {
             System::Head => (self.head.as_ref(), self.encoder),
             System::Tfidf => (self.tfidf.as_ref(), self.encoder),
             System::ZeroShot => (self.zero_shot.as_ref(), self.encoder),
-            System::Untuned => self.untuned.as_ref().map_or((None, None), |(e, l)| (Some(l), Some(*e))),
+            System::Tuned => self.tuned.as_ref().map_or((None, None), |(e, l)| (Some(l), Some(*e))),
             _ => (None, None),
         };
         let (Some(labeller), Some(encoder)) = (labeller, encoder) else {
@@ -271,7 +271,7 @@ fn run_rows(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) -> 
                 result.metrics.extend(readability(&read, systems.max_chars()));
                 result
             }
-            System::Head | System::Tfidf | System::ZeroShot | System::Untuned | System::Majority => {
+            System::Head | System::Tfidf | System::ZeroShot | System::Tuned | System::Majority => {
                 let gold = gold_labels(&rows, dataset)?;
                 let (predicted, confidence) = match system {
                     System::Majority => (vec![majority(&gold); rows.len()], Vec::new()),

@@ -24,8 +24,8 @@
 //!   `tfidf` (the head's character n-gram part alone: TF-IDF-weighted character 1–3-grams and
 //!   a logistic regression, trained on the head's data, the simplest peer of the encoder),
 //!   `zero-shot`, `majority` (the most frequent gold label, the score of always answering it),
-//!   `untuned` (e5-small without the default's tuned layers, labelling with the head built in
-//!   for it: what the tuned layers replaced).
+//!   `tuned` (e5-small with its built-in tuned layers, `--tuned`, labelling with the head made
+//!   for them: what the tuned layers would add to the default).
 //! - `summaries` and `labels` may also read a `pages` gold file (below): each of its articles with
 //!   a summary (or a section) is then one row, its text cut from the page by its span and read
 //!   alone, as a JSON Lines row without a title would be — no page context.
@@ -89,9 +89,9 @@ pub enum System {
     Tfidf,
     /// Zero-shot labels from the sections' descriptions.
     ZeroShot,
-    /// The built-in head for e5-small's own layers, on e5-small without the default's tuned
-    /// layers: the labeller the tuned layers replaced, scored beside them.
-    Untuned,
+    /// The built-in head for e5-small's built-in tuned layers, on e5-small with them
+    /// (`--tuned`): what the tuned layers would add to the default, scored beside it.
+    Tuned,
     /// Always the most frequent gold label.
     Majority,
     /// Near-duplicate detection: MinHash candidates confirmed on shingle sets.
@@ -110,7 +110,7 @@ impl System {
             "head" => System::Head,
             "tfidf" => System::Tfidf,
             "zero-shot" => System::ZeroShot,
-            "untuned" => System::Untuned,
+            "tuned" => System::Tuned,
             "majority" => System::Majority,
             "minhash" => System::Minhash,
             "minhash+cosine" => System::MinhashCosine,
@@ -125,7 +125,7 @@ impl System {
             System::Head => "head",
             System::Tfidf => "tfidf",
             System::ZeroShot => "zero-shot",
-            System::Untuned => "untuned",
+            System::Tuned => "tuned",
             System::Majority => "majority",
             System::Minhash => "minhash",
             System::MinhashCosine => "minhash+cosine",
@@ -139,7 +139,7 @@ impl System {
                 | System::Head
                 | System::Tfidf
                 | System::ZeroShot
-                | System::Untuned
+                | System::Tuned
                 | System::MinhashCosine
         )
     }
@@ -148,7 +148,7 @@ impl System {
         match self {
             System::Split => task == Task::Pages,
             System::Summary(_) => matches!(task, Task::Summaries | Task::Pages),
-            System::Head | System::Tfidf | System::ZeroShot | System::Untuned => {
+            System::Head | System::Tfidf | System::ZeroShot | System::Tuned => {
                 matches!(task, Task::Labels | Task::Pages)
             }
             System::Majority => task == Task::Labels,

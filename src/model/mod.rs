@@ -105,9 +105,10 @@ pub struct LoadOptions {
 }
 
 impl LoadOptions {
-    /// How jianbao runs its default model unless told otherwise: with the tuned layers built in
-    /// for it ([`source::adapter::Adapter::builtin`]).
-    pub fn default_model() -> LoadOptions {
+    /// How `--tuned` runs the default model: with the tuned layers built in for it
+    /// ([`source::adapter::Adapter::builtin`]). Without it, the default model runs as it is
+    /// ([`LoadOptions::default`]).
+    pub fn tuned_model() -> LoadOptions {
         LoadOptions { adapter: Some(source::adapter::Adapter::builtin()), ..LoadOptions::default() }
     }
 }

@@ -18,7 +18,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::harness::{path_str, read_json, run, seed_page, Dir};
-use crate::real_model::tuned_default_model;
+use crate::real_model::default_model;
 
 fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -51,8 +51,8 @@ impl Systems for EmptySummaries<'_> {
 #[test]
 fn ci_suite_passes_and_an_empty_summariser_fails_it() {
     let suite = Suite::load(&repo("eval/ci.toml"), None).expect("eval/ci.toml reads");
-    // The default model as the command line runs it: with its tuned layers and their head.
-    let encoder = tuned_default_model() as &dyn Encoder;
+    // The default model as the command line runs it: e5-small as it is, with its head.
+    let encoder = default_model() as &dyn Encoder;
     let opts = ScoringOptions { bootstrap: Bootstrap { resamples: 200, seed: 17 }, ..ScoringOptions::default() };
     let head = || Head::builtin_for(encoder.id());
     let pipeline = || Pipeline::new(Some(encoder), Budget::default(), head(), true).expect("pipeline");
@@ -497,8 +497,8 @@ fn eval_summaries_and_sections_are_those_digest_writes() {
         read.iter().map(|r| jianbao::segment::single(&r.text, r.title.as_deref()).expect("an article")).collect();
     let present: Vec<&Article> = articles.iter().collect();
     let pages: Vec<&[Article]> = articles.iter().map(std::slice::from_ref).collect();
-    // The default model as the command line runs it: with its tuned layers and their head.
-    let encoder = tuned_default_model();
+    // The default model as the command line runs it: e5-small as it is, with its head.
+    let encoder = default_model();
     let pipeline =
         Pipeline::new(Some(encoder as &dyn Encoder), Budget::default(), Head::builtin_for(encoder.id()), false)
             .expect("pipeline");
@@ -515,7 +515,7 @@ fn eval_summaries_and_sections_are_those_digest_writes() {
 /// refuses one for other sections than the labels file's, with the same one-line message.
 #[test]
 fn a_head_for_other_sections_is_refused_by_eval_as_by_digest() {
-    let encoder = tuned_default_model() as &dyn Encoder;
+    let encoder = default_model() as &dyn Encoder;
     let two =
         jianbao::label::Taxonomy::parse("[[section]]\nname = \"甲\"\n\n[[section]]\nname = \"乙\"\n", Path::new("two"))
             .expect("a labels file");
@@ -606,10 +606,10 @@ fn duplicates_are_scored_on_pairs_of_spans_and_edits() {
     assert_eq!(metric(&report, 0, "minhash", "duplicates.false_positives.random"), 0.0);
 }
 
-/// `untuned` scores, in the same run as the default, what `--no-adapter` scores as `head`:
-/// e5-small without its tuned layers, with the head built in for it.
+/// `tuned` scores, in the same run as the default, what `--tuned` scores as `head`: e5-small
+/// with its built-in tuned layers, with the head built in for them.
 #[test]
-fn untuned_labels_as_the_default_did_before_its_tuned_layers() {
+fn tuned_labels_as_the_default_does_with_its_tuned_layers() {
     let dir = Dir::new();
     let suite = |methods: &str| {
         format!(
@@ -617,16 +617,17 @@ fn untuned_labels_as_the_default_did_before_its_tuned_layers() {
             path_str(&repo("eval/data/labels-sample.jsonl"))
         )
     };
-    let both = dir.write("both.toml", suite("\"head\", \"untuned\""));
+    let both = dir.write("both.toml", suite("\"head\", \"tuned\""));
     let r = run(&dir, &["eval", "--suite", path_str(&both), "--json", "both.json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let plain = dir.write("plain.toml", suite("\"head\""));
-    let r = run(&dir, &["eval", "--suite", path_str(&plain), "--no-adapter", "--json", "plain.json"]);
+    let head = dir.write("head.toml", suite("\"head\""));
+    let r = run(&dir, &["eval", "--suite", path_str(&head), "--tuned", "--json", "tuned.json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let (both, plain) = (read_json(&dir.path("both.json")), read_json(&dir.path("plain.json")));
-    assert!(both["model"].as_str().is_some_and(|m| m.starts_with("e5-small+adapter-")), "{}", both["model"]);
+    let (both, tuned) = (read_json(&dir.path("both.json")), read_json(&dir.path("tuned.json")));
+    assert_eq!(both["model"], "e5-small");
+    assert!(tuned["model"].as_str().is_some_and(|m| m.starts_with("e5-small+adapter-")), "{}", tuned["model"]);
     let figures =
         |report: &Value, method: &str| (metric(report, 0, method, "accuracy"), metric(report, 0, method, "macro_f1"));
-    assert_eq!(figures(&both, "untuned"), figures(&plain, "head"));
-    assert_ne!(figures(&both, "untuned"), figures(&both, "head"));
+    assert_eq!(figures(&both, "tuned"), figures(&tuned, "head"));
+    assert_ne!(figures(&both, "tuned"), figures(&both, "head"));
 }

@@ -11,10 +11,10 @@ pub fn default_model() -> &'static CandleEncoder {
     MODEL.get_or_init(|| load_default(LoadOptions::default()))
 }
 
-/// The default model with its built-in tuned layers, as the command line runs it.
+/// The default model with its built-in tuned layers, as `--tuned` runs it.
 pub fn tuned_default_model() -> &'static CandleEncoder {
     static MODEL: std::sync::OnceLock<CandleEncoder> = std::sync::OnceLock::new();
-    MODEL.get_or_init(|| load_default(LoadOptions::default_model()))
+    MODEL.get_or_init(|| load_default(LoadOptions::tuned_model()))
 }
 
 fn load_default(options: LoadOptions) -> CandleEncoder {
@@ -162,7 +162,7 @@ fn the_built_in_summary_model_frames_commentary_on_its_own_encoders_vectors_only
 }
 
 #[test]
-fn the_default_model_runs_with_its_tuned_layers_and_their_head_and_summary_model() {
+fn the_tuned_default_model_runs_with_its_tuned_layers_and_their_head_and_summary_model() {
     use jianbao::label::head::Head;
     use jianbao::model::source::adapter::Adapter;
     use jianbao::summarize::learnt::SummaryModel;

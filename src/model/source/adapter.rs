@@ -92,7 +92,7 @@ impl Adapter {
     }
 
     /// The tuned layers built into jianbao for the default encoder (`models/e5-small/tuned/`),
-    /// which the default model runs with unless told otherwise.
+    /// which the default model runs with when told to (`--tuned`).
     pub fn builtin() -> Adapter {
         let manifest = serde_json::from_str(BUILTIN_MANIFEST).expect("the built-in adapter's manifest parses");
         Adapter::parse(BUILTIN_WEIGHTS, manifest).expect("the built-in adapter is well-formed")
