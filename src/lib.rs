@@ -6,11 +6,11 @@
 //! → [`model`] (texts → vectors) → [`summarize`] and [`label`] (article → summary, section) →
 //! [`output`] (records → bytes); [`dedup`] finds the copies of a story among a stream of
 //! articles, and [`brief`] lays a digest's records out as briefings. [`stages`] runs the
-//! summariser and the labeller over a batch
-//! of articles as `digest` does (one shared model, a time budget per article); [`batch`]
-//! streams pages through them into an output, resumable and shardable; [`eval`] scores what
-//! they make against references ([`annotated`], which [`train`] learns from too); [`train`] fits the summariser's and the labeller's models;
-//! [`cli`] turns the command line into calls of the above.
+//! summariser and the labeller over a batch of articles as `digest` does (one shared model, a
+//! time budget per article); [`batch`] streams pages through them into an output, resumable and
+//! shardable; [`eval`] scores what they make against references ([`annotated`]), from which
+//! [`train`] fits the summariser's and the labeller's models; [`cli`] turns the command line
+//! into calls of the above.
 //!
 //! # Layers
 //!

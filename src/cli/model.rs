@@ -40,7 +40,8 @@ impl ModelArgs {
         FetchOptions { offline: self.offline, wheels: self.wheels.clone(), progress: !self.quiet, force: false }
     }
 
-    /// The same model with its built-in tuned layers (`--tuned`), neither `--adapter` nor none.
+    /// The same model as `--tuned` runs it, with its built-in tuned layers in place of whatever
+    /// `--adapter` or `--no-adapter` said.
     pub fn with_tuned(&self) -> ModelArgs {
         ModelArgs { adapter: None, tuned: true, no_adapter: false, ..self.clone() }
     }
@@ -49,7 +50,7 @@ impl ModelArgs {
         let device = self.device.parse().map_err(|e| anyhow!("--device: {e}"))?;
         let adapter = match &self.adapter {
             Some(path) => Some(Adapter::load(path)?),
-            None if self.tuned && !self.no_adapter => {
+            None if self.tuned => {
                 if !matches!(self.spec()?, ModelSpec::Builtin(name) if name == DEFAULT_MODEL) {
                     anyhow::bail!("--tuned: the built-in tuned layers are made for {DEFAULT_MODEL} only");
                 }

@@ -1,10 +1,10 @@
 //! Scoring jianbao's outputs against hand-labelled references. Metrics ([`rouge`], [`labels`],
 //! [`split`], [`duplicates`], with [`bootstrap`] intervals) are pure functions of predictions
 //! and gold ([`edits`] make the copies that duplicate detection is scored on);
-//! [`suite`] reads what to evaluate, [`predictions`] outputs made before (the references are
-//! [`crate::annotated`]), [`run`] produces and scores the
-//! outputs, [`report`] holds the results and the terminal table; [`verdicts`] gathers the checks
-//! per figure for [`junit`] and [`markdown`]; [`html`] writes the page.
+//! [`suite`] reads what to evaluate, [`predictions`] outputs made elsewhere (the references are
+//! [`crate::annotated`]'s), [`run`] produces and scores the outputs, [`report`] holds the
+//! results and the terminal table; [`verdicts`] gathers the checks per figure for [`junit`] and
+//! [`markdown`]; [`html`] writes the page.
 
 pub mod bootstrap;
 pub mod duplicates;
