@@ -124,8 +124,7 @@ pub fn read_articles(
     away: &HashSet<String>,
 ) -> Result<(Vec<Example>, Vec<FileStats>), TrainError> {
     each_file(paths, weights, |path, _, file, weight, examples| {
-        let (articles, apart) = crate::annotated::article_texts_off(path, pages, away, |a| a.section.is_some())
-            .map_err(|e| TrainError::Other(e.to_string()))?;
+        let (articles, apart) = crate::annotated::article_texts_off(path, pages, away, |a| a.section.is_some())?;
         file.away = apart;
         file.rows += apart;
         for (article, span) in articles {

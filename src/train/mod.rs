@@ -32,6 +32,9 @@ pub enum TrainError {
     Label(#[from] LabelError),
     #[error("{0}")]
     Fit(#[from] FitError),
+    /// A references file (rows or pages gold) that cannot be read, or a page it points into.
+    #[error(transparent)]
+    Annotated(#[from] crate::annotated::AnnotatedError),
     /// A tuning run stopped before its end; its checkpoint resumes it.
     #[error("stopped: the checkpoint in --out resumes the run where it stopped")]
     Interrupted,

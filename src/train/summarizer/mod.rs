@@ -26,7 +26,7 @@ use self::compressor::CompressorFit;
 use self::scorer::{Held, Selection};
 use self::tightener::TightenerFit;
 use self::trimmer::TrimmerFit;
-use super::{bad, read_source, Source, TrainError, Weights};
+use super::{read_source, Source, TrainError, Weights};
 use crate::eval::rouge;
 use crate::model::Encoder;
 use crate::segment::{self, Article};
@@ -62,7 +62,7 @@ pub struct SummaryFileStats {
 pub fn read_rows(path: &Path, weight: f32) -> Result<(Vec<SummarizedText>, SummaryFileStats), TrainError> {
     let (_, source) = read_source(path)?;
     let mut stats = SummaryFileStats { source, texts: 0, weight, away: 0 };
-    let rows = crate::annotated::read_rows(path).map_err(|e| bad(path, e.to_string()))?;
+    let rows = crate::annotated::read_rows(path)?;
     let mut out = Vec::new();
     for row in rows {
         let (Some(reference), Some(article)) =
@@ -90,8 +90,7 @@ pub fn read_articles(
     away: &HashSet<String>,
 ) -> Result<(Vec<SummarizedText>, SummaryFileStats), TrainError> {
     let (_, source) = read_source(path)?;
-    let (articles, apart) = crate::annotated::article_texts_off(path, pages, away, |a| !a.summaries.is_empty())
-        .map_err(|e| bad(path, e.to_string()))?;
+    let (articles, apart) = crate::annotated::article_texts_off(path, pages, away, |a| !a.summaries.is_empty())?;
     let mut stats = SummaryFileStats { source, texts: 0, weight, away: apart };
     let mut out = Vec::new();
     for (a, span) in articles {
