@@ -107,8 +107,9 @@ fn killed_and_interrupted_runs_resume_to_exactly_once() {
     let args = [&SUMMARIZE[..], &["--out", "out.jsonl", "--resume", "archive.zip"]].concat();
     let mut killed = 0;
     // SIGKILL at three points, a power loss (a partial last line) after the second, then
-    // Ctrl-C, then a last resume that finishes.
-    for (step, share) in [0.15, 0.4, 0.65, 0.85].into_iter().enumerate() {
+    // Ctrl-C with a quarter of the run still to do (so that the run cannot finish before the
+    // signal lands, even on a busy machine), then a last resume that finishes.
+    for (step, share) in [0.15, 0.35, 0.55, 0.75].into_iter().enumerate() {
         // Wait for this run's own progress: at least one line more than the last run left.
         let target = ((total as f64 * share) as usize).max(lines(&out) + 1);
         let mut child = spawn(&dir, &args);
