@@ -93,7 +93,7 @@ impl Writer for Jsonl<'_> {
     }
 }
 
-const CSV_HEADER: [&str; 15] = [
+const CSV_HEADER: [&str; 16] = [
     "source",
     "id",
     "index",
@@ -109,6 +109,7 @@ const CSV_HEADER: [&str; 15] = [
     "subheads",
     "credits",
     "body",
+    "epigraph",
 ];
 
 const DIGEST_HEADER: [&str; 14] = [
@@ -176,6 +177,7 @@ impl Writer for Csv<'_> {
                 a.subheads.join("\n"),
                 a.credits.join("\n"),
                 a.paragraphs.join("\n"),
+                a.epigraph.join("\n"),
             ];
             self.out.write_record(location(page.source, page.id, a.index, a.span).into_iter().chain(rest))?;
         }

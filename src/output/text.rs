@@ -71,7 +71,8 @@ impl Writer for Text<'_> {
                 a.kind.as_str()
             )?;
             let subheads = Some(a.subheads.join(" / ")).filter(|s| !s.is_empty());
-            for (name, value) in head_fields(a).into_iter().chain([("subheads", subheads)]) {
+            let epigraph = Some(a.epigraph.join(" / ")).filter(|s| !s.is_empty());
+            for (name, value) in head_fields(a).into_iter().chain([("subheads", subheads), ("epigraph", epigraph)]) {
                 if let Some(value) = value {
                     writeln!(self.out, "{name:<9} {value}")?;
                 }

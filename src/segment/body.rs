@@ -1,6 +1,10 @@
 //! An article's body: paragraphs (lines an export broke mid-sentence joined back), subheads,
 //! bylines, credits and the dateline.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::lines::{Line, Role, Style, PARAGRAPH_MIN_CHARS};
 use super::patterns::{self, Dateline};
 use super::Byline;
@@ -11,8 +15,17 @@ const SUBHEAD_MAX_CHARS: usize = 30;
 /// Longest indented line, without closing punctuation, taken for a subhead on an indented page.
 const INDENTED_SUBHEAD_MAX_CHARS: usize = 24;
 
+/// Most paragraphs an epigraph holds ([`ATTRIBUTION`]).
+const EPIGRAPH_MAX_PARAGRAPHS: usize = 4;
+
+/// A line that only says whose words the paragraphs above it are (`——习近平`, `——编  者`): at
+/// the top of a body, after a quotation or an editor's note, it closes the article's epigraph.
+static ATTRIBUTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^——\s*(?:\p{Han}\s*){2,10}$").expect("attribution pattern"));
+
 #[derive(Debug, Default)]
 pub(super) struct Body {
+    pub epigraph: Vec<String>,
     pub paragraphs: Vec<String>,
     pub subheads: Vec<String>,
     pub credits: Vec<String>,
@@ -24,6 +37,8 @@ pub(super) fn assemble<'a>(lines: impl IntoIterator<Item = &'a Line<'a>>, style:
     let mut body = Body::default();
     // True while the last paragraph was broken off mid-sentence and the next line continues it.
     let mut open = false;
+    // The line that closes an epigraph, with the paragraphs above it.
+    let mut attribution = None;
     for line in lines {
         // An open paragraph ends where the page says a new one starts, whatever its last
         // character: more blank lines above the line than the page puts between paragraphs, or
@@ -42,6 +57,9 @@ pub(super) fn assemble<'a>(lines: impl IntoIterator<Item = &'a Line<'a>>, style:
             }
             Role::Byline => add_byline(&mut body.byline, line.text),
             Role::Credit => body.credits.push(line.text.to_owned()),
+            Role::Head | Role::Body if attribution.is_none() && closes_epigraph(&body, line.text) => {
+                attribution = Some((body.paragraphs.len(), line.text.trim()));
+            }
             Role::Head if line.chars <= SUBHEAD_MAX_CHARS => body.subheads.push(line.text.to_owned()),
             Role::Body if is_indented_subhead(line, style) => body.subheads.push(line.text.to_owned()),
             Role::Head | Role::Body => {
@@ -50,6 +68,16 @@ pub(super) fn assemble<'a>(lines: impl IntoIterator<Item = &'a Line<'a>>, style:
             }
             Role::Blank => {}
         }
+    }
+    // Where the body goes on past it, the epigraph is set apart from what the article tells;
+    // where it is the whole text (an editor's note over a page of pictures), it is the text.
+    match attribution {
+        Some((n, line)) if body.paragraphs.len() > n => {
+            body.epigraph = body.paragraphs.drain(..n).collect();
+            body.epigraph.push(line.to_owned());
+        }
+        Some((_, line)) => body.subheads.insert(0, line.to_owned()),
+        None => {}
     }
     // The dateline opens the first paragraph, or the one after the lead-ins: lines without a
     // full stop (a summary in bold, `■` points) and at most one paragraph (`编者按`).
@@ -72,6 +100,15 @@ pub(super) fn assemble<'a>(lines: impl IntoIterator<Item = &'a Line<'a>>, style:
     }
     body.byline.reporters.dedup();
     body
+}
+
+/// Whether `line` attributes the paragraphs of `body` so far ([`ATTRIBUTION`]): a quotation or
+/// an editor's note of at most [`EPIGRAPH_MAX_PARAGRAPHS`] that opens the body, before any
+/// subhead. What the article tells starts after it.
+fn closes_epigraph(body: &Body, line: &str) -> bool {
+    body.subheads.is_empty()
+        && (1..=EPIGRAPH_MAX_PARAGRAPHS).contains(&body.paragraphs.len())
+        && ATTRIBUTION.is_match(line.trim())
 }
 
 fn add_byline(byline: &mut Byline, line: &str) {
@@ -105,6 +142,38 @@ mod tests {
     fn body_of(page: &str) -> Body {
         let (lines, style) = analyse(page);
         assemble(lines.iter().filter(|l| !l.is_blank()), style)
+    }
+
+    #[test]
+    fn a_quotation_or_note_over_the_story_is_its_epigraph() {
+        let quoted = body_of(concat!(
+            "\u{3000}\u{3000}脱贫攻坚工作进入目前阶段，要重点研究解决深度贫困问题。\n",
+            "\u{3000}\u{3000}希望乡亲们同党中央一起撸起袖子加油干。\n",
+            "\u{3000}\u{3000}——习近平 \n",
+            "\n",
+            "\u{3000}\u{3000}置身山峁沟壑间，清新的气息穿林漫坡而来，眼前风光真好。\n",
+            "\u{3000}\u{3000}2017年6月，总书记深入吕梁山区看望深度贫困群众。\n",
+        ));
+        assert_eq!(quoted.epigraph.len(), 3, "{:?}", quoted.epigraph);
+        assert_eq!(quoted.epigraph[2], "——习近平");
+        assert!(quoted.paragraphs[0].starts_with("置身山峁沟壑间"), "{:?}", quoted.paragraphs);
+        assert!(quoted.subheads.is_empty());
+        // An editor's note that is the whole text stays the text.
+        let note = body_of(concat!(
+            "\u{3000}\u{3000}今天，本版从近年涌现的优秀美术作品中，遴选描绘新春的佳作，以飨读者。\n",
+            "\u{3000}\u{3000}——编\u{a0}\u{a0}者\n",
+        ));
+        assert!(note.epigraph.is_empty());
+        assert_eq!(note.paragraphs.len(), 1);
+        // A dash line further down the story is a subhead, not an attribution.
+        let later = body_of(concat!(
+            "\u{3000}\u{3000}记者走进村里。\n",
+            "\u{3000}\u{3000}村民说，日子越过越好。\n",
+            "\u{3000}\u{3000}村里的变化\n",
+            "\u{3000}\u{3000}——记者手记\n",
+            "\u{3000}\u{3000}路修好了，产业兴旺了。\n",
+        ));
+        assert!(later.epigraph.is_empty(), "{:?}", later.epigraph);
     }
 
     #[test]

@@ -31,6 +31,10 @@ pub struct Article {
     pub dateline: Option<Dateline>,
     /// Section heads inside the article.
     pub subheads: Vec<String>,
+    /// The quotation or editor's note the body opens with, ending on its attribution line
+    /// (`——习近平`, `——编  者`): words set above the story, not the story.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub epigraph: Vec<String>,
     /// Body paragraphs, in order, with lines an export broke apart joined back.
     pub paragraphs: Vec<String>,
     /// Photo, chart and editor credits.
@@ -268,6 +272,7 @@ fn build(
         byline: body.byline,
         dateline: body.dateline,
         subheads: body.subheads,
+        epigraph: body.epigraph,
         paragraphs: body.paragraphs,
         credits: body.credits,
         kind,
