@@ -124,6 +124,31 @@ impl Commentary {
     }
 }
 
+/// A commentary's sentence that tells rather than argues: what happened on a day (`当地时间1月8日，
+/// …`, `2月，…`), what the writer or a reporter saw (`笔者去吉林桦甸市采访，…`, `我与中国结缘已有30多年`),
+/// what someone said (`中国乒协主席刘国梁表示，…`, `习近平总书记强调，…`, a quotation, `“您的后备箱
+/// 没关好，我已帮您关好。”`), what a video, a finding or
+/// the figures show (`视频里，…`, `经查，…`, `支付宝五福数据显示，…`). A commentary opens on such a peg
+/// and argues after it; behind [`LEAD_IN`] it would read as the writer's argument
+/// (`文章认为，视频里，1岁多的小朋友…`). `我们`, `我国` and the like argue.
+static TELLS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:当地时间|近日|日前|前不久|不久前|前些天|前几天|前段时间|最近|昨天|前天|上周|上月|",
+        r"(?:\d+|[一二三四五六七八九十]+)月(?:(?:\d+|[一二三四五六七八九十]+)日)?[，,上中下初底]|\d{4}年\d{1,2}月|\d+日[上下晚早凌]|",
+        r"笔者|记者|我(?:[^们国省市区县军党方])|“|",
+        r"视频里|视频中|画面中|画面里|镜头里|镜头前|网上有|有网友|经查|据[^，。；]{1,16}(?:报道|统计|介绍|消息)|",
+        r"[^，。；：“”]{0,16}(?:数据|统计|调查|报告)显示|",
+        r"[^，。；：“”]{2,24}(?:表示|强调|指出|[^该是来话以么地]说|称|坦言|直言|介绍|回忆|感慨|告诉记者)[，,：:])"
+    ))
+    .expect("telling sentence pattern")
+});
+
+/// Whether a commentary's `sentence` tells what happened or what someone said rather than
+/// arguing ([`TELLS`]): a summary behind [`LEAD_IN`] does not open with it.
+pub fn tells(sentence: &str) -> bool {
+    TELLS.is_match(crate::text::trim(sentence))
+}
+
 /// The input [`Commentary`] reads: the article's vector, then the headline's (zeros without
 /// one), then the cues.
 pub fn input(document: &[f32], headline: Option<&[f32]>, cues: &[f32; CUES.len()]) -> Vec<f32> {
@@ -166,6 +191,33 @@ mod tests {
         assert!(!model.frames(&[1.0], Some(&[1.0]), &none, "快评：党旗是我们的底气", 80), "named outside brackets");
         assert!(!model.frames(&[1.0], Some(&[1.0]), &none, "党旗是我们的底气（新春走基层）", 80));
         assert!(!model.frames(&[1.0], Some(&[1.0]), &none, "党旗是我们的底气（快评）", 24), "too small a budget");
+    }
+
+    #[test]
+    fn a_peg_that_tells_is_told_from_an_argument() {
+        for told in [
+            "当地时间1月8日，在瑞士洛桑举行的国际奥委会执委会会议上传来消息：武术成为青奥会正式比赛项目。",
+            "笔者去吉林桦甸市采访，碰到一件暖心事儿。",
+            "我与中国结缘已有30多年。",
+            "视频里，1岁多的小朋友摇摇摆摆在路上走着。",
+            "中国乒协主席刘国梁表示，“到了奥运年，大家都忘记了过年的感觉。”",
+            "经查，张新甫在其妻已出现症状的情况下仍为其父亲违规操办寿宴。",
+            "支付宝五福数据显示，今年参与集五福的人数同比增长40%。",
+            "2月，中国女篮就要踏上奥运资格赛的征程。",
+            "“您的后备箱没关好，我已帮您关好。请下车后及时检查您的车门及车窗。”",
+        ] {
+            assert!(tells(told), "{told}");
+        }
+        for argued in [
+            "只有在细节上多下功夫，做慈善才能起到更好效果。",
+            "我们要以发展的眼光看待教育。",
+            "我国制度优势是打赢疫情防控阻击战的根本保证。",
+            "武术入青奥，是武术多年来国际推广持续发展、水到渠成的结果。",
+            "说到底，为基层减负要靠作风转变。",
+            "应该说，这是一次深刻的变革。",
+        ] {
+            assert!(!tells(argued), "{argued}");
+        }
     }
 
     #[test]

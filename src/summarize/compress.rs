@@ -235,9 +235,20 @@ pub fn shown(units: &[Unit], combo: Combo) -> (String, Vec<usize>) {
 /// The combination `compressor` rates best among those of `text` within `max_chars`: its text
 /// and sentences; `None` where no unit fits.
 pub fn best(compressor: &Linear, text: &Text, max_chars: usize) -> Option<(String, Vec<usize>)> {
+    best_opening(compressor, text, max_chars, |_| true)
+}
+
+/// [`best`] among the combinations whose first unit comes from a sentence `may_open` allows.
+pub fn best_opening(
+    compressor: &Linear,
+    text: &Text,
+    max_chars: usize,
+    may_open: impl Fn(usize) -> bool,
+) -> Option<(String, Vec<usize>)> {
     let units = text.units(max_chars);
     let (_, combo) = combos(&units, max_chars)
         .into_iter()
+        .filter(|&(a, _)| may_open(units[a].sentence))
         .map(|c| (compressor.score(&text.features(&units, c)), c))
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(&a.1)))?;
     Some(shown(&units, combo))

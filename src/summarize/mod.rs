@@ -360,7 +360,8 @@ impl Summarizer {
 /// The model method's summary of one article's `sentences` (as shown, [`as_shown`]), before a
 /// short text's tightening, in four steps: frame it as commentary where `frame` allows, the
 /// article is no dispatch nor a reporter's (a dateline, a reporter's byline) and the commentary
-/// model is sure ([`frames`]); for a text long enough for more than one sentence, take the
+/// model is sure ([`frames`]), and then open it on what the writer argues rather than on a
+/// peg the article tells ([`commentary::tells`]); for a text long enough for more than one sentence, take the
 /// clauses of one or two sentences the compressor rates best ([`compress_longer_text`]); or else
 /// fill the budget in pick order with the sentences that stand alone ([`standing_alone`],
 /// [`fill_framed`]), and trim a best sentence over the budget to the clauses the trimmer rates
@@ -376,7 +377,10 @@ pub fn compose(
     if let Some(summary) = compress_longer_text(model, sentences, ranking, budget, framed) {
         return summary;
     }
-    let summary = fill_framed(sentences, &standing_alone(sentences, ranking.order), budget, framed);
+    let alone = standing_alone(sentences, ranking.order);
+    let argued: Vec<usize> = alone.iter().copied().filter(|&i| !commentary::tells(&sentences[i].text)).collect();
+    let order = if framed && !argued.is_empty() { &argued } else { &alone };
+    let summary = fill_framed(sentences, order, budget, framed);
     trim_sentence_over_budget(model, summary, sentences, ranking.heading, budget, framed)
 }
 
@@ -398,7 +402,11 @@ fn compress_longer_text(
     let lead_in = if framed { commentary::LEAD_IN } else { "" };
     let room = budget.max_chars.saturating_sub(char_len(lead_in));
     let text = compress::Text::new(sentences, ranking.vectors, ranking.scores, document, ranking.heading);
-    let (shown, from) = compress::best(compressor, &text, room)?;
+    // A framed summary opens on what the writer argues, not on the peg the article tells first
+    // ([`commentary::tells`]), where the text argues anything that fits.
+    let argued = |k: usize| !commentary::tells(&sentences[k].text);
+    let (shown, from) = (framed.then(|| compress::best_opening(compressor, &text, room, argued)).flatten())
+        .or_else(|| compress::best(compressor, &text, room))?;
     Some(Summary { text: format!("{lead_in}{shown}"), sentences: from })
 }
 
@@ -666,6 +674,15 @@ mod tests {
         let order = [0, 1, 2, 3, 4, 5, 6];
         let reported = Ranking { reported: true, order: &order, ..ranking(Some(ARGUES)) };
         assert!(!compose(&model, &article, &reported, budget, true).text.starts_with(commentary::LEAD_IN));
+        // A framed summary opens on what the writer argues, not on the peg the article tells,
+        // however well the peg ranks; unframed, the peg may open it.
+        let mut pegged = sentences(&["笔者去吉林桦甸市采访，碰到一件暖心事儿。"]);
+        pegged.extend(article.iter().cloned());
+        let order = [0, 1, 2, 3, 4, 5, 6, 7];
+        let argued = Ranking { order: &order, ..ranking(Some(ARGUES)) };
+        let framed = compose(&model, &pegged, &argued, budget, true);
+        assert!(framed.text.starts_with(commentary::LEAD_IN) && !framed.text.contains("笔者"), "{}", framed.text);
+        assert!(compose(&model, &pegged, &argued, budget, false).text.starts_with("笔者"));
         model.commentary = None;
         assert!(!frames(&model, &article, &ranking(Some(ARGUES)), budget));
     }
