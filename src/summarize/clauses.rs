@@ -69,7 +69,8 @@ pub const RUN_END: char = '。';
 /// on the case whose course comes next (`…涉嫌受贿一案`), on what is left aside for what comes
 /// next (`除采用双防抖技术`, which goes on `还…`), on the look whose finding comes next
 /// (`…运回了地坪乡，一清理`), on the means by which the sentence goes on to say what was done
-/// (`…服务平台”通过打破部门壁垒`, `通过…这种方式`; not `顺利通过验收`), on one who advises
+/// (`…服务平台”通过打破部门壁垒`, `通过…这种方式`, `以…特困地区为对象`; not `顺利通过验收`), on what is
+/// formed before it is named (`形成了以最低生活保障…为主体`), on one who advises
 /// before the advice (`研究员张流波建议`; not `提出了100多条建议`), inside a place or beyond one
 /// (`3日的人民大会堂宴会厅内`, `决定在海河医院以外`; not `降至2000例以内`, `畅销国内`), or on
 /// a list still to come (`第二条  下列各项个人所得`).
@@ -85,6 +86,8 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"通过(?:就近|积极|大力|不断|开展|实施|建立|建设|发展|引进|推广|加强|组织|举办|利用|借助|采取|搭建|打造|设立|",
         r"打破|整合|完善|创新|强化|推行|推进|引导|培育|探索|运用|实行|将|把|对|与|和|在|向)[^，。；]*|",
         r"通过[^，。；]{1,20}(?:方式|途径|渠道|平台|形式|手段|措施|办法|机制|举措|模式)|",
+        r"以[^，。；]{1,30}为(?:对象|抓手|载体|契机|突破口|切入点|着力点|落脚点|出发点|依托|纽带|牵引|指引|遵循)|",
+        r"(?:形成|构建|建立|建成|打造|探索|走出|开创)[了出]?以[^，。；]{1,40}为[^，。；]{1,4}|",
         r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|^(?:靠着|凭着|依靠|借着)[^，。；了着过]{1,20}|",
         r"^(?:走在|行走在|穿行在|漫步在?|徜徉在)[^，。；]{1,30}(?:社区|小区|村|村头|村里|街|街道|街头|路上|巷|胡同|镇|乡间|校园|园区|厂区|田间|田埂|广场|公园|山间|林间|江边|河畔|湖畔)|",
         r"^(?:对|向|给)[^，。；了着过]{1,40}(?:人员|同志|干部|个人|集体|单位|企业|党员|群众)|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
@@ -137,7 +140,7 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// `驻守在附近的北部战区陆军某边防旅八岔边防连官兵们`; someone or something a count brings in,
 /// `…时代色彩：一处穷乡僻壤`; a noun after a name in quotation marks, `…为重点的“不忘初心、
 /// 牢记使命”主题教育`; people a role names, `党和国家领导人习近平、李克强…等`; a case,
-/// `陕西省人民政府原副省长陈国强涉嫌受贿一案`; a place or body after a long modifier,
+/// `陕西省人民政府原副省长陈国强涉嫌受贿一案`; a work by its title, `江世银撰著的《…》一书`; a place or body after a long modifier,
 /// `建村700多年的江西赣州市于都县梓山镇潭头村`, where nothing after the `的` reads as a verb
 /// or a move, `从…园丁村嫁到尧禄村`; someone named by a role alone, `新华社西藏分社记者陈尚才`)
 /// and says nothing of it (no `是`, `有`): the subject of a predicate the sentence goes on to give
@@ -153,7 +156,7 @@ static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:^|[：:])一(?:处|个|位|名|座|条|群|批|支|家|所|片|种)[^，。；：是有在了着过]{1,10}|",
         r"的[^的，。；、“”‘’《》（）]{1,10}（[^（）]{1,24}）|",
         r"(?:领导人|领导同志|负责人|代表|嘉宾)[^，。；]*、[^，。；]*等|",
-        r"^[^，。；了过着]{2,30}一案)",
+        r"^[^，。；了过着]{2,30}一案|[》”](?:一书|一文|一剧|一片|一诗|一曲))",
         r"(?:[“《][^“”《》]{1,12}[”》])*$"
     ))
     .expect("bare noun clause pattern")
@@ -185,13 +188,13 @@ static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that opens the setting of what the sentence says later (`随着…`, `为了…`,
-/// `为促进…`, `因…`, `在…`, `从…到…`, `当…时`, `经国务院批准`, `经50余次研讨`, `现就…`,
+/// `为促进…`, `因…`, `在…`, `从…到…`, `当…时`, `透过…`, `经国务院批准`, `经50余次研讨`, `现就…`,
 /// `走进…`; not `当前…`, `当地…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         "^(?:{}|{ENTERING}|{})",
         concat!(
-            r"现就|特就|随着|由于|因为|因[^此而地时人势]|截至|面对|作为|通过|对于|关于|围绕|针对|",
+            r"现就|特就|随着|由于|因为|因[^此而地时人势]|截至|面对|作为|通过|透过|对于|关于|围绕|针对|",
             r"当[^前地天日年时然即下场初代]|从|自从|除了|经过|按照|根据|在"
         ),
         r"经[^，。；]{1,12}(?:批准|同意|签批|研究决定|研讨|讨论|论证|修改|审议|努力|攻关|磋商|评审)$"
@@ -270,11 +273,17 @@ static RANGE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:到|至)[^
 /// A clause that carries on the one before it as its predicate (`…的环保节能技术，令人眼前一亮`,
 /// `…道德规范，对解决…具有重要价值`, `排船，是…的俗称`, `一幅新品年画《诸事如意》，吸引了几位
 /// 年轻人`, `…龙树画苑，就坐落在…东岸`, `我国马克思主义哲学文本研究，从一开始就与…紧密相连`,
-/// `深化改革开放的重要战略机遇，将为经济发展再注强大势能`): the clause before is its subject, and
-/// a run cannot stop there.
+/// `深化改革开放的重要战略机遇，将为经济发展再注强大势能`, `建设现代化经济体系，这是党中央…作出的
+/// 重大决策部署`), or says what must or can be done of
+/// it, with no subject of its own (`提升现代农业园区建设水平，应在关键领域发力`, `建设现代化经济体系，
+/// 必须以新发展理念为指引`, `实施垃圾分类处理，不仅可以改善城乡环境`; not `应对`, `要求`, `需求`):
+/// the clause before is its subject, and a run cannot stop there.
 static CARRIES_ON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:是|正|令|让人|对|均|都是|吸引|引来|引得|就|从一开始|一直|始终|历来|向来|从来|将为|将成为)")
-        .expect("predicate clause pattern")
+    Regex::new(concat!(
+        r"^(?:是|正|令|让人|对|均|都是|这(?:也|就|既|正|更)?是|吸引|引来|引得|就|从一开始|一直|始终|历来|向来|从来|将为|将成为|",
+        r"应当|应该|应[^对用急邀约声届聘征运]|必须|需要|需[^求]|要[^求点素害闻]|不仅(?:可以|能|要|会|需要)|才能)"
+    ))
+    .expect("predicate clause pattern")
 });
 
 /// A clause of a question that asks (`党风廉政建设有哪些新的规律，…需要注意哪些问题？`): cut from
@@ -370,11 +379,15 @@ static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that ends on a date because it says when something was done (`我出生于1936年`,
-/// `工程始建于1925年`): a predicate, not a frame, though it ends as a frame does (`于2019年，`
-/// alone is one).
+/// `工程始建于1925年`) or is planned by someone it names (`贵州计划到2024年`, which goes on
+/// `培养3.7万名养老专业人才`): a predicate, not a frame, though it ends as a frame does
+/// (`于2019年，` and `力争到2021年底，` alone are frames).
 static DONE_ON_A_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[^，。；]于(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日)[\d〇一二三四五六七八九十年月日号]*$")
-        .expect("dated predicate pattern")
+    Regex::new(concat!(
+        r"[^，。；]于(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日)[\d〇一二三四五六七八九十年月日号]*$|",
+        r"^[^，。；]{1,20}(?:计划|力争|争取|预计|确保|拟)(?:到|至|于|在)?(?:\d+|[〇一二三四五六七八九十]+)年[^，。；]{0,3}$"
+    ))
+    .expect("dated predicate pattern")
 });
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
@@ -529,14 +542,16 @@ static RANK: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether a run may open at `clauses[first]`: at its sentence's start, or, cut from it, not on
 /// a predicate whose subject it left behind ([`PREDICATE_FIRST`]), on what carries on a purpose
-/// ([`continues_purpose`]), on what completes a clause it left behind ([`TAKEN_AS`]), or on a
-/// place in a ranking whose list it left behind ([`RANK`]). It depends on `first` alone, so
+/// ([`continues_purpose`]), on what completes a clause it left behind ([`TAKEN_AS`]), on a
+/// place in a ranking whose list it left behind ([`RANK`]), or on the end of a range whose start
+/// it left behind ([`RANGE_END`]: `到服务旅客的铁路人，…` cut from `从希望工程的代言人，…`). It depends on `first` alone, so
 /// [`runs`] asks it once for each clause.
 fn opens_well(clauses: &[&str], first: usize) -> bool {
     let words = words_of(clauses[first]);
     first == 0
         || !(PREDICATE_FIRST.is_match(words)
             || RANK.is_match(words)
+            || RANGE_END.is_match(words)
             || continues_purpose(clauses, first)
             || completes(words, clauses[first - 1]))
 }
@@ -822,6 +837,8 @@ mod tests {
         assert_eq!(opening_clauses("“我出生于1936年，是中国历史性的万里长征结束的那一年。”"), 0);
         assert_eq!(opening_clauses("该公司成立于2010年3月，是全国首家民营银行。"), 0);
         assert_eq!(opening_clauses("于2019年，全市新建学校30所。"), 1);
+        assert_eq!(opening_clauses("贵州计划到2024年，培养3.7万名养老专业人才。"), 0);
+        assert_eq!(opening_clauses("力争到2021年，全省超过50%的库存采用标准化周转筐。"), 1);
         let met = "记者见到她时，这个从未来过湖北的姑娘，正在重症病房穿梭。";
         assert_eq!(opening_clauses(met), 1);
         assert!(leans_back(&text::clauses(met), 1));
@@ -984,6 +1001,28 @@ mod tests {
         }
         assert!(!whole_reads_alone("2019年11月12日，湖南省人大会议中心。"));
         assert!(whole_reads_alone("2019年11月12日，湖南省人大会议中心举行立法座谈会。"));
+        // Nor on a means, a work named by its title, or what is done of a topic said next.
+        for open in [
+            "透过刚刚落下帷幕的成就展，",
+            "10多年来，清华大学以国家扶贫开发工作重点县为对象，",
+            "江世银撰著的《当代中国金融审计研究》一书，",
+        ] {
+            assert!(!can_end(open), "{open}");
+        }
+        assert!(can_end("游客以年轻人为主，"));
+        assert!(!can_end("形成了以最低生活保障、临时救助为主体，"));
+        for topic in [
+            "提升现代农业园区建设水平，应在关键领域发力，激活各类农业经营主体。",
+            "建设现代化经济体系，必须以新发展理念为指引。",
+            "实施垃圾分类处理和资源化利用，不仅可以改善城乡环境，还可以减少资源浪费。",
+        ] {
+            let cut = topic.split('，').next().unwrap_or_default();
+            assert!(texts(topic).iter().all(|t| !t.starts_with(&format!("{cut}。"))), "{:?}", texts(topic));
+        }
+        let ranged = "从希望工程的代言人，到服务旅客的铁路人，胡善辉的成长轨迹，生动地书写了感恩奉献的人生故事。";
+        assert!(texts(ranged).iter().all(|t| !t.starts_with("到服务")), "{:?}", texts(ranged));
+        let coped = "各地积极行动起来，应对疫情带来的挑战。";
+        assert!(texts(coped).contains(&"各地积极行动起来。".to_owned()), "{:?}", texts(coped));
     }
 
     #[test]
