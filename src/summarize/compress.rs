@@ -92,6 +92,8 @@ pub struct Text<'a> {
     pub document: &'a [f32],
     /// The headline's bigrams and the sentences' shared words.
     pub lexicon: Lexicon,
+    /// The heading's letters, digits and characters.
+    heading: String,
 }
 
 /// One unit, or two units of different sentences in article order (indices into the units).
@@ -107,7 +109,8 @@ impl<'a> Text<'a> {
         document: &'a [f32],
         heading: &str,
     ) -> Text<'a> {
-        Text { sentences, vectors, scores, document, lexicon: Lexicon::new(heading, sentences) }
+        let lexicon = Lexicon::new(heading, sentences);
+        Text { sentences, vectors, scores, document, lexicon, heading: words(heading) }
     }
 
     /// How many of the sentences are embedded (have a vector and a score).
@@ -117,10 +120,13 @@ impl<'a> Text<'a> {
 
     /// The units within `max_chars`: each embedded sentence's runs of up to [`MAX_CLAUSES`]
     /// clauses, and the sentence whole where it fits and stands alone; at most [`MAX_UNITS`].
+    /// A run that only says what the heading says (`…会议强调，加快现代化经济体系建设。` under
+    /// `加快现代化经济体系建设`) tells the reader nothing more, and is none.
     pub fn units(&self, max_chars: usize) -> Vec<Unit> {
         let mut out = Vec::new();
         for (k, sentence) in self.sentences[..self.embedded()].iter().enumerate() {
-            let runs = clauses::runs(&sentence.text, max_chars, MIN_CHARS, MAX_CLAUSES);
+            let mut runs = clauses::runs(&sentence.text, max_chars, MIN_CHARS, MAX_CLAUSES);
+            runs.retain(|r| !self.heading.contains(&words(&r.text)));
             let of = text::clauses(&sentence.text).len();
             let has_whole = runs.iter().any(|r| r.first == 0 && !r.is_cut());
             let opening = clauses::opening_clauses(&sentence.text);
@@ -221,6 +227,11 @@ pub fn combos(units: &[Unit], max_chars: usize) -> Vec<Combo> {
     out
 }
 
+/// The letters, digits and characters of `text`.
+fn words(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
 /// The units as a summary shows them, in article order.
 fn join(parts: &[&Unit]) -> String {
     parts.iter().map(|u| u.run.text.as_str()).collect()
@@ -315,6 +326,11 @@ mod tests {
         // (`部署冬季供暖工作，…`), first or second.
         assert!(combos.iter().all(|&(a, b)| units[a].opens && b.is_none_or(|b| units[b].opens)));
         assert!(units.iter().any(|u| !u.opens && u.run.text.starts_with("部署")), "{units:?}");
+        // A run that only says what the heading says is no unit.
+        let restated = ["去年底召开的中央经济工作会议强调，加快现代化经济体系建设。"];
+        let units = units_of(&restated, &[0.3], "加快现代化经济体系建设（深入学习）");
+        assert!(units.iter().all(|u| u.run.text != "加快现代化经济体系建设。"), "{units:?}");
+        assert!(!units_of(&restated, &[0.3], "稳住经济基本盘").is_empty());
         // A cry too short to say anything is a unit, but no summary alone.
         let cry = ["“打铁火喽！”", "罗庄村的村民最期待的当数新春庙会晚上那场打铁火仪式了。"];
         let units = units_of(&cry, &[0.3, 0.1], "打铁火");

@@ -20,7 +20,7 @@ pub const CUT: &str = "……";
 /// Words that open a clause by pointing back at what came before: a pronoun or determiner
 /// (`这`, `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `但`, `因此`, `并`, `也`,
 /// `又提出`), an example or a part of what was said (`比如`, `有的`), a comparison with it
-/// (`更重要的是`, `与之相比`, `相比之下`), a reference (`上述`), or an item of a list (`二是`,
+/// (`更重要的是`, `与之相比`, `相比之下`, `类似这样`), a reference (`上述`), or an item of a list (`二是`,
 /// `第二，`). A summary that opens with one leaves the reader asking "what?". `其实` ("in
 /// fact"), `也许` ("perhaps"), `他人` ("others"), `并购` ("a merger") and place names such as
 /// `那曲` do not point back.
@@ -31,7 +31,7 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
         r"他们|她们|它们|他(?:[^乡国人])|她|",
         r"那(?:么|些|个|时|里|天|样)|",
         r"对此|为此|由此|据此|至此|自此|从此|届时|当时|彼时|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
-        r"与之|与此相比|相比之下|相较之下|对比之下|但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:一次|提出|强调|指出|表示|要求|说|称|作出|发出)|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|接着|上述|以上|其中|原来|",
+        r"与之|与此相比|相比之下|相较之下|对比之下|类似(?:这|那|的|情况|现象|事件)|但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:一次|提出|强调|指出|表示|要求|说|称|作出|发出)|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|接着|上述|以上|其中|原来|",
         // An item of a list whose lead-in the reader lacks (`二是…`, `一则是…`, `第二，…`).
         r"[一二三四五六七八九十]是|[一二]则|另一则|第[一二三四五六七八九十]+[，,、]",
         r")"
@@ -89,15 +89,33 @@ fn personal_pronoun(sentence: &str) -> Option<usize> {
 }
 
 /// Whether `sentence` speaks of someone as `他` or `她` before naming anyone: no word before
-/// the pronoun is a person's name to jieba's tagger (`nr`, `nrt`, `nrfg`). A feature that
+/// the pronoun is a person's name to jieba's tagger (`nr`, `nrt`, `nrfg`); or of people as
+/// `他们` or `她们` with no word for people before ([`plural_pronoun`]). A feature that
 /// opens on its subject unnamed (`40多年来，他先后前往全国各地勘探`, `看到她在朋友圈里发的照片`)
 /// names them later, in text a summary's reader does not have; `罗浩就出门了，开始他一天的工作`
 /// names him first.
 pub fn speaks_of_someone_unnamed(sentence: &str) -> bool {
-    let Some(at) = personal_pronoun(sentence) else {
-        return false;
+    // Whether no word before byte `at` names someone, by its tag and word.
+    let unnamed = |at: usize, names: &dyn Fn(&str, &str) -> bool| {
+        !text::jieba().tag(&sentence[..at], true).iter().any(|w| names(w.word, w.tag))
     };
-    !text::jieba().tag(&sentence[..at], true).iter().any(|word| word.tag.starts_with("nr"))
+    personal_pronoun(sentence).is_some_and(|at| unnamed(at, &|_, tag| tag.starts_with("nr")))
+        || plural_pronoun(sentence)
+            .is_some_and(|at| unnamed(at, &|word, tag| tag.starts_with("nr") || word.ends_with(PEOPLE)))
+}
+
+/// How a word for people ends (`村民们`, `民警`, `医护人员`, `志愿者`, `干部`): one before `他们`
+/// may be whom they are.
+const PEOPLE: [char; 16] =
+    ['们', '员', '者', '人', '民', '生', '师', '长', '兵', '工', '众', '警', '部', '家', '手', '友'];
+
+/// Where `sentence` first speaks of people as `他们` or `她们` outside a quotation. The byte
+/// offset. A word for people before it may be whom they are (`村民们…，他们…`); with none,
+/// they are people the text named before (`急难险重，他们挺身而出`, `物资转运，他们风雨无阻`).
+fn plural_pronoun(sentence: &str) -> Option<usize> {
+    outside_quotations(sentence)
+        .find(|&(at, c)| matches!(c, '他' | '她') && sentence[at + c.len_utf8()..].starts_with('们'))
+        .map(|(at, _)| at)
 }
 
 /// Whether `summary` opens with the commentary frame.
@@ -176,9 +194,24 @@ pub fn fuses_lines(summary: &str, source: &str) -> bool {
 /// pairs that only share those stay below 0.75, and those at 0.75 or more repeat.
 pub const REPEAT_SHARE: f32 = 0.75;
 
+/// A clause of at least this many letters, digits and characters, said again whole in another
+/// unit, says the same thing twice however different the rest is (`人社部…新闻发布会显示，
+/// 2019年就业形势总体稳定。2019年就业形势总体稳定，全年城镇新增就业1352万人。`); shorter ones
+/// are names and figures two sentences of one story share (`新冠肺炎疫情`).
+pub const REPEATED_CLAUSE_CHARS: usize = 10;
+
+/// How a clause that only says who speaks ends (`国家卫健委新闻发言人米锋表示`): two sentences
+/// may each open on the same speaker and say different things.
+const SPEAKS: [&str; 12] =
+    ["表示", "指出", "强调", "说", "认为", "介绍", "称", "透露", "宣布", "显示", "获悉", "了解到"];
+
 /// Whether one of `a` and `b` repeats the other: the longest common subsequence of their
-/// letters, digits and characters holds at least [`REPEAT_SHARE`] of the shorter's.
+/// letters, digits and characters holds at least [`REPEAT_SHARE`] of the shorter's, or one
+/// says a clause of the other again whole ([`REPEATED_CLAUSE_CHARS`]).
 pub fn repeats(a: &str, b: &str) -> bool {
+    if says_a_clause_again(a, b) || says_a_clause_again(b, a) {
+        return true;
+    }
     let words = |s: &str| -> Vec<char> { s.chars().filter(|c| c.is_alphanumeric()).collect() };
     let (a, b) = (words(a), words(b));
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -194,6 +227,19 @@ pub fn repeats(a: &str, b: &str) -> bool {
         std::mem::swap(&mut previous, &mut current);
     }
     previous[long.len()] as f32 >= REPEAT_SHARE * short.len() as f32
+}
+
+/// Whether `b` says a clause of `a` again whole: a clause of [`REPEATED_CLAUSE_CHARS`] or more
+/// letters, digits and characters whose words stand together in `b`'s, and that says more than
+/// who speaks ([`SPEAKS`]).
+fn says_a_clause_again(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let other = words(b);
+    a.split(|c| text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c)).map(words).any(|clause| {
+        clause.chars().count() >= REPEATED_CLAUSE_CHARS
+            && !SPEAKS.iter().any(|s| clause.ends_with(s))
+            && other.contains(&clause)
+    })
 }
 
 /// Whether two of the sentences of `summary` (past its commentary frame) repeat each other
@@ -259,6 +305,8 @@ mod tests {
             "在项目现场，身为社区党委书记的她，为了项目的推进走街串户。",
             // Who said it, the reader of the summary cannot tell.
             "“我们会坚持下去。”他说。",
+            "急难险重，他们挺身而出；重点区域，他们日夜值守。",
+            "物资转运，他们风雨无阻。",
         ] {
             assert!(speaks_of_someone_unnamed(s) && points_back(s), "{s}");
         }
@@ -270,6 +318,7 @@ mod tests {
             "南川区人社局安排两辆客车，专程送他们前往台州返岗复工。",
             "“越了解中国，越觉得她是善良的天使”——英国纪录片导演柯文思屡屡将镜头对准中国。",
             "不少游客选择在他乡过年。",
+            "村民们忙着采摘，他们说今年收成好。",
         ] {
             assert!(!speaks_of_someone_unnamed(s), "{s}");
         }
@@ -337,6 +386,15 @@ mod tests {
 
     #[test]
     fn a_summary_that_says_the_same_thing_twice_repeats() {
+        assert!(repeats(
+            "人社部2019年第四季度新闻发布会显示，2019年就业形势总体稳定。",
+            "2019年就业形势总体稳定，全年城镇新增就业1352万人，连续7年超过1300万。"
+        ));
+        assert!(!repeats("新冠肺炎疫情发生以来，全市累计排查2万人。", "全市新冠肺炎疫情防控形势向好，新增病例清零。"));
+        assert!(!repeats(
+            "国家卫健委新闻发言人米锋表示，全国疫情形势总体向好。",
+            "国家卫健委新闻发言人米锋表示，要继续做好重点地区防控。"
+        ));
         assert!(says_twice("培养3.7万名养老专业人才。贵州省民政厅将培养3.7万名养老专业人才。"));
         assert!(says_twice("文章认为，消费扶贫，一头连着贫困地区。消费扶贫，一头连着贫困地区。"));
         assert!(says_twice("21世纪初，新兴市场国家和发展中国家群体性崛起。新兴市场国家和发展中国家加速发展。"));
