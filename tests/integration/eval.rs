@@ -453,6 +453,39 @@ fn the_blind_test_part_shares_no_page_with_training() {
     }
 }
 
+/// The later months' part holds the annotated articles of the 2020 pages alone, none of the blind
+/// part's, and as pages gold it keeps a head made `--away-from` it off every one of those pages:
+/// what `eval/later-months.toml` scores is what such a head never read.
+#[test]
+fn the_later_months_part_is_the_2020_pages_without_the_blind_part() {
+    let later_file = "eval/data/peopledaily-annotated-later.jsonl";
+    let later = pages_of(later_file);
+    assert!(later.len() >= 800, "{}", later.len());
+    assert!(later.iter().all(|file| file.starts_with("2020")), "{later:?}");
+    let ids = |path: &str| -> HashSet<String> {
+        let text = std::fs::read_to_string(repo(path)).unwrap();
+        text.lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .flat_map(|page| page["articles"].as_array().cloned().unwrap_or_default())
+            .filter(|a| a.get("section").is_some())
+            .map(|a| a["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let scored = ids(later_file);
+    assert!(scored.len() >= 2000, "{}", scored.len());
+    assert_eq!(scored.intersection(&ids("eval/data/peopledaily-annotated-blind.jsonl")).count(), 0);
+    // Every annotated article of those pages in the sets a head reads is kept apart by it.
+    let kept_apart = jianbao::annotated::annotated_pages(&[repo(later_file)]).expect("pages gold reads");
+    assert_eq!(kept_apart, later);
+    for set in ["models/data/peopledaily-articles.jsonl", "models/data/peopledaily-more-articles.jsonl"] {
+        let on_later: HashSet<String> = ids(set).into_iter().filter(|id| id.starts_with("2020")).collect();
+        assert!(!on_later.is_empty() && on_later.is_subset(&scored), "{set}");
+    }
+    let suite = Suite::load(&repo("eval/later-months.toml"), Some(Path::new("/data"))).expect("the suite reads");
+    assert_eq!(suite.datasets.len(), 1);
+    assert!(suite.datasets[0].path.ends_with("peopledaily-annotated-later.jsonl"));
+}
+
 /// `count` rows of a JSON Lines file of the repository, as written there.
 fn rows_of(path: &str, count: usize) -> Vec<Value> {
     let text = std::fs::read_to_string(repo(path)).expect("eval data is in the repository");
