@@ -510,7 +510,8 @@ fn whole_clause(clauses: &[&str], end: usize) -> String {
 /// sentence goes on, after a clause that can end one ([`can_end`], asked of the whole clause a
 /// closing quotation belongs to, [`whole_clause`]) that carries on no purpose
 /// ([`continues_purpose`]), and not before a clause that carries it on ([`CARRIES_ON`]) or
-/// completes what it takes ([`TAKEN_AS`]), nor on a first clause that is [`ABOUT_TO`]; where
+/// completes what it takes ([`TAKEN_AS`]), nor on a first clause that is [`ABOUT_TO`], nor on
+/// the first item of a counted list ([`COUNTED`]); where
 /// it closes the sentence, not on a colon ([`leads_into`]), and on a semicolon only after a
 /// clause that can end one (`从…，到减税降费总额超过2万亿元；` is part of a longer sentence).
 /// It depends on `end` alone, so [`runs`] asks it once for each clause.
@@ -524,17 +525,26 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
                 && !CARRIES_ON.is_match(text::trim(next))
                 && !completes(next, clauses[end - 1])
                 && (end > 1 || !ABOUT_TO.is_match(words_of(clauses[0])))
+                && !(end > 1 && COUNTED.is_match(text::trim(clauses[end - 2])))
         }
     }
 }
 
+/// A clause that announces a count of items after a colon (`…重点做了3个介绍：`, `有以下几点：`):
+/// the first item alone (`吃水问题。`) leaves the others out, and a run cannot stop after it.
+static COUNTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:[\d一二三四五六七八九十两几]+|以下|如下|下列)(?:个|点|条|项|件|种|方面)?[^，。；：]{0,6}[：:]$")
+        .expect("counted list pattern")
+});
+
 /// What someone does or says, said without who (`明确提出…`, `主持召开…`, `赞赏并支持…`,
-/// `对…工作作出全面部署`): a clause that opens so after a frame that held its subject
-/// (`习近平总书记在参加审议时，明确提出…`, `埃塞俄比亚总统表示，赞赏…`) has lost it.
+/// `对…工作作出全面部署`, `代表习近平总书记和党中央看望…`): a clause that opens so after a frame
+/// that held its subject (`习近平总书记在参加审议时，明确提出…`, `埃塞俄比亚总统表示，赞赏…`,
+/// `…书记王沪宁22日上午，代表…`) has lost it.
 static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:明确提出|提出|强调|指出|主持|出席|会见|看望|慰问|考察|视察|发表|作出|签署|宣布|来到|走进|",
-        r"赞赏|赞扬|感谢|祝贺|欢迎|坚信|相信|愿意|愿同|愿与|愿为|希望|",
+        r"赞赏|赞扬|感谢|祝贺|欢迎|坚信|相信|愿意|愿同|愿与|愿为|希望|代表(?:习近平|党中央|中共中央|国务院|中央军委)|",
         r"对[^，。；]{1,30}(?:作出|做出|进行|开展|给予|提出)(?:了)?(?:全面|具体|专门|系统)?(?:部署|安排|要求|批示|指示))"
     ))
     .expect("predicate opening pattern")
@@ -1027,6 +1037,10 @@ mod tests {
             assert!(!can_end(&format!("{last}，")), "{open}");
         }
         assert!(can_end("他们坚守在岗位上，"), "a place one stays at");
+        let listed = "对于居住环境的担心，镇党委副书记陈革胜重点做了3个介绍：吃水问题，道路问题，垃圾处理问题。";
+        assert!(texts(listed).iter().all(|t| !t.ends_with("吃水问题。")), "{:?}", texts(listed));
+        let sent = "中共中央政治局常委王沪宁22日上午，代表习近平总书记和党中央看望文化教育界知名人士。";
+        assert!(texts(sent).iter().all(|t| !t.starts_with("代表")), "{:?}", texts(sent));
         let topic = "破解“谁来种地”“谁来兴村”等问题，既要种好梧桐树引进人才，也应搭好大舞台留住人才。";
         assert!(texts(topic).iter().all(|t| !t.ends_with("等问题。")), "{:?}", texts(topic));
         for topic in [
