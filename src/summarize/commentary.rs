@@ -124,13 +124,13 @@ impl Commentary {
     }
 }
 
-/// A commentary's sentence that tells rather than argues: what happened on a day (`当地时间1月8日，
-/// …`, `2月，…`), what the writer or a reporter saw (`笔者去吉林桦甸市采访，…`, `我与中国结缘已有30多年`),
-/// what someone said (`中国乒协主席刘国梁表示，…`, `习近平总书记强调，…`, a quotation, `“您的后备箱
-/// 没关好，我已帮您关好。”`), what a video, a finding or
-/// the figures show (`视频里，…`, `经查，…`, `支付宝五福数据显示，…`). A commentary opens on such a peg
-/// and argues after it; behind [`LEAD_IN`] it would read as the writer's argument
-/// (`文章认为，视频里，1岁多的小朋友…`). `我们`, `我国` and the like argue.
+/// A commentary's sentence that tells rather than argues: what happened on a day
+/// (`当地时间1月8日，…`, `2月，…`), what the writer or a reporter saw (`笔者去吉林桦甸市采访，…`,
+/// `我与中国结缘已有30多年`), what someone said (`中国乒协主席刘国梁表示，…`, `习近平总书记强调，…`,
+/// a quotation, `“您的后备箱没关好，我已帮您关好。”`), what a video, a finding or the figures show
+/// (`视频里，…`, `经查，…`, `支付宝五福数据显示，…`). A commentary opens on such a peg and argues
+/// after it; behind [`LEAD_IN`] it would read as the writer's argument (`文章认为，视频里，1岁多的
+/// 小朋友…`). `我们`, `我国` and the like argue.
 static TELLS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:当地时间|近日|日前|前不久|不久前|前些天|前几天|前段时间|最近|昨天|前天|上周|上月|",

@@ -361,8 +361,9 @@ impl Summarizer {
 /// short text's tightening, in four steps: frame it as commentary where `frame` allows, the
 /// article is no dispatch nor a reporter's (a dateline, a reporter's byline) and the commentary
 /// model is sure ([`frames`]), and then open it on what the writer argues rather than on a
-/// peg the article tells ([`commentary::tells`]); for a text long enough for more than one sentence, take the
-/// clauses of one or two sentences the compressor rates best ([`compress_longer_text`]); or else
+/// peg the article tells ([`commentary::tells`]); for a text long enough for more than one
+/// sentence, take the clauses of one or two sentences the compressor rates best
+/// ([`compress_longer_text`]); or else
 /// fill the budget in pick order with the sentences that stand alone ([`standing_alone`],
 /// [`fill_framed`]), and trim a best sentence over the budget to the clauses the trimmer rates
 /// best ([`trim_sentence_over_budget`]). The trainer measures what this gives.
@@ -378,8 +379,12 @@ pub fn compose(
         return summary;
     }
     let alone = standing_alone(sentences, ranking.order);
-    let argued: Vec<usize> = alone.iter().copied().filter(|&i| !commentary::tells(&sentences[i].text)).collect();
-    let order = if framed && !argued.is_empty() { &argued } else { &alone };
+    let argued: Vec<usize> = if framed {
+        alone.iter().copied().filter(|&i| !commentary::tells(&sentences[i].text)).collect()
+    } else {
+        Vec::new()
+    };
+    let order = if argued.is_empty() { &alone } else { &argued };
     let summary = fill_framed(sentences, order, budget, framed);
     trim_sentence_over_budget(model, summary, sentences, ranking.heading, budget, framed)
 }
