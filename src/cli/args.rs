@@ -49,8 +49,9 @@ headline, kicker (引题, the line above the headline, often ending in ——), 
 under it, often starting with ——), byline (outlet and reporters), dateline (e.g. 本报北京1月31日电), \
 subheads, an epigraph (a quotation or editor's note the body opens with, closed by its \
 attribution line such as ——习近平 or ——编者, kept apart from what the article tells), paragraphs \
-(lines the export broke mid-sentence are joined back), credits, a kind hint (news or commentary) and the article's span: character offsets (Unicode scalar values, end \
-exclusive) into the decoded text. Rows of JSON Lines files are one article each.",
+(lines the export broke mid-sentence are joined back), credits, a kind hint (news or \
+commentary) and the article's span: character offsets (Unicode scalar values, end exclusive) \
+into the decoded text. Rows of JSON Lines files are one article each.",
         after_long_help = "Examples:\n  \
 jianbao split examples/qingdao-daily-2022-11-15.txt\n  \
 jianbao split --format jsonl --out articles.jsonl pages/\n  \

@@ -18,6 +18,7 @@
 
 use super::clauses::{self, Lexicon, Run};
 use super::readable;
+use super::words::letters;
 use super::{is_short, Budget};
 use crate::fit::dot;
 use crate::fit::ridge::Linear;
@@ -110,7 +111,7 @@ impl<'a> Text<'a> {
         heading: &str,
     ) -> Text<'a> {
         let lexicon = Lexicon::new(heading, sentences);
-        Text { sentences, vectors, scores, document, lexicon, heading: words(heading) }
+        Text { sentences, vectors, scores, document, lexicon, heading: letters(heading) }
     }
 
     /// How many of the sentences are embedded (have a vector and a score).
@@ -126,7 +127,7 @@ impl<'a> Text<'a> {
         let mut out = Vec::new();
         for (k, sentence) in self.sentences[..self.embedded()].iter().enumerate() {
             let mut runs = clauses::runs(&sentence.text, max_chars, MIN_CHARS, MAX_CLAUSES);
-            runs.retain(|r| !self.heading.contains(&words(&r.text)));
+            runs.retain(|r| !self.heading.contains(&letters(&r.text)));
             let of = text::clauses(&sentence.text).len();
             let has_whole = runs.iter().any(|r| r.first == 0 && !r.is_cut());
             let opening = clauses::opening_clauses(&sentence.text);
@@ -225,11 +226,6 @@ pub fn combos(units: &[Unit], max_chars: usize) -> Vec<Combo> {
         }
     }
     out
-}
-
-/// The letters, digits and characters of `text`.
-fn words(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// The units as a summary shows them, in article order.

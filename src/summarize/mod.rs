@@ -409,9 +409,11 @@ fn compress_longer_text(
     let text = compress::Text::new(sentences, ranking.vectors, ranking.scores, document, ranking.heading);
     // A framed summary opens on what the writer argues, not on the peg the article tells first
     // ([`commentary::tells`]), where the text argues anything that fits.
-    let argued = |k: usize| !commentary::tells(&sentences[k].text);
-    let (shown, from) = (framed.then(|| compress::best_opening(compressor, &text, room, argued)).flatten())
-        .or_else(|| compress::best(compressor, &text, room))?;
+    let argued = || {
+        let argues: Vec<bool> = sentences.iter().map(|s| !commentary::tells(&s.text)).collect();
+        compress::best_opening(compressor, &text, room, |k| argues[k])
+    };
+    let (shown, from) = (framed.then(argued).flatten()).or_else(|| compress::best(compressor, &text, room))?;
     Some(Summary { text: format!("{lead_in}{shown}"), sentences: from })
 }
 

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::commentary::LEAD_IN;
+use super::words::letters;
 use crate::text::{self, char_len};
 
 /// What a summary cut in the middle of a sentence ends with.
@@ -230,11 +231,11 @@ const FRAMES: [&str; 20] = [
 /// letters, digits and characters holds at least [`REPEAT_SHARE`] of the shorter's, or one
 /// says a clause of the other again whole ([`REPEATED_CLAUSE_CHARS`]).
 pub fn repeats(a: &str, b: &str) -> bool {
-    if says_a_clause_again(a, b) || says_a_clause_again(b, a) {
+    let (a_letters, b_letters) = (letters(a), letters(b));
+    if says_a_clause_again(a, &b_letters) || says_a_clause_again(b, &a_letters) {
         return true;
     }
-    let words = |s: &str| -> Vec<char> { s.chars().filter(|c| c.is_alphanumeric()).collect() };
-    let (a, b) = (words(a), words(b));
+    let (a, b): (Vec<char>, Vec<char>) = (a_letters.chars().collect(), b_letters.chars().collect());
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if short.is_empty() {
         return false;
@@ -250,13 +251,11 @@ pub fn repeats(a: &str, b: &str) -> bool {
     previous[long.len()] as f32 >= REPEAT_SHARE * short.len() as f32
 }
 
-/// Whether `b` says a clause of `a` again whole: a clause of [`REPEATED_CLAUSE_CHARS`] or more
-/// letters, digits and characters whose words stand together in `b`'s, and that says more than
-/// who speaks or when ([`FRAMES`]).
-fn says_a_clause_again(a: &str, b: &str) -> bool {
-    let words = |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
-    let other = words(b);
-    a.split(|c| text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c)).map(words).any(|clause| {
+/// Whether `a` says a clause again whole that `other` (another text's letters, digits and
+/// characters) holds: a clause of [`REPEATED_CLAUSE_CHARS`] or more whose letters stand together
+/// in `other`, and that says more than who speaks or when ([`FRAMES`]).
+fn says_a_clause_again(a: &str, other: &str) -> bool {
+    a.split(|c| text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c)).map(letters).any(|clause| {
         clause.chars().count() >= REPEATED_CLAUSE_CHARS
             && !FRAMES.iter().any(|s| clause.ends_with(s))
             && other.contains(&clause)

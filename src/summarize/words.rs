@@ -6,9 +6,14 @@ use crate::sentences::Sentence;
 /// Two consecutive letters or digits.
 pub type Bigram = (char, char);
 
+/// A text's letters, digits and characters, punctuation and spaces skipped.
+pub fn letters(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
 /// The character bigrams of a text's letters and digits (punctuation and spaces skipped).
 pub fn bigrams(text: &str) -> Vec<Bigram> {
-    let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
+    let chars: Vec<char> = letters(text).chars().collect();
     chars.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
