@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use jianbao::eval::bootstrap::Bootstrap;
 use jianbao::eval::run::{run_suite, Pipeline, ScoringOptions, Systems};
-use jianbao::eval::suite::{Suite, System};
+use jianbao::eval::suite::{Suite, System, Task};
 use jianbao::eval::EvalError;
 use jianbao::label::head::Head;
 use jianbao::model::Encoder;
@@ -482,8 +482,10 @@ fn the_later_months_part_is_the_2020_pages_without_the_blind_part() {
         assert!(!on_later.is_empty() && on_later.is_subset(&scored), "{set}");
     }
     let suite = Suite::load(&repo("eval/later-months.toml"), Some(Path::new("/data"))).expect("the suite reads");
-    assert_eq!(suite.datasets.len(), 1);
-    assert!(suite.datasets[0].path.ends_with("peopledaily-annotated-later.jsonl"));
+    // The articles read alone, and on their pages as `jianbao label` reads them.
+    let tasks: Vec<Task> = suite.datasets.iter().map(|d| d.task).collect();
+    assert_eq!(tasks, [Task::Labels, Task::Pages]);
+    assert!(suite.datasets.iter().all(|d| d.path.ends_with("peopledaily-annotated-later.jsonl")));
 }
 
 /// `count` rows of a JSON Lines file of the repository, as written there.
