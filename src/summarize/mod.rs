@@ -344,24 +344,25 @@ impl Summarizer {
     ) -> Result<Vec<Summary>, ModelError> {
         let (model, budget) = (&self.model, self.budget);
         let ranked = ranked::rankings(encoder, articles, candidates, model, &self.embed_limits, budget.max_chars)?;
-        let shown: Vec<Vec<Sentence>> = candidates.iter().map(|c| as_shown(c)).collect();
         // The commentary model reads the vectors of the encoder it was fitted on: on another's
         // (a tuned one's too) it framed a quarter to a third of the validation reports as opinion,
         // and a frame on a report is the worse mistake, so it frames nothing there.
         let frame = self.frame_commentary && encoder.id() == model.encoder;
-        let mut summaries: Vec<Summary> = (shown.iter().zip(&ranked).zip(articles))
+        let mut summaries: Vec<Summary> = (candidates.iter().zip(&ranked).zip(articles))
             .map(|((sentences, r), article)| compose(model, sentences, &Ranking::new(r, article), budget, frame))
             .collect();
+        let shown: Vec<Vec<Sentence>> = candidates.iter().map(|c| as_shown(c)).collect();
         tighten_short_texts(encoder, model, &mut summaries, &shown, &ranked, budget)?;
         Ok(summaries)
     }
 }
 
-/// The model method's summary of one article's `sentences` (as shown, [`as_shown`]), before a
-/// short text's tightening, in four steps: frame it as commentary where `frame` allows, the
-/// article is no dispatch nor a reporter's (a dateline, a reporter's byline) and the commentary
-/// model is sure ([`frames`]), and then open it on what the writer argues rather than on a
-/// peg the article tells ([`commentary::tells`]); for a text long enough for more than one
+/// The model method's summary of one article's `written` sentences, shown as a summary shows
+/// them ([`as_shown`]), before a short text's tightening, in four steps: frame it as commentary
+/// where `frame` allows, the article is no dispatch nor a reporter's (a dateline, a reporter's
+/// byline) and the commentary model is sure ([`frames`]), and then open it on what the writer
+/// argues rather than on a peg the article tells ([`commentary::tells`], asked of each sentence
+/// as written: shown, `不久前，在…大赛上，…夺冠。` loses the `不久前，` that tells it); for a text long enough for more than one
 /// sentence, take the clauses of one or two sentences the compressor rates best
 /// ([`compress_longer_text`]); or else
 /// fill the budget in pick order with the sentences that stand alone ([`standing_alone`],
@@ -369,20 +370,24 @@ impl Summarizer {
 /// best ([`trim_sentence_over_budget`]). The trainer measures what this gives.
 pub fn compose(
     model: &learnt::SummaryModel,
-    sentences: &[Sentence],
+    written: &[Sentence],
     ranking: &Ranking,
     budget: Budget,
     frame: bool,
 ) -> Summary {
+    let sentences = &as_shown(written);
     let framed = frame && !ranking.reported && frames(model, sentences, ranking, budget);
-    if let Some(summary) = compress_longer_text(model, sentences, ranking, budget, framed) {
+    // Where framed, which sentences argue, and may open the summary.
+    let argues: Vec<bool> =
+        if framed { written.iter().map(|s| !commentary::tells(&s.text)).collect() } else { Vec::new() };
+    let argues = framed.then_some(argues.as_slice());
+    if let Some(summary) = compress_longer_text(model, sentences, ranking, budget, argues) {
         return summary;
     }
     let alone = standing_alone(sentences, ranking.order);
-    let argued: Vec<usize> = if framed {
-        alone.iter().copied().filter(|&i| !commentary::tells(&sentences[i].text)).collect()
-    } else {
-        Vec::new()
+    let argued: Vec<usize> = match argues {
+        Some(argues) => alone.iter().copied().filter(|&i| argues[i]).collect(),
+        None => Vec::new(),
     };
     let order = if argued.is_empty() { &alone } else { &argued };
     let summary = fill_framed(sentences, order, budget, framed);
@@ -391,29 +396,27 @@ pub fn compose(
 
 /// The compressor's summary ([`compress::best`]) of a text that fills the budget: not a short
 /// text (those are tightened) nor one asked for a number of sentences; framed behind the
-/// commentary lead-in where `framed`. `None` without a compressor, vectors or a unit that fits.
+/// commentary lead-in where `argues` says which sentences argue. `None` without a compressor,
+/// vectors or a unit that fits.
 fn compress_longer_text(
     model: &learnt::SummaryModel,
     sentences: &[Sentence],
     ranking: &Ranking,
     budget: Budget,
-    framed: bool,
+    argues: Option<&[bool]>,
 ) -> Option<Summary> {
     let compressor = model.compressor.as_ref()?;
     let document = ranking.document?;
     if !compress::applies(sentences, budget) {
         return None;
     }
-    let lead_in = if framed { commentary::LEAD_IN } else { "" };
+    let lead_in = if argues.is_some() { commentary::LEAD_IN } else { "" };
     let room = budget.max_chars.saturating_sub(char_len(lead_in));
     let text = compress::Text::new(sentences, ranking.vectors, ranking.scores, document, ranking.heading);
     // A framed summary opens on what the writer argues, not on the peg the article tells first
     // ([`commentary::tells`]), where the text argues anything that fits.
-    let argued = || {
-        let argues: Vec<bool> = sentences.iter().map(|s| !commentary::tells(&s.text)).collect();
-        compress::best_opening(compressor, &text, room, |k| argues[k])
-    };
-    let (shown, from) = (framed.then(argued).flatten()).or_else(|| compress::best(compressor, &text, room))?;
+    let argued = argues.and_then(|argues| compress::best_opening(compressor, &text, room, |k| argues[k]));
+    let (shown, from) = argued.or_else(|| compress::best(compressor, &text, room))?;
     Some(Summary { text: format!("{lead_in}{shown}"), sentences: from })
 }
 
@@ -690,6 +693,12 @@ mod tests {
         let framed = compose(&model, &pegged, &argued, budget, true);
         assert!(framed.text.starts_with(commentary::LEAD_IN) && !framed.text.contains("笔者"), "{}", framed.text);
         assert!(compose(&model, &pegged, &argued, budget, false).text.starts_with("笔者"));
+        // Asked of the sentence as written: shown, the peg loses the `不久前，` that tells it.
+        pegged[0] = Sentence::new("不久前，在中国男篮全明星扣篮大赛上，来自云南的草根选手矣进宏夺冠。", 0);
+        assert!(drop_vague_opening(&pegged[0].text).starts_with("在中国男篮"));
+        let framed = compose(&model, &pegged, &argued, budget, true);
+        assert!(framed.text.starts_with(commentary::LEAD_IN) && !framed.text.contains("夺冠"), "{}", framed.text);
+        assert!(compose(&model, &pegged, &argued, budget, false).text.starts_with("在中国男篮"));
         model.commentary = None;
         assert!(!frames(&model, &article, &ranking(Some(ARGUES)), budget));
     }

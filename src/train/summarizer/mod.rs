@@ -34,7 +34,7 @@ use crate::sentences::{candidates, Sentence};
 use crate::summarize::commentary::CUES;
 use crate::summarize::learnt::SummaryModel;
 use crate::summarize::scorer::{features, Context, FEATURES};
-use crate::summarize::{as_shown, compose, cut_to_fit, is_short, ranked, Budget, Ranking, Summary};
+use crate::summarize::{compose, cut_to_fit, is_short, ranked, Budget, Ranking, Summary};
 
 /// One text with its reference summary.
 pub struct SummarizedText {
@@ -205,7 +205,7 @@ fn summarise(summary_model: &SummaryModel, s: &FeaturedText, budget: Budget) -> 
         headline: s.headline.as_deref(),
         heading: &s.heading,
     };
-    compose(summary_model, &as_shown(&s.sentences), &ranking, budget, true)
+    compose(summary_model, &s.sentences, &ranking, budget, true)
 }
 
 /// ROUGE-L F1 of `text` against a reference already split into characters
