@@ -70,7 +70,8 @@ pub const RUN_END: char = '。';
 /// next (`除采用双防抖技术`, which goes on `还…`), on the look whose finding comes next
 /// (`…运回了地坪乡，一清理`), on the means by which the sentence goes on to say what was done
 /// (`…服务平台”通过打破部门壁垒`, `通过…这种方式`, `以…特困地区为对象`, `拿着…事实性证明`, `…在改革
-/// 定位上`; not `顺利通过验收`), on what is
+/// 定位上`; not `顺利通过验收`), on whose commission or invitation someone acts (`李干杰受国务院
+/// 委托`, `应…邀请`), on what is
 /// formed before it is named (`形成了以最低生活保障…为主体`), on one who advises
 /// before the advice (`研究员张流波建议`; not `提出了100多条建议`), inside a place or beyond one
 /// (`3日的人民大会堂宴会厅内`, `决定在海河医院以外`; not `降至2000例以内`, `畅销国内`), or on
@@ -89,6 +90,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"通过[^，。；]{1,20}(?:方式|途径|渠道|平台|形式|手段|措施|办法|机制|举措|模式)|",
         r"以[^，。；]{1,30}为(?:对象|抓手|载体|契机|突破口|切入点|着力点|落脚点|出发点|依托|纽带|牵引|指引|遵循)|",
         r"(?:形成|构建|建立|建成|打造|探索|走出|开创)[了出]?以[^，。；]{1,40}为[^，。；]{1,4}|",
+        r"受[^，。；]{1,20}(?:委托|邀请|之邀|委派|指派|嘱托)|^应[^，。；]{1,24}(?:邀请|之邀)|",
         r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|^(?:靠着|凭着|依靠|借着)[^，。；了着过]{1,20}|",
         r"^(?:拿着|带着|揣着|握着|捧着|提着|背着|怀着|抱着|顶着|冒着|迎着|踏着|伴着|趁着|望着|看着|听着)[^，。；了过]{1,30}|",
         r"在[^，。；]{1,16}(?:定位|层面|方面|问题|环节|领域|方向|思路|做法|安排|设计|机制|模式)上|",
@@ -104,12 +106,15 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that only says when (`2019年`, `去年11月`, `今年以来`, `11日下午4时50分`,
-/// `2014年至2018年`, `今年2月起`, `而时至今日`): the sentence goes on to say what happened then,
-/// and a run cannot stop there (`…主任指出，2019年。`).
+/// `2014年至2018年`, `今年2月起`, `而时至今日`, `现如今`, `2019年11月的一天上午`) or how long
+/// (`1000余天`, `两个多月`): the sentence goes on to say what happened then, and a run cannot
+/// stop there (`…主任指出，2019年。`, `…建起了农民辣椒合作社，现如今。`).
 static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:而|但|可|却)?(?:(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日|号|时|点|分|秒)|近日|日前|近期|目前|当前|如今|时至今日|至今|今年|去年|",
-        r"明年|前年|当天|当日|昨天|今天|上午|下午|晚上|凌晨|前三季度|上半年|下半年|年初|年底|年末|月初|月底|",
+        r"^(?:而|但|可|却)?(?:(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日|号|时|点|分|秒)|",
+        r"(?:\d+|[〇一二三四五六七八九十百千两几]+)(?:余|多)?个?(?:年|月|天|周|星期|小时|分钟)(?:多|余)?|",
+        r"的?(?:一天|某天|某日|那天|这天|那年|这年)|近日|日前|近期|目前|当前|如今|现如今|现在|而今|眼下|当下|此时|此刻|当时|那时|",
+        r"后来|随后|此后|时至今日|至今|今年|去年|明年|前年|当天|当日|昨天|今天|上午|下午|中午|晚上|傍晚|深夜|夜里|早上|清晨|凌晨|",
         r"上旬|中旬|下旬|岁末|岁尾|年关|除夕|此前|前不久|不久前|春节|春运|元旦|国庆|清明|端午|中秋|五一|寒假|暑假|假期|节日|至|到|—)+",
         r"(?:以来|期间|底|初|末|前夕|起|许|左右)?$"
     ))
@@ -145,7 +150,8 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// 牢记使命”主题教育`; people a role names, `党和国家领导人习近平、李克强…等`; a case,
 /// `陕西省人民政府原副省长陈国强涉嫌受贿一案`; a work by its title, `江世银撰著的《…》一书`; a place or body after a long modifier,
 /// `建村700多年的江西赣州市于都县梓山镇潭头村`, where nothing after the `的` reads as a verb
-/// or a move, `从…园丁村嫁到尧禄村`; someone named by a role alone, `新华社西藏分社记者陈尚才`,
+/// or a move, `从…园丁村嫁到尧禄村`; an event by what held it, `2月20日在北京举行的…开幕式`;
+/// someone named by a role alone, `新华社西藏分社记者陈尚才`,
 /// `…海港区的长城保护员孙志伟`)
 /// and says nothing of it (no `是`, `有`): the subject of a predicate the sentence goes on to give
 /// (`…，明显加快了…`), and a run cannot stop there.
@@ -161,7 +167,9 @@ static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:^|[：:])一(?:处|个|位|名|座|条|群|批|支|家|所|片|种)[^，。；：是有在了着过]{1,10}|",
         r"的[^的，。；、“”‘’《》（）]{1,10}（[^（）]{1,24}）|",
         r"(?:领导人|领导同志|负责人|代表|嘉宾)[^，。；]*、[^，。；]*等|",
-        r"^[^，。；了过着]{2,30}一案|[》”](?:一书|一文|一剧|一片|一诗|一曲))",
+        r"^[^，。；了过着]{2,30}一案|[》”](?:一书|一文|一剧|一片|一诗|一曲)|",
+        r"^[^，。；了着过]{0,20}(?:举行|举办|召开|开幕|闭幕)的[^，。；的了着过]{2,30}(?:开幕式|闭幕式|仪式|典礼|大会|会议|",
+        r"论坛|峰会|年会|发布会|座谈会|晚会|展览|博览会|招待会|交流会|研讨会|比赛|大赛|活动))",
         r"(?:[“《][^“”《》]{1,12}[”》])*$"
     ))
     .expect("bare noun clause pattern")
@@ -341,12 +349,12 @@ fn completes(clause: &str, before: &str) -> bool {
     TAKEN_AS.is_match(text::trim(clause)) && TAKES.is_match(words_of(before))
 }
 
-/// A clause that only names a place (`新郑国际机场`, `北京中南海`, `天津站北2出站口`): after
-/// clauses that only say when, it sets a scene (`2月21日6时20分，新郑国际机场。`) and says
-/// nothing of it.
+/// A clause that only names a place (`新郑国际机场`, `北京中南海`, `天津站北2出站口`,
+/// `深圳宝安国际机场安检通道处`): after clauses that only say when, it sets a scene (`2月21日6时
+/// 20分，新郑国际机场。`) and says nothing of it.
 static PLACE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^[^，。；：！？“”]{0,20}(?:机场|车站|火车站|码头|港口|村|镇|乡|县|市|街道|社区|医院|工地|现场|广场|车间|",
+        r"^[^，。；：！？“”]{0,20}(?:处|门口|入口|通道|窗口|柜台|机场|车站|火车站|码头|港口|村|镇|乡|县|市|街道|社区|医院|工地|现场|广场|车间|",
         r"基地|大厅|路口|出站口|进站口|站台|候车室|候车厅|停车场|服务区|收费站|检查站|卡口|中南海|大会堂|",
         r"中心|景区|会场|会议室|展厅|博物馆|纪念馆|礼堂|校园|园区|厂区|病房|实验室|教室|食堂|超市|农场|果园|大棚|哨所|口岸)$"
     ))
@@ -398,10 +406,10 @@ static DONE_ON_A_DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
 /// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`, `只有…才…`,
-/// `只要…就…`, `无论…都…`, `越是…越…`, `一手抓…一手抓…`, `一边…一边…`. A unit that holds the
+/// `只要…就…`, `无论…都…`, `越是…越…`, `一手抓…一手抓…`, `一边…一边…`, `看似…实则…`. A unit that holds the
 /// first half and not the second stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`, `只有聚焦难题，
 /// 打好组合拳。`): the sentence, or the next, says the rest.
-static CORRELATIVES: LazyLock<[(Regex, Regex); 11]> = LazyLock::new(|| {
+static CORRELATIVES: LazyLock<[(Regex, Regex); 12]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
         (pattern(r"不仅|不但|不只|不光|不单"), pattern(r"而且|并且|还|也|更|又|同时|甚至|亦|乃至")),
@@ -415,6 +423,7 @@ static CORRELATIVES: LazyLock<[(Regex, Regex); 11]> = LazyLock::new(|| {
         (pattern(r"越是"), pattern(r"越")),
         (pattern(r"一手(?:抓|握|托|牵|拿|提)"), pattern(r"一手|另一手|两手")),
         (pattern(r"一边"), pattern(r"一边")),
+        (pattern(r"看似|乍看|表面上"), pattern(r"实则|其实|实际上|事实上|但|却|然而|不过")),
     ]
 });
 
@@ -511,7 +520,8 @@ fn whole_clause(clauses: &[&str], end: usize) -> String {
 /// closing quotation belongs to, [`whole_clause`]) that carries on no purpose
 /// ([`continues_purpose`]), and not before a clause that carries it on ([`CARRIES_ON`]) or
 /// completes what it takes ([`TAKEN_AS`]), nor on a first clause that is [`ABOUT_TO`], nor on
-/// the first item of a counted list ([`COUNTED`]); where
+/// the first item of what a colon leads into (`…已全面行动：线下保障，织密…；线上优先，…`,
+/// `…做了3个介绍：吃水问题，…`); where
 /// it closes the sentence, not on a colon ([`leads_into`]), and on a semicolon only after a
 /// clause that can end one (`从…，到减税降费总额超过2万亿元；` is part of a longer sentence).
 /// It depends on `end` alone, so [`runs`] asks it once for each clause.
@@ -525,17 +535,10 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
                 && !CARRIES_ON.is_match(text::trim(next))
                 && !completes(next, clauses[end - 1])
                 && (end > 1 || !ABOUT_TO.is_match(words_of(clauses[0])))
-                && !(end > 1 && COUNTED.is_match(text::trim(clauses[end - 2])))
+                && !(end > 1 && leads_into(clauses[end - 2]))
         }
     }
 }
-
-/// A clause that announces a count of items after a colon (`…重点做了3个介绍：`, `有以下几点：`):
-/// the first item alone (`吃水问题。`) leaves the others out, and a run cannot stop after it.
-static COUNTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:[\d一二三四五六七八九十两几]+|以下|如下|下列)(?:个|点|条|项|件|种|方面)?[^，。；：]{0,6}[：:]$")
-        .expect("counted list pattern")
-});
 
 /// What someone does or says, said without who (`明确提出…`, `主持召开…`, `赞赏并支持…`,
 /// `对…工作作出全面部署`, `代表习近平总书记和党中央看望…`): a clause that opens so after a frame
@@ -559,15 +562,17 @@ static RANK: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether a run may open at `clauses[first]`: at its sentence's start, or, cut from it, not on
 /// a predicate whose subject it left behind ([`PREDICATE_FIRST`]), on what carries on a purpose
 /// ([`continues_purpose`]), on what completes a clause it left behind ([`TAKEN_AS`]), on a
-/// place in a ranking whose list it left behind ([`RANK`]), or on the end of a range whose start
-/// it left behind ([`RANGE_END`]: `到服务旅客的铁路人，…` cut from `从希望工程的代言人，…`). It depends on `first` alone, so
-/// [`runs`] asks it once for each clause.
+/// place in a ranking whose list it left behind ([`RANK`]), on the end of a range whose start
+/// it left behind ([`RANGE_END`]: `到服务旅客的铁路人，…` cut from `从希望工程的代言人，…`), or on a
+/// quotation whose speaker it left behind (`“复工备案272人…”` cut from `董云岳对记者说：“…”`). It
+/// depends on `first` alone, so [`runs`] asks it once for each clause.
 fn opens_well(clauses: &[&str], first: usize) -> bool {
     let words = words_of(clauses[first]);
     first == 0
         || !(PREDICATE_FIRST.is_match(words)
             || RANK.is_match(words)
             || RANGE_END.is_match(words)
+            || (words.starts_with(['“', '「']) && leads_into(clauses[first - 1]))
             || continues_purpose(clauses, first)
             || completes(words, clauses[first - 1]))
 }
@@ -576,7 +581,8 @@ fn opens_well(clauses: &[&str], first: usize) -> bool {
 /// only frame it), shown as `shown`, reads alone: it `opens` well ([`opens_well`]) and `stops`
 /// well ([`stops_well`]), closes the quotations and brackets it opens and none it does not,
 /// completes the pairs it opens, and neither answers a quotation it lacks, announces what
-/// follows, only says when and where ([`only_when_and_where`]), points back ([`leans_back`]),
+/// follows, only says when and where ([`only_when_and_where`], with the clauses before it:
+/// `深圳宝安国际机场安检通道处。` cut from after `2019年11月的一天上午，`), points back ([`leans_back`]),
 /// nor asks without its question mark ([`cut_from_question`]), nor trails off as the page's own
 /// sentence may (`资金支持、金融扶持、税费优惠……`: [`is_cut_off`]).
 fn reads_alone(
@@ -595,6 +601,7 @@ fn reads_alone(
         && !answers_quote(shown)
         && !points_ahead(shown)
         && !only_when_and_where(&clauses[first..end])
+        && !only_when_and_where(&clauses[..end])
         && !leans_back(&clauses[first..end], opening.saturating_sub(first))
         && !cut_from_question(clauses, first, end)
         && !is_cut_off(shown)
@@ -1039,6 +1046,26 @@ mod tests {
         assert!(can_end("他们坚守在岗位上，"), "a place one stays at");
         let listed = "对于居住环境的担心，镇党委副书记陈革胜重点做了3个介绍：吃水问题，道路问题，垃圾处理问题。";
         assert!(texts(listed).iter().all(|t| !t.ends_with("吃水问题。")), "{:?}", texts(listed));
+        // Nor after the first item of anything a colon leads into, counted or not.
+        let acted = "邮储银行北京分行已全面行动：线下保障，织密物理网点“防疫网”；线上优先，打造全天候金融“服务区”。";
+        assert!(texts(acted).iter().all(|t| !t.ends_with("线下保障。")), "{:?}", texts(acted));
+        assert!(texts(acted).contains(&"邮储银行北京分行已全面行动：线下保障，织密物理网点“防疫网”。".to_owned()));
+        // A quotation keeps who said it.
+        let quoted = "公司董事长董云岳对记者说：“复工备案272人，目前已全部到岗。”";
+        assert!(texts(quoted).iter().all(|t| !t.starts_with('“')), "{:?}", texts(quoted));
+        // Nor on a time or a span of it, a scene's place, an event by what held it, or on whose
+        // commission someone acts: the sentence goes on to say what happened.
+        for (open, not_after) in [
+            ("10年前，大山深处建起了农民辣椒合作社，现如今，“花孖辣椒”让每家每户增收一两千元。", "现如今"),
+            ("自2016年6月23日英国公投“脱欧”以来，1000余天，历经两次大选，“脱欧”终于成为现实。", "1000余天"),
+            ("2月20日在北京举行的2019年中国—东盟媒体交流年开幕式，聚合着关切期盼的目光。", "开幕式"),
+            ("2月26日，生态环境部部长李干杰受国务院委托，报告了国务院关于执法检查报告的研究处理情况。", "委托"),
+        ] {
+            let all = texts(open);
+            assert!(all.iter().all(|t| !t.ends_with(&format!("{not_after}。"))), "{all:?}");
+        }
+        let scene = "2019年11月的一天上午，深圳宝安国际机场安检通道处，一位36岁男性旅客突然心脏骤停晕倒。";
+        assert!(!texts(scene).iter().any(|t| t.ends_with("通道处。")), "{:?}", texts(scene));
         let sent = "中共中央政治局常委王沪宁22日上午，代表习近平总书记和党中央看望文化教育界知名人士。";
         assert!(texts(sent).iter().all(|t| !t.starts_with("代表")), "{:?}", texts(sent));
         let topic = "破解“谁来种地”“谁来兴村”等问题，既要种好梧桐树引进人才，也应搭好大舞台留住人才。";
@@ -1061,6 +1088,8 @@ mod tests {
     fn runs_complete_what_they_open() {
         let texts = |s: &str| -> Vec<String> { runs(s, 80, 6, usize::MAX).into_iter().map(|r| r.text).collect() };
         // Half of a correlative pair is no sentence: the other half is said later.
+        let seeming = "《流浪地球》看似异军突起，实则厚积薄发。";
+        assert!(texts(seeming).iter().all(|t| !t.ends_with("异军突起。")), "{:?}", texts(seeming));
         let pair = "增强金融服务实体经济的能力，不仅需要出台政策、提升服务水平，更要改进作风。";
         let all = texts(pair);
         assert!(all.iter().all(|t| !t.ends_with("提升服务水平。")), "{all:?}");
