@@ -521,7 +521,8 @@ fn whole_clause(clauses: &[&str], end: usize) -> String {
 /// ([`continues_purpose`]), and not before a clause that carries it on ([`CARRIES_ON`]) or
 /// completes what it takes ([`TAKEN_AS`]), nor on a first clause that is [`ABOUT_TO`], nor on
 /// the first item of what a colon leads into (`…已全面行动：线下保障，织密…；线上优先，…`,
-/// `…做了3个介绍：吃水问题，…`); where
+/// `…做了3个介绍：吃水问题，…`), nor on a quotation before the clause that says who spoke it
+/// (`“家庭是人生的第一个课堂…”，习近平总书记这样强调。`); where
 /// it closes the sentence, not on a colon ([`leads_into`]), and on a semicolon only after a
 /// clause that can end one (`从…，到减税降费总额超过2万亿元；` is part of a longer sentence).
 /// It depends on `end` alone, so [`runs`] asks it once for each clause.
@@ -536,6 +537,7 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
                 && !completes(next, clauses[end - 1])
                 && (end > 1 || !ABOUT_TO.is_match(words_of(clauses[0])))
                 && !(end > 1 && leads_into(clauses[end - 2]))
+                && !(words_of(clauses[end - 1]).ends_with(['”', '」']) && answers_quote(words_of(next)))
         }
     }
 }
@@ -1050,9 +1052,11 @@ mod tests {
         let acted = "邮储银行北京分行已全面行动：线下保障，织密物理网点“防疫网”；线上优先，打造全天候金融“服务区”。";
         assert!(texts(acted).iter().all(|t| !t.ends_with("线下保障。")), "{:?}", texts(acted));
         assert!(texts(acted).contains(&"邮储银行北京分行已全面行动：线下保障，织密物理网点“防疫网”。".to_owned()));
-        // A quotation keeps who said it.
+        // A quotation keeps who said it, before it or after.
         let quoted = "公司董事长董云岳对记者说：“复工备案272人，目前已全部到岗。”";
         assert!(texts(quoted).iter().all(|t| !t.starts_with('“')), "{:?}", texts(quoted));
+        let answered = "“家庭是人生的第一个课堂，父母是孩子的第一任老师”，习近平总书记这样强调。";
+        assert_eq!(texts(answered), [answered]);
         // Nor on a time or a span of it, a scene's place, an event by what held it, or on whose
         // commission someone acts: the sentence goes on to say what happened.
         for (open, not_after) in [
