@@ -71,7 +71,8 @@ pub const RUN_END: char = '。';
 /// (`…运回了地坪乡，一清理`), on the means by which the sentence goes on to say what was done
 /// (`…服务平台”通过打破部门壁垒`, `通过…这种方式`, `以…特困地区为对象`, `拿着…事实性证明`, `…在改革
 /// 定位上`; not `顺利通过验收`), on whose commission or invitation someone acts (`李干杰受国务院
-/// 委托`, `应…邀请`), on what is
+/// 委托`, `应…邀请`), on what something was built on (`…是在原央视动画公司基础上`) or the site
+/// where what follows happens (`…承建的苏丹上阿特巴拉大坝项目工地上`), on what is
 /// formed before it is named (`形成了以最低生活保障…为主体`), on one who advises
 /// before the advice (`研究员张流波建议`; not `提出了100多条建议`), inside a place or beyond one
 /// (`3日的人民大会堂宴会厅内`, `决定在海河医院以外`; not `降至2000例以内`, `畅销国内`), or on
@@ -93,7 +94,8 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"受[^，。；]{1,20}(?:委托|邀请|之邀|委派|指派|嘱托)|^应[^，。；]{1,24}(?:邀请|之邀)|",
         r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|^(?:靠着|凭着|依靠|借着)[^，。；了着过]{1,20}|",
         r"^(?:拿着|带着|揣着|握着|捧着|提着|背着|怀着|抱着|顶着|冒着|迎着|踏着|伴着|趁着|望着|看着|听着)[^，。；了过]{1,30}|",
-        r"在[^，。；]{1,16}(?:定位|层面|方面|问题|环节|领域|方向|思路|做法|安排|设计|机制|模式)上|",
+        r"在[^，。；]{1,16}(?:定位|层面|方面|问题|环节|领域|方向|思路|做法|安排|设计|机制|模式|基础|前提|框架)上|",
+        r"的[^，。；的了着过]{2,24}(?:工地|现场|赛场|舞台|田间|田野|码头|工厂|车间)上|",
         r"^(?:走在|行走在|穿行在|漫步在?|徜徉在)[^，。；]{1,30}(?:社区|小区|村|村头|村里|街|街道|街头|路上|巷|胡同|镇|乡间|校园|园区|厂区|田间|田埂|广场|公园|山间|林间|江边|河畔|湖畔)|",
         r"^(?:对|向|给)[^，。；了着过]{1,40}(?:人员|同志|干部|个人|集体|单位|企业|党员|群众)|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
         r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
@@ -268,10 +270,16 @@ static HELD_SETTING: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Whether `words`, a clause without its break, sets the scene of what the sentence says later
-/// ([`SUBORDINATE`] or a purpose, [`opens_purpose`], unless [`SETTING_THEN_SAYS`]).
+/// ([`SUBORDINATE`] or a purpose, [`opens_purpose`], unless [`SETTING_THEN_SAYS`]), after a
+/// connective that opens it (`但为了达到…验收标准`).
 fn sets_the_scene(words: &str) -> bool {
+    let words = CONNECTIVE.find(words).map_or(words, |m| &words[m.end()..]);
     (SUBORDINATE.is_match(words) || opens_purpose(words)) && !SETTING_THEN_SAYS.is_match(words)
 }
+
+/// A connective that opens a clause and ties it to the one before (`但`, `而`, `然而`).
+static CONNECTIVE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:但是|但|而且|而|可是|却|然而|不过)").expect("connective pattern"));
 
 /// Whether `words`, a clause without its break, opens a part the sentence completes later: a
 /// condition ([`CONDITION`]) or a setting ([`sets_the_scene`]).
@@ -508,11 +516,26 @@ fn leads_into(clause: &str) -> bool {
 /// or bracket it closes began in: the commas of `根据党中央关于“加大资金投入，保障好…”的精神，`
 /// are the quotation's, and the clause is opened by `根据`.
 fn whole_clause(clauses: &[&str], end: usize) -> String {
+    clauses[whole_clause_start(clauses, end)..end].concat()
+}
+
+/// Where [`whole_clause`] starts.
+fn whole_clause_start(clauses: &[&str], end: usize) -> usize {
     let mut start = end - 1;
     while start > 0 && !balanced(&clauses[start..end].concat()) {
         start -= 1;
     }
-    clauses[start..end].concat()
+    start
+}
+
+/// Whether `clauses[..end]` is a quotation that opens its sentence (`“我们坚持以正风肃纪反腐…各项
+/// 制度”，`), where the sentence goes on: what follows says who spoke it or what it means
+/// (`…，在…全会上，习近平总书记…具有重大指导意义。`), and the quotation alone is neither.
+fn opening_quotation(clauses: &[&str], end: usize) -> bool {
+    end < clauses.len()
+        && whole_clause_start(clauses, end) == 0
+        && text::trim(clauses[0]).starts_with(['“', '「'])
+        && words_of(clauses[end - 1]).ends_with(['”', '」'])
 }
 
 /// Whether a run of a sentence's `clauses` may stop after `clauses[end - 1]`: where the
@@ -522,7 +545,8 @@ fn whole_clause(clauses: &[&str], end: usize) -> String {
 /// completes what it takes ([`TAKEN_AS`]), nor on a first clause that is [`ABOUT_TO`], nor on
 /// the first item of what a colon leads into (`…已全面行动：线下保障，织密…；线上优先，…`,
 /// `…做了3个介绍：吃水问题，…`), nor on a quotation before the clause that says who spoke it
-/// (`“家庭是人生的第一个课堂…”，习近平总书记这样强调。`); where
+/// (`“家庭是人生的第一个课堂…”，习近平总书记这样强调。`) or on one that opens the sentence
+/// ([`opening_quotation`]); where
 /// it closes the sentence, not on a colon ([`leads_into`]), and on a semicolon only after a
 /// clause that can end one (`从…，到减税降费总额超过2万亿元；` is part of a longer sentence).
 /// It depends on `end` alone, so [`runs`] asks it once for each clause.
@@ -538,19 +562,23 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
                 && (end > 1 || !ABOUT_TO.is_match(words_of(clauses[0])))
                 && !(end > 1 && leads_into(clauses[end - 2]))
                 && !(words_of(clauses[end - 1]).ends_with(['”', '」']) && answers_quote(words_of(next)))
+                && !opening_quotation(clauses, end)
         }
     }
 }
 
 /// What someone does or says, said without who (`明确提出…`, `主持召开…`, `赞赏并支持…`,
-/// `对…工作作出全面部署`, `代表习近平总书记和党中央看望…`): a clause that opens so after a frame
-/// that held its subject (`习近平总书记在参加审议时，明确提出…`, `埃塞俄比亚总统表示，赞赏…`,
-/// `…书记王沪宁22日上午，代表…`) has lost it.
+/// `对…工作作出全面部署`, `代表习近平总书记和党中央看望…`, a verb and what it did, `危害了村民
+/// 健康`), or what follows from a condition (`列车运行就会不够平稳`): a clause that opens so after
+/// a frame that held its subject or its condition (`习近平总书记在参加审议时，明确提出…`,
+/// `埃塞俄比亚总统表示，赞赏…`, `…书记王沪宁22日上午，代表…`, `由于山寨食品…难以有保障，危害了…`,
+/// `当钢轨廓形偏离目标廓形时，列车运行就会…`) has lost it.
 static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:明确提出|提出|强调|指出|主持|出席|会见|看望|慰问|考察|视察|发表|作出|签署|宣布|来到|走进|",
         r"赞赏|赞扬|感谢|祝贺|欢迎|坚信|相信|愿意|愿同|愿与|愿为|希望|代表(?:习近平|党中央|中共中央|国务院|中央军委)|",
-        r"对[^，。；]{1,30}(?:作出|做出|进行|开展|给予|提出)(?:了)?(?:全面|具体|专门|系统)?(?:部署|安排|要求|批示|指示))"
+        r"对[^，。；]{1,30}(?:作出|做出|进行|开展|给予|提出)(?:了)?(?:全面|具体|专门|系统)?(?:部署|安排|要求|批示|指示)|",
+        r"\p{Han}{2}了[^，。；]|[^，。；]{0,12}(?:就会|就能|就可以|就要|就将|便会|便能|便可|才能|才会|才可以))"
     ))
     .expect("predicate opening pattern")
 });
@@ -565,8 +593,9 @@ static RANK: LazyLock<Regex> = LazyLock::new(|| {
 /// a predicate whose subject it left behind ([`PREDICATE_FIRST`]), on what carries on a purpose
 /// ([`continues_purpose`]), on what completes a clause it left behind ([`TAKEN_AS`]), on a
 /// place in a ranking whose list it left behind ([`RANK`]), on the end of a range whose start
-/// it left behind ([`RANGE_END`]: `到服务旅客的铁路人，…` cut from `从希望工程的代言人，…`), or on a
-/// quotation whose speaker it left behind (`“复工备案272人…”` cut from `董云岳对记者说：“…”`). It
+/// it left behind ([`RANGE_END`]: `到服务旅客的铁路人，…` cut from `从希望工程的代言人，…`), on a
+/// quotation whose speaker it left behind (`“复工备案272人…”` cut from `董云岳对记者说：“…”`), or
+/// on one of a group it left behind (`…施工队是其中的“夜行者”` cut from `在…的人群中，`). It
 /// depends on `first` alone, so [`runs`] asks it once for each clause.
 fn opens_well(clauses: &[&str], first: usize) -> bool {
     let words = words_of(clauses[first]);
@@ -574,6 +603,7 @@ fn opens_well(clauses: &[&str], first: usize) -> bool {
         || !(PREDICATE_FIRST.is_match(words)
             || RANK.is_match(words)
             || RANGE_END.is_match(words)
+            || words.contains("其中")
             || (words.starts_with(['“', '「']) && leads_into(clauses[first - 1]))
             || continues_purpose(clauses, first)
             || completes(words, clauses[first - 1]))
@@ -1057,17 +1087,33 @@ mod tests {
         assert!(texts(quoted).iter().all(|t| !t.starts_with('“')), "{:?}", texts(quoted));
         let answered = "“家庭是人生的第一个课堂，父母是孩子的第一任老师”，习近平总书记这样强调。";
         assert_eq!(texts(answered), [answered]);
-        // Nor on a time or a span of it, a scene's place, an event by what held it, or on whose
-        // commission someone acts: the sentence goes on to say what happened.
+        // Nor on a time or a span of it, an event by what held it, or on whose commission
+        // someone acts: the sentence goes on to say what happened.
         for (open, not_after) in [
             ("10年前，大山深处建起了农民辣椒合作社，现如今，“花孖辣椒”让每家每户增收一两千元。", "现如今"),
             ("自2016年6月23日英国公投“脱欧”以来，1000余天，历经两次大选，“脱欧”终于成为现实。", "1000余天"),
             ("2月20日在北京举行的2019年中国—东盟媒体交流年开幕式，聚合着关切期盼的目光。", "开幕式"),
             ("2月26日，生态环境部部长李干杰受国务院委托，报告了国务院关于执法检查报告的研究处理情况。", "委托"),
+            // Nor on a quotation that opens the sentence, a site or a basis: what follows says
+            // what they mean.
+            ("“我们坚持以正风肃纪反腐凝聚党心军心民心，健全各项制度”，在全会上，习近平总书记明确提出要求。", "制度”"),
+            ("“我们修建的三座大坝成为新纸币的背景图了！”三峡中水电承建的大坝项目工地上，这一消息迅速传遍了每个角落。", "工地上"),
+            ("央视动漫集团是在原央视动画公司基础上，汇聚总台相关资源成立的。", "基础上"),
         ] {
             let all = texts(open);
             assert!(all.iter().all(|t| !t.ends_with(&format!("{not_after}。"))), "{all:?}");
         }
+        // Nor, cut from its sentence, on a predicate whose subject or condition it left behind.
+        for (held, rest) in [
+            ("由于山寨食品在质量上难以有保障，危害了村民健康，整治农村山寨食品已经刻不容缓。", "危害了"),
+            ("当钢轨廓形偏离目标廓形时，列车运行就会不够平稳且噪音增大。", "列车运行"),
+        ] {
+            assert!(texts(held).iter().all(|t| !t.starts_with(rest)), "{:?}", texts(held));
+        }
+        let among = "在为高铁安全运行而默默奉献的人群中，武汉大机段的高铁打磨施工队是其中的“夜行者”。";
+        assert!(texts(among).iter().all(|t| !t.starts_with("武汉")), "{:?}", texts(among));
+        let aimed = "虽然只有800米的长度，但为了达到高铁钢轨打磨验收标准，打磨车每行驶一趟只能打磨出20米。";
+        assert!(texts(aimed).iter().all(|t| !t.ends_with("验收标准。")), "{:?}", texts(aimed));
         let scene = "2019年11月的一天上午，深圳宝安国际机场安检通道处，一位36岁男性旅客突然心脏骤停晕倒。";
         assert!(!texts(scene).iter().any(|t| t.ends_with("通道处。")), "{:?}", texts(scene));
         let sent = "中共中央政治局常委王沪宁22日上午，代表习近平总书记和党中央看望文化教育界知名人士。";
