@@ -61,7 +61,8 @@ pub const RUN_END: char = '。';
 /// `推广总站组织市县农技人员`), on a surprise whose point comes next (`于翠没想到自己60多岁了，
 /// 还能在家门口挣工资`), on the circumstance of an action still to come (`专机在2架缅甸战机
 /// 护航下`, `当室内有较大空间，并有开窗条件情况下`), on the height or angle from which someone
-/// goes on to act (`习近平总书记从…全局和战略高度`), on whom someone
+/// goes on to act (`习近平总书记从…全局和战略高度`, `…全会站在党和国家事业全局和战略高度`), on an item
+/// a list goes on to tell (`今年过年家里两件大事，头一件`), on whom someone
 /// speaks for (`习近平总书记首先代表党中央和国务院`), on what someone or something is in a role
 /// (`双周协商座谈会作为协商民主平台`; not what is taken as something, `把创新作为第一动力`), or on
 /// whom the sentence goes on to speak of (`说起…主任付秀秀`), on the meeting at which what the
@@ -100,9 +101,10 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"^(?:对|向|给)[^，。；了着过]{1,40}(?:人员|同志|干部|个人|集体|单位|企业|党员|群众)|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
         r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
-        r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|从[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?|",
+        r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|(?:从|站在|立足于?)[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?|",
         r"代表(?:党中央|中共中央|中央|国务院|中央军委|政府|全国|全体|各族|本人|我们|我|公司|集团)[^，。；了着过]{0,16}|",
-        r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24}|^(?:说起|提起|谈起|讲起|说到|谈到)[^，。；]+)$"
+        r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24}|^(?:说起|提起|谈起|讲起|说到|谈到)[^，。；]+|",
+        r"^(?:头一|第[一二三四五六七八九十]+|其[一二三四五])(?:件|个|条|点|项|次)?(?:事)?)$"
     ))
     .expect("open-ended clause pattern")
 });
@@ -385,14 +387,14 @@ fn only_when_and_where(clauses: &[&str]) -> bool {
 
 /// A clause that only frames what the sentence says: when (`今天下午，`, `前三季度，`, and every
 /// clause that only says when, [`WHEN_ONLY`]), on whose word or by what arrangement
-/// (`据新华社报道，`, `按照省委统一安排，`, `他表示，`), or under what condition (`随着春节临近，`,
-/// `在疫情防控中，`). A run may open after such clauses; after any other, it would open without
+/// (`据新华社报道，`, `按照省委统一安排，`, `他表示，`, `细问原委，`), or under what condition
+/// (`随着春节临近，`, `在疫情防控中，`). A run may open after such clauses; after any other, it would open without
 /// its subject (`与企业职工面对面互动交流，…`), or leave out what the sentence says: a clause
 /// that opens with a time and goes on (`去年全村旅游收入6500万元，`, `当前正是关键时期，`)
 /// says something, and frames nothing.
 static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:据|按照|根据|依据|截至|经过|正值|正逢|时值|适逢)|",
+        r"^(?:据|按照|根据|依据|截至|经过|正值|正逢|时值|适逢)|^(?:细问|细究|究其|追问|问起|问及)[^，。；]{0,6}$|",
         r"(?:[\d〇一二三四五六七八九十](?:日|月|年|分)|时|上午|下午|晚上|晚|凌晨|期间|以来|之际|季度|年度|获悉|",
         r"了解到|介绍|报道|消息|统计|",
         r"说|表示|指出|认为|强调|透露|显示|表明|发现|看到|看来|得知|才知|知道|听说)$"
@@ -541,7 +543,8 @@ fn opening_quotation(clauses: &[&str], end: usize) -> bool {
 /// Whether a run of a sentence's `clauses` may stop after `clauses[end - 1]`: where the
 /// sentence goes on, after a clause that can end one ([`can_end`], asked of the whole clause a
 /// closing quotation belongs to, [`whole_clause`]) that carries on no purpose
-/// ([`continues_purpose`]), and not before a clause that carries it on ([`CARRIES_ON`]) or
+/// ([`continues_purpose`]), and not before a clause that carries it on ([`CARRIES_ON`]), says
+/// what follows from it ([`CONSEQUENCE`]) or
 /// completes what it takes ([`TAKEN_AS`]), nor on a first clause that is [`ABOUT_TO`], nor on
 /// the first item of what a colon leads into (`…已全面行动：线下保障，织密…；线上优先，…`,
 /// `…做了3个介绍：吃水问题，…`), nor on a quotation before the clause that says who spoke it
@@ -558,6 +561,7 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
             can_end(&whole_clause(clauses, end))
                 && !continues_purpose(clauses, end - 1)
                 && !CARRIES_ON.is_match(text::trim(next))
+                && !CONSEQUENCE.is_match(text::trim(next))
                 && !completes(next, clauses[end - 1])
                 && (end > 1 || !ABOUT_TO.is_match(words_of(clauses[0])))
                 && !(end > 1 && leads_into(clauses[end - 2]))
@@ -569,18 +573,25 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
 
 /// What someone does or says, said without who (`明确提出…`, `主持召开…`, `赞赏并支持…`,
 /// `对…工作作出全面部署`, `代表习近平总书记和党中央看望…`, a verb and what it did, `危害了村民
-/// 健康`), or what follows from a condition (`列车运行就会不够平稳`): a clause that opens so after
-/// a frame that held its subject or its condition (`习近平总书记在参加审议时，明确提出…`,
-/// `埃塞俄比亚总统表示，赞赏…`, `…书记王沪宁22日上午，代表…`, `由于山寨食品…难以有保障，危害了…`,
-/// `当钢轨廓形偏离目标廓形时，列车运行就会…`) has lost it.
+/// 健康`): a clause that opens so after a frame that held its subject (`习近平总书记在参加审议时，
+/// 明确提出…`, `埃塞俄比亚总统表示，赞赏…`, `…书记王沪宁22日上午，代表…`, `由于山寨食品…难以有
+/// 保障，危害了…`) has lost it.
 static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:明确提出|提出|强调|指出|主持|出席|会见|看望|慰问|考察|视察|发表|作出|签署|宣布|来到|走进|",
         r"赞赏|赞扬|感谢|祝贺|欢迎|坚信|相信|愿意|愿同|愿与|愿为|希望|代表(?:习近平|党中央|中共中央|国务院|中央军委)|",
         r"对[^，。；]{1,30}(?:作出|做出|进行|开展|给予|提出)(?:了)?(?:全面|具体|专门|系统)?(?:部署|安排|要求|批示|指示)|",
-        r"\p{Han}{2}了[^，。；]|[^，。；]{0,12}(?:就会|就能|就可以|就要|就将|便会|便能|便可|才能|才会|才可以))"
+        r"\p{Han}{2}了[^，。；])"
     ))
     .expect("predicate opening pattern")
+});
+
+/// A clause that says what follows from a condition the clause before it sets (`列车运行就会不够
+/// 平稳`, `老百姓的舒服度就好一点`, `才能赢得信任`): a run cut from the sentence neither opens on it,
+/// having left the condition behind (`当钢轨廓形偏离目标廓形时，`), nor stops before it, on the
+/// condition alone (`我们不舒服一点、不自在一点。`).
+static CONSEQUENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[^，。；]{0,12}(?:就|便|才)(?:会|能|可以|可|要|将|好|更|越|不)").expect("consequence pattern")
 });
 
 /// A place in a ranking (`位列第132位`, `排名第三`): without the list it is a place in, which a
@@ -590,7 +601,8 @@ static RANK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Whether a run may open at `clauses[first]`: at its sentence's start, or, cut from it, not on
-/// a predicate whose subject it left behind ([`PREDICATE_FIRST`]), on what carries on a purpose
+/// a predicate whose subject it left behind ([`PREDICATE_FIRST`]), on a consequence whose
+/// condition it left behind ([`CONSEQUENCE`]), on what carries on a purpose
 /// ([`continues_purpose`]), on what completes a clause it left behind ([`TAKEN_AS`]), on a
 /// place in a ranking whose list it left behind ([`RANK`]), on the end of a range whose start
 /// it left behind ([`RANGE_END`]: `到服务旅客的铁路人，…` cut from `从希望工程的代言人，…`), on a
@@ -601,6 +613,7 @@ fn opens_well(clauses: &[&str], first: usize) -> bool {
     let words = words_of(clauses[first]);
     first == 0
         || !(PREDICATE_FIRST.is_match(words)
+            || CONSEQUENCE.is_match(words)
             || RANK.is_match(words)
             || RANGE_END.is_match(words)
             || words.contains("其中")
@@ -1110,6 +1123,15 @@ mod tests {
         ] {
             assert!(texts(held).iter().all(|t| !t.starts_with(rest)), "{:?}", texts(held));
         }
+        let stands = "党的十九届四中全会站在党和国家事业全局和战略高度，对坚持和完善中国特色社会主义制度作出部署。";
+        let counted = "今年过年家里两件大事，头一件，2015年被确定为建档立卡贫困户的老吴脱了贫。";
+        let condition = "习近平总书记强调，我们不舒服一点、不自在一点，老百姓的舒服度就好一点。";
+        for (open, not_after) in [(stands, "高度"), (counted, "头一件"), (condition, "不自在一点")] {
+            assert!(texts(open).iter().all(|t| !t.ends_with(&format!("{not_after}。"))), "{:?}", texts(open));
+        }
+        let asked = "细问原委，这与巧换赛道、开辟市场新空间大有关系。";
+        assert_eq!(opening_clauses(asked), 1);
+        assert!(texts(asked).is_empty(), "{:?}", texts(asked));
         let among = "在为高铁安全运行而默默奉献的人群中，武汉大机段的高铁打磨施工队是其中的“夜行者”。";
         assert!(texts(among).iter().all(|t| !t.starts_with("武汉")), "{:?}", texts(among));
         let aimed = "虽然只有800米的长度，但为了达到高铁钢轨打磨验收标准，打磨车每行驶一趟只能打磨出20米。";

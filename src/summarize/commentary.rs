@@ -127,17 +127,17 @@ impl Commentary {
 /// A commentary's sentence that tells rather than argues: what happened on a day
 /// (`当地时间1月8日，…`, `2月，…`, `2月20日在北京举行的…开幕式，…`), what a drama, film or book
 /// shows (`在系列剧第一部《回家》里，…`), what the writer or a reporter saw (`笔者去吉林桦甸市采访，…`,
-/// `我与中国结缘已有30多年`), what someone said (`中国乒协主席刘国梁表示，…`, `习近平总书记强调，…`,
-/// a quotation, `“您的后备箱没关好，我已帮您关好。”`), what a video, a finding or the figures show
-/// (`视频里，…`, `经查，…`, `支付宝五福数据显示，…`). A commentary opens on such a peg and argues
-/// after it; behind [`LEAD_IN`] it would read as the writer's argument (`文章认为，视频里，1岁多的
-/// 小朋友…`). `我们`, `我国` and the like argue.
+/// `我与中国结缘已有30多年`, `作为外交官，我经常翻阅…`), what someone said (`中国乒协主席刘国梁
+/// 表示，…`, `习近平总书记强调，…`, a quotation, `“您的后备箱没关好，我已帮您关好。”`), what a
+/// video, a finding or the figures show (`视频里，…`, `经查，…`, `支付宝五福数据显示，…`). A
+/// commentary opens on such a peg and argues after it; behind [`LEAD_IN`] it would read as the
+/// writer's argument (`文章认为，视频里，1岁多的小朋友…`). `我们`, `我国` and the like argue.
 static TELLS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:当地时间|近日|日前|前不久|不久前|前些天|前几天|前段时间|最近|昨天|前天|上周|上月|",
         r"(?:\d+|[一二三四五六七八九十]+)月(?:(?:\d+|[一二三四五六七八九十]+)日|[，,上中下初底])|\d{4}年\d{1,2}月|\d+日[上下晚早凌]|",
         r"在[^，。；]{0,12}(?:《[^》]{1,20}》|剧|电影|影片|纪录片|短片|节目|视频|直播|小说)[^，。；]{0,6}(?:里|中|上)[，,]|",
-        r"笔者|记者|我(?:[^们国省市区县军党方])|“|",
+        r"笔者|记者|(?:作为[^，。；]{1,16}[，,])?我(?:[^们国省市区县军党方])|“|",
         r"视频里|视频中|画面中|画面里|镜头里|镜头前|网上有|有网友|经查|据[^，。；]{1,16}(?:报道|统计|介绍|消息)|",
         r"[^，。；：“”]{0,16}(?:数据|统计|调查|报告)显示|",
         r"[^，。；：“”]{2,24}(?:表示|强调|指出|[^该是来话以么地]说|称|坦言|直言|介绍|回忆|感慨|告诉记者)[，,：:])"
@@ -201,6 +201,7 @@ mod tests {
             "当地时间1月8日，在瑞士洛桑举行的国际奥委会执委会会议上传来消息：武术成为青奥会正式比赛项目。",
             "笔者去吉林桦甸市采访，碰到一件暖心事儿。",
             "我与中国结缘已有30多年。",
+            "作为外交官，我经常翻阅世界历史书籍。",
             "视频里，1岁多的小朋友摇摇摆摆在路上走着。",
             "中国乒协主席刘国梁表示，“到了奥运年，大家都忘记了过年的感觉。”",
             "经查，张新甫在其妻已出现症状的情况下仍为其父亲违规操办寿宴。",
