@@ -41,12 +41,18 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A place or thing named by pointing at it (`在这里`, `那儿`, `此地`, `这些答案`, `这个项目`,
-/// `这一数据`, `这两条线路`, `远不止于此`, `记者就此专访`): in a sentence's first clause, it
-/// points back at what was named before (`中共中央、国务院在这里举行…`, `寻找这些答案的过程，…`),
-/// wherever it stands.
+/// `这一数据`, `这两条线路`, `从这本教科书中`, `远不止于此`, `记者就此专访`): in a sentence's
+/// first clause, it points back at what was named before (`中共中央、国务院在这里举行…`,
+/// `寻找这些答案的过程，…`), wherever it stands; `该…` within its first few characters
+/// (`目前该镇`, not `应该`, nor the company the clause has just named in `乌克兰国际航空公司8日就
+/// 该公司一架客机…`).
 static POINTED_AT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"这里|这儿|这附近|这一带|那里|那儿|此地|此处|于此|就此|对此|为此|据此|由此|这(?:些|个|种|类|项|次|位|名|座|条|件|样的|[一两二三四五六七八九十几])|那(?:些|个|种|位)")
-        .expect("pointed-at pattern")
+    Regex::new(concat!(
+        r"这里|这儿|这附近|这一带|那里|那儿|此地|此处|于此|就此|对此|为此|据此|由此|",
+        r"这(?:些|个|种|类|项|次|位|名|座|条|件|本|部|份|张|家|所|段|场|批|篇|幅|番|样的|[一两二三四五六七八九十几])|那(?:些|个|种|位)|",
+        r"^(?:[^，。；应]{0,6}[^，。；应])?该(?:镇|村|市|县|区|省|国|公司|企业|医院|学校|校|院|局|中心|项目|案)"
+    ))
+    .expect("pointed-at pattern")
 });
 
 /// Whether `sentence` opens with a word that points back at text before it ([`POINTS_BACK`]),
@@ -382,6 +388,8 @@ mod tests {
             "可就在一年前，同一个院子，上演的却是一场完全不和谐的景象。",
             "与之相比，正面描写中国工人的文艺作品却不多。",
             "相比之下，东部地区增速放缓。",
+            "从这本教科书中，探寻生命的意义。",
+            "目前该镇已经劝散红白喜事30多场。",
         ] {
             assert!(points_back(s), "{s}");
         }
@@ -397,6 +405,8 @@ mod tests {
             "更多的村民用上了自来水。",
             "大家来到广场，在这里合影留念。",
             "可持续发展是根本之策。",
+            "我们应该区分不同情况。",
+            "乌克兰国际航空公司8日就该公司一架客机在伊朗坠机举行新闻发布会。",
         ] {
             assert!(!points_back(s), "{s}");
         }
