@@ -65,7 +65,8 @@ pub const RUN_END: char = '。';
 /// a list goes on to tell (`今年过年家里两件大事，头一件`), on whom someone
 /// speaks for (`习近平总书记首先代表党中央和国务院`), on what someone or something is in a role
 /// (`双周协商座谈会作为协商民主平台`; not what is taken as something, `把创新作为第一动力`), or on
-/// whom the sentence goes on to speak of (`说起…主任付秀秀`), on the meeting at which what the
+/// whom the sentence goes on to speak of (`说起…主任付秀秀`), on the first sight of someone whose
+/// doing comes next (`初见…教授、博导仲跻昆`), on the meeting at which what the
 /// sentence reports took place (`…新气息：会上`) or the sky above which it happens (`…麦田上空`),
 /// on the case whose course comes next (`…涉嫌受贿一案`), on what is left aside for what comes
 /// next (`除采用双防抖技术`, which goes on `还…`), on the look whose finding comes next
@@ -104,6 +105,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|(?:从|站在|立足于?)[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?|",
         r"代表(?:党中央|中共中央|中央|国务院|中央军委|政府|全国|全体|各族|本人|我们|我|公司|集团)[^，。；了着过]{0,16}|",
         r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24}|^(?:说起|提起|谈起|讲起|说到|谈到)[^，。；]+|",
+        r"^(?:初见|初识|初次见到|第一次见到)[^，。；了]{1,30}|",
         r"^(?:头一|第[一二三四五六七八九十]+|其[一二三四五])(?:件|个|条|点|项|次)?(?:事)?)$"
     ))
     .expect("open-ended clause pattern")
@@ -572,15 +574,17 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
 }
 
 /// What someone does or says, said without who (`明确提出…`, `主持召开…`, `赞赏并支持…`,
-/// `对…工作作出全面部署`, `代表习近平总书记和党中央看望…`, a verb and what it did, `危害了村民
-/// 健康`): a clause that opens so after a frame that held its subject (`习近平总书记在参加审议时，
-/// 明确提出…`, `埃塞俄比亚总统表示，赞赏…`, `…书记王沪宁22日上午，代表…`, `由于山寨食品…难以有
-/// 保障，危害了…`) has lost it.
+/// `对…工作作出全面部署`, `对中国人民积极抗击疫情表示支持`, `代表习近平总书记和党中央看望…`,
+/// a verb and what it did, `危害了村民健康`): a clause that opens so after a frame that held its
+/// subject (`习近平总书记在参加审议时，明确提出…`, `埃塞俄比亚总统表示，赞赏…`, `…书记王沪宁22日
+/// 上午，代表…`, `由于山寨食品…难以有保障，危害了…`, `…接受本报记者采访时，对…表示支持`) has lost
+/// it.
 static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:明确提出|提出|强调|指出|主持|出席|会见|看望|慰问|考察|视察|发表|作出|签署|宣布|来到|走进|",
         r"赞赏|赞扬|感谢|祝贺|欢迎|坚信|相信|愿意|愿同|愿与|愿为|希望|代表(?:习近平|党中央|中共中央|国务院|中央军委)|",
         r"对[^，。；]{1,30}(?:作出|做出|进行|开展|给予|提出)(?:了)?(?:全面|具体|专门|系统)?(?:部署|安排|要求|批示|指示)|",
+        r"对[^，。；]{1,30}(?:表示|表达|致以)|",
         r"\p{Han}{2}了[^，。；])"
     ))
     .expect("predicate opening pattern")
@@ -1123,6 +1127,10 @@ mod tests {
         ] {
             assert!(texts(held).iter().all(|t| !t.starts_with(rest)), "{:?}", texts(held));
         }
+        let seen = "“青春若逝去，或许继承者会来！”初见北京大学教授仲跻昆，他就朗诵起自己翻译的诗歌。";
+        assert!(texts(seen).iter().all(|t| !t.ends_with("仲跻昆。")), "{:?}", texts(seen));
+        let backed = "埃及《消息晚报》总编辑贾迈勒·侯赛因日前接受本报记者采访时，对中国人民积极抗击疫情表示支持。";
+        assert!(texts(backed).iter().all(|t| !t.starts_with("对中国")), "{:?}", texts(backed));
         let stands = "党的十九届四中全会站在党和国家事业全局和战略高度，对坚持和完善中国特色社会主义制度作出部署。";
         let counted = "今年过年家里两件大事，头一件，2015年被确定为建档立卡贫困户的老吴脱了贫。";
         let condition = "习近平总书记强调，我们不舒服一点、不自在一点，老百姓的舒服度就好一点。";

@@ -169,7 +169,7 @@ static OPENING_CIRCUMSTANCE: LazyLock<Regex> = LazyLock::new(|| {
 /// `因此，`): a summary's sentence stands alone, so it goes.
 static OPENING_CONNECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:同时|与此同时|此外|另外|除此之外|另一方面|因此|所以|对此|为此|然而|不过|但是|而且|并且|其次|再次|最后|总之)[，,]\s*",
+        r"^(?:同时|与此同时|此外|另外|除此之外|另一方面|因此|所以|对此|为此|然而|不过|但是|而且|并且|首先|其次|再次|最后|总之)[，,]\s*",
     )
     .expect("opening connective pattern")
 });
