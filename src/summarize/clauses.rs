@@ -390,10 +390,10 @@ fn only_when_and_where(clauses: &[&str]) -> bool {
 /// A clause that only frames what the sentence says: when (`今天下午，`, `前三季度，`, and every
 /// clause that only says when, [`WHEN_ONLY`]), on whose word or by what arrangement
 /// (`据新华社报道，`, `按照省委统一安排，`, `他表示，`, `细问原委，`), or under what condition
-/// (`随着春节临近，`, `在疫情防控中，`). A run may open after such clauses; after any other, it would open without
-/// its subject (`与企业职工面对面互动交流，…`), or leave out what the sentence says: a clause
-/// that opens with a time and goes on (`去年全村旅游收入6500万元，`, `当前正是关键时期，`)
-/// says something, and frames nothing.
+/// (`随着春节临近，`, `在疫情防控中，`). A run may open after such clauses; after any other, it
+/// would open without its subject (`与企业职工面对面互动交流，…`), or leave out what the sentence
+/// says: a clause that opens with a time and goes on (`去年全村旅游收入6500万元，`, `当前正是关键
+/// 时期，`) says something, and frames nothing.
 static FRAMING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:据|按照|根据|依据|截至|经过|正值|正逢|时值|适逢)|^(?:细问|细究|究其|追问|问起|问及)[^，。；]{0,6}$|",
@@ -418,9 +418,10 @@ static DONE_ON_A_DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
 /// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`, `只有…才…`,
-/// `只要…就…`, `无论…都…`, `越是…越…`, `一手抓…一手抓…`, `一边…一边…`, `看似…实则…`. A unit that holds the
-/// first half and not the second stops halfway (`…不仅需要出台政策。`, `…小到一针一线。`, `只有聚焦难题，
-/// 打好组合拳。`): the sentence, or the next, says the rest.
+/// `只要…就…`, `无论…都…`, `越是…越…`, `一手抓…一手抓…`, `一边…一边…`, `看似…实则…`. A unit
+/// that holds the first half and not the second stops halfway (`…不仅需要出台政策。`, `…小到一针
+/// 一线。`, `只有聚焦难题，打好组合拳。`, `《流浪地球》看似异军突起。`): the sentence, or the next,
+/// says the rest.
 static CORRELATIVES: LazyLock<[(Regex, Regex); 12]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
@@ -585,7 +586,7 @@ static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
         r"赞赏|赞扬|感谢|祝贺|欢迎|坚信|相信|愿意|愿同|愿与|愿为|希望|代表(?:习近平|党中央|中共中央|国务院|中央军委)|",
         r"对[^，。；]{1,30}(?:作出|做出|进行|开展|给予|提出)(?:了)?(?:全面|具体|专门|系统)?(?:部署|安排|要求|批示|指示)|",
         r"对[^，。；]{1,30}(?:表示|表达|致以)|",
-        r"\p{Han}{2}了[^，。；])"
+        r"\p{Han}{2}了[^解，。；])"
     ))
     .expect("predicate opening pattern")
 });

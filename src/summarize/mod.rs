@@ -362,9 +362,9 @@ impl Summarizer {
 /// where `frame` allows, the article is no dispatch nor a reporter's (a dateline, a reporter's
 /// byline) and the commentary model is sure ([`frames`]), and then open it on what the writer
 /// argues rather than on a peg the article tells ([`commentary::tells`], asked of each sentence
-/// as written: shown, `不久前，在…大赛上，…夺冠。` loses the `不久前，` that tells it); for a text long enough for more than one
-/// sentence, take the clauses of one or two sentences the compressor rates best
-/// ([`compress_longer_text`]); or else
+/// as written: shown, `不久前，在…大赛上，…夺冠。` loses the `不久前，` that tells it); for a text
+/// long enough for more than one sentence, take the clauses of one or two sentences the
+/// compressor rates best ([`compress_longer_text`]); or else
 /// fill the budget in pick order with the sentences that stand alone ([`standing_alone`],
 /// [`fill_framed`]), and trim a best sentence over the budget to the clauses the trimmer rates
 /// best ([`trim_sentence_over_budget`]). The trainer measures what this gives.
