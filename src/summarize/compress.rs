@@ -120,12 +120,16 @@ impl<'a> Text<'a> {
     }
 
     /// The units within `max_chars`: each embedded sentence's runs of up to [`MAX_CLAUSES`]
-    /// clauses, and the sentence whole where it fits and stands alone; at most [`MAX_UNITS`].
+    /// clauses, and the sentence whole where it fits and stands alone, of every sentence that is
+    /// not someone's words alone ([`readable::only_quoted`]); at most [`MAX_UNITS`].
     /// A run that only says what the heading says (`…会议强调，加快现代化经济体系建设。` under
     /// `加快现代化经济体系建设`) tells the reader nothing more, and is none.
     pub fn units(&self, max_chars: usize) -> Vec<Unit> {
         let mut out = Vec::new();
         for (k, sentence) in self.sentences[..self.embedded()].iter().enumerate() {
+            if readable::only_quoted(&sentence.text) {
+                continue;
+            }
             let mut runs = clauses::runs(&sentence.text, max_chars, MIN_CHARS, MAX_CLAUSES);
             runs.retain(|r| !self.heading.contains(&letters(&r.text)));
             let of = text::clauses(&sentence.text).len();
@@ -327,13 +331,19 @@ mod tests {
         let units = units_of(&restated, &[0.3], "加快现代化经济体系建设（深入学习）");
         assert!(units.iter().all(|u| u.run.text != "加快现代化经济体系建设。"), "{units:?}");
         assert!(!units_of(&restated, &[0.3], "稳住经济基本盘").is_empty());
-        // A cry too short to say anything is a unit, but no summary alone.
+        // A cry, someone's words alone, is no unit: the summary would give it with no one to
+        // say it.
         let cry = ["“打铁火喽！”", "罗庄村的村民最期待的当数新春庙会晚上那场打铁火仪式了。"];
         let units = units_of(&cry, &[0.3, 0.1], "打铁火");
-        assert!(units.iter().any(|u| u.run.text == "“打铁火喽！”"), "{units:?}");
-        let cried = super::combos(&units, 80);
-        assert!(cried.iter().all(|&c| c.1.is_some() || units[c.0].chars >= MIN_CHARS), "{cried:?}");
-        assert!(!cried.is_empty());
+        assert!(units.iter().all(|u| u.sentence == 1), "{units:?}");
+        assert!(!super::combos(&units, 80).is_empty());
+        // One too short to say anything is no summary alone.
+        let short = ["铁火飞溅。", "罗庄村的村民最期待的当数新春庙会晚上那场打铁火仪式了。"];
+        let units = units_of(&short, &[0.3, 0.1], "打铁火");
+        assert!(units.iter().any(|u| u.run.text == "铁火飞溅。"), "{units:?}");
+        let cut = super::combos(&units, 80);
+        assert!(cut.iter().all(|&c| c.1.is_some() || units[c.0].chars >= MIN_CHARS), "{cut:?}");
+        assert!(!cut.is_empty());
         // A question is no part of a summary.
         let asked = [
             "武汉已建成16家方舱医院，累计收治患者1万余人。",

@@ -166,10 +166,11 @@ static OPENING_CIRCUMSTANCE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A sentence's opening connective, which ties it to the sentence before (`同时，`, `此外，`,
-/// `因此，`): a summary's sentence stands alone, so it goes.
+/// `因此，`), or the dash that hands it a quotation before (`——全国政协委员李景虹…表示，…` after
+/// `“传染病防控没有‘局外人’。”`): a summary's sentence stands alone, so it goes.
 static OPENING_CONNECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:同时|与此同时|此外|另外|除此之外|另一方面|因此|所以|对此|为此|然而|不过|但是|而且|并且|首先|其次|再次|最后|总之)[，,]\s*",
+        r"^(?:——|(?:同时|与此同时|此外|另外|除此之外|另一方面|因此|所以|对此|为此|然而|不过|但是|而且|并且|首先|其次|再次|最后|总之)[，,])\s*",
     )
     .expect("opening connective pattern")
 });
@@ -423,7 +424,8 @@ fn compress_longer_text(
 /// `ranking` without the sentences that open by pointing back at text before them
 /// ([`readable::points_back`]: `这`, `该`, `但`): a reader of the summary does not have what they
 /// point at; nor those that trail off as the page may let a list do (`…稳岗就业……`:
-/// [`readable::is_cut_off`]), which read as a summary cut short. `ranking` itself where every
+/// [`readable::is_cut_off`]), which read as a summary cut short; nor someone's words alone, whose
+/// speaker another sentence names ([`readable::only_quoted`]). `ranking` itself where every
 /// sentence does. Nor, after the first, the sentences that repeat one ranked before them
 /// ([`readable::repeats`]: `到2024年，贵州省民政厅将培养3.7万名养老专业人才。` and
 /// `贵州省民政厅将培养3.7万名养老专业人才。`): a summary says each thing once.
@@ -431,7 +433,10 @@ pub fn standing_alone(candidates: &[Sentence], ranking: &[usize]) -> Vec<usize> 
     let alone: Vec<usize> = ranking
         .iter()
         .copied()
-        .filter(|&i| !readable::points_back(&candidates[i].text) && !readable::is_cut_off(&candidates[i].text))
+        .filter(|&i| {
+            let text = &candidates[i].text;
+            !readable::points_back(text) && !readable::is_cut_off(text) && !readable::only_quoted(text)
+        })
         .collect();
     let alone = if alone.is_empty() { ranking.to_vec() } else { alone };
     let mut kept: Vec<usize> = Vec::with_capacity(alone.len());
@@ -797,6 +802,11 @@ mod tests {
         assert_eq!(drop_vague_opening("今年以来，全市固定资产投资增长15%以上。"), "全市固定资产投资增长15%以上。");
         // What is left must say something; and a clause that is more than time stays.
         assert_eq!(drop_vague_opening("近日，会议召开。"), "近日，会议召开。");
+        // The dash that hands a sentence the quotation before it goes too.
+        assert_eq!(
+            drop_vague_opening("——全国政协委员李景虹日前接受采访时表示，应全面禁止食用野生动物。"),
+            "全国政协委员李景虹日前接受采访时表示，应全面禁止食用野生动物。"
+        );
         let kept = "春耕备耕不能松懈，要做好个人防护和农资准备工作。";
         assert_eq!(drop_vague_opening(kept), kept);
         assert_eq!(
@@ -863,6 +873,9 @@ mod tests {
         // A connective opening comes off; a pronoun cannot.
         assert_eq!(drop_vague_opening(&article[2].text), "还将新建养老服务中心二十处。");
         assert_eq!(drop_vague_opening(&article[0].text), article[0].text);
+        // Nor by someone's words whose speaker another sentence names.
+        let quoted = sentences(&["“多养母牛，可以靠牦牛奶挣钱。”", "扎西达结尝到了甜头：牦牛奶有人上门收。"]);
+        assert_eq!(standing_alone(&quoted, &[0, 1]), [1]);
         // Where every sentence points back, the ranking is kept.
         assert_eq!(standing_alone(&article[..1], &[0]), [0]);
         // A sentence that repeats one ranked before it is left out.

@@ -64,6 +64,14 @@ pub fn points_back(sentence: &str) -> bool {
     POINTS_BACK.is_match(opening) || POINTED_AT.is_match(first_clause) || speaks_of_someone_unnamed(opening)
 }
 
+/// Whether `sentence` is someone's words and nothing else (`“多养母牛，可以靠牦牛奶挣钱。”`,
+/// `“埃及人民与中国朋友在一起！”`): who said them is told in another sentence, and a summary that
+/// gives them alone gives words with no one to say them.
+pub fn only_quoted(sentence: &str) -> bool {
+    let words = text::trim(sentence);
+    words.starts_with(['“', '「']) && !outside_quotations(words).any(|(_, c)| c.is_alphanumeric())
+}
+
 /// The characters of `text` outside its quotations (`“…”`, `「…」`, `『…』`, `‘…’`, the marks
 /// themselves left out), with their byte offsets.
 fn outside_quotations(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
@@ -412,6 +420,18 @@ mod tests {
         }
         assert!(dangles("文章认为，这是一次深刻变革。"));
         assert!(!dangles("文章认为，改革必须坚持问题导向。"));
+    }
+
+    #[test]
+    fn words_alone_are_told_from_words_someone_is_said_to_speak() {
+        for alone in ["“多养母牛，可以靠牦牛奶挣钱。”", "“埃及人民与中国朋友在一起！”“相信中国必能战胜疫情。”"]
+        {
+            assert!(only_quoted(alone), "{alone}");
+        }
+        for said in ["“这是我们的责任。”他说。", "他说：“这是我们的责任。”", "“双减”政策落地一年。"]
+        {
+            assert!(!only_quoted(said), "{said}");
+        }
     }
 
     #[test]
