@@ -605,13 +605,20 @@ static RANK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"位列|名列|位居|跃居|排名(?:第|前|跃升|上升|提升|升至)|排在第|排第|居第|列第").expect("rank pattern")
 });
 
+/// Whether `words`, a clause without its break, opens someone's words: a quotation that runs to
+/// its end or past it (`“到了奥运年，`), not a name in quotation marks (`“十三五”规划明确的…`).
+fn opens_quotation(words: &str) -> bool {
+    words.starts_with(['“', '「']) && words.find(['”', '」']).is_none_or(|at| at + '”'.len_utf8() == words.len())
+}
+
 /// Whether a run may open at `clauses[first]`: at its sentence's start, or, cut from it, not on
 /// a predicate whose subject it left behind ([`PREDICATE_FIRST`]), on a consequence whose
 /// condition it left behind ([`CONSEQUENCE`]), on what carries on a purpose
 /// ([`continues_purpose`]), on what completes a clause it left behind ([`TAKEN_AS`]), on a
 /// place in a ranking whose list it left behind ([`RANK`]), on the end of a range whose start
 /// it left behind ([`RANGE_END`]: `到服务旅客的铁路人，…` cut from `从希望工程的代言人，…`), on a
-/// quotation whose speaker it left behind (`“复工备案272人…”` cut from `董云岳对记者说：“…”`), or
+/// quotation whose speaker it left behind (`“复工备案272人…”` cut from `董云岳对记者说：“…”`,
+/// `“到了奥运年…”` from `刘国梁表示，“…”`), or
 /// on one of a group it left behind (`…施工队是其中的“夜行者”` cut from `在…的人群中，`). It
 /// depends on `first` alone, so [`runs`] asks it once for each clause.
 fn opens_well(clauses: &[&str], first: usize) -> bool {
@@ -622,7 +629,8 @@ fn opens_well(clauses: &[&str], first: usize) -> bool {
             || RANK.is_match(words)
             || RANGE_END.is_match(words)
             || words.contains("其中")
-            || (words.starts_with(['“', '「']) && leads_into(clauses[first - 1]))
+            || (opens_quotation(words)
+                && (leads_into(clauses[first - 1]) || FRAMING.is_match(words_of(clauses[first - 1]))))
             || continues_purpose(clauses, first)
             || completes(words, clauses[first - 1]))
 }
@@ -1101,8 +1109,14 @@ mod tests {
         assert!(texts(acted).iter().all(|t| !t.ends_with("线下保障。")), "{:?}", texts(acted));
         assert!(texts(acted).contains(&"邮储银行北京分行已全面行动：线下保障，织密物理网点“防疫网”。".to_owned()));
         // A quotation keeps who said it, before it or after.
-        let quoted = "公司董事长董云岳对记者说：“复工备案272人，目前已全部到岗。”";
-        assert!(texts(quoted).iter().all(|t| !t.starts_with('“')), "{:?}", texts(quoted));
+        for quoted in [
+            "公司董事长董云岳对记者说：“复工备案272人，目前已全部到岗。”",
+            "中国乒协主席刘国梁表示，“到了奥运年，大家都忘记了过年的感觉。”",
+        ] {
+            assert!(texts(quoted).iter().all(|t| !t.starts_with('“')), "{:?}", texts(quoted));
+        }
+        let named = "截至2019年底，“十三五”规划明确的9项约束性指标，7项已提前完成目标任务。";
+        assert!(texts(named).iter().any(|t| t.starts_with("“十三五”")), "{:?}", texts(named));
         let answered = "“家庭是人生的第一个课堂，父母是孩子的第一任老师”，习近平总书记这样强调。";
         assert_eq!(texts(answered), [answered]);
         // Nor on a time or a span of it, an event by what held it, or on whose commission
