@@ -608,7 +608,8 @@ static RANK: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether `words`, a clause without its break, opens someone's words: a quotation that runs to
 /// its end or past it (`“到了奥运年，`), not a name in quotation marks (`“十三五”规划明确的…`).
 fn opens_quotation(words: &str) -> bool {
-    words.starts_with(['“', '「']) && words.find(['”', '」']).is_none_or(|at| at + '”'.len_utf8() == words.len())
+    let inner = words.strip_suffix(['”', '」']).unwrap_or(words);
+    words.starts_with(['“', '「']) && !inner.contains(['”', '」'])
 }
 
 /// Whether a run may open at `clauses[first]`: at its sentence's start, or, cut from it, not on
@@ -659,7 +660,7 @@ fn reads_alone(
         && !answers_quote(shown)
         && !points_ahead(shown)
         && !only_when_and_where(&clauses[first..end])
-        && !only_when_and_where(&clauses[..end])
+        && !(first > 0 && only_when_and_where(&clauses[..end]))
         && !leans_back(&clauses[first..end], opening.saturating_sub(first))
         && !cut_from_question(clauses, first, end)
         && !is_cut_off(shown)

@@ -349,10 +349,12 @@ impl Summarizer {
         // (a tuned one's too) it framed a quarter to a third of the validation reports as opinion,
         // and a frame on a report is the worse mistake, so it frames nothing there.
         let frame = self.frame_commentary && encoder.id() == model.encoder;
-        let mut summaries: Vec<Summary> = (candidates.iter().zip(&ranked).zip(articles))
-            .map(|((sentences, r), article)| compose(model, sentences, &Ranking::new(r, article), budget, frame))
-            .collect();
         let shown: Vec<Vec<Sentence>> = candidates.iter().map(|c| as_shown(c)).collect();
+        let mut summaries: Vec<Summary> = (candidates.iter().zip(&shown).zip(&ranked).zip(articles))
+            .map(|(((written, sentences), r), article)| {
+                compose_shown(model, written, sentences, &Ranking::new(r, article), budget, frame)
+            })
+            .collect();
         tighten_short_texts(encoder, model, &mut summaries, &shown, &ranked, budget)?;
         Ok(summaries)
     }
@@ -376,20 +378,27 @@ pub fn compose(
     budget: Budget,
     frame: bool,
 ) -> Summary {
-    let sentences = &as_shown(written);
+    compose_shown(model, written, &as_shown(written), ranking, budget, frame)
+}
+
+/// [`compose`] of `written` with its sentences already shown (`sentences`, [`as_shown`] of it).
+fn compose_shown(
+    model: &learnt::SummaryModel,
+    written: &[Sentence],
+    sentences: &[Sentence],
+    ranking: &Ranking,
+    budget: Budget,
+    frame: bool,
+) -> Summary {
     let framed = frame && !ranking.reported && frames(model, sentences, ranking, budget);
     // Where framed, which sentences argue, and may open the summary.
-    let argues: Vec<bool> =
-        if framed { written.iter().map(|s| !commentary::tells(&s.text)).collect() } else { Vec::new() };
-    let argues = framed.then_some(argues.as_slice());
-    if let Some(summary) = compress_longer_text(model, sentences, ranking, budget, argues) {
+    let argues: Option<Vec<bool>> = framed.then(|| written.iter().map(|s| !commentary::tells(&s.text)).collect());
+    if let Some(summary) = compress_longer_text(model, sentences, ranking, budget, argues.as_deref()) {
         return summary;
     }
     let alone = standing_alone(sentences, ranking.order);
-    let argued: Vec<usize> = match argues {
-        Some(argues) => alone.iter().copied().filter(|&i| argues[i]).collect(),
-        None => Vec::new(),
-    };
+    let argued: Vec<usize> =
+        argues.map(|argues| alone.iter().copied().filter(|&i| argues[i]).collect()).unwrap_or_default();
     let order = if argued.is_empty() { &alone } else { &argued };
     let summary = fill_framed(sentences, order, budget, framed);
     trim_sentence_over_budget(model, summary, sentences, ranking.heading, budget, framed)
