@@ -402,9 +402,12 @@ fn run_pages(dataset: &Dataset, systems: &dyn Systems, opts: &ScoringOptions) ->
         let matched = match_articles(&gold_starts, &predicted_starts, dataset.tolerance);
         pages.push(PageRun { gold, text, articles, matched });
     }
-    let mut split = split_result(&pages, dataset.tolerance, opts);
-    split.seconds = started.elapsed().as_secs_f64();
-    let mut results = vec![split];
+    let mut results = Vec::new();
+    if dataset.systems.contains(&System::Split) {
+        let mut split = split_result(&pages, dataset.tolerance, opts);
+        split.seconds = started.elapsed().as_secs_f64();
+        results.push(split);
+    }
 
     // Summaries and labels of the gold articles, from the predicted article at each boundary.
     let all: Vec<&Article> = pages.iter().flat_map(|p| &p.articles).collect();

@@ -31,8 +31,10 @@
 //!   alone, as a JSON Lines row without a title would be — no page context.
 //! - `pages`: a gold file of pages, `{file, articles: [{title, start, end, kicker?, deck?,
 //!   byline?, dateline?, section?, also?, summary?}]}` (offsets in characters), the pages in
-//!   `pages` (default: the gold file's directory). The split is always scored (method `split`);
-//!   summary and label methods run on the articles found, scored where the gold has a summary
+//!   `pages` (default: the gold file's directory). The split is scored (method `split`) unless
+//!   the dataset says `split = false`, as one must whose gold names only some of each page's
+//!   articles (the annotated ones): the others would count as boundaries the split made up.
+//!   Summary and label methods run on the articles found, scored where the gold has a summary
 //!   or a section.
 //! - `duplicates`: pairs of article spans, the second perhaps edited into a copy
 //!   ([`super::duplicates`]), the pages in `pages`; methods `minhash` (the default), the
@@ -254,6 +256,7 @@ struct DatasetFile {
     every: Option<usize>,
     part: Option<String>,
     tolerance: Option<usize>,
+    split: Option<bool>,
     #[serde(rename = "threshold", default)]
     thresholds: Vec<Threshold>,
 }
@@ -298,8 +301,23 @@ impl Suite {
                     systems.push(system);
                 }
             }
-            if d.task == Task::Pages {
-                systems.insert(0, System::Split);
+            match (d.task, d.split) {
+                (Task::Pages, Some(false)) => {}
+                (Task::Pages, _) => systems.insert(0, System::Split),
+                (_, None) => {}
+                (task, Some(_)) => {
+                    return Err(bad(format!(
+                        "dataset `{}`: `split` says whether pages are split and scored, not {}",
+                        d.name,
+                        task.as_str()
+                    )))
+                }
+            }
+            if systems.is_empty() && d.task == Task::Pages {
+                return Err(bad(format!(
+                    "dataset `{}`: `split = false` and no methods leave nothing to score",
+                    d.name
+                )));
             }
             if d.task == Task::Duplicates && systems.is_empty() {
                 systems.push(System::Minhash);
@@ -389,6 +407,20 @@ min = 0.9
         assert_eq!(d.systems, [System::Split, System::Summary(Method::Lead), System::Head]);
         assert_eq!(d.tolerance, DEFAULT_TOLERANCE);
         assert!(suite.needs_model());
+    }
+
+    #[test]
+    fn pages_whose_gold_is_partial_are_not_scored_for_the_split() {
+        let partial =
+            "[[dataset]]\nname = \"p\"\ntask = \"pages\"\npath = \"g.jsonl\"\nsplit = false\nmethods = [\"head\"]";
+        assert_eq!(load(partial, None).expect("suite").datasets[0].systems, [System::Head]);
+        let checked =
+            format!("{partial}\n[[dataset.threshold]]\nmethod = \"split\"\nmetric = \"boundary.f1\"\nmin = 0.9");
+        assert!(load(&checked, None).expect_err("split unscored").to_string().contains("not among its methods"));
+        let bare = "[[dataset]]\nname = \"p\"\ntask = \"pages\"\npath = \"g.jsonl\"\nsplit = false";
+        assert!(load(bare, None).expect_err("nothing to score").to_string().contains("nothing to score"));
+        let rows = "[[dataset]]\nname = \"r\"\ntask = \"labels\"\npath = \"r.jsonl\"\nsplit = true";
+        assert!(load(rows, None).expect_err("rows are not split").to_string().contains("not labels"));
     }
 
     #[test]

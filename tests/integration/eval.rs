@@ -99,6 +99,28 @@ fn lead_suite(dir: &Dir, floor: f64) -> PathBuf {
     )
 }
 
+/// A pages dataset whose gold is not every article of its pages says `split = false`: the
+/// split is then not reported, and the other methods score as before.
+#[test]
+fn a_pages_dataset_can_leave_the_split_unscored() {
+    let dir = Dir::new();
+    let whole = lead_suite(&dir, 0.1);
+    let text = std::fs::read_to_string(&whole).expect("suite written");
+    let partial = dir.write("partial.toml", text.replace("task = \"pages\"\n", "task = \"pages\"\nsplit = false\n"));
+    let methods = |report: &Value| -> Vec<String> {
+        let results = report["datasets"][0]["results"].as_array().expect("results");
+        results.iter().map(|r| r["method"].as_str().expect("method").to_owned()).collect()
+    };
+    for (suite, json) in [(&whole, "whole.json"), (&partial, "partial.json")] {
+        let out = run(&dir, &["eval", "--suite", path_str(suite), "--check", "--json", json]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let (whole, partial) = (read_json(&dir.path("whole.json")), read_json(&dir.path("partial.json")));
+    assert_eq!(methods(&whole), ["split", "lead"]);
+    assert_eq!(methods(&partial), ["lead"]);
+    assert_eq!(metric(&whole, 0, "lead", "rougeL.f1"), metric(&partial, 0, "lead", "rougeL.f1"));
+}
+
 fn metric(report: &Value, dataset: usize, method: &str, name: &str) -> f64 {
     let results = report["datasets"][dataset]["results"].as_array().expect("results");
     let r = results.iter().find(|r| r["method"].as_str().is_some_and(|m| m.starts_with(method))).expect(method);
