@@ -312,6 +312,31 @@ static CARRIES_ON: LazyLock<Regex> = LazyLock::new(|| {
     .expect("predicate clause pattern")
 });
 
+/// A clause that sums up every clause before it in its part of the sentence as what it speaks
+/// of (`举办中国—东盟媒体交流年活动，进一步增进双方了解，…，这是双方的共同目标`): a run stops
+/// nowhere before it, or it would leave that topic without what is said of it
+/// (`举办中国—东盟媒体交流年活动。`).
+static SUMS_UP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^这(?:也|就|既|正|更|才|无疑)?是").expect("summing-up pattern"));
+
+/// Whether a clause after `clauses[..end]`, before the sentence or a semicolon ends the part,
+/// sums them up ([`SUMS_UP`]).
+fn summed_up_later(clauses: &[&str], end: usize) -> bool {
+    let ends_part = |clause: &str| text::trim(clause).ends_with(['；', ';']);
+    if ends_part(clauses[end - 1]) {
+        return false;
+    }
+    for clause in &clauses[end..] {
+        if SUMS_UP.is_match(text::trim(clause)) {
+            return true;
+        }
+        if ends_part(clause) {
+            return false;
+        }
+    }
+    false
+}
+
 /// A clause of a question that asks (`党风廉政建设有哪些新的规律，…需要注意哪些问题？`): cut from
 /// its question and ended with a full stop, it would read as a statement. (In a statement, the
 /// same words ask nothing: `重点讲授疫情期间如何进行远程授课`.)
@@ -552,7 +577,8 @@ fn opening_quotation(clauses: &[&str], end: usize) -> bool {
 /// the first item of what a colon leads into (`…已全面行动：线下保障，织密…；线上优先，…`,
 /// `…做了3个介绍：吃水问题，…`), nor on a quotation before the clause that says who spoke it
 /// (`“家庭是人生的第一个课堂…”，习近平总书记这样强调。`) or on one that opens the sentence
-/// ([`opening_quotation`]); where
+/// ([`opening_quotation`]), nor before a clause that sums up the clauses before it
+/// ([`summed_up_later`]); where
 /// it closes the sentence, not on a colon ([`leads_into`]), and on a semicolon only after a
 /// clause that can end one (`从…，到减税降费总额超过2万亿元；` is part of a longer sentence).
 /// It depends on `end` alone, so [`runs`] asks it once for each clause.
@@ -570,6 +596,7 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
                 && !(end > 1 && leads_into(clauses[end - 2]))
                 && !(words_of(clauses[end - 1]).ends_with(['”', '」']) && answers_quote(words_of(next)))
                 && !opening_quotation(clauses, end)
+                && !summed_up_later(clauses, end)
         }
     }
 }
@@ -1034,6 +1061,12 @@ mod tests {
         assert!(texts(placed).iter().all(|t| !t.ends_with("画苑。")), "{:?}", texts(placed));
         let drawing = "行至年画作坊，一幅贺岁生肖主题新品年画《诸事如意》，吸引了几位年轻人驻足欣赏。";
         assert!(texts(drawing).iter().all(|t| !t.ends_with("》。")), "{:?}", texts(drawing));
+        // What `这是` sums up is not cut from it, however many clauses it spans; after a
+        // semicolon, a new part starts.
+        let summed = "举办中国—东盟媒体交流年活动，进一步增进双方了解，促进民心相通，这是双方的共同目标。";
+        assert!(texts(summed).iter().all(|t| t.ends_with("共同目标。")), "{:?}", texts(summed));
+        let parted = "两国签署了合作协议；举办媒体交流年活动，增进双方了解，这是双方的共同目标。";
+        assert!(texts(parted).iter().any(|t| t == "两国签署了合作协议。"), "{:?}", texts(parted));
         assert!(texts("我至亲至爱的家人和战友们：").is_empty());
     }
 

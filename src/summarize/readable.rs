@@ -19,10 +19,10 @@ use crate::text::{self, char_len};
 pub const CUT: &str = "……";
 
 /// Words that open a clause by pointing back at what came before: a pronoun or determiner
-/// (`这`, `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `但`, `因此`, `并`, `也`,
-/// `又提出`), an example or a part of what was said (`比如`, `有的`), a comparison with it
-/// (`更重要的是`, `与之相比`, `相比之下`, `类似这样`), a reference (`上述`), or an item of a list (`二是`,
-/// `第二，`), or `那` before anything (`那之后`, `那找油人`, `那雨打敲窗的感觉`). A summary that
+/// (`这`, `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `事后`, `但`, `因此`, `并`,
+/// `也`, `又提出`), an example or a part of what was said (`比如`, `有的`), a comparison with it
+/// (`更重要的是`, `与之相比`, `相比之下`, `类似这样`), a reference (`上述`), an item of a list
+/// (`二是`, `第二，`), or `那` before anything (`那之后`, `那找油人`, `那雨打敲窗的感觉`). A summary that
 /// opens with one leaves the reader asking "what?". `其实` ("in fact"), `也许` ("perhaps"),
 /// `他人` ("others"), `并购` ("a merger") and names such as `那曲` or `那达慕` do not point back.
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
@@ -31,7 +31,7 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
         r"这|此(?:次|前|后|时|外|举|项|类)|该|其(?:[^实])|它|",
         r"他们|她们|它们|他(?:[^乡国人])|她|",
         r"那(?:[^曲坡拉达英])|",
-        r"对此|为此|由此|据此|至此|自此|从此|届时|当时|彼时|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
+        r"对此|为此|由此|据此|至此|自此|从此|届时|当时|彼时|事后|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
         r"与之|与此相比|相比之下|相较之下|对比之下|类似(?:这|那|的|情况|现象|事件)|但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:一次|提出|强调|指出|表示|要求|说|称|作出|发出)|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|接着|上述|以上|其中|原来|",
         // An item of a list whose lead-in the reader lacks (`二是…`, `一则是…`, `第二，…`).
         r"[一二三四五六七八九十]是|[一二]则|另一则|第[一二三四五六七八九十]+[，,、]",
@@ -400,6 +400,7 @@ mod tests {
             "目前该镇已经劝散红白喜事30多场。",
             "那找油人是东方地球物理公司大庆物探一公司2289地震队的勇士。",
             "那之后，李淑勤名声大噪，开启了粤剧花旦之路。",
+            "事后，沙先生说，自己是一位父亲。",
         ] {
             assert!(points_back(s), "{s}");
         }
