@@ -100,7 +100,7 @@ fn main() {
         ControlFlow::Continue(())
     };
     let (_, report) =
-        adapter::tune(&encoder, &examples, taxonomy.sections.len(), &settings, None, &progress).expect("tuning");
+        adapter::tune(&encoder, &examples, &[], taxonomy.sections.len(), &settings, None, &progress).expect("tuning");
     let steps = steps.get();
     let per_step = report.seconds_training / steps.max(1) as f64;
     let per_row = per_step / settings.batch as f64;

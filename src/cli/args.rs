@@ -753,6 +753,14 @@ pub struct TrainArgs {
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub tune_epochs: usize,
 
+    /// Tune the layers for the summaries too, with this weight beside the sections (0: not):
+    /// the training-part articles of --articles that carry a summary are read once an epoch,
+    /// and each one's sentences whose ROUGE-L against the summary is higher are pulled closer
+    /// to the centroid of its sentences' vectors, which the summary model compares them with.
+    /// Fit the summary model on the tuned encoder afterwards (`train-summarizer --adapter`).
+    #[arg(long, value_name = "WEIGHT", default_value_t = 0.0, requires_all = ["tune_layers", "pages"])]
+    pub tune_salience: f64,
+
     /// Peak learning rate for --tune-layers.
     #[arg(long, value_name = "RATE", default_value_t = 1e-4)]
     pub tune_learning_rate: f64,

@@ -27,6 +27,9 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     if args.tune_layers == Some(0) || args.tune_epochs == 0 {
         bail!("--tune-layers and --tune-epochs must be at least 1");
     }
+    if !(args.tune_salience >= 0.0 && args.tune_salience.is_finite()) {
+        bail!("--tune-salience must be a weight of 0 or more, not {}", args.tune_salience);
+    }
     let weights = Weights::new(args.weight.iter().cloned(), args.data.iter().chain(&args.articles))?;
     let rows = args.rows.iter().map(|(name, n)| (name.clone(), *n as usize));
     let sample = Sample::new(rows, &args.data, args.seed)?;
@@ -48,11 +51,11 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
         Some(_) if args.model.adapter.is_some() || args.model.tuned => {
             bail!("--tune-layers tunes the encoder's own layers: give no --adapter or --tuned")
         }
-        Some(layers) => {
+        Some(_) => {
             // From the encoder's own layers; the head is then trained on the tuned encoder's
             // vectors, as users will run it.
             let plain = args.model.load()?;
-            let adapter = tune(&args, &plain, &taxonomy, &examples, &files, &weights, layers)?;
+            let adapter = tune(&args, &plain, &taxonomy, &examples, &away, &files, &weights)?;
             ModelArgs { adapter: Some(adapter), ..args.model.clone() }.load()?
         }
     };
@@ -198,19 +201,30 @@ fn console_is_terminal() -> bool {
     std::io::stderr().is_terminal()
 }
 
-/// `jianbao train --tune-layers N`: tunes the top layers on a sample of the training rows and
-/// writes them to --out as an adapter, whose path it returns; its manifest records the files
-/// read (with their SHA-256) and their weights, as a head's does.
+/// `jianbao train --tune-layers N`: tunes the top layers on a sample of the training rows (and,
+/// with --tune-salience, on the summaries of the articles off the pages `away`) and writes them
+/// to --out as an adapter, whose path it returns; its manifest records the files read (with
+/// their SHA-256) and their weights, as a head's does.
 fn tune(
     args: &TrainArgs,
     encoder: &crate::model::CandleEncoder,
     taxonomy: &Taxonomy,
     examples: &[head::Example],
+    away: &std::collections::HashSet<String>,
     files: &[head::FileStats],
     weights: &Weights,
-    layers: usize,
 ) -> anyhow::Result<std::path::PathBuf> {
     use crate::fit::split::Part;
+    let salient = match (&args.pages, args.tune_salience > 0.0) {
+        (Some(pages), true) => summarizer::salient(&args.articles, pages, away)?,
+        _ => Vec::new(),
+    };
+    if args.tune_salience > 0.0 {
+        if salient.is_empty() {
+            bail!("--tune-salience: no training article of --articles off the kept-apart pages has a summary");
+        }
+        eprintln!("salience: {} training articles with a summary", salient.len());
+    }
     // At most --tune-rows training rows of each scheme, a seeded sample.
     let mut seen = std::collections::BTreeMap::<String, usize>::new();
     let mut order: Vec<usize> = (0..examples.len()).collect();
@@ -227,9 +241,10 @@ fn tune(
     let examples: Vec<head::Example> =
         examples.iter().zip(keep).filter(|(_, keep)| *keep).map(|(e, _)| e.clone()).collect();
     let settings = crate::train::adapter::Settings {
-        layers,
+        layers: args.tune_layers.unwrap_or_default(),
         epochs: args.tune_epochs,
         learning_rate: args.tune_learning_rate,
+        salience: args.tune_salience,
         seed: args.seed,
         ..Default::default()
     };
@@ -261,8 +276,15 @@ fn tune(
             ControlFlow::Continue(())
         }
     };
-    let tuned =
-        crate::train::adapter::tune(encoder, &examples, taxonomy.sections.len(), &settings, Some(&args.out), &progress);
+    let tuned = crate::train::adapter::tune(
+        encoder,
+        &examples,
+        &salient,
+        taxonomy.sections.len(),
+        &settings,
+        Some(&args.out),
+        &progress,
+    );
     bar.finish_and_clear();
     let (tuned, report) = tuned?;
     std::fs::create_dir_all(&args.out)?;

@@ -97,7 +97,7 @@ pub const MAX_EMBEDDED_CHARS: usize = 1024;
 
 /// How many of `candidates`, from the top, are embedded: at most `max_candidates`, holding at
 /// most [`MAX_EMBEDDED_CHARS`] between them, and at least one where there is one.
-fn considered(candidates: &[Sentence], max_candidates: usize) -> usize {
+pub fn considered(candidates: &[Sentence], max_candidates: usize) -> usize {
     let mut chars = 0;
     let within = candidates.iter().take(max_candidates).take_while(|s| {
         chars += s.chars;

@@ -7,9 +7,11 @@
 //! tuned layers, forward and backward, as candle-nn layers on f32 variables ([`Tunable`]),
 //! initialised from the weights file. AdamW, a linear warm-up and a linear decay, batches of
 //! texts of about the same length padded to their longest, balanced class weights; the epoch
-//! whose validation rows (whole texts, as the head's trainer chooses) score best is kept. A run
-//! saves a checkpoint as it goes (the variables, the optimiser's moments, where it stands) and
-//! resumes from it to the same layers it would have reached without stopping.
+//! whose validation rows (whole texts, as the head's trainer chooses) score best is kept. A
+//! second objective can tune the layers for the summariser too ([`Salient`],
+//! [`Settings::salience`]). A run saves a checkpoint as it goes (the variables, the optimiser's
+//! moments, where it stands) and resumes from it to the same layers it would have reached
+//! without stopping.
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -47,7 +49,27 @@ pub struct Settings {
     /// What the pooled, L2-normalised vector is multiplied by before the head: a unit vector's
     /// logits would otherwise stay too close together for the cross-entropy to separate.
     pub scale: f64,
+    /// The weight of the salience objective beside the sections' (0: none). Each step then also
+    /// reads its share of the [`Salient`] articles, so that every one is read once an epoch.
+    pub salience: f64,
     pub seed: u64,
+}
+
+/// How sharply the salience objective's target favours an article's best sentences: the
+/// softmax of their ROUGE-L F1 divided by this, so that a sentence 0.1 better counts e² ≈ 7
+/// times as much.
+pub const SALIENCE_TEMPERATURE: f64 = 0.05;
+
+/// An article's sentences as the summariser embeds them, with how well each would summarise
+/// it (its ROUGE-L F1 against a hand-written summary, the summariser's own training target):
+/// what the salience objective reads. The summariser's first feature is how close a sentence's
+/// vector lies to the article's, the centroid of its sentences' vectors; the objective pulls the
+/// sentences that summarise the article best closest to that centroid
+/// ([`Tuned::salience_loss`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Salient {
+    pub sentences: Vec<String>,
+    pub targets: Vec<f32>,
 }
 
 impl Default for Settings {
@@ -62,6 +84,7 @@ impl Default for Settings {
             max_tokens: 128,
             length_pool: 32,
             scale: 20.0,
+            salience: 0.0,
             seed: 17,
         }
     }
@@ -199,6 +222,20 @@ impl Tuned {
         candle_core::Module::forward(&self.head, &(self.pooled(x, mask)? * self.scale)?)
     }
 
+    /// The salience objective on one article whose sentences' lower states are padded into `x`
+    /// (`[sentences, len, hidden]`, `mask` as [`Tuned::pooled`] reads it): the cross-entropy of
+    /// the softmax of the sentences' cosines to their centroid (times the scale) against the
+    /// softmax of their `targets` over [`SALIENCE_TEMPERATURE`].
+    fn salience_loss(&self, x: &Tensor, mask: &Tensor, targets: &Tensor) -> candle_core::Result<Tensor> {
+        let vectors = self.pooled(x, mask)?;
+        let centroid = vectors.mean_keepdim(0)?;
+        let centroid = centroid.broadcast_div(&centroid.sqr()?.sum_keepdim(1)?.sqrt()?)?;
+        let cosines = vectors.matmul(&centroid.t()?)?.squeeze(1)?;
+        let predicted = candle_nn::ops::log_softmax(&(cosines * self.scale)?, 0)?;
+        let wanted = candle_nn::ops::softmax(&(targets / SALIENCE_TEMPERATURE)?, 0)?;
+        (wanted * predicted)?.sum_all()?.neg()
+    }
+
     /// The tuned encoder's vectors of texts whose states after the frozen layers are `states`
     /// ([`lower_states`]): what the encoder loaded with these layers as an adapter gives.
     pub fn vectors(&self, states: &[Tensor]) -> Result<Vec<Vec<f32>>, TrainError> {
@@ -218,6 +255,8 @@ pub struct TuningReport {
     pub validation_accuracy: Vec<f64>,
     pub training_rows: usize,
     pub validation_rows: usize,
+    /// Articles the salience objective read each epoch.
+    pub salient_articles: usize,
     pub seconds_lower_states: f64,
     pub seconds_training: f64,
 }
@@ -343,14 +382,16 @@ struct Position {
 }
 
 /// Tunes the top layers of `encoder` and a head on the training part of `examples` (each
-/// counted as its weight says), keeping the epoch that labels the validation part's whole
-/// texts best. With `checkpoint`, a directory, the run saves where it stands there every
-/// [`CHECKPOINT_STEPS`] steps and at each epoch's end, and resumes from what it finds there (the
-/// same data and settings give the same layers, stopped or not); it stops with
+/// counted as its weight says), and, where [`Settings::salience`] weighs it, for the `salient`
+/// articles' summaries, keeping the epoch that labels the validation part's whole texts best.
+/// With `checkpoint`, a directory, the run saves where it stands there every
+/// [`CHECKPOINT_STEPS`] steps and at each epoch's end, and resumes from what it finds there
+/// (the same data and settings give the same layers, stopped or not); it stops with
 /// [`TrainError::Interrupted`] when `progress` answers [`ControlFlow::Break`].
 pub fn tune(
     encoder: &CandleEncoder,
     examples: &[Example],
+    salient: &[Salient],
     classes: usize,
     settings: &Settings,
     checkpoint: Option<&Path>,
@@ -361,20 +402,29 @@ pub fn tune(
     if train.is_empty() || val.is_empty() {
         return Err(TrainError::Other("tuning: the train and validation parts must not be empty".into()));
     }
-    let fingerprint = fingerprint(&train, &val, classes, settings);
+    let salient = if settings.salience > 0.0 { salient } else { &[] };
+    let fingerprint = fingerprint(&train, &val, salient, classes, settings);
     let mut resumed = match checkpoint {
         Some(dir) => read_checkpoint(dir, &fingerprint)?,
         None => None,
     };
     let frozen = encoder.config().num_hidden_layers.saturating_sub(settings.layers);
     let started = std::time::Instant::now();
-    let texts: Vec<&str> = train.iter().chain(&val).map(|e| e.text.as_str()).collect();
+    let sentences = salient.iter().flat_map(|s| s.sentences.iter().map(String::as_str));
+    let texts: Vec<&str> = train.iter().chain(&val).map(|e| e.text.as_str()).chain(sentences).collect();
     let done = std::cell::Cell::new(0);
     let states = lower_states(encoder, &texts, frozen, settings.max_tokens, &|n| {
         done.set(done.get() + n);
         let _ = progress(Event::LowerStates { done: done.get(), of: texts.len() });
     })?;
-    let (train_states, val_states) = states.split_at(train.len());
+    let (train_states, rest) = states.split_at(train.len());
+    let (val_states, mut sentence_states) = rest.split_at(val.len());
+    let mut articles = Vec::with_capacity(salient.len());
+    for s in salient {
+        let (these, rest) = sentence_states.split_at(s.sentences.len());
+        articles.push((these.iter().collect::<Vec<_>>(), Tensor::new(s.targets.as_slice(), &Device::Cpu)?));
+        sentence_states = rest;
+    }
     let seconds_lower_states = started.elapsed().as_secs_f64();
 
     let started = std::time::Instant::now();
@@ -412,7 +462,8 @@ pub fn tune(
     let labels: Vec<usize> = rows.iter().map(|&i| train[i].label).collect();
     let lengths = rows.iter().map(|&i| train_states[i].dim(0)).collect::<candle_core::Result<Vec<_>>>()?;
     let class_weights = Tensor::new(balanced_weights(&labels, classes).as_slice(), &Device::Cpu)?;
-    let total = (rows.len().div_ceil(settings.batch) * settings.epochs).max(1);
+    let steps_per_epoch = rows.len().div_ceil(settings.batch);
+    let total = (steps_per_epoch * settings.epochs).max(1);
     let warmup = ((total as f64 * settings.warmup) as usize).max(1);
     let save = |at: &Position, opt: &AdamW, best: &Option<Snapshot>| -> Result<(), TrainError> {
         match checkpoint {
@@ -422,6 +473,10 @@ pub fn tune(
     };
     while at.epoch <= settings.epochs {
         let mut rng = at.epoch_rng;
+        // The salient articles' order this epoch, from the epoch's own generator state, so that
+        // a resumed epoch reads them as the whole one did.
+        let mut turn: Vec<usize> = (0..articles.len()).collect();
+        shuffle(&mut turn, &mut (at.epoch_rng ^ 0x5a11_e9ce).max(1));
         for batch in batches(&lengths, settings, &mut rng).iter().skip(at.epoch_step) {
             opt.params.lr = if at.step < warmup {
                 settings.learning_rate * (at.step + 1) as f64 / warmup as f64
@@ -432,7 +487,15 @@ pub fn tune(
             let (x, mask) = pad(&states)?;
             let y: Vec<u32> = batch.iter().map(|&r| labels[r] as u32).collect();
             let y = Tensor::new(y.as_slice(), &Device::Cpu)?;
-            let loss = weighted_cross_entropy(&tuned.logits(&x, &mask)?, &y, &class_weights)?;
+            let mut loss = weighted_cross_entropy(&tuned.logits(&x, &mask)?, &y, &class_weights)?;
+            let share = |step: usize| step * articles.len() / steps_per_epoch.max(1);
+            let read = &turn[share(at.epoch_step)..share(at.epoch_step + 1)];
+            for &a in read {
+                let (states, targets) = &articles[a];
+                let (x, mask) = pad(states)?;
+                let salience = tuned.salience_loss(&x, &mask, targets)?;
+                loss = (loss + (salience * (settings.salience / read.len() as f64))?)?;
+            }
             opt.step(&loss.backward()?)?;
             at.step += 1;
             at.epoch_step += 1;
@@ -468,6 +531,7 @@ pub fn tune(
         validation_accuracy: at.accuracies,
         training_rows: rows.len(),
         validation_rows: val.len(),
+        salient_articles: articles.len(),
         seconds_lower_states,
         seconds_training: started.elapsed().as_secs_f64(),
     };
@@ -492,8 +556,15 @@ fn batches(lengths: &[usize], settings: &Settings, rng: &mut u64) -> Vec<Vec<usi
     turn.into_iter().map(|i| std::mem::take(&mut batches[i])).collect()
 }
 
-/// What a run's checkpoint must match: its settings and its training and validation rows.
-fn fingerprint(train: &[&Example], val: &[&Example], classes: usize, settings: &Settings) -> String {
+/// What a run's checkpoint must match: its settings, its training and validation rows and the
+/// salient articles it reads.
+fn fingerprint(
+    train: &[&Example],
+    val: &[&Example],
+    salient: &[Salient],
+    classes: usize,
+    settings: &Settings,
+) -> String {
     let mut hasher = Sha256::new();
     hasher.update(serde_json::to_string(settings).unwrap_or_default());
     hasher.update(classes.to_le_bytes());
@@ -505,6 +576,13 @@ fn fingerprint(train: &[&Example], val: &[&Example], classes: usize, settings: &
             hasher.update(e.label.to_le_bytes());
             hasher.update(e.weight.to_le_bytes());
         }
+    }
+    for s in salient {
+        for (sentence, target) in s.sentences.iter().zip(&s.targets) {
+            hasher.update(sentence.as_bytes());
+            hasher.update(target.to_le_bytes());
+        }
+        hasher.update([1]);
     }
     format!("{:x}", hasher.finalize())
 }

@@ -10,7 +10,7 @@ use candle_core::Tensor;
 use jianbao::fit::split::Part;
 use jianbao::model::source::adapter::{self, Adapter, AdapterManifest};
 use jianbao::model::{CandleEncoder, Encoder, Intent, LoadOptions, ModelDir, WeightFormat};
-use jianbao::train::adapter::{checkpoint_path, low_rank, lower_states, tune, Event, Settings, Tuned};
+use jianbao::train::adapter::{checkpoint_path, low_rank, lower_states, tune, Event, Salient, Settings, Tuned};
 use jianbao::train::head::Example;
 use jianbao::train::TrainError;
 
@@ -258,7 +258,7 @@ fn tuning_learns_the_sections_and_resumes_where_it_stopped() {
     let (dir, _, plain) = tiny_model();
     let settings = Settings { layers: 1, epochs: 6, batch: 4, learning_rate: 3e-3, ..Settings::default() };
     let epochs = std::cell::RefCell::new(Vec::new());
-    let (whole, report) = tune(&plain, &examples(), 2, &settings, None, &|event| {
+    let (whole, report) = tune(&plain, &examples(), &[], 2, &settings, None, &|event| {
         if let Event::Epoch { epoch, .. } = event {
             epochs.borrow_mut().push(epoch);
         }
@@ -277,7 +277,7 @@ fn tuning_learns_the_sections_and_resumes_where_it_stopped() {
     // to the bit, as the run that never stopped.
     let checkpoint = dir.path("run");
     for stop_at in [7, 18] {
-        let stopped = tune(&plain, &examples(), 2, &settings, Some(&checkpoint), &|event| match event {
+        let stopped = tune(&plain, &examples(), &[], 2, &settings, Some(&checkpoint), &|event| match event {
             Event::Step { done, .. } if done == stop_at => ControlFlow::Break(()),
             _ => ControlFlow::Continue(()),
         });
@@ -285,7 +285,7 @@ fn tuning_learns_the_sections_and_resumes_where_it_stopped() {
         assert!(checkpoint_path(&checkpoint).exists());
     }
     let first_step = std::cell::Cell::new(None);
-    let (resumed, again) = tune(&plain, &examples(), 2, &settings, Some(&checkpoint), &|event| {
+    let (resumed, again) = tune(&plain, &examples(), &[], 2, &settings, Some(&checkpoint), &|event| {
         if let Event::Step { done, .. } = event {
             first_step.set(first_step.get().or(Some(done)));
         }
@@ -301,9 +301,83 @@ fn tuning_learns_the_sections_and_resumes_where_it_stopped() {
     }
     // A checkpoint of other settings is refused, with its path.
     let other = Settings { learning_rate: 1e-3, ..settings };
-    let Err(err) = tune(&plain, &examples(), 2, &other, Some(&checkpoint), &|_| ControlFlow::Continue(())) else {
+    let Err(err) = tune(&plain, &examples(), &[], 2, &other, Some(&checkpoint), &|_| ControlFlow::Continue(())) else {
         panic!("a checkpoint of another run was resumed");
     };
     let err = err.to_string();
     assert!(err.contains("tuning.checkpoint.safetensors") && err.contains("another run"), "{err}");
+}
+
+/// Articles of three sentences from the tiny vocabulary, each summarised best by its sentence
+/// about bonds.
+fn salient() -> Vec<Salient> {
+    let articles = [
+        ["今天气很好", "青岛首单创新创业公司债券发行", "他说今天天气好"],
+        ["我们今天很好", "天气好，他说很好", "首单公司债券发行"],
+        ["青岛创新创业债券", "今天气很好", "他说今天天气好"],
+        ["天气好，他说很好", "市北公司债券创新", "我们今天很好"],
+    ];
+    let targets = |s: &str| if s.contains("债券") { 0.6 } else { 0.2 };
+    articles
+        .iter()
+        .map(|a| Salient {
+            sentences: a.iter().map(|s| s.to_string()).collect(),
+            targets: a.iter().map(|s| targets(s)).collect(),
+        })
+        .collect()
+}
+
+/// How far, on average, each article's best sentence lies closer to the centroid of its
+/// sentences' vectors than its other sentences do, as the tuned layers embed them.
+fn salience_margin(plain: &CandleEncoder, tuned: &Tuned, articles: &[Salient]) -> f32 {
+    let mut margin = 0.0;
+    for a in articles {
+        let texts: Vec<&str> = a.sentences.iter().map(String::as_str).collect();
+        let vectors = tuned.vectors(&lower_states(plain, &texts, 1, 128, &|_| {}).expect("states")).expect("vectors");
+        let mut centroid = vec![0f32; vectors[0].len()];
+        for v in &vectors {
+            centroid.iter_mut().zip(v).for_each(|(c, x)| *c += x);
+        }
+        let cosines: Vec<f32> = vectors.iter().map(|v| v.iter().zip(&centroid).map(|(x, c)| x * c).sum()).collect();
+        let norm = centroid.iter().map(|c| c * c).sum::<f32>().sqrt();
+        let best = (0..cosines.len()).max_by(|&i, &j| a.targets[i].total_cmp(&a.targets[j])).expect("sentences");
+        let others = cosines.iter().enumerate().filter(|(i, _)| *i != best).map(|(_, c)| c).sum::<f32>();
+        margin += (cosines[best] - others / (cosines.len() - 1) as f32) / norm;
+    }
+    margin / articles.len() as f32
+}
+
+#[test]
+fn the_salience_objective_pulls_the_sentences_that_summarise_best_towards_the_centroid() {
+    let (dir, _, plain) = tiny_model();
+    let articles = salient();
+    let sections = Settings { layers: 1, epochs: 6, batch: 4, learning_rate: 3e-3, ..Settings::default() };
+    let both = Settings { salience: 1.0, ..sections };
+    let run = |settings: &Settings, checkpoint: Option<&Path>| {
+        tune(&plain, &examples(), &articles, 2, settings, checkpoint, &|_| ControlFlow::Continue(())).expect("tunes")
+    };
+    let (alone, report) = run(&sections, None);
+    assert_eq!(report.salient_articles, 0, "without its weight the objective reads nothing");
+    let (tuned, report) = run(&both, None);
+    assert_eq!(report.salient_articles, articles.len());
+    let (before, after) = (salience_margin(&plain, &alone, &articles), salience_margin(&plain, &tuned, &articles));
+    assert!(after > before + 0.05, "margin {before} tuned for the sections alone, {after} for salience too");
+
+    // A run stopped mid-epoch resumes to the same layers, and a checkpoint is not resumed
+    // for other salient articles.
+    let checkpoint = dir.path("salient");
+    let stopped = tune(&plain, &examples(), &articles, 2, &both, Some(&checkpoint), &|event| match event {
+        Event::Step { done: 8, .. } => ControlFlow::Break(()),
+        _ => ControlFlow::Continue(()),
+    });
+    assert!(matches!(stopped, Err(TrainError::Interrupted)));
+    let fewer = &articles[..3];
+    let other = tune(&plain, &examples(), fewer, 2, &both, Some(&checkpoint), &|_| ControlFlow::Continue(()));
+    assert!(other.is_err_and(|e| e.to_string().contains("another run")));
+    let (resumed, _) = run(&both, Some(&checkpoint));
+    let (a, b) = (tuned.layer_tensors().expect("tensors"), resumed.layer_tensors().expect("tensors"));
+    for (name, t) in &a {
+        let diff = (t - &b[name]).and_then(|d| d.abs()?.max_all()?.to_scalar::<f32>()).expect("compared");
+        assert_eq!(diff, 0.0, "{name} differs between the whole run and the resumed one");
+    }
 }

@@ -26,6 +26,7 @@ use self::compressor::CompressorFit;
 use self::scorer::{Held, Selection};
 use self::tightener::TightenerFit;
 use self::trimmer::TrimmerFit;
+use super::adapter::Salient;
 use super::{read_source, Source, TrainError, Weights};
 use crate::eval::rouge;
 use crate::model::Encoder;
@@ -101,6 +102,37 @@ pub fn read_articles(
     }
     stats.texts = out.len();
     Ok((out, stats))
+}
+
+/// The training-part articles ([`crate::fit::split::part_of`] their id, as the head's trainer
+/// splits them) of pages gold files `paths` that carry a summary and are not on one of the
+/// pages `away`, as tuning's salience objective reads them: the candidates the summariser
+/// embeds, each with its target as [`score_examples`] computes it. An article with fewer than
+/// two has nothing to rank and is left out.
+pub fn salient(paths: &[PathBuf], pages: &Path, away: &HashSet<String>) -> Result<Vec<Salient>, TrainError> {
+    use crate::fit::split::{part_of, Part};
+    let limits = ranked::EmbedLimits::default();
+    let max_chars = crate::summarize::DEFAULT_MAX_CHARS;
+    let mut out = Vec::new();
+    for path in paths {
+        let wanted = |a: &crate::annotated::GoldArticle| !a.summaries.is_empty() && part_of(&a.id) == Part::Train;
+        let (articles, _) = crate::annotated::article_texts_off(path, pages, away, wanted)?;
+        for (a, span) in articles {
+            let Some(article) = segment::single(&span, None) else { continue };
+            let sentences = candidates(&article);
+            let n = ranked::considered(&sentences, limits.max_candidates);
+            if n < 2 {
+                continue;
+            }
+            let reference = rouge::char_tokens(&a.summaries[0]);
+            let sentences = &sentences[..n];
+            out.push(Salient {
+                targets: sentences.iter().map(|s| f1(&cut_to_fit(&s.text, max_chars), &reference)).collect(),
+                sentences: sentences.iter().map(|s| s.text.clone()).collect(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// One training row per embedded sentence: features, target and the row's weight.
