@@ -49,9 +49,13 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
             let encoder: Option<CandleEncoder> = if suite.needs_model() { Some(args.model.load()?) } else { None };
             let zero_shot = suite.uses(System::ZeroShot);
             let budget = Budget { max_chars: args.max_chars, sentences: None };
+            // A head only where a method labels with it: a suite of summaries scores an
+            // adapter's summaries without a head made for it.
+            let labels = suite.uses(System::Head) || suite.uses(System::Tfidf);
             let head = match &args.head {
-                Some(dir) => Head::load(dir)?,
-                None => encoder.as_ref().map_or_else(Head::builtin, |e| Head::builtin_for(e.id())),
+                Some(dir) => Some(Head::load(dir)?),
+                None if labels => Some(encoder.as_ref().map_or_else(Head::builtin, |e| Head::builtin_for(e.id()))),
+                None => None,
             };
             // `tuned`: e5-small with its built-in tuned layers, with their head.
             let tuned: Option<CandleEncoder> =

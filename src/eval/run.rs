@@ -76,11 +76,12 @@ pub struct Pipeline<'e> {
 
 impl<'e> Pipeline<'e> {
     /// The default sections, labelled by `head` (the built-in one, or one given to score), and
-    /// the built-in summary model; `encoder` may be absent where no method needs it.
+    /// the built-in summary model; `encoder` may be absent where no method needs it, and `head`
+    /// where no method labels with it (`head`, `tfidf`).
     pub fn new(
         encoder: Option<&'e dyn Encoder>,
         budget: Budget,
-        head: Head,
+        head: Option<Head>,
         zero_shot: bool,
     ) -> Result<Pipeline<'e>, EvalError> {
         let taxonomy = Taxonomy::default_sections();
@@ -88,7 +89,7 @@ impl<'e> Pipeline<'e> {
             Some(encoder) if zero_shot => Some(Labeller::ZeroShot(ZeroShot::new(encoder, &taxonomy)?)),
             _ => None,
         };
-        Pipeline {
+        let pipeline = Pipeline {
             encoder,
             budget,
             summary_model: encoder.map_or_else(SummaryModel::builtin, |e| SummaryModel::builtin_for(e.id())),
@@ -99,8 +100,11 @@ impl<'e> Pipeline<'e> {
             taxonomy,
             page_context: label::PAGE_CONTEXT,
             timeout: Timeout::default_limit(),
+        };
+        match head {
+            Some(head) => pipeline.with_head(head),
+            None => Ok(pipeline),
         }
-        .with_head(head)
     }
 
     /// Labels with `head` (and its lexical part, for `tfidf`), checked as `digest` checks a
@@ -155,6 +159,10 @@ impl Systems for Pipeline<'_> {
             _ => (None, None),
         };
         let (Some(labeller), Some(encoder)) = (labeller, encoder) else {
+            let by_head = matches!(system, System::Head | System::Tfidf);
+            if by_head && self.encoder.is_some() && self.head.is_none() {
+                return Err(LabelError::Other(format!("method `{}`: no head to label with", system.name())).into());
+            }
             if system == System::Tfidf && self.encoder.is_some() {
                 return Err(LabelError::Other("method `tfidf`: the head has no lexical part".into()).into());
             }

@@ -55,7 +55,7 @@ fn ci_suite_passes_and_an_empty_summariser_fails_it() {
     let encoder = default_model() as &dyn Encoder;
     let opts = ScoringOptions { bootstrap: Bootstrap { resamples: 200, seed: 17 }, ..ScoringOptions::default() };
     let head = || Head::builtin_for(encoder.id());
-    let pipeline = || Pipeline::new(Some(encoder), Budget::default(), head(), true).expect("pipeline");
+    let pipeline = || Pipeline::new(Some(encoder), Budget::default(), Some(head()), true).expect("pipeline");
 
     let report = run_suite(&suite, &pipeline(), &opts, &mut |_| {}).expect("the suite runs");
     let failed: Vec<String> = report.failed_checks().map(ToString::to_string).collect();
@@ -557,7 +557,7 @@ fn eval_summaries_and_sections_are_those_digest_writes() {
     // The default model as the command line runs it: e5-small as it is, with its head.
     let encoder = default_model();
     let pipeline =
-        Pipeline::new(Some(encoder as &dyn Encoder), Budget::default(), Head::builtin_for(encoder.id()), false)
+        Pipeline::new(Some(encoder as &dyn Encoder), Budget::default(), Some(Head::builtin_for(encoder.id())), false)
             .expect("pipeline");
     let summaries = pipeline.summarize(Method::Model, &present).expect("summaries");
     let sections: Vec<String> =
@@ -566,6 +566,13 @@ fn eval_summaries_and_sections_are_those_digest_writes() {
     assert_eq!(summaries, field("summary"));
     assert_eq!(sections, field("section"));
     assert!(summaries.iter().all(|s| !s.is_empty()), "{summaries:?}");
+
+    // A suite that only summarises needs no head (one made for an adapter's encoder, say): the
+    // summaries are the same, and labelling says what is missing.
+    let headless = Pipeline::new(Some(encoder as &dyn Encoder), Budget::default(), None, false).expect("pipeline");
+    assert_eq!(headless.summarize(Method::Model, &present).expect("summaries"), summaries);
+    let err = headless.label(System::Head, &pages).expect_err("no head to label with").to_string();
+    assert!(err.contains("`head`"), "{err}");
 }
 
 /// `eval --head` refuses a head for other sections than those it scores, as `label --labels`
@@ -582,7 +589,7 @@ fn a_head_for_other_sections_is_refused_by_eval_as_by_digest() {
     let head_dir = dir.path("two-head");
     head.save(&head_dir).expect("the head is saved");
 
-    let refused = Pipeline::new(Some(encoder), Budget::default(), head, false)
+    let refused = Pipeline::new(Some(encoder), Budget::default(), Some(head), false)
         .err()
         .expect("a head for other sections is refused");
     assert!(refused.to_string().contains("the head's labels (甲 乙) are not the sections'"), "{refused}");
