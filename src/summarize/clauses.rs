@@ -472,14 +472,15 @@ fn half_correlative(unit: &str) -> bool {
 }
 
 /// A sentence that ends on who spoke and how, with no quotation of its own (`一名居民焦急地问。`,
-/// `他笑着说。`): it answers a quotation before it that the reader does not have. A speaker is
-/// someone (`他`, `村民`, `记者`, `负责同志`) or the way they speak (`焦急地`, `笑着`,
-/// `一边`): `疑问`, `访问`, `小说` end sentences of their own. A speaker who only `介绍` or
-/// `表示`, with nothing said, answers in the same way.
+/// `他笑着说。`, `…所长刘罡眼含泪水说。`): it answers a quotation before it that the reader does
+/// not have. A speaker is someone (`他`, `村民`, `记者`, `负责同志`) or the way they speak
+/// (`焦急地`, `笑着`, `一边`); anyone `说`: `疑问`, `访问`, and `小说`, `据说`, `学说`, `演说`
+/// and the like end sentences of their own. A speaker who only `介绍` or `表示`, with nothing
+/// said, answers in the same way.
 static ANSWERS_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:(?:地|着|边|这样|如是|他|她|们|人|者|员|长|民|生|友|士|志|记|任)",
-        r"(?:问|问道|说|说道|答|答道|回答|介绍|表示|指出|透露|强调)|",
+        r"(?:问|问道|答|答道|回答|介绍|表示|指出|透露|强调)|[^小传听据学演游解]说|说道|",
         r"喊道|叹道|笑道|感叹道|感慨道)[。！]?$"
     ))
     .expect("speaker pattern")
@@ -1278,6 +1279,9 @@ mod tests {
         assert!(!whole_reads_alone("71岁的王明德一边拿刮刀打磨扇骨，一边介绍。"));
         assert!(!whole_reads_alone("71岁的王明德一边拿刮刀打磨扇骨。"));
         assert!(!whole_reads_alone("前线指挥部有关负责同志介绍。"));
+        assert!(!whole_reads_alone("吉林铁路公安处吉林北车站派出所所长刘罡眼含泪水说。"));
+        let told = "“老刘，对不住了！”吉林北车站派出所所长刘罡眼含泪水说。";
+        assert!(texts(told).iter().all(|t| t.starts_with('“')), "{:?}", texts(told));
         // A purpose, or a speaker's requirement, is completed by what follows.
         let purpose = "为促进中美经贸关系健康稳定发展，已加征关税的商品，加征税率调整为2.5%。";
         assert!(texts(purpose).iter().all(|t| !t.ends_with("稳定发展。")), "{:?}", texts(purpose));
@@ -1379,6 +1383,7 @@ mod tests {
             "代表们就有关问题提出了疑问。",
             "总统对中国进行国事访问。",
             "作家创作了一部长篇小说。",
+            "孙中山提出了三民主义学说。",
             "“我们会坚持下去。”老党员王建国说。",
             "外交部发言人就有关问题答记者问。",
         ] {

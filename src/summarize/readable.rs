@@ -138,9 +138,12 @@ pub fn is_framed(summary: &str) -> bool {
     summary.starts_with(LEAD_IN)
 }
 
-/// Whether `summary` stops in the middle of a sentence (ends with `……` or `…`).
+/// Whether `summary` stops in the middle of a sentence (ends with `……` or `…`), or on the dash
+/// that leads into what the page lists after it (`…取得了多方面成效——`, shown as a sentence
+/// `…成效——。`).
 pub fn is_cut_off(summary: &str) -> bool {
-    text::trim(summary).trim_end_matches(text::is_closing).ends_with('…')
+    let end = text::trim(summary).trim_end_matches(text::is_closing);
+    end.ends_with('…') || end.trim_end_matches('。').ends_with('—')
 }
 
 /// Whether `summary` asks where it should tell: one of its sentences, outside a quotation, ends
@@ -476,6 +479,8 @@ mod tests {
         assert!(is_cut_off("市政府召开常务会议，部署冬季供暖工作……"));
         assert!(is_cut_off("他说：“我们会继续努力……”"));
         assert!(!is_cut_off("市政府召开常务会议，部署冬季供暖工作。"));
+        assert!(is_cut_off("服务“一带一路”建设近3年来，取得了多方面成效——。"));
+        assert!(!is_cut_off("S84项目——沙特最大的三维地震勘探项目顺利开工。"));
     }
 
     #[test]
