@@ -443,11 +443,12 @@ static DONE_ON_A_DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
 /// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`, `只有…才…`,
-/// `只要…就…`, `无论…都…`, `越是…越…`, `一手抓…一手抓…`, `一边…一边…`, `看似…实则…`. A unit
+/// `只要…就…`, `无论…都…`, `越是…越…`, `一手抓…一手抓…`, `一边…一边…`, `看似…实则…`,
+/// `与其…不如…`. A unit
 /// that holds the first half and not the second stops halfway (`…不仅需要出台政策。`, `…小到一针
 /// 一线。`, `只有聚焦难题，打好组合拳。`, `《流浪地球》看似异军突起。`): the sentence, or the next,
 /// says the rest.
-static CORRELATIVES: LazyLock<[(Regex, Regex); 12]> = LazyLock::new(|| {
+static CORRELATIVES: LazyLock<[(Regex, Regex); 13]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
         (pattern(r"不仅|不但|不只|不光|不单"), pattern(r"而且|并且|还|也|更|又|同时|甚至|亦|乃至")),
@@ -462,6 +463,7 @@ static CORRELATIVES: LazyLock<[(Regex, Regex); 12]> = LazyLock::new(|| {
         (pattern(r"一手(?:抓|握|托|牵|拿|提)"), pattern(r"一手|另一手|两手")),
         (pattern(r"一边"), pattern(r"一边")),
         (pattern(r"看似|乍看|表面上"), pattern(r"实则|其实|实际上|事实上|但|却|然而|不过")),
+        (pattern(r"与其"), pattern(r"不如|毋宁|宁可|倒不如")),
     ]
 });
 
@@ -1220,6 +1222,8 @@ mod tests {
         // Half of a correlative pair is no sentence: the other half is said later.
         let seeming = "《流浪地球》看似异军突起，实则厚积薄发。";
         assert!(texts(seeming).iter().all(|t| !t.ends_with("异军突起。")), "{:?}", texts(seeming));
+        let rather = "一些人与其说是对经济全球化感到担忧，不如说是对新技术感到焦虑。";
+        assert!(texts(rather).iter().all(|t| !t.ends_with("感到担忧。")), "{:?}", texts(rather));
         let pair = "增强金融服务实体经济的能力，不仅需要出台政策、提升服务水平，更要改进作风。";
         let all = texts(pair);
         assert!(all.iter().all(|t| !t.ends_with("提升服务水平。")), "{all:?}");
