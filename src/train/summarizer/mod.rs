@@ -91,48 +91,63 @@ pub fn read_articles(
     away: &HashSet<String>,
 ) -> Result<(Vec<SummarizedText>, SummaryFileStats), TrainError> {
     let (_, source) = read_source(path)?;
-    let (articles, apart) = crate::annotated::article_texts_off(path, pages, away, |a| !a.summaries.is_empty())?;
-    let mut stats = SummaryFileStats { source, texts: 0, weight, away: apart };
-    let mut out = Vec::new();
-    for (a, span) in articles {
-        if let Some(article) = segment::single(&span, None) {
-            let reference = a.summaries[0].clone();
-            out.push(SummarizedText { article, reference, source: stats.source.file.clone(), kind: a.kind.clone() });
-        }
-    }
-    stats.texts = out.len();
+    let (out, apart) = summarised_off(path, pages, away, &source.file, |_| true)?;
+    let stats = SummaryFileStats { source, texts: out.len(), weight, away: apart };
     Ok((out, stats))
+}
+
+/// The articles of a pages gold file that carry a summary, that `wanted` keeps and that are not
+/// on one of the pages `away`, read as JSON Lines rows without a title are (`source` names the
+/// file); and how many were left out for their page.
+fn summarised_off(
+    path: &Path,
+    pages: &Path,
+    away: &HashSet<String>,
+    source: &str,
+    wanted: impl Fn(&crate::annotated::GoldArticle) -> bool,
+) -> Result<(Vec<SummarizedText>, usize), TrainError> {
+    let (articles, apart) =
+        crate::annotated::article_texts_off(path, pages, away, |a| !a.summaries.is_empty() && wanted(a))?;
+    let read = articles.into_iter().filter_map(|(a, span)| {
+        let article = segment::single(&span, None)?;
+        let reference = a.summaries[0].clone();
+        Some(SummarizedText { article, reference, source: source.to_owned(), kind: a.kind })
+    });
+    Ok((read.collect(), apart))
 }
 
 /// The training-part articles ([`crate::fit::split::part_of`] their id, as the head's trainer
 /// splits them) of pages gold files `paths` that carry a summary and are not on one of the
 /// pages `away`, as tuning's salience objective reads them: the candidates the summariser
-/// embeds, each with its target as [`score_examples`] computes it. An article with fewer than
-/// two has nothing to rank and is left out.
+/// embeds, each with its target ([`targets`], as [`score_examples`] computes it). An article
+/// with fewer than two has nothing to rank and is left out.
 pub fn salient(paths: &[PathBuf], pages: &Path, away: &HashSet<String>) -> Result<Vec<Salient>, TrainError> {
     use crate::fit::split::{part_of, Part};
     let limits = ranked::EmbedLimits::default();
     let max_chars = crate::summarize::DEFAULT_MAX_CHARS;
     let mut out = Vec::new();
     for path in paths {
-        let wanted = |a: &crate::annotated::GoldArticle| !a.summaries.is_empty() && part_of(&a.id) == Part::Train;
-        let (articles, _) = crate::annotated::article_texts_off(path, pages, away, wanted)?;
-        for (a, span) in articles {
-            let Some(article) = segment::single(&span, None) else { continue };
-            let sentences = candidates(&article);
-            let n = ranked::considered(&sentences, limits.max_candidates);
-            if n < 2 {
+        let (texts, _) = summarised_off(path, pages, away, "", |a| part_of(&a.id) == Part::Train)?;
+        for text in texts {
+            let sentences = candidates(&text.article);
+            let sentences = &sentences[..ranked::considered(&sentences, limits.max_candidates)];
+            if sentences.len() < 2 {
                 continue;
             }
-            let reference = rouge::char_tokens(&a.summaries[0]);
-            let sentences = &sentences[..n];
             out.push(Salient {
-                targets: sentences.iter().map(|s| f1(&cut_to_fit(&s.text, max_chars), &reference)).collect(),
+                targets: targets(sentences, &text.reference, max_chars),
                 sentences: sentences.iter().map(|s| s.text.clone()).collect(),
             });
         }
     }
     Ok(out)
+}
+
+/// Each of `sentences`' target: the ROUGE-L F1 of the sentence as a summary would show it (cut
+/// to `max_chars`) against `reference`.
+fn targets(sentences: &[Sentence], reference: &str, max_chars: usize) -> Vec<f32> {
+    let reference = rouge::char_tokens(reference);
+    sentences.iter().map(|s| f1(&cut_to_fit(&s.text, max_chars), &reference)).collect()
 }
 
 /// One training row per embedded sentence: features, target and the row's weight.
@@ -187,9 +202,7 @@ pub fn score_examples(
                 short: is_short(&sentences, max_chars),
             };
             let features = features(&context);
-            let reference = rouge::char_tokens(&example.reference);
-            let targets =
-                sentences[..features.len()].iter().map(|s| f1(&cut_to_fit(&s.text, max_chars), &reference)).collect();
+            let targets = targets(&sentences[..features.len()], &example.reference, max_chars);
             out.push(FeaturedText {
                 sentences,
                 features,
