@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes eval/data/peopledaily-annotated-later.jsonl: every hand-annotated People's Daily
-article (with a section) on the pages of the later months, 2020, that is not in the blind test
-part, as pages gold: spans, sections, their alternatives and kinds (no summaries, no text of
+article (with a section) on the pages of the later months, 2020, that is in neither test part
+(blind, hold-out), as pages gold: spans, sections, their alternatives and kinds (no summaries, no text of
 the pages).
 
     python3 eval/later_months.py ../shared/data/newspaper [--out FILE]
@@ -39,17 +39,17 @@ def main():
     parser.add_argument("--out", help="where to write (default: eval/data/peopledaily-annotated-later.jsonl)")
     args = parser.parse_args()
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    blind_path = os.path.join(repo, "eval/data/peopledaily-annotated-blind.jsonl")
-    blind = {a["id"] for _, a in annotated(blind_path)}
+    tests = [os.path.join(repo, f"eval/data/peopledaily-annotated-{part}.jsonl") for part in ("blind", "holdout")]
+    held = {a["id"] for path in tests for _, a in annotated(path)}
     sources = [os.path.join(args.newspaper, n) for n in ("peopledaily_annotated.jsonl", "peopledaily_annotated_2.jsonl")]
     sources += sorted(glob.glob(os.path.join(repo, "models/data/peopledaily-*.jsonl")))
     sources += sorted(p for p in glob.glob(os.path.join(repo, "eval/data/peopledaily-annotated-*.jsonl"))
-                      if p != blind_path and not p.endswith("-later.jsonl"))
+                      if p not in tests and not p.endswith("-later.jsonl"))
     pages = {}
     seen = set()
     for path in sources:
         for file, article in annotated(path):
-            if not file.startswith(LATER) or article["id"] in blind or article["id"] in seen:
+            if not file.startswith(LATER) or article["id"] in held or article["id"] in seen:
                 continue
             seen.add(article["id"])
             pages.setdefault(file, []).append({k: article[k] for k in FIELDS if k in article})
