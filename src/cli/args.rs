@@ -783,8 +783,9 @@ pub struct TrainSummarizerArgs {
     #[arg(long, value_name = "FILE", num_args = 1.., requires = "pages")]
     pub validation: Vec<PathBuf>,
 
-    /// Pages gold files of evaluation sets: leave out each --articles article on a page that
-    /// one of them annotates, so that no page a set is scored on was trained on.
+    /// Pages gold files of evaluation sets: leave out each --articles and --validation article
+    /// on a page that one of them annotates, so that no page a set is scored on was trained on
+    /// (the validation articles choose the settings and fit the commentary model).
     #[arg(long = "away-from", value_name = "FILE", num_args = 1.., requires = "articles")]
     pub away_from: Vec<PathBuf>,
 

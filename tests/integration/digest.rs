@@ -549,15 +549,17 @@ fn fit_a_summary_scorer_and_report_it_against_lead_and_oracle() {
         scorer["tightener"]["features"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
     assert_eq!(names, jianbao::summarize::tighten::TIGHT_FEATURES);
     // Kept apart from the pages an evaluation set annotates (the example page's), the articles
-    // are left out, counted, and the manifest names the set.
+    // are left out, counted, and the manifest names the set; the validation articles too, which
+    // choose the settings and fit the commentary model.
     let measured = dir.write("measured.jsonl", std::fs::read_to_string(&articles).unwrap());
-    let r = run(&dir, &[&base[..], &["--away-from", measured.to_str().unwrap()]].concat());
+    let held_out = dir.write("validation.jsonl", std::fs::read_to_string(&articles).unwrap());
+    let apart = ["--away-from", measured.to_str().unwrap(), "--validation", held_out.to_str().unwrap()];
+    let r = run(&dir, &[&base[..], &apart[..]].concat());
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("articles.jsonl: 0 texts with a summary (weight 1), 5 on pages kept apart"),
-        "{}",
-        r.stderr
-    );
+    for file in ["articles.jsonl", "validation.jsonl"] {
+        let line = format!("{file}: 0 texts with a summary (weight 1), 5 on pages kept apart");
+        assert!(r.stderr.contains(&line), "{}", r.stderr);
+    }
     let training = &read_json(&out)["training"];
     assert_eq!(training["away_from"][0]["file"], "measured.jsonl", "{training}");
     assert_eq!(training["data"][1]["away"], 5, "{training}");

@@ -285,7 +285,8 @@ pub struct Data {
 
 /// Reads the training texts of `data` (rows) and `articles` (pages gold files, their pages
 /// under `pages`), weighed by `weights`, and the validation texts of `validation` (pages gold
-/// files).
+/// files), leaving out the articles on the pages `away`: the validation texts choose the
+/// settings and fit the commentary model, so they too are read off a test part's pages.
 pub fn read(
     data: &[PathBuf],
     articles: &[PathBuf],
@@ -308,7 +309,7 @@ pub fn read(
         add(read_articles(path, pages, weight_of(path), away)?, &mut out);
     }
     for path in validation {
-        let (examples, stats) = read_articles(path, pages, 1.0, &HashSet::new())?;
+        let (examples, stats) = read_articles(path, pages, 1.0, away)?;
         out.held.extend(examples);
         out.held_files.push(stats);
     }
