@@ -199,7 +199,9 @@ score them: ROUGE-1/2/L on characters (CJK characters one token each, ASCII \
 letter/digit runs one token each, punctuation dropped) or jieba words; accuracy (strict, and \
 lenient where gold lists acceptable alternatives), macro-F1, per-class scores and the confusion \
 matrix; boundary precision/recall/F1 within a tolerance, headline and header-field match; \
-precision and recall of the pairs found to be copies. \
+precision and recall of the pairs found to be copies; and, where a dataset runs the baseline, \
+each label method's accuracy over tfidf and each summary method's ROUGE-L F1 over lead, with a \
+paired interval (the items resampled once for both). \
 Headline figures get 95% bootstrap intervals (seeded). With --predictions and --gold, score \
 outputs made elsewhere (`jianbao digest --format jsonl`, or another tool's rows with an id).",
         after_long_help = "Examples:\n  \

@@ -62,7 +62,8 @@ pub struct MethodReport {
     /// cosine of a pair's two vectors (duplicates, `minhash+cosine`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub distribution: Vec<f64>,
-    /// For labels: whether each item's prediction was right, in the order of `distribution`.
+    /// For labels: whether each item's prediction was right (strictly), item by item, in the
+    /// order of `distribution` where it has one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub correct: Vec<bool>,
 }
@@ -357,6 +358,8 @@ pub fn is_headline(name: &str) -> bool {
             | "macro_f1"
             | "boundary.f1"
             | "headline_match"
+            | "rougeL.f1.over_lead"
+            | "accuracy.over_tfidf"
             | "readable.defects"
             | "duplicates.precision"
             | "duplicates.recall"

@@ -226,15 +226,53 @@ pub fn run_suite(
     let mut report = empty_report(&suite.name, systems.model_id(), opts);
     for dataset in &suite.datasets {
         progress(dataset);
-        let result = match dataset.task {
+        let mut result = match dataset.task {
             Task::Summaries | Task::Labels => run_rows(dataset, systems, opts)?,
             Task::Pages => run_pages(dataset, systems, opts)?,
             Task::Duplicates => run_duplicates(dataset, systems, opts)?,
         };
+        add_gains(&mut result.results, opts.bootstrap);
         report.datasets.push(result);
     }
     report.check(suite);
     Ok(report)
+}
+
+/// The baselines a dataset's methods are measured against, item by item, and the score
+/// compared: a label method's accuracy against `tfidf`'s, the simplest peer the encoder must
+/// beat, and a summary method's ROUGE-L F1 against `lead`'s.
+const BASELINES: [(&str, &str); 2] = [("tfidf", "accuracy"), ("lead", "rougeL.f1")];
+
+/// Adds to each method of a dataset that also runs one of [`BASELINES`] of its kind its gain over
+/// that baseline (`accuracy.over_tfidf`, `rougeL.f1.over_lead`): the difference of their scores
+/// on the same items, with a paired 95% interval (the items resampled once for both), narrower
+/// than the two methods' own intervals would suggest, since both meet the same hard items. The
+/// baseline's own gain is 0, so that it sits in the same table as the others.
+fn add_gains(results: &mut [MethodReport], bootstrap: Bootstrap) {
+    // Per item: right (1) or wrong (0) for a label method, ROUGE-L F1 for a summary method.
+    let per_item = |r: &MethodReport| -> Vec<f64> {
+        match r.labels {
+            Some(_) => r.correct.iter().map(|&right| f64::from(u8::from(right))).collect(),
+            None => r.distribution.clone(),
+        }
+    };
+    for (baseline, metric) in BASELINES {
+        let Some(base) = results.iter().find(|r| r.method == baseline) else { continue };
+        let (labels, base_items) = (base.labels.is_some(), per_item(base));
+        if base_items.is_empty() {
+            continue;
+        }
+        for r in results.iter_mut().filter(|r| r.labels.is_some() == labels && r.metric(metric).is_some()) {
+            let items = per_item(r);
+            if items.len() != base_items.len() {
+                continue;
+            }
+            let gain: Vec<f64> = items.iter().zip(&base_items).map(|(a, b)| a - b).collect();
+            let value = gain.iter().sum::<f64>() / gain.len() as f64;
+            let ci = if r.method == baseline { None } else { bootstrap.mean(&gain) };
+            r.metrics.push(Metric { name: format!("{metric}.over_{baseline}"), value, ci });
+        }
+    }
 }
 
 /// The rows a dataset keeps: its part if asked, every n-th, at most `limit`.
@@ -707,7 +745,7 @@ pub fn label_result(
         metrics,
         labels: Some(LabelDetail { classes: classes.clone(), per_class, confusion: confusion(&p, &g, k) }),
         distribution: confidence.to_vec(),
-        correct: if confidence.is_empty() { Vec::new() } else { p.iter().zip(&g).map(|(p, g)| p == g).collect() },
+        correct: p.iter().zip(&g).map(|(p, g)| p == g).collect(),
     }
 }
 
@@ -833,5 +871,51 @@ mod tests {
         assert!((r.metric("accuracy").expect("acc").value - 1.0 / 3.0).abs() < 1e-12);
         assert!((r.metric("lenient_accuracy").expect("lenient").value - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(labels.confusion[1][2], 1, "财经 predicted as nothing");
+    }
+
+    #[test]
+    fn gains_over_a_baseline_are_paired_and_of_the_same_kind() {
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let opts = ScoringOptions::default();
+        // 40 items: the head is right on 30, tfidf on 20, and tfidf's right ones are among the
+        // head's, so the head's gain is 10 items in every resample that draws one of them.
+        let gold = s(&["时政"; 40]);
+        let answers = |right: usize| s(&(0..40).map(|i| if i < right { "时政" } else { "财经" }).collect::<Vec<_>>());
+        let sections = s(&["时政", "财经"]);
+        let label = |name: &str, right: usize| label_result(name, &answers(right), &[], &gold, &[], &sections, &opts);
+        let refs = [s(&["今天天气很好"]), s(&["明天下雨"])];
+        let refs: Vec<&[String]> = refs.iter().map(Vec::as_slice).collect();
+        let mut results = vec![
+            summary_result("model", &s(&["今天天气很好", "明天"]), &refs, &opts),
+            summary_result("lead", &s(&["今天", "后天下雪"]), &refs, &opts),
+            label("head", 30),
+            label("tfidf", 20),
+            label("majority", 40),
+        ];
+        add_gains(&mut results, opts.bootstrap);
+        let gain =
+            |method: &str, metric: &str| results.iter().find(|r| r.method == method).unwrap().metric(metric).cloned();
+        let head = gain("head", "accuracy.over_tfidf").expect("the head's gain");
+        assert!((head.value - 0.25).abs() < 1e-12, "{head:?}");
+        let ci = head.ci.expect("an interval");
+        // Paired: the gain never goes below 0 in a resample (the head is right wherever tfidf is),
+        // where the two accuracies' own intervals overlap.
+        assert!(ci.low >= 0.0 && ci.low < 0.25 && ci.high > 0.25, "{ci:?}");
+        let own = |method: &str| results.iter().find(|r| r.method == method).unwrap().metric("accuracy").unwrap().ci;
+        assert!(own("head").unwrap().low < own("tfidf").unwrap().high);
+        assert!((gain("majority", "accuracy.over_tfidf").unwrap().value - 0.5).abs() < 1e-12);
+        // The baseline's own gain is 0, with no interval.
+        let tfidf = gain("tfidf", "accuracy.over_tfidf").unwrap();
+        assert!(tfidf.value == 0.0 && tfidf.ci.is_none(), "{tfidf:?}");
+        // Summaries are measured against lead, on ROUGE-L F1, and labels never against it.
+        let model = gain("model", "rougeL.f1.over_lead").expect("the model's gain");
+        let rouge =
+            |method: &str| results.iter().find(|r| r.method == method).unwrap().metric("rougeL.f1").unwrap().value;
+        assert!((model.value - (rouge("model") - rouge("lead"))).abs() < 1e-12 && model.value > 0.0, "{model:?}");
+        assert!(gain("head", "rougeL.f1.over_lead").is_none() && gain("model", "accuracy.over_tfidf").is_none());
+        // Without the baseline, nothing is added.
+        let mut alone = vec![label("head", 30)];
+        add_gains(&mut alone, opts.bootstrap);
+        assert!(alone[0].metric("accuracy.over_tfidf").is_none());
     }
 }
