@@ -404,17 +404,17 @@ fn no_training_article_is_on_a_page_that_is_measured() {
     }
 }
 
-/// The blind test part is on pages that no shipped model read an article of: each article set
-/// in a model's manifest holds none of its pages, or the manifest says its articles were kept
-/// apart from them (`--away-from`, the blind file named with its SHA-256 as it is now). And it
-/// annotates no article another set annotates.
-#[test]
-fn the_blind_test_part_shares_no_page_with_training() {
-    let blind_file = "eval/data/peopledaily-annotated-blind.jsonl";
-    let blind = pages_of(blind_file);
-    assert!(blind.len() >= 100, "{}", blind.len());
-    let blind_sha = format!("{:x}", Sha256::digest(std::fs::read(repo(blind_file)).unwrap()));
-    let article_sets: Vec<String> = ["eval/data", "models/data"]
+const SHIPPED_MANIFESTS: [&str; 5] = [
+    "models/e5-small/tuned/adapter.json",
+    "models/e5-small/tuned/head.json",
+    "models/e5-small/tuned/summarizer.json",
+    "models/e5-small/head.json",
+    "models/e5-small/summarizer.json",
+];
+
+/// The `peopledaily-*` article sets of the repository.
+fn article_sets() -> Vec<String> {
+    ["eval/data", "models/data"]
         .iter()
         .flat_map(|dir| {
             std::fs::read_dir(repo(dir))
@@ -422,15 +422,51 @@ fn the_blind_test_part_shares_no_page_with_training() {
                 .map(move |e| format!("{dir}/{}", e.unwrap().file_name().to_string_lossy()))
         })
         .filter(|path| path.contains("peopledaily-"))
-        .collect();
+        .collect()
+}
+
+/// A test part's annotations are its own: it annotates `articles` articles, none of which
+/// another set annotates, and no shipped model names it as training data.
+fn assert_own_annotations(test_file: &str, articles: usize) {
+    let name = Path::new(test_file).file_name().unwrap().to_str().unwrap();
+    for manifest in SHIPPED_MANIFESTS {
+        let data = read_json(&repo(manifest))["training"]["data"].clone();
+        assert!(data.as_array().unwrap().iter().all(|d| d["file"] != name), "{manifest} trains on {name}");
+    }
+    let spans = |path: &str| -> HashSet<(String, u64)> {
+        let text = std::fs::read_to_string(repo(path)).unwrap();
+        text.lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .flat_map(|page| {
+                let file = page["file"].as_str().unwrap().to_owned();
+                let annotated: Vec<Value> = match page["articles"].as_array() {
+                    Some(articles) => articles.iter().filter(|a| a.get("section").is_some()).cloned().collect(),
+                    None => vec![page.clone()],
+                };
+                annotated.into_iter().map(move |a| (file.clone(), a["start"].as_u64().unwrap()))
+            })
+            .collect()
+    };
+    let test_spans = spans(test_file);
+    assert_eq!(test_spans.len(), articles);
+    for set in article_sets().iter().filter(|set| !set.ends_with(name) && !set.ends_with("-later.jsonl")) {
+        assert_eq!(spans(set).intersection(&test_spans).count(), 0, "{set}");
+    }
+}
+
+/// The blind test part is on pages that no shipped model read an article of: each article set
+/// in a model's manifest holds none of its pages, or the manifest says its articles were kept
+/// apart from them (`--away-from`, the blind file named with its SHA-256 as it is now).
+#[test]
+fn the_blind_test_part_shares_no_page_with_training() {
+    let blind_file = "eval/data/peopledaily-annotated-blind.jsonl";
+    assert_own_annotations(blind_file, 440);
+    let blind = pages_of(blind_file);
+    assert!(blind.len() >= 100, "{}", blind.len());
+    let blind_sha = format!("{:x}", Sha256::digest(std::fs::read(repo(blind_file)).unwrap()));
+    let article_sets = article_sets();
     let mut checked = 0;
-    for manifest in [
-        "models/e5-small/tuned/adapter.json",
-        "models/e5-small/tuned/head.json",
-        "models/e5-small/tuned/summarizer.json",
-        "models/e5-small/head.json",
-        "models/e5-small/summarizer.json",
-    ] {
+    for manifest in SHIPPED_MANIFESTS {
         let training = &read_json(&repo(manifest))["training"];
         let kept_apart = training["away_from"].as_array().is_some_and(|files| {
             files.iter().any(|f| f["file"] == "peopledaily-annotated-blind.jsonl" && f["sha256"] == blind_sha.as_str())
@@ -438,7 +474,6 @@ fn the_blind_test_part_shares_no_page_with_training() {
         for data in training["data"].as_array().unwrap() {
             let name = data["file"].as_str().unwrap();
             let Some(set) = article_sets.iter().find(|path| path.ends_with(&format!("/{name}"))) else { continue };
-            assert!(name != "peopledaily-annotated-blind.jsonl", "{manifest} trains on the blind part");
             checked += 1;
             if !kept_apart {
                 let shared: Vec<_> = pages_of(set).intersection(&blind).cloned().collect();
@@ -447,32 +482,23 @@ fn the_blind_test_part_shares_no_page_with_training() {
         }
     }
     assert!(checked >= 10, "{checked}");
-    let spans = |path: &str| -> HashSet<(String, u64)> {
-        let text = std::fs::read_to_string(repo(path)).unwrap();
-        text.lines()
-            .map(|l| serde_json::from_str::<Value>(l).unwrap())
-            .flat_map(|page| {
-                let file = page["file"].as_str().unwrap().to_owned();
-                let annotated: Vec<Value> = match page["articles"].as_array() {
-                    Some(articles) => articles.iter().filter(|a| a.get("summary").is_some()).cloned().collect(),
-                    None => vec![page.clone()],
-                };
-                annotated.into_iter().map(move |a| (file.clone(), a["start"].as_u64().unwrap()))
-            })
-            .collect()
-    };
-    let blind_spans = spans("eval/data/peopledaily-annotated-blind.jsonl");
-    assert_eq!(blind_spans.len(), 440);
-    for set in [
-        "eval/data/peopledaily-annotated-val.jsonl",
-        "eval/data/peopledaily-annotated-test.jsonl",
-        "eval/data/peopledaily-annotated-sealed.jsonl",
-        "eval/data/peopledaily-annotated-unseen.jsonl",
-        "eval/data/peopledaily-annotated-reserve.jsonl",
-        "models/data/peopledaily-more-articles.jsonl",
-    ] {
-        assert_eq!(spans(set).intersection(&blind_spans).count(), 0, "{set}");
-    }
+}
+
+/// The hold-out test part annotates articles of its own, which no shipped model read, and a
+/// head or summary model made `--away-from` it reads no article of its pages: every page it
+/// lists carries an annotated article. Its suite scores it alone, and not with the tuned
+/// layers, which were tuned on articles of its pages before it was drawn.
+#[test]
+fn the_hold_out_test_part_is_its_own_and_keeps_its_pages_apart() {
+    let holdout = "eval/data/peopledaily-annotated-holdout.jsonl";
+    assert_own_annotations(holdout, 460);
+    let kept_apart = jianbao::annotated::annotated_pages(&[repo(holdout)]).expect("pages gold reads");
+    assert_eq!(kept_apart, pages_of(holdout));
+    assert!(kept_apart.len() >= 200, "{}", kept_apart.len());
+    let suite = Suite::load(&repo("eval/holdout.toml"), Some(Path::new("/data"))).expect("the suite reads");
+    assert_eq!(suite.datasets.len(), 3);
+    assert!(suite.datasets.iter().all(|d| d.path.ends_with("peopledaily-annotated-holdout.jsonl")));
+    assert!(suite.datasets.iter().all(|d| !d.systems.contains(&System::Tuned)));
 }
 
 /// The later months' part holds the annotated articles of the 2020 pages alone, none of the blind
