@@ -228,14 +228,31 @@ const ENTERING: &str = "走进|走入|步入|踏进|踏入|来到|行至";
 /// What a purpose aims at, after the `为` that opens it (`为促进…`, `为更好地推动…`,
 /// `为引导…`), or as the next item of one (`为更好地推动…，帮助零售企业提升…效率，`,
 /// `为促进…，改善消费者用餐体验，`).
-static PURPOSE_AIM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"^(?:帮助|推动|促进|加强|提升|提高|改善|满足|确保|保障|加快|增强|实现|推进|做好|解决|落实|贯彻|助力|",
-        r"引导|鼓励|支持|方便|丰富|打造|营造|构建|完善|弘扬|传承|防止|避免|应对|迎接|庆祝|纪念|保护|提振|",
-        r"激发|扩大|降低|减少|缓解|稳定|打赢|打好|培育|践行|树立|宣传|表彰|深入|全面|有效|切实|充分|进一步|更好|",
-        r"激励|引领|有序|规范|维护|加大|推广|优化|强化|巩固|服务|保证|深化|发挥|加速|拓展|拓宽|释放|回应|决胜|夺取)"
+const AIMS: &str = concat!(
+    r"帮助|推动|促进|加强|提升|提高|改善|满足|确保|保障|加快|增强|实现|推进|做好|解决|落实|贯彻|助力|",
+    r"引导|鼓励|支持|方便|丰富|打造|营造|构建|完善|弘扬|传承|防止|避免|应对|迎接|庆祝|纪念|保护|提振|",
+    r"激发|扩大|降低|减少|缓解|稳定|打赢|打好|培育|践行|树立|宣传|表彰|深入|全面|有效|切实|充分|进一步|更好|",
+    r"激励|引领|有序|规范|维护|加大|推广|优化|强化|巩固|服务|保证|深化|发挥|加速|拓展|拓宽|释放|回应|决胜|夺取|",
+    r"救|抢救|营救|掩护|保卫"
+);
+
+static PURPOSE_AIM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("^(?:{AIMS})")).expect("purpose aim pattern"));
+
+/// A clause that ends on its purpose, after whoever acts for it (`马喜国在一次办案中为保护战友`,
+/// `家人为了支持我工作`, `他为营救被洪水围困的群众`): what they did for it comes in the next
+/// clause (`…，壮烈牺牲。`), and a run cannot stop before it. Not what something is for
+/// (`…是为了谋生`, `一切为了人民`), nor a `为` that is no purpose (`成为了…`, `较为完善`,
+/// `被评为…`), nor a purpose the clause has already acted on (`…为掩护战友被炸伤`).
+static PURPOSE_LEFT_OPEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        concat!(
+            r"(?:^|[^是为于切展成])为了[^，。；而了是被]{{1,12}}$|",
+            r"[^是就都正也只为较更最颇甚极大广深尤以视作成认称评选定改变转分列]为(?:{})[^，。；而了是被]{{0,8}}$"
+        ),
+        AIMS
     ))
-    .expect("purpose aim pattern")
+    .expect("purpose left open pattern")
 });
 
 /// Whether `words`, a clause without its break, opens a purpose (`为了…`, `为` and its aim,
@@ -708,7 +725,8 @@ pub fn whole_reads_alone(sentence: &str) -> bool {
 /// Whether a run may stop after `clause` (with its break) as a sentence of its own: the break is
 /// a comma or semicolon, not a colon that leads into what follows, and the clause neither
 /// introduces nor subordinates, nor only says when ([`WHEN_ONLY`], [`WHEN_NEXT`]), nor is a
-/// subject awaiting its predicate ([`BARE_NOUN`] unless [`SAYS`]).
+/// subject awaiting its predicate ([`BARE_NOUN`] unless [`SAYS`]), nor one acting for a purpose
+/// that the next clause says what they did for ([`PURPOSE_LEFT_OPEN`]).
 pub fn can_end(clause: &str) -> bool {
     let bare = text::trim(clause);
     let Some(stop) = bare.chars().last() else { return false };
@@ -720,6 +738,7 @@ pub fn can_end(clause: &str) -> bool {
         && !WHEN_NEXT.is_match(words)
         && !RANGE_END.is_match(words)
         && (!BARE_NOUN.is_match(words) || SAYS.is_match(words))
+        && (words.starts_with('以') || !PURPOSE_LEFT_OPEN.is_match(words))
 }
 
 /// What a clause says after the last sentence end inside it, where a quotation holds more than
@@ -1289,6 +1308,16 @@ mod tests {
         // A purpose, or a speaker's requirement, is completed by what follows.
         let purpose = "为促进中美经贸关系健康稳定发展，已加征关税的商品，加征税率调整为2.5%。";
         assert!(texts(purpose).iter().all(|t| !t.ends_with("稳定发展。")), "{:?}", texts(purpose));
+        // So is one who acts for a purpose, by what they did for it.
+        let fell = "1994年，马喜国在一次办案中为保护战友，壮烈牺牲。";
+        assert!(texts(fell).iter().all(|t| !t.ends_with("战友。")), "{:?}", texts(fell));
+        assert!(!can_end("家人为了支持我工作，"));
+        assert!(!can_end("他为营救被洪水围困的群众，"));
+        for done in
+            ["塑封主要是为了保护书的品相，", "城市面貌大为改善，", "这些文创店成为了公园新景点，", "以创新管理为保障，"]
+        {
+            assert!(can_end(done), "{done}");
+        }
         let required = "会议充分肯定了去年的工作，关于2020年工作，会议要求，坚持稳中求进。";
         assert!(texts(required).iter().all(|t| !t.ends_with("会议要求。")), "{:?}", texts(required));
         // Nor on when something happened, before the sentence says what.
