@@ -78,18 +78,19 @@ pub const RUN_END: char = '。';
 /// formed before it is named (`形成了以最低生活保障…为主体`), on one who advises
 /// before the advice (`研究员张流波建议`; not `提出了100多条建议`), inside a place or beyond one
 /// (`3日的人民大会堂宴会厅内`, `决定在海河医院以外`; not `降至2000例以内`, `畅销国内`), or on
-/// a list still to come (`第二条  下列各项个人所得`).
+/// a list still to come (`第二条  下列各项个人所得`), or on how someone goes about what they do
+/// (`…都会开着面包车`, `携手当地同行`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
         r"意识到|认识到|体会到|感受到|深知|相信|坚信|确信|懂得|",
-        r"时|之时|后|之后|以后|前|之前|以来|[年月天日周]来|期间|之际|过程中|当中|之中|中|里|一隅|一角|门口|门前|脚下|深处|街头|",
+        r"时|之时|后|之后|以后|前|之前|以来|[年月天日周]来|期间|之际|过程中|当中|之中|中|里|之间|一隅|一角|门口|门前|脚下|深处|街头|",
         r"(?:会|仪式|典礼)上|上空|一案|^除了?[^夕，。；][^，。；]*|",
         r"^一(?:[看问听查算瞧摸量比试测]|清理|清点|打听|了解|询问|统计|调查|核实|检查|排查|对比|核算|盘点|走访|打量)|",
         r"要求|提出|呼吁|号召|[^条项份点的出些化性]建议|提醒|来说|而言|的|和|与|及|或|并|而|把|将|向|从|在|为|",
         r"[^国对以之]内|在[^，。；]{1,24}(?:以外|之外|以内|之内)|^(?:第[一二三四五六七八九十百]+条\s*)?(?:下列|以下)[^，。；]{1,20}|",
         r"通过(?:就近|积极|大力|不断|开展|实施|建立|建设|发展|引进|推广|加强|组织|举办|利用|借助|采取|搭建|打造|设立|",
-        r"打破|整合|完善|创新|强化|推行|推进|引导|培育|探索|运用|实行|将|把|对|与|和|在|向)[^，。；]*|",
+        r"打破|整合|完善|创新|强化|深化|推行|推进|引导|培育|探索|运用|实行|将|把|对|与|和|在|向)[^，。；]*|",
         r"通过[^，。；]{1,20}(?:方式|途径|渠道|平台|形式|手段|措施|办法|机制|举措|模式)|",
         r"以[^，。；]{1,30}为(?:对象|抓手|载体|契机|突破口|切入点|着力点|落脚点|出发点|依托|纽带|牵引|指引|遵循)|",
         r"(?:形成|构建|建立|建成|打造|探索|走出|开创)[了出]?以[^，。；]{1,40}为[^，。；]{1,4}|",
@@ -106,6 +107,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"代表(?:党中央|中共中央|中央|国务院|中央军委|政府|全国|全体|各族|本人|我们|我|公司|集团)[^，。；了着过]{0,16}|",
         r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24}|^(?:说起|提起|谈起|讲起|说到|谈到)[^，。；]+|",
         r"^(?:初见|初识|初次见到|第一次见到)[^，。；了]{1,30}|",
+        r"(?:开|骑|驾|推|扛|挑)着[^，。；了]{1,10}|携手[^，。；]{1,12}|",
         r"^(?:头一|第[一二三四五六七八九十]+|其[一二三四五])(?:件|个|条|点|项|次)?(?:事)?)$"
     ))
     .expect("open-ended clause pattern")
@@ -208,13 +210,15 @@ static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A clause that opens the setting of what the sentence says later (`随着…`, `为了…`,
 /// `为促进…`, `因…`, `在…`, `从…到…`, `当…时`, `透过…`, `经国务院批准`, `经50余次研讨`, `现就…`,
-/// `走进…`; not `当前…`, `当地…`): it cannot be a run's last.
+/// `走进…`, `自开通…`; not `当前…`, `当地…`, `自主…`): it cannot be a run's last.
 static SUBORDINATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         "^(?:{}|{ENTERING}|{})",
         concat!(
             r"现就|特就|随着|由于|因为|因[^此而地时人势]|截至|面对|作为|通过|透过|对于|关于|围绕|针对|",
-            r"当[^前地天日年时然即下场初代]|从|自从|除了|经过|按照|根据|在"
+            r"当[^前地天日年时然即下场初代]|从|自从|除了|经过|按照|根据|在|",
+            r"自(?:\d|今年|去年|上年|本月|上月|开通|开展|启动|实施|成立|建立|推行|开始|开业|投用|投运|运行|上线|",
+            r"疫情|春节|复工|[一二三四五六七八九十]+月)"
         ),
         r"经[^，。；]{1,12}(?:批准|同意|签批|研究决定|研讨|讨论|论证|修改|审议|努力|攻关|磋商|评审)$"
     ))
@@ -495,12 +499,13 @@ fn half_correlative(unit: &str) -> bool {
 /// not have. A speaker is someone (`他`, `村民`, `记者`, `负责同志`) or the way they speak
 /// (`焦急地`, `笑着`, `一边`); anyone `说`: `疑问`, `访问`, and `小说`, `据说`, `学说`, `演说`
 /// and the like end sentences of their own. A speaker who only `介绍` or `表示`, with nothing
-/// said, answers in the same way.
+/// said, answers in the same way, as does anyone who only ponders or urges (`…村民郭启叶琢磨。`,
+/// `心想`, `嘀咕`, `叮嘱`).
 static ANSWERS_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:(?:地|着|边|这样|如是|他|她|们|人|者|员|长|民|生|友|士|志|记|任)",
         r"(?:问|问道|答|答道|回答|介绍|表示|指出|透露|强调)|[^小传听据学演游解]说|说道|",
-        r"喊道|叹道|笑道|感叹道|感慨道)[。！]?$"
+        r"喊道|叹道|笑道|感叹道|感慨道|琢磨|心想|寻思|嘀咕|念叨|叮嘱|嘱咐|追问|反问)[。！]?$"
     ))
     .expect("speaker pattern")
 });
@@ -630,13 +635,25 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
 static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:明确提出|提出|强调|指出|主持|出席|会见|看望|慰问|考察|视察|发表|作出|签署|宣布|来到|走进|",
-        r"赞赏|赞扬|感谢|祝贺|欢迎|坚信|相信|愿意|愿同|愿与|愿为|希望|代表(?:习近平|党中央|中共中央|国务院|中央军委)|",
+        r"赞赏|赞扬|感谢|祝贺|欢迎|坚信|相信|愿意|愿同|愿与|愿为|希望|勉励|代表(?:习近平|党中央|中共中央|国务院|中央军委)|",
         r"对[^，。；]{1,30}(?:作出|做出|进行|开展|给予|提出)(?:了)?(?:全面|具体|专门|系统)?(?:部署|安排|要求|批示|指示)|",
         r"对[^，。；]{1,30}(?:表示|表达|致以)|",
         r"\p{Han}{2}了[^解，。；])"
     ))
     .expect("predicate opening pattern")
 });
+
+/// A demand (`要坚持问题导向`, `必须…`, `应当…`; not `要求`, `要闻`, `要素`, `要么`, `要是`):
+/// cut from after the clause that says who makes it (`韩正强调，`), a run would open on
+/// a demand no one makes.
+static DEMAND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:要[^求闻素点害紧么是不冲塞职件员务地犯案领]|必须|务必|应当|应该)").expect("demand pattern")
+});
+
+/// A clause that ends on someone speaking (`韩正强调`, `会议指出`, `他表示`): what follows is
+/// what they said, and theirs.
+static SPEAKS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:说|表示|指出|认为|强调|要求|提出|希望|指示|部署)$").expect("speaker pattern"));
 
 /// A clause that says what follows from a condition the clause before it sets (`列车运行就会不够
 /// 平稳`, `老百姓的舒服度就好一点`, `才能赢得信任`): a run cut from the sentence neither opens on it,
@@ -667,8 +684,9 @@ fn opens_quotation(words: &str) -> bool {
 /// it left behind ([`RANGE_END`]: `到服务旅客的铁路人，…` cut from `从希望工程的代言人，…`), on a
 /// quotation whose speaker it left behind (`“复工备案272人…”` cut from `董云岳对记者说：“…”`,
 /// `“到了奥运年…”` from `刘国梁表示，“…”`), or
-/// on one of a group it left behind (`…施工队是其中的“夜行者”` cut from `在…的人群中，`). It
-/// depends on `first` alone, so [`runs`] asks it once for each clause.
+/// on one of a group it left behind (`…施工队是其中的“夜行者”` cut from `在…的人群中，`), or on
+/// a demand whose speaker it left behind ([`DEMAND`] after [`SPEAKS`]). It depends on `first`
+/// alone, so [`runs`] asks it once for each clause.
 fn opens_well(clauses: &[&str], first: usize) -> bool {
     let words = words_of(clauses[first]);
     first == 0
@@ -680,7 +698,8 @@ fn opens_well(clauses: &[&str], first: usize) -> bool {
             || (opens_quotation(words)
                 && (leads_into(clauses[first - 1]) || FRAMING.is_match(words_of(clauses[first - 1]))))
             || continues_purpose(clauses, first)
-            || completes(words, clauses[first - 1]))
+            || completes(words, clauses[first - 1])
+            || (DEMAND.is_match(words) && SPEAKS.is_match(words_of(clauses[first - 1]))))
 }
 
 /// Whether the run of `clauses[first..end]` of a sentence (of which `opening` first clauses
@@ -1308,6 +1327,23 @@ mod tests {
         // A purpose, or a speaker's requirement, is completed by what follows.
         let purpose = "为促进中美经贸关系健康稳定发展，已加征关税的商品，加征税率调整为2.5%。";
         assert!(texts(purpose).iter().all(|t| !t.ends_with("稳定发展。")), "{:?}", texts(purpose));
+        // A demand keeps who makes it, and so does an encouragement.
+        let demand = "韩正主持召开会议并讲话，他强调，要坚持问题导向，聚焦重点工作。";
+        assert!(texts(demand).iter().all(|t| !t.starts_with('要')), "{:?}", texts(demand));
+        let urged = "郭声琨出席会议并讲话，勉励广大司法行政干警忠诚履职。";
+        assert!(texts(urged).iter().all(|t| !t.starts_with("勉励")), "{:?}", texts(urged));
+        // A manner or a means is completed by what follows.
+        let dream = "有天晚上，自己竟莫名地梦见了武陵溪，隐约之间，听到有人叫了一声。";
+        assert!(texts(dream).iter().all(|t| !t.ends_with("之间。")), "{:?}", texts(dream));
+        let means = "农家书屋通过深化改革，提升了服务效能。";
+        assert!(texts(means).iter().all(|t| !t.ends_with("深化改革。")), "{:?}", texts(means));
+        // So is how someone goes about it (`开着面包车`, `携手当地同行`), and since when.
+        let van = "55岁的吴可国每天晚上都会开着面包车，给防控点的工作人员煮宵夜。";
+        assert!(texts(van).iter().all(|t| !t.ends_with("面包车。")), "{:?}", texts(van));
+        let together = "3万余名驰援湖北的医务人员，携手当地同行，同时间赛跑。";
+        assert!(texts(together).iter().all(|t| !t.ends_with("同行。")), "{:?}", texts(together));
+        assert!(!can_end("自开通外出务工人员绿色专线，"));
+        assert!(!whole_reads_alone("河北阳原县大田洼村村民郭启叶琢磨。"));
         // So is one who acts for a purpose, by what they did for it.
         let fell = "1994年，马喜国在一次办案中为保护战友，壮烈牺牲。";
         assert!(texts(fell).iter().all(|t| !t.ends_with("战友。")), "{:?}", texts(fell));

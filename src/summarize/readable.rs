@@ -32,7 +32,7 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
         r"他们|她们|它们|他(?:[^乡国人])|她|",
         r"那(?:[^曲坡拉达英])|",
         r"对此|为此|由此|据此|至此|自此|从此|届时|当时|彼时|事后|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
-        r"与之|与此相比|相比之下|相较之下|对比之下|类似(?:这|那|的|情况|现象|事件)|但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:一次|提出|强调|指出|表示|要求|说|称|作出|发出)|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|(?:紧)?接着|先是|上述|以上|其中|原来|",
+        r"与之|与此相比|相比之下|相较之下|对比之下|类似(?:这|那|的|情况|现象|事件)|但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:一次|提出|强调|指出|表示|要求|说|称|作出|发出)|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|(?:紧)?接着|先是|上述|以上|其中|原来|不仅如此|也同样|",
         // An item of a list whose lead-in the reader lacks (`二是…`, `一则是…`, `第二，…`).
         r"[一二三四五六七八九十]是|[一二]则|另一则|第[一二三四五六七八九十]+[，,、]",
         r")"
@@ -48,7 +48,7 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
 /// 该公司一架客机…`).
 static POINTED_AT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"这里|这儿|这附近|这一带|那里|那儿|此地|此处|于此|就此|对此|为此|据此|由此|",
+        r"这里|这儿|这附近|这一带|那里|那儿|此地|此处|于此|就此|对此|为此|据此|由此|这样做|这么做|",
         r"这(?:些|个|种|类|项|次|位|名|座|条|件|本|部|份|张|家|所|段|场|批|篇|幅|番|样的|[一两二三四五六七八九十几])|那(?:些|个|种|位)|",
         r"^(?:[^，。；应]{0,6}[^，。；应])?该(?:镇|村|市|县|区|省|国|公司|企业|医院|学校|校|院|局|中心|项目|案)"
     ))
@@ -91,16 +91,54 @@ fn outside_quotations(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 
 /// Where `sentence` first speaks of a person as `他` or `她` outside a quotation: not `其他`,
 /// `吉他`, nor `他们`, `他人`, `他乡`, `他国`, `他山`, `他者`, `他日`, `他方`, `他物`, where the
-/// character names no one already spoken of. The byte offset.
+/// character names no one already spoken of; or as `我`, the writer or a speaker whose words the
+/// summary gives without quotation marks (`文章认为，我被派任…`), not `我们`, `我国`, `我省`,
+/// `我军`, `我院`, `我方`, …, which speak for a place or a body, nor `自我`, `忘我`, `小我`.
+/// The byte offset.
 fn personal_pronoun(sentence: &str) -> Option<usize> {
-    let compound = |at: usize, c: char| {
-        matches!(sentence[..at].chars().next_back(), Some('其' | '吉'))
-            || matches!(
-                sentence[at + c.len_utf8()..].chars().next(),
-                Some('们' | '人' | '乡' | '国' | '山' | '者' | '日' | '方' | '物')
-            )
+    let next = |at: usize, c: char| sentence[at + c.len_utf8()..].chars().next();
+    let compound = |at: usize, c: char| match c {
+        '我' => {
+            matches!(sentence[..at].chars().next_back(), Some('自' | '忘' | '无' | '本' | '唯' | '小' | '大' | '舍'))
+                || matches!(
+                    next(at, c),
+                    Some(
+                        '们' | '国'
+                            | '省'
+                            | '市'
+                            | '区'
+                            | '县'
+                            | '州'
+                            | '镇'
+                            | '乡'
+                            | '村'
+                            | '军'
+                            | '院'
+                            | '校'
+                            | '方'
+                            | '党'
+                            | '厂'
+                            | '局'
+                            | '馆'
+                            | '所'
+                            | '部'
+                            | '行'
+                            | '司'
+                            | '团'
+                            | '队'
+                            | '台'
+                            | '刊'
+                            | '报'
+                            | '会'
+                    )
+                )
+        }
+        _ => {
+            matches!(sentence[..at].chars().next_back(), Some('其' | '吉'))
+                || matches!(next(at, c), Some('们' | '人' | '乡' | '国' | '山' | '者' | '日' | '方' | '物'))
+        }
     };
-    outside_quotations(sentence).find(|&(at, c)| matches!(c, '他' | '她') && !compound(at, c)).map(|(at, _)| at)
+    outside_quotations(sentence).find(|&(at, c)| matches!(c, '他' | '她' | '我') && !compound(at, c)).map(|(at, _)| at)
 }
 
 /// Whether `sentence` speaks of someone as `他` or `她` before naming anyone: no word before
@@ -344,10 +382,18 @@ mod tests {
             "“我们会坚持下去。”他说。",
             "急难险重，他们挺身而出；重点区域，他们日夜值守。",
             "物资转运，他们风雨无阻。",
+            // The writer, or a speaker given without quotation marks.
+            "文章认为，我被派任驻蒙古国大使已有三年。",
+            "我当时就在现场聆听。",
         ] {
             assert!(speaks_of_someone_unnamed(s) && points_back(s), "{s}");
         }
         for s in [
+            "我国将继续扩大开放。",
+            "我们要坚定信心。",
+            "我省已建成高标准农田3000万亩。",
+            "坚持全面从严治党，要勇于自我革命。",
+            "张伟说，我会坚持到底。",
             "每天早上6点钟，罗浩就出门了，开始他一天的工作。",
             "信送到了武汉协和医院西院医生王维慈的手上，看到信的一刹那，她热泪盈眶。",
             "记者专访北京大学医学部党委书记刘玉村，听他讲述医学部如何培养人才。",
@@ -406,6 +452,8 @@ mod tests {
             "事后，沙先生说，自己是一位父亲。",
             "先是在莫斯科中山大学学习，1927年转入伏龙芝军事学院深造。",
             "紧接着，第二批医疗队出发。",
+            "不仅如此，当地还开通了心理热线。",
+            "正因为我们党始终坚持这样做，才能够在危难之际绝处逢生。",
         ] {
             assert!(points_back(s), "{s}");
         }
