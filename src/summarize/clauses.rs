@@ -259,6 +259,12 @@ static PURPOSE_LEFT_OPEN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("purpose left open pattern")
 });
 
+/// Whether `words`, a clause without its break, ends on a purpose someone acts for
+/// ([`PURPOSE_LEFT_OPEN`]); not `以…为保障`, where `为` names what something serves as.
+fn leaves_purpose_open(words: &str) -> bool {
+    !words.starts_with('以') && PURPOSE_LEFT_OPEN.is_match(words)
+}
+
 /// Whether `words`, a clause without its break, opens a purpose (`为了…`, `为` and its aim,
 /// [`PURPOSE_AIM`]): a setting ([`sets_the_scene`]), which the clauses after it may carry on
 /// ([`continues_purpose`]).
@@ -757,7 +763,7 @@ pub fn can_end(clause: &str) -> bool {
         && !WHEN_NEXT.is_match(words)
         && !RANGE_END.is_match(words)
         && (!BARE_NOUN.is_match(words) || SAYS.is_match(words))
-        && (words.starts_with('以') || !PURPOSE_LEFT_OPEN.is_match(words))
+        && !leaves_purpose_open(words)
 }
 
 /// What a clause says after the last sentence end inside it, where a quotation holds more than

@@ -89,6 +89,10 @@ fn outside_quotations(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     })
 }
 
+/// What follows a `我` that speaks for a place or a body, not a person (`我们`, `我国`, `我省`,
+/// `我军`, `我院`, `我方`).
+const SPEAKS_FOR_A_BODY: &str = "们国省市区县州镇乡村军院校方党厂局馆所部行司团队台刊报会";
+
 /// Where `sentence` first speaks of a person as `他` or `她` outside a quotation: not `其他`,
 /// `吉他`, nor `他们`, `他人`, `他乡`, `他国`, `他山`, `他者`, `他日`, `他方`, `他物`, where the
 /// character names no one already spoken of; or as `我`, the writer or a speaker whose words the
@@ -100,38 +104,7 @@ fn personal_pronoun(sentence: &str) -> Option<usize> {
     let compound = |at: usize, c: char| match c {
         '我' => {
             matches!(sentence[..at].chars().next_back(), Some('自' | '忘' | '无' | '本' | '唯' | '小' | '大' | '舍'))
-                || matches!(
-                    next(at, c),
-                    Some(
-                        '们' | '国'
-                            | '省'
-                            | '市'
-                            | '区'
-                            | '县'
-                            | '州'
-                            | '镇'
-                            | '乡'
-                            | '村'
-                            | '军'
-                            | '院'
-                            | '校'
-                            | '方'
-                            | '党'
-                            | '厂'
-                            | '局'
-                            | '馆'
-                            | '所'
-                            | '部'
-                            | '行'
-                            | '司'
-                            | '团'
-                            | '队'
-                            | '台'
-                            | '刊'
-                            | '报'
-                            | '会'
-                    )
-                )
+                || next(at, c).is_some_and(|n| SPEAKS_FOR_A_BODY.contains(n))
         }
         _ => {
             matches!(sentence[..at].chars().next_back(), Some('其' | '吉'))
