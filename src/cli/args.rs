@@ -669,8 +669,10 @@ pub struct TrainArgs {
 
     /// Labelled newspaper articles: a pages gold file ({file, articles: [{id, start, end,
     /// section}]}) whose pages are under --pages. Each article is read as `label` reads it, and
-    /// each part of what the classifier reads (headline, deck, opening sentences) is a training
-    /// row with the article's section; an article's parts share its train/validation/test part.
+    /// each part of what the classifier reads (headline, deck, the body's sentences) is a training
+    /// row with the article's section (a later sentence, which `label` reads at half weight,
+    /// counts half as often as its file's weight says, at least once); an article's parts share
+    /// its train/validation/test part.
     #[arg(long, value_name = "FILE", num_args = 1.., requires = "pages")]
     pub articles: Vec<PathBuf>,
 
