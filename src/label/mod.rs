@@ -148,11 +148,11 @@ pub struct Scored {
 /// What the classifier reads, as separate short texts with weights: the headline (twice the
 /// weight of each other part), the kicker, the deck, and each of the body's sentences after the
 /// dateline up to [`BODY_CHARS`] characters in all, those after the first [`OPENING_CHARS`] at
-/// [`LATER_WEIGHT`]; no part keeps more than [`OPENING_CHARS`] characters. Heads are trained on headlines,
-/// so each part is classified on its own, where it looks like what the head learnt from, and
-/// the parts' probabilities are averaged; one long concatenation reads as none of them. A
-/// newspaper headline often says little of the topic (`担当`, `出征`), which the first
-/// sentences carry.
+/// [`LATER_WEIGHT`]; no part keeps more than [`OPENING_CHARS`] characters. Heads are trained
+/// on headlines, so each part is classified on its own, where it looks like what the head
+/// learnt from, and the parts' probabilities are averaged; one long concatenation reads as none
+/// of them. A newspaper headline often says little of the topic (`担当`, `出征`), which the
+/// first sentences carry.
 pub fn input_parts(article: &Article) -> Vec<(String, f32)> {
     input_parts_from(article, &crate::sentences::candidates(article))
 }
