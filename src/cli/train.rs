@@ -41,11 +41,9 @@ pub fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
         files.extend(article_files);
     }
     for f in &files {
-        eprintln!(
-            "{}: {} rows, {} used, {} unlabelled, {} with other labels, {} on pages kept apart",
-            f.source.file, f.rows, f.used, f.unlabelled, f.other_labels, f.away
-        );
+        eprintln!("{}", f.summary());
     }
+    head::check_parts(&examples, &files)?;
     let encoder = match args.tune_layers {
         None => args.model.load()?,
         Some(_) if args.model.adapter.is_some() || args.model.tuned => {

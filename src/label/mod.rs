@@ -60,7 +60,7 @@ pub const LATER_WEIGHT: f32 = 0.5;
 pub enum LabelError {
     #[error("{path}: {message}")]
     File { path: PathBuf, message: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Model(#[from] ModelError),
     #[error("{0}")]
     Other(String),

@@ -52,18 +52,58 @@ pub struct FileStats {
     pub unlabelled: usize,
     /// Rows whose label is not in the labels file.
     pub other_labels: usize,
+    /// The first of them: its label and where it is (a line, or an article's id).
+    #[serde(skip)]
+    pub first_other: Option<(String, String)>,
     /// Articles left out for their page, which an evaluation set annotates (`--away-from`).
     #[serde(default, skip_serializing_if = "super::is_zero")]
     pub away: usize,
 }
 
 impl FileStats {
-    /// The index of `label` in `taxonomy`; `None`, counted, where it has none.
-    fn index(&mut self, taxonomy: &Taxonomy, label: &str) -> Option<usize> {
+    /// The index of `label` in `taxonomy`; `None`, counted, where it has none, the first such
+    /// kept with `place` (where the row is) for the messages.
+    fn index(&mut self, taxonomy: &Taxonomy, label: &str, place: impl FnOnce() -> String) -> Option<usize> {
         let index = taxonomy.index(label);
-        self.other_labels += usize::from(index.is_none());
+        if index.is_none() {
+            self.other_labels += 1;
+            self.first_other.get_or_insert_with(|| (label.to_owned(), place()));
+        }
         index
     }
+
+    /// What reading found, for the console: `rows, used, unlabelled, with other labels` (the
+    /// first of those named), and the articles left out for their pages.
+    pub fn summary(&self) -> String {
+        let first = match &self.first_other {
+            Some((label, place)) => format!(" (the first `{label}`, {place})"),
+            None => String::new(),
+        };
+        format!(
+            "{}: {} rows, {} used, {} unlabelled, {} with other labels{first}, {} on pages kept apart",
+            self.source.file, self.rows, self.used, self.unlabelled, self.other_labels, self.away
+        )
+    }
+}
+
+/// Checks that `examples`, read from `files`, leave rows to train on and rows to choose the
+/// epoch on (a text's part is drawn by its hash: one in ten validates); where they do not, the
+/// error names each file with what reading it found.
+pub fn check_parts(examples: &[Example], files: &[FileStats]) -> Result<(), TrainError> {
+    let has = |part: Part| examples.iter().any(|e| e.part == part);
+    if has(Part::Train) && has(Part::Val) {
+        return Ok(());
+    }
+    let found: Vec<String> = files.iter().map(FileStats::summary).collect();
+    let what = if examples.is_empty() {
+        "no labelled rows to train on".to_owned()
+    } else {
+        format!(
+            "{} labelled rows, too few for a training and a validation part (one text in ten, by its hash, validates)",
+            examples.len()
+        )
+    };
+    Err(TrainError::Other(format!("{what}: {}", found.join("; "))))
 }
 
 /// Reads labelled rows from JSON Lines files, keeping the `sample` of each file's usable rows.
@@ -89,7 +129,7 @@ pub fn read_examples(
                 file.unlabelled += 1;
                 continue;
             };
-            let Some(index) = file.index(taxonomy, label) else { continue };
+            let Some(index) = file.index(taxonomy, label, || format!("line {}", n + 1)) else { continue };
             let scheme = row["scheme"].as_str().unwrap_or(&file.source.file).to_owned();
             examples.push(Example {
                 text: text.to_owned(),
@@ -131,7 +171,7 @@ pub fn read_articles(
         for (article, span) in articles {
             let Some(section) = article.section else { continue };
             file.rows += 1;
-            let Some(index) = file.index(taxonomy, &section) else { continue };
+            let Some(index) = file.index(taxonomy, &section, || format!("article {}", article.id)) else { continue };
             let Some(read) = crate::segment::single(&span, None) else { continue };
             let part = part_of(&article.id);
             let scheme = &file.source.file;
@@ -444,5 +484,30 @@ mod tests {
         let counts = |w: u32| examples.iter().filter(|e| e.weight == w).count();
         assert!(counts(1) > 0 && counts(3) > counts(1), "{} once, {} three times", counts(1), counts(3));
         assert_eq!(counts(1) + counts(3), examples.len());
+    }
+
+    #[test]
+    fn too_few_rows_for_both_parts_is_an_error_naming_each_file() {
+        let example = |part: Part| Example {
+            text: "青岛发行债券".into(),
+            label: 0,
+            scheme: "s".into(),
+            part,
+            weight: 1,
+            piece: false,
+        };
+        let file = FileStats {
+            source: Source { file: "mine.jsonl".into(), ..Source::default() },
+            rows: 3,
+            used: 2,
+            other_labels: 1,
+            first_other: Some(("天气".into(), "line 3".into())),
+            ..FileStats::default()
+        };
+        let files = [file];
+        let err = check_parts(&[example(Part::Train), example(Part::Test)], &files).unwrap_err().to_string();
+        assert!(err.starts_with("2 labelled rows, too few for a training and a validation part"), "{err}");
+        assert!(err.ends_with("mine.jsonl: 3 rows, 2 used, 0 unlabelled, 1 with other labels (the first `天气`, line 3), 0 on pages kept apart"), "{err}");
+        assert!(check_parts(&[example(Part::Train), example(Part::Val)], &files).is_ok());
     }
 }

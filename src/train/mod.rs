@@ -26,11 +26,11 @@ use crate::model::ModelError;
 pub enum TrainError {
     #[error("{path}: {message}")]
     File { path: PathBuf, message: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Model(#[from] ModelError),
-    #[error("{0}")]
+    #[error(transparent)]
     Label(#[from] LabelError),
-    #[error("{0}")]
+    #[error(transparent)]
     Fit(#[from] FitError),
     /// A references file (rows or pages gold) that cannot be read, or a page it points into.
     #[error(transparent)]

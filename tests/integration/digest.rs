@@ -241,6 +241,28 @@ fn two_labels(dir: &Dir) -> (PathBuf, PathBuf) {
 }
 
 #[test]
+fn train_names_the_file_and_what_it_found_when_nothing_can_be_trained_on() {
+    let dir = Dir::new();
+    let other = dir.write(
+        "other.jsonl",
+        "{\"text\": \"今天多云转晴\", \"section\": null}\n{\"text\": \"明天有雨\", \"section\": \"天气\"}\n",
+    );
+    let empty = dir.write("empty.jsonl", "");
+    for (data, found) in [
+        (&other, "other.jsonl: 2 rows, 0 used, 1 unlabelled, 1 with other labels (the first `天气`, line 2)"),
+        (&empty, "empty.jsonl: 0 rows, 0 used"),
+    ] {
+        let out = dir.path("head");
+        let r = run(&dir, &["train", "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        let error: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("jianbao:")).collect();
+        assert_eq!(error.len(), 1, "{}", r.stderr);
+        assert!(error[0].contains("no labelled rows to train on") && error[0].contains(found), "{}", r.stderr);
+        assert!(!out.exists());
+    }
+}
+
+#[test]
 fn train_a_head_for_a_tiny_model_and_refuse_heads_of_other_encoders() {
     let dir = Dir::new();
     let model = dir.path("tiny");
