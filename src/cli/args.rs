@@ -153,8 +153,9 @@ jianbao label --head trained/ page.txt                 # a head from `jianbao tr
 encoder's vectors, mixed with one on the text's hashed character 1-3-grams unless \
 --no-lexical) from JSON Lines rows {\"text\", \"section\"} (or \"label\"; an optional \
 \"scheme\" groups the scores). Rows labelled null or with a label not in the labels file are \
-dropped and counted (the first such label named with its line); where no rows are left for a \
-training and a validation part, it stops with one line naming each file and what it held. Rows are split by a hash of their text: 80% train, 10% validation (chooses the \
+dropped and counted (the first such label named with its line or article); where no rows are \
+left for a training and a validation part, it stops with one line naming each file and what \
+it held. Rows are split by a hash of their text: 80% train, 10% validation (chooses the \
 epochs and the mix), 10% test (scored once, at the end). The head and a manifest (encoder, labels, data, \
 settings, validation and test scores) are written to --out.",
         after_long_help = "Examples:\n  \
