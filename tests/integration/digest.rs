@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::harness::{read_json, run, seed_page, seed_text, Dir};
+use crate::harness::{path_str, read_json, run, seed_page, seed_text, Dir};
 use crate::tiny;
 
 fn repo(path: &str) -> PathBuf {
@@ -253,9 +253,9 @@ fn train_names_the_file_and_what_it_found_when_nothing_can_be_trained_on() {
         (&empty, "empty.jsonl: 0 rows, 0 used"),
     ] {
         let out = dir.path("head");
-        let r = run(&dir, &["train", "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let r = run(&dir, &["train", "--data", path_str(data), "--out", path_str(&out)]);
         assert_eq!(r.code, 2, "{}", r.stderr);
-        let error: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("jianbao:")).collect();
+        let error = r.errors();
         assert_eq!(error.len(), 1, "{}", r.stderr);
         assert!(error[0].contains("no labelled rows to train on") && error[0].contains(found), "{}", r.stderr);
         assert!(!out.exists());
