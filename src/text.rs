@@ -257,9 +257,19 @@ pub fn prefix(s: &str, max_chars: usize) -> &str {
 const SPEECH_VERBS: &[&str] =
     &["说", "说道", "表示", "介绍", "感叹", "感慨", "透露", "指出", "强调", "坦言", "解释", "回忆", "告诉记者"];
 
-/// A sentence of at most this many characters, without a comma, that ends with one of the
-/// [`SPEECH_VERBS`] says who spoke, however long the speaker's title.
-const LONG_ATTRIBUTION_CHARS: usize = 24;
+/// Whether `sentence`, its end marks and closing quotes aside, ends on one of the
+/// [`SPEECH_VERBS`] (`…在接受本报记者专访时表示。`): what was said is not in it, unless it
+/// quotes it before.
+pub fn ends_on_speech_verb(sentence: &str) -> bool {
+    let bare = sentence.trim_end_matches(|c| is_sentence_end(c) || is_closing(c));
+    SPEECH_VERBS.iter().any(|v| bare.ends_with(v))
+}
+
+/// A sentence of at most this many characters, without a comma outside quotation marks, that
+/// ends with one of the [`SPEECH_VERBS`] says who spoke, however long the speaker's title
+/// (`…研究所“一带一路”研究中心研究员…在接受本报记者专访时表示。`): alone, it gives a speaker
+/// without the words.
+const LONG_ATTRIBUTION_CHARS: usize = 80;
 
 /// Whether a sentence right after a quotation only says who spoke.
 fn is_attribution(sentence: &str) -> bool {
@@ -267,8 +277,23 @@ fn is_attribution(sentence: &str) -> bool {
     let bare = sentence.trim_end_matches(|c| is_sentence_end(c) || is_closing(c));
     chars <= ATTRIBUTION_CHARS
         || (chars <= LONG_ATTRIBUTION_CHARS
-            && !bare.contains(['，', ',', '；', '“', '”'])
-            && SPEECH_VERBS.iter().any(|v| bare.ends_with(v)))
+            && !bare.starts_with(is_opening)
+            && !breaks_outside_quotes(bare)
+            && ends_on_speech_verb(bare))
+}
+
+/// Whether `text` has a clause break (`，`, `；`) outside quotation marks: a name in them
+/// (`“一带一路”`) does not make a clause.
+fn breaks_outside_quotes(text: &str) -> bool {
+    let mut quoted = 0usize;
+    text.chars().any(|c| {
+        match c {
+            '“' | '「' => quoted += 1,
+            '”' | '」' => quoted = quoted.saturating_sub(1),
+            _ => {}
+        }
+        quoted == 0 && matches!(c, '，' | ',' | '；' | ';')
+    })
 }
 
 /// Adds a sentence's range, or, where it is a short attribution right after a quotation, extends
@@ -350,6 +375,20 @@ mod tests {
                 "“真好，这么晚还能坐上地铁回家。”大年初六返京的常先生由衷感叹。",
                 "为了保障返程高峰，地铁延长了运营时间。"
             ]
+        );
+        // However long the speaker's title, with a name in quotation marks; a comma outside
+        // them makes a sentence of its own.
+        let p = "“开放带来了进步。”某国“丝绸之路”经济研究中心高级研究员、国际关系学院客座教授安娜·彼得罗娃在接受记者采访时表示。她说，合作还会深化。";
+        assert_eq!(
+            sentences(p),
+            vec![
+                "“开放带来了进步。”某国“丝绸之路”经济研究中心高级研究员、国际关系学院客座教授安娜·彼得罗娃在接受记者采访时表示。",
+                "她说，合作还会深化。"
+            ]
+        );
+        assert_eq!(
+            sentences("“开放带来了进步。”在接受采访时，某国经济研究中心的一位高级研究员表示。"),
+            vec!["“开放带来了进步。”", "在接受采访时，某国经济研究中心的一位高级研究员表示。"]
         );
         // Brackets too, and a quotation without its closing mark is split once it is too long.
         assert_eq!(sentences("（据统计。今年增长。）全年完成。"), vec!["（据统计。今年增长。）", "全年完成。"]);

@@ -646,6 +646,7 @@ pub fn readability(read: &[Read], max_chars: usize) -> Vec<Metric> {
     out.push(metric("fused", share(|d| d.fused)));
     out.push(metric("repeated", share(|d| d.repeated)));
     out.push(metric("asks", share(|d| d.asks)));
+    out.push(metric("speaker_only", share(|d| d.speaker_only)));
     out.push(metric("over_budget", share(|d| d.over_budget)));
     out.push(metric("defects", share(Defects::any)));
     out

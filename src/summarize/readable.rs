@@ -72,6 +72,40 @@ pub fn only_quoted(sentence: &str) -> bool {
     words.starts_with(['“', '「']) && !outside_quotations(words).any(|(_, c)| c.is_alphanumeric())
 }
 
+/// Whether `sentence` only says who spoke (`…研究员在接受本报记者专访时表示。`, `日前，一位负责人
+/// 说。`): it ends on a verb of speaking and quotes nothing, so what was said is in another
+/// sentence, and a summary that gives it alone gives a speaker with no words.
+pub fn only_speaker(sentence: &str) -> bool {
+    let words = text::trim(sentence);
+    !quotes_words(words) && text::ends_on_speech_verb(words)
+}
+
+/// Whether `text` quotes someone's words: a quotation with a clause break or sentence end in
+/// it, or one longer than a name (`“回乡证”`, `“一带一路”` are names), or a quotation mark
+/// whose partner lies outside `text`.
+fn quotes_words(text: &str) -> bool {
+    let mut inside: Option<String> = None;
+    for c in text.chars() {
+        match (c, inside.as_mut()) {
+            ('“' | '「', None) => inside = Some(String::new()),
+            ('”' | '」', Some(quoted)) => {
+                let said = quoted.chars().any(|c| text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c));
+                if said || char_len(quoted) > NAME_CHARS {
+                    return true;
+                }
+                inside = None;
+            }
+            ('”' | '」', None) => return true,
+            (c, Some(quoted)) => quoted.push(c),
+            _ => {}
+        }
+    }
+    inside.is_some()
+}
+
+/// A quotation of at most this many characters without a break in it may be a name.
+const NAME_CHARS: usize = 12;
+
 /// The characters of `text` outside its quotations (`“…”`, `「…」`, `『…』`, `‘…’`, the marks
 /// themselves left out), with their byte offsets.
 fn outside_quotations(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
@@ -293,9 +327,14 @@ fn says_a_clause_again(a: &str, other: &str) -> bool {
 /// Whether two of the sentences of `summary` (past its commentary frame) repeat each other
 /// ([`repeats`]).
 pub fn says_twice(summary: &str) -> bool {
-    let body = summary.strip_prefix(LEAD_IN).unwrap_or(summary);
-    let sentences: Vec<&str> = body.split_inclusive(['。', '！', '？']).filter(|s| !text::trim(s).is_empty()).collect();
+    let sentences: Vec<&str> = sentences_of(summary).collect();
     sentences.iter().enumerate().any(|(i, a)| sentences[i + 1..].iter().any(|b| repeats(a, b)))
+}
+
+/// The sentences of `summary` past its commentary frame, split at every sentence end.
+fn sentences_of(summary: &str) -> impl Iterator<Item = &str> {
+    let body = summary.strip_prefix(LEAD_IN).unwrap_or(summary);
+    body.split_inclusive(['。', '！', '？']).filter(|s| !text::trim(s).is_empty())
 }
 
 /// The defects of one summary.
@@ -310,6 +349,8 @@ pub struct Defects {
     pub repeated: bool,
     /// Asks a question of its own ([`asks`]).
     pub asks: bool,
+    /// Has a sentence that only says who spoke ([`only_speaker`]).
+    pub speaker_only: bool,
     pub over_budget: bool,
 }
 
@@ -324,6 +365,7 @@ impl Defects {
             fused: fuses_lines(summary, source),
             repeated: says_twice(summary),
             asks: asks(summary),
+            speaker_only: sentences_of(summary).any(only_speaker),
             over_budget: char_len(summary) > max_chars,
         }
     }
@@ -336,6 +378,7 @@ impl Defects {
             || self.fused
             || self.repeated
             || self.asks
+            || self.speaker_only
             || self.over_budget
     }
 }
@@ -462,6 +505,31 @@ mod tests {
         {
             assert!(!only_quoted(said), "{said}");
         }
+    }
+
+    #[test]
+    fn a_speaker_alone_is_told_from_a_speaker_with_words() {
+        for alone in [
+            "某研究中心研究员在接受本报记者专访时表示。",
+            "日前，一位负责人说。",
+            "老人由衷感叹。",
+            "1月30日上午，正在用“回乡证”取票的沈女士感慨地说。",
+        ] {
+            assert!(only_speaker(alone), "{alone}");
+        }
+        for said in [
+            "“这是我们的责任。”他说。",
+            "”研究员表示。",
+            "他说，这是我们的责任。",
+            "研究员表示，合作还会深化。",
+            "村里新修了一条路。",
+        ] {
+            assert!(!only_speaker(said), "{said}");
+        }
+        let speaker = "研究员在接受本报记者专访时表示。";
+        assert!(Defects::of(speaker, speaker, 80, None).speaker_only);
+        let said = "“开放带来了进步。”研究员在接受本报记者专访时表示。";
+        assert!(!Defects::of(said, said, 80, None).any());
     }
 
     #[test]
