@@ -329,12 +329,12 @@ static RANGE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:到|至)[^
 /// 重大决策部署`), or says what must or can be done of
 /// it, with no subject of its own (`提升现代农业园区建设水平，应在关键领域发力`, `建设现代化经济体系，
 /// 必须以新发展理念为指引`, `实施垃圾分类处理，不仅可以改善城乡环境`, `破解“谁来种地”等问题，既要
-/// 种好梧桐树`; not `应对`, `要求`, `需求`):
+/// 种好梧桐树`, `使用在线办公软件进行远程办公，可以有效减少…`; not `应对`, `要求`, `需求`):
 /// the clause before is its subject, and a run cannot stop there.
 static CARRIES_ON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:是|正|令|让人|对|均|都是|这(?:也|就|既|正|更)?是|吸引|引来|引得|就|从一开始|一直|始终|历来|向来|从来|将为|将成为|",
-        r"应当|应该|应[^对用急邀约声届聘征运]|必须|需要|需[^求]|要[^求点素害闻]|既(?:要|需|应|得)|不仅(?:可以|能|要|会|需要)|才能)"
+        r"应当|应该|应[^对用急邀约声届聘征运]|必须|需要|需[^求]|要[^求点素害闻]|既(?:要|需|应|得)|不仅(?:可以|能|要|会|需要)|才能|可以|能够)"
     ))
     .expect("predicate clause pattern")
 });
@@ -764,6 +764,20 @@ pub fn can_end(clause: &str) -> bool {
         && !RANGE_END.is_match(words)
         && (!BARE_NOUN.is_match(words) || SAYS.is_match(words))
         && !leaves_purpose_open(words)
+        && !leads_past_dash(words)
+}
+
+/// Characters after a clause's last dash that [`leads_past_dash`] takes for the opening of
+/// what the clauses after it say.
+const AFTER_DASH_CHARS: usize = 5;
+
+/// Whether `words`, a clause without its break, ends on a dash and the first few words of what
+/// it leads into (`走出了这样一位革命英雄——战争年代`, before `他毅然参加革命，…`): the clauses
+/// after it say the rest, and a run that stops there stops on a fragment.
+fn leads_past_dash(words: &str) -> bool {
+    words.rsplit_once("——").is_some_and(|(before, after)| {
+        !before.is_empty() && (1..=AFTER_DASH_CHARS).contains(&text::char_len(text::trim(after)))
+    })
 }
 
 /// What a clause says after the last sentence end inside it, where a quotation holds more than
@@ -1015,6 +1029,9 @@ mod tests {
         // `有关` is no copula: the clause names something and says nothing of it.
         assert!(!can_end("本报刊登过的知名人士有关“一带一路”倡议的精彩观点，"));
         assert!(can_end("这里有全国最大的蓝莓园，"));
+        // Nor on a dash and the first words of what it leads into.
+        assert!(!can_end("大山深处走出了这样一位革命英雄——战争年代，"));
+        assert!(can_end("他们的事迹一直在这片山乡——云南边陲广为传颂，") && can_end("——这是他的心愿，"));
         // A run cut after a frame that held its subject does not open on the predicate.
         let who = "习近平总书记在参加审议时，明确提出“三严三实”的要求，强调领导干部要树立好的作风。";
         let cut: Vec<Run> = runs(who, 80, 6, usize::MAX).into_iter().filter(|r| r.first > 0).collect();
@@ -1250,6 +1267,7 @@ mod tests {
             "提升现代农业园区建设水平，应在关键领域发力，激活各类农业经营主体。",
             "建设现代化经济体系，必须以新发展理念为指引。",
             "实施垃圾分类处理和资源化利用，不仅可以改善城乡环境，还可以减少资源浪费。",
+            "使用在线办公软件进行远程办公，可以有效减少人们之间的直接接触。",
         ] {
             let cut = topic.split('，').next().unwrap_or_default();
             assert!(texts(topic).iter().all(|t| !t.starts_with(&format!("{cut}。"))), "{:?}", texts(topic));

@@ -166,11 +166,12 @@ static OPENING_CIRCUMSTANCE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A sentence's opening connective, which ties it to the sentence before (`同时，`, `此外，`,
-/// `因此，`), or the dash that hands it a quotation before (`——全国政协委员李景虹…表示，…` after
-/// `“传染病防控没有‘局外人’。”`): a summary's sentence stands alone, so it goes.
+/// `因此，`), the dash that hands it a quotation before (`——全国政协委员李景虹…表示，…` after
+/// `“传染病防控没有‘局外人’。”`), or the label of the column's paragraph it opens (`【现象】`,
+/// `【故事】`): a summary's sentence stands alone, so it goes.
 static OPENING_CONNECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:——|(?:同时|与此同时|此外|另外|除此之外|另一方面|因此|所以|对此|为此|然而|不过|但是|而且|并且|首先|其次|再次|最后|总之)[，,])\s*",
+        r"^(?:——|【[^【】，。]{1,8}】|(?:同时|与此同时|此外|另外|除此之外|另一方面|因此|所以|对此|为此|然而|不过|但是|而且|并且|首先|其次|再次|最后|总之)[，,])\s*",
     )
     .expect("opening connective pattern")
 });
@@ -819,6 +820,11 @@ mod tests {
         assert_eq!(
             drop_vague_opening("——全国政协委员李景虹日前接受采访时表示，应全面禁止食用野生动物。"),
             "全国政协委员李景虹日前接受采访时表示，应全面禁止食用野生动物。"
+        );
+        // So does the label of a column's paragraph, and a time clause after it.
+        assert_eq!(
+            drop_vague_opening("【现象】当前，不少企业采用远程办公模式，办公软件用户激增。"),
+            "不少企业采用远程办公模式，办公软件用户激增。"
         );
         let kept = "春耕备耕不能松懈，要做好个人防护和农资准备工作。";
         assert_eq!(drop_vague_opening(kept), kept);
