@@ -4,7 +4,10 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::LazyLock;
 use std::time::Instant;
+
+use regex::Regex;
 
 use crate::segment::{self, Article};
 use crate::text::{self, char_len};
@@ -84,29 +87,33 @@ pub fn candidates_within(article: &Article, deadline: Option<Instant>) -> Option
     let paragraphs: Vec<Cow<'_, str>> =
         article.paragraphs.iter().map(|p| segment::without_picture_notes(segment::after_dateline(p))).collect();
     for (p, paragraph) in paragraphs.iter().enumerate() {
-        let sentences = text::sentences(paragraph);
-        let alone = sentences.len() == 1 && article.paragraphs.len() > 1;
-        let pieces = sentences.into_iter().flat_map(|sentence| {
-            let sentence = segment::after_lead_in(strip_credit_tail(sentence));
-            text::split_long_sentence(sentence, MAX_SENTENCE_CHARS)
-        });
-        for (n, sentence) in pieces.enumerate() {
-            if n % CLOCK_EVERY == CLOCK_EVERY - 1 && late() {
-                return None;
-            }
-            if segment::is_boilerplate(sentence) || !sentence.chars().any(text::is_han) {
-                continue;
-            }
-            // A sentence the page prints twice (a pull quote above its paragraph) is one candidate.
-            if !seen.insert(sentence) {
-                continue;
-            }
-            let ends = sentence.trim_end_matches(text::is_closing).ends_with(|c| text::is_sentence_end(c) || c == '：');
-            let candidate = Sentence::new(&as_sentence(sentence), p);
-            if alone && !ends && char_len(sentence) <= MAX_SUBHEADING_CHARS {
-                subheadings.push(candidate);
-            } else {
-                out.push(candidate);
+        let parts = lost_paragraphs(paragraph);
+        for part in &parts {
+            let sentences = text::sentences(part);
+            let alone = sentences.len() == 1 && (article.paragraphs.len() > 1 || parts.len() > 1);
+            let pieces = sentences.into_iter().flat_map(|sentence| {
+                let sentence = segment::after_lead_in(strip_credit_tail(sentence));
+                text::split_long_sentence(sentence, MAX_SENTENCE_CHARS)
+            });
+            for (n, sentence) in pieces.enumerate() {
+                if n % CLOCK_EVERY == CLOCK_EVERY - 1 && late() {
+                    return None;
+                }
+                if segment::is_boilerplate(sentence) || !sentence.chars().any(text::is_han) {
+                    continue;
+                }
+                // A sentence the page prints twice (a pull quote above its paragraph) is one candidate.
+                if !seen.insert(sentence) {
+                    continue;
+                }
+                let ends =
+                    sentence.trim_end_matches(text::is_closing).ends_with(|c| text::is_sentence_end(c) || c == '：');
+                let candidate = Sentence::new(&as_sentence(sentence), p);
+                if alone && !ends && char_len(sentence) <= MAX_SUBHEADING_CHARS {
+                    subheadings.push(candidate);
+                } else {
+                    out.push(candidate);
+                }
             }
         }
         if late() {
@@ -115,6 +122,37 @@ pub fn candidates_within(article: &Article, deadline: Option<Instant>) -> Option
     }
     Some(if out.is_empty() { subheadings } else { out })
 }
+
+/// Where an export ran a page's paragraphs into one line, each still opens with its indentation
+/// of two ideographic spaces (`…有关事项公告如下。　　一、奖项设置　　2020年…`): a paragraph
+/// break, so that a subheading between paragraphs is not read into the next sentence.
+const LOST_BREAK: &str = "\u{3000}\u{3000}";
+
+/// The paragraphs an export ran into `paragraph` ([`LOST_BREAK`]): a break follows a sentence's
+/// end or a numbered subheading (`一、奖项设置`, `（二）申报条件`); elsewhere the spaces set apart
+/// the lines of a poem or a slogan, or a name from what is said of it, which read on.
+fn lost_paragraphs(paragraph: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (at, _) in paragraph.match_indices(LOST_BREAK) {
+        let before = text::trim(&paragraph[start..at]);
+        if text::ends_sentence(before) || NUMBERED_SUBHEADING.is_match(before) {
+            out.push(before);
+            start = at + LOST_BREAK.len();
+        }
+    }
+    out.push(text::trim(&paragraph[start..]));
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// A subheading numbered as an item of a list, without a sentence end.
+static NUMBERED_SUBHEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[、．])[^。！？；]{1,20}$",
+    )
+    .expect("numbered subheading pattern")
+});
 
 /// Removes a trailing bracketed credit such as `（记者 张三）` or `（新华社）` from a sentence.
 fn strip_credit_tail(sentence: &str) -> &str {
@@ -146,6 +184,15 @@ mod tests {
         sourced.paragraphs = vec!["记者从市发改委获悉：今年以来全市固定资产投资增长15%。记者获悉，暂无。".into()];
         let texts: Vec<String> = candidates(&sourced).into_iter().map(|s| s.text).collect();
         assert_eq!(texts, ["今年以来全市固定资产投资增长15%。", "记者获悉，暂无。"]);
+        // Paragraphs an export ran into one line are paragraphs still, and a subheading
+        // between them is no part of the sentence after it.
+        sourced.paragraphs = vec!["评奖工作即日启动，有关事项公告如下。　　一、奖项设置　　今年设置3个奖项。".into()];
+        let texts: Vec<String> = candidates(&sourced).into_iter().map(|s| s.text).collect();
+        assert_eq!(texts, ["评奖工作即日启动，有关事项公告如下。", "今年设置3个奖项。"]);
+        // Lines of a poem, or a name and what is said of it, set apart by the spaces read on.
+        let poem = "抗击疫情　　是一场没有硝烟的战争　　他们主动请缨　　奔赴一线。";
+        assert_eq!(lost_paragraphs(poem), [poem]);
+        assert_eq!(lost_paragraphs("张  三　　某大学2015级本科生。"), ["张  三　　某大学2015级本科生。"]);
         // A note pointing at a picture is not read, wherever it stands; a library or a map in
         // brackets is.
         sourced.paragraphs = vec![
