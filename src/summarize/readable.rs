@@ -153,16 +153,26 @@ fn personal_pronoun(sentence: &str) -> Option<usize> {
 /// `他们` or `她们` with no word for people before ([`plural_pronoun`]). A feature that
 /// opens on its subject unnamed (`40多年来，他先后前往全国各地勘探`, `看到她在朋友圈里发的照片`)
 /// names them later, in text a summary's reader does not have; `罗浩就出门了，开始他一天的工作`
-/// names him first.
+/// names him first. Whom an opening clause compares them with is someone else (`与普通跑步者
+/// 不同，他们都是两人同行`).
 pub fn speaks_of_someone_unnamed(sentence: &str) -> bool {
-    // Whether no word before byte `at` names someone, by its tag and word.
+    // Whether no word between an opening comparison and byte `at` names someone, by its tag
+    // and word.
     let unnamed = |at: usize, names: &dyn Fn(&str, &str) -> bool| {
-        !text::jieba().tag(&sentence[..at], true).iter().any(|w| names(w.word, w.tag))
+        let from = COMPARED.find(&sentence[..at]).map_or(0, |m| m.end());
+        !text::jieba().tag(&sentence[from..at], true).iter().any(|w| names(w.word, w.tag))
     };
     personal_pronoun(sentence).is_some_and(|at| unnamed(at, &|_, tag| tag.starts_with("nr")))
         || plural_pronoun(sentence)
             .is_some_and(|at| unnamed(at, &|word, tag| tag.starts_with("nr") || word.ends_with(PEOPLE)))
 }
+
+/// An opening clause that compares what follows with something else (`与普通跑步者不同，`,
+/// `和去年相比，`, `比起城里人，`).
+static COMPARED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:与|和|跟|同)[^，。；]{1,30}(?:不同|相比|相较|一样|相似|类似|相反)|(?:比起|较之|相比于)[^，。；]{1,30})[，,]")
+        .expect("comparison pattern")
+});
 
 /// How a word for people ends (`村民们`, `民警`, `医护人员`, `志愿者`, `干部`): one before `他们`
 /// may be whom they are.
@@ -398,6 +408,9 @@ mod tests {
             "“我们会坚持下去。”他说。",
             "急难险重，他们挺身而出；重点区域，他们日夜值守。",
             "物资转运，他们风雨无阻。",
+            // Whom an opening clause compares them with is not who they are.
+            "与普通跑步者不同，他们都是两人同行。",
+            "和去年的志愿者相比，她更熟悉社区。",
             // The writer, or a speaker given without quotation marks.
             "文章认为，我被派任驻蒙古国大使已有三年。",
             "我当时就在现场聆听。",
@@ -418,6 +431,7 @@ mod tests {
             "“越了解中国，越觉得她是善良的天使”——英国纪录片导演柯文思屡屡将镜头对准中国。",
             "不少游客选择在他乡过年。",
             "村民们忙着采摘，他们说今年收成好。",
+            "与往年不同，村民们今年种上了蓝莓，他们说收成好。",
         ] {
             assert!(!speaks_of_someone_unnamed(s), "{s}");
         }
