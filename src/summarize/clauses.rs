@@ -135,7 +135,8 @@ static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// 3月31日`), the time something took or was set aside (`总书记用3天时间`, `党员干部集中时间`,
 /// `工作组组织专家，历时两年`: what was done in it comes next), a deadline whose goal comes
 /// next (`力争到2021年底，…超过50%的库存采用标准化周转筐`), the time from which it holds
-/// (`自2020年起`, `从去年开始`), or each time something happens (`习近平总书记每次考察调研`,
+/// (`自2020年起`, `从去年开始`, `…的情报部门从上世纪70年代起`: what has held since comes
+/// next), or each time something happens (`习近平总书记每次考察调研`,
 /// `现在每逢年节`: what happens then comes next).
 static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -144,7 +145,7 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:^|[：:])(?:自|从)[\d〇一二三四五六七八九十年月日号]+(?:至|到)[\d〇一二三四五六七八九十年月日号]+|",
         r"(?:用了?|集中|抽出|挤出|腾出|花了?)[^，。；]{0,8}(?:时间|工夫)|(?:^|[^的])(?:历时|耗时|历经)[^，。；]{1,8}|",
         r"(?:力争|争取|计划|预计|确保|将|要)(?:到|至|于|在)?(?:\d+|[〇一二三四五六七八九十]+)年[^，。；]{0,3}|",
-        r"^(?:自|从)[^，。；]{1,12}(?:起|开始)|每(?:次|当|回)[^，。；都也总就便]{1,16})$"
+        r"^(?:自|从)[^，。；]{1,12}(?:起|开始)|(?:自|从)[^，。；自从]{1,12}起|每(?:次|当|回)[^，。；都也总就便]{1,16})$"
     ))
     .expect("next-time clause pattern")
 });
@@ -1026,6 +1027,7 @@ mod tests {
         assert!(!can_end("11日下午4时50分，") && !can_end("2014年至2018年，"));
         assert!(!can_end("全国科普日举办14年来，") && can_end("春天来了，"));
         assert!(!can_end("自2020年起，") && !can_end("从去年开始，") && can_end("新学期从9月1日开始，"));
+        assert!(!can_end("媒体披露，两国的情报部门从上世纪70年代起，"));
         // `有关` is no copula: the clause names something and says nothing of it.
         assert!(!can_end("本报刊登过的知名人士有关“一带一路”倡议的精彩观点，"));
         assert!(can_end("这里有全国最大的蓝莓园，"));
