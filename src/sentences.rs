@@ -148,10 +148,7 @@ fn lost_paragraphs(paragraph: &str) -> Vec<&str> {
 
 /// A subheading numbered as an item of a list, without a sentence end.
 static NUMBERED_SUBHEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[、．])[^。！？；]{1,20}$",
-    )
-    .expect("numbered subheading pattern")
+    Regex::new(&format!(r"^{}[^。！？；]{{1,20}}$", text::LIST_NUMBER)).expect("numbered subheading pattern")
 });
 
 /// Removes a trailing bracketed credit such as `（记者 张三）` or `（新华社）` from a sentence.

@@ -190,6 +190,9 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
     spans.into_iter().map(|(s, e)| trim(&paragraph[s..e])).collect()
 }
 
+/// The number of a list's item, as it opens the item: `一、`, `（二）`, `3、` (a pattern).
+pub const LIST_NUMBER: &str = r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[、．])";
+
 /// Where a sentence divides into clauses.
 pub const CLAUSE_BREAKS: [char; 5] = ['，', '；', '：', ',', ';'];
 
@@ -285,14 +288,23 @@ fn is_attribution(sentence: &str) -> bool {
 /// Whether `text` has a clause break (`，`, `；`) outside quotation marks: a name in them
 /// (`“一带一路”`) does not make a clause.
 fn breaks_outside_quotes(text: &str) -> bool {
+    outside_quotations(text).any(|(_, c)| matches!(c, '，' | ',' | '；' | ';'))
+}
+
+/// The characters of `text` outside its quotations (`“…”`, `「…」`, `『…』`, `‘…’`, the marks
+/// themselves left out), with their byte offsets.
+pub fn outside_quotations(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut quoted = 0usize;
-    text.chars().any(|c| {
-        match c {
-            '“' | '「' => quoted += 1,
-            '”' | '」' => quoted = quoted.saturating_sub(1),
-            _ => {}
+    text.char_indices().filter(move |&(_, c)| match c {
+        '“' | '「' | '『' | '‘' => {
+            quoted += 1;
+            false
         }
-        quoted == 0 && matches!(c, '，' | ',' | '；' | ';')
+        '”' | '」' | '』' | '’' => {
+            quoted = quoted.saturating_sub(1);
+            false
+        }
+        _ => quoted == 0,
     })
 }
 

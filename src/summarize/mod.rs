@@ -171,9 +171,10 @@ static OPENING_CIRCUMSTANCE: LazyLock<Regex> = LazyLock::new(|| {
 /// `【故事】`), or the number of the list item it opens (`一、`, `（二）`, `3、`): a summary's
 /// sentence stands alone, so it goes.
 static OPENING_CONNECTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:——|【[^【】，。]{1,8}】|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[、．]|(?:同时|与此同时|此外|另外|除此之外|另一方面|因此|所以|对此|为此|然而|不过|但是|而且|并且|首先|其次|再次|最后|总之)[，,])\s*",
-    )
+    Regex::new(&format!(
+        r"^(?:——|【[^【】，。]{{1,8}}】|{}|(?:同时|与此同时|此外|另外|除此之外|另一方面|因此|所以|对此|为此|然而|不过|但是|而且|并且|首先|其次|再次|最后|总之)[，,])\s*",
+        crate::text::LIST_NUMBER
+    ))
     .expect("opening connective pattern")
 });
 

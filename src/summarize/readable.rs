@@ -69,7 +69,7 @@ pub fn points_back(sentence: &str) -> bool {
 /// gives them alone gives words with no one to say them.
 pub fn only_quoted(sentence: &str) -> bool {
     let words = text::trim(sentence);
-    words.starts_with(['“', '「']) && !outside_quotations(words).any(|(_, c)| c.is_alphanumeric())
+    words.starts_with(['“', '「']) && !text::outside_quotations(words).any(|(_, c)| c.is_alphanumeric())
 }
 
 /// Whether `sentence` only says who spoke (`…研究员在接受本报记者专访时表示。`, `日前，一位负责人
@@ -84,44 +84,25 @@ pub fn only_speaker(sentence: &str) -> bool {
 /// it, or one longer than a name (`“回乡证”`, `“一带一路”` are names), or a quotation mark
 /// whose partner lies outside `text`.
 fn quotes_words(text: &str) -> bool {
-    let mut inside: Option<String> = None;
+    // Inside a quotation: its characters so far, and whether a break or an end was among them.
+    let mut inside: Option<(usize, bool)> = None;
     for c in text.chars() {
-        match (c, inside.as_mut()) {
-            ('“' | '「', None) => inside = Some(String::new()),
-            ('”' | '」', Some(quoted)) => {
-                let said = quoted.chars().any(|c| text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c));
-                if said || char_len(quoted) > NAME_CHARS {
-                    return true;
-                }
-                inside = None;
-            }
+        inside = match (c, inside) {
+            ('“' | '「', None) => Some((0, false)),
+            ('”' | '」', Some((chars, broken))) if broken || chars > NAME_CHARS => return true,
+            ('”' | '」', Some(_)) => None,
             ('”' | '」', None) => return true,
-            (c, Some(quoted)) => quoted.push(c),
-            _ => {}
-        }
+            (c, Some((chars, broken))) => {
+                Some((chars + 1, broken || text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c)))
+            }
+            (_, None) => None,
+        };
     }
     inside.is_some()
 }
 
 /// A quotation of at most this many characters without a break in it may be a name.
 const NAME_CHARS: usize = 12;
-
-/// The characters of `text` outside its quotations (`“…”`, `「…」`, `『…』`, `‘…’`, the marks
-/// themselves left out), with their byte offsets.
-fn outside_quotations(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
-    let mut quoted = 0usize;
-    text.char_indices().filter(move |&(_, c)| match c {
-        '“' | '「' | '『' | '‘' => {
-            quoted += 1;
-            false
-        }
-        '”' | '」' | '』' | '’' => {
-            quoted = quoted.saturating_sub(1);
-            false
-        }
-        _ => quoted == 0,
-    })
-}
 
 /// What follows a `我` that speaks for a place or a body, not a person (`我们`, `我国`, `我省`,
 /// `我军`, `我院`, `我方`).
@@ -145,7 +126,9 @@ fn personal_pronoun(sentence: &str) -> Option<usize> {
                 || matches!(next(at, c), Some('们' | '人' | '乡' | '国' | '山' | '者' | '日' | '方' | '物'))
         }
     };
-    outside_quotations(sentence).find(|&(at, c)| matches!(c, '他' | '她' | '我') && !compound(at, c)).map(|(at, _)| at)
+    text::outside_quotations(sentence)
+        .find(|&(at, c)| matches!(c, '他' | '她' | '我') && !compound(at, c))
+        .map(|(at, _)| at)
 }
 
 /// Whether `sentence` speaks of someone as `他` or `她` before naming anyone: no word before
@@ -183,7 +166,7 @@ const PEOPLE: [char; 16] =
 /// offset. A word for people before it may be whom they are (`村民们…，他们…`); with none,
 /// they are people the text named before (`急难险重，他们挺身而出`, `物资转运，他们风雨无阻`).
 fn plural_pronoun(sentence: &str) -> Option<usize> {
-    outside_quotations(sentence)
+    text::outside_quotations(sentence)
         .find(|&(at, c)| matches!(c, '他' | '她') && sentence[at + c.len_utf8()..].starts_with('们'))
         .map(|(at, _)| at)
 }
@@ -205,7 +188,7 @@ pub fn is_cut_off(summary: &str) -> bool {
 /// in a question mark (`方舱医院内部保障如何，患者生活怎么样？`). A quoted question (`领导问：
 /// “你能去吗？”`) is someone's words, and tells what was asked.
 pub fn asks(summary: &str) -> bool {
-    outside_quotations(summary).any(|(_, c)| matches!(c, '？' | '?'))
+    text::outside_quotations(summary).any(|(_, c)| matches!(c, '？' | '?'))
 }
 
 /// Whether `summary`, past its commentary frame, opens with a word that points back.
