@@ -121,14 +121,14 @@ impl<'a> Text<'a> {
 
     /// The units within `max_chars`: each embedded sentence's runs of up to [`MAX_CLAUSES`]
     /// clauses, and the sentence whole where it fits and stands alone, of every sentence that is
-    /// neither someone's words alone ([`readable::only_quoted`]) nor their speaker alone
-    /// ([`readable::only_speaker`]); at most [`MAX_UNITS`].
+    /// not half of someone speaking, their words or their speaker alone
+    /// ([`readable::half_of_speech`]); at most [`MAX_UNITS`].
     /// A run that only says what the heading says (`…会议强调，加快现代化经济体系建设。` under
     /// `加快现代化经济体系建设`) tells the reader nothing more, and is none.
     pub fn units(&self, max_chars: usize) -> Vec<Unit> {
         let mut out = Vec::new();
         for (k, sentence) in self.sentences[..self.embedded()].iter().enumerate() {
-            if readable::only_quoted(&sentence.text) || readable::only_speaker(&sentence.text) {
+            if readable::half_of_speech(&sentence.text) {
                 continue;
             }
             let mut runs = clauses::runs(&sentence.text, max_chars, MIN_CHARS, MAX_CLAUSES);

@@ -437,8 +437,8 @@ fn compress_longer_text(
 /// ([`readable::points_back`]: `这`, `该`, `但`): a reader of the summary does not have what they
 /// point at; nor those that trail off as the page may let a list do (`…稳岗就业……`:
 /// [`readable::is_cut_off`]), which read as a summary cut short; nor someone's words alone, whose
-/// speaker another sentence names ([`readable::only_quoted`]), nor a speaker alone, whose words
-/// another sentence gives ([`readable::only_speaker`]). `ranking` itself where every
+/// speaker another sentence names, nor a speaker alone, whose words another sentence gives
+/// ([`readable::half_of_speech`]). `ranking` itself where every
 /// sentence does. Nor, after the first, the sentences that repeat one ranked before them
 /// ([`readable::repeats`]: `到2024年，贵州省民政厅将培养3.7万名养老专业人才。` and
 /// `贵州省民政厅将培养3.7万名养老专业人才。`): a summary says each thing once.
@@ -448,10 +448,7 @@ pub fn standing_alone(candidates: &[Sentence], ranking: &[usize]) -> Vec<usize> 
         .copied()
         .filter(|&i| {
             let text = &candidates[i].text;
-            !readable::points_back(text)
-                && !readable::is_cut_off(text)
-                && !readable::only_quoted(text)
-                && !readable::only_speaker(text)
+            !readable::points_back(text) && !readable::is_cut_off(text) && !readable::half_of_speech(text)
         })
         .collect();
     let alone = if alone.is_empty() { ranking.to_vec() } else { alone };

@@ -72,6 +72,13 @@ pub fn only_quoted(sentence: &str) -> bool {
     words.starts_with(['“', '「']) && !text::outside_quotations(words).any(|(_, c)| c.is_alphanumeric())
 }
 
+/// Whether `sentence` is half of someone speaking: their words alone ([`only_quoted`]) or who
+/// spoke alone ([`only_speaker`]). The other half is in another sentence, and a summary that
+/// gives this one gives words with no one to say them, or a speaker with no words.
+pub fn half_of_speech(sentence: &str) -> bool {
+    only_quoted(sentence) || only_speaker(sentence)
+}
+
 /// Whether `sentence` only says who spoke (`…研究员在接受本报记者专访时表示。`, `日前，一位负责人
 /// 说。`): it ends on a verb of speaking and quotes nothing, so what was said is in another
 /// sentence, and a summary that gives it alone gives a speaker with no words.

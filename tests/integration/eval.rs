@@ -318,7 +318,7 @@ fn bad_files_are_one_line_errors_naming_them() {
     );
     let r = run(&dir, &["eval", "--suite", path_str(&missing)]);
     assert_eq!(r.code, 2);
-    let errors: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("jianbao: ")).collect();
+    let errors = r.errors();
     assert!(errors.len() == 1 && errors[0].contains("nowhere.jsonl"), "{}", r.stderr);
     dir.write("bad.jsonl", "{\"text\": \"甲\", \"label\": \"体育\"}\n{\"text\": \"乙\", \"label\"\n");
     let bad = dir.write(
@@ -371,7 +371,7 @@ fn a_pages_gold_scores_its_articles_read_alone_too() {
     );
     let r = run(&dir, &["eval", "--suite", path_str(&suite)]);
     assert_eq!(r.code, 2);
-    let errors: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("jianbao: ")).collect();
+    let errors = r.errors();
     assert!(errors.len() == 1 && errors[0].contains("qingdao-daily-2022-11-15.txt"), "{}", r.stderr);
     assert!(errors[0].contains("not a span of the page"), "{}", r.stderr);
 }
