@@ -259,8 +259,10 @@ pub const REPEAT_SHARE: f32 = 0.75;
 
 /// A clause of at least this many letters, digits and characters, said again whole in another
 /// unit, says the same thing twice however different the rest is (`人社部…新闻发布会显示，
-/// 2019年就业形势总体稳定。2019年就业形势总体稳定，全年城镇新增就业1352万人。`); shorter ones
-/// are names and figures two sentences of one story share (`新冠肺炎疫情`).
+/// 2019年就业形势总体稳定。2019年就业形势总体稳定，全年城镇新增就业1352万人。`); so do two
+/// clauses that end on as many of the same, one deed said of two subjects (`公安机关破获多起
+/// 非法网络支付案。各地警方陆续破获多起非法网络支付案。`). Shorter ones are names and figures two
+/// sentences of one story share (`新冠肺炎疫情`).
 pub const REPEATED_CLAUSE_CHARS: usize = 10;
 
 /// How a clause that only says who speaks or when and under what it happens ends
@@ -291,10 +293,11 @@ const FRAMES: [&str; 20] = [
 
 /// Whether one of `a` and `b` repeats the other: the longest common subsequence of their
 /// letters, digits and characters holds at least [`REPEAT_SHARE`] of the shorter's, or one
-/// says a clause of the other again whole ([`REPEATED_CLAUSE_CHARS`]).
+/// says a clause of the other again whole, or a clause of each ends alike
+/// ([`REPEATED_CLAUSE_CHARS`]).
 pub fn repeats(a: &str, b: &str) -> bool {
     let (a_letters, b_letters) = (letters(a), letters(b));
-    if says_a_clause_again(a, &b_letters) || says_a_clause_again(b, &a_letters) {
+    if says_a_clause_again(a, &b_letters) || says_a_clause_again(b, &a_letters) || end_alike(a, b) {
         return true;
     }
     let (a, b): (Vec<char>, Vec<char>) = (a_letters.chars().collect(), b_letters.chars().collect());
@@ -322,6 +325,22 @@ fn says_a_clause_again(a: &str, other: &str) -> bool {
             && !FRAMES.iter().any(|s| clause.ends_with(s))
             && other.contains(&clause)
     })
+}
+
+/// Whether a clause of `a` and one of `b` end on the same [`REPEATED_CLAUSE_CHARS`] letters,
+/// digits and characters or more: the same deed, said of two subjects. Clauses that only say
+/// who speaks or when ([`FRAMES`]) do not count.
+fn end_alike(a: &str, b: &str) -> bool {
+    let clauses = |s: &str| -> Vec<Vec<char>> {
+        s.split(|c| text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c))
+            .map(letters)
+            .filter(|clause| !FRAMES.iter().any(|frame| clause.ends_with(frame)))
+            .map(|clause| clause.chars().rev().collect::<Vec<char>>())
+            .filter(|clause| clause.len() >= REPEATED_CLAUSE_CHARS)
+            .collect()
+    };
+    let (a, b) = (clauses(a), clauses(b));
+    a.iter().any(|x| b.iter().any(|y| x.iter().zip(y).take_while(|(p, q)| p == q).count() >= REPEATED_CLAUSE_CHARS))
 }
 
 /// Whether two of the sentences of `summary` (past its commentary frame) repeat each other
@@ -551,6 +570,10 @@ mod tests {
         assert!(says_twice("培养3.7万名养老专业人才。贵州省民政厅将培养3.7万名养老专业人才。"));
         assert!(says_twice("文章认为，消费扶贫，一头连着贫困地区。消费扶贫，一头连着贫困地区。"));
         assert!(says_twice("21世纪初，新兴市场国家和发展中国家群体性崛起。新兴市场国家和发展中国家加速发展。"));
+        assert!(says_twice("公安机关破获多起非法网络支付案。各地警方陆续破获多起非法网络支付案。"));
+        // Clauses that share only a short ending, or the name they open on, say two things.
+        assert!(!says_twice("2月4日，王毅同泰国外长敦通电话。2月5日，王毅同坦桑尼亚外长卡布迪通电话。"));
+        assert!(!says_twice("国家地下水监测工程近日圆满收官。国家地下水监测工程建设启动于2015年6月。"));
         // Two sentences of one story share its names and figures, and say two things.
         assert!(!says_twice(
             "国家航天局2月15日召开新闻发布会，发布嫦娥四号着陆区域月球地理实体命名。月球地理实体命名有什么意义？"
