@@ -56,7 +56,8 @@ pub const RUN_END: char = '。';
 /// joining word (`的`, `和`), on the means of an action still to come (`目前贵州借助网络信息
 /// 技术`, `消防员顺着6米拉梯`, `靠着外出务工和采摘鲜竹笋`), on a walk through the place the
 /// sentence goes on to describe (`走在…青石桥社区`; not `走在全国前列`), on whom an action
-/// still to come is for (`县委发文，对4名…实绩突出人员`, which goes on `予以提拔重用`), on whom
+/// still to come is for (`县委发文，对4名…实绩突出人员`, which goes on `予以提拔重用`;
+/// `…政治工作部向人民解放军指战员、…民兵预备役人员`, which goes on `致以诚挚问候`), on whom
 /// someone leads or gathers for what the sentence says next (`教导员许奎率领10名突击队队员`,
 /// `推广总站组织市县农技人员`), on a surprise whose point comes next (`于翠没想到自己60多岁了，
 /// 还能在家门口挣工资`), on the circumstance of an action still to come (`专机在2架缅甸战机
@@ -73,7 +74,8 @@ pub const RUN_END: char = '。';
 /// (`…运回了地坪乡，一清理`), on the means by which the sentence goes on to say what was done
 /// (`…服务平台”通过打破部门壁垒`, `通过…这种方式`, `以…特困地区为对象`, `拿着…事实性证明`, `…在改革
 /// 定位上`; not `顺利通过验收`), on whose commission or invitation someone acts (`李干杰受国务院
-/// 委托`, `应…邀请`), on what something was built on (`…是在原央视动画公司基础上`) or the site
+/// 委托`, `应…邀请`), on a finding still to come (`联合调查组经审查认定`), on the spirit in
+/// which what follows is done (`以高度的责任感和使命感`), on what something was built on (`…是在原央视动画公司基础上`) or the site
 /// where what follows happens (`…承建的苏丹上阿特巴拉大坝项目工地上`), on what is
 /// formed before it is named (`形成了以最低生活保障…为主体`), on one who advises
 /// before the advice (`研究员张流波建议`; not `提出了100多条建议`), inside a place or beyond one
@@ -95,12 +97,16 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"以[^，。；]{1,30}为(?:对象|抓手|载体|契机|突破口|切入点|着力点|落脚点|出发点|依托|纽带|牵引|指引|遵循)|",
         r"(?:形成|构建|建立|建成|打造|探索|走出|开创)[了出]?以[^，。；]{1,40}为[^，。；]{1,4}|",
         r"受[^，。；]{1,20}(?:委托|邀请|之邀|委派|指派|嘱托)|^应[^，。；]{1,24}(?:邀请|之邀)|",
+        r"(?:^|[^已曾])经过?[^，。；]{0,10}(?:认定|查明|确认|核实|核查|鉴定)|",
+        r"^以[^，。；为来及后上下外前便免致往至][^，。；]{0,16}(?:责任感|使命感|紧迫感|精神|姿态|态度|干劲|劲头|作风|决心|担当|热情|勇气|状态)|",
         r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|^(?:靠着|凭着|依靠|借着)[^，。；了着过]{1,20}|",
         r"^(?:拿着|带着|揣着|握着|捧着|提着|背着|怀着|抱着|顶着|冒着|迎着|踏着|伴着|趁着|望着|看着|听着)[^，。；了过]{1,30}|",
         r"在[^，。；]{1,16}(?:定位|层面|方面|问题|环节|领域|方向|思路|做法|安排|设计|机制|模式|基础|前提|框架)上|",
         r"的[^，。；的了着过]{2,24}(?:工地|现场|赛场|舞台|田间|田野|码头|工厂|车间)上|",
         r"^(?:走在|行走在|穿行在|漫步在?|徜徉在)[^，。；]{1,30}(?:社区|小区|村|村头|村里|街|街道|街头|路上|巷|胡同|镇|乡间|校园|园区|厂区|田间|田埂|广场|公园|山间|林间|江边|河畔|湖畔)|",
-        r"^(?:对|向|给)[^，。；了着过]{1,40}(?:人员|同志|干部|个人|集体|单位|企业|党员|群众)|(?:率领|带领|领着)[^，。；了着过]{1,14}|",
+        r"(?:^(?:对|向|给)|^[^，。；]{2,40}[^，。；走面导转倾方意去动指偏志趋朝流投迈奔驶飞一]向)[^，。；了着过]{1,40}",
+        r"(?:人员|同志|干部|个人|集体|单位|企业|党员|群众|官兵|军民|指战员|家属|军属|烈属|同胞|侨胞|人民|工作者)|",
+        r"(?:率领|带领|领着)[^，。；了着过]{1,14}|",
         r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
         r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|(?:从|站在|立足于?)[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?|",
@@ -114,12 +120,12 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that only says when (`2019年`, `去年11月`, `今年以来`, `11日下午4时50分`,
-/// `2014年至2018年`, `今年2月起`, `而时至今日`, `现如今`, `2019年11月的一天上午`) or how long
+/// `2014年至2018年`, `今年2月起`, `而时至今日`, `现如今`, `2019年11月的一天上午`, `回首2019年`) or how long
 /// (`1000余天`, `两个多月`): the sentence goes on to say what happened then, and a run cannot
 /// stop there (`…主任指出，2019年。`, `…建起了农民辣椒合作社，现如今。`).
 static WHEN_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^(?:而|但|可|却)?(?:(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日|号|时|点|分|秒)|",
+        r"^(?:而|但|可|却)?(?:回首|回望|回顾|展望)?(?:(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日|号|时|点|分|秒)|",
         r"(?:\d+|[〇一二三四五六七八九十百千两几]+)(?:余|多)?个?(?:年|月|天|周|星期|小时|分钟)(?:多|余)?|",
         r"的?(?:一天|某天|某日|那天|这天|那年|这年)|近日|日前|近期|目前|当前|如今|现如今|现在|而今|眼下|当下|此时|此刻|当时|那时|",
         r"后来|随后|此后|时至今日|至今|今年|去年|明年|前年|当天|当日|昨天|今天|上午|下午|中午|晚上|傍晚|深夜|夜里|早上|清晨|凌晨|",
@@ -185,11 +191,13 @@ static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// What makes a clause that ends on a noun say something of it: a copula anywhere (not the `有`
-/// of `有关`, `所有`), or a verb that opens it and takes the noun as its object
-/// (`坚持党的集中统一领导`, `努力做新时代的好战士`).
+/// of `有关`, `所有`), a verb that opens it and takes the noun as its object
+/// (`坚持党的集中统一领导`, `努力做新时代的好战士`), or one of setting out, done, before it
+/// (`《决定》系统概括了…13个方面的显著优势`).
 static SAYS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"是|(?:^|[^所])有(?:[^关]|$)|成为|像|叫|名为|属于|担任|出任|^(?:要|要求|努力|积极|大力|不断|进一步|全面|切实|着力|",
+        r"是|(?:^|[^所])有(?:[^关]|$)|成为|像|叫|名为|属于|担任|出任|",
+        r"(?:概括|总结|提出|明确|作出|阐明|阐述|揭示|指明|确立)了|^(?:要|要求|努力|积极|大力|不断|进一步|全面|切实|着力|",
         r"坚持|做|抓住|抓好|举办|举行|召开|加强|推进|推动|深化|建设|打造|提高|提升|实现|发挥|贯彻|落实|",
         r"完善|保持|构建|增强|坚定|弘扬|传承|守护|维护|保障|促进|支持|开展|开启|迎接|展现|展示|彰显|",
         r"发布|出台|印发|通过|启动|签署|参加|出席|看望|慰问|会见|走进|来到|回到|赶赴|奔赴|接到|收到)"
@@ -238,7 +246,7 @@ const AIMS: &str = concat!(
     r"引导|鼓励|支持|方便|丰富|打造|营造|构建|完善|弘扬|传承|防止|避免|应对|迎接|庆祝|纪念|保护|提振|",
     r"激发|扩大|降低|减少|缓解|稳定|打赢|打好|培育|践行|树立|宣传|表彰|深入|全面|有效|切实|充分|进一步|更好|",
     r"激励|引领|有序|规范|维护|加大|推广|优化|强化|巩固|服务|保证|深化|发挥|加速|拓展|拓宽|释放|回应|决胜|夺取|",
-    r"救|抢救|营救|掩护|保卫"
+    r"救|抢救|营救|掩护|保卫|备战|筹备|迎战"
 );
 
 static PURPOSE_AIM: LazyLock<Regex> =
@@ -636,7 +644,7 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
 /// What someone does or says, said without who (`明确提出…`, `主持召开…`, `赞赏并支持…`,
 /// `非常感谢…`,
 /// `对…工作作出全面部署`, `对中国人民积极抗击疫情表示支持`, `代表习近平总书记和党中央看望…`,
-/// a verb and what it did, `危害了村民健康`): a clause that opens so after a frame that held its
+/// a verb and what it did, `危害了村民健康`, `既讲清了…`): a clause that opens so after a frame that held its
 /// subject (`习近平总书记在参加审议时，明确提出…`, `埃塞俄比亚总统表示，赞赏…`, `…书记王沪宁22日
 /// 上午，代表…`, `由于山寨食品…难以有保障，危害了…`, `…接受本报记者采访时，对…表示支持`) has lost
 /// it.
@@ -647,7 +655,7 @@ static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:非常|十分|特别|衷心|由衷|真诚|诚挚)地?(?:感谢|赞赏|赞扬|祝贺|欢迎|期待|希望|高兴|钦佩|敬佩)|",
         r"对[^，。；]{1,30}(?:作出|做出|进行|开展|给予|提出)(?:了)?(?:全面|具体|专门|系统)?(?:部署|安排|要求|批示|指示)|",
         r"对[^，。；]{1,30}(?:表示|表达|致以)|",
-        r"\p{Han}{2}了[^解，。；])"
+        r"(?:既[^然要是，。；]|又|也)?\p{Han}{2}了[^解，。；])"
     ))
     .expect("predicate opening pattern")
 });
@@ -813,7 +821,7 @@ pub fn ended(text: &str) -> String {
 
 /// Whether every quotation mark and bracket `text` opens it also closes, so that a run cut
 /// from a sentence does not leave one open.
-fn balanced(text: &str) -> bool {
+pub fn balanced(text: &str) -> bool {
     [('“', '”'), ('（', '）'), ('《', '》'), ('(', ')'), ('「', '」')]
         .iter()
         .all(|&(open, close)| text.matches(open).count() == text.matches(close).count())
@@ -1060,6 +1068,7 @@ mod tests {
         let purpose = "为更好地推动标准化行动，帮助零售企业提升流通效率，中国连锁经营协会日前发布《实施指引》。";
         assert_eq!(opening_clauses(purpose), 2);
         assert!(!can_end("为引导广大群众深入了解疫情防控有关法律知识，"));
+        assert!(!can_end("为备战2022年卡塔尔世界杯亚洲区预选赛40强赛下一阶段比赛，"));
         assert!(
             texts(purpose).iter().all(|t| !t.starts_with("帮助") && !t.ends_with("效率。")),
             "{:?}",
@@ -1241,6 +1250,7 @@ mod tests {
         for (held, rest) in [
             ("由于山寨食品在质量上难以有保障，危害了村民健康，整治农村山寨食品已经刻不容缓。", "危害了"),
             ("当钢轨廓形偏离目标廓形时，列车运行就会不够平稳且噪音增大。", "列车运行"),
+            ("《决定》全面总结了制度建设的经验，既讲清了制度的显著优势，又指明了转化为治理效能的途径。", "既讲清了"),
         ] {
             assert!(texts(held).iter().all(|t| !t.starts_with(rest)), "{:?}", texts(held));
         }
@@ -1426,8 +1436,15 @@ mod tests {
         assert!(!can_end("主题教育中，广大党员干部集中时间，") && can_end("重点监管食品卫生、经营交易行为等，"));
         assert!(!can_end("目前贵州借助网络信息技术，") && !can_end("10余位消防员顺着6米拉梯，"));
         assert!(!can_end("靠着外出务工和采摘鲜竹笋，") && can_end("他家靠着这份收入脱了贫，"));
+        assert!(!can_end("联合调查组经审查认定，") && !can_end("相关事实经核实，") && can_end("身份已经确认，"));
+        assert!(!can_end("以高度的责任感和使命感，") && can_end("以饱满的精神状态迎接新年，"));
+        assert!(can_end("党的十九届四中全会《决定》系统概括了我国国家制度和国家治理体系13个方面的显著优势，"));
         assert!(!can_end("对4名在疫情防控一线实绩突出人员，") && can_end("对4名突出人员予以表彰，"));
         assert!(can_end("向中国人民祝贺农历新年，") && can_end("我出生在农村，"));
+        assert!(!can_end("中央军委政治工作部向人民解放军指战员、武警部队官兵、民兵预备役人员，"));
+        assert!(!can_end("向全国双拥模范城（县）党委政府、驻军领导机关和广大军民，"));
+        assert!(can_end("全国双拥工作领导小组向广大官兵致以问候，") && can_end("产品走向各地企业，"));
+        assert!(can_end("学校面向社会招聘教师和工作人员，") && !can_end("回首2019年，"));
         assert!(!can_end("走在成都市锦江区春熙路青石桥社区，") && can_end("走在全国前列，"));
         assert!(!can_end("记者看到，") && can_end("游客看到了大熊猫，"));
         assert!(!can_end("每一名党员干部都应当意识到，") && can_end("他们意识到了问题，"));

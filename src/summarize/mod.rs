@@ -240,9 +240,10 @@ pub fn cut_to_fit(text: &str, max_chars: usize) -> String {
     })
 }
 
-/// `text` cut after its last clause that fits in `max_chars` with a [`clauses::RUN_END`] and can
-/// end a sentence ([`clauses::can_end`]), as a sentence of its own; `text` itself where it
-/// fits; `None` where no such clause fits.
+/// `text` cut after its last clause that fits in `max_chars` with a [`clauses::RUN_END`], can
+/// end a sentence ([`clauses::can_end`]) and leaves no quotation or bracket open
+/// ([`clauses::balanced`]), as a sentence of its own; `text` itself where it fits; `None` where
+/// no such clause fits.
 fn cut_after_fitting_clause(text: &str, max_chars: usize) -> Option<String> {
     if char_len(text) <= max_chars {
         return Some(text.to_owned());
@@ -256,7 +257,7 @@ fn cut_after_fitting_clause(text: &str, max_chars: usize) -> Option<String> {
         if char_len(shown) + 1 > max_chars {
             break;
         }
-        if clauses::can_end(piece) && shown.chars().any(text::is_han) {
+        if clauses::can_end(piece) && clauses::balanced(shown) && shown.chars().any(text::is_han) {
             cut = Some(format!("{shown}{}", clauses::RUN_END));
         }
     }
@@ -867,6 +868,9 @@ mod tests {
         // An enumeration comma is no place to stop a sentence.
         let listed = "会议审议了交通、教育、医疗、养老等领域的十项民生实事，并作出部署。";
         assert!(cut_to_fit(listed, 25).ends_with("……"), "{}", cut_to_fit(listed, 25));
+        // Nor a comma inside a quotation: the cut would leave it open.
+        let quoted = "全会作出了部署，“坚持党的集中统一领导，保持政治稳定，确保国家始终沿着社会主义方向前进”位列首位。";
+        assert_eq!(cut_to_fit(quoted, 40), "全会作出了部署。");
     }
 
     #[test]
