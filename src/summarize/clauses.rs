@@ -66,7 +66,7 @@ pub const RUN_END: char = '。';
 /// a list goes on to tell (`今年过年家里两件大事，头一件`), on whom someone
 /// speaks for (`习近平总书记首先代表党中央和国务院`), on what someone or something is in a role
 /// (`双周协商座谈会作为协商民主平台`; not what is taken as something, `把创新作为第一动力`), or on
-/// whom the sentence goes on to speak of (`说起…主任付秀秀`), on the first sight of someone whose
+/// whom or when the sentence goes on to speak of (`说起…主任付秀秀`, `回忆起2015年9月3日`), on the first sight of someone whose
 /// doing comes next (`初见…教授、博导仲跻昆`), on the meeting at which what the
 /// sentence reports took place (`…新气息：会上`) or the sky above which it happens (`…麦田上空`),
 /// on the case whose course comes next (`…涉嫌受贿一案`), on what is left aside for what comes
@@ -111,7 +111,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
         r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|(?:从|站在|立足于?)[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?|",
         r"代表(?:党中央|中共中央|中央|国务院|中央军委|政府|全国|全体|各族|本人|我们|我|公司|集团)[^，。；了着过]{0,16}|",
-        r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24}|^(?:说起|提起|谈起|讲起|说到|谈到)[^，。；]+|",
+        r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24}|^(?:说起|提起|谈起|讲起|说到|谈到|回忆起|回想起|想起)[^，。；]+|",
         r"^(?:初见|初识|初次见到|第一次见到)[^，。；了]{1,30}|",
         r"(?:开|骑|驾|推|扛|挑)着[^，。；了]{1,10}|携手[^，。；]{1,12}|",
         r"^(?:头一|第[一二三四五六七八九十]+|其[一二三四五])(?:件|个|条|点|项|次)?(?:事)?)$"
@@ -164,10 +164,11 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// `…时代色彩：一处穷乡僻壤`; a noun after a name in quotation marks, `…为重点的“不忘初心、
 /// 牢记使命”主题教育`; people a role names, `党和国家领导人习近平、李克强…等`; a case,
 /// `陕西省人民政府原副省长陈国强涉嫌受贿一案`; a work by its title, `江世银撰著的《…》一书`; a place or body after a long modifier,
-/// `建村700多年的江西赣州市于都县梓山镇潭头村`, where nothing after the `的` reads as a verb
+/// `建村700多年的江西赣州市于都县梓山镇潭头村`, `新设立的千岛湖生态综合保护局`, where nothing after the `的` reads as a verb
 /// or a move, `从…园丁村嫁到尧禄村`; an event by what held it, `2月20日在北京举行的…开幕式`;
 /// someone named by a role alone, `新华社西藏分社记者陈尚才`,
-/// `…海港区的长城保护员孙志伟`)
+/// `…海港区的长城保护员孙志伟`; a work by whose it is,
+/// `…代表提出的《关于为环卫工人解决早餐的建议》`)
 /// and says nothing of it (no `是`, `有`): the subject of a predicate the sentence goes on to give
 /// (`…，明显加快了…`), and a run cannot stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
@@ -175,7 +176,8 @@ static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:的[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{1,12}(?:员|师|手|官)\p{Han}{2,3}|",
         r"的(?:(?:[“《][^“”《》]{1,16}[”》])?[^的，。；、“”‘’《》]{1,6}|[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{6,20}(?:们|员|者|人|官兵|干部|群众|代表|专家|师生|职工|工人|农民|居民)|",
         r"[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也还就再又到进入往至去回来住居位]{6,20}",
-        r"(?:村|镇|乡|县|市|区|省|街道|社区|小区|公司|集团|企业|医院|学校|大学|工厂|基地|园区|景区|中心))|",
+        r"(?:村|镇|乡|县|市|区|省|街道|社区|小区|公司|集团|企业|医院|学校|大学|工厂|基地|园区|景区|中心|局|厅|委员会|办公室))|",
+        r"的《[^《》]{1,40}》|",
         r"^[^，。；：的\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又说]{2,30}(?:记者|书记|主任|院长|局长|部长|",
         r"县长|市长|乡长|镇长|村长|校长|经理|董事长|研究员|教授|医生|护士|队长|站长|所长|社长|厂长|主席|总裁|负责人|民警|",
         r"警长|支书)\p{Han}{2,3}|",
@@ -206,13 +208,14 @@ static SAYS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A clause that opens a condition or a concession the sentence answers later (`如果…`,
-/// `只有…`, `虽然…`, `无论…`, `一有…`, or after a short subject, `德国若…`, `疫情一旦…`; not
+/// `只有…`, `虽然…`, `无论…`, `一有…`, or after a short subject, `德国若…`, `疫情一旦…`,
+/// `《温儒敏谈读书》一经出版`; not
 /// `若干`): it cannot be a run's last, and a run cannot leave it out either, since what follows
 /// depends on it (`只有聚焦难题顽疾，才能…`).
 static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:如果|假如|若|虽然|尽管|只有|只要|即使|即便|哪怕|无论|不论|不管|一旦|一有|每当|除非)|",
-        r"^[^，。；宛恍仿置]{1,8}(?:若[^干]|如果|假如|倘若|一旦)"
+        r"^[^，。；宛恍仿置]{1,8}(?:若[^干]|如果|假如|倘若|一旦|一经)"
     ))
     .expect("condition clause pattern")
 });
@@ -1438,6 +1441,10 @@ mod tests {
         assert!(!can_end("靠着外出务工和采摘鲜竹笋，") && can_end("他家靠着这份收入脱了贫，"));
         assert!(!can_end("联合调查组经审查认定，") && !can_end("相关事实经核实，") && can_end("身份已经确认，"));
         assert!(!can_end("以高度的责任感和使命感，") && can_end("以饱满的精神状态迎接新年，"));
+        assert!(!can_end("回忆起2015年9月3日，") && !can_end("《温儒敏谈读书》一经出版，"));
+        assert!(!can_end("新设立的千岛湖生态综合保护局，") && can_end("淳安县新设立了千岛湖生态综合保护局，"));
+        assert!(!can_end("海州代表团李东红代表提出的《关于为环卫工人解决早餐的建议》，"));
+        assert!(can_end("国务院办公厅印发《关于有效发挥政府性融资担保基金作用的指导意见》，"));
         assert!(can_end("党的十九届四中全会《决定》系统概括了我国国家制度和国家治理体系13个方面的显著优势，"));
         assert!(!can_end("对4名在疫情防控一线实绩突出人员，") && can_end("对4名突出人员予以表彰，"));
         assert!(can_end("向中国人民祝贺农历新年，") && can_end("我出生在农村，"));
