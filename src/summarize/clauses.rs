@@ -66,22 +66,24 @@ pub const RUN_END: char = '。';
 /// a list goes on to tell (`今年过年家里两件大事，头一件`), on whom someone
 /// speaks for (`习近平总书记首先代表党中央和国务院`), on what someone or something is in a role
 /// (`双周协商座谈会作为协商民主平台`; not what is taken as something, `把创新作为第一动力`), or on
-/// whom or when the sentence goes on to speak of (`说起…主任付秀秀`, `回忆起2015年9月3日`), on the first sight of someone whose
-/// doing comes next (`初见…教授、博导仲跻昆`), on the meeting at which what the
-/// sentence reports took place (`…新气息：会上`) or the sky above which it happens (`…麦田上空`),
+/// whom or when the sentence goes on to speak of (`说起…主任付秀秀`, `回忆起2015年9月3日`), on
+/// the first sight of someone whose doing comes next (`初见…教授、博导仲跻昆`), on the meeting
+/// at which what the sentence reports took place (`…新气息：会上`) or the sky above which it
+/// happens (`…麦田上空`),
 /// on the case whose course comes next (`…涉嫌受贿一案`), on what is left aside for what comes
 /// next (`除采用双防抖技术`, which goes on `还…`), on the look whose finding comes next
 /// (`…运回了地坪乡，一清理`), on the means by which the sentence goes on to say what was done
 /// (`…服务平台”通过打破部门壁垒`, `通过…这种方式`, `以…特困地区为对象`, `拿着…事实性证明`, `…在改革
 /// 定位上`; not `顺利通过验收`), on whose commission or invitation someone acts (`李干杰受国务院
 /// 委托`, `应…邀请`), on a finding still to come (`联合调查组经审查认定`), on the spirit in
-/// which what follows is done (`以高度的责任感和使命感`), on what something was built on (`…是在原央视动画公司基础上`) or the site
-/// where what follows happens (`…承建的苏丹上阿特巴拉大坝项目工地上`), on what is
-/// formed before it is named (`形成了以最低生活保障…为主体`), on one who advises
-/// before the advice (`研究员张流波建议`; not `提出了100多条建议`), inside a place or beyond one
-/// (`3日的人民大会堂宴会厅内`, `决定在海河医院以外`; not `降至2000例以内`, `畅销国内`), or on
-/// a list still to come (`第二条  下列各项个人所得`), or on how someone goes about what they do
-/// (`…都会开着面包车`, `携手当地同行`).
+/// which what follows is done (`以高度的责任感和使命感`), on what something was built on
+/// (`…是在原央视动画公司基础上`) or the site where what follows happens
+/// (`…承建的苏丹上阿特巴拉大坝项目工地上`), on what is formed before it is named
+/// (`形成了以最低生活保障…为主体`), on one who advises before the advice (`研究员张流波建议`;
+/// not `提出了100多条建议`), inside a place or beyond one (`3日的人民大会堂宴会厅内`,
+/// `决定在海河医院以外`; not `降至2000例以内`, `畅销国内`), or on a list still to come
+/// (`第二条  下列各项个人所得`), or on how someone goes about what they do (`…都会开着面包车`,
+/// `携手当地同行`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
@@ -164,8 +166,9 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// `…时代色彩：一处穷乡僻壤`; a noun after a name in quotation marks, `…为重点的“不忘初心、
 /// 牢记使命”主题教育`; people a role names, `党和国家领导人习近平、李克强…等`; a case,
 /// `陕西省人民政府原副省长陈国强涉嫌受贿一案`; a work by its title, `江世银撰著的《…》一书`; a place or body after a long modifier,
-/// `建村700多年的江西赣州市于都县梓山镇潭头村`, `新设立的千岛湖生态综合保护局`, where nothing after the `的` reads as a verb
-/// or a move, `从…园丁村嫁到尧禄村`; an event by what held it, `2月20日在北京举行的…开幕式`;
+/// `建村700多年的江西赣州市于都县梓山镇潭头村`, `新设立的千岛湖生态综合保护局`, where nothing
+/// after the `的` reads as a verb or a move, `从…园丁村嫁到尧禄村`; an event by what held it,
+/// `2月20日在北京举行的…开幕式`;
 /// someone named by a role alone, `新华社西藏分社记者陈尚才`,
 /// `…海港区的长城保护员孙志伟`; a work by whose it is,
 /// `…代表提出的《关于为环卫工人解决早餐的建议》`)
