@@ -298,7 +298,11 @@ const FRAMES: [&str; 20] = [
 /// ([`REPEATED_CLAUSE_CHARS`]).
 pub fn repeats(a: &str, b: &str) -> bool {
     let (a_letters, b_letters) = (letters(a), letters(b));
-    if says_a_clause_again(a, &b_letters) || says_a_clause_again(b, &a_letters) || end_alike(a, b) {
+    let (a_clauses, b_clauses) = (telling_clauses(a), telling_clauses(b));
+    if says_a_clause_again(&a_clauses, &b_letters)
+        || says_a_clause_again(&b_clauses, &a_letters)
+        || end_alike(&a_clauses, &b_clauses)
+    {
         return true;
     }
     let (a, b): (Vec<char>, Vec<char>) = (a_letters.chars().collect(), b_letters.chars().collect());
@@ -317,31 +321,30 @@ pub fn repeats(a: &str, b: &str) -> bool {
     previous[long.len()] as f32 >= REPEAT_SHARE * short.len() as f32
 }
 
-/// Whether `a` says a clause again whole that `other` (another text's letters, digits and
-/// characters) holds: a clause of [`REPEATED_CLAUSE_CHARS`] or more whose letters stand together
-/// in `other`, and that says more than who speaks or when ([`FRAMES`]).
-fn says_a_clause_again(a: &str, other: &str) -> bool {
-    a.split(|c| text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c)).map(letters).any(|clause| {
-        clause.chars().count() >= REPEATED_CLAUSE_CHARS
-            && !FRAMES.iter().any(|s| clause.ends_with(s))
-            && other.contains(&clause)
-    })
+/// The letters, digits and characters of each clause of `unit` that is long enough to say
+/// something twice ([`REPEATED_CLAUSE_CHARS`]) and says more than who speaks or when
+/// ([`FRAMES`]).
+fn telling_clauses(unit: &str) -> Vec<String> {
+    unit.split(|c| text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c))
+        .map(letters)
+        .filter(|clause| {
+            clause.chars().count() >= REPEATED_CLAUSE_CHARS && !FRAMES.iter().any(|frame| clause.ends_with(frame))
+        })
+        .collect()
 }
 
-/// Whether a clause of `a` and one of `b` end on the same [`REPEATED_CLAUSE_CHARS`] letters,
-/// digits and characters or more: the same deed, said of two subjects. Clauses that only say
-/// who speaks or when ([`FRAMES`]) do not count.
-fn end_alike(a: &str, b: &str) -> bool {
-    let clauses = |s: &str| -> Vec<Vec<char>> {
-        s.split(|c| text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c))
-            .map(letters)
-            .filter(|clause| !FRAMES.iter().any(|frame| clause.ends_with(frame)))
-            .map(|clause| clause.chars().rev().collect::<Vec<char>>())
-            .filter(|clause| clause.len() >= REPEATED_CLAUSE_CHARS)
-            .collect()
-    };
-    let (a, b) = (clauses(a), clauses(b));
-    a.iter().any(|x| b.iter().any(|y| x.iter().zip(y).take_while(|(p, q)| p == q).count() >= REPEATED_CLAUSE_CHARS))
+/// Whether one of `clauses` ([`telling_clauses`]) is said again whole in `other` (another
+/// text's letters, digits and characters).
+fn says_a_clause_again(clauses: &[String], other: &str) -> bool {
+    clauses.iter().any(|clause| other.contains(clause.as_str()))
+}
+
+/// Whether a clause of `a` and one of `b` ([`telling_clauses`]) end on the same
+/// [`REPEATED_CLAUSE_CHARS`] letters, digits and characters or more: the same deed, said of two
+/// subjects.
+fn end_alike(a: &[String], b: &[String]) -> bool {
+    let shared_end = |x: &str, y: &str| x.chars().rev().zip(y.chars().rev()).take_while(|(p, q)| p == q).count();
+    a.iter().any(|x| b.iter().any(|y| shared_end(x, y) >= REPEATED_CLAUSE_CHARS))
 }
 
 /// Whether two of the sentences of `summary` (past its commentary frame) repeat each other
