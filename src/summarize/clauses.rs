@@ -111,7 +111,8 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:率领|带领|领着)[^，。；了着过]{1,14}|",
         r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
-        r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|(?:从|站在|立足于?)[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场)(?:出发|上|来看|看)?|",
+        r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|(?:从|站在|立足于?)[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场|方面)(?:出发|上|来看|看)?|",
+        r"牵头|",
         r"代表(?:党中央|中共中央|中央|国务院|中央军委|政府|全国|全体|各族|本人|我们|我|公司|集团)[^，。；了着过]{0,16}|",
         r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24}|^(?:说起|提起|谈起|讲起|说到|谈到|回忆起|回想起|想起)[^，。；]+|",
         r"^(?:初见|初识|初次见到|第一次见到)[^，。；了]{1,30}|",
@@ -171,7 +172,9 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// `2月20日在北京举行的…开幕式`;
 /// someone named by a role alone, `新华社西藏分社记者陈尚才`,
 /// `…海港区的长城保护员孙志伟`; a work by whose it is,
-/// `…代表提出的《关于为环卫工人解决早餐的建议》`)
+/// `…代表提出的《关于为环卫工人解决早餐的建议》`; an event or work by who held or made it,
+/// `由上海图书馆…联合主办的“…新春大展”`, `由…联合举办的…报告会`, where nothing after the `的`
+/// reads as a verb; a term set beside what it is, `“生态移民”这个新词`)
 /// and says nothing of it (no `是`, `有`): the subject of a predicate the sentence goes on to give
 /// (`…，明显加快了…`), and a run cannot stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
@@ -188,6 +191,9 @@ static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
         r"的[^的，。；、“”‘’《》（）]{1,10}（[^（）]{1,24}）|",
         r"(?:领导人|领导同志|负责人|代表|嘉宾)[^，。；]*、[^，。；]*等|",
         r"^[^，。；了过着]{2,30}一案|[》”](?:一书|一文|一剧|一片|一诗|一曲)|",
+        r"^“[^“”]{1,16}”这(?:个|一|种|项|句|些)\p{Han}{1,4}|",
+        r"^(?:作为[^，。；]{1,30})?由[^，。；]{2,40}(?:主办|承办|协办|举办|组织|发起|出品|制作|编写|编制|出版|研发|设计|承建|打造)的",
+        r"[^，。；的将在于已正]{0,40}(?:[”》]|活动|展览|展|会|仪式|典礼|论坛|工程|项目|节)|",
         r"^[^，。；了着过]{0,20}(?:举行|举办|召开|开幕|闭幕)的[^，。；的了着过]{2,30}(?:开幕式|闭幕式|仪式|典礼|大会|会议|",
         r"论坛|峰会|年会|发布会|座谈会|晚会|展览|博览会|招待会|交流会|研讨会|比赛|大赛|活动))",
         r"(?:[“《][^“”《》]{1,12}[”》])*$"
@@ -660,7 +666,7 @@ static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
         r"赞赏|赞扬|感谢|祝贺|欢迎|坚信|相信|愿意|愿同|愿与|愿为|希望|勉励|代表(?:习近平|党中央|中共中央|国务院|中央军委)|",
         r"(?:非常|十分|特别|衷心|由衷|真诚|诚挚)地?(?:感谢|赞赏|赞扬|祝贺|欢迎|期待|希望|高兴|钦佩|敬佩)|",
         r"对[^，。；]{1,30}(?:作出|做出|进行|开展|给予|提出)(?:了)?(?:全面|具体|专门|系统)?(?:部署|安排|要求|批示|指示)|",
-        r"对[^，。；]{1,30}(?:表示|表达|致以)|",
+        r"对[^，。；]{1,30}(?:表示|表达|致以)|可(?:于|在|以|通过|按|凭|参照|根据)|",
         r"(?:既[^然要是，。；]|又|也)?\p{Han}{2}了[^解，。；])"
     ))
     .expect("predicate opening pattern")
@@ -732,7 +738,8 @@ fn opens_well(clauses: &[&str], first: usize) -> bool {
 /// follows, only says when and where ([`only_when_and_where`], with the clauses before it:
 /// `深圳宝安国际机场安检通道处。` cut from after `2019年11月的一天上午，`), points back ([`leans_back`]),
 /// nor asks without its question mark ([`cut_from_question`]), nor trails off as the page's own
-/// sentence may (`资金支持、金融扶持、税费优惠……`: [`is_cut_off`]).
+/// sentence may (`资金支持、金融扶持、税费优惠……`: [`is_cut_off`]), nor ends on a caption's
+/// `…在比赛中` ([`AT_AN_EVENT_ONLY`]).
 fn reads_alone(
     clauses: &[&str],
     first: usize,
@@ -753,7 +760,16 @@ fn reads_alone(
         && !leans_back(&clauses[first..end], opening.saturating_sub(first))
         && !cut_from_question(clauses, first, end)
         && !is_cut_off(shown)
+        && !AT_AN_EVENT_ONLY.is_match(words_of(clauses[end - 1]))
 }
+
+/// A clause that only says who is at what (`中国选手杨滨瑜（右）在比赛中`, `…孙智博在甲组男子500米
+/// 预赛中`): a photograph's caption, which the picture completes, and which tells no deed; the
+/// sentence after it does (`当日，…杨滨瑜以30分的成绩夺得金牌。`).
+static AT_AN_EVENT_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[^，。；在]{1,30}在[^，。；]{0,20}(?:比赛|预赛|决赛|半决赛|复赛|资格赛|训练|演出|表演|排练)中$")
+        .expect("caption pattern")
+});
 
 /// Whether `sentence` whole reads alone as a summary's unit, by the rules its runs keep
 /// ([`runs`]).
@@ -1047,6 +1063,10 @@ mod tests {
         // `有关` is no copula: the clause names something and says nothing of it.
         assert!(!can_end("本报刊登过的知名人士有关“一带一路”倡议的精彩观点，"));
         assert!(can_end("这里有全国最大的蓝莓园，"));
+        // What a body held or made, and then what became of it, is said.
+        assert!(can_end("由中国国家话剧院和希腊国家剧院联合制作的话剧《阿伽门农》将于2月20日首演，"));
+        assert!(can_end("由人民网联合中国红十字基金会共同发起的“关爱母婴健康”公益活动正式启动，"));
+        assert!(!can_end("由人民网联合中国红十字基金会共同发起的“关爱母婴健康”公益活动，"));
         // Nor on a dash and the first words of what it leads into.
         assert!(!can_end("大山深处走出了这样一位革命英雄——战争年代，"));
         assert!(can_end("他们的事迹一直在这片山乡——云南边陲广为传颂，") && can_end("——这是他的心愿，"));
@@ -1058,6 +1078,12 @@ mod tests {
         // Nor on what a speaker did, without the speaker, nor on the end of a range.
         let speaker = "埃塞俄比亚总统萨赫勒—沃克表示，赞赏并坚定支持中方为防控疫情所作庄严承诺和超常努力。";
         assert!(texts(speaker).iter().all(|t| !t.starts_with("赞赏")), "{:?}", texts(speaker));
+        let may = "但对于从两处取得工资薪金所得的纳税人，可于2019年6月30日前，参照原有规定办理相关事宜。";
+        assert!(texts(may).iter().all(|t| !t.starts_with("可于")), "{:?}", texts(may));
+        // A caption tells who is at what, and no deed.
+        assert!(!whole_reads_alone("当地时间1月16日，中国选手杨滨瑜（右）在比赛中。"));
+        assert!(!whole_reads_alone("黑龙江省牡丹江市选手孙智博在甲组男子500米预赛中。"));
+        assert!(whole_reads_alone("在女子500米比赛中，杨滨瑜以41秒25的成绩位列第四。"));
         let planned = "黄委召开专题会议，对黄河下游春灌供水工作作出全面部署，加大小浪底水库下泄流量。";
         assert!(texts(planned).iter().all(|t| !t.starts_with("对黄河")), "{:?}", texts(planned));
         let taken = "会议明确，要把推动杭州东站服务大提升，作为“最多跑一次”改革的当头炮。";
@@ -1114,6 +1140,11 @@ mod tests {
             ("2月23日上午10时，江苏淮安市淮阴区高家堰镇湖滨村麦田上空，三架植保无人机嗡嗡飞翔。", "麦田上空。"),
             ("全国人民代表大会原内务司法委员会副主任委员、中共陕西省委原书记赵正永涉嫌受贿一案，由国家监察委员会调查终结，经最高人民检察院指定，交由天津市人民检察院第一分院审查起诉。", "一案。"),
             ("历时3天3夜，他们从贵州一直打捞到广西，将捞回的构件运回了地坪乡，一清理，28根大木构居然一根都没有少，73%的风雨桥构件回到了原地。", "一清理。"),
+            ("深化制度理论研究，需要从历史观、系统观、价值观等方面，把制度发展看作一个自然的历史过程。", "等方面。"),
+            ("2月22日，中央政法委牵头，最高人民检察院、公安部等参加的联合调查组进驻。", "牵头。"),
+            ("更尕南杰难忘：2004年，“生态移民”这个新词，曾让唐古拉山牧民面临艰难选择。", "新词。"),
+            ("作为重点活动，由上海图书馆、上海博物馆等联合主办的“石鼓文善本新春大展”，日前在上海开展。", "大展”。"),
+            ("由中央宣传部、退役军人事务部联合举办的2019年度“最美退役军人”首场先进事迹报告会，10日在京举行。", "报告会。"),
         ] {
             assert!(texts(s).iter().all(|t| !t.ends_with(stop)), "{:?}", texts(s));
         }

@@ -195,12 +195,16 @@ pub fn drop_vague_opening(sentence: &str) -> &str {
 }
 
 /// A bracketed aside that only serves the article's later text or its layout: the short name
-/// it will use (`（以下简称《条例》）`, `（简称“盖茨基金会”）`) or a pointer to a picture
-/// (`（见图，资料照片）`, `（见上图）`, `（上图，资料图片）`). A summary has no later text and no
-/// picture; it spends the characters better.
+/// it will use (`（以下简称《条例》）`, `（简称“盖茨基金会”）`), a pointer to a picture
+/// (`（见图，资料照片）`, `（见上图）`, `（上图，资料图片）`), or where someone stands in it
+/// (`传承人胡新明（右）`, `选手孙智博（前）`, `（左二）`, `（前排右一）`). A summary has no later
+/// text and no picture; it spends the characters better.
 static ASIDE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[（(](?:以下简称|以下称|下称|简称|见[上下左右]?图|[上下左右]图|图为|资料照片|本报资料照片)[^（）()]{0,30}[）)]")
-        .expect("aside pattern")
+    Regex::new(concat!(
+        r"[（(](?:(?:以下简称|以下称|下称|简称|见[上下左右]?图|[上下左右]图|图为|资料照片|本报资料照片)[^（）()]{0,30}|",
+        r"(?:前排|后排|中排)?(?:左|右|中|前|后|居中|中间)(?:起)?(?:第?[一二三四五六七八九十\d])?)[）)]"
+    ))
+    .expect("aside pattern")
 });
 
 /// `sentence` without its asides ([`ASIDE`]).
@@ -840,6 +844,11 @@ mod tests {
         assert_eq!(drop_asides("59岁的张锐（见图，资料照片）中等个头。"), "59岁的张锐中等个头。");
         assert_eq!(drop_asides("成飞公司钳工刘时勇（见上图，资料照片）手持气钻。"), "成飞公司钳工刘时勇手持气钻。");
         assert_eq!(drop_asides("展区一角（上图，资料图片）。"), "展区一角。");
+        assert_eq!(drop_asides("传承人胡新明（右）与民间艺人交流。"), "传承人胡新明与民间艺人交流。");
+        assert_eq!(drop_asides("队长谢建明（左二）和队员（前排右一）做操。"), "队长谢建明和队员做操。");
+        // A part of a series, or a gloss, is no place in a picture.
+        assert_eq!(drop_asides("脱贫路上（上）"), "脱贫路上（上）");
+        assert_eq!(drop_asides("玄宁（马来酸左旋氨氯地平）"), "玄宁（马来酸左旋氨氯地平）");
         let named = "西南四省份（云贵川渝）的进出境货物增长33.8%。";
         assert_eq!(drop_asides(named), named, "an aside that names is kept");
     }
