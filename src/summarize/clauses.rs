@@ -82,8 +82,11 @@ pub const RUN_END: char = '。';
 /// (`形成了以最低生活保障…为主体`), on one who advises before the advice (`研究员张流波建议`;
 /// not `提出了100多条建议`), inside a place or beyond one (`3日的人民大会堂宴会厅内`,
 /// `决定在海河医院以外`; not `降至2000例以内`, `畅销国内`), or on a list still to come
-/// (`第二条  下列各项个人所得`), or on how someone goes about what they do (`…都会开着面包车`,
-/// `携手当地同行`).
+/// (`第二条  下列各项个人所得`), on how someone goes about what they do (`…都会开着面包车`,
+/// `携手当地同行`), on what it is done as before (`和往年一样`), on the body or platform
+/// through which something is done (`依托人民网…网络媒体平台`, `北京市政协通过…研究会`), or on
+/// a cause before its effect (`而今年受新冠肺炎疫情影响`; not what was `受到` as a predicate,
+/// nor `未受太多影响`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
@@ -112,7 +115,9 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
         r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|(?:从|站在|立足于?)[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场|方面)(?:出发|上|来看|看)?|",
-        r"牵头|",
+        r"牵头|(?:和|与|跟|同|像)(?:往年|往常|平常|平时|以往|过去|去年|往日)一样|",
+        r"(?:借助|依托|凭借)[^，。；了着过]{1,30}(?:平台|优势|资源|渠道|载体|网络|技术|力量)|(?:^|[^未不没少免])受[^到，。；][^，。；]{0,20}(?:影响|冲击)|",
+        r"通过[^，。；了]{1,30}(?:研究会|协会|学会|研究院|小组)|",
         r"代表(?:党中央|中共中央|中央|国务院|中央军委|政府|全国|全体|各族|本人|我们|我|公司|集团)[^，。；了着过]{0,16}|",
         r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24}|^(?:说起|提起|谈起|讲起|说到|谈到|回忆起|回想起|想起)[^，。；]+|",
         r"^(?:初见|初识|初次见到|第一次见到)[^，。；了]{1,30}|",
@@ -174,7 +179,8 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// `…海港区的长城保护员孙志伟`; a work by whose it is,
 /// `…代表提出的《关于为环卫工人解决早餐的建议》`; an event or work by who held or made it,
 /// `由上海图书馆…联合主办的“…新春大展”`, `由…联合举办的…报告会`, where nothing after the `的`
-/// reads as a verb; a term set beside what it is, `“生态移民”这个新词`)
+/// reads as a verb; a term set beside what it is, `“生态移民”这个新词`; someone named by field,
+/// name and title, `小麦育种专家王辉教授`)
 /// and says nothing of it (no `是`, `有`): the subject of a predicate the sentence goes on to give
 /// (`…，明显加快了…`), and a run cannot stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
@@ -192,7 +198,9 @@ static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:领导人|领导同志|负责人|代表|嘉宾)[^，。；]*、[^，。；]*等|",
         r"^[^，。；了过着]{2,30}一案|[》”](?:一书|一文|一剧|一片|一诗|一曲)|",
         r"^“[^“”]{1,16}”这(?:个|一|种|项|句|些)\p{Han}{1,4}|",
-        r"^(?:作为[^，。；]{1,30})?由[^，。；]{2,40}(?:主办|承办|协办|举办|组织|发起|出品|制作|编写|编制|出版|研发|设计|承建|打造)的",
+        r"^[^，。；：的\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又说访]{2,30}(?:专家|学者|作家|画家|工程师)",
+        r"\p{Han}{2,3}(?:教授|院士|研究员|博士|老师|先生|女士)|",
+        r"^(?:作为[^，。；]{1,30})?由[^，。；]{2,40}(?:主办|承办|协办|举办|组织|发起|出品|制作|编写|编制|出版|研发|设计|承建|打造|完成|承担|实施)的",
         r"[^，。；的将在于已正]{0,40}(?:[”》]|活动|展览|展|会|仪式|典礼|论坛|工程|项目|节)|",
         r"^[^，。；了着过]{0,20}(?:举行|举办|召开|开幕|闭幕)的[^，。；的了着过]{2,30}(?:开幕式|闭幕式|仪式|典礼|大会|会议|",
         r"论坛|峰会|年会|发布会|座谈会|晚会|展览|博览会|招待会|交流会|研讨会|比赛|大赛|活动))",
@@ -258,7 +266,7 @@ const AIMS: &str = concat!(
     r"引导|鼓励|支持|方便|丰富|打造|营造|构建|完善|弘扬|传承|防止|避免|应对|迎接|庆祝|纪念|保护|提振|",
     r"激发|扩大|降低|减少|缓解|稳定|打赢|打好|培育|践行|树立|宣传|表彰|深入|全面|有效|切实|充分|进一步|更好|",
     r"激励|引领|有序|规范|维护|加大|推广|优化|强化|巩固|服务|保证|深化|发挥|加速|拓展|拓宽|释放|回应|决胜|夺取|",
-    r"救|抢救|营救|掩护|保卫|备战|筹备|迎战"
+    r"救|抢救|营救|掩护|保卫|备战|筹备|迎战|健全|压实|夯实|筑牢|补齐"
 );
 
 static PURPOSE_AIM: LazyLock<Regex> =
@@ -435,13 +443,13 @@ fn completes(clause: &str, before: &str) -> bool {
 }
 
 /// A clause that only names a place (`新郑国际机场`, `北京中南海`, `天津站北2出站口`,
-/// `深圳宝安国际机场安检通道处`): after clauses that only say when, it sets a scene (`2月21日6时
+/// `深圳宝安国际机场安检通道处`, `北京八一大楼`): after clauses that only say when, it sets a scene (`2月21日6时
 /// 20分，新郑国际机场。`) and says nothing of it.
 static PLACE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^[^，。；：！？“”]{0,20}(?:处|门口|入口|通道|窗口|柜台|机场|车站|火车站|码头|港口|村|镇|乡|县|市|街道|社区|医院|工地|现场|广场|车间|",
         r"基地|大厅|路口|出站口|进站口|站台|候车室|候车厅|停车场|服务区|收费站|检查站|卡口|中南海|大会堂|",
-        r"中心|景区|会场|会议室|展厅|博物馆|纪念馆|礼堂|校园|园区|厂区|病房|实验室|教室|食堂|超市|农场|果园|大棚|哨所|口岸)$"
+        r"中心|景区|会场|会议室|展厅|博物馆|纪念馆|礼堂|校园|园区|厂区|病房|实验室|教室|食堂|超市|农场|果园|大棚|哨所|口岸|大楼|大厦|大院)$"
     ))
     .expect("place clause pattern")
 });
@@ -630,7 +638,7 @@ fn opening_quotation(clauses: &[&str], end: usize) -> bool {
 /// `…做了3个介绍：吃水问题，…`), nor on a quotation before the clause that says who spoke it
 /// (`“家庭是人生的第一个课堂…”，习近平总书记这样强调。`) or on one that opens the sentence
 /// ([`opening_quotation`]), nor before a clause that sums up the clauses before it
-/// ([`summed_up_later`]); where
+/// ([`summed_up_later`]), nor on where someone went before what they did there ([`GOES_TO`]); where
 /// it closes the sentence, not on a colon ([`leads_into`]), and on a semicolon only after a
 /// clause that can end one (`从…，到减税降费总额超过2万亿元；` is part of a longer sentence).
 /// It depends on `end` alone, so [`runs`] asks it once for each clause.
@@ -649,9 +657,22 @@ fn stops_well(clauses: &[&str], end: usize) -> bool {
                 && !(words_of(clauses[end - 1]).ends_with(['”', '」']) && answers_quote(words_of(next)))
                 && !opening_quotation(clauses, end)
                 && !summed_up_later(clauses, end)
+                && !(GOES_TO.is_match(words_of(clauses[end - 1])) && DOES_THERE.is_match(words_of(next)))
         }
     }
 }
+
+/// A clause that ends on where someone goes (`马茂6日下午前往天安门广场`, `来到…烈士陵园`), before
+/// one that says what they did there ([`DOES_THERE`]): the visit is for that, and a run does not
+/// stop between them.
+static GOES_TO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:前往|来到|赶赴|奔赴|赶到)[^，。；]{1,16}$").expect("going-to pattern"));
+
+/// What is done where someone went ([`GOES_TO`]): `向人民英雄纪念碑敬献花圈`, `看望慰问…`.
+static DOES_THERE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:向|为|看望|慰问|参加|出席|考察|调研|指导|检查|察看|瞻仰|参观|祭扫|凭吊)")
+        .expect("done-there pattern")
+});
 
 /// What someone does or says, said without who (`明确提出…`, `主持召开…`, `赞赏并支持…`,
 /// `非常感谢…`,
@@ -666,7 +687,7 @@ static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
         r"赞赏|赞扬|感谢|祝贺|欢迎|坚信|相信|愿意|愿同|愿与|愿为|希望|勉励|代表(?:习近平|党中央|中共中央|国务院|中央军委)|",
         r"(?:非常|十分|特别|衷心|由衷|真诚|诚挚)地?(?:感谢|赞赏|赞扬|祝贺|欢迎|期待|希望|高兴|钦佩|敬佩)|",
         r"对[^，。；]{1,30}(?:作出|做出|进行|开展|给予|提出)(?:了)?(?:全面|具体|专门|系统)?(?:部署|安排|要求|批示|指示)|",
-        r"对[^，。；]{1,30}(?:表示|表达|致以)|可(?:于|在|以|通过|按|凭|参照|根据)|",
+        r"对[^，。；]{1,30}(?:表示|表达|致以)|向[^，。；]{1,30}(?:敬献|献上|致以|转达|通报|颁发|授予)|可(?:于|在|以|通过|按|凭|参照|根据)|",
         r"(?:既[^然要是，。；]|又|也)?\p{Han}{2}了[^解，。；])"
     ))
     .expect("predicate opening pattern")
@@ -731,15 +752,15 @@ fn opens_well(clauses: &[&str], first: usize) -> bool {
             || (DEMAND.is_match(words) && SPEAKS.is_match(words_of(clauses[first - 1]))))
 }
 
-/// Whether the run of `clauses[first..end]` of a sentence (of which `opening` first clauses
-/// only frame it), shown as `shown`, reads alone: it `opens` well ([`opens_well`]) and `stops`
-/// well ([`stops_well`]), closes the quotations and brackets it opens and none it does not,
-/// completes the pairs it opens, and neither answers a quotation it lacks, announces what
-/// follows, only says when and where ([`only_when_and_where`], with the clauses before it:
-/// `深圳宝安国际机场安检通道处。` cut from after `2019年11月的一天上午，`), points back ([`leans_back`]),
-/// nor asks without its question mark ([`cut_from_question`]), nor trails off as the page's own
-/// sentence may (`资金支持、金融扶持、税费优惠……`: [`is_cut_off`]), nor ends on a caption's
-/// `…在比赛中` ([`AT_AN_EVENT_ONLY`]).
+/// Whether the run of `clauses[first..end]` of a sentence (of which `opening` first clauses only
+/// frame it), shown as `shown`, reads alone: it `opens` well ([`opens_well`]) and `stops` well
+/// ([`stops_well`]), says more than the frame, cut from its sentence (`为了进一步落实…，健全…责任制。` is a
+/// purpose and no deed), closes the quotations and brackets it opens and none it does not,
+/// completes the pairs it opens, and neither answers a quotation it lacks, announces what follows,
+/// only says when and where ([`only_when_and_where`], with the clauses before it: `深圳宝安国际机场安检通道处。`
+/// cut from after `2019年11月的一天上午，`), points back ([`leans_back`]), nor asks without its question
+/// mark ([`cut_from_question`]), nor trails off as the page's own sentence may (`资金支持、金融扶持、税费优惠……`:
+/// [`is_cut_off`]), nor ends on a caption's `…在比赛中` ([`AT_AN_EVENT_ONLY`]).
 fn reads_alone(
     clauses: &[&str],
     first: usize,
@@ -751,6 +772,7 @@ fn reads_alone(
 ) -> bool {
     opens
         && stops
+        && (end > opening || end == clauses.len())
         && balanced(shown)
         && !half_correlative(shown)
         && !answers_quote(shown)
@@ -1078,6 +1100,14 @@ mod tests {
         // Nor on what a speaker did, without the speaker, nor on the end of a range.
         let speaker = "埃塞俄比亚总统萨赫勒—沃克表示，赞赏并坚定支持中方为防控疫情所作庄严承诺和超常努力。";
         assert!(texts(speaker).iter().all(|t| !t.starts_with("赞赏")), "{:?}", texts(speaker));
+        let laid = "基里巴斯总统马茂6日下午前往天安门广场，向人民英雄纪念碑敬献花圈。";
+        assert_eq!(texts(laid), vec![laid.to_owned()]);
+        // Going somewhere to do something else, or staying unmoved, is said whole.
+        let went = "付正强和工友前往大山深处去检修铁路通信电缆，每天都要清理超限树木。";
+        assert!(texts(went).iter().any(|t| t.ends_with("通信电缆。")), "{:?}", texts(went));
+        assert!(can_end("但中国国家田径队的竞走队员未受太多影响，"));
+        let purpose = "为了进一步落实食品安全党政同责要求，强化属地管理责任，健全食品安全工作责任制，制定本规定。";
+        assert!(texts(purpose).iter().all(|t| t.ends_with("制定本规定。")), "{:?}", texts(purpose));
         let may = "但对于从两处取得工资薪金所得的纳税人，可于2019年6月30日前，参照原有规定办理相关事宜。";
         assert!(texts(may).iter().all(|t| !t.starts_with("可于")), "{:?}", texts(may));
         // A caption tells who is at what, and no deed.
@@ -1145,6 +1175,13 @@ mod tests {
             ("更尕南杰难忘：2004年，“生态移民”这个新词，曾让唐古拉山牧民面临艰难选择。", "新词。"),
             ("作为重点活动，由上海图书馆、上海博物馆等联合主办的“石鼓文善本新春大展”，日前在上海开展。", "大展”。"),
             ("由中央宣传部、退役军人事务部联合举办的2019年度“最美退役军人”首场先进事迹报告会，10日在京举行。", "报告会。"),
+            ("由华南理工大学牵头完成、荣获一等奖的“制浆造纸行业清洁生产关键技术”项目，攻克了难题。", "项目。"),
+            ("西北农林科技大学小麦育种专家王辉教授，为了实现“让乡亲们不再饿肚子”的愿望，培育出良种。", "王辉教授。"),
+            ("在家里经过短暂调休后的胡晓春，一个人又回到山上，和往年一样，这个春节继续守护迎客松。", "和往年一样。"),
+            ("基里巴斯总统马茂6日下午前往天安门广场，向人民英雄纪念碑敬献花圈。", "天安门广场。"),
+            ("2016年开始，北京市政协通过北京市人民政协理论与实践研究会，组织专家开展研究。", "研究会。"),
+            ("黑龙江省政府办公厅依托人民网《地方领导留言板》以及省内主流媒体网络媒体平台，征集意见建议。", "媒体平台。"),
+            ("往年春节期间正是店里生意最好的时候，而今年受新冠肺炎疫情影响，生意不大好。", "疫情影响。"),
         ] {
             assert!(texts(s).iter().all(|t| !t.ends_with(stop)), "{:?}", texts(s));
         }
@@ -1169,6 +1206,7 @@ mod tests {
         assert!(texts(subject).iter().all(|t| t != "杭州街头绿色建筑的环保节能技术。"), "{:?}", texts(subject));
         assert!(!whole_reads_alone("2月21日6时20分，新郑国际机场。"));
         assert!(!whole_reads_alone("2019年岁末，北京中南海。"));
+        assert!(!whole_reads_alone("2016年9月13日，北京八一大楼。"));
         assert!(whole_reads_alone("2019年初，全市新建学校30所。"));
         assert!(!whole_reads_alone("2月18日上午，天津站北2出站口。"));
         let placed = "青海省黄南藏族自治州同仁县龙树画苑，就坐落在这条黄河支流的东岸。";

@@ -168,11 +168,12 @@ static OPENING_CIRCUMSTANCE: LazyLock<Regex> = LazyLock::new(|| {
 /// A sentence's opening connective, which ties it to the sentence before (`同时，`, `此外，`,
 /// `因此，`), the dash that hands it a quotation before (`——全国政协委员李景虹…表示，…` after
 /// `“传染病防控没有‘局外人’。”`), the label of the column's paragraph it opens (`【现象】`,
-/// `【故事】`), or the number of the list item it opens (`一、`, `（二）`, `3、`): a summary's
+/// `【故事】`), or the number of the list item it opens (`一、`, `（二）`, `3、`, a statute's
+/// `第一条　`): a summary's
 /// sentence stands alone, so it goes.
 static OPENING_CONNECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?:——|【[^【】，。]{{1,8}}】|{}|(?:同时|与此同时|此外|另外|除此之外|另一方面|因此|所以|对此|为此|然而|不过|但是|而且|并且|首先|其次|再次|最后|总之)[，,])\s*",
+        r"^(?:——|【[^【】，。]{{1,8}}】|{}|第[一二三四五六七八九十百零〇]+条[\s　]+|(?:同时|与此同时|此外|另外|除此之外|另一方面|因此|所以|对此|为此|然而|不过|但是|而且|并且|首先|其次|再次|最后|总之)[，,])\s*",
         crate::text::LIST_NUMBER
     ))
     .expect("opening connective pattern")
@@ -831,10 +832,15 @@ mod tests {
             "不少企业采用远程办公模式，办公软件用户激增。"
         );
         // And the number of a list item.
-        for numbered in ["一、应邀请，国家主席于1月17日进行国事访问。", "（二）应邀请，国家主席于1月17日进行国事访问。"]
-        {
+        for numbered in [
+            "一、应邀请，国家主席于1月17日进行国事访问。",
+            "（二）应邀请，国家主席于1月17日进行国事访问。",
+            "第一条　应邀请，国家主席于1月17日进行国事访问。",
+        ] {
             assert_eq!(drop_vague_opening(numbered), "应邀请，国家主席于1月17日进行国事访问。");
         }
+        let kept = "第二条线路于1月17日开通，全长30公里，沿线设站12座。";
+        assert_eq!(drop_vague_opening(kept), kept);
         let kept = "春耕备耕不能松懈，要做好个人防护和农资准备工作。";
         assert_eq!(drop_vague_opening(kept), kept);
         assert_eq!(
