@@ -84,7 +84,9 @@ pub const RUN_END: char = '。';
 /// `决定在海河医院以外`; not `降至2000例以内`, `畅销国内`), or on a list still to come
 /// (`第二条  下列各项个人所得`), on how someone goes about what they do (`…都会开着面包车`,
 /// `携手当地同行`), on what it is done as before (`和往年一样`), on the body or platform
-/// through which something is done (`依托人民网…网络媒体平台`, `北京市政协通过…研究会`), or on
+/// through which something is done (`依托人民网…网络媒体平台`, `北京市政协通过…研究会`), on what
+/// something shows before what it shows (`…今昔变化充分证明`), on a question the sentence goes
+/// on to say something of (`如何做好新能源汽车电池回收、置换等工作`, before `成为一道现实考题`), or on
 /// a cause before its effect (`而今年受新冠肺炎疫情影响`; not what was `受到` as a predicate,
 /// nor `未受太多影响`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
@@ -98,9 +100,10 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"[^国对以之]内|在[^，。；]{1,24}(?:以外|之外|以内|之内)|^(?:第[一二三四五六七八九十百]+条\s*)?(?:下列|以下)[^，。；]{1,20}|",
         r"通过(?:就近|积极|大力|不断|开展|实施|建立|建设|发展|引进|推广|加强|组织|举办|利用|借助|采取|搭建|打造|设立|",
         r"打破|整合|完善|创新|强化|深化|推行|推进|引导|培育|探索|运用|实行|将|把|对|与|和|在|向)[^，。；]*|",
-        r"通过[^，。；]{1,20}(?:方式|途径|渠道|平台|形式|手段|措施|办法|机制|举措|模式)|",
+        r"通过[^，。；]{1,20}(?:方式|途径|渠道|平台|形式|手段|措施|办法|机制|举措|模式|疗法|方法|技术)|",
         r"以[^，。；]{1,30}为(?:对象|抓手|载体|契机|突破口|切入点|着力点|落脚点|出发点|依托|纽带|牵引|指引|遵循)|",
-        r"(?:形成|构建|建立|建成|打造|探索|走出|开创)[了出]?以[^，。；]{1,40}为[^，。；]{1,4}|",
+        r"(?:形成|构建|建立|建成|打造|探索|走出|开创)[了出]?以[^，。；]{1,60}为[^，。；]{1,4}|",
+        r"(?:充分|有力|再次|进一步|足以)(?:证明|说明|表明)|^(?:如何|怎样|怎么样?|是否|能否|为何|为什么|要不要|该不该|会不会)[^，。；]*|",
         r"受[^，。；]{1,20}(?:委托|邀请|之邀|委派|指派|嘱托)|^应[^，。；]{1,24}(?:邀请|之邀)|",
         r"(?:^|[^已曾])经过?[^，。；]{0,10}(?:认定|查明|确认|核实|核查|鉴定)|",
         r"^以[^，。；为来及后上下外前便免致往至][^，。；]{0,16}(?:责任感|使命感|紧迫感|精神|姿态|态度|干劲|劲头|作风|决心|担当|热情|勇气|状态)|",
@@ -180,7 +183,9 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// `…代表提出的《关于为环卫工人解决早餐的建议》`; an event or work by who held or made it,
 /// `由上海图书馆…联合主办的“…新春大展”`, `由…联合举办的…报告会`, where nothing after the `的`
 /// reads as a verb; a term set beside what it is, `“生态移民”这个新词`; someone named by field,
-/// name and title, `小麦育种专家王辉教授`)
+/// name and title, `小麦育种专家王辉教授`; a name in quotation marks after its modifier,
+/// `创办于2016年的“望岳优生活”`; things counted after whose they are, `包河区的522个居民小区`;
+/// what is pointed at, `这场疫情防控阻击战`; a list of things, `健康检测监测、养老监护等新产品`)
 /// and says nothing of it (no `是`, `有`): the subject of a predicate the sentence goes on to give
 /// (`…，明显加快了…`), and a run cannot stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
@@ -197,7 +202,10 @@ static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
         r"的[^的，。；、“”‘’《》（）]{1,10}（[^（）]{1,24}）|",
         r"(?:领导人|领导同志|负责人|代表|嘉宾)[^，。；]*、[^，。；]*等|",
         r"^[^，。；了过着]{2,30}一案|[》”](?:一书|一文|一剧|一片|一诗|一曲)|",
-        r"^“[^“”]{1,16}”这(?:个|一|种|项|句|些)\p{Han}{1,4}|",
+        r"^“[^“”]{1,16}”这(?:个|一|种|项|句|些)\p{Han}{1,4}|^[^，。；了着过是才能要会应可让使给把被]{2,30}的“[^“”]{1,12}”|",
+        r"^[^，。；了着过是有在将]{0,20}的\d+(?:个|家|名|所|座|条|项|处)[^，。；的了着过]{1,10}|",
+        r"^(?:这|那)(?:场|次|项|个|种|份|些|位|名|座|条|件|批|支)[^，。；了着过是有在将把被]{2,14}|",
+        r"^[^，。；了着过是有在将把被让]{2,8}、[^，。；了着过是有在将把被让]{1,30}等\p{Han}{1,4}|",
         r"^[^，。；：的\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又说访]{2,30}(?:专家|学者|作家|画家|工程师)",
         r"\p{Han}{2,3}(?:教授|院士|研究员|博士|老师|先生|女士)|",
         r"^(?:作为[^，。；]{1,30})?由[^，。；]{2,40}(?:主办|承办|协办|举办|组织|发起|出品|制作|编写|编制|出版|研发|设计|承建|打造|完成|承担|实施)的",
@@ -443,13 +451,13 @@ fn completes(clause: &str, before: &str) -> bool {
 }
 
 /// A clause that only names a place (`新郑国际机场`, `北京中南海`, `天津站北2出站口`,
-/// `深圳宝安国际机场安检通道处`, `北京八一大楼`): after clauses that only say when, it sets a scene (`2月21日6时
-/// 20分，新郑国际机场。`) and says nothing of it.
+/// `深圳宝安国际机场安检通道处`, `北京八一大楼`, `…公司的干扰素产品因特芬生产线上`): after clauses
+/// that only say when, it sets a scene (`2月21日6时20分，新郑国际机场。`) and says nothing of it.
 static PLACE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^[^，。；：！？“”]{0,20}(?:处|门口|入口|通道|窗口|柜台|机场|车站|火车站|码头|港口|村|镇|乡|县|市|街道|社区|医院|工地|现场|广场|车间|",
+        r"^[^，。；：！？“”]{0,30}(?:处|门口|入口|通道|窗口|柜台|机场|车站|火车站|码头|港口|村|镇|乡|县|市|街道|社区|医院|工地|现场|广场|车间|",
         r"基地|大厅|路口|出站口|进站口|站台|候车室|候车厅|停车场|服务区|收费站|检查站|卡口|中南海|大会堂|",
-        r"中心|景区|会场|会议室|展厅|博物馆|纪念馆|礼堂|校园|园区|厂区|病房|实验室|教室|食堂|超市|农场|果园|大棚|哨所|口岸|大楼|大厦|大院)$"
+        r"中心|景区|会场|会议室|展厅|博物馆|纪念馆|礼堂|校园|园区|厂区|病房|实验室|教室|食堂|超市|农场|果园|大棚|哨所|口岸|大楼|大厦|大院|生产线上|流水线上)$"
     ))
     .expect("place clause pattern")
 });
@@ -500,11 +508,11 @@ static DONE_ON_A_DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
 /// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`, `只有…才…`,
 /// `只要…就…`, `无论…都…`, `越是…越…`, `一手抓…一手抓…`, `一边…一边…`, `看似…实则…`,
-/// `与其…不如…`. A unit
+/// `与其…不如…`, `之所以…是因为…`, `能否…关键在于…`. A unit
 /// that holds the first half and not the second stops halfway (`…不仅需要出台政策。`, `…小到一针
 /// 一线。`, `只有聚焦难题，打好组合拳。`, `《流浪地球》看似异军突起。`): the sentence, or the next,
 /// says the rest.
-static CORRELATIVES: LazyLock<[(Regex, Regex); 13]> = LazyLock::new(|| {
+static CORRELATIVES: LazyLock<[(Regex, Regex); 15]> = LazyLock::new(|| {
     let pattern = |p: &str| Regex::new(p).expect("correlative pattern");
     [
         (pattern(r"不仅|不但|不只|不光|不单"), pattern(r"而且|并且|还|也|更|又|同时|甚至|亦|乃至")),
@@ -520,6 +528,8 @@ static CORRELATIVES: LazyLock<[(Regex, Regex); 13]> = LazyLock::new(|| {
         (pattern(r"一边"), pattern(r"一边")),
         (pattern(r"看似|乍看|表面上"), pattern(r"实则|其实|实际上|事实上|但|却|然而|不过")),
         (pattern(r"与其"), pattern(r"不如|毋宁|宁可|倒不如")),
+        (pattern(r"之所以"), pattern(r"是因为|是由于|在于|原因")),
+        (pattern(r"能否"), pattern(r"关键|取决|在于|决定|考验|检验|事关|关系|是")),
     ]
 });
 
@@ -677,7 +687,8 @@ static DOES_THERE: LazyLock<Regex> = LazyLock::new(|| {
 /// What someone does or says, said without who (`明确提出…`, `主持召开…`, `赞赏并支持…`,
 /// `非常感谢…`,
 /// `对…工作作出全面部署`, `对中国人民积极抗击疫情表示支持`, `代表习近平总书记和党中央看望…`,
-/// a verb and what it did, `危害了村民健康`, `既讲清了…`): a clause that opens so after a frame that held its
+/// a verb and what it did, `危害了村民健康`, `既讲清了…`; what is where, `安葬着…遗骨`, cut from
+/// `在…赭山上，`): a clause that opens so after a frame that held its
 /// subject (`习近平总书记在参加审议时，明确提出…`, `埃塞俄比亚总统表示，赞赏…`, `…书记王沪宁22日
 /// 上午，代表…`, `由于山寨食品…难以有保障，危害了…`, `…接受本报记者采访时，对…表示支持`) has lost
 /// it.
@@ -688,6 +699,7 @@ static PREDICATE_FIRST: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:非常|十分|特别|衷心|由衷|真诚|诚挚)地?(?:感谢|赞赏|赞扬|祝贺|欢迎|期待|希望|高兴|钦佩|敬佩)|",
         r"对[^，。；]{1,30}(?:作出|做出|进行|开展|给予|提出)(?:了)?(?:全面|具体|专门|系统)?(?:部署|安排|要求|批示|指示)|",
         r"对[^，。；]{1,30}(?:表示|表达|致以)|向[^，。；]{1,30}(?:敬献|献上|致以|转达|通报|颁发|授予)|可(?:于|在|以|通过|按|凭|参照|根据)|",
+        r"(?:安葬|坐落|悬挂|收藏|矗立|陈列|摆放|生活|居住|长眠|伫立|耸立|屹立|珍藏|保存|存放|镌刻|铭刻|停放|住|挂|摆|放|写|刻|印|贴|躺|停)着|",
         r"(?:既[^然要是，。；]|又|也)?\p{Han}{2}了[^解，。；])"
     ))
     .expect("predicate opening pattern")
@@ -705,12 +717,12 @@ static DEMAND: LazyLock<Regex> = LazyLock::new(|| {
 static SPEAKS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:说|表示|指出|认为|强调|要求|提出|希望|指示|部署)$").expect("speaker pattern"));
 
-/// A clause that says what follows from a condition the clause before it sets (`列车运行就会不够
-/// 平稳`, `老百姓的舒服度就好一点`, `才能赢得信任`): a run cut from the sentence neither opens on it,
-/// having left the condition behind (`当钢轨廓形偏离目标廓形时，`), nor stops before it, on the
-/// condition alone (`我们不舒服一点、不自在一点。`).
+/// A clause that says what follows from a condition the clause before it sets (`列车运行就会不够平稳`,
+/// `老百姓的舒服度就好一点`, `才能赢得信任`, `则是…下半篇文章`): a run cut from the sentence neither opens on it, having
+/// left the condition behind (`当钢轨廓形偏离目标廓形时，`), nor stops before it, on the condition alone
+/// (`我们不舒服一点、不自在一点。`).
 static CONSEQUENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[^，。；]{0,12}(?:就|便|才)(?:会|能|可以|可|要|将|好|更|越|不)").expect("consequence pattern")
+    Regex::new(r"^(?:[^，。；]{0,12}(?:就|便|才)(?:会|能|可以|可|要|将|好|更|越|不)|则)").expect("consequence pattern")
 });
 
 /// A place in a ranking (`位列第132位`, `排名第三`): without the list it is a place in, which a
@@ -734,8 +746,9 @@ fn opens_quotation(words: &str) -> bool {
 /// it left behind ([`RANGE_END`]: `到服务旅客的铁路人，…` cut from `从希望工程的代言人，…`), on a
 /// quotation whose speaker it left behind (`“复工备案272人…”` cut from `董云岳对记者说：“…”`,
 /// `“到了奥运年…”` from `刘国梁表示，“…”`), or
-/// on one of a group it left behind (`…施工队是其中的“夜行者”` cut from `在…的人群中，`), or on
-/// a demand whose speaker it left behind ([`DEMAND`] after [`SPEAKS`]). It depends on `first`
+/// on one of a group it left behind (`…施工队是其中的“夜行者”` cut from `在…的人群中，`), on
+/// a demand whose speaker it left behind ([`DEMAND`] after [`SPEAKS`]), or on a line of the
+/// verse a cartoon's caption closes with (`这正是：垃圾围城亟破题，无废城市露端倪。`). It depends on `first`
 /// alone, so [`runs`] asks it once for each clause.
 fn opens_well(clauses: &[&str], first: usize) -> bool {
     let words = words_of(clauses[first]);
@@ -749,7 +762,8 @@ fn opens_well(clauses: &[&str], first: usize) -> bool {
                 && (leads_into(clauses[first - 1]) || FRAMING.is_match(words_of(clauses[first - 1]))))
             || continues_purpose(clauses, first)
             || completes(words, clauses[first - 1])
-            || (DEMAND.is_match(words) && SPEAKS.is_match(words_of(clauses[first - 1]))))
+            || (DEMAND.is_match(words) && SPEAKS.is_match(words_of(clauses[first - 1])))
+            || clauses[..first].iter().any(|clause| words_of(clause).ends_with("这正是")))
 }
 
 /// Whether the run of `clauses[first..end]` of a sentence (of which `opening` first clauses only
@@ -760,7 +774,8 @@ fn opens_well(clauses: &[&str], first: usize) -> bool {
 /// only says when and where ([`only_when_and_where`], with the clauses before it: `深圳宝安国际机场安检通道处。`
 /// cut from after `2019年11月的一天上午，`), points back ([`leans_back`]), nor asks without its question
 /// mark ([`cut_from_question`]), nor trails off as the page's own sentence may (`资金支持、金融扶持、税费优惠……`:
-/// [`is_cut_off`]), nor ends on a caption's `…在比赛中` ([`AT_AN_EVENT_ONLY`]).
+/// [`is_cut_off`]), nor ends on a caption's `…在比赛中` ([`AT_AN_EVENT_ONLY`]), nor leaves a condition
+/// unanswered ([`leaves_condition_unanswered`]).
 fn reads_alone(
     clauses: &[&str],
     first: usize,
@@ -783,6 +798,44 @@ fn reads_alone(
         && !cut_from_question(clauses, first, end)
         && !is_cut_off(shown)
         && !AT_AN_EVENT_ONLY.is_match(words_of(clauses[end - 1]))
+        && !leaves_condition_unanswered(clauses, first, end)
+}
+
+/// What answers a condition or a concession ([`CONDITION`]): `…就…`, `…则…`, `…会…`, `…应…`,
+/// `…才…`, `…但…`, `…都…`, in a clause after it.
+static ANSWERS_CONDITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"就|便|则|那么|会|能|将|应|要|可以|才|必|需|须|为宜|但|却|仍|都|也|还").expect("answer pattern")
+});
+
+/// A clause that goes on with the items of a condition (`既生长四方花木，又能产南北水果` after
+/// `如果在中国找一个县，`): it answers nothing.
+static CONDITION_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:既|又|或者|或是|或|以及|并且|而且|和|且)").expect("condition item pattern"));
+
+/// Whether the run of `clauses[first..end]` breaks a condition ([`CONDITION`]) from what
+/// answers it ([`ANSWERS_CONDITION`], in the condition's own clause after its opening word or
+/// in a clause after it that is no item of the condition, [`CONDITION_ITEM`]): cut before its
+/// sentence's end with the condition and no answer (`如果在中国找一个县，既生长四方花木，又能产
+/// 南北水果。` stops before `好像不大可能`, `如果孩子体温持续不降…，精神状态差。` before `应及时就医`),
+/// or opening after a condition the clauses before it did not answer (`又能产南北水果，好像不大
+/// 可能。`).
+fn leaves_condition_unanswered(clauses: &[&str], first: usize, end: usize) -> bool {
+    let answered = |k: usize, upto: usize, condition_end: usize| {
+        ANSWERS_CONDITION.is_match(&words_of(clauses[k])[condition_end..])
+            || clauses[k + 1..upto].iter().any(|clause| {
+                let words = words_of(clause);
+                !CONDITION_ITEM.is_match(words) && ANSWERS_CONDITION.is_match(words)
+            })
+    };
+    (0..end).any(|k| {
+        CONDITION.find(words_of(clauses[k])).is_some_and(|condition| {
+            if k < first {
+                !answered(k, first, condition.end())
+            } else {
+                end < clauses.len() && !answered(k, end, condition.end())
+            }
+        })
+    })
 }
 
 /// A clause that only says who is at what (`中国选手杨滨瑜（右）在比赛中`, `…孙智博在甲组男子500米
@@ -1108,6 +1161,37 @@ mod tests {
         assert!(can_end("但中国国家田径队的竞走队员未受太多影响，"));
         let purpose = "为了进一步落实食品安全党政同责要求，强化属地管理责任，健全食品安全工作责任制，制定本规定。";
         assert!(texts(purpose).iter().all(|t| t.ends_with("制定本规定。")), "{:?}", texts(purpose));
+        for (s, stop) in [
+            ("地理常识，如果在中国找一个县，既生长四方花木，又能产南北水果，好像不大可能。", "南北水果。"),
+            ("如果孩子体温持续不降，或者咳嗽明显加重，精神状态差，应及时就医。", "精神状态差。"),
+            ("原隆村和海国宝家的今昔变化充分证明，搬得出只是上半篇文章。", "充分证明。"),
+            ("家国情怀之所以成为我们中国人浓烈的精神底色，是因为家与国血脉相连。", "精神底色。"),
+            ("创办于2016年的“望岳优生活”，曾是街道的信息发布平台。", "优生活”。"),
+            ("目前，包河区的522个居民小区，已全部纳入网格化管理。", "居民小区。"),
+            ("疫情就是命令，防控就是责任，这场疫情防控阻击战，我们一定要打赢。", "阻击战。"),
+            ("借助新的信息技术手段，健康检测监测、养老监护等新产品，走进了千家万户。", "新产品。"),
+            ("浙江杭州市西溪医院主要通过中医药疗法，帮助患者改善症状。", "中医药疗法。"),
+            ("如果说搬得出是上半篇文章，那么确保稳得住、能致富，则是下半篇文章。", "能致富。"),
+            ("退役电池累计约为25吉瓦时，如何做好电池回收、置换等工作，成为一道现实考题。", "等工作。"),
+        ] {
+            assert!(texts(s).iter().all(|t| !t.ends_with(stop)), "{:?}", texts(s));
+        }
+        let whether = texts("能否把决策部署落实落细，把防控工作做实做好，关键在于抓落实。");
+        assert!(whether.iter().all(|t| !t.starts_with("能否") || t.ends_with("抓落实。")), "{whether:?}");
+        assert!(whole_reads_alone("能否发现和使用好“李云龙式”干部，是一个地方为干事者撑腰的重要标尺。"));
+        // A condition answered within the run, or by the sentence's end, is whole.
+        let answered = "只要肯干就能致富，村里的年轻人都回来了，办起了合作社。";
+        assert!(
+            texts(answered).iter().any(|t| t == "只要肯干就能致富，村里的年轻人都回来了。"),
+            "{:?}",
+            texts(answered)
+        );
+        assert!(whole_reads_alone("如果变公路运输为铁路运输，每1亿吨货物运输1公里，大约能减排7500吨二氧化碳。"));
+        // What is where, cut from the place, has no subject; the verse after `这正是` is no news.
+        let buried = "在安徽芜湖市风景优美的赭山上，安葬着中国远征军名将戴安澜将军的遗骨。";
+        assert!(texts(buried).iter().all(|t| !t.starts_with("安葬着")), "{:?}", texts(buried));
+        let verse = "这正是：垃圾围城亟破题，无废城市露端倪。绿色发展必由路，人人有责齐发力。";
+        assert!(texts(verse).iter().all(|t| !t.starts_with("无废城市")), "{:?}", texts(verse));
         let may = "但对于从两处取得工资薪金所得的纳税人，可于2019年6月30日前，参照原有规定办理相关事宜。";
         assert!(texts(may).iter().all(|t| !t.starts_with("可于")), "{:?}", texts(may));
         // A caption tells who is at what, and no deed.
@@ -1207,6 +1291,10 @@ mod tests {
         assert!(!whole_reads_alone("2月21日6时20分，新郑国际机场。"));
         assert!(!whole_reads_alone("2019年岁末，北京中南海。"));
         assert!(!whole_reads_alone("2016年9月13日，北京八一大楼。"));
+        assert!(!whole_reads_alone("2月21日，沈阳三生制药股份有限公司的干扰素产品因特芬生产线上。"));
+        // A verb before what is named, or before a list, says something of it.
+        assert!(can_end("才能培养造就师德高尚、业务精湛、结构合理、充满活力的“大国良师”，"));
+        assert!(can_end("孙春兰来到方舱医院，查看移动P3实验室检测工作、患者治疗管理等情况，"));
         assert!(whole_reads_alone("2019年初，全市新建学校30所。"));
         assert!(!whole_reads_alone("2月18日上午，天津站北2出站口。"));
         let placed = "青海省黄南藏族自治州同仁县龙树画苑，就坐落在这条黄河支流的东岸。";
