@@ -86,7 +86,9 @@ pub const RUN_END: char = '。';
 /// `携手当地同行`), on what it is done as before (`和往年一样`), on the body or platform
 /// through which something is done (`依托人民网…网络媒体平台`, `北京市政协通过…研究会`), on what
 /// something shows before what it shows (`…今昔变化充分证明`), on a question the sentence goes
-/// on to say something of (`如何做好新能源汽车电池回收、置换等工作`, before `成为一道现实考题`), or on
+/// on to say something of (`如何做好新能源汽车电池回收、置换等工作`, before `成为一道现实考题`), on
+/// whom someone meets before who leads them (`宋涛…会见由国民议会议员、法中友好小组主席`) or the
+/// first of several met in turn (`刘鹤…分别会见国际货币基金组织总裁格奥尔基耶娃`), or on
 /// a cause before its effect (`而今年受新冠肺炎疫情影响`; not what was `受到` as a predicate,
 /// nor `未受太多影响`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
@@ -104,6 +106,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"以[^，。；]{1,30}为(?:对象|抓手|载体|契机|突破口|切入点|着力点|落脚点|出发点|依托|纽带|牵引|指引|遵循)|",
         r"(?:形成|构建|建立|建成|打造|探索|走出|开创)[了出]?以[^，。；]{1,60}为[^，。；]{1,4}|",
         r"(?:充分|有力|再次|进一步|足以)(?:证明|说明|表明)|^(?:如何|怎样|怎么样?|是否|能否|为何|为什么|要不要|该不该|会不会)[^，。；]*|",
+        r"(?:会见|会晤|接见|欢迎|接待|迎接)由[^，。；]+|分别(?:会见|会晤|看望|慰问|致电)[^，。；]+|",
         r"受[^，。；]{1,20}(?:委托|邀请|之邀|委派|指派|嘱托)|^应[^，。；]{1,24}(?:邀请|之邀)|",
         r"(?:^|[^已曾])经过?[^，。；]{0,10}(?:认定|查明|确认|核实|核查|鉴定)|",
         r"^以[^，。；为来及后上下外前便免致往至][^，。；]{0,16}(?:责任感|使命感|紧迫感|精神|姿态|态度|干劲|劲头|作风|决心|担当|热情|勇气|状态)|",
@@ -875,6 +878,20 @@ pub fn can_end(clause: &str) -> bool {
         && !leads_past_dash(words)
 }
 
+/// A clause that ends halfway through what the next one finishes: on a word that joins it to
+/// what follows (`…的`, `…和`, `…把`), or on whom someone meets before who leads them
+/// (`会见由国民议会议员、法中友好小组主席`).
+static UNFINISHED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:[的和与及或并把将向从在为]|(?:会见|会晤|接见|欢迎|接待|迎接)由[^，。；]+)$")
+        .expect("unfinished clause pattern")
+});
+
+/// Whether `clause` (with its break) ends halfway through what the next clause finishes
+/// ([`UNFINISHED`]): a run that opens on the next one has lost its start.
+fn left_unfinished(clause: &str) -> bool {
+    UNFINISHED.is_match(words_of(clause))
+}
+
 /// Characters after a clause's last dash that [`leads_past_dash`] takes for the opening of
 /// what the clauses after it say.
 const AFTER_DASH_CHARS: usize = 5;
@@ -957,7 +974,10 @@ impl Run {
 /// The runs of at most `max_clauses` consecutive clauses of `sentence` (split after `，；：`)
 /// that fit in `max_chars` (their [`RUN_END`] counted), of at least `min_chars` characters with
 /// a Chinese character, that can be read alone: a run cut from its sentence stops where a
-/// sentence can ([`can_end`]) and not before a clause that carries it on ([`CARRIES_ON`]); a
+/// sentence can ([`can_end`]) and not before a clause that carries it on ([`CARRIES_ON`]), and
+/// opens, after the clauses that frame its sentence, on no clause that finishes the one before
+/// ([`left_unfinished`]: no `亚洲事务负责人陈文雄率领的法国青年议员团。` cut from after
+/// `会见由…法中友好小组主席，`); a
 /// sentence ending on a colon is no run ([`leads_into`]); every run closes the quotations and
 /// brackets it opens (and closes none it does not); and no run opens with a word that points
 /// back, nor does its first clause after those that frame it ([`leans_back`]). At most
@@ -969,7 +989,8 @@ pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usi
     let stops: Vec<bool> = (1..=of).map(|end| stops_well(&clauses, end)).collect();
     let mut out = Vec::new();
     for first in 0..of {
-        let opens = opens_well(&clauses, first);
+        let opens =
+            opens_well(&clauses, first) && (first <= opening || !left_unfinished(&whole_clause(&clauses, first)));
         let mut run = String::new();
         for end in first + 1..=first.saturating_add(max_clauses).min(of) {
             run.push_str(clauses[end - 1]);
@@ -1173,9 +1194,17 @@ mod tests {
             ("浙江杭州市西溪医院主要通过中医药疗法，帮助患者改善症状。", "中医药疗法。"),
             ("如果说搬得出是上半篇文章，那么确保稳得住、能致富，则是下半篇文章。", "能致富。"),
             ("退役电池累计约为25吉瓦时，如何做好电池回收、置换等工作，成为一道现实考题。", "等工作。"),
+            (
+                "宋涛7日在北京会见由国民议会议员、法中友好小组主席，亚洲事务负责人陈文雄率领的法国青年议员团。",
+                "小组主席。",
+            ),
+            ("刘鹤在美国华盛顿分别会见国际货币基金组织总裁格奥尔基耶娃，世界银行行长马尔帕斯。", "格奥尔基耶娃。"),
         ] {
             assert!(texts(s).iter().all(|t| !t.ends_with(stop)), "{:?}", texts(s));
         }
+        let met =
+            texts("宋涛7日在北京会见由国民议会议员、法中友好小组主席，亚洲事务负责人陈文雄率领的法国青年议员团。");
+        assert!(met.iter().all(|t| !t.starts_with("亚洲事务")), "{met:?}");
         let whether = texts("能否把决策部署落实落细，把防控工作做实做好，关键在于抓落实。");
         assert!(whether.iter().all(|t| !t.starts_with("能否") || t.ends_with("抓落实。")), "{whether:?}");
         assert!(whole_reads_alone("能否发现和使用好“李云龙式”干部，是一个地方为干事者撑腰的重要标尺。"));
