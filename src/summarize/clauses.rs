@@ -102,7 +102,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"[^国对以之]内|在[^，。；]{1,24}(?:以外|之外|以内|之内)|^(?:第[一二三四五六七八九十百]+条\s*)?(?:下列|以下)[^，。；]{1,20}|",
         r"通过(?:就近|积极|大力|不断|开展|实施|建立|建设|发展|引进|推广|加强|组织|举办|利用|借助|采取|搭建|打造|设立|",
         r"打破|整合|完善|创新|强化|深化|推行|推进|引导|培育|探索|运用|实行|将|把|对|与|和|在|向)[^，。；]*|",
-        r"通过[^，。；]{1,20}(?:方式|途径|渠道|平台|形式|手段|措施|办法|机制|举措|模式|疗法|方法|技术)|",
+        r"通过[^，。；了]{1,30}(?:方式|途径|渠道|平台|形式|手段|措施|办法|机制|举措|模式|疗法|方法|技术|研究会|协会|学会|研究院|小组)|",
         r"以[^，。；]{1,30}为(?:对象|抓手|载体|契机|突破口|切入点|着力点|落脚点|出发点|依托|纽带|牵引|指引|遵循)|",
         r"(?:形成|构建|建立|建成|打造|探索|走出|开创)[了出]?以[^，。；]{1,60}为[^，。；]{1,4}|",
         r"(?:充分|有力|再次|进一步|足以)(?:证明|说明|表明)|^(?:如何|怎样|怎么样?|是否|能否|为何|为什么|要不要|该不该|会不会)[^，。；]*|",
@@ -123,7 +123,6 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|(?:从|站在|立足于?)[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场|方面)(?:出发|上|来看|看)?|",
         r"牵头|(?:和|与|跟|同|像)(?:往年|往常|平常|平时|以往|过去|去年|往日)一样|",
         r"(?:借助|依托|凭借)[^，。；了着过]{1,30}(?:平台|优势|资源|渠道|载体|网络|技术|力量)|(?:^|[^未不没少免])受[^到，。；][^，。；]{0,20}(?:影响|冲击)|",
-        r"通过[^，。；了]{1,30}(?:研究会|协会|学会|研究院|小组)|",
         r"代表(?:党中央|中共中央|中央|国务院|中央军委|政府|全国|全体|各族|本人|我们|我|公司|集团)[^，。；了着过]{0,16}|",
         r"^[^，。；把将以视]{1,12}作为[^，。；是了着过]{1,24}|^(?:说起|提起|谈起|讲起|说到|谈到|回忆起|回想起|想起)[^，。；]+|",
         r"^(?:初见|初识|初次见到|第一次见到)[^，。；了]{1,30}|",
@@ -750,13 +749,15 @@ fn opens_quotation(words: &str) -> bool {
 /// quotation whose speaker it left behind (`“复工备案272人…”` cut from `董云岳对记者说：“…”`,
 /// `“到了奥运年…”` from `刘国梁表示，“…”`), or
 /// on one of a group it left behind (`…施工队是其中的“夜行者”` cut from `在…的人群中，`), on
-/// a demand whose speaker it left behind ([`DEMAND`] after [`SPEAKS`]), or on a line of the
-/// verse a cartoon's caption closes with (`这正是：垃圾围城亟破题，无废城市露端倪。`). It depends on `first`
-/// alone, so [`runs`] asks it once for each clause.
-fn opens_well(clauses: &[&str], first: usize) -> bool {
+/// a demand whose speaker it left behind ([`DEMAND`] after [`SPEAKS`]), on a line of the verse
+/// a cartoon's caption closes with (`这正是：垃圾围城亟破题，无废城市露端倪。`), or, after the
+/// `opening` clauses that frame the sentence, on one that finishes the clause before it
+/// ([`left_unfinished`]). It depends on `first` alone, so [`runs`] asks it once for each clause.
+fn opens_well(clauses: &[&str], first: usize, opening: usize) -> bool {
     let words = words_of(clauses[first]);
     first == 0
-        || !(PREDICATE_FIRST.is_match(words)
+        || !((first > opening && left_unfinished(&whole_clause(clauses, first)))
+            || PREDICATE_FIRST.is_match(words)
             || CONSEQUENCE.is_match(words)
             || RANK.is_match(words)
             || RANGE_END.is_match(words)
@@ -975,9 +976,8 @@ impl Run {
 /// that fit in `max_chars` (their [`RUN_END`] counted), of at least `min_chars` characters with
 /// a Chinese character, that can be read alone: a run cut from its sentence stops where a
 /// sentence can ([`can_end`]) and not before a clause that carries it on ([`CARRIES_ON`]), and
-/// opens, after the clauses that frame its sentence, on no clause that finishes the one before
-/// ([`left_unfinished`]: no `亚洲事务负责人陈文雄率领的法国青年议员团。` cut from after
-/// `会见由…法中友好小组主席，`); a
+/// opens where it can ([`opens_well`]: no `亚洲事务负责人陈文雄率领的法国青年议员团。` cut from
+/// after `会见由…法中友好小组主席，`); a
 /// sentence ending on a colon is no run ([`leads_into`]); every run closes the quotations and
 /// brackets it opens (and closes none it does not); and no run opens with a word that points
 /// back, nor does its first clause after those that frame it ([`leans_back`]). At most
@@ -989,8 +989,7 @@ pub fn runs(sentence: &str, max_chars: usize, min_chars: usize, max_clauses: usi
     let stops: Vec<bool> = (1..=of).map(|end| stops_well(&clauses, end)).collect();
     let mut out = Vec::new();
     for first in 0..of {
-        let opens =
-            opens_well(&clauses, first) && (first <= opening || !left_unfinished(&whole_clause(&clauses, first)));
+        let opens = opens_well(&clauses, first, opening);
         let mut run = String::new();
         for end in first + 1..=first.saturating_add(max_clauses).min(of) {
             run.push_str(clauses[end - 1]);

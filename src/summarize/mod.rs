@@ -169,8 +169,7 @@ static OPENING_CIRCUMSTANCE: LazyLock<Regex> = LazyLock::new(|| {
 /// `因此，`), the dash that hands it a quotation before (`——全国政协委员李景虹…表示，…` after
 /// `“传染病防控没有‘局外人’。”`), the label of the column's paragraph it opens (`【现象】`,
 /// `【故事】`), or the number of the list item it opens (`一、`, `（二）`, `3、`, a statute's
-/// `第一条　`): a summary's
-/// sentence stands alone, so it goes.
+/// `第一条　`): a summary's sentence stands alone, so it goes.
 static OPENING_CONNECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"^(?:——|【[^【】，。]{{1,8}}】|{}|第[一二三四五六七八九十百零〇]+条[\s　]+|(?:同时|与此同时|此外|另外|除此之外|另一方面|因此|所以|对此|为此|然而|不过|但是|而且|并且|首先|其次|再次|最后|总之)[，,])\s*",
