@@ -20,19 +20,20 @@ pub const CUT: &str = "……";
 
 /// Words that open a clause by pointing back at what came before: a pronoun or determiner (`这`,
 /// `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `事后`, `但`, `因此`, `并`, `也`, `又提出`), what it
-/// means (`是说…`), the place named before (`当地开展…`, not `当地时间`), more of what came before (`还有…`),
-/// the first half of a pair whose subject came before (`既讲清了…`), an example or a part of what was
-/// said (`比如`, `有的`), a comparison with it (`更重要的是`, `与之相比`, `相比之下`, `类似这样`), a reference (`上述`),
-/// an item of a list (`二是`, `第二，`), or `那` before anything (`那之后`, `那找油人`, `那雨打敲窗的感觉`). A summary
-/// that opens with one leaves the reader asking "what?". `其实` ("in fact"), `也许` ("perhaps"), `他人`
-/// ("others"), `并购` ("a merger") and names such as `那曲` or `那达慕` do not point back.
+/// means (`是说…`), the place named before (`当地开展…`, not `当地时间`), the day named before (`当天首次…`),
+/// more of what came before (`还有…`), the first half of a pair whose subject came before (`既讲清了…`),
+/// an example or a part of what was said (`比如`, `有的`), a comparison with it (`更重要的是`, `与之相比`,
+/// `相比之下`, `类似这样`), a reference (`上述`), an item of a list (`二是`, `第二，`), or `那` before anything
+/// (`那之后`, `那找油人`, `那雨打敲窗的感觉`). A summary that opens with one leaves the reader asking "what?".
+/// `其实` ("in fact"), `也许` ("perhaps"), `他人` ("others"), `并购` ("a merger") and names such as `那曲` or
+/// `那达慕` do not point back.
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:",
         r"这|此(?:次|前|后|时|外|举|项|类)|该|其(?:[^实])|它|",
         r"他们|她们|它们|他(?:[^乡国人])|她|",
         r"那(?:[^曲坡拉达英])|",
-        r"是(?:说|指)|当地(?:[^时])|还有|对此|为此|由此|据此|至此|自此|从此|届时|当时|彼时|事后|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
+        r"是(?:说|指)|当地(?:[^时])|当(?:天|日|晚)(?:[^，,])|还有|对此|为此|由此|据此|至此|自此|从此|届时|当时|彼时|事后|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
         r"既[^然要是，。；]\p{Han}?了|与之|与此相比|相比之下|相较之下|对比之下|类似(?:这|那|的|情况|现象|事件)|但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:一次|提出|强调|指出|表示|要求|说|称|作出|发出)|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|(?:紧)?接着|先是|上述|以上|其中|原来|不仅如此|也同样|",
         // An item of a list whose lead-in the reader lacks (`二是…`, `一则是…`, `第二，…`).
         r"[一二三四五六七八九十]是|[一二]则|另一则|第[一二三四五六七八九十]+[，,、]",
@@ -480,6 +481,7 @@ mod tests {
             "是说阿拉山口每年有二百多个风天。",
             "当地开展“新市民大联欢”活动。",
             "还有网帖称，上游地区实施人工增雪。",
+            "当天首次“触及”到了福岛第一核电站2号机组内部的核残渣。",
             "有的服务农民工，开通高铁专列。",
             "更急迫的是缺水，村民饮水就靠一口咸水井。",
             "寻找这些答案的过程，也是观察体育产业发展的过程。",
