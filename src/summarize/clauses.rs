@@ -73,10 +73,12 @@ pub const RUN_END: char = '。';
 /// on the case whose course comes next (`…涉嫌受贿一案`), on what is left aside for what comes
 /// next (`除采用双防抖技术`, which goes on `还…`), on the look whose finding comes next
 /// (`…运回了地坪乡，一清理`), on the means by which the sentence goes on to say what was done
-/// (`…服务平台”通过打破部门壁垒`, `通过…这种方式`, `以…特困地区为对象`, `拿着…事实性证明`, `…在改革
+/// (`…服务平台”通过打破部门壁垒`, `通过…这种方式`, `…科研团队通过大数据聚类分析`,
+/// `以…特困地区为对象`, `拿着…事实性证明`, `…在改革
 /// 定位上`; not `顺利通过验收`), on whose commission or invitation someone acts (`李干杰受国务院
 /// 委托`, `应…邀请`), on a finding still to come (`联合调查组经审查认定`), on the spirit in
-/// which what follows is done (`以高度的责任感和使命感`), on what something was built on
+/// which what follows is done (`以高度的责任感和使命感`, `…有关企业要以高度的责任感`), on what
+/// something was built on
 /// (`…是在原央视动画公司基础上`) or the site where what follows happens
 /// (`…承建的苏丹上阿特巴拉大坝项目工地上`), on what is formed before it is named
 /// (`形成了以最低生活保障…为主体`), on one who advises before the advice (`研究员张流波建议`;
@@ -87,9 +89,11 @@ pub const RUN_END: char = '。';
 /// through which something is done (`依托人民网…网络媒体平台`, `北京市政协通过…研究会`), on what
 /// something shows before what it shows (`…今昔变化充分证明`), on a question the sentence goes
 /// on to say something of (`如何做好新能源汽车电池回收、置换等工作`, before `成为一道现实考题`), on
-/// the first of several met in turn (`刘鹤…分别会见国际货币基金组织总裁格奥尔基耶娃`), or on
+/// the first of several met in turn (`刘鹤…分别会见国际货币基金组织总裁格奥尔基耶娃`), on
 /// a cause before its effect (`而今年受新冠肺炎疫情影响`; not what was `受到` as a predicate,
-/// nor `未受太多影响`).
+/// nor `未受太多影响`), on a copula before what it joins (`大家共同面对的问题是`, `值得一提的是`),
+/// on partners before what is done with them (`…都会联合毛里求斯政府、侨社等`; not `联合研发…`),
+/// or on a look before what is seen (`翻开看`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
@@ -101,14 +105,15 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"[^国对以之]内|在[^，。；]{1,24}(?:以外|之外|以内|之内)|^(?:第[一二三四五六七八九十百]+条\s*)?(?:下列|以下)[^，。；]{1,20}|",
         r"通过(?:就近|积极|大力|不断|开展|实施|建立|建设|发展|引进|推广|加强|组织|举办|利用|借助|采取|搭建|打造|设立|",
         r"打破|整合|完善|创新|强化|深化|推行|推进|引导|培育|探索|运用|实行|将|把|对|与|和|在|向)[^，。；]*|",
-        r"通过[^，。；了]{1,30}(?:方式|途径|渠道|平台|形式|手段|措施|办法|机制|举措|模式|疗法|方法|技术|研究会|协会|学会|研究院|小组)|",
+        r"通过[^，。；了]{1,30}(?:方式|途径|渠道|平台|形式|手段|措施|办法|机制|举措|模式|疗法|方法|技术|研究会|协会|学会|研究院|小组|",
+        r"分析|研判|测算|比对|筛查|调研|排查)|(?:翻开|打开|展开|点开|拿起)一?看|",
         r"以[^，。；]{1,30}为(?:对象|抓手|载体|契机|突破口|切入点|着力点|落脚点|出发点|依托|纽带|牵引|指引|遵循)|",
         r"(?:形成|构建|建立|建成|打造|探索|走出|开创)[了出]?以[^，。；]{1,60}为[^，。；]{1,4}|",
         r"(?:充分|有力|再次|进一步|足以)(?:证明|说明|表明)|^(?:如何|怎样|怎么样?|是否|能否|为何|为什么|要不要|该不该|会不会)[^，。；]*|",
         r"分别(?:会见|会晤|看望|慰问|致电)[^，。；]+|",
         r"受[^，。；]{1,20}(?:委托|邀请|之邀|委派|指派|嘱托)|^应[^，。；]{1,24}(?:邀请|之邀)|",
         r"(?:^|[^已曾])经过?[^，。；]{0,10}(?:认定|查明|确认|核实|核查|鉴定)|",
-        r"^以[^，。；为来及后上下外前便免致往至][^，。；]{0,16}(?:责任感|使命感|紧迫感|精神|姿态|态度|干劲|劲头|作风|决心|担当|热情|勇气|状态)|",
+        r"(?:^|[要应须需都将更])以[^，。；为来及后上下外前便免致往至][^，。；]{0,16}(?:责任感|使命感|紧迫感|精神|姿态|态度|干劲|劲头|作风|决心|担当|热情|勇气|状态)|",
         r"(?:顺着|沿着|借助|依托|凭借)[^，。；了着过]{1,10}|^(?:靠着|凭着|依靠|借着)[^，。；了着过]{1,20}|",
         r"^(?:拿着|带着|揣着|握着|捧着|提着|背着|怀着|抱着|顶着|冒着|迎着|踏着|伴着|趁着|望着|看着|听着)[^，。；了过]{1,30}|",
         r"在[^，。；]{1,16}(?:定位|层面|方面|问题|环节|领域|方向|思路|做法|安排|设计|机制|模式|基础|前提|框架)上|",
@@ -120,6 +125,8 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
         r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|(?:从|站在|立足于?)[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场|方面)(?:出发|上|来看|看)?|",
+        r"(?:的|问题|关键|原因|答案|结果|目的|核心|重点|难点|前提|好处|特点|意思|办法|理由)是|",
+        r"(?:联合|会同|协同|联手)[^，。；了着过]{1,30}(?:等|部门|单位|机构|政府|企业|公司|组织|协会|学会)|",
         r"牵头|(?:和|与|跟|同|像)(?:往年|往常|平常|平时|以往|过去|去年|往日)一样|",
         r"(?:借助|依托|凭借)[^，。；了着过]{1,30}(?:平台|优势|资源|渠道|载体|网络|技术|力量)|(?:^|[^未不没少免])受[^到，。；][^，。；]{0,20}(?:影响|冲击)|",
         r"代表(?:党中央|中共中央|中央|国务院|中央军委|政府|全国|全体|各族|本人|我们|我|公司|集团)[^，。；了着过]{0,16}|",
@@ -732,6 +739,12 @@ static RANK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"位列|名列|位居|跃居|排名(?:第|前|跃升|上升|提升|升至)|排在第|排第|居第|列第").expect("rank pattern")
 });
 
+/// Whether `sentence` opens on a demand ([`DEMAND`]: `要统筹做好…`, `必须坚持…`): the clause
+/// that says who makes it is in a sentence before.
+pub fn opens_on_demand(sentence: &str) -> bool {
+    text::clauses(sentence).first().is_some_and(|clause| DEMAND.is_match(words_of(clause)))
+}
+
 /// Whether `words`, a clause without its break, opens someone's words: a quotation that runs to
 /// its end or past it (`“到了奥运年，`), not a name in quotation marks (`“十三五”规划明确的…`).
 fn opens_quotation(words: &str) -> bool {
@@ -1199,6 +1212,18 @@ mod tests {
         let went = "付正强和工友前往大山深处去检修铁路通信电缆，每天都要清理超限树木。";
         assert!(texts(went).iter().any(|t| t.ends_with("通信电缆。")), "{:?}", texts(went));
         assert!(can_end("但中国国家田径队的竞走队员未受太多影响，"));
+        // What a copula, a means, a partner or a look leads into is in the next clause.
+        for clause in [
+            "当下，大家共同面对的问题是，",
+            "值得一提的是，",
+            "总体来说，各地区各部门和有关企业要以高度的责任感和使命感，",
+            "每逢春节，中国驻毛里求斯大使馆都会联合毛里求斯政府、侨社等，",
+            "浙江大学公共卫生学院科研团队通过大数据聚类分析，",
+            "座位上放着一本《工作安排》，翻开看，",
+        ] {
+            assert!(!can_end(clause), "{clause}");
+        }
+        assert!(can_end("两国企业将联合研发新型疫苗，") && can_end("这是一个值得研究的问题，"));
         let purpose = "为了进一步落实食品安全党政同责要求，强化属地管理责任，健全食品安全工作责任制，制定本规定。";
         assert!(texts(purpose).iter().all(|t| t.ends_with("制定本规定。")), "{:?}", texts(purpose));
         for (s, stop) in [

@@ -23,10 +23,12 @@ pub const CUT: &str = "……";
 /// means (`是说…`), the place named before (`当地开展…`, not `当地时间`), the day named before (`当天首次…`),
 /// more of what came before (`还有…`), the first half of a pair whose subject came before (`既讲清了…`),
 /// an example or a part of what was said (`比如`, `有的`), a comparison with it (`更重要的是`, `与之相比`,
-/// `相比之下`, `类似这样`), a reference (`上述`), an item of a list (`二是`, `第二，`), or `那` before anything
-/// (`那之后`, `那找油人`, `那雨打敲窗的感觉`). A summary that opens with one leaves the reader asking "what?".
-/// `其实` ("in fact"), `也许` ("perhaps"), `他人` ("others"), `并购` ("a merger") and names such as `那曲` or
-/// `那达慕` do not point back.
+/// `相比之下`, `类似这样`), a reference (`上述`), an item of a list (`二是`, `第二，`), `那` before anything
+/// (`那之后`, `那找油人`, `那雨打敲窗的感觉`), what came after it (`后来`, `终于`, `又走进第二家药店`), the
+/// answer to a question asked before (`当然是做老师！`), or a predicate whose subject the sentence
+/// before named (`拟放宽…`, `将对…开展普查`). A summary that opens with one leaves the reader asking
+/// "what?". `其实` ("in fact"), `也许` ("perhaps"), `他人` ("others"), `并购` ("a merger"), `又是一年`,
+/// `又有一些国家…` (a dispatch's news), `将近` and names such as `那曲` or `那达慕` do not point back.
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:",
@@ -34,23 +36,26 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
         r"他们|她们|它们|他(?:[^乡国人])|她|",
         r"那(?:[^曲坡拉达英])|",
         r"是(?:说|指)|当地(?:[^时])|当(?:天|日|晚)(?:[^，,])|还有|对此|为此|由此|据此|至此|自此|从此|届时|当时|彼时|事后|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
-        r"既[^然要是，。；]\p{Han}?了|与之|与此相比|相比之下|相较之下|对比之下|类似(?:这|那|的|情况|现象|事件)|但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:一次|提出|强调|指出|表示|要求|说|称|作出|发出)|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|(?:紧)?接着|先是|上述|以上|其中|原来|不仅如此|也同样|",
+        r"既[^然要是，。；]\p{Han}?了|与之|与此相比|相比之下|相较之下|对比之下|类似(?:这|那|的|情况|现象|事件)|但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:[^是到逢见一有]|一次)|当然|后来|终于|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|(?:紧)?接着|先是|上述|以上|其中|原来|不仅如此|也同样|",
         // An item of a list whose lead-in the reader lacks (`二是…`, `一则是…`, `第二，…`).
-        r"[一二三四五六七八九十]是|[一二]则|另一则|第[一二三四五六七八九十]+[，,、]",
+        r"[一二三四五六七八九十]是|[一二]则|另一则|第[一二三四五六七八九十]+[，,、]|",
+        // A predicate whose subject the sentence before named (`拟放宽…`, `将对…开展普查`).
+        r"拟[^定稿人]|将(?:对|于)",
         r")"
     ))
     .expect("points-back pattern")
 });
 
 /// A place or thing named by pointing at it (`在这里`, `那儿`, `此地`, `这些答案`, `这个项目`,
-/// `这一数据`, `这两条线路`, `从这本教科书中`, `远不止于此`, `记者就此专访`): in a sentence's
+/// `这一数据`, `这两条线路`, `从这本教科书中`, `远不止于此`, `记者就此专访`), or the answer to a
+/// question asked before (`…交出的答案是：不到20天！`): in a sentence's
 /// first clause, it points back at what was named before (`中共中央、国务院在这里举行…`,
 /// `寻找这些答案的过程，…`), wherever it stands; `该…` within its first few characters
 /// (`目前该镇`, not `应该`, nor the company the clause has just named in `乌克兰国际航空公司8日就
 /// 该公司一架客机…`).
 static POINTED_AT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"这里|这儿|这附近|这一带|那里|那儿|此地|此处|于此|就此|对此|为此|据此|由此|这样做|这么做|",
+        r"这里|这儿|这附近|这一带|那里|那儿|此地|此处|于此|就此|对此|为此|据此|由此|这样做|这么做|答案(?:是|：|:)|",
         r"这(?:些|个|种|类|项|次|位|名|座|条|件|本|部|份|张|家|所|段|场|批|篇|幅|番|样的|[一两二三四五六七八九十几])|那(?:些|个|种|位)|",
         r"^(?:[^，。；应]{0,6}[^，。；应])?该(?:镇|村|市|县|区|省|国|公司|企业|医院|学校|校|院|局|中心|项目|案)"
     ))
@@ -121,26 +126,32 @@ const SPEAKS_FOR_A_BODY: &str = "们国省市区县州镇乡村军院校方党�
 /// `吉他`, nor `他们`, `他人`, `他乡`, `他国`, `他山`, `他者`, `他日`, `他方`, `他物`, where the
 /// character names no one already spoken of; or as `我`, the writer or a speaker whose words the
 /// summary gives without quotation marks (`文章认为，我被派任…`), not `我们`, `我国`, `我省`,
-/// `我军`, `我院`, `我方`, …, which speak for a place or a body, nor `自我`, `忘我`, `小我`.
-/// The byte offset.
+/// `我军`, `我院`, `我方`, …, which speak for a place or a body, nor `自我`, `忘我`, `小我`; or as
+/// `你` or `您`, whom a letter or the writer speaks to (`…你和夫人领导的基金会慷慨解囊`), not
+/// `迷你`, nor the `你` and `我` of `你追我赶`, `你一言我一语`. The byte offset.
 fn personal_pronoun(sentence: &str) -> Option<usize> {
     let next = |at: usize, c: char| sentence[at + c.len_utf8()..].chars().next();
     let compound = |at: usize, c: char| match c {
         '我' => {
             matches!(sentence[..at].chars().next_back(), Some('自' | '忘' | '无' | '本' | '唯' | '小' | '大' | '舍'))
                 || next(at, c).is_some_and(|n| SPEAKS_FOR_A_BODY.contains(n))
+                || sentence[..at].chars().rev().take(3).any(|p| p == '你')
         }
+        // `你追我赶`, `你一言我一语`, `迷你`: no one spoken to (nor speaking, the `我` after).
+        '你' => sentence[..at].ends_with('迷') || sentence[at + c.len_utf8()..].chars().take(3).any(|n| n == '我'),
+        '您' => false,
         _ => {
             matches!(sentence[..at].chars().next_back(), Some('其' | '吉'))
                 || matches!(next(at, c), Some('们' | '人' | '乡' | '国' | '山' | '者' | '日' | '方' | '物'))
         }
     };
     text::outside_quotations(sentence)
-        .find(|&(at, c)| matches!(c, '他' | '她' | '我') && !compound(at, c))
+        .find(|&(at, c)| matches!(c, '他' | '她' | '我' | '你' | '您') && !compound(at, c))
         .map(|(at, _)| at)
 }
 
-/// Whether `sentence` speaks of someone as `他` or `她` before naming anyone: no word before
+/// Whether `sentence` speaks of someone as `他`, `她`, `我` or `你` ([`personal_pronoun`]) before
+/// naming anyone: no word before
 /// the pronoun is a person's name to jieba's tagger (`nr`, `nrt`, `nrfg`); or of people as
 /// `他们` or `她们` with no word for people before ([`plural_pronoun`]). A feature that
 /// opens on its subject unnamed (`40多年来，他先后前往全国各地勘探`, `看到她在朋友圈里发的照片`)
@@ -428,6 +439,9 @@ mod tests {
             // The writer, or a speaker given without quotation marks.
             "文章认为，我被派任驻蒙古国大使已有三年。",
             "我当时就在现场聆听。",
+            // Someone spoken to: a letter's addressee, the reader.
+            "在中国抗击新冠肺炎疫情的关键时刻，你和夫人领导的基金会慷慨解囊。",
+            "别来良久，您远在蒙古国的孩子，正怀着无比激动的心情。",
         ] {
             assert!(speaks_of_someone_unnamed(s) && points_back(s), "{s}");
         }
@@ -446,6 +460,10 @@ mod tests {
             "不少游客选择在他乡过年。",
             "村民们忙着采摘，他们说今年收成好。",
             "与往年不同，村民们今年种上了蓝莓，他们说收成好。",
+            "村民们你一言我一语，议论开来。",
+            "各地你追我赶，掀起春耕热潮。",
+            "这款迷你机器人能爬楼梯。",
+            "“你帮我家的老房子做了翻新。”村民张玉领说。",
         ] {
             assert!(!speaks_of_someone_unnamed(s), "{s}");
         }
@@ -503,6 +521,15 @@ mod tests {
             "紧接着，第二批医疗队出发。",
             "不仅如此，当地还开通了心理热线。",
             "正因为我们党始终坚持这样做，才能够在危难之际绝处逢生。",
+            // An answer to a question the reader lacks.
+            "当然是做老师！",
+            "新兴际华集团交出的答案是：不到20天！",
+            "又走进第二家药店，一问价格。",
+            "后来有了有形的博物馆。",
+            "终于等到机会去拜会夏尔西里。",
+            // A predicate whose subject was named before.
+            "拟放宽证券公司投资权益类证券风险资本准备计算比例。",
+            "将对历史风貌建筑开展普查、认定、建档和挂牌等工作。",
         ] {
             assert!(points_back(s), "{s}");
         }
@@ -522,6 +549,11 @@ mod tests {
             "我们应该区分不同情况。",
             "既要真招实招防疫，也要真金白银为企业减负。",
             "乌克兰国际航空公司8日就该公司一架客机在伊朗坠机举行新闻发布会。",
+            "又是一年春草绿。",
+            "又有一些国家政要通过各种方式，高度评价中方所做努力。",
+            "将军岭下，村民们种上了果树。",
+            "将近200名志愿者参加了活动。",
+            "拟定的方案已上报。",
         ] {
             assert!(!points_back(s), "{s}");
         }
