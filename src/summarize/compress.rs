@@ -238,16 +238,32 @@ fn join(parts: &[&Unit]) -> String {
     parts.iter().map(|u| u.run.text.as_str()).collect()
 }
 
-/// The summary text of `combo`, and the sentences it draws on.
+/// The summary text of `combo`, and the sentences it draws on, in article order.
 pub fn shown(units: &[Unit], combo: Combo) -> (String, Vec<usize>) {
     let parts: Vec<&Unit> = std::iter::once(&units[combo.0]).chain(combo.1.map(|b| &units[b])).collect();
     (join(&parts), parts.iter().map(|u| u.sentence).collect())
 }
 
 /// The combination `compressor` rates best among those of `text` within `max_chars`: its text
-/// and sentences; `None` where no unit fits.
-pub fn best(compressor: &Linear, text: &Text, max_chars: usize) -> Option<(String, Vec<usize>)> {
-    best_opening(compressor, text, max_chars, |_| true)
+/// and sentences; `None` where no unit fits. Unless `framed`, a unit that opens on a demand
+/// (`要…`, [`clauses::opens_on_demand`]) goes after one that does not, which says who makes it
+/// (`…举行第十三次集体学习。要深化…`); a commentary's own demand is what it argues, and may open
+/// its summary.
+pub fn best(compressor: &Linear, text: &Text, max_chars: usize, framed: bool) -> Option<(String, Vec<usize>)> {
+    let units = text.units(max_chars);
+    let (a, b) = rated_best(compressor, text, &units, max_chars, |_| true)?;
+    let combo = match b {
+        Some(b) if !framed && demands(&units[a]) && !demands(&units[b]) => (b, Some(a)),
+        _ => (a, b),
+    };
+    let (shown, mut from) = shown(&units, combo);
+    from.sort_unstable();
+    Some((shown, from))
+}
+
+/// Whether `unit` opens on a demand ([`clauses::opens_on_demand`]).
+fn demands(unit: &Unit) -> bool {
+    clauses::opens_on_demand(&unit.run.text)
 }
 
 /// [`best`] among the combinations whose first unit comes from a sentence `may_open` allows.
@@ -258,12 +274,25 @@ pub fn best_opening(
     may_open: impl Fn(usize) -> bool,
 ) -> Option<(String, Vec<usize>)> {
     let units = text.units(max_chars);
-    let (_, combo) = combos(&units, max_chars)
+    let combo = rated_best(compressor, text, &units, max_chars, may_open)?;
+    Some(shown(&units, combo))
+}
+
+/// The combination of `units` that `compressor` rates best among those whose first unit comes
+/// from a sentence `may_open` allows.
+fn rated_best(
+    compressor: &Linear,
+    text: &Text,
+    units: &[Unit],
+    max_chars: usize,
+    may_open: impl Fn(usize) -> bool,
+) -> Option<Combo> {
+    let (_, combo) = combos(units, max_chars)
         .into_iter()
         .filter(|&(a, _)| may_open(units[a].sentence))
-        .map(|c| (compressor.score(&text.features(&units, c)), c))
+        .map(|c| (compressor.score(&text.features(units, c)), c))
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(&a.1)))?;
-    Some(shown(&units, combo))
+    Some(combo)
 }
 
 #[cfg(test)]
@@ -388,9 +417,21 @@ mod tests {
         let article = make("防汛抗旱", "加固堤防三千公里");
         let embedded = Embedded::new(&[0.1, 0.0, 0.1]);
         let t = embedded.text(&article, "防汛抗旱");
-        let (summary, from) = best(&compressor, &t, 60).expect("a summary");
+        let (summary, from) = best(&compressor, &t, 60, false).expect("a summary");
         assert!(summary.contains("防汛抗旱工作扎实推进") && summary.contains("加固堤防三千公里"), "{summary}");
         assert_eq!(from, [0, 2]);
         assert!(char_len(&summary) <= 60);
+        // A demand goes after what does not open on one, unless the summary is framed.
+        let demanded = sentences(&[
+            "要把防汛抗旱工作扎实推进，各项任务有序开展，取得明显成效。",
+            "有关负责人介绍了相关情况。",
+            "全年累计完成加固堤防三千公里，同比增长百分之十二。",
+        ]);
+        let t = embedded.text(&demanded, "防汛抗旱");
+        let (told, from) = best(&compressor, &t, 60, false).expect("a summary");
+        assert!(told.starts_with("全年累计完成") && told.contains("要把防汛抗旱"), "{told}");
+        assert_eq!(from, [0, 2]);
+        let (framed, _) = best(&compressor, &t, 60, true).expect("a summary");
+        assert!(framed.starts_with("要把防汛抗旱"), "{framed}");
     }
 }

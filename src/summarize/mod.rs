@@ -434,7 +434,7 @@ fn compress_longer_text(
     // A framed summary opens on what the writer argues, not on the peg the article tells first
     // ([`commentary::tells`]), where the text argues anything that fits.
     let argued = argues.and_then(|argues| compress::best_opening(compressor, &text, room, |k| argues[k]));
-    let (shown, from) = argued.or_else(|| compress::best(compressor, &text, room))?;
+    let (shown, from) = argued.or_else(|| compress::best(compressor, &text, room, argues.is_some()))?;
     Some(Summary { text: format!("{lead_in}{shown}"), sentences: from })
 }
 
@@ -482,11 +482,25 @@ pub fn frames(model: &learnt::SummaryModel, candidates: &[Sentence], ranking: &R
 /// of the budget.
 pub fn fill_framed(candidates: &[Sentence], ranking: &[usize], budget: Budget, framed: bool) -> Summary {
     if !framed {
-        return fill(candidates, ranking, budget);
+        return demands_last(candidates, fill(candidates, ranking, budget));
     }
     let rest = Budget { max_chars: budget.max_chars.saturating_sub(commentary::LEAD_IN_CHARS), ..budget };
     let inner = fill(candidates, ranking, rest);
     Summary { text: format!("{}{}", commentary::LEAD_IN, inner.text), sentences: inner.sentences }
+}
+
+/// `summary`, of whole `candidates` in article order, with the sentences that open on a demand
+/// (`要…`, [`clauses::opens_on_demand`]) after those that do not, which say who makes it
+/// (`…举行第十三次集体学习。要深化…`). Only for a summary that is not framed: a commentary's own
+/// demand is what it argues, and may open it.
+fn demands_last(candidates: &[Sentence], summary: Summary) -> Summary {
+    let mut order = summary.sentences.clone();
+    order.sort_by_key(|&i| clauses::opens_on_demand(&candidates[i].text));
+    let whole = |order: &[usize]| order.iter().map(|&i| candidates[i].text.as_str()).collect::<String>();
+    if order == summary.sentences || whole(&summary.sentences) != summary.text {
+        return summary;
+    }
+    Summary { text: whole(&order), sentences: summary.sentences }
 }
 
 /// A summary that is one sentence cut to fit the budget keeps the run of the sentence's
@@ -933,6 +947,36 @@ mod tests {
             "北京市文化改革和发展领导小组办公室发布28项措施。",
         ]);
         assert_eq!(standing_alone(&trailing, &[0, 1, 2]), [0, 2]);
+    }
+
+    #[test]
+    fn a_demand_follows_the_sentence_that_says_who_makes_it() {
+        let article = sentences(&[
+            "要深化对国际国内金融形势的认识，正确把握金融本质。",
+            "中共中央政治局2月22日下午就完善金融服务、防范金融风险举行集体学习。",
+            "习近平在主持学习时发表了重要讲话。",
+            "金融活，经济活；金融稳，经济稳。",
+            "会议强调，金融是国家重要的核心竞争力，金融安全是国家安全的重要组成部分。",
+            "会议指出，要增强金融服务实体经济能力，坚决打好防范化解重大金融风险攻坚战。",
+        ]);
+        assert!(clauses::opens_on_demand(&article[0].text) && !clauses::opens_on_demand(&article[1].text));
+        let budget = Budget::default();
+        let plain = fill(&article, &[0, 1], budget);
+        assert_eq!(plain.sentences, [0, 1]);
+        assert!(plain.text.starts_with("要深化"), "{}", plain.text);
+        // Unframed, the demand goes after who makes it; the sentences are still told in
+        // article order.
+        let told = fill_framed(&article, &[0, 1], budget, false);
+        assert_eq!(told.text, format!("{}{}", article[1].text, article[0].text));
+        assert_eq!(told.sentences, [0, 1]);
+        // A commentary's own demand may open it.
+        let framed = fill_framed(&article, &[0, 1], budget, true);
+        assert!(framed.text.starts_with(&format!("{}要深化", commentary::LEAD_IN)), "{}", framed.text);
+        // Demands alone, or after what says who makes them, stay as they are.
+        assert_eq!(fill_framed(&article, &[1, 0, 2], Budget { max_chars: 200, sentences: Some(3) }, false).text, {
+            [1, 2, 0].iter().map(|&i| article[i].text.as_str()).collect::<String>()
+        });
+        assert_eq!(fill_framed(&article, &[1, 2], budget, false), fill(&article, &[1, 2], budget));
     }
 
     #[test]
