@@ -88,11 +88,13 @@ pub const RUN_END: char = '。';
 /// `携手当地同行`), on what it is done as before (`和往年一样`), on the body or platform
 /// through which something is done (`依托人民网…网络媒体平台`, `北京市政协通过…研究会`), on what
 /// something shows before what it shows (`…今昔变化充分证明`), on a question the sentence goes
-/// on to say something of (`如何做好新能源汽车电池回收、置换等工作`, before `成为一道现实考题`), on
-/// the first of several met in turn (`刘鹤…分别会见国际货币基金组织总裁格奥尔基耶娃`), on
+/// on to say something of (`如何做好新能源汽车电池回收、置换等工作`, before `成为一道现实考题`;
+/// `能不能砥砺志气、激发意气`), on the first of several met in turn (`刘鹤…分别会见国际货币基金组织总裁格奥尔基耶娃`), on
 /// a cause before its effect (`而今年受新冠肺炎疫情影响`; not what was `受到` as a predicate,
 /// nor `未受太多影响`), on a copula before what it joins (`大家共同面对的问题是`, `值得一提的是`),
 /// on partners before what is done with them (`…都会联合毛里求斯政府、侨社等`; not `联合研发…`),
+/// on what is taken into account before what is done (`…派出所结合辖区特点`; not `…结合自身特色
+/// 开发文创产品`), on when a plan is for before the plan (`新西兰计划在2020年中小学新学期`),
 /// or on a look before what is seen (`翻开看`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -109,7 +111,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"分析|研判|测算|比对|筛查|调研|排查)|(?:翻开|打开|展开|点开|拿起)一?看|",
         r"以[^，。；]{1,30}为(?:对象|抓手|载体|契机|突破口|切入点|着力点|落脚点|出发点|依托|纽带|牵引|指引|遵循)|",
         r"(?:形成|构建|建立|建成|打造|探索|走出|开创)[了出]?以[^，。；]{1,60}为[^，。；]{1,4}|",
-        r"(?:充分|有力|再次|进一步|足以)(?:证明|说明|表明)|^(?:如何|怎样|怎么样?|是否|能否|为何|为什么|要不要|该不该|会不会)[^，。；]*|",
+        r"(?:充分|有力|再次|进一步|足以)(?:证明|说明|表明)|^(?:如何|怎样|怎么样?|是否|能否|能不能|为何|为什么|要不要|该不该|会不会)[^，。；]*|",
         r"分别(?:会见|会晤|看望|慰问|致电)[^，。；]+|",
         r"受[^，。；]{1,20}(?:委托|邀请|之邀|委派|指派|嘱托)|^应[^，。；]{1,24}(?:邀请|之邀)|",
         r"(?:^|[^已曾])经过?[^，。；]{0,10}(?:认定|查明|确认|核实|核查|鉴定)|",
@@ -127,6 +129,8 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|(?:从|站在|立足于?)[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场|方面)(?:出发|上|来看|看)?|",
         r"(?:的|问题|关键|原因|答案|结果|目的|核心|重点|难点|前提|好处|特点|意思|办法|理由)是|",
         r"(?:联合|会同|协同|联手)[^，。；了着过]{1,30}(?:等|部门|单位|机构|政府|企业|公司|组织|协会|学会)|",
+        r"结合[^，。；了着过]{0,12}(?:特点|特色|实际|实情|情况|需求|优势|资源|条件|要求)|",
+        r"(?:计划|打算|准备|拟|决定|预计|力争|争取)(?:于|在|到)[^，。；]{0,16}(?:年|月|日|学期|季度|前|后|底|初|旬|期间)|",
         r"牵头|(?:和|与|跟|同|像)(?:往年|往常|平常|平时|以往|过去|去年|往日)一样|",
         r"(?:借助|依托|凭借)[^，。；了着过]{1,30}(?:平台|优势|资源|渠道|载体|网络|技术|力量)|(?:^|[^未不没少免])受[^到，。；][^，。；]{0,20}(?:影响|冲击)|",
         r"代表(?:党中央|中共中央|中央|国务院|中央军委|政府|全国|全体|各族|本人|我们|我|公司|集团)[^，。；了着过]{0,16}|",
@@ -193,7 +197,8 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// reads as a verb; a term set beside what it is, `“生态移民”这个新词`; someone named by field,
 /// name and title, `小麦育种专家王辉教授`; a name in quotation marks after its modifier,
 /// `创办于2016年的“望岳优生活”`; things counted after whose they are, `包河区的522个居民小区`;
-/// what is pointed at, `这场疫情防控阻击战`; a list of things, `健康检测监测、养老监护等新产品`)
+/// what is pointed at, `这场疫情防控阻击战`; a list of things, `健康检测监测、养老监护等新产品`,
+/// `种种凛然意气、凌云志气、冲天豪气`)
 /// and says nothing of it (no `是`, `有`): the subject of a predicate the sentence goes on to give
 /// (`…，明显加快了…`), and a run cannot stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
@@ -213,6 +218,7 @@ static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
         r"^“[^“”]{1,16}”这(?:个|一|种|项|句|些)\p{Han}{1,4}|^[^，。；了着过是才能要会应可让使给把被]{2,30}的“[^“”]{1,12}”|",
         r"^[^，。；了着过是有在将]{0,20}的\d+(?:个|家|名|所|座|条|项|处)[^，。；的了着过]{1,10}|",
         r"^(?:这|那)(?:场|次|项|个|种|份|些|位|名|座|条|件|批|支)[^，。；了着过是有在将把被]{2,14}|",
+        r"^(?:种种|诸如)[^，。；了着过是有在将把被让]{2,30}|",
         r"^[^，。；了着过是有在将把被让]{2,8}、[^，。；了着过是有在将把被让]{1,30}等\p{Han}{1,4}|",
         r"^[^，。；：的\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又说访]{2,30}(?:专家|学者|作家|画家|工程师)",
         r"\p{Han}{2,3}(?:教授|院士|研究员|博士|老师|先生|女士)|",
@@ -516,7 +522,7 @@ static DONE_ON_A_DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
 /// `既要…又/也…`, `小到…大到…`, `一方面…另一方面…`, `虽然/尽管…但/却/仍…`, `只有…才…`,
 /// `只要…就…`, `无论…都…`, `越是…越…`, `一手抓…一手抓…`, `一边…一边…`, `看似…实则…`,
-/// `与其…不如…`, `之所以…是因为…`, `能否…关键在于…`. A unit
+/// `与其…不如…`, `之所以…是因为…`, `能否（能不能）…关键在于（影响）…`. A unit
 /// that holds the first half and not the second stops halfway (`…不仅需要出台政策。`, `…小到一针
 /// 一线。`, `只有聚焦难题，打好组合拳。`, `《流浪地球》看似异军突起。`): the sentence, or the next,
 /// says the rest.
@@ -537,7 +543,7 @@ static CORRELATIVES: LazyLock<[(Regex, Regex); 15]> = LazyLock::new(|| {
         (pattern(r"看似|乍看|表面上"), pattern(r"实则|其实|实际上|事实上|但|却|然而|不过")),
         (pattern(r"与其"), pattern(r"不如|毋宁|宁可|倒不如")),
         (pattern(r"之所以"), pattern(r"是因为|是由于|在于|原因")),
-        (pattern(r"能否"), pattern(r"关键|取决|在于|决定|考验|检验|事关|关系|是")),
+        (pattern(r"能否|能不能"), pattern(r"关键|取决|在于|决定|影响|考验|检验|事关|关系|是")),
     ]
 });
 
@@ -1220,10 +1226,23 @@ mod tests {
             "每逢春节，中国驻毛里求斯大使馆都会联合毛里求斯政府、侨社等，",
             "浙江大学公共卫生学院科研团队通过大数据聚类分析，",
             "座位上放着一本《工作安排》，翻开看，",
+            "派出所结合辖区特点，",
+            "新西兰计划在2020年中小学新学期，",
+            "能不能砥砺志气、激发意气，",
+            "种种凛然意气、凌云志气、冲天豪气，",
         ] {
             assert!(!can_end(clause), "{clause}");
         }
-        assert!(can_end("两国企业将联合研发新型疫苗，") && can_end("这是一个值得研究的问题，"));
+        for clause in [
+            "两国企业将联合研发新型疫苗，",
+            "这是一个值得研究的问题，",
+            "税务部门是实施宏观经济政策和服务微观经济运行的重要结合点，",
+            "颐和园、天坛、北海公园等结合自身特色开发文创产品，",
+            "国际社会应团结合作来共同应对疫情，",
+            "新西兰计划在2020年开设气候变化课程，",
+        ] {
+            assert!(can_end(clause), "{clause}");
+        }
         let purpose = "为了进一步落实食品安全党政同责要求，强化属地管理责任，健全食品安全工作责任制，制定本规定。";
         assert!(texts(purpose).iter().all(|t| t.ends_with("制定本规定。")), "{:?}", texts(purpose));
         for (s, stop) in [
