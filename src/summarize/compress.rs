@@ -4,17 +4,17 @@
 //! A reader's summary of a newspaper article gathers the facts of two or three sentences into
 //! one line; the article's whole sentences rarely fit the budget together, and its best
 //! sentence alone often says only half. So each of the embedded sentences offers its runs of up
-//! to [`MAX_CLAUSES`] clauses and itself whole ([`units`]), each a sentence a reader can read
-//! alone ([`clauses::runs`]), and a summary is one unit or two units of different sentences,
-//! in article order, within the budget, each starting its sentence or only following clauses
-//! that frame it ([`clauses::opening_clauses`]) ([`combos`]). A linear model (the
-//! compressor) rates each
-//! on a few numbers ([`FEATURES`]): the scorer's scores of its sentences and their similarity
-//! to the article, how alike the two are, where they sit, how much of them is kept, how much
-//! of the headline it holds, its length. `jianbao train-summarizer` fits it on the annotated
-//! newspaper articles to order each article's combinations as their character ROUGE-L F1
-//! against the hand-written summary does (a pairwise ranking, [`crate::fit::rank`]): what
-//! matters is which combination comes first, not how well each is rated.
+//! to [`MAX_CLAUSES`] clauses and itself whole ([`units`](Text::units)), each a sentence a
+//! reader can read alone ([`clauses::runs`]), and a summary is one unit or two units of
+//! different sentences, in article order, within the budget, each starting its sentence or only
+//! following clauses that frame it ([`clauses::opening_clauses`]) ([`combos`]). A linear model
+//! (the compressor) rates each on a few numbers ([`FEATURES`]): the scorer's scores of its
+//! sentences and their similarity to the article, how alike the two are, where they sit, how
+//! much of them is kept, how much of the headline it holds, its length. `jianbao
+//! train-summarizer` fits it on the annotated newspaper articles to order each article's
+//! combinations as their character ROUGE-L F1 against the hand-written summary does (a
+//! pairwise ranking, [`crate::fit::rank`]): what matters is which combination comes first, not
+//! how well each is rated.
 
 use super::clauses::{self, Lexicon, Run};
 use super::readable;
