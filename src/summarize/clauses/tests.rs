@@ -98,6 +98,8 @@ fn runs_read_alone() {
     // Nor on what a speaker did, without the speaker, nor on the end of a range.
     let speaker = "埃塞俄比亚总统萨赫勒—沃克表示，赞赏并坚定支持中方为防控疫情所作庄严承诺和超常努力。";
     assert!(texts(speaker).iter().all(|t| !t.starts_with("赞赏")), "{:?}", texts(speaker));
+    let praise = "泰国总理巴育表示，高度赞赏中国在疫情防控方面付出的不懈努力，相信中国一定能打赢疫情防控阻击战。";
+    assert!(texts(praise).iter().all(|t| !t.starts_with("高度赞赏")), "{:?}", texts(praise));
     let laid = "基里巴斯总统马茂6日下午前往天安门广场，向人民英雄纪念碑敬献花圈。";
     assert_eq!(texts(laid), vec![laid.to_owned()]);
     // Going somewhere to do something else, or staying unmoved, is said whole.
@@ -116,6 +118,8 @@ fn runs_read_alone() {
         "新西兰计划在2020年中小学新学期，",
         "能不能砥砺志气、激发意气，",
         "种种凛然意气、凌云志气、冲天豪气，",
+        "一听到广播，",
+        "提出问题是否聚焦、反映情况是否准确，",
     ] {
         assert!(!can_end(clause), "{clause}");
     }
@@ -126,6 +130,7 @@ fn runs_read_alone() {
         "颐和园、天坛、北海公园等结合自身特色开发文创产品，",
         "国际社会应团结合作来共同应对疫情，",
         "新西兰计划在2020年开设气候变化课程，",
+        "这本书通俗易懂，一看就懂，",
     ] {
         assert!(can_end(clause), "{clause}");
     }
