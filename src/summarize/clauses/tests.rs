@@ -116,6 +116,7 @@ fn runs_read_alone() {
         "座位上放着一本《工作安排》，翻开看，",
         "派出所结合辖区特点，",
         "新西兰计划在2020年中小学新学期，",
+        "仅3天时间，",
         "能不能砥砺志气、激发意气，",
         "种种凛然意气、凌云志气、冲天豪气，",
         "一听到广播，",
@@ -482,10 +483,16 @@ fn runs_complete_what_they_open() {
         "具体情况如下：",
         "获奖项目有以下五大特点——",
         "随处可见这样的提示。",
+        // Words or a scene the next sentences give.
+        "在今年的春节团拜会上，习近平总书记这样深情回望。",
+        "朋友圈里，武汉市民这样相互鼓励。",
+        "傍晚时分，在小区门口，记者看见这样一幕。",
+        "结束了一天的志愿工作，肖皓源在朋友圈里写下这句话。",
     ] {
         assert!(!whole_reads_alone(ahead), "{ahead}");
     }
-    assert!(!points_ahead("老周就是这样的人。"));
+    assert!(!points_ahead("老周就是这样的人。") && !points_ahead("只有这样做，才能赢得群众的信任。"));
+    assert!(!points_ahead("老周是这样说的。") && whole_reads_alone("老周是这样说的，也是这样做的。"));
     // A condition opened by `一有` is completed by what follows; after `一问才知`, `她` points
     // back as at a sentence's start.
     let on_call = "他要24小时待命，一有群众求助，就立即赶到现场。";
