@@ -1,11 +1,11 @@
 //! Article → short extractive summary: a few of the article's own sentences, in article order,
 //! under a length budget.
 //!
-//! Three methods pick the sentences ([`Method`]): `model` ranks them with the encoder
-//! ([`ranked`]), `lead` takes the first ones ([`lead`]), `textrank` ranks them on a graph of
-//! shared character bigrams ([`textrank`]); the baselines exist so that every evaluation can
-//! show what the model adds. All three draw from the same [`candidates`] (the body's sentences
-//! without bylines, datelines and credits, found by [`crate::sentences`]) and fill the same [`Budget`].
+//! Three methods pick the sentences ([`Method`]): `model` ranks them with the encoder ([`ranked`]),
+//! `lead` takes the first ones ([`lead`]), `textrank` ranks them on a graph of shared character
+//! bigrams ([`textrank`]); the baselines exist so that every evaluation can show what the model
+//! adds. All three draw from the same [`candidates`] (the body's sentences without bylines,
+//! datelines and credits, found by [`crate::sentences`]) and fill the same [`Budget`].
 
 pub mod clauses;
 pub mod commentary;
@@ -229,10 +229,10 @@ pub fn is_short(candidates: &[Sentence], max_chars: usize) -> bool {
     candidates.iter().map(|s| s.chars).sum::<usize>() < SHORT_TEXT_BUDGETS * max_chars
 }
 
-/// `text` within `max_chars` characters: itself where it fits, else cut after its last clause
-/// that fits and can end a sentence ([`cut_after_fitting_clause`]). Only where no such clause fits is it
-/// cut in the middle, at `max_chars` with `……` (two characters, counted) in place of the rest;
-/// a budget too small for the `……` gets the first characters alone.
+/// `text` within `max_chars` characters: itself where it fits, else cut after its last clause that
+/// fits and can end a sentence ([`cut_after_fitting_clause`]). Only where no such clause fits is it
+/// cut in the middle, at `max_chars` with `……` (two characters, counted) in place of the rest; a
+/// budget too small for the `……` gets the first characters alone.
 pub fn cut_to_fit(text: &str, max_chars: usize) -> String {
     cut_after_fitting_clause(text, max_chars).unwrap_or_else(|| {
         if max_chars < 2 {

@@ -1,8 +1,8 @@
 //! What a reader sees at once in a summary, before judging what it says: an opinion frame
-//! (`文章认为，`), a sentence cut off with `……`, an opening that points back at text the reader
-//! does not have (`这`, `此外`, `但`, a `他` not yet named), two lines of the page fused into one sentence
-//! (`…寄托之所最近，…`), the same thing said twice, a question where a summary should tell, a
-//! summary over its budget.
+//! (`文章认为，`), a sentence cut off with `……`, an opening that points back at text the reader does not
+//! have (`这`, `此外`, `但`, a `他` not yet named), two lines of the page fused into one sentence
+//! (`…寄托之所最近，…`), the same thing said twice, a question where a summary should tell, a summary over
+//! its budget.
 //!
 //! The model method's choices avoid these ([`points_back`] decides what may open a summary);
 //! `eval` counts them for every method ([`Defects`]), beside ROUGE, which barely sees them.
@@ -24,12 +24,11 @@ pub const CUT: &str = "……";
 /// more of what came before (`还有…`), the first half of a pair whose subject came before (`既讲清了…`),
 /// an example or a part of what was said (`比如`, `有的`), a comparison with it (`更重要的是`, `与之相比`,
 /// `相比之下`, `类似这样`), a reference (`上述`), an item of a list (`二是`, `第二，`), `那` before anything
-/// (`那之后`, `那找油人`, `那雨打敲窗的感觉`), what came after it (`后来`, `终于`, `就这样`, `又走进第二家药店`),
-/// a part of it singled out (`尤其是…`, `特别是…`), a reply to it (`不错，`, `是的，`), what holds
-/// only given it (`唯如此`, `只有这样`), the
-/// answer to a question asked before (`当然是做老师！`), or a predicate whose subject the sentence
-/// before named (`拟放宽…`, `将对…开展普查`). A summary that opens with one leaves the reader asking
-/// "what?". `其实` ("in fact"), `也许` ("perhaps"), `他人` ("others"), `并购` ("a merger"), `又是一年`,
+/// (`那之后`, `那找油人`, `那雨打敲窗的感觉`), what came after it (`后来`, `终于`, `就这样`, `又走进第二家药店`), a part of it
+/// singled out (`尤其是…`, `特别是…`), a reply to it (`不错，`, `是的，`), what holds only given it (`唯如此`,
+/// `只有这样`), the answer to a question asked before (`当然是做老师！`), or a predicate whose subject the
+/// sentence before named (`拟放宽…`, `将对…开展普查`). A summary that opens with one leaves the reader
+/// asking "what?". `其实` ("in fact"), `也许` ("perhaps"), `他人` ("others"), `并购` ("a merger"), `又是一年`,
 /// `又有一些国家…` (a dispatch's news), `将近` and names such as `那曲` or `那达慕` do not point back.
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -153,13 +152,11 @@ fn personal_pronoun(sentence: &str) -> Option<usize> {
 }
 
 /// Whether `sentence` speaks of someone as `他`, `她`, `我` or `你` ([`personal_pronoun`]) before
-/// naming anyone: no word before
-/// the pronoun is a person's name to jieba's tagger (`nr`, `nrt`, `nrfg`); or of people as
-/// `他们` or `她们` with no word for people before ([`plural_pronoun`]). A feature that
-/// opens on its subject unnamed (`40多年来，他先后前往全国各地勘探`, `看到她在朋友圈里发的照片`)
-/// names them later, in text a summary's reader does not have; `罗浩就出门了，开始他一天的工作`
-/// names him first. Whom an opening clause compares them with is someone else (`与普通跑步者
-/// 不同，他们都是两人同行`).
+/// naming anyone: no word before the pronoun is a person's name to jieba's tagger (`nr`, `nrt`,
+/// `nrfg`); or of people as `他们` or `她们` with no word for people before ([`plural_pronoun`]). A
+/// feature that opens on its subject unnamed (`40多年来，他先后前往全国各地勘探`, `看到她在朋友圈里发的照片`) names them
+/// later, in text a summary's reader does not have; `罗浩就出门了，开始他一天的工作` names him first. Whom an
+/// opening clause compares them with is someone else (`与普通跑步者不同，他们都是两人同行`).
 pub fn speaks_of_someone_unnamed(sentence: &str) -> bool {
     // Whether no word between an opening comparison and byte `at` names someone, by its tag
     // and word.
@@ -225,11 +222,11 @@ const SEAM_CHARS: usize = 4;
 /// name line), not a paragraph an export broke: those fill the export's line width.
 const SHORT_LINE_CHARS: usize = 30;
 
-/// The places where `source` has a line that ends without punctuation followed by a new
-/// paragraph (an indented line, or one after a blank line where the line before is short): a
-/// deck, a standfirst, a pull quote, a name line. A paragraph an export broke mid-sentence,
-/// blank line or not, continues unindented. Each is the line's last characters and the next paragraph's first (at most
-/// [`SEAM_CHARS`] each): joined, they are what a summary that fused the two lines holds.
+/// The places where `source` has a line that ends without punctuation followed by a new paragraph
+/// (an indented line, or one after a blank line where the line before is short): a deck, a
+/// standfirst, a pull quote, a name line. A paragraph an export broke mid-sentence, blank line or
+/// not, continues unindented. Each is the line's last characters and the next paragraph's first (at
+/// most [`SEAM_CHARS`] each): joined, they are what a summary that fused the two lines holds.
 pub fn seams(source: &str) -> Vec<String> {
     let lines = text::lines(source);
     let mut out = Vec::new();

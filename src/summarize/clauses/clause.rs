@@ -9,52 +9,41 @@ use regex::Regex;
 
 use crate::text::{self, CLAUSE_BREAKS};
 
-/// A clause that cannot end a sentence: one that introduces what follows (`他说`, `数据显示`,
-/// `在他看来`, `会议要求`, `每一名党员干部都应当意识到`), a time or purpose clause (`…之际`,
-/// `…以来`), a place the sentence goes on to fill (`…靠近机场一隅`), one that stops on `而` (and
-/// on a joining word or whom someone meets before who leads them: [`UNFINISHED`]), on the means
-/// of an action still to come (`目前贵州借助网络信息技术`, `消防员顺着6米拉梯`, `靠着外出务工和采摘鲜竹笋`), on a walk through the place the
-/// sentence goes on to describe (`走在…青石桥社区`; not `走在全国前列`), on whom an action
-/// still to come is for (`县委发文，对4名…实绩突出人员`, which goes on `予以提拔重用`;
-/// `…政治工作部向人民解放军指战员、…民兵预备役人员`, which goes on `致以诚挚问候`), on whom
-/// someone leads or gathers for what the sentence says next (`教导员许奎率领10名突击队队员`,
-/// `推广总站组织市县农技人员`), on a surprise whose point comes next (`于翠没想到自己60多岁了，
-/// 还能在家门口挣工资`), on the circumstance of an action still to come (`专机在2架缅甸战机
-/// 护航下`, `当室内有较大空间，并有开窗条件情况下`), on the height or angle from which someone
-/// goes on to act (`习近平总书记从…全局和战略高度`, `…全会站在党和国家事业全局和战略高度`), on an item
-/// a list goes on to tell (`今年过年家里两件大事，头一件`), on whom someone
-/// speaks for (`习近平总书记首先代表党中央和国务院`), on what someone or something is in a role
-/// (`双周协商座谈会作为协商民主平台`; not what is taken as something, `把创新作为第一动力`), or on
-/// whom or when the sentence goes on to speak of (`说起…主任付秀秀`, `回忆起2015年9月3日`), on
-/// the first sight of someone whose doing comes next (`初见…教授、博导仲跻昆`), on the meeting
-/// at which what the sentence reports took place (`…新气息：会上`) or the sky above which it
-/// happens (`…麦田上空`),
-/// on the case whose course comes next (`…涉嫌受贿一案`), on what is left aside for what comes
-/// next (`除采用双防抖技术`, which goes on `还…`), on the look whose finding comes next
-/// (`…运回了地坪乡，一清理`, `一听到广播`), on the means by which the sentence goes on to say what was done
-/// (`…服务平台”通过打破部门壁垒`, `通过…这种方式`, `…科研团队通过大数据聚类分析`,
-/// `以…特困地区为对象`, `拿着…事实性证明`, `…在改革
-/// 定位上`; not `顺利通过验收`), on whose commission or invitation someone acts (`李干杰受国务院
-/// 委托`, `应…邀请`), on a finding still to come (`联合调查组经审查认定`), on the spirit in
-/// which what follows is done (`以高度的责任感和使命感`, `…有关企业要以高度的责任感`), on what
-/// something was built on
-/// (`…是在原央视动画公司基础上`) or the site where what follows happens
-/// (`…承建的苏丹上阿特巴拉大坝项目工地上`), on what is formed before it is named
-/// (`形成了以最低生活保障…为主体`), on one who advises before the advice (`研究员张流波建议`;
-/// not `提出了100多条建议`), inside a place or beyond one (`3日的人民大会堂宴会厅内`,
-/// `决定在海河医院以外`; not `降至2000例以内`, `畅销国内`), or on a list still to come
-/// (`第二条  下列各项个人所得`), on how someone goes about what they do (`…都会开着面包车`,
-/// `携手当地同行`), on what it is done as before (`和往年一样`), on the body or platform
-/// through which something is done (`依托人民网…网络媒体平台`, `北京市政协通过…研究会`), on what
-/// something shows before what it shows (`…今昔变化充分证明`), on a question the sentence goes
-/// on to say something of (`如何做好新能源汽车电池回收、置换等工作`, before `成为一道现实考题`;
+/// A clause that cannot end a sentence: one that introduces what follows (`他说`, `数据显示`, `在他看来`,
+/// `会议要求`, `每一名党员干部都应当意识到`), a time or purpose clause (`…之际`, `…以来`), a place the sentence goes on
+/// to fill (`…靠近机场一隅`), one that stops on `而` (and on a joining word or whom someone meets before
+/// who leads them: [`UNFINISHED`]), on the means of an action still to come (`目前贵州借助网络信息技术`,
+/// `消防员顺着6米拉梯`, `靠着外出务工和采摘鲜竹笋`), on a walk through the place the sentence goes on to describe
+/// (`走在…青石桥社区`; not `走在全国前列`), on whom an action still to come is for (`县委发文，对4名…实绩突出人员`, which
+/// goes on `予以提拔重用`; `…政治工作部向人民解放军指战员、…民兵预备役人员`, which goes on `致以诚挚问候`), on whom someone leads or
+/// gathers for what the sentence says next (`教导员许奎率领10名突击队队员`, `推广总站组织市县农技人员`), on a surprise whose
+/// point comes next (`于翠没想到自己60多岁了，还能在家门口挣工资`), on the circumstance of an action still to come
+/// (`专机在2架缅甸战机护航下`, `当室内有较大空间，并有开窗条件情况下`), on the height or angle from which someone goes on to act
+/// (`习近平总书记从…全局和战略高度`, `…全会站在党和国家事业全局和战略高度`), on an item a list goes on to tell (`今年过年家里两件大事，头一件`),
+/// on whom someone speaks for (`习近平总书记首先代表党中央和国务院`), on what someone or something is in a role
+/// (`双周协商座谈会作为协商民主平台`; not what is taken as something, `把创新作为第一动力`), or on whom or when the
+/// sentence goes on to speak of (`说起…主任付秀秀`, `回忆起2015年9月3日`), on the first sight of someone whose
+/// doing comes next (`初见…教授、博导仲跻昆`), on the meeting at which what the sentence reports took place
+/// (`…新气息：会上`) or the sky above which it happens (`…麦田上空`), on the case whose course comes next
+/// (`…涉嫌受贿一案`), on what is left aside for what comes next (`除采用双防抖技术`, which goes on `还…`), on the
+/// look whose finding comes next (`…运回了地坪乡，一清理`, `一听到广播`), on the means by which the sentence goes
+/// on to say what was done (`…服务平台”通过打破部门壁垒`, `通过…这种方式`, `…科研团队通过大数据聚类分析`, `以…特困地区为对象`, `拿着…事实性证明`,
+/// `…在改革定位上`; not `顺利通过验收`), on whose commission or invitation someone acts (`李干杰受国务院委托`, `应…邀请`),
+/// on a finding still to come (`联合调查组经审查认定`), on the spirit in which what follows is done
+/// (`以高度的责任感和使命感`, `…有关企业要以高度的责任感`), on what something was built on (`…是在原央视动画公司基础上`) or the site
+/// where what follows happens (`…承建的苏丹上阿特巴拉大坝项目工地上`), on what is formed before it is named
+/// (`形成了以最低生活保障…为主体`), on one who advises before the advice (`研究员张流波建议`; not `提出了100多条建议`), inside
+/// a place or beyond one (`3日的人民大会堂宴会厅内`, `决定在海河医院以外`; not `降至2000例以内`, `畅销国内`), or on a list still
+/// to come (`第二条  下列各项个人所得`), on how someone goes about what they do (`…都会开着面包车`, `携手当地同行`), on
+/// what it is done as before (`和往年一样`), on the body or platform through which something is done
+/// (`依托人民网…网络媒体平台`, `北京市政协通过…研究会`), on what something shows before what it shows (`…今昔变化充分证明`), on
+/// a question the sentence goes on to say something of (`如何做好新能源汽车电池回收、置换等工作`, before `成为一道现实考题`;
 /// `能不能砥砺志气、激发意气`, `提出问题是否聚焦`), on the first of several met in turn (`刘鹤…分别会见国际货币基金组织总裁格奥尔基耶娃`), on
-/// a cause before its effect (`而今年受新冠肺炎疫情影响`; not what was `受到` as a predicate,
-/// nor `未受太多影响`), on a copula before what it joins (`大家共同面对的问题是`, `值得一提的是`),
-/// on partners before what is done with them (`…都会联合毛里求斯政府、侨社等`; not `联合研发…`),
-/// on what is taken into account before what is done (`…派出所结合辖区特点`; not `…结合自身特色
-/// 开发文创产品`), on when a plan is for before the plan (`新西兰计划在2020年中小学新学期`),
-/// or on a look before what is seen (`翻开看`).
+/// a cause before its effect (`而今年受新冠肺炎疫情影响`; not what was `受到` as a predicate, nor `未受太多影响`), on a
+/// copula before what it joins (`大家共同面对的问题是`, `值得一提的是`), on partners before what is done with them
+/// (`…都会联合毛里求斯政府、侨社等`; not `联合研发…`), on what is taken into account before what is done
+/// (`…派出所结合辖区特点`; not `…结合自身特色开发文创产品`), on when a plan is for before the plan
+/// (`新西兰计划在2020年中小学新学期`), or on a look before what is seen (`翻开看`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
@@ -138,28 +127,21 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("next-time clause pattern")
 });
 
-/// A clause that ends on a noun after its modifier (`负责感控检查的护士吴亚玲`, `过年的母亲`,
-/// `以春节为标志的新春佳节`, `所属的两艘测量船“远望3号”“远望7号”`, the noun's names in
-/// quotation marks after it, or its gloss in brackets, `自主研发的高血压专利药玄宁（马来酸左旋
-/// 氨氯地平）`; longer people, where nothing after the `的` reads as a verb's mark,
-/// `驻守在附近的北部战区陆军某边防旅八岔边防连官兵们`; someone or something a count brings in,
-/// `…时代色彩：一处穷乡僻壤`; a noun after a name in quotation marks, `…为重点的“不忘初心、
-/// 牢记使命”主题教育`; people a role names, `党和国家领导人习近平、李克强…等`; a case,
-/// `陕西省人民政府原副省长陈国强涉嫌受贿一案`; a work by its title, `江世银撰著的《…》一书`; a place or body after a long modifier,
-/// `建村700多年的江西赣州市于都县梓山镇潭头村`, `新设立的千岛湖生态综合保护局`, where nothing
-/// after the `的` reads as a verb or a move, `从…园丁村嫁到尧禄村`; an event by what held it,
-/// `2月20日在北京举行的…开幕式`;
-/// someone named by a role alone, `新华社西藏分社记者陈尚才`,
-/// `…海港区的长城保护员孙志伟`; a work by whose it is,
-/// `…代表提出的《关于为环卫工人解决早餐的建议》`; an event or work by who held or made it,
-/// `由上海图书馆…联合主办的“…新春大展”`, `由…联合举办的…报告会`, where nothing after the `的`
-/// reads as a verb; a term set beside what it is, `“生态移民”这个新词`; someone named by field,
-/// name and title, `小麦育种专家王辉教授`; a name in quotation marks after its modifier,
-/// `创办于2016年的“望岳优生活”`; things counted after whose they are, `包河区的522个居民小区`;
-/// what is pointed at, `这场疫情防控阻击战`; a list of things, `健康检测监测、养老监护等新产品`,
-/// `种种凛然意气、凌云志气、冲天豪气`)
-/// and says nothing of it (no `是`, `有`): the subject of a predicate the sentence goes on to give
-/// (`…，明显加快了…`), and a run cannot stop there.
+/// A clause that ends on a noun after its modifier (`负责感控检查的护士吴亚玲`, `过年的母亲`, `以春节为标志的新春佳节`,
+/// `所属的两艘测量船“远望3号”“远望7号”`, the noun's names in quotation marks after it, or its gloss in brackets,
+/// `自主研发的高血压专利药玄宁（马来酸左旋氨氯地平）`; longer people, where nothing after the `的` reads as a verb's mark,
+/// `驻守在附近的北部战区陆军某边防旅八岔边防连官兵们`; someone or something a count brings in, `…时代色彩：一处穷乡僻壤`; a noun after
+/// a name in quotation marks, `…为重点的“不忘初心、牢记使命”主题教育`; people a role names, `党和国家领导人习近平、李克强…等`; a
+/// case, `陕西省人民政府原副省长陈国强涉嫌受贿一案`; a work by its title, `江世银撰著的《…》一书`; a place or body after a long
+/// modifier, `建村700多年的江西赣州市于都县梓山镇潭头村`, `新设立的千岛湖生态综合保护局`, where nothing after the `的` reads as a
+/// verb or a move, `从…园丁村嫁到尧禄村`; an event by what held it, `2月20日在北京举行的…开幕式`; someone named by a
+/// role alone, `新华社西藏分社记者陈尚才`, `…海港区的长城保护员孙志伟`; a work by whose it is, `…代表提出的《关于为环卫工人解决早餐的建议》`; an
+/// event or work by who held or made it, `由上海图书馆…联合主办的“…新春大展”`, `由…联合举办的…报告会`, where nothing after
+/// the `的` reads as a verb; a term set beside what it is, `“生态移民”这个新词`; someone named by field,
+/// name and title, `小麦育种专家王辉教授`; a name in quotation marks after its modifier, `创办于2016年的“望岳优生活”`;
+/// things counted after whose they are, `包河区的522个居民小区`; what is pointed at, `这场疫情防控阻击战`; a list of
+/// things, `健康检测监测、养老监护等新产品`, `种种凛然意气、凌云志气、冲天豪气`) and says nothing of it (no `是`, `有`): the subject
+/// of a predicate the sentence goes on to give (`…，明显加快了…`), and a run cannot stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:的[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{1,12}(?:员|师|手|官)\p{Han}{2,3}|",
