@@ -245,25 +245,19 @@ pub fn shown(units: &[Unit], combo: Combo) -> (String, Vec<usize>) {
 }
 
 /// The combination `compressor` rates best among those of `text` within `max_chars`: its text
-/// and sentences; `None` where no unit fits. Unless `framed`, a unit that opens on a demand
-/// (`要…`, [`clauses::opens_on_demand`]) goes after one that does not, which says who makes it
-/// (`…举行第十三次集体学习。要深化…`); a commentary's own demand is what it argues, and may open
-/// its summary.
+/// and sentences; `None` where no unit fits. Unless `framed`, its units are told with their
+/// demands last ([`clauses::demands_last`]); a commentary's own demand is what it argues, and
+/// may open its summary.
 pub fn best(compressor: &Linear, text: &Text, max_chars: usize, framed: bool) -> Option<(String, Vec<usize>)> {
     let units = text.units(max_chars);
     let (a, b) = rated_best(compressor, text, &units, max_chars, |_| true)?;
-    let combo = match b {
-        Some(b) if !framed && demands(&units[a]) && !demands(&units[b]) => (b, Some(a)),
-        _ => (a, b),
-    };
-    let (shown, mut from) = shown(&units, combo);
+    let mut told: Vec<usize> = std::iter::once(a).chain(b).collect();
+    if !framed {
+        clauses::demands_last(&mut told, |&u| &units[u].run.text);
+    }
+    let (shown, mut from) = shown(&units, (told[0], told.get(1).copied()));
     from.sort_unstable();
     Some((shown, from))
-}
-
-/// Whether `unit` opens on a demand ([`clauses::opens_on_demand`]).
-fn demands(unit: &Unit) -> bool {
-    clauses::opens_on_demand(&unit.run.text)
 }
 
 /// [`best`] among the combinations whose first unit comes from a sentence `may_open` allows.

@@ -489,13 +489,12 @@ pub fn fill_framed(candidates: &[Sentence], ranking: &[usize], budget: Budget, f
     Summary { text: format!("{}{}", commentary::LEAD_IN, inner.text), sentences: inner.sentences }
 }
 
-/// `summary`, of whole `candidates` in article order, with the sentences that open on a demand
-/// (`要…`, [`clauses::opens_on_demand`]) after those that do not, which say who makes it
-/// (`…举行第十三次集体学习。要深化…`). Only for a summary that is not framed: a commentary's own
-/// demand is what it argues, and may open it.
+/// `summary`, of whole `candidates` in article order, told with its demands last
+/// ([`clauses::demands_last`]). Only for a summary that is not framed: a commentary's own demand
+/// is what it argues, and may open it.
 fn demands_last(candidates: &[Sentence], summary: Summary) -> Summary {
     let mut order = summary.sentences.clone();
-    order.sort_by_key(|&i| clauses::opens_on_demand(&candidates[i].text));
+    clauses::demands_last(&mut order, |&i| &candidates[i].text);
     let whole = |order: &[usize]| order.iter().map(|&i| candidates[i].text.as_str()).collect::<String>();
     if order == summary.sentences || whole(&summary.sentences) != summary.text {
         return summary;

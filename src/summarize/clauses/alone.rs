@@ -305,11 +305,8 @@ pub(super) fn reads_alone(
 fn leaves_condition_unanswered(clauses: &[&str], first: usize, end: usize) -> bool {
     end < clauses.len()
         && (first..end).any(|k| {
-            let words = words_of(clauses[k]);
-            CONDITION.find(words).is_some_and(|condition| {
-                !ANSWERS_CONDITION.is_match(&words[condition.end()..])
-                    && !clauses[k + 1..end].iter().any(|clause| answers_condition(words_of(clause)))
-            })
+            opens_condition(words_of(clauses[k]))
+                && !clauses[k + 1..end].iter().any(|clause| answers_condition(words_of(clause)))
         })
 }
 
@@ -327,9 +324,7 @@ pub(super) fn conditions_open(clauses: &[&str]) -> Vec<bool> {
             if answers_condition(words) {
                 open = false;
             }
-            if let Some(condition) = CONDITION.find(words) {
-                open |= !ANSWERS_CONDITION.is_match(&words[condition.end()..]);
-            }
+            open |= opens_condition(words);
             before
         })
         .collect()

@@ -476,6 +476,13 @@ pub fn opens_on_demand(sentence: &str) -> bool {
     text::clauses(sentence).first().is_some_and(|clause| DEMAND.is_match(words_of(clause)))
 }
 
+/// `pieces` of a summary, in article order, with those that open on a demand
+/// ([`opens_on_demand`]: `要深化…`) after those that do not, which say who makes it
+/// (`…举行第十三次集体学习。要深化…`); each group keeps its order. `text` gives a piece's words.
+pub fn demands_last<'a, T>(pieces: &mut [T], text: impl Fn(&T) -> &'a str) {
+    pieces.sort_by_key(|piece| opens_on_demand(text(piece)));
+}
+
 /// Whether `words`, a clause without its break, opens someone's words: a quotation that runs to
 /// its end or past it (`“到了奥运年，`), not a name in quotation marks (`“十三五”规划明确的…`).
 pub(super) fn opens_quotation(words: &str) -> bool {
@@ -493,6 +500,12 @@ pub(super) static ANSWERS_CONDITION: LazyLock<Regex> = LazyLock::new(|| {
 /// `如果在中国找一个县，`): it answers nothing.
 static CONDITION_ITEM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:既|又|或者|或是|或|以及|并且|而且|和|且)").expect("condition item pattern"));
+
+/// Whether `words`, a clause without its break, opens a condition ([`CONDITION`]) that the rest
+/// of the clause does not answer ([`ANSWERS_CONDITION`]): a clause after it must.
+pub(super) fn opens_condition(words: &str) -> bool {
+    CONDITION.find(words).is_some_and(|condition| !ANSWERS_CONDITION.is_match(&words[condition.end()..]))
+}
 
 /// Whether what a clause says answers a condition or concession before it
 /// ([`ANSWERS_CONDITION`]), and is no item of the condition itself ([`CONDITION_ITEM`]).

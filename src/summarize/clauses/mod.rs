@@ -28,7 +28,7 @@ use std::collections::{HashMap, HashSet};
 
 pub use self::alone::{balanced, ended, leans_back, opening_clauses, whole_reads_alone, RUN_END};
 use self::alone::{conditions_open, opens_well, reads_alone, stops_well};
-pub use self::clause::{can_end, ends_in_question, opens_on_demand};
+pub use self::clause::{can_end, demands_last, ends_in_question, opens_on_demand};
 use super::words::{bigrams, holders, Bigram};
 use crate::fit::argmax;
 use crate::fit::ridge::Linear;
