@@ -37,7 +37,7 @@ pub enum InputErrorKind {
     ExpandsTooFar { limit: u64 },
     #[error("corrupt archive: {0}")]
     CorruptArchive(String),
-    #[error("archive holds no files that the file filter (--glob) selects")]
+    #[error("holds no files that the file filter (--glob) selects")]
     NoEntries,
     #[error("archive inside an archive is not read; extract the outer one first")]
     NestedArchive,

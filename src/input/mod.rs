@@ -145,7 +145,11 @@ pub fn read_sources(sources: &[PathBuf], opts: &InputOptions, sink: &mut Sink<'_
         if source.as_os_str() == "-" {
             read_stdin(opts, feed);
         } else if source.is_dir() {
+            // Whether the walk found anything, a file or an error, so that a directory the
+            // filter leaves empty is reported rather than read as nothing.
+            let mut found_any = false;
             walk::walk(source, &opts.filter, &mut |found| {
+                found_any = true;
                 match found {
                     Ok(path) => read_file(&path, opts, feed),
                     Err(err) => feed.send(Err(err)),
@@ -156,6 +160,10 @@ pub fn read_sources(sources: &[PathBuf], opts: &InputOptions, sink: &mut Sink<'_
                     ControlFlow::Continue(())
                 }
             });
+            if !found_any {
+                let name = source.display().to_string();
+                feed.send(Err(InputError::new(name, InputErrorKind::NoEntries)));
+            }
         } else {
             read_file(source, opts, feed);
         }

@@ -277,6 +277,8 @@ fn empty_and_blank_files() {
     dir.write("blank.txt", "\u{3000}\n \r\n");
     assert_reported(&dir, &["empty.txt"], "empty.txt", "empty file");
     assert_reported(&dir, &["blank.txt"], "blank.txt", "empty file");
+    dir.write("scans/page.jpg", "not text");
+    assert_reported(&dir, &["scans"], "scans", "holds no files that the file filter (--glob) selects");
 }
 
 #[test]
