@@ -124,19 +124,19 @@ impl Commentary {
     }
 }
 
-/// A commentary's sentence that tells rather than argues: what happened on a day
-/// (`当地时间1月8日，…`, `2月，…`, `2月20日在北京举行的…开幕式，…`), what a drama, film or book
-/// shows (`在系列剧第一部《回家》里，…`), what the writer or a reporter saw (`笔者去吉林桦甸市采访，…`,
-/// `我与中国结缘已有30多年`, `作为外交官，我经常翻阅…`), what someone did (`一位农民工上车后，…`),
-/// what someone said (`中国乒协主席刘国梁表示，…`, `习近平总书记强调，…`, `事后，沙先生说，…`, a
-/// quotation, `“您的后备箱没关好，我已帮您关好。”`), what a
-/// video, a finding or the figures show (`视频里，…`, `经查，…`, `支付宝五福数据显示，…`). A
-/// commentary opens on such a peg and argues after it; behind [`LEAD_IN`] it would read as the
+/// A commentary's sentence that tells rather than argues: what happened on a day (`当地时间1月8日，…`,
+/// `2月，…`, `2017年伊始，…`, `去年，…`, `2月20日在北京举行的…开幕式，…`), what a drama, film or book shows
+/// (`在系列剧第一部《回家》里，…`), what the writer or a reporter saw (`笔者去吉林桦甸市采访，…`, `我与中国结缘已有30多年`,
+/// `作为外交官，我经常翻阅…`), what someone did (`一位农民工上车后，…`), what someone said (`中国乒协主席刘国梁表示，…`,
+/// `习近平总书记强调，…`, `事后，沙先生说，…`, a quotation, `“您的后备箱没关好，我已帮您关好。”`), what a video, a finding or the
+/// figures show (`视频里，…`, `经查，…`, `支付宝五福数据显示，…`). A commentary opens on such a peg and argues after
+/// it; behind [`LEAD_IN`] it would read as the
 /// writer's argument (`文章认为，视频里，1岁多的小朋友…`). `我们`, `我国` and the like argue.
 static TELLS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:当地时间|近日|日前|前不久|不久前|前些天|前几天|前段时间|最近|昨天|前天|上周|上月|",
-        r"(?:\d+|[一二三四五六七八九十]+)月(?:(?:\d+|[一二三四五六七八九十]+)日|[，,上中下初底])|\d{4}年\d{1,2}月|\d+日[上下晚早凌]|",
+        r"(?:\d+|[一二三四五六七八九十]+)月(?:(?:\d+|[一二三四五六七八九十]+)日|[，,上中下初底])|\d{4}年(?:\d{1,2}月|伊始|初|底|末)|\d+日[上下晚早凌]|",
+        r"去年|前年|",
         r"在[^，。；]{0,12}(?:《[^》]{1,20}》|剧|电影|影片|纪录片|短片|节目|视频|直播|小说)[^，。；]{0,6}(?:里|中|上)[，,]|",
         r"笔者|记者|(?:作为[^，。；]{1,16}[，,])?我(?:[^们国省市区县军党方])|一(?:位|名)|“|",
         r"视频里|视频中|画面中|画面里|镜头里|镜头前|网上有|有网友|经查|据[^，。；]{1,16}(?:报道|统计|介绍|消息)|",
@@ -215,6 +215,8 @@ mod tests {
             "事后，沙先生说，自己是一位父亲，也是医务工作者。",
             "习近平主席在世界经济论坛2017年年会开幕式上的主旨演讲中指出，困扰世界的很多问题，并不是经济全球化造成的。",
             "沙先生马上摇下车窗喊道：“上我车吧，赶紧上来！”",
+            "2017年伊始，习近平主席来到瑞士。",
+            "去年，全国铁路发送旅客35.7亿人次。",
         ] {
             assert!(tells(told), "{told}");
         }

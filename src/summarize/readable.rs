@@ -20,14 +20,14 @@ pub const CUT: &str = "……";
 
 /// Words that open a clause by pointing back at what came before: a pronoun or determiner (`这`,
 /// `此次`, `该`, `其`, `他们`), a connective (`同时`, `此外`, `事后`, `但`, `因此`, `并`, `也`, `又提出`), what it
-/// means (`是说…`), the place named before (`当地开展…`, not `当地时间`), the day named before (`当天首次…`),
-/// more of what came before (`还有…`), the first half of a pair whose subject came before (`既讲清了…`),
-/// an example or a part of what was said (`比如`, `有的`), a comparison with it (`更重要的是`, `与之相比`,
-/// `相比之下`, `类似这样`), a reference (`上述`), an item of a list (`二是`, `第二，`), `那` before anything
-/// (`那之后`, `那找油人`, `那雨打敲窗的感觉`), what came after it (`后来`, `终于`, `就这样`, `又走进第二家药店`), a part of it
-/// singled out (`尤其是…`, `特别是…`), a reply to it (`不错，`, `是的，`), what holds only given it (`唯如此`,
-/// `只有这样`), the answer to a question asked before (`当然是做老师！`), or a predicate whose subject the
-/// sentence before named (`拟放宽…`, `将对…开展普查`). A summary that opens with one leaves the reader
+/// means (`是说…`), the place named before (`当地开展…`, not `当地时间`), the day named before (`当天首次…`,
+/// `同日…`), more of what came before (`还有…`), the first half of a pair whose subject came before
+/// (`既讲清了…`), an example or a part of what was said (`比如`, `有的`), a comparison with it (`更重要的是`,
+/// `与之相比`, `相比之下`, `类似这样`), a reference (`上述`), an item of a list (`二是`, `第二，`), `那` before
+/// anything (`那之后`, `那找油人`, `那雨打敲窗的感觉`), what came after it (`后来`, `终于`, `就这样`, `又走进第二家药店`), a part
+/// of it singled out (`尤其是…`, `特别是…`), a reply to it (`不错，`, `是的，`), what holds only given it
+/// (`唯如此`, `只有这样`), the answer to a question asked before (`当然是做老师！`), or a predicate whose subject
+/// the sentence before named (`拟放宽…`, `将对…开展普查`). A summary that opens with one leaves the reader
 /// asking "what?". `其实` ("in fact"), `也许` ("perhaps"), `他人` ("others"), `并购` ("a merger"), `又是一年`,
 /// `又有一些国家…` (a dispatch's news), `将近` and names such as `那曲` or `那达慕` do not point back.
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
@@ -37,7 +37,7 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
         r"他们|她们|它们|他(?:[^乡国人])|她|",
         r"那(?:[^曲坡拉达英])|",
         r"是(?:说|指)|当地(?:[^时])|当(?:天|日|晚)(?:[^，,])|还有|对此|为此|由此|据此|至此|自此|从此|届时|当时|彼时|事后|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
-        r"既[^然要是，。；]\p{Han}?了|与之|与此相比|相比之下|相较之下|对比之下|类似(?:这|那|的|情况|现象|事件)|但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:[^是到逢见一有]|一次)|当然|后来|终于|就这样|不错[，,]|尤其|特别是|(?:唯|惟)(?:有|其)?如此|只有(?:这样|如此)|如此一来|是的[，,]|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|(?:紧)?接着|先是|上述|以上|其中|原来|不仅如此|也同样|",
+        r"既[^然要是，。；]\p{Han}?了|与之|与此相比|相比之下|相较之下|对比之下|类似(?:这|那|的|情况|现象|事件)|但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:[^是到逢见一有]|一次)|当然|后来|终于|就这样|同日|同一天|不错[，,]|尤其|特别是|(?:唯|惟)(?:有|其)?如此|只有(?:这样|如此)|如此一来|是的[，,]|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|(?:紧)?接着|先是|上述|以上|其中|原来|不仅如此|也同样|",
         // An item of a list whose lead-in the reader lacks (`二是…`, `一则是…`, `第二，…`).
         r"[一二三四五六七八九十]是|[一二]则|另一则|第[一二三四五六七八九十]+[，,、]|",
         // A predicate whose subject the sentence before named (`拟放宽…`, `将对…开展普查`).
@@ -63,9 +63,33 @@ static POINTED_AT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("pointed-at pattern")
 });
 
+/// What names the text before it in any clause (`集中解答了上述问题`, `正是立基于此`, `在此基础上`).
+static REFERS_BACK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"上述|前述|于此|在此基础上").expect("back-reference pattern"));
+
+/// Whether `text` refers to what was said before it ([`REFERS_BACK`]) at or after byte `from`,
+/// and holds nothing it could refer to: no list or colon before the reference (`…宣布：应埃及、
+/// 吉布提…外长邀请，王毅将对上述国家进行正式访问` refers to its own list), nor the noun the
+/// reference names (`据对…6.0万家企业调查，2018年，上述企业实现营业收入…`).
+pub fn refers_back(text: &str, from: usize) -> bool {
+    REFERS_BACK.find_at(text, from).is_some_and(|m| {
+        let before = &text[..m.start()];
+        let named: String = text[m.end()..].chars().take(2).collect();
+        let names_what_came = named.chars().count() == 2 && named.chars().all(text::is_han) && before.contains(&named);
+        !before.contains(['：', ':', '、']) && !names_what_came
+    })
+}
+
 /// Whether `sentence` opens with a word that points back at text before it ([`POINTS_BACK`]),
-/// or names something in its first clause only by pointing at it ([`POINTED_AT`]).
+/// names something in its first clause only by pointing at it ([`POINTED_AT`]), or refers to the
+/// text before it anywhere ([`refers_back`]).
 pub fn points_back(sentence: &str) -> bool {
+    opens_pointing_back(sentence) || refers_back(text::trim(sentence), 0)
+}
+
+/// [`points_back`] by how `sentence` opens alone: a clause cut from its sentence may refer to
+/// what the clauses before it said, and only the whole sentence tells.
+pub fn opens_pointing_back(sentence: &str) -> bool {
     let opening = text::trim(sentence).trim_start_matches(['“', '"', '「', '‘']);
     let first_clause =
         opening.split(|c| text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c)).next().unwrap_or(opening);
@@ -536,8 +560,21 @@ mod tests {
             // A predicate whose subject was named before.
             "拟放宽证券公司投资权益类证券风险资本准备计算比例。",
             "将对历史风貌建筑开展普查、认定、建档和挂牌等工作。",
+            // The day, or the text, named before.
+            "同日治愈出院的，还有武昌医院和武汉肺科医院的8名患者。",
+            "28日，国家卫健委召开新闻发布会，集中解答了上述问题。",
+            "实施“强基计划”，正是立基于此，逐步构建形成新机制。",
         ] {
             assert!(points_back(s), "{s}");
+        }
+        // What refers to a list, a colon or a noun before it in its own sentence refers to that.
+        for s in [
+            "据对全国规模以上文化及相关产业6.0万家企业调查，2018年，上述企业实现营业收入89257亿元。",
+            "实体院线的反应，源于对线上文艺挤压线下文艺的担忧。",
+            "外交部发言人耿爽2日宣布：应埃及外交部长舒凯里邀请，王毅将对上述国家进行正式访问。",
+            "会议审议通过了《条例》、《办法》，并在此基础上部署了下一步工作。",
+        ] {
+            assert!(!points_back(s), "{s}");
         }
         for s in [
             "青岛财通集团日前发行青岛首单创新创业公司债券。",

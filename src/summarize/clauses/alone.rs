@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::clause::*;
-use crate::summarize::readable::{is_cut_off, points_back, speaks_of_someone_unnamed};
+use crate::summarize::readable::{is_cut_off, opens_pointing_back, refers_back, speaks_of_someone_unnamed};
 use crate::text::{self, CLAUSE_BREAKS};
 
 /// Whether `clauses[k]` carries on a purpose opened before it ([`opens_purpose`], then the next
@@ -58,13 +58,16 @@ fn put_as_question(clauses: &[&str]) -> bool {
     clauses.first().is_some_and(|c| ["问：", "问:"].iter().any(|q| text::trim(c).starts_with(q)))
 }
 
-/// Whether `clauses`, a unit, only say when and where ([`WHEN_ONLY`], then [`PLACE_ONLY`]).
+/// Whether `clauses`, a unit, only say when and where: when ([`WHEN_ONLY`]), then where
+/// ([`PLACE_ONLY`]), and perhaps amid what ([`AMID`]): `2月15日上午9时，河北廊坊…平房门口，皑皑
+/// 白雪间。`
 fn only_when_and_where(clauses: &[&str]) -> bool {
-    clauses.split_last().is_some_and(|(last, before)| {
-        !before.is_empty()
-            && before.iter().all(|clause| WHEN_ONLY.is_match(words_of(clause)))
-            && PLACE_ONLY.is_match(words_of(last))
-    })
+    let Some((last, before)) = clauses.split_last() else { return false };
+    let when = before.iter().take_while(|clause| WHEN_ONLY.is_match(words_of(clause))).count();
+    let places = &before[when..];
+    when > 0
+        && places.iter().all(|clause| PLACE_ONLY.is_match(words_of(clause)))
+        && (PLACE_ONLY.is_match(words_of(last)) || (!places.is_empty() && AMID.is_match(words_of(last))))
 }
 
 /// The first halves of correlative pairs and what completes each: `不仅…而且/也/还…`,
@@ -163,12 +166,12 @@ pub fn opening_clauses(sentence: &str) -> usize {
         .count()
 }
 
-/// Whether `clauses` open by pointing back at text before them ([`points_back`]): the first, or
-/// the first after the `framing` clauses that only say when or on whose word
-/// (`在社区大院，这句话被重复了千万遍` points back as `这句话…` would); or speak of someone as
-/// `他` or `她` before naming anyone ([`speaks_of_someone_unnamed`]: `即将出战…，他依然…`).
+/// Whether `clauses` open by pointing back at text before them ([`opens_pointing_back`]): the
+/// first, or the first after the `framing` clauses that only say when or on whose word
+/// (`在社区大院，这句话被重复了千万遍` points back as `这句话…` would); or speak of someone as `他` or `她` before
+/// naming anyone ([`speaks_of_someone_unnamed`]: `即将出战…，他依然…`).
 pub fn leans_back(clauses: &[&str], framing: usize) -> bool {
-    clauses.iter().take(framing + 1).any(|clause| points_back(text::trim(clause)))
+    clauses.iter().take(framing + 1).any(|clause| opens_pointing_back(text::trim(clause)))
         || speaks_of_someone_unnamed(&clauses.concat())
 }
 
@@ -268,7 +271,10 @@ pub(super) fn opens_well(clauses: &[&str], first: usize, opening: usize) -> bool
 /// purpose and no deed), closes the quotations and brackets it opens and none it does not,
 /// completes the pairs it opens, and neither answers a quotation it lacks, announces what follows,
 /// only says when and where ([`only_when_and_where`], with the clauses before it: `深圳宝安国际机场安检通道处。`
-/// cut from after `2019年11月的一天上午，`), points back ([`leans_back`]), nor asks without its question
+/// cut from after `2019年11月的一天上午，`), points back ([`leans_back`]), nor refers to what came
+/// before its sentence in a clause it keeps ([`refers_back`], asked of the sentence up to the
+/// run's end, whose dropped clauses may hold what it refers to: `…宣布：应埃及…外长邀请，王毅将
+/// 对上述国家进行正式访问。`), nor asks without its question
 /// mark ([`cut_from_question`]), nor trails off as the page's own sentence may (`资金支持、金融扶持、税费优惠……`:
 /// [`is_cut_off`]), nor ends on a caption's `…在比赛中` ([`AT_AN_EVENT_ONLY`]), nor leaves a condition
 /// unanswered ([`leaves_condition_unanswered`]).
@@ -291,6 +297,7 @@ pub(super) fn reads_alone(
         && !only_when_and_where(&clauses[first..end])
         && !(first > 0 && only_when_and_where(&clauses[..end]))
         && !leans_back(&clauses[first..end], opening.saturating_sub(first))
+        && !refers_back(&clauses[..end].concat(), clauses[..first].concat().len())
         && !cut_from_question(clauses, first, end)
         && !is_cut_off(shown)
         && !AT_AN_EVENT_ONLY.is_match(words_of(clauses[end - 1]))

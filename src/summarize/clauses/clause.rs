@@ -40,10 +40,12 @@ use crate::text::{self, CLAUSE_BREAKS};
 /// a question the sentence goes on to say something of (`如何做好新能源汽车电池回收、置换等工作`, before `成为一道现实考题`;
 /// `能不能砥砺志气、激发意气`, `提出问题是否聚焦`), on the first of several met in turn (`刘鹤…分别会见国际货币基金组织总裁格奥尔基耶娃`), on
 /// a cause before its effect (`而今年受新冠肺炎疫情影响`; not what was `受到` as a predicate, nor `未受太多影响`), on a
-/// copula before what it joins (`大家共同面对的问题是`, `值得一提的是`), on partners before what is done with them
-/// (`…都会联合毛里求斯政府、侨社等`; not `联合研发…`), on what is taken into account before what is done
-/// (`…派出所结合辖区特点`; not `…结合自身特色开发文创产品`), on when a plan is for before the plan
-/// (`新西兰计划在2020年中小学新学期`), or on a look before what is seen (`翻开看`).
+/// copula before what it joins (`大家共同面对的问题是`, `值得一提的是`, `…工作总的要求是`), on partners before what is
+/// done with them (`…都会联合毛里求斯政府、侨社等`; not `联合研发…`), on what is taken into account before what is
+/// done (`…派出所结合辖区特点`; not `…结合自身特色开发文创产品`), on when a plan is for before the plan
+/// (`新西兰计划在2020年中小学新学期`), on the setting of what it goes on to say (`是因为在…贸易保护主义抬头的背景下`), on a
+/// cause added to others before their effect (`再加上频繁倒班和每天高强度工作`), on whom a reader is asked to hear
+/// before what they tell (`我们一起听听五位社区党委书记`), or on a look before what is seen (`翻开看`).
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:说|说道|表示|指出|认为|强调|介绍|称|坦言|直言|透露|宣布|写道|看来|显示|表明|发现|看到|注意到|获悉|了解到|提到|告诉记者|",
@@ -57,7 +59,7 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"打破|整合|完善|创新|强化|深化|推行|推进|引导|培育|探索|运用|实行|将|把|对|与|和|在|向)[^，。；]*|",
         r"通过[^，。；了]{1,30}(?:方式|途径|渠道|平台|形式|手段|措施|办法|机制|举措|模式|疗法|方法|技术|研究会|协会|学会|研究院|小组|",
         r"分析|研判|测算|比对|筛查|调研|排查)|(?:翻开|打开|展开|点开|拿起)一?看|",
-        r"以[^，。；]{1,30}为(?:对象|抓手|载体|契机|突破口|切入点|着力点|落脚点|出发点|依托|纽带|牵引|指引|遵循)|",
+        r"以[^，。；]{1,30}为(?:对象|抓手|载体|契机|突破口|切入点|着力点|落脚点|出发点|新?起点|依托|纽带|牵引|指引|遵循)|",
         r"(?:形成|构建|建立|建成|打造|探索|走出|开创)[了出]?以[^，。；]{1,60}为[^，。；]{1,4}|",
         r"(?:充分|有力|再次|进一步|足以)(?:证明|说明|表明)|^(?:如何|怎样|怎么样?|是否|能否|能不能|为何|为什么|要不要|该不该|会不会)[^，。；]*|[^，。；]*(?:是否|能否)[^，。；]*|",
         r"分别(?:会见|会晤|看望|慰问|致电)[^，。；]+|",
@@ -74,8 +76,9 @@ static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:率领|带领|领着)[^，。；了着过]{1,14}|",
         r"(?:组织|动员|发动|召集|号召|安排)[^，。；了着过]{0,12}(?:人员|干部|党员|群众|村民|居民|志愿者|专家|队员|职工|师生|学生)|",
         r"(?:没有?|未曾|不曾)(?:想到|料到)[^，。；]*|(?:想不到|没料到|谁知|不料|哪知)[^，。；]*|",
-        r"在[^，。；]{1,24}下|(?:情况|情形|条件|前提)下|(?:从|站在|立足于?)[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场|方面)(?:出发|上|来看|看)?|",
-        r"(?:的|问题|关键|原因|答案|结果|目的|核心|重点|难点|前提|好处|特点|意思|办法|理由)是|",
+        r"在[^，。；]{1,24}下|在[^，。；]{1,40}(?:背景|情况|形势|前提|条件|环境)下|(?:情况|情形|条件|前提)下|(?:从|站在|立足于?)[^，。；]{1,30}(?:高度|角度|层面|视角|维度|立场|方面)(?:出发|上|来看|看)?|",
+        r"(?:的|问题|关键|原因|答案|结果|目的|核心|重点|难点|前提|好处|特点|意思|办法|理由|要求|任务|目标|思路|原则)是|",
+        r"^再?加上[^，。；]+|(?:听听|听一听)[^，。；]{1,16}(?:书记|代表|专家|委员|们|者)|",
         r"(?:联合|会同|协同|联手)[^，。；了着过]{1,30}(?:等|部门|单位|机构|政府|企业|公司|组织|协会|学会)|",
         r"结合[^，。；了着过]{0,12}(?:特点|特色|实际|实情|情况|需求|优势|资源|条件|要求)|",
         r"(?:计划|打算|准备|拟|决定|预计|力争|争取)(?:于|在|到)[^，。；]{0,16}(?:年|月|日|学期|季度|前|后|底|初|旬|期间)|",
@@ -144,7 +147,7 @@ static WHEN_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// of a predicate the sentence goes on to give (`…，明显加快了…`), and a run cannot stop there.
 static BARE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?:的[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{1,12}(?:员|师|手|官)\p{Han}{2,3}|",
+        r"(?:的[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{1,12}(?:员|师|手|官|户)\p{Han}{2,3}|",
         r"的(?:(?:[“《][^“”《》]{1,16}[”》])?[^的，。；、“”‘’《》]{1,6}|[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也都还就再又]{6,20}(?:们|员|者|人|官兵|干部|群众|代表|专家|师生|职工|工人|农民|居民)|",
         r"[^的，。；、“”‘’《》\d了着过是有在将要把被让使给对向为从能会可已正不没也还就再又到进入往至去回来住居位]{6,20}",
         r"(?:村|镇|乡|县|市|区|省|街道|社区|小区|公司|集团|企业|医院|学校|大学|工厂|基地|园区|景区|中心|局|厅|委员会|办公室))|",
@@ -360,13 +363,15 @@ pub(super) fn completes(clause: &str, before: &str) -> bool {
 }
 
 /// A clause that only names a place (`新郑国际机场`, `北京中南海`, `天津站北2出站口`,
-/// `深圳宝安国际机场安检通道处`, `北京八一大楼`, `…公司的干扰素产品因特芬生产线上`): after clauses
-/// that only say when, it sets a scene (`2月21日6时20分，新郑国际机场。`) and says nothing of it.
+/// `深圳宝安国际机场安检通道处`, `北京八一大楼`, `…公司的干扰素产品因特芬生产线上`, `肯尼亚首都
+/// 内罗毕马萨雷贫民窟`): after clauses that only say when, it sets a scene (`2月21日6时20分，
+/// 新郑国际机场。`) and says nothing of it.
 pub(super) static PLACE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^[^，。；：！？“”]{0,30}(?:处|门口|入口|通道|窗口|柜台|机场|车站|火车站|码头|港口|村|镇|乡|县|市|街道|社区|医院|工地|现场|广场|车间|",
         r"基地|大厅|路口|出站口|进站口|站台|候车室|候车厅|停车场|服务区|收费站|检查站|卡口|中南海|大会堂|",
-        r"中心|景区|会场|会议室|展厅|博物馆|纪念馆|礼堂|校园|园区|厂区|病房|实验室|教室|食堂|超市|农场|果园|大棚|哨所|口岸|大楼|大厦|大院|生产线上|流水线上)$"
+        r"中心|景区|会场|会议室|展厅|博物馆|纪念馆|礼堂|校园|园区|厂区|病房|实验室|教室|食堂|超市|农场|果园|大棚|哨所|口岸|大楼|大厦|大院|生产线上|流水线上|",
+        r"贫民窟|胡同|平房|营区|营地|田间|地头|河畔|江畔|湖畔)$"
     ))
     .expect("place clause pattern")
 });
@@ -512,6 +517,11 @@ pub(super) fn opens_condition(words: &str) -> bool {
 pub(super) fn answers_condition(words: &str) -> bool {
     !CONDITION_ITEM.is_match(words) && ANSWERS_CONDITION.is_match(words)
 }
+
+/// A clause that only says amid what a scene is set (`皑皑白雪间`): after a place, it sets the
+/// scene further (`…平房门口，皑皑白雪间，几名…“红马甲”格外显眼`).
+pub(super) static AMID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[^，。；是有了着过在]{2,6}间$").expect("amid pattern"));
 
 /// A clause that only says who is at what (`中国选手杨滨瑜（右）在比赛中`, `…孙智博在甲组男子500米
 /// 预赛中`): a photograph's caption, which the picture completes, and which tells no deed; the

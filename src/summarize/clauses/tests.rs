@@ -656,3 +656,29 @@ fn runs_complete_what_they_open() {
     let scene = "冬日，自然保护区管理站靠近银川河东机场一隅，几名工作人员正在巡护林地。";
     assert!(texts(scene).iter().all(|t| !t.ends_with("一隅。")), "{:?}", texts(scene));
 }
+
+#[test]
+fn runs_say_what_their_setting_leads_to() {
+    let texts = |s: &str| -> Vec<String> { runs(s, 80, 6, usize::MAX).into_iter().map(|r| r.text).collect() };
+    // A scene, a subject or a cause is no sentence without what the sentence says of it.
+    for (sentence, fragment) in [
+        ("2019年底，重庆黔江区石家镇茶溪村的建档立卡贫困户杨森，搬到了离城区5分钟公交车程的易地扶贫搬迁安置点。", "杨森。"),
+        ("2月15日上午9时，河北廊坊永丰道居安里平房门口，皑皑白雪间，几名坚守疫情防控一线的“红马甲”格外显眼。", "白雪间。"),
+        ("2月6日，肯尼亚首都内罗毕马萨雷贫民窟，当地10所学校的上千名中小学生举着亲手绘制的祝福标语，齐聚广场。", "贫民窟。"),
+        (
+            "习近平主席三年前的演讲之所以重要，是因为在世界经济深刻调整、单边主义和贸易保护主义抬头的背景下，习近平主席向世界展示了中国对开放型世界经济的坚定支持。",
+            "背景下。",
+        ),
+        ("做好2020年“三农”工作总的要求是，坚持以习近平新时代中国特色社会主义思想为指导。", "要求是。"),
+        ("虽然做了重重防护，但持续密切接触感染病患，再加上频繁倒班和每天高强度工作，她的身体吃不消了。", "高强度工作。"),
+        ("我们一起听听五位社区党委书记，讲述他们这段日子的战“疫”故事。", "党委书记。"),
+        ("李克强在贺电中说，愿同苏丹政府携手努力，以两国建交60周年为新起点，推动中苏关系不断发展。", "新起点。"),
+    ] {
+        let all = texts(sentence);
+        assert!(!all.is_empty() && all.iter().all(|t| !t.ends_with(fragment)), "{all:?}");
+    }
+    // A run that refers to what its sentence said before it has lost that.
+    let asked = "28日，国家卫健委召开新闻发布会，集中解答了上述问题。";
+    assert!(texts(asked).iter().all(|t| !t.contains("上述")), "{:?}", texts(asked));
+    assert!(texts(asked).contains(&"28日，国家卫健委召开新闻发布会。".to_owned()), "{:?}", texts(asked));
+}
