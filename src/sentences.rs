@@ -60,12 +60,12 @@ const MAX_SUBHEADING_CHARS: usize = 30;
 /// full stop.
 pub const MAX_SENTENCE_CHARS: usize = 256;
 
-/// The body's sentences in order, without what is not summary text: the dateline opening the
-/// first paragraph (`本报11月14日讯` goes, the sentence after it stays), a reporter's source
-/// or a lead-in's bullet or label opening a sentence (`记者从人社部获悉：`, `■`, `编者按：`),
-/// bylines, credits (photo, chart, editor lines), notes that point at a picture
-/// ([`segment::without_picture_notes`]) and sign-offs inside paragraphs, subheadings
-/// between paragraphs, fragments without a Chinese character, and a sentence's second copy.
+/// The body's sentences in order, without what is not summary text: the dateline opening the first
+/// paragraph (`本报11月14日讯` goes, the sentence after it stays), a reporter's source or a lead-in's
+/// bullet or label opening a sentence (`记者从人社部获悉：`, `■`, `编者按：`), bylines, credits (photo, chart,
+/// editor lines), notices to the reader ([`NOTICE`]), notes that point at a picture
+/// ([`segment::without_picture_notes`]) and sign-offs inside paragraphs, subheadings between
+/// paragraphs, fragments without a Chinese character, and a sentence's second copy.
 /// A sentence over [`MAX_SENTENCE_CHARS`] comes in pieces.
 pub fn candidates(article: &Article) -> Vec<Sentence> {
     candidates_within(article, None).unwrap_or_default()
@@ -99,7 +99,8 @@ pub fn candidates_within(article: &Article, deadline: Option<Instant>) -> Option
                 if n % CLOCK_EVERY == CLOCK_EVERY - 1 && late() {
                     return None;
                 }
-                if segment::is_boilerplate(sentence) || !sentence.chars().any(text::is_han) {
+                if segment::is_boilerplate(sentence) || NOTICE.is_match(sentence) || !sentence.chars().any(text::is_han)
+                {
                     continue;
                 }
                 // A sentence the page prints twice (a pull quote above its paragraph) is one candidate.
@@ -151,6 +152,14 @@ static NUMBERED_SUBHEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"^{}[^。！？；]{{1,20}}$", text::LIST_NUMBER)).expect("numbered subheading pattern")
 });
 
+/// A notice to the reader, not news: where to see more or what is to come (`看更多照片和征稿信息，
+/// 请登录…专题主页。`, `本报今起推出“…”系列报道，敬请关注。`, `扫描二维码观看视频`), or where to send
+/// one's own (`欢迎赐图投稿，邮箱：…`).
+static NOTICE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"敬请(?:关注|期待|垂注)|请(?:登录|登陆|访问|扫描|扫码)|扫描[^，。；]{0,6}二维码|扫码(?:关注|下载|观看|阅读)|欢迎(?:赐图|赐稿|来稿|投稿)|投稿邮箱")
+        .expect("notice pattern")
+});
+
 /// Removes a trailing bracketed credit such as `（记者 张三）` or `（新华社）` from a sentence.
 fn strip_credit_tail(sentence: &str) -> &str {
     let trimmed = text::trim(sentence);
@@ -186,6 +195,13 @@ mod tests {
         sourced.paragraphs = vec!["评奖工作即日启动，有关事项公告如下。　　一、奖项设置　　今年设置3个奖项。".into()];
         let texts: Vec<String> = candidates(&sourced).into_iter().map(|s| s.text).collect();
         assert_eq!(texts, ["评奖工作即日启动，有关事项公告如下。", "今年设置3个奖项。"]);
+        // A notice of where to see more, or of what is to come, is no news.
+        sourced.paragraphs = vec![
+            "本报今起推出系列报道，敬请关注。松溉古镇位于永川区南端。看更多照片，请登录专题主页。欢迎赐图投稿，邮箱：a@b.com。"
+                .into(),
+        ];
+        let texts: Vec<String> = candidates(&sourced).into_iter().map(|s| s.text).collect();
+        assert_eq!(texts, ["松溉古镇位于永川区南端。"]);
         // Lines of a poem, or a name and what is said of it, set apart by the spaces read on.
         let poem = "抗击疫情　　是一场没有硝烟的战争　　他们主动请缨　　奔赴一线。";
         assert_eq!(lost_paragraphs(poem), [poem]);

@@ -149,7 +149,18 @@ fn answers_quote(unit: &str) -> bool {
         && !words.trim_end_matches(['。', '！']).ends_with("答记者问")
 }
 
-/// How many of `sentence`'s first clauses only frame it ([`FRAMING`], [`WHEN_ONLY`], a
+/// A clause that says what something is (`这是疫情防控期间`): however it ends, it frames nothing.
+static SAYS_WHAT_IT_IS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:这|那|此|也|都|就|正|便)?是[^否]").expect("copula opening pattern"));
+
+/// Whether `words`, a clause, opens on a copula and ends as a frame does (`这是疫情防控期间`):
+/// what it says something is comes in the next clause, which cannot open a run without it.
+fn copula_framed(words: &str) -> bool {
+    SAYS_WHAT_IT_IS.is_match(words) && FRAMING.is_match(words)
+}
+
+/// How many of `sentence`'s first clauses only frame it ([`FRAMING`], unless it says what
+/// something is, [`SAYS_WHAT_IT_IS`], [`WHEN_ONLY`], a
 /// setting, [`sets_the_scene`], that is no [`HELD_SETTING`], or what carries on a purpose,
 /// [`continues_purpose`]; never a [`CONDITION`]): a run may open at its start or after them, at
 /// any clause up to this one (not one that carries on a purpose), and nowhere later.
@@ -158,7 +169,7 @@ pub fn opening_clauses(sentence: &str) -> usize {
     (0..clauses.len())
         .take_while(|&k| {
             let words = words_of(clauses[k]);
-            (FRAMING.is_match(words) && !DONE_ON_A_DATE.is_match(words))
+            (FRAMING.is_match(words) && !DONE_ON_A_DATE.is_match(words) && !copula_framed(words))
                 || WHEN_ONLY.is_match(words)
                 || (sets_the_scene(words) && !HELD_SETTING.is_match(words))
                 || continues_purpose(&clauses, k)
@@ -244,7 +255,8 @@ pub(super) fn stops_well(clauses: &[&str], end: usize) -> bool {
 /// quotation whose speaker it left behind (`“复工备案272人…”` cut from `董云岳对记者说：“…”`,
 /// `“到了奥运年…”` from `刘国梁表示，“…”`), or
 /// on one of a group it left behind (`…施工队是其中的“夜行者”` cut from `在…的人群中，`), on
-/// a demand whose speaker it left behind ([`DEMAND`] after [`SPEAKS`]), on a line of the verse
+/// a demand whose speaker it left behind ([`DEMAND`] after [`SPEAKS`]), on what a copula it left
+/// behind says something is ([`copula_framed`]), on a line of the verse
 /// a cartoon's caption closes with (`这正是：垃圾围城亟破题，无废城市露端倪。`), or, after the
 /// `opening` clauses that frame the sentence, on one that finishes the clause before it
 /// ([`left_unfinished`]). It depends on `first` alone, so [`runs`] asks it once for each clause.
@@ -262,6 +274,7 @@ pub(super) fn opens_well(clauses: &[&str], first: usize, opening: usize) -> bool
             || continues_purpose(clauses, first)
             || completes(words, clauses[first - 1])
             || (DEMAND.is_match(words) && SPEAKS.is_match(words_of(clauses[first - 1])))
+            || copula_framed(words_of(clauses[first - 1]))
             || clauses[..first].iter().any(|clause| words_of(clause).ends_with("这正是")))
 }
 

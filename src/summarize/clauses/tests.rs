@@ -673,12 +673,31 @@ fn runs_say_what_their_setting_leads_to() {
         ("虽然做了重重防护，但持续密切接触感染病患，再加上频繁倒班和每天高强度工作，她的身体吃不消了。", "高强度工作。"),
         ("我们一起听听五位社区党委书记，讲述他们这段日子的战“疫”故事。", "党委书记。"),
         ("李克强在贺电中说，愿同苏丹政府携手努力，以两国建交60周年为新起点，推动中苏关系不断发展。", "新起点。"),
+        ("日前，郴州山地救援队队员冒着冷风细雨，利用专业工具降落到近百米深的悬崖谷底，将垃圾清理干净。", "冷风细雨。"),
+        ("正是编剧李宝群、潘乃奇秉持着“从生活中打捞剧本”的理念，跳出了扶贫戏、工匠戏的窠臼。", "的理念。"),
+        ("冬季风干物燥，用火用电用气增多，特别是临近春节，燃放烟花爆竹将带来更多火灾风险。", "临近春节。"),
+        ("应急管理部消防救援局提醒公众，冬季风干物燥，做好火灾防范刻不容缓。", "提醒公众。"),
+        ("军队增派2600名医护人员支援武汉，参照武汉火神山医院运行模式，承担确诊患者医疗救治任务。", "运行模式。"),
+        ("A4纸的厚度只有0.1毫米，而太原钢铁（集团）有限公司研发的“手撕钢”，厚度只有0.02毫米。", "“手撕钢”。"),
     ] {
         let all = texts(sentence);
-        assert!(!all.is_empty() && all.iter().all(|t| !t.ends_with(fragment)), "{all:?}");
+        assert!(!all.is_empty() && all.iter().all(|t| !t.ends_with(fragment)), "{sentence}: {all:?}");
     }
     // A run that refers to what its sentence said before it has lost that.
     let asked = "28日，国家卫健委召开新闻发布会，集中解答了上述问题。";
     assert!(texts(asked).iter().all(|t| !t.contains("上述")), "{:?}", texts(asked));
     assert!(texts(asked).contains(&"28日，国家卫健委召开新闻发布会。".to_owned()), "{:?}", texts(asked));
+    // A purpose is carried on by each aim after it, and a run does not stop on one.
+    let purpose = "经国务院批准，为加强疫情防控工作，有效减少人员聚集，阻断疫情传播，延长2020年春节假期至2月2日。";
+    let all = texts(purpose);
+    assert!(all.iter().all(|t| !t.ends_with("疫情传播。")) && all.iter().any(|t| t.starts_with("延长")), "{all:?}");
+    // A clause that says what something is frames nothing, however it ends; a run that opens
+    // on its copula has lost what it speaks of.
+    let today = "经历七十载砥砺奋进，今日之中国，正站在实现“两个一百年”奋斗目标的历史交汇点上。";
+    assert!(texts(today).iter().all(|t| !t.starts_with("正站在")), "{:?}", texts(today));
+    let market = "1月12日，是辽宁省大连市甘井子区营城子每周一次的大集日子，当地人纷纷来到集市上。";
+    assert!(texts(market).iter().all(|t| !t.starts_with("是")), "{:?}", texts(market));
+    let shown = "这是疫情防控期间，“长安号”中欧班列一次货物快速查验装列的过程。";
+    assert_eq!(opening_clauses(shown), 0);
+    assert!(texts(shown).iter().all(|t| !t.starts_with("“长安号”")), "{:?}", texts(shown));
 }
