@@ -330,8 +330,11 @@ const FRAMES: [&str; 20] = [
 /// Whether one of `a` and `b` repeats the other: the longest common subsequence of their
 /// letters, digits and characters holds at least [`REPEAT_SHARE`] of the shorter's, or one
 /// says a clause of the other again whole, or a clause of each ends alike
-/// ([`REPEATED_CLAUSE_CHARS`]).
+/// ([`REPEATED_CLAUSE_CHARS`]). A first clause that only dates a unit is left out of the share
+/// ([`undated`]), and units that each name someone or somewhere the other does not share
+/// their words by their form alone ([`name_apart`]).
 pub fn repeats(a: &str, b: &str) -> bool {
+    let (a_text, b_text) = (a, b);
     let (a_letters, b_letters) = (letters(a), letters(b));
     let (a_clauses, b_clauses) = (telling_clauses(a), telling_clauses(b));
     if says_a_clause_again(&a_clauses, &b_letters)
@@ -340,7 +343,7 @@ pub fn repeats(a: &str, b: &str) -> bool {
     {
         return true;
     }
-    let (a, b): (Vec<char>, Vec<char>) = (a_letters.chars().collect(), b_letters.chars().collect());
+    let (a, b): (Vec<char>, Vec<char>) = (letters(undated(a)).chars().collect(), letters(undated(b)).chars().collect());
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if short.is_empty() {
         return false;
@@ -353,7 +356,40 @@ pub fn repeats(a: &str, b: &str) -> bool {
         }
         std::mem::swap(&mut previous, &mut current);
     }
-    previous[long.len()] as f32 >= REPEAT_SHARE * short.len() as f32
+    previous[long.len()] as f32 >= REPEAT_SHARE * short.len() as f32 && !name_apart(a_text, b_text)
+}
+
+/// Whether each of `a` and `b` names a place or someone the other does not (jieba's `ns`, `nr`
+/// and `nrt` words of two or more characters): two calls of one minister, to two countries,
+/// share nearly every word and are two pieces of news (`王毅同泰国外长敦通电话。…王毅同坦桑尼亚
+/// 外长卡布迪通电话。`).
+fn name_apart(a: &str, b: &str) -> bool {
+    let names = |unit: &str| -> Vec<String> {
+        text::jieba()
+            .tag(unit, true)
+            .into_iter()
+            .filter(|w| matches!(w.tag, "ns" | "nr" | "nrt") && w.word.chars().count() >= 2)
+            .map(|w| w.word.to_owned())
+            .collect()
+    };
+    let (a_names, b_names) = (names(a), names(b));
+    a_names.iter().any(|n| !b.contains(n.as_str())) && b_names.iter().any(|n| !a.contains(n.as_str()))
+}
+
+/// A first clause that only dates what the sentence says (`2019年4月，`, `今年2月，`).
+static DATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d+年|今年|去年)?(?:\d+月)?(?:\d+日)?(?:以来|底|初|末|上旬|中旬|下旬)?[，,]")
+        .expect("dating clause pattern")
+});
+
+/// `unit` without a first clause that only dates it ([`DATED`]): the same news said twice, once
+/// with its date (`…两县已实现脱贫摘帽，…。2019年4月，…两县实现脱贫摘帽。`), repeats.
+fn undated(unit: &str) -> &str {
+    let unit = text::trim(unit);
+    match DATED.find(unit) {
+        Some(m) if m.len() > 3 => &unit[m.end()..],
+        _ => unit,
+    }
 }
 
 /// The letters, digits and characters of each clause of `unit` that is long enough to say
@@ -660,6 +696,13 @@ mod tests {
         assert!(says_twice("文章认为，消费扶贫，一头连着贫困地区。消费扶贫，一头连着贫困地区。"));
         assert!(says_twice("21世纪初，新兴市场国家和发展中国家群体性崛起。新兴市场国家和发展中国家加速发展。"));
         assert!(says_twice("公安机关破获多起非法网络支付案。各地警方陆续破获多起非法网络支付案。"));
+        // A date does not make the same news new.
+        assert!(says_twice(
+            "丹江口市和秭归县已实现脱贫摘帽，当地继续壮大产业。2019年4月，丹江口市和秭归县实现脱贫摘帽。"
+        ));
+        assert!(!says_twice(
+            "2月4日，国务委员兼外长王毅应约同泰国外长敦通电话。国务委员兼外长王毅应约同坦桑尼亚外长卡布迪通电话。"
+        ));
         // Clauses that share only a short ending, or the name they open on, say two things.
         assert!(!says_twice("2月4日，王毅同泰国外长敦通电话。2月5日，王毅同坦桑尼亚外长卡布迪通电话。"));
         assert!(!says_twice("国家地下水监测工程近日圆满收官。国家地下水监测工程建设启动于2015年6月。"));
