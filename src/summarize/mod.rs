@@ -181,10 +181,19 @@ static OPENING_CONNECTIVE: LazyLock<Regex> = LazyLock::new(|| {
 /// A trimmed sentence keeps at least this many characters.
 const MIN_TRIMMED_CHARS: usize = 12;
 
-/// `sentence` without an opening connective ([`OPENING_CONNECTIVE`]) and an opening clause that
-/// only gives its time or its source ([`OPENING_CIRCUMSTANCE`]), where enough is left.
+/// A caption keeps at least this many characters once `图为` comes off it.
+const MIN_CAPTION_CHARS: usize = 6;
+
+/// `sentence` without the `图为` ("the picture shows") that opens a caption of a deed, a picture the
+/// summary's reader does not have (`图为村民在参加打糍粑比赛。` says `村民在参加打糍粑比赛。`; a caption that only names a
+/// thing, [`readable::names_a_picture`], points at it and keeps it), without an opening connective
+/// ([`OPENING_CONNECTIVE`]) and an opening clause that only gives its time or its source
+/// ([`OPENING_CIRCUMSTANCE`]), where enough is left.
 pub fn drop_vague_opening(sentence: &str) -> &str {
-    let mut rest = sentence;
+    let mut rest = match sentence.strip_prefix("图为") {
+        Some(caption) if char_len(caption) >= MIN_CAPTION_CHARS && !readable::names_a_picture(sentence) => caption,
+        _ => sentence,
+    };
     for pattern in [&OPENING_CONNECTIVE, &OPENING_CIRCUMSTANCE] {
         match pattern.find(rest) {
             Some(m) if m.end() > 0 && char_len(&rest[m.end()..]) >= MIN_TRIMMED_CHARS => rest = &rest[m.end()..],
@@ -444,7 +453,8 @@ fn compress_longer_text(
 /// [`readable::is_cut_off`]), which read as a summary cut short; nor someone's words alone, whose
 /// speaker another sentence names, nor a speaker alone, whose words another sentence gives
 /// ([`readable::half_of_speech`]). `ranking` itself where every
-/// sentence does. Nor, after the first, the sentences that repeat one ranked before them
+/// sentence does. Nor those that only announce what follows (`以下是…日记。`:
+/// [`readable::announces`]). Nor, after the first, the sentences that repeat one ranked before them
 /// ([`readable::repeats`]: `到2024年，贵州省民政厅将培养3.7万名养老专业人才。` and
 /// `贵州省民政厅将培养3.7万名养老专业人才。`): a summary says each thing once.
 pub fn standing_alone(candidates: &[Sentence], ranking: &[usize]) -> Vec<usize> {
@@ -453,7 +463,10 @@ pub fn standing_alone(candidates: &[Sentence], ranking: &[usize]) -> Vec<usize> 
         .copied()
         .filter(|&i| {
             let text = &candidates[i].text;
-            !readable::points_back(text) && !readable::is_cut_off(text) && !readable::half_of_speech(text)
+            !readable::points_back(text)
+                && !readable::is_cut_off(text)
+                && !readable::half_of_speech(text)
+                && !readable::announces(text)
         })
         .collect();
     let alone = if alone.is_empty() { ranking.to_vec() } else { alone };
@@ -927,9 +940,14 @@ mod tests {
         // A connective opening comes off; a pronoun cannot.
         assert_eq!(drop_vague_opening(&article[2].text), "还将新建养老服务中心二十处。");
         assert_eq!(drop_vague_opening(&article[0].text), article[0].text);
+        assert_eq!(drop_vague_opening("图为村民在参加打糍粑比赛。"), "村民在参加打糍粑比赛。");
+        assert_eq!(drop_vague_opening("图为参加实弹射击考核的女兵。"), "图为参加实弹射击考核的女兵。");
         // Nor by someone's words whose speaker another sentence names.
         let quoted = sentences(&["“多养母牛，可以靠牦牛奶挣钱。”", "扎西达结尝到了甜头：牦牛奶有人上门收。"]);
         assert_eq!(standing_alone(&quoted, &[0, 1]), [1]);
+        // Nor by announcing what the text goes on to give.
+        let diaries = sentences(&["以下是4位患者写的日记。", "武汉已有15家方舱医院开舱收治病人。"]);
+        assert_eq!(standing_alone(&diaries, &[0, 1]), [1]);
         // Where every sentence points back, the ranking is kept.
         assert_eq!(standing_alone(&article[..1], &[0]), [0]);
         // A sentence that repeats one ranked before it is left out.

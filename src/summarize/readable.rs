@@ -37,7 +37,7 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
         r"他们|她们|它们|他(?:[^乡国人])|她|",
         r"那(?:[^曲坡拉达英])|",
         r"是(?:说|指)|当地(?:[^时])|当(?:天|日|晚)(?:[^，,])|还有|对此|为此|由此|据此|至此|自此|从此|届时|当时|彼时|事后|因此|因而|所以|于是|与此同时|同时|此外|另外|另一方面|除此之外|",
-        r"既[^然要是，。；]\p{Han}?了|与之|与此相比|相比之下|相较之下|对比之下|类似(?:这|那|的|情况|现象|事件)|但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:[^是到逢见一有]|一次)|当然|后来|终于|就这样|同日|同一天|不错[，,]|尤其|特别是|(?:唯|惟)(?:有|其)?如此|只有(?:这样|如此)|如此|是的[，,]|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|(?:紧)?接着|先是|上述|以上|其中|原来|不仅如此|也同样|",
+        r"既[^然要是，。；]\p{Han}?了|与之|与此|相比之下|相较之下|对比之下|类似(?:这|那|的|情况|现象|事件)|但|而|然而|不过|可是|可(?:就|却|还|又)|又(?:[^是到逢见一有]|一次)|当然|后来|终于|就这样|同日|同一天|不错[，,]|尤其|特别是|(?:唯|惟)(?:有|其)?如此|只有(?:这样|如此)|如此|是的[，,]|并(?:[^购列肩非])|且|而且|也(?:[^许门])|比如|例如|譬如|有的|更(?:重要|急迫|紧迫|关键|难得|可贵|可喜|令人|让人|值得)|同样|随后|(?:紧)?接着|先是|上述|以上|其中|原来|不仅如此|也同样|",
         // An item of a list whose lead-in the reader lacks (`二是…`, `一则是…`, `第二，…`).
         r"[一二三四五六七八九十]是|[一二]则|另一则|第[一二三四五六七八九十]+[，,、]|",
         // A predicate whose subject the sentence before named (`拟放宽…`, `将对…开展普查`).
@@ -57,7 +57,7 @@ static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
 static POINTED_AT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"这里|这儿|这附近|这一带|那里|那儿|此地|此处|于此|就此|对此|为此|据此|由此|这样做|这么做|答案(?:是|：|:)|",
-        r"这(?:些|个|种|类|项|次|位|名|座|条|件|本|部|份|张|家|所|段|场|批|篇|幅|番|股|样的|[一两二三四五六七八九十几])|那(?:些|个|种|位)|",
+        r"这(?:些|个|种|类|项|次|位|名|座|条|件|本|部|份|张|家|所|段|场|批|篇|幅|番|股|样的|方面|[一两二三四五六七八九十几])|那(?:些|个|种|位|方面)|",
         r"^(?:[^，。；应]{0,6}[^，。；应])?该(?:镇|村|市|县|区|省|国|公司|企业|医院|学校|校|院|局|中心|项目|案)"
     ))
     .expect("pointed-at pattern")
@@ -93,7 +93,33 @@ pub fn opens_pointing_back(sentence: &str) -> bool {
     let opening = text::trim(sentence).trim_start_matches(['“', '"', '「', '‘']);
     let first_clause =
         opening.split(|c| text::CLAUSE_BREAKS.contains(&c) || text::is_sentence_end(c)).next().unwrap_or(opening);
-    POINTS_BACK.is_match(opening) || POINTED_AT.is_match(first_clause) || speaks_of_someone_unnamed(opening)
+    POINTS_BACK.is_match(opening)
+        || POINTED_AT.is_match(first_clause)
+        || speaks_of_someone_unnamed(opening)
+        || names_a_picture(opening)
+}
+
+/// A caption that only names what the picture shows (`图为参加实弹射击考核的女兵。`,
+/// `图为首届进博会举办场地——国家会展中心（上海）。`): a thing, not a deed.
+static NAMES_A_PICTURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^图为(?:[^。！？]*的[^的，。；、！？]{1,10}|[^。！？]*——[^。！？]*)[。！]?$").expect("caption pattern")
+});
+
+/// Whether `sentence` is a caption that only names what its picture shows ([`NAMES_A_PICTURE`]):
+/// it points at a picture the summary's reader does not have. A caption that tells a deed
+/// (`图为村民在参加打糍粑比赛。`) is shown without its `图为`.
+pub fn names_a_picture(sentence: &str) -> bool {
+    NAMES_A_PICTURE.is_match(text::trim(sentence))
+}
+
+/// What opens a sentence that only announces what comes after it (`以下是4位…患者写的日记。`).
+static ANNOUNCES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:以下|下面)(?:是|为|请看)").expect("announcement pattern"));
+
+/// Whether `sentence` only announces what the text goes on to give ([`ANNOUNCES`]): a summary's
+/// reader does not have it.
+pub fn announces(sentence: &str) -> bool {
+    ANNOUNCES.is_match(text::trim(sentence))
 }
 
 /// Whether `sentence` is someone's words and nothing else (`“多养母牛，可以靠牦牛奶挣钱。”`,
@@ -599,6 +625,10 @@ mod tests {
             // The day, or the text, named before.
             "同日治愈出院的，还有武昌医院和武汉肺科医院的8名患者。",
             "如此做慈善，其实并不易。",
+            "谁在这方面做得好，谁就掌握了话语权和主动权。",
+            "与此项工作密切相关的生态环境部、国家发改委等15个部门。",
+            "图为参加实弹射击考核的女兵。",
+            "图为首届中国国际进口博览会举办场地——国家会展中心（上海）。",
             "校园里的这股家风，正是南浔区开展“最美家风+”活动的一个缩影。",
             "28日，国家卫健委召开新闻发布会，集中解答了上述问题。",
             "实施“强基计划”，正是立基于此，逐步构建形成新机制。",

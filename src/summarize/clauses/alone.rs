@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::clause::*;
-use crate::summarize::readable::{is_cut_off, opens_pointing_back, refers_back, speaks_of_someone_unnamed};
+use crate::summarize::readable::{announces, is_cut_off, opens_pointing_back, refers_back, speaks_of_someone_unnamed};
 use crate::text::{self, CLAUSE_BREAKS};
 
 /// Whether `clauses[k]` carries on a purpose opened before it ([`opens_purpose`], then the next
@@ -282,7 +282,8 @@ pub(super) fn opens_well(clauses: &[&str], first: usize, opening: usize) -> bool
 /// frame it), shown as `shown`, reads alone: it `opens` well ([`opens_well`]) and `stops` well
 /// ([`stops_well`]), says more than the frame, cut from its sentence (`为了进一步落实…，健全…责任制。` is a
 /// purpose and no deed), closes the quotations and brackets it opens and none it does not,
-/// completes the pairs it opens, and neither answers a quotation it lacks, announces what follows,
+/// completes the pairs it opens, and neither answers a quotation it lacks, announces what follows
+/// ([`points_ahead`], [`announces`]),
 /// only says when and where ([`only_when_and_where`], with the clauses before it: `深圳宝安国际机场安检通道处。`
 /// cut from after `2019年11月的一天上午，`), points back ([`leans_back`]), nor refers to what came
 /// before its sentence in a clause it keeps ([`refers_back`], asked of the sentence up to the
@@ -307,6 +308,7 @@ pub(super) fn reads_alone(
         && !half_correlative(shown)
         && !answers_quote(shown)
         && !points_ahead(shown)
+        && !announces(shown)
         && !only_when_and_where(&clauses[first..end])
         && !(first > 0 && only_when_and_where(&clauses[..end]))
         && !leans_back(&clauses[first..end], opening.saturating_sub(first))
