@@ -23,13 +23,14 @@ pub const CUT: &str = "……";
 /// means (`是说…`), the place named before (`当地开展…`, not `当地时间`), the day named before (`当天首次…`,
 /// `同日…`), more of what came before (`还有…`), the first half of a pair whose subject came before
 /// (`既讲清了…`), an example or a part of what was said (`比如`, `有的`), a comparison with it (`更重要的是`,
-/// `与之相比`, `相比之下`, `类似这样`), a reference (`上述`), an item of a list (`二是`, `第二，`), `那` before
-/// anything (`那之后`, `那找油人`, `那雨打敲窗的感觉`), what came after it (`后来`, `终于`, `就这样`, `又走进第二家药店`), a part
-/// of it singled out (`尤其是…`, `特别是…`), a reply to it (`不错，`, `是的，`), what holds only given it
-/// (`唯如此`, `只有这样`), the answer to a question asked before (`当然是做老师！`), or a predicate whose subject
-/// the sentence before named (`拟放宽…`, `将对…开展普查`). A summary that opens with one leaves the reader
-/// asking "what?". `其实` ("in fact"), `也许` ("perhaps"), `他人` ("others"), `并购` ("a merger"), `又是一年`,
-/// `又有一些国家…` (a dispatch's news), `将近` and names such as `那曲` or `那达慕` do not point back.
+/// `与之相比`, `相比之下`, `类似这样`), a reference (`上述`, `与此项工作…`), an item of a list (`二是`, `第二，`), `那`
+/// before anything (`那之后`, `那找油人`, `那雨打敲窗的感觉`), what came after it (`后来`, `终于`, `就这样`, `又走进第二家药店`),
+/// a part of it singled out (`尤其是…`, `特别是…`), a reply to it (`不错，`, `是的，`), what holds only given
+/// it (`唯如此`, `只有这样`), a way of doing it (`如此做慈善…`), the answer to a question asked before
+/// (`当然是做老师！`), or a predicate whose subject the sentence before named (`拟放宽…`, `将对…开展普查`). A
+/// summary that opens with one leaves the reader asking "what?". `其实` ("in fact"), `也许`
+/// ("perhaps"), `他人` ("others"), `并购` ("a merger"), `又是一年`, `又有一些国家…` (a dispatch's news), `将近` and
+/// names such as `那曲` or `那达慕` do not point back.
 static POINTS_BACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:",
