@@ -68,16 +68,19 @@ static POINTED_AT: LazyLock<Regex> = LazyLock::new(|| {
 static REFERS_BACK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"上述|前述|于此|在此基础上").expect("back-reference pattern"));
 
-/// Whether `text` refers to what was said before it ([`REFERS_BACK`]) at or after byte `from`,
-/// and holds nothing it could refer to: no list or colon before the reference (`…宣布：应埃及、
-/// 吉布提…外长邀请，王毅将对上述国家进行正式访问` refers to its own list), nor the noun the
-/// reference names (`据对…6.0万家企业调查，2018年，上述企业实现营业收入…`).
-pub fn refers_back(text: &str, from: usize) -> bool {
-    REFERS_BACK.find_at(text, from).is_some_and(|m| {
-        let before = &text[..m.start()];
+/// Whether `text`, after the clauses `before` it in its sentence (none for a whole sentence),
+/// refers to what was said before it ([`REFERS_BACK`]) and nothing before the reference holds
+/// what it could refer to: no list or colon (`…宣布：应埃及、吉布提…外长邀请，王毅将对上述国家
+/// 进行正式访问` refers to its own list), nor the noun the reference names (`据对…6.0万家企业
+/// 调查，2018年，上述企业实现营业收入…`).
+pub fn refers_back(before: &[&str], text: &str) -> bool {
+    REFERS_BACK.find(text).is_some_and(|m| {
+        let earlier = || before.iter().copied().chain([&text[..m.start()]]);
         let named: String = text[m.end()..].chars().take(2).collect();
-        let names_what_came = named.chars().count() == 2 && named.chars().all(text::is_han) && before.contains(&named);
-        !before.contains(['：', ':', '、']) && !names_what_came
+        let names_what_came = named.chars().count() == 2
+            && named.chars().all(text::is_han)
+            && earlier().any(|piece| piece.contains(&named));
+        !earlier().any(|piece| piece.contains(['：', ':', '、'])) && !names_what_came
     })
 }
 
@@ -85,7 +88,7 @@ pub fn refers_back(text: &str, from: usize) -> bool {
 /// names something in its first clause only by pointing at it ([`POINTED_AT`]), or refers to the
 /// text before it anywhere ([`refers_back`]).
 pub fn points_back(sentence: &str) -> bool {
-    opens_pointing_back(sentence) || refers_back(text::trim(sentence), 0)
+    opens_pointing_back(sentence) || refers_back(&[], text::trim(sentence))
 }
 
 /// [`points_back`] by how `sentence` opens alone: a clause cut from its sentence may refer to
@@ -361,7 +364,6 @@ const FRAMES: [&str; 20] = [
 /// ([`undated`]), and units that each name someone or somewhere the other does not share
 /// their words by their form alone ([`name_apart`]).
 pub fn repeats(a: &str, b: &str) -> bool {
-    let (a_text, b_text) = (a, b);
     let (a_letters, b_letters) = (letters(a), letters(b));
     let (a_clauses, b_clauses) = (telling_clauses(a), telling_clauses(b));
     if says_a_clause_again(&a_clauses, &b_letters)
@@ -370,8 +372,9 @@ pub fn repeats(a: &str, b: &str) -> bool {
     {
         return true;
     }
-    let (a, b): (Vec<char>, Vec<char>) = (letters(undated(a)).chars().collect(), letters(undated(b)).chars().collect());
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let (a_chars, b_chars): (Vec<char>, Vec<char>) =
+        (letters(undated(a)).chars().collect(), letters(undated(b)).chars().collect());
+    let (short, long) = if a_chars.len() <= b_chars.len() { (a_chars, b_chars) } else { (b_chars, a_chars) };
     if short.is_empty() {
         return false;
     }
@@ -383,7 +386,7 @@ pub fn repeats(a: &str, b: &str) -> bool {
         }
         std::mem::swap(&mut previous, &mut current);
     }
-    previous[long.len()] as f32 >= REPEAT_SHARE * short.len() as f32 && !name_apart(a_text, b_text)
+    previous[long.len()] as f32 >= REPEAT_SHARE * short.len() as f32 && !name_apart(a, b)
 }
 
 /// Whether each of `a` and `b` names a place or someone the other does not (jieba's `ns`, `nr`

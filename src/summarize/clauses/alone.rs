@@ -286,8 +286,8 @@ pub(super) fn opens_well(clauses: &[&str], first: usize, opening: usize) -> bool
 /// ([`points_ahead`], [`announces`]),
 /// only says when and where ([`only_when_and_where`], with the clauses before it: `深圳宝安国际机场安检通道处。`
 /// cut from after `2019年11月的一天上午，`), points back ([`leans_back`]), nor refers to what came
-/// before its sentence in a clause it keeps ([`refers_back`], asked of the sentence up to the
-/// run's end, whose dropped clauses may hold what it refers to: `…宣布：应埃及…外长邀请，王毅将
+/// before its sentence in a clause it keeps ([`refers_back`], asked with the clauses it drops
+/// before it, which may hold what it refers to: `…宣布：应埃及…外长邀请，王毅将
 /// 对上述国家进行正式访问。`), nor asks without its question
 /// mark ([`cut_from_question`]), nor trails off as the page's own sentence may (`资金支持、金融扶持、税费优惠……`:
 /// [`is_cut_off`]), nor ends on a caption's `…在比赛中` ([`AT_AN_EVENT_ONLY`]), nor leaves a condition
@@ -312,7 +312,7 @@ pub(super) fn reads_alone(
         && !only_when_and_where(&clauses[first..end])
         && !(first > 0 && only_when_and_where(&clauses[..end]))
         && !leans_back(&clauses[first..end], opening.saturating_sub(first))
-        && !refers_back(&clauses[..end].concat(), clauses[..first].concat().len())
+        && !refers_back(&clauses[..first], shown)
         && !cut_from_question(clauses, first, end)
         && !is_cut_off(shown)
         && !AT_AN_EVENT_ONLY.is_match(words_of(clauses[end - 1]))
